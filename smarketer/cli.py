@@ -1,0 +1,108 @@
+"""The command line. With no sub-command it opens the app; sub-commands run headless jobs.
+
+Every sub-command takes the global ``--db FILE``. Errors print one line to stderr and exit
+non-zero: 2 for a mistake in the command itself, 1 when the work could not be done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from smarketer import __version__, paths
+from smarketer.db import StoreError
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line, not the whole usage text."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="smarketer",
+        description="Sales and marketing for the owner-operator. "
+        "Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"smarketer {__version__}")
+    parser.add_argument(
+        "--db", type=Path, metavar="FILE",
+        help=f"the database file to use (default: {paths.default_database()}); "
+        "created if it does not exist",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app on a freshly generated demo database"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="write a demo database to FILE and exit")
+    demo.add_argument("file", type=Path, metavar="FILE")
+    demo.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default 2026)")
+
+    backup = commands.add_parser("backup", help="copy the database to a backup file")
+    backup.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+
+    restore = commands.add_parser("restore", help="replace the database with a backup")
+    restore.add_argument("backup", type=Path, metavar="BACKUP")
+    restore.add_argument("--force", action="store_true", help="overwrite an existing database")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"smarketer: error: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _cmd_demo(args) -> int:
+    from smarketer import demo
+
+    seed = demo.DEFAULT_SEED if args.seed is None else args.seed
+    path = demo.write_demo(args.file, seed=seed, force=args.force)
+    print(f"Wrote a demo database to {path}")
+    return 0
+
+
+def _cmd_backup(args) -> int:
+    from smarketer.backup import backup_file
+
+    out = backup_file(args.db or paths.default_database(), args.output)
+    print(f"Backed up to {out}")
+    return 0
+
+
+def _cmd_restore(args) -> int:
+    from smarketer.backup import restore
+
+    target = args.db or paths.default_database()
+    kept = restore(args.backup, target, force=args.force)
+    print(f"Restored {target} from {args.backup}")
+    if kept:
+        print(f"The replaced database was kept as {kept}")
+    return 0
+
+
+COMMANDS = {"demo": _cmd_demo, "backup": _cmd_backup, "restore": _cmd_restore}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from smarketer.logs import setup_logging
+
+    setup_logging()
+    if args.command is None:
+        from smarketer.ui.app import run_app
+
+        return run_app(db_path=args.db, demo=args.demo)
+    try:
+        return COMMANDS[args.command](args)
+    except StoreError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted")

@@ -1,0 +1,171 @@
+"""Opening, checking and migrating the one SQLite file that holds a Smarketer store.
+
+``open_database(path)`` is the only way in. It refuses, with a message naming the file and
+the problem, anything it cannot safely open (not SQLite, empty, corrupt, read-only, locked,
+written by a newer Smarketer, a missing folder), and in those cases never writes to the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from peewee import DatabaseProxy, SqliteDatabase
+
+APPLICATION_ID = 0x534D4B54  # "SMKT" in PRAGMA application_id marks our files
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+db = DatabaseProxy()
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or written; ``str()`` is a one-line user message."""
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+def _pragmas(busy_timeout_ms: int) -> dict[str, object]:
+    return {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "synchronous": 2,  # FULL: a committed transaction survives a power cut
+        "busy_timeout": busy_timeout_ms,
+    }
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def probe(path: Path) -> int:
+    """Check an existing file read-only; return its schema version or raise StoreError."""
+    if path.is_dir():
+        raise StoreError(path, "is a folder, not a database file")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise StoreError(path, "cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise StoreError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if not header:
+        raise StoreError(path, "is an empty file, not a Smarketer database")
+    if header != SQLITE_HEADER:
+        raise StoreError(path, "is not a SQLite database (Smarketer stores are SQLite files)")
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=1.0)
+    except sqlite3.Error as exc:
+        raise StoreError(path, f"cannot be opened ({exc})") from None
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        ).fetchone()[0]
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        if _is_lock_error(exc):
+            raise StoreError(path, "is locked by another program; close it and try again") from None
+        raise StoreError(path, f"is damaged and cannot be read ({exc})") from None
+    finally:
+        conn.close()
+    if problems != ["ok"]:
+        raise StoreError(path, f"is damaged: {'; '.join(problems[:3])}")
+    if app_id != APPLICATION_ID and (tables or version):
+        raise StoreError(path, "is a SQLite database of another program, not a Smarketer store")
+    return version
+
+
+def open_database(
+    path: Path | str,
+    *,
+    backup_dir: Path | None = None,
+    busy_timeout_ms: int = 5000,
+    create: bool = True,
+) -> SqliteDatabase:
+    """Open (or create) the store at ``path``, migrate it and bind the ``db`` proxy to it.
+
+    ``backup_dir`` receives a copy of the file before any migration step runs (next to the
+    file when not given). Raises StoreError with a user-facing message on any problem.
+    """
+    from smarketer.db import migrations
+
+    path = Path(path).expanduser()
+    if not path.parent.is_dir():
+        raise StoreError(path, f"the folder {path.parent} does not exist")
+    existing = path.exists()
+    if existing:
+        version = probe(path)
+        if version > migrations.LATEST_VERSION:
+            raise StoreError(
+                path,
+                f"was written by a newer Smarketer (schema {version}); this version "
+                f"understands schema {migrations.LATEST_VERSION} and older. Update Smarketer.",
+            )
+        if not _writable(path):
+            raise StoreError(path, "is read-only; Smarketer needs to write to its database")
+    elif not create:
+        raise StoreError(path, "does not exist")
+    elif not _writable(path.parent):
+        raise StoreError(path, f"cannot be created: the folder {path.parent} is read-only")
+
+    close_database()
+    database = SqliteDatabase(str(path), pragmas=_pragmas(busy_timeout_ms))
+    try:
+        database.connect()
+        migrations.migrate(database, path, backup_dir or path.parent)
+    except sqlite3.OperationalError as exc:
+        database.close()
+        if _is_lock_error(exc):
+            raise StoreError(path, "is locked by another program; close it and try again") from None
+        raise StoreError(path, f"cannot be opened ({exc})") from None
+    except BaseException:
+        database.close()
+        raise
+    db.initialize(database)
+    return database
+
+
+def close_database() -> None:
+    """Close the current store, if any (a checkpoint folds the WAL back into the file)."""
+    current = db.obj
+    if current is not None and not current.is_closed():
+        current.close()
+
+
+def schema_version(database: SqliteDatabase) -> int:
+    return database.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def _writable(path: Path) -> bool:
+    # Root may write anything, so a file with no write bits counts as read-only too.
+    if path.is_file() and not path.stat().st_mode & 0o222:
+        return False
+    return os.access(path, os.W_OK)
+
+
+def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
+    """Write a consistent copy of an open database to ``dest`` (SQLite's online backup API).
+
+    Safe while other connections read and write the source. The copy is written beside
+    ``dest`` first and renamed into place, so a failed copy never leaves a half file.
+    """
+    dest = Path(dest)
+    partial = dest.with_name(dest.name + ".partial")
+    partial.unlink(missing_ok=True)
+    target = sqlite3.connect(str(partial))
+    try:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+    partial.replace(dest)
+    return dest

@@ -1,0 +1,48 @@
+"""Column types with the guarantees the domain needs: aware instants and exact money."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from peewee import TextField
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class InstantField(TextField):
+    """A point in time, stored as ISO 8601 in UTC and always read back timezone-aware.
+
+    A naive datetime is refused: an instant without a zone is a bug waiting to happen.
+    """
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            raise ValueError(f"{self.name}: naive datetime {value!r}; use an aware one")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class DecimalTextField(TextField):
+    """An exact Decimal stored as text (SQLite's NUMERIC would turn it into a float)."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError(f"{self.name}: floats are not money; pass a Decimal or a string")
+        return str(Decimal(value))
+
+    def python_value(self, value):
+        return None if value is None else Decimal(value)

@@ -1,0 +1,138 @@
+"""Schema versions, kept in ``PRAGMA user_version``.
+
+Each step is explicit SQL for one version and runs in one transaction that also bumps the
+version, so a crash leaves the file at the previous or the next version, never between.
+A copy of the file is written before the first step runs on an existing store.
+Never edit a released step: add a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from smarketer.db.database import APPLICATION_ID, copy_database
+
+log = logging.getLogger(__name__)
+
+_V1 = """
+CREATE TABLE setting (
+    key TEXT NOT NULL PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE stored_file (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    data BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE company (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL,
+    website TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    street TEXT NOT NULL DEFAULT '',
+    postal_code TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    region TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX company_name ON company (name COLLATE NOCASE);
+CREATE TABLE contact (
+    id INTEGER NOT NULL PRIMARY KEY,
+    first_name TEXT NOT NULL DEFAULT '',
+    last_name TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    other_emails TEXT NOT NULL DEFAULT '[]',
+    phone TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    company_id INTEGER REFERENCES company (id) ON DELETE SET NULL,
+    street TEXT NOT NULL DEFAULT '',
+    postal_code TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    region TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT '',
+    website TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'lead',
+    lead_source TEXT NOT NULL DEFAULT '',
+    referred_by_id INTEGER REFERENCES contact (id) ON DELETE SET NULL,
+    consent INTEGER NOT NULL DEFAULT 0,
+    consent_at TEXT,
+    consent_source TEXT NOT NULL DEFAULT '',
+    unsubscribed_at TEXT,
+    bounced_at TEXT,
+    do_not_email INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE INDEX contact_email ON contact (email COLLATE NOCASE);
+CREATE INDEX contact_company_id ON contact (company_id);
+CREATE INDEX contact_referred_by_id ON contact (referred_by_id);
+CREATE INDEX contact_name ON contact (last_name COLLATE NOCASE, first_name COLLATE NOCASE);
+CREATE TABLE tag (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+CREATE TABLE contact_tag (
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE,
+    PRIMARY KEY (contact_id, tag_id)
+);
+CREATE INDEX contact_tag_tag_id ON contact_tag (tag_id);
+CREATE TABLE activity (
+    id INTEGER NOT NULL PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    ref_type TEXT NOT NULL DEFAULT '',
+    ref_id INTEGER
+);
+CREATE INDEX activity_contact_time ON activity (contact_id, occurred_at);
+"""
+
+
+def _run_script(sql: str) -> Callable[[SqliteDatabase], None]:
+    def step(database: SqliteDatabase) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                database.execute_sql(statement)
+
+    return step
+
+
+# STEPS[n - 1] takes a store from version n - 1 to version n.
+STEPS: list[Callable[[SqliteDatabase], None]] = [
+    _run_script(_V1),
+]
+LATEST_VERSION = len(STEPS)
+
+
+def migrate(database: SqliteDatabase, path: Path, backup_dir: Path) -> int:
+    """Bring the store to LATEST_VERSION; return the version it started at."""
+    start = database.execute_sql("PRAGMA user_version").fetchone()[0]
+    if start >= LATEST_VERSION:
+        return start
+    if start > 0:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        copy = backup_dir / f"{path.stem}-before-v{LATEST_VERSION}-from-v{start}-{stamp}.db"
+        copy_database(database.connection(), copy)
+        log.info("Copied %s to %s before migrating", path, copy)
+    for version in range(start + 1, LATEST_VERSION + 1):
+        with database.atomic():
+            STEPS[version - 1](database)
+            database.execute_sql(f"PRAGMA user_version = {version}")
+            database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        log.info("Migrated %s to schema %d", path, version)
+    return start

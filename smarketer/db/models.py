@@ -1,0 +1,137 @@
+"""Every table of the store, as peewee models bound to the ``db`` proxy.
+
+The schema itself is created and changed only by ``migrations.py`` (explicit SQL per version);
+``tests/db/test_migrations.py`` checks that these models match what the migrations build.
+"""
+
+from __future__ import annotations
+
+import json
+
+from peewee import (
+    AutoField,
+    BlobField,
+    BooleanField,
+    CompositeKey,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from smarketer.db.database import db
+from smarketer.db.fields import InstantField, utc_now
+
+
+class JSONTextField(TextField):
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """One named value (JSON) of the business profile and other per-store settings."""
+
+    key = TextField(primary_key=True)
+    value = JSONTextField()
+
+
+class StoredFile(BaseModel):
+    """Bytes kept inside the store: the logo, the exact PDF a client was sent."""
+
+    id = AutoField()
+    name = TextField()
+    mime_type = TextField()
+    data = BlobField()
+    created_at = InstantField(default=utc_now)
+
+
+class Company(BaseModel):
+    id = AutoField()
+    name = TextField()
+    website = TextField(default="")
+    phone = TextField(default="")
+    street = TextField(default="")
+    postal_code = TextField(default="")
+    city = TextField(default="")
+    region = TextField(default="")
+    country = TextField(default="")
+    notes = TextField(default="")
+    created_at = InstantField(default=utc_now)
+    updated_at = InstantField(default=utc_now)
+
+
+LIFECYCLE_STATUSES = ("subscriber", "lead", "qualified", "customer", "former")
+
+
+class Contact(BaseModel):
+    id = AutoField()
+    first_name = TextField(default="")
+    last_name = TextField(default="")
+    email = TextField(default="")
+    other_emails = JSONTextField(default=list)
+    phone = TextField(default="")
+    title = TextField(default="")
+    company = ForeignKeyField(Company, null=True, backref="contacts", on_delete="SET NULL")
+    street = TextField(default="")
+    postal_code = TextField(default="")
+    city = TextField(default="")
+    region = TextField(default="")
+    country = TextField(default="")
+    website = TextField(default="")
+    notes = TextField(default="")
+    status = TextField(default="lead")
+    lead_source = TextField(default="")
+    referred_by = ForeignKeyField(
+        "self", null=True, backref="referrals", on_delete="SET NULL", column_name="referred_by_id"
+    )
+    consent = BooleanField(default=False)
+    consent_at = InstantField(null=True)
+    consent_source = TextField(default="")
+    unsubscribed_at = InstantField(null=True)
+    bounced_at = InstantField(null=True)
+    do_not_email = BooleanField(default=False)
+    created_at = InstantField(default=utc_now)
+    updated_at = InstantField(default=utc_now)
+    deleted_at = InstantField(null=True)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class Tag(BaseModel):
+    id = AutoField()
+    name = TextField(unique=True)
+
+
+class ContactTag(BaseModel):
+    contact = ForeignKeyField(Contact, backref="contact_tags", on_delete="CASCADE")
+    tag = ForeignKeyField(Tag, backref="contact_tags", on_delete="CASCADE")
+
+    class Meta:
+        primary_key = CompositeKey("contact", "tag")
+
+
+class Activity(BaseModel):
+    """One entry of a contact's timeline: a note, an email sent, a deal or proposal event."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, backref="activities", on_delete="CASCADE")
+    kind = TextField()
+    occurred_at = InstantField(default=utc_now)
+    summary = TextField()
+    body = TextField(default="")
+    ref_type = TextField(default="")
+    ref_id = IntegerField(null=True)
+
+
+ALL_MODELS = [Setting, StoredFile, Company, Contact, Tag, ContactTag, Activity]

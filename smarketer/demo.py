@@ -1,0 +1,169 @@
+"""A realistic demo store: seeded, so the same seed and date always give the same data.
+
+It fills every section that exists so far: business profile, companies, contacts with tags,
+lifecycle statuses, consent and notes. Later sections add their own demo rows here.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from smarketer.db import StoreError, close_database, db, open_database
+from smarketer.db.models import Activity, Company, Contact, ContactTag, Tag
+from smarketer.settings import BusinessProfile, save_profile
+
+DEFAULT_SEED = 2026
+DEFAULT_CONTACTS = 240
+
+FIRST_NAMES = [
+    "Anna", "Ben", "Chloé", "David", "Elif", "Farah", "Gustav", "Hannah", "Ines", "Jonas",
+    "Kemal", "Laura", "Mateo", "Nora", "Olivia", "Pavel", "Quentin", "Rosa", "Sven", "Tomás",
+    "Ulla", "Vera", "William", "Xiu", "Yusuf", "Zoë", "Agnieszka", "Björn", "Camille", "Dara",
+    "Emma", "Florian", "Grace", "Hugo", "Ilse", "Jana", "Kofi", "Lena", "Marta", "Niamh",
+    "Oskar", "Priya", "Rafael", "Sofia", "Theo", "Amélie", "Luis", "Mia", "Noah", "Siobhán",
+]
+LAST_NAMES = [
+    "Andersen", "Becker", "Costa", "Dubois", "Eriksson", "Fischer", "García", "Hansen",
+    "Ivanova", "Jensen", "Kowalski", "Łukasiewicz", "Müller", "Nielsen", "O'Brien", "Ørsted",
+    "Petrov", "Quinn", "Rossi", "Schmidt", "Tanaka", "Ursu", "Vargas", "Weber", "Đặng",
+    "Yilmaz", "Zimmermann", "Novák", "Lefèvre", "Murphy", "Santos", "Bauer", "Kelly",
+    "Moreau", "Lindqvist", "Horváth", "Kaya", "Nguyen", "Fernández", "Walsh",
+]
+COMPANY_STEMS = [
+    "Nordlicht", "Bluebird", "Harbour", "Copperleaf", "Atlas", "Kestrel", "Lumen", "Oakridge",
+    "Meridian", "Pinewood", "Saffron", "Tidewater", "Juniper", "Brightside", "Foxglove",
+    "Granite", "Larkspur", "Northwind", "Riverstone", "Silverline", "Thistle", "Waypoint",
+    "Alder", "Beacon", "Cobalt", "Driftwood", "Evergreen", "Fieldhouse", "Greystone", "Hazel",
+]
+COMPANY_KINDS = [
+    "Bakery", "Design Studio", "Dental Clinic", "Architects", "Consulting", "Yoga Studio",
+    "Bookshop", "Coffee Roasters", "Physiotherapy", "Law Office", "Print Shop", "Garden Centre",
+    "Bike Repair", "Accountants", "Photography", "Bistro", "Brewing Co.", "Veterinary Practice",
+]
+CITIES = [
+    ("Dublin", "D02 X285", "IE", "+353 1 {:03d} {:04d}"),
+    ("Cork", "T12 K8AF", "IE", "+353 21 {:03d} {:04d}"),
+    ("Berlin", "10115", "DE", "+49 30 {:03d}{:04d}"),
+    ("Hamburg", "20095", "DE", "+49 40 {:03d}{:04d}"),
+    ("Lyon", "69002", "FR", "+33 4 {:03d} {:04d}"),
+    ("Kraków", "31-042", "PL", "+48 12 {:03d} {:04d}"),
+    ("Copenhagen", "1050", "DK", "+45 33 {:03d} {:04d}"),
+    ("Lisbon", "1100-148", "PT", "+351 21 {:03d} {:04d}"),
+    ("Amsterdam", "1012 JS", "NL", "+31 20 {:03d} {:04d}"),
+    ("Manchester", "M1 1AE", "GB", "+44 161 {:03d} {:04d}"),
+]
+STREETS = ["Main Street", "Harbour Road", "Market Square", "Mill Lane", "Station Road",
+           "Church Street", "Park Avenue", "Bridge Street", "Quay Street", "High Street"]
+TITLES = ["Owner", "Founder", "Managing Director", "Office Manager", "Marketing Lead",
+          "Practice Manager", "Head Chef", "Operations Manager", "Partner", ""]
+TAGS = ["workshop", "newsletter", "trade-fair-2026", "referral", "vip", "webinar",
+        "partner", "local", "podcast"]
+SOURCES = ["Website form", "Trade fair", "Referral", "LinkedIn", "Webinar", "Cold email",
+           "Walk-in", "Podcast"]
+STATUS_WEIGHTS = {"subscriber": 30, "lead": 30, "qualified": 15, "customer": 18, "former": 7}
+NOTES = [
+    "Met at the spring trade fair; interested in the workshop package.",
+    "Prefers email over phone. Decision in Q3.",
+    "Asked for a quote for the annual maintenance plan.",
+    "Referred two other businesses last year.",
+    "Budget is tight this year; follow up after the summer.",
+    "Loved the case study about the bakery rebrand.",
+    "Called back about the proposal, wants a smaller first phase.",
+    "Signed up to the newsletter after the webinar.",
+]
+
+
+def _ascii_slug(text: str) -> str:
+    from anyascii import anyascii
+
+    return "".join(ch for ch in anyascii(text).lower() if ch.isalnum())
+
+
+def populate(seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,
+             now: datetime | None = None) -> None:
+    """Fill the open (empty) store with demo data."""
+    rng = random.Random(seed)
+    now = now or datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+
+    def ago(max_days: int) -> datetime:
+        return now - timedelta(days=rng.randint(0, max_days), minutes=rng.randint(0, 600))
+
+    with db.atomic():
+        save_profile(BusinessProfile(
+            name="Hollis & Reed Studio",
+            address="Unit 4, Ropewalk Yard\n12 Quay Street\nGalway H91 E2KD\nIreland",
+            email="hello@hollisreed.example",
+            phone="+353 91 524 411",
+            website="https://hollisreed.example",
+            currency="EUR",
+            locale="en_IE",
+            default_tax_rate=Decimal("23"),
+            proposal_prefix="HR",
+        ))
+        tags = {name: Tag.create(name=name) for name in TAGS}
+        companies = []
+        used = set()
+        while len(companies) < 40:
+            name = f"{rng.choice(COMPANY_STEMS)} {rng.choice(COMPANY_KINDS)}"
+            if name in used:
+                continue
+            used.add(name)
+            city, postcode, country, phone = rng.choice(CITIES)
+            created = ago(700)
+            companies.append(Company.create(
+                name=name,
+                website=f"https://{_ascii_slug(name)}.example",
+                phone=phone.format(rng.randint(100, 999), rng.randint(0, 9999)),
+                street=f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+                postal_code=postcode, city=city, country=country,
+                created_at=created, updated_at=created,
+            ))
+        people: list[Contact] = []
+        statuses = list(STATUS_WEIGHTS)
+        weights = list(STATUS_WEIGHTS.values())
+        for i in range(contacts):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            company = rng.choice(companies) if rng.random() < 0.8 else None
+            domain = company.website.removeprefix("https://") if company else "mail.example"
+            created = ago(700)
+            consent = rng.random() < 0.75
+            contact = Contact.create(
+                first_name=first, last_name=last,
+                email=f"{_ascii_slug(first)}.{_ascii_slug(last)}{i}@{domain}",
+                phone=(company.phone if company and rng.random() < 0.5 else ""),
+                title=rng.choice(TITLES), company=company,
+                city=company.city if company else rng.choice(CITIES)[0],
+                country=company.country if company else "IE",
+                status=rng.choices(statuses, weights)[0],
+                lead_source=rng.choice(SOURCES),
+                referred_by=(rng.choice(people) if people and rng.random() < 0.12 else None),
+                consent=consent,
+                consent_at=created if consent else None,
+                consent_source="Signup form" if consent else "",
+                unsubscribed_at=(ago(200) if rng.random() < 0.04 else None),
+                created_at=created, updated_at=created,
+            )
+            people.append(contact)
+            for tag in rng.sample(TAGS, rng.choice([0, 1, 1, 2, 3])):
+                ContactTag.create(contact=contact, tag=tags[tag])
+            for _ in range(rng.choice([0, 1, 1, 2])):
+                Activity.create(contact=contact, kind="note", summary=rng.choice(NOTES),
+                                occurred_at=ago(300))
+
+
+def write_demo(path: Path, *, seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,
+               force: bool = False, now: datetime | None = None) -> Path:
+    """Write a fresh demo store to ``path``; the store stays open afterwards."""
+    path = Path(path).expanduser()
+    if path.exists():
+        if not force:
+            raise StoreError(path, "already exists; add --force to replace it with demo data")
+        close_database()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    open_database(path)
+    populate(seed=seed, contacts=contacts, now=now)
+    return path
