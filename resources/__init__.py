@@ -1,0 +1,1 @@
+"""Icons, fonts and templates shipped with Smarketer (installed as ``smarketer.resources``)."""

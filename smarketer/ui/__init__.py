@@ -1,0 +1,1 @@
+"""The Qt front end: widgets and item models only. Business logic lives in the core."""

@@ -1,0 +1,86 @@
+"""Starting the GUI: the QApplication, the store, the crash handler, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from smarketer import APP_NAME, __version__, backup, paths
+from smarketer.db import StoreError, open_database
+from smarketer.ui import dialogs, style
+from smarketer.ui.hub import Hub
+from smarketer.ui.workers import run_job, wait_for_all
+
+log = logging.getLogger(__name__)
+
+
+def crash_message(exc_type, exc, tb) -> tuple[str, str]:
+    """The text and the detail shown for an uncaught exception."""
+    detail = "".join(traceback.format_exception(exc_type, exc, tb))
+    text = (f"Something went wrong: {exc_type.__name__}: {exc}\n\n"
+            f"Your data is safe: every change is saved as you make it. The details were "
+            f"written to the log at {paths.log_file()}.")
+    return text, detail
+
+
+def install_crash_handler() -> None:
+    """Log uncaught exceptions and show them in a dialog instead of dying silently."""
+
+    def handle(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.critical("Uncaught exception", exc_info=(exc_type, exc, tb))
+        text, detail = crash_message(exc_type, exc, tb)
+        parent = QApplication.activeWindow()
+        dialogs.show_error(parent, f"{APP_NAME}: unexpected error", text, detail)
+
+    sys.excepthook = handle
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("smarketer")
+    style.apply(app)
+    return app
+
+
+def start_automatic_backup(store_path: Path):
+    """Back up the store in the background as the app starts, keeping the last ten."""
+    return run_job(
+        backup.automatic_backup, store_path,
+        on_failure=lambda exc: log.warning("Automatic backup failed: %s", exc),
+    )
+
+
+def run_app(db_path: Path | None = None, demo: bool = False) -> int:
+    from smarketer.ui.main_window import MainWindow
+
+    app = make_application()
+    install_crash_handler()
+    try:
+        if demo:
+            from smarketer.demo import write_demo
+
+            path = write_demo(paths.demo_database(), force=True)
+        else:
+            path = Path(db_path or paths.default_database()).expanduser()
+            open_database(path, backup_dir=paths.backup_dir())
+    except StoreError as exc:
+        log.error("Cannot open store: %s", exc)
+        QMessageBox.critical(None, f"{APP_NAME}: cannot open database", str(exc))
+        return 1
+    if not demo:
+        start_automatic_backup(path)
+    window = MainWindow(path, Hub())
+    window.show()
+    code = app.exec()
+    wait_for_all()
+    return code

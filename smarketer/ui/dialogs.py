@@ -1,0 +1,74 @@
+"""Every message box and file picker goes through here: the one seam tests replace or drive.
+
+Boxes are shown with ``open()`` (window-modal, non-blocking) and report through callbacks, so
+code that tests drive never sits in a nested event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+DB_FILTER = "Smarketer databases (*.db *.sqlite *.smarketer);;All files (*)"
+
+
+def ask_open_file(parent: QWidget, title: str, file_filter: str = DB_FILTER) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, title, "", file_filter)
+    return Path(name) if name else None
+
+
+def ask_save_file(
+    parent: QWidget, title: str, suggested: str = "", file_filter: str = DB_FILTER
+) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+    return Path(name) if name else None
+
+
+def _box(parent, icon, title, text, detail="", buttons=QMessageBox.StandardButton.Ok):
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setObjectName("smarketerMessage")
+    if detail:
+        box.setDetailedText(detail)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return box
+
+
+def show_error(parent: QWidget | None, title: str, text: str, detail: str = "") -> QMessageBox:
+    box = _box(parent, QMessageBox.Icon.Critical, title, text, detail)
+    box.open()
+    return box
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    box = _box(parent, QMessageBox.Icon.Information, title, text)
+    box.open()
+    return box
+
+
+def confirm(
+    parent: QWidget,
+    title: str,
+    text: str,
+    on_yes: Callable[[], None],
+    yes_text: str = "OK",
+    destructive: bool = False,
+) -> QMessageBox:
+    """Ask before doing something; ``on_yes`` runs only if the user agrees. Escape cancels."""
+    box = _box(parent, QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question,
+               title, text, buttons=QMessageBox.StandardButton.Cancel)
+    yes = box.addButton(yes_text,
+                        QMessageBox.ButtonRole.DestructiveRole if destructive
+                        else QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive else yes)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+
+    def done(_result: int) -> None:
+        if box.clickedButton() is yes:
+            on_yes()
+
+    box.finished.connect(done)
+    box.open()
+    return box

@@ -1,0 +1,12 @@
+"""App-wide events, passed to whoever needs them (never fished out of QApplication)."""
+
+from PySide6.QtCore import QObject, Signal
+
+
+class Hub(QObject):
+    #: The store was replaced (opened another file, restored a backup): reload everything.
+    store_changed = Signal()
+    #: Rows of a table changed; the argument is the table name ("contact", "setting", …).
+    data_changed = Signal(str)
+    #: A short message for the status bar.
+    notify = Signal(str)

@@ -1,0 +1,297 @@
+"""The main window: sidebar navigation, menus and shortcuts, status bar, store switching."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QWidget,
+)
+
+from smarketer import APP_NAME, __version__, backup, overview, paths
+from smarketer.db import StoreError, close_database, open_database
+from smarketer.ui import dialogs, style
+from smarketer.ui.hub import Hub
+from smarketer.ui.sections import PlaceholderSection, Section
+from smarketer.ui.settings_page import SettingsSection
+from smarketer.ui.today import TodaySection
+from smarketer.ui.workers import run_job
+
+SECTION_NAMES = ("Today", "Contacts", "Campaigns", "Deals", "Proposals", "Settings")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store_path: Path, hub: Hub | None = None,
+                 ui_state: QSettings | None = None):
+        super().__init__()
+        self.store_path = Path(store_path)
+        self.hub = hub or Hub(self)
+        self.ui_state = ui_state or QSettings(str(paths.ui_state_file()),
+                                              QSettings.Format.IniFormat)
+        self.actions: dict[str, QAction] = {}
+        self.sections: list[Section] = []
+        self.setWindowIcon(style.app_icon())
+        self.setMinimumSize(QSize(820, 540))
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(self.tr("Sections"))
+        self.sidebar.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.store_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.hide()
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.store_label)
+        self.hub.notify.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.hub.data_changed.connect(lambda _table: self.refresh_status())
+
+        self._build_sections()
+        self._build_menus()
+        self.sidebar.currentRowChanged.connect(self._show_section)
+        self.sidebar.setCurrentRow(0)
+        self._restore_geometry()
+        self._update_title()
+        self.refresh_status()
+
+    # building
+
+    def _build_sections(self) -> None:
+        self.sections = [
+            TodaySection(go_to=self.go_to),
+            PlaceholderSection(
+                "Contacts", self.tr("Your contacts will live here"),
+                self.tr("Companies and people, with tags, status, consent and a timeline. "
+                        "Import them from CSV or vCard files from any other app.")),
+            PlaceholderSection(
+                "Campaigns", self.tr("No campaigns yet"),
+                self.tr("Send personal, templated emails to a segment of your contacts "
+                        "through your own email account.")),
+            PlaceholderSection(
+                "Deals", self.tr("No deals yet"),
+                self.tr("One board from new lead to won, with values, follow-up tasks and "
+                        "a forecast.")),
+            PlaceholderSection(
+                "Proposals", self.tr("No proposals yet"),
+                self.tr("Priced proposals with exact totals, as branded PDFs your clients "
+                        "can accept.")),
+            SettingsSection(),
+        ]
+        self.sections[-1].profile_form.saved.connect(lambda _p: self._profile_saved())
+        for section in self.sections:
+            self.stack.addWidget(section)
+            item = QListWidgetItem(self.tr(section.label))
+            item.setSizeHint(QSize(0, 34))
+            self.sidebar.addItem(item)
+
+    def _action(self, key: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        tip = tip or text.replace("&", "").rstrip("…")
+        if shortcut is not None:
+            tip += f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.actions[key] = action
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addAction(self._action("new", self.tr("&New"), self.new_item,
+                                         QKeySequence.StandardKey.New))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("open", self.tr("&Open Database…"), self.choose_store,
+                                         QKeySequence.StandardKey.Open))
+        file_menu.addAction(self._action("backup", self.tr("&Back Up Now…"), self.backup_now,
+                                         "Ctrl+Shift+B"))
+        file_menu.addAction(self._action("restore", self.tr("&Restore from Backup…"),
+                                         self.choose_restore))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("quit", self.tr("&Quit"), self.close, "Ctrl+Q"))
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self._action("find", self.tr("&Find"), self.focus_search,
+                                         QKeySequence.StandardKey.Find))
+
+        go_menu = bar.addMenu(self.tr("&Go"))
+        for index, section in enumerate(self.sections):
+            go_menu.addAction(self._action(
+                f"go_{section.label.lower()}", self.tr(section.label),
+                lambda _checked=False, i=index: self.go_to(i), f"Ctrl+{index + 1}"))
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self._action("about", self.tr("&About Smarketer"), self.about))
+
+    # navigation
+
+    def current_section(self) -> Section:
+        return self.sections[self.stack.currentIndex()]
+
+    def go_to(self, index: int) -> None:
+        self.sidebar.setCurrentRow(index)
+
+    def _show_section(self, index: int) -> None:
+        if index < 0:
+            return
+        self.stack.setCurrentIndex(index)
+        section = self.sections[index]
+        new = self.actions.get("new")
+        if new is not None:
+            new.setEnabled(bool(section.new_item_text))
+            new.setText(section.new_item_text or self.tr("&New"))
+
+    def new_item(self) -> None:
+        self.current_section().new_item()
+
+    def focus_search(self) -> None:
+        if not self.current_section().focus_search():
+            self.statusBar().showMessage(self.tr("Nothing to search in this section."), 4000)
+
+    # status
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.store_path.name} — {APP_NAME}")
+
+    def refresh_status(self) -> None:
+        summary = overview.store_summary()
+        self.store_label.setText(self.tr(f"{summary.contacts:,} contacts · {self.store_path}"))
+
+    def _profile_saved(self) -> None:
+        self.hub.notify.emit(self.tr("Business profile saved."))
+        self.hub.data_changed.emit("setting")
+        self.sections[0].reload()
+
+    def show_busy(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+    def _done_busy(self, text: str = "") -> None:
+        self.progress.hide()
+        self.statusBar().showMessage(text, 8000)
+
+    # store: open, back up, restore
+
+    def reload_all(self) -> None:
+        for section in self.sections:
+            section.reload()
+        self._update_title()
+        self.refresh_status()
+        self.hub.store_changed.emit()
+
+    def choose_store(self) -> None:
+        path = dialogs.ask_open_file(self, self.tr("Open a Smarketer database"))
+        if path is not None:
+            self.open_store(path)
+
+    def open_store(self, path: Path) -> bool:
+        previous = self.store_path
+        try:
+            open_database(path, backup_dir=paths.backup_dir())
+        except StoreError as exc:
+            dialogs.show_error(self, self.tr("Cannot open database"), str(exc))
+            open_database(previous, backup_dir=paths.backup_dir())
+            return False
+        self.store_path = Path(path)
+        self.reload_all()
+        self.hub.notify.emit(self.tr(f"Opened {self.store_path}"))
+        return True
+
+    def backup_now(self) -> None:
+        stamp = datetime.now().strftime("%Y-%m-%d")
+        dest = dialogs.ask_save_file(self, self.tr("Back up the database to"),
+                                     f"{self.store_path.stem}-backup-{stamp}.db")
+        if dest is None:
+            return
+        self.show_busy(self.tr("Backing up…"))
+        self.actions["backup"].setEnabled(False)
+
+        def finished(text: str) -> None:
+            self.actions["backup"].setEnabled(True)
+            self._done_busy(text)
+
+        run_job(backup.backup_open_store, dest,
+                on_success=lambda out: finished(self.tr(f"Backed up to {out}")),
+                on_failure=lambda exc: (finished(""), dialogs.show_error(
+                    self, self.tr("Backup failed"), str(exc))))
+
+    def choose_restore(self) -> None:
+        source = dialogs.ask_open_file(self, self.tr("Restore from which backup?"))
+        if source is None:
+            return
+        dialogs.confirm(
+            self, self.tr("Restore from backup?"),
+            self.tr(f"Replace everything in {self.store_path.name} with the contents of "
+                    f"{source.name}?\n\nThe current contents are kept as an automatic backup "
+                    "first, so this can be undone by restoring that."),
+            lambda: self.restore_from(source), yes_text=self.tr("Restore"), destructive=True)
+
+    def restore_from(self, source: Path) -> None:
+        target = self.store_path
+        close_database()
+        self.show_busy(self.tr("Restoring…"))
+
+        def reopen(kept, error: BaseException | None = None) -> None:
+            try:
+                open_database(target, backup_dir=paths.backup_dir())
+            except StoreError as exc:
+                error = error or exc
+            self._done_busy("" if error else self.tr(f"Restored from {source.name}."))
+            if error:
+                dialogs.show_error(self, self.tr("Restore failed"), str(error))
+            self.reload_all()
+
+        run_job(backup.restore, source, target, force=True,
+                on_success=reopen, on_failure=lambda exc: reopen(None, exc))
+
+    # about, geometry
+
+    def about(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("About Smarketer"))
+        box.setIconPixmap(style.app_icon().pixmap(64, 64))
+        box.setText(f"<b>{APP_NAME} {__version__}</b>")
+        box.setInformativeText(self.tr(
+            "Sales and marketing for the owner-operator: contacts, campaigns, deals and "
+            f"proposals in one offline app.\n\nDatabase: {self.store_path}\n"
+            f"Log: {paths.log_file()}"))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def _restore_geometry(self) -> None:
+        geometry = self.ui_state.value("main_window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1180, 760)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.ui_state.setValue("main_window/geometry", self.saveGeometry())
+        self.ui_state.sync()
+        super().closeEvent(event)
+
+

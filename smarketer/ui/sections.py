@@ -1,0 +1,76 @@
+"""The pieces every sidebar section is built from: a header, an empty state, a base class."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from smarketer.ui import style
+
+
+def title_label(text: str, role: str = "title") -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", role)
+    label.setWordWrap(True)
+    return label
+
+
+class EmptyState(QWidget):
+    """A calm centred message saying what will be here and what to do next."""
+
+    def __init__(self, title: str, text: str, action_text: str = "",
+                 action: Callable[[], None] | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.title = title_label(title, "emptyTitle")
+        self.text = title_label(text, "emptyText")
+        for label in (self.title, self.text):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            layout.addWidget(label)
+        self.button = None
+        if action_text and action:
+            self.button = QPushButton(action_text)
+            self.button.clicked.connect(action)
+            layout.addSpacing(style.SPACING)
+            layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+
+class Section(QWidget):
+    """A page of the main window. Subclasses override what they support."""
+
+    #: The sidebar label; also the accessible name of the page.
+    label = ""
+    #: The text of File → New in this section, or "" when there is nothing to create.
+    new_item_text = ""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName(self.label)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(style.MARGIN, style.MARGIN, style.MARGIN, style.MARGIN)
+        self.layout_.setSpacing(style.SPACING)
+
+    def new_item(self) -> None:
+        """File → New (Ctrl+N) while this section is shown."""
+
+    def focus_search(self) -> bool:
+        """Edit → Find (Ctrl+F); return False when the section has nothing to search."""
+        return False
+
+    def reload(self) -> None:
+        """Read everything again from the store (it changed or was replaced)."""
+
+
+class PlaceholderSection(Section):
+    """A section whose feature has not landed yet: says what it will hold."""
+
+    def __init__(self, label: str, title: str, text: str, parent: QWidget | None = None):
+        self.label = label
+        super().__init__(parent)
+        self.layout_.addWidget(title_label(label))
+        self.empty = EmptyState(title, text)
+        self.layout_.addWidget(self.empty, 1)

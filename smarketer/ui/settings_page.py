@@ -1,0 +1,225 @@
+"""Settings → Business profile: who you are on every email and proposal."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import babel
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer import settings
+from smarketer.settings import BusinessProfile
+from smarketer.ui import dialogs
+from smarketer.ui.sections import Section, title_label
+
+CURRENCIES = ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "CAD",
+              "AUD", "NZD", "JPY", "INR", "ZAR", "BRL", "MXN"]
+LOCALES = ["en_US", "en_GB", "en_IE", "en_CA", "en_AU", "en_NZ", "de_DE", "de_AT", "de_CH",
+           "fr_FR", "fr_BE", "fr_CA", "nl_NL", "nl_BE", "es_ES", "es_MX", "it_IT", "pt_PT",
+           "pt_BR", "pl_PL", "cs_CZ", "da_DK", "sv_SE", "nb_NO", "fi_FI", "hu_HU", "ja_JP"]
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif)"
+
+
+class ProfileForm(QWidget):
+    """The business profile with inline validation; Save stays off until something changed."""
+
+    saved = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._logo_id: int | None = None
+        self.name = QLineEdit()
+        self.address = QPlainTextEdit()
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(90)
+        self.address.setPlaceholderText("Street and number\nPostcode and town\nCountry")
+        self.email = QLineEdit()
+        self.email.setPlaceholderText("hello@yourbusiness.com")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("+44 20 7946 0018")
+        self.website = QLineEdit()
+        self.website.setPlaceholderText("yourbusiness.com")
+        self.currency = QComboBox()
+        self.currency.addItems(CURRENCIES)
+        self.locale = QComboBox()
+        for code in LOCALES:
+            self.locale.addItem(f"{babel.Locale.parse(code).display_name} ({code})", code)
+        self.tax_rate = QLineEdit()
+        self.tax_rate.setPlaceholderText("e.g. 20")
+        self.prefix = QLineEdit()
+        self.prefix.setMaxLength(12)
+        self.logo_preview = QLabel(self.tr("No logo"))
+        self.logo_preview.setFixedSize(160, 60)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_choose = QPushButton(self.tr("Choose…"))
+        self.logo_remove = QPushButton(self.tr("Remove"))
+        self.logo_choose.clicked.connect(self.choose_logo)
+        self.logo_remove.clicked.connect(self.remove_logo)
+
+        self.fields = {
+            "name": (self.tr("Business name"), self.name),
+            "address": (self.tr("Postal address"), self.address),
+            "email": (self.tr("Email"), self.email),
+            "phone": (self.tr("Phone"), self.phone),
+            "website": (self.tr("Website"), self.website),
+            "currency": (self.tr("Currency"), self.currency),
+            "locale": (self.tr("Language and region"), self.locale),
+            "default_tax_rate": (self.tr("Default tax rate (%)"), self.tax_rate),
+            "proposal_prefix": (self.tr("Proposal number prefix"), self.prefix),
+        }
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        for key, (text, widget) in self.fields.items():
+            widget.setAccessibleName(text)
+            error = QLabel()
+            error.setProperty("role", "fieldError")
+            error.setObjectName(f"error_{key}")
+            error.setWordWrap(True)
+            error.hide()
+            self.errors[key] = error
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(widget)
+            box.addWidget(error)
+            form.addRow(text, box)
+            if key == "website":
+                logo_row = QHBoxLayout()
+                logo_row.addWidget(self.logo_preview)
+                logo_row.addWidget(self.logo_choose)
+                logo_row.addWidget(self.logo_remove)
+                logo_row.addStretch(1)
+                form.addRow(self.tr("Logo"), logo_row)
+        self.save_button = QPushButton(self.tr("Save profile"))
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip(self.tr("Save the business profile (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        self.status = QLabel()
+        self.status.setProperty("role", "subtitle")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    # reading and writing the widgets
+
+    def load(self) -> None:
+        self.show_profile(settings.load_profile())
+
+    def show_profile(self, p: BusinessProfile) -> None:
+        self.name.setText(p.name)
+        self.address.setPlainText(p.address)
+        self.email.setText(p.email)
+        self.phone.setText(p.phone)
+        self.website.setText(p.website)
+        if self.currency.findText(p.currency) < 0:
+            self.currency.addItem(p.currency)
+        self.currency.setCurrentText(p.currency)
+        if self.locale.findData(p.locale) < 0:
+            self.locale.addItem(p.locale, p.locale)
+        self.locale.setCurrentIndex(self.locale.findData(p.locale))
+        self.tax_rate.setText(f"{p.default_tax_rate.normalize():f}")
+        self.prefix.setText(p.proposal_prefix)
+        self._logo_id = p.logo_file_id
+        self._show_logo(settings.logo_bytes(p))
+        self.show_errors({})
+
+    def profile(self) -> BusinessProfile:
+        rate = self.tax_rate.text().strip() or "0"
+        return replace(
+            BusinessProfile(),
+            name=self.name.text(), address=self.address.toPlainText(), email=self.email.text(),
+            phone=self.phone.text(), website=self.website.text(),
+            currency=self.currency.currentText(), locale=self.locale.currentData() or "",
+            default_tax_rate=rate,  # validated (and made a Decimal) by the core
+            proposal_prefix=self.prefix.text(), logo_file_id=self._logo_id,
+        )
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for key, label in self.errors.items():
+            label.setText(errors.get(key, ""))
+            label.setVisible(key in errors)
+        if errors:
+            first = next(k for k in self.fields if k in errors)
+            self.fields[first][1].setFocus()
+
+    def save(self) -> bool:
+        try:
+            clean = settings.save_profile(self.profile())
+        except settings.ProfileInvalid as exc:
+            self.show_errors(exc.errors)
+            self.status.setText(self.tr("Fix the marked fields to save."))
+            return False
+        self.show_profile(clean)
+        self.status.setText(self.tr("Saved."))
+        self.saved.emit(clean)
+        return True
+
+    # logo
+
+    def _show_logo(self, data: bytes | None) -> None:
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            self.logo_preview.setPixmap(pixmap.scaled(
+                self.logo_preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.logo_preview.setText(self.tr("No logo"))
+        self.logo_remove.setEnabled(self._logo_id is not None)
+
+    def choose_logo(self) -> None:
+        path = dialogs.ask_open_file(self, self.tr("Choose your logo"), IMAGE_FILTER)
+        if path is None:
+            return
+        try:
+            self._logo_id = settings.store_logo(path)
+        except ValueError as exc:
+            dialogs.show_error(self, self.tr("Logo not used"), str(exc))
+            return
+        self._show_logo(path.read_bytes())
+        self.status.setText(self.tr("Logo chosen; save the profile to keep it."))
+
+    def remove_logo(self) -> None:
+        self._logo_id = None
+        self._show_logo(None)
+
+
+class SettingsSection(Section):
+    label = "Settings"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.layout_.addWidget(title_label(self.tr("Settings")))
+        self.layout_.addWidget(title_label(
+            self.tr("Business profile: printed on every email footer and proposal."),
+            "subtitle"))
+        self.profile_form = ProfileForm()
+        self.profile_form.setMaximumWidth(760)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.profile_form)
+        self.layout_.addWidget(scroll, 1)
+        self.profile_form.load()
+
+    def reload(self) -> None:
+        self.profile_form.load()
+

@@ -1,0 +1,110 @@
+"""One way to run a core job off the GUI thread.
+
+``run_job(fn, *args, on_success=..., on_failure=..., on_progress=...)`` runs ``fn`` on Qt's
+thread pool and calls the callbacks back on the GUI thread. With ``on_progress`` or
+``cancellable=True`` the function also receives ``progress(done, total)`` and ``cancelled()``
+keywords, the shape every long core job has. Pass plain data in, never widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from smarketer.db import db
+
+log = logging.getLogger(__name__)
+_running: set[Job] = set()
+
+
+class JobCancelled(Exception):
+    """Raised by a core job that noticed ``cancelled()`` and stopped cleanly."""
+
+
+class Job(QObject):
+    """A handle on background work; lives on the GUI thread, its signals arrive there."""
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    # Emitted from the worker thread; queued over to this object's slots on the GUI thread.
+    _progress_from_worker = Signal(int, int)
+    _result_from_worker = Signal(bool, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._cancelled = False
+        self.done = False
+        self._progress_from_worker.connect(self._relay_progress)
+        self._result_from_worker.connect(self._relay_result)
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    def is_cancelled(self) -> bool:
+        return self._cancelled
+
+    @Slot(int, int)
+    def _relay_progress(self, done: int, total: int) -> None:
+        self.progressed.emit(done, total)
+
+    @Slot(bool, object)
+    def _relay_result(self, ok: bool, value: object) -> None:
+        self.done = True
+        (self.succeeded if ok else self.failed).emit(value)
+        self.finished.emit()
+        _running.discard(self)
+
+
+class _Runner(QRunnable):
+    def __init__(self, job: Job, call: Callable[[], Any]):
+        super().__init__()
+        self.job, self.call = job, call
+
+    def run(self) -> None:
+        try:
+            result = self.call()
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported, none lost
+            if not isinstance(exc, JobCancelled):
+                log.exception("Background job failed")
+            self.job._result_from_worker.emit(False, exc)
+        else:
+            self.job._result_from_worker.emit(True, result)
+        finally:
+            # peewee keeps one connection per thread: never leave one open in a pool thread.
+            if db.obj is not None and not db.is_closed():
+                db.close()
+
+
+def run_job(
+    fn: Callable[..., Any],
+    *args: Any,
+    on_success: Callable[[Any], None] | None = None,
+    on_failure: Callable[[BaseException], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    cancellable: bool = False,
+    **kwargs: Any,
+) -> Job:
+    job = Job()
+    if on_success:
+        job.succeeded.connect(on_success)
+    if on_failure:
+        job.failed.connect(on_failure)
+    if on_progress:
+        job.progressed.connect(on_progress)
+    if on_progress or cancellable:
+        kwargs["progress"] = job._progress_from_worker.emit
+        kwargs["cancelled"] = job.is_cancelled
+    _running.add(job)
+    QThreadPool.globalInstance().start(_Runner(job, lambda: fn(*args, **kwargs)))
+    return job
+
+
+def wait_for_all(timeout_ms: int = 30000) -> bool:
+    """Block until background jobs end (used when quitting and in tests)."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
