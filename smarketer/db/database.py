@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
+import peewee
 from peewee import DatabaseProxy, SqliteDatabase
 
 APPLICATION_ID = 0x534D4B54  # "SMKT" in PRAGMA application_id marks our files
@@ -122,11 +123,13 @@ def open_database(
     try:
         database.connect()
         migrations.migrate(database, path, backup_dir or path.parent)
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
         database.close()
         if _is_lock_error(exc):
             raise StoreError(path, "is locked by another program; close it and try again") from None
-        raise StoreError(path, f"cannot be opened ({exc})") from None
+        raise StoreError(
+            path, f"could not be brought up to date and was left unchanged ({exc})"
+        ) from None
     except BaseException:
         database.close()
         raise

@@ -1,0 +1,43 @@
+"""The demo store is realistic and repeatable."""
+
+from datetime import UTC, datetime
+
+from smarketer.db import close_database, db
+from smarketer.db.models import Activity, Company, Contact, ContactTag
+from smarketer.demo import write_demo
+from smarketer.settings import load_profile
+
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+
+
+def snapshot():
+    return [
+        (c.full_name, c.email, c.status, c.company.name if c.company else None,
+         sorted(t.tag.name for t in c.contact_tags))
+        for c in Contact.select().order_by(Contact.id)
+    ]
+
+
+def test_demo_is_repeatable_for_a_seed(tmp_path):
+    write_demo(tmp_path / "a.db", now=NOW)
+    first = snapshot()
+    close_database()
+    write_demo(tmp_path / "b.db", now=NOW)
+    assert snapshot() == first
+    close_database()
+    write_demo(tmp_path / "c.db", now=NOW, seed=7)
+    assert snapshot() != first
+
+
+def test_demo_is_realistic(tmp_path):
+    write_demo(tmp_path / "d.db", now=NOW)
+    assert Contact.select().count() >= 200
+    assert Company.select().count() >= 30
+    assert ContactTag.select().count() > 100
+    assert Activity.select().count() > 100
+    assert {c.status for c in Contact.select()} == {
+        "subscriber", "lead", "qualified", "customer", "former"}
+    assert load_profile().address
+    assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+    emails = [c.email for c in Contact.select()]
+    assert len(set(emails)) == len(emails)
