@@ -92,7 +92,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 is
         say(f"Smarketer needs Python 3.11 or newer; this is {sys.version.split()[0]}")
         return 2
     ensure_system_libs()

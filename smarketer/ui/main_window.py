@@ -42,7 +42,7 @@ class MainWindow(QMainWindow):
         self.actions: dict[str, QAction] = {}
         self.sections: list[Section] = []
         self.setWindowIcon(style.app_icon())
-        self.setMinimumSize(QSize(820, 540))
+        self.setMinimumSize(QSize(640, 480))
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")

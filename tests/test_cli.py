@@ -1,0 +1,78 @@
+"""The command line, run as a user runs it: a separate process, its output and exit code."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from smarketer import __version__
+
+
+@pytest.fixture
+def cli(smarketer_home, tmp_path):
+    def run(*args):
+        env = dict(os.environ, SMARKETER_HOME=str(smarketer_home))
+        return subprocess.run([sys.executable, "-m", "smarketer", *map(str, args)],
+                              capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    return run
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"smarketer {__version__}"
+
+
+def test_demo_then_backup_leaves_a_valid_copy(cli, tmp_path):
+    assert cli("demo", "d.db").returncode == 0
+    result = cli("--db", "d.db", "backup", "-o", "b.db")
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(tmp_path / "b.db")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] >= 200
+    conn.close()
+
+
+def test_demo_refuses_to_replace_a_file(cli, tmp_path):
+    (tmp_path / "d.db").write_text("precious")
+    result = cli("demo", "d.db")
+    assert result.returncode == 1
+    assert "already exists" in result.stderr
+    assert (tmp_path / "d.db").read_text() == "precious"
+
+
+def test_restore_needs_force_then_restores(cli, tmp_path):
+    cli("demo", "d.db")
+    cli("--db", "d.db", "backup", "-o", "b.db")
+    refused = cli("--db", "d.db", "restore", "b.db")
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "smarketer: error: d.db: already exists; add --force to overwrite it"
+    done = cli("--db", "d.db", "restore", "b.db", "--force")
+    assert done.returncode == 0, done.stderr
+    assert "kept as" in done.stdout
+    new = cli("--db", "fresh.db", "restore", "b.db")  # a missing target needs no --force
+    assert new.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
+        (["backup"], 2, "the following arguments are required: -o/--output"),
+        (["--db", "missing/x.db", "backup", "-o", "b.db"], 1, "missing/x.db: does not exist"),
+        (["--db", "d.db", "backup", "-o", "nofolder/b.db"], 1, "the folder nofolder does not exist"),
+        (["--db", "notes.txt", "backup", "-o", "b.db"], 1, "not a SQLite database"),
+        (["demo", "nofolder/d.db"], 1, "the folder nofolder does not exist"),
+    ],
+)
+def test_mistakes_give_one_line_and_non_zero_exit(cli, tmp_path, args, code, message):
+    cli("demo", "d.db")
+    (tmp_path / "notes.txt").write_text("just notes")
+    result = cli(*args)
+    assert result.returncode == code
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0]
+    assert lines[0].startswith("smarketer")

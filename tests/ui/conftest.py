@@ -1,0 +1,34 @@
+import pytest
+from PySide6.QtCore import QSettings
+
+from smarketer.ui import style
+from smarketer.ui.hub import Hub
+from smarketer.ui.main_window import MainWindow
+from smarketer.ui.workers import wait_for_all
+
+
+@pytest.fixture
+def ui_state(tmp_path):
+    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_window(qtbot, qapp, ui_state):
+    qapp.setStyleSheet(style.stylesheet(style.is_dark(qapp)))
+    made = []
+
+    def make(path):
+        window = MainWindow(path, Hub(), ui_state)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        made.append(window)
+        return window
+
+    yield make
+    wait_for_all()
+
+
+@pytest.fixture
+def window(make_window, demo_store):
+    return make_window(demo_store)

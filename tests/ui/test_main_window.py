@@ -1,0 +1,187 @@
+"""The main window, driven as a user drives it."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from smarketer.db import db
+from smarketer.db.models import Contact
+from smarketer.settings import load_profile
+from smarketer.ui import dialogs
+from smarketer.ui.main_window import SECTION_NAMES
+
+
+def test_window_shows_store_and_sections(window, demo_store):
+    assert window.windowTitle() == "demo.db — Smarketer"
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == list(
+        SECTION_NAMES)
+    assert "60 contacts" in window.store_label.text()
+    today = window.sections[0]
+    assert "60" in [c.widget().findChildren(type(today.greeting))[0].text()
+                    for c in (today.cards.itemAt(i) for i in range(today.cards.count()))]
+
+
+def test_clicking_the_sidebar_switches_sections(window, qtbot):
+    for index, name in enumerate(SECTION_NAMES):
+        rect = window.sidebar.visualItemRect(window.sidebar.item(index))
+        qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton,
+                         pos=rect.center())
+        assert window.current_section().label == name
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_ctrl_number_switches_sections(window, qtbot, index):
+    window.go_to(5 if index == 0 else 0)
+    qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + index), Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section().label == SECTION_NAMES[index]
+    assert window.sidebar.currentRow() == index
+
+
+def test_every_action_has_text_and_a_unique_shortcut(window):
+    shortcuts = [a.shortcut().toString() for a in window.actions.values() if not a.shortcut().isEmpty()]
+    assert all(a.text() for a in window.actions.values())
+    assert len(shortcuts) == len(set(shortcuts))
+    assert {"Ctrl+Q", "Ctrl+F", "Ctrl+N", "Ctrl+1", "Ctrl+6"} <= set(shortcuts)
+
+
+def test_ctrl_n_is_off_where_there_is_nothing_to_create(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert not window.actions["new"].isEnabled()
+
+
+def test_ctrl_f_says_when_a_section_has_no_search(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert "Nothing to search" in window.statusBar().currentMessage()
+
+
+def test_ctrl_q_closes_the_window(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_window_geometry_is_remembered(make_window, demo_store):
+    first = make_window(demo_store)
+    first.resize(700, 560)  # the offscreen screen is 800 x 600
+    first.close()
+    second = make_window(demo_store)
+    assert (second.width(), second.height()) == (700, 560)
+
+
+def test_about_names_the_version(window):
+    from smarketer import __version__
+
+    box = window.about()
+    assert __version__ in box.text()
+    box.close()
+
+
+def test_profile_saves_and_reloads(window, qtbot):
+    window.go_to(5)
+    form = window.current_section().profile_form
+    form.name.clear()
+    qtbot.keyClicks(form.name, "Studio")  # QTest types ASCII only
+    form.name.setText("Zoë's " + form.name.text())
+    form.tax_rate.setText("7.5")
+    qtbot.keyClick(form.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert load_profile().name == "Zoë's Studio"
+    assert str(load_profile().default_tax_rate) == "7.5"
+    assert "saved" in window.statusBar().currentMessage().lower()
+    form.name.setText("changed, not saved")
+    window.current_section().reload()
+    assert form.name.text() == "Zoë's Studio"
+
+
+def test_invalid_profile_shows_errors_and_saves_nothing(window, qtbot):
+    before = load_profile()
+    window.go_to(5)
+    form = window.current_section().profile_form
+    form.email.setText("not an email")
+    form.tax_rate.setText("150")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.errors["email"].isVisible()
+    assert form.errors["default_tax_rate"].isVisible()
+    assert not form.errors["name"].isVisible()
+    assert form.email.hasFocus()
+    assert load_profile() == before
+
+
+def test_backup_now_writes_a_copy_in_the_background(window, qtbot, tmp_path, monkeypatch):
+    dest = tmp_path / "manual.db"
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *a, **k: dest)
+    window.actions["backup"].trigger()
+    qtbot.waitUntil(lambda: "Backed up to" in window.statusBar().currentMessage())
+    assert dest.exists()
+
+
+def test_restore_asks_first_then_restores(window, qtbot, tmp_path, monkeypatch):
+    from smarketer.backup import backup_open_store
+
+    saved = backup_open_store(tmp_path / "saved.db")
+    Contact.delete().execute()
+    window.reload_all()
+    assert "0 contacts" in window.store_label.text()
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: saved)
+    window.actions["restore"].trigger()
+    box = window.findChild(QMessageBox, "smarketerMessage")
+    assert "Replace everything" in box.text()
+    restore_button = next(b for b in box.buttons() if b.text() == "Restore")
+    qtbot.mouseClick(restore_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "60 contacts" in window.store_label.text())
+    assert Contact.select().count() == 60
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_restore_cancelled_changes_nothing(window, qtbot, tmp_path, monkeypatch):
+    from smarketer.backup import backup_open_store
+
+    saved = backup_open_store(tmp_path / "saved.db")
+    Contact.delete().execute()
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: saved)
+    window.actions["restore"].trigger()
+    box = window.findChild(QMessageBox, "smarketerMessage")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert Contact.select().count() == 0
+
+
+def test_opening_a_bad_file_says_why_and_keeps_the_current_store(window, tmp_path, monkeypatch):
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database")
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: junk)
+    window.actions["open"].trigger()
+    box = window.findChild(QMessageBox, "smarketerMessage")
+    assert "junk.db" in box.text() and "not a SQLite database" in box.text()
+    box.close()
+    assert Contact.select().count() == 60
+    assert window.windowTitle().startswith("demo.db")
+
+
+def test_opening_another_store_switches_everything(window, tmp_path, monkeypatch):
+    other = tmp_path / "other.db"
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: other)
+    window.actions["open"].trigger()
+    assert window.windowTitle().startswith("other.db")
+    assert "0 contacts" in window.store_label.text()
+
+
+def test_uncaught_exception_is_logged_and_shown(window, qtbot, monkeypatch):
+    import sys
+
+    from smarketer import paths
+    from smarketer.logs import setup_logging
+    from smarketer.ui.app import install_crash_handler
+
+    setup_logging()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_crash_handler()
+    try:
+        raise RuntimeError("boom in a slot")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    boxes = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, QMessageBox) and "boom in a slot" in w.text()]
+    assert boxes
+    assert "RuntimeError" in boxes[0].detailedText()
+    assert str(paths.log_file()) in boxes[0].text()
+    assert "boom in a slot" in paths.log_file().read_text()
+    boxes[0].close()
