@@ -9,13 +9,16 @@ Never edit a released step: add a new one.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from peewee import SqliteDatabase
 
+from smarketer.db import search
 from smarketer.db.database import APPLICATION_ID, copy_database
+from smarketer.db.search import sort_key
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +106,46 @@ CREATE INDEX activity_contact_time ON activity (contact_id, occurred_at);
 """
 
 
+_V2 = """
+CREATE TABLE segment (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    filter TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+ALTER TABLE contact ADD COLUMN sort_name TEXT NOT NULL DEFAULT '';
+CREATE INDEX contact_sort_name ON contact (sort_name);
+""" + search.schema_v2()
+
+
+def _v2(database: SqliteDatabase) -> None:
+    _run_script(_V2)(database)
+    rows = database.execute_sql("SELECT id, first_name, last_name FROM contact").fetchall()
+    database.execute_sql("DROP TRIGGER contact_fts_update")  # the text did not change
+    for contact_id, first, last in rows:
+        database.execute_sql("UPDATE contact SET sort_name = ? WHERE id = ?",
+                             (sort_key(first, last), contact_id))
+    for statement in statements(search.schema_v2()):
+        if "TRIGGER contact_fts_update" in statement:
+            database.execute_sql(statement)
+
+
+def statements(sql: str):
+    """Split a script into complete statements (trigger bodies hold semicolons too)."""
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip():
+        yield pending.strip()
+
+
 def _run_script(sql: str) -> Callable[[SqliteDatabase], None]:
     def step(database: SqliteDatabase) -> None:
-        for statement in sql.split(";"):
-            if statement.strip():
-                database.execute_sql(statement)
+        for statement in statements(sql):
+            database.execute_sql(statement)
 
     return step
 
@@ -115,6 +153,7 @@ def _run_script(sql: str) -> Callable[[SqliteDatabase], None]:
 # STEPS[n - 1] takes a store from version n - 1 to version n.
 STEPS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V1),
+    _v2,  # contact search (FTS5), sort names, saved segments
 ]
 LATEST_VERSION = len(STEPS)
 

@@ -21,6 +21,7 @@ from peewee import (
 
 from smarketer.db.database import db
 from smarketer.db.fields import InstantField, utc_now
+from smarketer.db.search import sort_key
 
 
 class JSONTextField(TextField):
@@ -102,6 +103,11 @@ class Contact(BaseModel):
     created_at = InstantField(default=utc_now)
     updated_at = InstantField(default=utc_now)
     deleted_at = InstantField(null=True)
+    sort_name = TextField(default="")  # kept by save(); see search.sort_key
+
+    def save(self, *args, **kwargs):
+        self.sort_name = sort_key(self.first_name, self.last_name)
+        return super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -135,3 +141,15 @@ class Activity(BaseModel):
 
 
 ALL_MODELS = [Setting, StoredFile, Company, Contact, Tag, ContactTag, Activity]
+
+
+class Segment(BaseModel):
+    """A saved, named contact filter (see ``smarketer.contacts.ContactFilter``)."""
+
+    id = AutoField()
+    name = TextField(unique=True)
+    filter = JSONTextField()
+    created_at = InstantField(default=utc_now)
+
+
+ALL_MODELS.append(Segment)

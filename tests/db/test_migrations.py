@@ -28,6 +28,10 @@ def test_stored_store_migrates_to_latest_and_keeps_data(name, tmp_path):
     assert (Contact.select().count(), Company.select().count()) == EXPECTED[name]
     assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert database.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+    # v2: every contact is searchable and has its sort name
+    fts_rows = database.execute_sql("SELECT count(*) FROM contact_fts").fetchone()[0]
+    assert fts_rows == EXPECTED[name][0]
+    assert Contact.select().where(Contact.sort_name == "").count() == 0
 
 
 def test_models_match_the_migrated_schema(store):
@@ -51,8 +55,8 @@ def test_a_new_step_runs_once_after_a_backup(tmp_path, monkeypatch):
     _add_step(monkeypatch, lambda d: d.execute_sql("ALTER TABLE contact ADD COLUMN extra TEXT"))
     (tmp_path / "bk").mkdir()
     open_database(path, backup_dir=tmp_path / "bk")
-    assert schema_version(db) == 2
-    copies = list((tmp_path / "bk").glob("s-before-v2-from-v1-*.db"))
+    assert schema_version(db) == migrations.LATEST_VERSION
+    copies = list((tmp_path / "bk").glob(f"s-before-v{migrations.LATEST_VERSION}-from-v1-*.db"))
     assert len(copies) == 1
     open_database(path, backup_dir=tmp_path / "bk")  # already migrated: no second copy
     assert len(list((tmp_path / "bk").glob("*.db"))) == 1
@@ -66,11 +70,12 @@ def test_a_failing_step_leaves_the_store_at_its_old_version(tmp_path, monkeypatc
         d.execute_sql("DELETE FROM contact")
         d.execute_sql("THIS IS NOT SQL")
 
+    latest = migrations.LATEST_VERSION
     _add_step(monkeypatch, broken)
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError, match="left unchanged"):
         open_database(path, backup_dir=tmp_path)
     monkeypatch.undo()
     open_database(path, backup_dir=tmp_path)
-    assert schema_version(db) == 1
+    assert schema_version(db) == latest  # the steps before the broken one stay done
     assert Contact.select().count() == 30
     assert Setting.select().count() == 1

@@ -1,0 +1,519 @@
+"""Contacts: validation, saving, search and filters, segments, trash, duplicates and merge.
+
+The contact list reads through ``contact_ids()`` (the ordered ids of a filter, cheap even for
+100,000 contacts) and ``fetch_rows()`` (the shown columns for a page of ids).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from peewee import JOIN, SQL, fn
+
+from smarketer.db import db
+from smarketer.db.fields import utc_now
+from smarketer.db.models import (
+    LIFECYCLE_STATUSES,
+    Activity,
+    Company,
+    Contact,
+    ContactTag,
+    Segment,
+    Tag,
+)
+from smarketer.db.search import match_expression
+
+CONSENT_CHOICES = ("any", "recorded", "missing")
+
+
+# ---------------------------------------------------------------- filters and listing
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    """Which contacts to show or address. Every part narrows the set (AND)."""
+
+    text: str = ""
+    tags: tuple[str, ...] = ()  # carries every one of these tags
+    statuses: tuple[str, ...] = ()  # has any one of these lifecycle statuses
+    company_id: int | None = None
+    consent: str = "any"  # any | recorded | missing
+    reachable_only: bool = False  # leave out unsubscribed, bounced and do-not-email
+    trash: bool = False  # the deleted contacts instead of the live ones
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["tags"], data["statuses"] = list(self.tags), list(self.statuses)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ContactFilter:
+        known = {f.name for f in fields(cls)}
+        clean = {k: v for k, v in data.items() if k in known}
+        clean["tags"] = tuple(clean.get("tags", ()))
+        clean["statuses"] = tuple(clean.get("statuses", ()))
+        return cls(**clean)
+
+    def describe(self) -> str:
+        parts = []
+        if self.text:
+            parts.append(f'matching "{self.text}"')
+        if self.tags:
+            parts.append("tagged " + " and ".join(self.tags))
+        if self.statuses:
+            parts.append("status " + " or ".join(self.statuses))
+        if self.consent != "any":
+            parts.append(f"consent {self.consent}")
+        if self.reachable_only:
+            parts.append("not unsubscribed or bounced")
+        return ", ".join(parts) or "all contacts"
+
+
+SORT_COLUMNS = {
+    "name": (Contact.sort_name,),
+    "email": (fn.lower(Contact.email),),
+    "company": (fn.lower(fn.coalesce(Company.name, "")),),
+    "phone": (Contact.phone,),
+    "status": (Contact.status,),
+    "city": (fn.lower(Contact.city),),
+    "created": (Contact.created_at,),
+    "updated": (Contact.updated_at,),
+}
+
+
+def filtered(f: ContactFilter, *columns):
+    """A query over the contacts ``f`` selects (joined to their company)."""
+    query = (Contact.select(*(columns or (Contact.id,)))
+             .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id)))
+    query = query.where(Contact.deleted_at.is_null(not f.trash))
+    match = match_expression(f.text)
+    if match:
+        query = query.where(Contact.id.in_(
+            SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [match])))
+    for tag in f.tags:
+        query = query.where(Contact.id.in_(
+            ContactTag.select(ContactTag.contact).join(Tag)
+            .where(fn.lower(Tag.name) == tag.lower())))
+    if f.statuses:
+        query = query.where(Contact.status.in_(list(f.statuses)))
+    if f.company_id is not None:
+        query = query.where(Contact.company == f.company_id)
+    if f.consent == "recorded":
+        query = query.where(Contact.consent == True)  # noqa: E712 - SQL comparison
+    elif f.consent == "missing":
+        query = query.where(Contact.consent == False)  # noqa: E712
+    if f.reachable_only:
+        query = query.where(Contact.unsubscribed_at.is_null() & Contact.bounced_at.is_null()
+                            & (Contact.do_not_email == False))  # noqa: E712
+    return query
+
+
+def contact_ids(f: ContactFilter = ContactFilter(), sort: str = "name",
+                descending: bool = False) -> list[int]:
+    order = [c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]]
+    order.append(Contact.id.desc() if descending else Contact.id.asc())
+    return [row[0] for row in filtered(f).order_by(*order).tuples()]
+
+
+def count(f: ContactFilter = ContactFilter()) -> int:
+    return filtered(f).count()
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """What the contact list shows of one contact."""
+
+    id: int
+    name: str
+    email: str
+    company: str
+    phone: str
+    status: str
+    tags: str
+    city: str
+    consent: bool
+    unsubscribed: bool
+    bounced: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
+    if not ids:
+        return {}
+    tags: dict[int, list[str]] = defaultdict(list)
+    for contact_id, name in (ContactTag.select(ContactTag.contact, Tag.name).join(Tag)
+                             .where(ContactTag.contact.in_(ids)).order_by(Tag.name).tuples()):
+        tags[contact_id].append(name)
+    rows = {}
+    query = (Contact.select(Contact, Company.name.alias("company_name"))
+             .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+             .where(Contact.id.in_(ids)).objects())
+    for c in query:
+        rows[c.id] = ContactRow(
+            id=c.id, name=c.full_name, email=c.email, company=c.company_name or "",
+            phone=c.phone, status=c.status, tags=", ".join(tags[c.id]), city=c.city,
+            consent=c.consent, unsubscribed=c.unsubscribed_at is not None,
+            bounced=c.bounced_at is not None, created_at=c.created_at, updated_at=c.updated_at,
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- editing
+
+
+@dataclass(frozen=True)
+class ContactData:
+    """The editable fields of a contact, as plain values (from a form, a file, a script)."""
+
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    other_emails: tuple[str, ...] = ()
+    phone: str = ""
+    title: str = ""
+    company: str = ""
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    region: str = ""
+    country: str = ""
+    website: str = ""
+    notes: str = ""
+    status: str = "lead"
+    lead_source: str = ""
+    referred_by_id: int | None = None
+    consent: bool = False
+    consent_source: str = ""
+    do_not_email: bool = False
+    tags: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, contact: Contact) -> ContactData:
+        return cls(
+            **{f.name: getattr(contact, f.name) for f in fields(cls)
+               if f.name not in {"other_emails", "company", "tags", "referred_by_id"}},
+            other_emails=tuple(contact.other_emails or ()),
+            company=contact.company.name if contact.company_id else "",
+            referred_by_id=contact.referred_by_id,
+            tags=tuple(tag_names(contact.id)),
+        )
+
+
+class ContactInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+def normalise_email(value: str) -> str:
+    """The address in its normal form; raises ValueError with a readable reason."""
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def normalise_phone(value: str, region: str | None) -> str:
+    """The number in international form; raises ValueError if it is not a phone number."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        raise ValueError("Not a phone number.") from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError("Not a valid phone number; include the country code (+44 …).")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def clean_tags(names) -> tuple[str, ...]:
+    seen, out = set(), []
+    for name in names:
+        name = re.sub(r"\s+", " ", str(name)).strip().strip(",")
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            out.append(name[:60])
+    return tuple(out)
+
+
+def validate_contact(data: ContactData, region: str | None = None,
+                     strict_phone: bool = True) -> tuple[ContactData, dict[str, str]]:
+    """Normalise ``data``; return it with a message per invalid field."""
+    errors: dict[str, str] = {}
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(data).items()}
+    values["notes"] = data.notes.strip()
+    if not (values["first_name"] or values["last_name"] or values["email"]):
+        errors["first_name"] = "Enter a name or an email address."
+    if values["email"]:
+        try:
+            values["email"] = normalise_email(values["email"])
+        except ValueError as exc:
+            errors["email"] = str(exc)
+    others = []
+    for other in data.other_emails:
+        if other.strip():
+            try:
+                others.append(normalise_email(other))
+            except ValueError as exc:
+                errors["other_emails"] = f"{other}: {exc}"
+    values["other_emails"] = tuple(dict.fromkeys(o for o in others if o != values["email"]))
+    if values["phone"]:
+        try:
+            values["phone"] = normalise_phone(values["phone"], region)
+        except ValueError as exc:
+            if strict_phone:
+                errors["phone"] = str(exc)
+    if values["status"] not in LIFECYCLE_STATUSES:
+        errors["status"] = f"Status must be one of: {', '.join(LIFECYCLE_STATUSES)}."
+    values["tags"] = clean_tags(data.tags)
+    return replace(data, **values), errors
+
+
+def company_named(name: str) -> Company | None:
+    name = name.strip()
+    if not name:
+        return None
+    found = Company.get_or_none(fn.lower(Company.name) == name.lower())
+    return found or Company.create(name=name)
+
+
+def tag_named(name: str) -> Tag:
+    found = Tag.get_or_none(fn.lower(Tag.name) == name.lower())
+    return found or Tag.create(name=name)
+
+
+def tag_names(contact_id: int) -> list[str]:
+    return [t.name for t in Tag.select().join(ContactTag)
+            .where(ContactTag.contact == contact_id).order_by(Tag.name)]
+
+
+def all_tag_names() -> list[str]:
+    return [t.name for t in Tag.select().order_by(fn.lower(Tag.name))]
+
+
+def set_tags(contact_id: int, names) -> None:
+    wanted = {tag_named(n).id for n in clean_tags(names)}
+    current = {ct.tag_id for ct in ContactTag.select().where(ContactTag.contact == contact_id)}
+    if current - wanted:
+        ContactTag.delete().where((ContactTag.contact == contact_id)
+                                  & ContactTag.tag.in_(list(current - wanted))).execute()
+    for tag_id in wanted - current:
+        ContactTag.create(contact=contact_id, tag=tag_id)
+
+
+def add_tags(contact_id: int, names) -> None:
+    set_tags(contact_id, [*tag_names(contact_id), *names])
+
+
+def _apply(contact: Contact, data: ContactData) -> None:
+    for f in fields(ContactData):
+        if f.name in {"company", "tags", "other_emails", "referred_by_id"}:
+            continue
+        setattr(contact, f.name, getattr(data, f.name))
+    contact.other_emails = list(data.other_emails)
+    contact.company = company_named(data.company)
+    contact.referred_by = data.referred_by_id
+    if data.consent and contact.consent_at is None:
+        contact.consent_at = utc_now()
+    if not data.consent:
+        contact.consent_at = None
+    contact.updated_at = utc_now()
+
+
+def save_contact(data: ContactData, contact_id: int | None = None,
+                 region: str | None = None) -> Contact:
+    """Validate and save (create when ``contact_id`` is None); raise ContactInvalid."""
+    clean, errors = validate_contact(data, region)
+    if errors:
+        raise ContactInvalid(errors)
+    with db.atomic():
+        contact = Contact.get_by_id(contact_id) if contact_id else Contact()
+        _apply(contact, clean)
+        contact.save()
+        set_tags(contact.id, clean.tags)
+    return contact
+
+
+# ---------------------------------------------------------------- unsubscribe
+
+
+def unsubscribe(contact_ids_: list[int], reason: str = "by hand") -> int:
+    """Mark contacts unsubscribed (kept whatever a later import says); returns how many."""
+    now = utc_now()
+    with db.atomic():
+        changed = list(Contact.select(Contact.id).where(
+            Contact.id.in_(contact_ids_) & Contact.unsubscribed_at.is_null()).tuples())
+        Contact.update(unsubscribed_at=now, updated_at=now).where(
+            Contact.id.in_([c for (c,) in changed])).execute()
+        for (cid,) in changed:
+            Activity.create(contact=cid, kind="unsubscribed", summary=f"Unsubscribed ({reason})")
+    return len(changed)
+
+
+def unsubscribe_addresses(addresses, reason: str = "from a list") -> tuple[int, list[str]]:
+    """Unsubscribe every contact with one of ``addresses``; return (count, unknown ones)."""
+    wanted = {a.strip().lower() for a in addresses if a.strip()}
+    ids, found = [], set()
+    for cid, email in Contact.select(Contact.id, Contact.email).where(
+            fn.lower(Contact.email).in_(list(wanted))).tuples():
+        ids.append(cid)
+        found.add(email.lower())
+    return unsubscribe(ids, reason), sorted(wanted - found)
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def add_note(contact_id: int, text: str) -> Activity:
+    text = text.strip()
+    if not text:
+        raise ValueError("A note needs some text.")
+    summary = text.splitlines()[0][:120]
+    return Activity.create(contact=contact_id, kind="note", summary=summary, body=text)
+
+
+def timeline(contact_id: int) -> list[Activity]:
+    return list(Activity.select().where(Activity.contact == contact_id)
+                .order_by(Activity.occurred_at.desc(), Activity.id.desc()))
+
+
+# ---------------------------------------------------------------- trash
+
+
+def delete_contacts(ids: list[int]) -> None:
+    """Move contacts to the trash (restorable)."""
+    Contact.update(deleted_at=utc_now()).where(Contact.id.in_(ids)).execute()
+
+
+def restore_contacts(ids: list[int]) -> None:
+    Contact.update(deleted_at=None).where(Contact.id.in_(ids)).execute()
+
+
+def empty_trash() -> int:
+    return Contact.delete().where(Contact.deleted_at.is_null(False)).execute()
+
+
+# ---------------------------------------------------------------- segments
+
+
+def save_segment(name: str, f: ContactFilter) -> Segment:
+    name = name.strip()
+    if not name:
+        raise ValueError("A segment needs a name.")
+    data = replace(f, trash=False).to_json()
+    with db.atomic():
+        existing = Segment.get_or_none(fn.lower(Segment.name) == name.lower())
+        if existing:
+            existing.filter = data
+            existing.save()
+            return existing
+        return Segment.create(name=name, filter=data)
+
+
+def segment_filter(segment: Segment) -> ContactFilter:
+    return ContactFilter.from_json(segment.filter)
+
+
+def find_segment(name: str) -> Segment | None:
+    return Segment.get_or_none(fn.lower(Segment.name) == name.strip().lower())
+
+
+def segments_with_counts() -> list[tuple[Segment, int]]:
+    return [(s, count(segment_filter(s))) for s in Segment.select().order_by(fn.lower(Segment.name))]
+
+
+# ---------------------------------------------------------------- duplicates and merge
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    keep_id: int
+    other_id: int
+    reason: str
+
+
+def _name_key(c) -> str:
+    from anyascii import anyascii
+
+    return re.sub(r"[^a-z]", "", anyascii(f"{c.first_name}{c.last_name}").lower())
+
+
+def find_duplicates() -> list[DuplicatePair]:
+    """Likely duplicates: the same email, or the same name at the same company or phone."""
+    pairs: list[DuplicatePair] = []
+    seen: set[tuple[int, int]] = set()
+    live = list(Contact.select(Contact.id, Contact.first_name, Contact.last_name, Contact.email,
+                               Contact.company, Contact.phone)
+                .where(Contact.deleted_at.is_null()).order_by(Contact.id))
+    groups: dict[tuple, list] = defaultdict(list)
+    for c in live:
+        if c.email:
+            groups[("email", c.email.lower())].append(c)
+        key = _name_key(c)
+        if key:
+            if c.company_id:
+                groups[("company", key, c.company_id)].append(c)
+            digits = re.sub(r"\D", "", c.phone)
+            if len(digits) >= 6:
+                groups[("phone", key, digits[-9:])].append(c)
+    reasons = {"email": "same email", "company": "same name and company",
+               "phone": "same name and phone"}
+    for key, members in groups.items():
+        for other in members[1:]:
+            pair = (members[0].id, other.id)
+            if pair not in seen:
+                seen.add(pair)
+                pairs.append(DuplicatePair(members[0].id, other.id, reasons[key[0]]))
+    return pairs
+
+
+MERGE_FIELDS = ("first_name", "last_name", "email", "phone", "title", "street", "postal_code",
+                "city", "region", "country", "website", "lead_source", "consent_source")
+
+
+def merge_contacts(keep_id: int, other_id: int) -> Contact:
+    """Fold ``other`` into ``keep``: empty fields filled, every email, note, tag, timeline
+    entry and referral kept; the stricter of the two email statuses wins."""
+    if keep_id == other_id:
+        raise ValueError("A contact cannot be merged with itself.")
+    with db.atomic():
+        keep, other = Contact.get_by_id(keep_id), Contact.get_by_id(other_id)
+        for name in MERGE_FIELDS:
+            if not getattr(keep, name) and getattr(other, name):
+                setattr(keep, name, getattr(other, name))
+        if keep.company_id is None:
+            keep.company = other.company_id
+        if keep.referred_by_id is None and other.referred_by_id not in (None, keep.id):
+            keep.referred_by = other.referred_by_id
+        emails = [e for e in [*keep.other_emails, other.email, *other.other_emails]
+                  if e and e.lower() != keep.email.lower()]
+        keep.other_emails = list(dict.fromkeys(emails))
+        if other.notes and other.notes not in keep.notes:
+            keep.notes = "\n\n".join(n for n in (keep.notes, other.notes) if n)
+        keep.consent = keep.consent or other.consent
+        keep.consent_at = min((d for d in (keep.consent_at, other.consent_at) if d), default=None)
+        keep.unsubscribed_at = keep.unsubscribed_at or other.unsubscribed_at
+        keep.bounced_at = keep.bounced_at or other.bounced_at
+        keep.do_not_email = keep.do_not_email or other.do_not_email
+        keep.created_at = min(keep.created_at, other.created_at)
+        keep.updated_at = utc_now()
+        keep.save()
+        add_tags(keep.id, tag_names(other.id))
+        Activity.update(contact=keep.id).where(Activity.contact == other.id).execute()
+        Contact.update(referred_by=keep.id).where(Contact.referred_by == other.id).execute()
+        for model, column in MERGE_REFERENCES:
+            model.update({column: keep.id}).where(column == other.id).execute()
+        Activity.create(contact=keep.id, kind="merge",
+                        summary=f"Merged with {other.full_name or other.email}",
+                        body=json.dumps({"email": other.email, "id": other.id}))
+        other.delete_instance()
+    return keep
+
+
+#: Other tables pointing at a contact, moved to the kept contact on merge (deals, …).
+MERGE_REFERENCES: list[tuple[type, object]] = []

@@ -1,0 +1,113 @@
+"""Full-text search over contacts: an FTS5 table kept in sync by triggers.
+
+The tokenizer (unicode61, remove_diacritics 2) makes search case- and accent-insensitive
+("zoe" finds "Zoë"). Letters with no Unicode decomposition (Ł, Ø, Đ, ß, Æ …) are folded by
+plain SQL ``replace()`` calls into a ``folded`` column, so "lukas" finds "Łukasiewicz" and the
+triggers need no custom function: the file stays writable by any SQLite tool.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Letters unicode61 keeps as they are, and their plain-Latin spelling.
+FOLD = {
+    "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d",
+    "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "TH", "þ": "th",
+    "ı": "i", "Ħ": "H", "ħ": "h", "Ŀ": "L", "ŀ": "l", "Ŋ": "N", "ŋ": "n", "Ŧ": "T", "ŧ": "t",
+}
+_FOLD_TABLE = str.maketrans(FOLD)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def sort_key(first_name: str, last_name: str) -> str:
+    """How a contact sorts by name: last name then first, in plain lower-case Latin letters,
+    so "Łukasiewicz" sorts under L and "Đặng" under D."""
+    from anyascii import anyascii
+
+    return anyascii(f"{last_name} {first_name}".strip()).lower()
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD_TABLE)
+
+
+def fold_sql(expr: str) -> str:
+    for letter, plain in FOLD.items():
+        expr = f"replace({expr}, '{letter}', '{plain}')"
+    return expr
+
+
+def _digits_sql(expr: str) -> str:
+    for char in " +-()./":
+        expr = f"replace({expr}, '{char}', '')"
+    return expr
+
+
+_ROW = f"""
+INSERT INTO contact_fts (rowid, name, email, company, phone, notes, tags, folded)
+SELECT c.id,
+       c.first_name || ' ' || c.last_name || ' ' || c.title || ' ' || c.city,
+       c.email || ' ' || c.other_emails,
+       coalesce(co.name, ''),
+       c.phone || ' ' || {_digits_sql("c.phone")},
+       c.notes,
+       coalesce((SELECT group_concat(t.name, ' ') FROM contact_tag ct
+                 JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), ''),
+       {fold_sql("c.first_name || ' ' || c.last_name || ' ' || coalesce(co.name, '')"
+                 " || ' ' || c.city")}
+FROM contact c LEFT JOIN company co ON co.id = c.company_id
+"""
+
+
+def _refresh(condition: str) -> str:
+    return (f"DELETE FROM contact_fts WHERE rowid IN (SELECT c.id FROM contact c WHERE {condition});"
+            f"{_ROW} WHERE {condition};")
+
+
+def schema_v2() -> str:
+    """The FTS table, its triggers, and the initial fill (the SQL of schema step 2)."""
+    return f"""
+CREATE VIRTUAL TABLE contact_fts USING fts5 (
+    name, email, company, phone, notes, tags, folded,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+{_ROW};
+CREATE TRIGGER contact_fts_insert AFTER INSERT ON contact BEGIN
+    {_ROW} WHERE c.id = new.id;
+END;
+CREATE TRIGGER contact_fts_update AFTER UPDATE ON contact BEGIN
+    DELETE FROM contact_fts WHERE rowid = old.id;
+    {_ROW} WHERE c.id = new.id;
+END;
+CREATE TRIGGER contact_fts_delete AFTER DELETE ON contact BEGIN
+    DELETE FROM contact_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER contact_fts_tag_added AFTER INSERT ON contact_tag BEGIN
+    {_refresh("c.id = new.contact_id")}
+END;
+CREATE TRIGGER contact_fts_tag_removed AFTER DELETE ON contact_tag BEGIN
+    {_refresh("c.id = old.contact_id")}
+END;
+CREATE TRIGGER contact_fts_company_renamed AFTER UPDATE OF name ON company BEGIN
+    {_refresh("c.company_id = new.id")}
+END;
+CREATE TRIGGER contact_fts_tag_renamed AFTER UPDATE OF name ON tag BEGIN
+    {_refresh("c.id IN (SELECT contact_id FROM contact_tag WHERE tag_id = new.id)")}
+END
+"""
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 MATCH expression: every word of ``query`` as a prefix, all required."""
+    words = _TOKEN.findall(query)
+    if not words:
+        return None
+    terms = []
+    for word in words:
+        folded = fold(word)
+        if folded != word:
+            terms.append(f'("{word}"* OR "{folded}"*)')
+        else:
+            terms.append(f'"{word}"*')
+    return " ".join(terms)
