@@ -1,0 +1,79 @@
+"""Import and export by file: the entry points the CLI and the import dialog use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from smarketer import settings
+from smarketer.exchange import csv_io, vcard_io
+from smarketer.exchange.csv_io import CsvLayout, UnreadableFile
+from smarketer.exchange.importer import ImportSummary, import_records
+from smarketer.exchange.records import Incoming, Rejected
+
+__all__ = ["ImportPlan", "UnreadableFile", "export_contacts", "plan_import", "run_import"]
+
+
+@dataclass
+class ImportPlan:
+    """What was found in a file before importing: its kind, layout and column mapping."""
+
+    path: Path
+    kind: str  # "csv" or "vcard"
+    layout: CsvLayout | None = None
+    mapping: dict[int, str] = field(default_factory=dict)
+
+    def records(self, limit: int | None = None):
+        if self.kind == "vcard":
+            records = vcard_io.read_cards(self.path)
+            return records if limit is None else (r for _, r in zip(range(limit), records))
+        return csv_io.read_rows(self.path, self.layout, self.mapping, limit)
+
+    def preview(self, limit: int = 50) -> list[Incoming | Rejected]:
+        return list(self.records(limit))
+
+
+def plan_import(path: Path) -> ImportPlan:
+    """Look at a file (by content, not extension); raise UnreadableFile with the reason."""
+    path = Path(path)
+    if not path.exists():
+        raise UnreadableFile(f"{path}: no such file")
+    if path.is_dir():
+        raise UnreadableFile(f"{path}: is a folder, not a file")
+    try:
+        is_vcard = vcard_io.looks_like_vcard(path)
+    except OSError as exc:
+        raise UnreadableFile(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if is_vcard:
+        return ImportPlan(path, "vcard")
+    layout = csv_io.sniff(path)
+    return ImportPlan(path, "csv", layout, csv_io.guess_mapping(layout.headers))
+
+
+def run_import(
+    plan: ImportPlan,
+    *,
+    policy: str = "skip",
+    tag: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportSummary:
+    """Import every record of ``plan`` in one transaction (see importer's rules)."""
+    if plan.kind == "csv" and not any(t in plan.mapping.values() for t in
+                                      ("email", "first_name", "last_name", "full_name")):
+        raise UnreadableFile(f"{plan.path}: no column is mapped to a name or an email")
+    total = csv_io.count_rows(plan.path, plan.layout) if plan.kind == "csv" else 0
+    return import_records(
+        plan.records(), policy=policy, tag=tag, region=settings.load_profile().region,
+        source_name=plan.path.name, total=total, progress=progress, cancelled=cancelled)
+
+
+def export_contacts(contact_ids: list[int], path: Path, vcard_version: str = "3.0") -> int:
+    """Write contacts to ``path``: vCard for .vcf/.vcard, CSV otherwise. Returns the count."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise UnreadableFile(f"{path}: the folder {path.parent} does not exist")
+    if path.suffix.lower() in {".vcf", ".vcard"}:
+        return vcard_io.export_vcards(contact_ids, path, vcard_version)
+    return csv_io.export_csv(contact_ids, path)

@@ -1,0 +1,253 @@
+"""Writing read records into the store: validation, duplicates by email, one transaction.
+
+Rules:
+- a record needs a name or an email; an invalid email rejects the record with the reason;
+- duplicates are matched by email (case-insensitive), against the store and earlier rows of
+  the same file: ``skip`` leaves the contact alone, ``update`` fills only its empty fields,
+  ``overwrite`` replaces fields the file has a value for (never blanks one it lacks);
+- tags (and the import's own tag) are added, never removed;
+- an unsubscribe or bounce, once recorded, stays whatever a later file says;
+- everything happens in one transaction: a cancel or a crash leaves nothing half-imported.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from smarketer import contacts, paths
+from smarketer.db import db
+from smarketer.db.fields import utc_now
+from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, ContactTag, Tag
+from smarketer.db.search import sort_key
+from smarketer.exchange.records import MAX_FIELD, MAX_NOTES, Incoming, Rejected, parse_flag
+
+POLICIES = ("skip", "update", "overwrite")
+TEXT_FIELDS = ("first_name", "last_name", "phone", "title", "street", "postal_code", "city",
+               "region", "country", "website", "notes", "lead_source")
+
+
+class ImportCancelled(Exception):
+    """The owner cancelled; the transaction was rolled back and nothing was imported."""
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    report: Path | None = None
+
+    @property
+    def read(self) -> int:
+        return self.created + self.updated + self.skipped + len(self.rejected)
+
+    def text(self) -> str:
+        line = (f"{self.created} created, {self.updated} updated, {self.skipped} skipped, "
+                f"{len(self.rejected)} rejected")
+        if self.report:
+            line += f"\nRejected rows and their reasons: {self.report}"
+        return line
+
+
+def _too_long(values: dict[str, object]) -> str | None:
+    for key, value in values.items():
+        limit = MAX_NOTES if key == "notes" else MAX_FIELD
+        if isinstance(value, str) and len(value) > limit:
+            return f"{key.replace('_', ' ')} is too long ({len(value):,} characters, at most {limit:,})"
+    return None
+
+
+def clean_record(record: Incoming, region: str | None) -> dict[str, object] | Rejected:
+    """Validate one record: a dict of contact columns (plus tags) or a Rejected."""
+    v = record.values
+    problem = _too_long(v)
+    if problem:
+        return Rejected(record.where, problem, record.raw)
+    row: dict[str, object] = {k: str(v[k]).strip() for k in TEXT_FIELDS if v.get(k)}
+    email = str(v.get("email", "")).strip()
+    others = [str(e) for e in v.get("other_emails", [])]  # type: ignore[union-attr]
+    if not email and others:
+        email, others = others[0], others[1:]
+    if email:
+        try:
+            row["email"] = contacts.normalise_email(email)
+        except ValueError as exc:
+            return Rejected(record.where, f"invalid email {email!r}: {exc}", record.raw)
+    good_others = []
+    for other in others:
+        try:
+            good_others.append(contacts.normalise_email(other))
+        except ValueError:
+            pass  # a bad secondary address is dropped, the contact still comes in
+    if good_others:
+        row["other_emails"] = list(dict.fromkeys(good_others))
+    if not (row.get("first_name") or row.get("last_name") or row.get("email")):
+        return Rejected(record.where, "no name and no email address", record.raw)
+    if row.get("phone"):
+        try:
+            row["phone"] = contacts.normalise_phone(str(row["phone"]), region)
+        except ValueError:
+            pass  # kept as written: a phone number nobody can parse is still worth having
+    status = str(v.get("status", "")).strip().lower()
+    if status in LIFECYCLE_STATUSES:
+        row["status"] = status
+    if v.get("company"):
+        row["company"] = str(v["company"]).strip()
+    for flag, column in (("consent", "consent_at"), ("unsubscribed", "unsubscribed_at"),
+                         ("bounced", "bounced_at")):
+        parsed = parse_flag(str(v.get(flag, "")))
+        if parsed:
+            row[column] = parsed[1] or utc_now()
+    row["tags"] = contacts.clean_tags(v.get("tags", []))  # type: ignore[arg-type]
+    return row
+
+
+class _Writer:
+    """Caches of emails, companies and tags so 100,000 rows need no lookups per row."""
+
+    def __init__(self, policy: str, tag: str | None):
+        self.policy = policy
+        self.extra_tags = contacts.clean_tags([tag] if tag else [])
+        self.by_email = {
+            e.lower(): cid for cid, e in Contact.select(Contact.id, Contact.email)
+            .where(Contact.email != "").tuples()}
+        self.companies = {n.lower(): cid for cid, n in Company.select(Company.id, Company.name).tuples()}
+        self.tags = {n.lower(): tid for tid, n in Tag.select(Tag.id, Tag.name).tuples()}
+        self.now = datetime.now(UTC)
+
+    def company_id(self, name: str) -> int:
+        key = name.lower()
+        if key not in self.companies:
+            self.companies[key] = Company.insert(name=name, created_at=self.now,
+                                                 updated_at=self.now).execute()
+        return self.companies[key]
+
+    def tag_ids(self, names) -> list[int]:
+        ids = []
+        for name in (*names, *self.extra_tags):
+            key = name.lower()
+            if key not in self.tags:
+                self.tags[key] = Tag.insert(name=name).execute()
+            ids.append(self.tags[key])
+        return list(dict.fromkeys(ids))
+
+    def write(self, row: dict[str, object], summary: ImportSummary) -> None:
+        tags = row.pop("tags")
+        company = row.pop("company", None)
+        if company:
+            row["company"] = self.company_id(str(company))
+        if "consent_at" in row:
+            row["consent"] = True
+            row["consent_source"] = row.get("consent_source") or "import"
+        if "other_emails" not in row:
+            row["other_emails"] = []
+        email = str(row.get("email", "")).lower()
+        existing = self.by_email.get(email) if email else None
+        if existing is None:
+            row.setdefault("created_at", self.now)
+            row["updated_at"] = self.now
+            row["sort_name"] = sort_key(str(row.get("first_name", "")), str(row.get("last_name", "")))
+            contact_id = Contact.insert(**row).execute()
+            if email:
+                self.by_email[email] = contact_id
+            summary.created += 1
+        elif self.policy == "skip":
+            summary.skipped += 1
+            return
+        else:
+            contact_id = existing
+            self._update(existing, row)
+            summary.updated += 1
+        ids = self.tag_ids(tags)
+        if ids:
+            ContactTag.insert_many([(contact_id, t) for t in ids],
+                                   fields=[ContactTag.contact, ContactTag.tag]
+                                   ).on_conflict_ignore().execute()
+
+    def _update(self, contact_id: int, row: dict[str, object]) -> None:
+        contact = Contact.get_by_id(contact_id)
+        changes: dict[str, object] = {}
+        for key, value in row.items():
+            if key in {"email", "created_at"}:
+                continue
+            current = getattr(contact, key if key != "company" else "company_id")
+            if key in {"unsubscribed_at", "bounced_at", "consent_at"}:
+                if current is None:
+                    changes[key] = value  # recorded once, never cleared by a file
+            elif key == "other_emails":
+                merged = list(dict.fromkeys([*contact.other_emails, *value]))  # type: ignore[misc]
+                if merged != contact.other_emails:
+                    changes[key] = merged
+            elif self.policy == "overwrite" or current in (None, "", False):
+                if value != current:
+                    changes[key] = value
+        if changes:
+            changes["updated_at"] = self.now
+            for key, value in changes.items():
+                setattr(contact, key, value)
+            contact.save()
+
+
+Progress = Callable[[int, int], None]
+
+
+def import_records(
+    records: Iterable[Incoming | Rejected],
+    *,
+    policy: str = "skip",
+    tag: str | None = None,
+    region: str | None = None,
+    source_name: str = "import",
+    total: int = 0,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    report_dir: Path | None = None,
+) -> ImportSummary:
+    """Write ``records`` in one transaction; see the module's rules. ``total`` (if known)
+    is what progress counts toward."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown duplicate policy {policy!r}; use {', '.join(POLICIES)}")
+    summary = ImportSummary()
+    with db.atomic() as transaction:
+        writer = _Writer(policy, tag)
+        for n, record in enumerate(records, 1):
+            if isinstance(record, Rejected):
+                summary.rejected.append(record)
+            else:
+                row = clean_record(record, region)
+                if isinstance(row, Rejected):
+                    summary.rejected.append(row)
+                else:
+                    writer.write(row, summary)
+            if n % 500 == 0:
+                if cancelled and cancelled():
+                    transaction.rollback()
+                    raise ImportCancelled("Import cancelled: nothing was imported.")
+                if progress:
+                    progress(n, max(total, n))
+    if progress:
+        progress(summary.read, summary.read)
+    if summary.rejected:
+        summary.report = write_report(summary.rejected, source_name, report_dir)
+    return summary
+
+
+def write_report(rejected: list[Rejected], source_name: str, folder: Path | None = None) -> Path:
+    """A CSV of every rejected row with its reason and its original cells."""
+    folder = folder or paths.data_dir() / "import-reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{Path(source_name).stem}-rejected-{stamp}.csv"
+    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+        out = csv.writer(fh)
+        out.writerow(["where", "reason", "original"])
+        for r in rejected:
+            out.writerow([r.where, r.reason, *r.raw])
+    return path
+
+

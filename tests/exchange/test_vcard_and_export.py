@@ -1,0 +1,136 @@
+"""vCard import of 2.1/3.0/4.0 files, and exports that read back the same."""
+
+import csv
+
+import pytest
+import vobject
+
+from smarketer import contacts
+from smarketer.contacts import ContactData, ContactFilter
+from smarketer.db.models import Contact
+from smarketer.exchange.files import export_contacts, plan_import, run_import
+from tests.conftest import DATA
+
+IMPORTS = DATA / "imports"
+
+
+def test_apple_contacts_vcard_3(store):
+    plan = plan_import(IMPORTS / "apple-contacts.vcf")
+    assert plan.kind == "vcard"
+    s = run_import(plan)
+    assert (s.created, s.rejected) == (2, [])
+    zoe = Contact.get(Contact.email == "zoe@nordlicht.example")  # item1.EMAIL, type=pref
+    assert (zoe.first_name, zoe.last_name, zoe.title) == ("Zoë", "Łukasiewicz", "Owner")
+    assert zoe.other_emails == ["zoe.l@gmail.example"]
+    assert (zoe.street, zoe.city, zoe.postal_code) == ("ul. Floriańska 3", "Kraków", "31-019")
+    assert zoe.notes == "Met at the fair.\nWants a quote in spring."
+    assert contacts.tag_names(zoe.id) == ["VIP", "Workshop"]
+
+
+def test_android_vcard_2_1_quoted_printable_and_photo(store):
+    s = run_import(plan_import(IMPORTS / "android-2.1.vcf"))
+    assert (s.created, s.rejected) == (2, [])
+    zoe = Contact.get(Contact.email == "zoe.l@gmail.example")
+    assert (zoe.first_name, zoe.last_name) == ("Zoë", "Łukasiewicz")
+    assert zoe.notes.endswith("long enough to be soft-wrapped by the phone.")
+    assert Contact.get(Contact.last_name == "Müller").email == "juergen@mueller-druck.example"
+
+
+def test_vcard_4(store):
+    run_import(plan_import(IMPORTS / "vcard-4.vcf"))
+    minh = Contact.get(Contact.email == "minh@example.vn")
+    assert (minh.first_name, minh.last_name) == ("Minh", "Đặng")
+    assert "84" in minh.phone
+
+
+def test_a_broken_card_is_reported_and_the_others_still_import(store):
+    s = run_import(plan_import(IMPORTS / "vcard-with-broken-card.vcf"))
+    assert s.created == 2
+    [bad] = s.rejected
+    assert bad.where == "card 2 (line 7)"
+    assert "not a valid vCard" in bad.reason
+
+
+def test_a_card_cut_short_is_reported(store, tmp_path):
+    path = tmp_path / "cut.vcf"
+    path.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:A B\nEMAIL:a@example.com\nEND:VCARD\n"
+                    "BEGIN:VCARD\nVERSION:3.0\nFN:Cut Off\n", encoding="utf-8")
+    s = run_import(plan_import(path))
+    assert s.created == 1
+    assert "no END:VCARD" in s.rejected[0].reason
+
+
+def test_vcard_is_recognised_by_content_not_extension(store, tmp_path):
+    path = tmp_path / "contacts.txt"
+    path.write_bytes((IMPORTS / "apple-contacts.vcf").read_bytes())
+    assert plan_import(path).kind == "vcard"
+
+
+@pytest.fixture
+def tricky(store):
+    contacts.save_contact(ContactData(
+        first_name="Zoë", last_name="Łukasiewicz", email="zoe@nordlicht.example",
+        other_emails=("zoe.l@gmail.example",), phone="+48 601 234 567", title="Owner",
+        company="Nordlicht Bakery", street="ul. Floriańska 3", city="Kraków",
+        postal_code="31-019", country="Poland", notes="Line one\nLine two, with comma; and \"quotes\"",
+        tags=("vip", "workshop"), status="customer"))
+    contacts.save_contact(ContactData(
+        first_name="=HYPERLINK(\"http://evil.example\")", last_name="@SUM(A1)",
+        email="formula@example.com", notes="-2+3", title="+cmd|' /C calc'!A0"))
+
+
+def snapshot():
+    keys = ("first_name", "last_name", "email", "other_emails", "phone", "title", "street",
+            "city", "postal_code", "country", "notes", "status")
+    return sorted(
+        (tuple(str(getattr(c, k)) for k in keys), c.company.name if c.company else "",
+         tuple(contacts.tag_names(c.id)))
+        for c in Contact.select())
+
+
+def round_trip(tmp_path, name, **kw):
+    from smarketer.db import close_database, open_database
+
+    before = snapshot()
+    out = tmp_path / name
+    assert export_contacts(contacts.contact_ids(), out, **kw) == 2
+    close_database()
+    open_database(tmp_path / f"fresh-{name}.db")
+    s = run_import(plan_import(out))
+    assert (s.created, s.rejected) == (2, [])
+    return before, snapshot(), out
+
+
+def test_csv_round_trip(tricky, tmp_path):
+    before, after, out = round_trip(tmp_path, "out.csv")
+    assert after == before
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for spreadsheets
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        cells = [c for row in csv.reader(fh) for c in row]
+    dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert dangerous == []
+    assert "'=HYPERLINK(\"http://evil.example\")" in cells
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_vcard_round_trip(tricky, tmp_path, version):
+    before, after, out = round_trip(tmp_path, f"out-{version}.vcf", vcard_version=version)
+    strip_status = [(fields[:-1], company, tags) for fields, company, tags in before]
+    assert [(fields[:-1], company, tags) for fields, company, tags in after] == strip_status
+    cards = list(vobject.readComponents(out.read_text(encoding="utf-8")))
+    assert [c.version.value for c in cards] == [version, version]
+
+
+def test_export_of_a_segment_only(tricky, tmp_path):
+    ids = contacts.contact_ids(ContactFilter(tags=("vip",)))
+    assert export_contacts(ids, tmp_path / "vip.csv") == 1
+
+
+def test_folded_notes_with_commas_keep_every_word(store, tmp_path):
+    path = tmp_path / "folded.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A B\r\nN:B;A;;;\r\n"
+                    "NOTE:first part\\, escaped, then a folded line that goes on and on and o\r\n"
+                    " n, with commas, to the end\r\nEND:VCARD\r\n", encoding="utf-8")
+    run_import(plan_import(path))
+    assert Contact.get().notes == ("first part, escaped, then a folded line that goes on and "
+                                   "on and on, with commas, to the end")
