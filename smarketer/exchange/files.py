@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ class ImportPlan:
     def records(self, limit: int | None = None):
         if self.kind == "vcard":
             records = vcard_io.read_cards(self.path)
-            return records if limit is None else (r for _, r in zip(range(limit), records))
+            return records if limit is None else itertools.islice(records, limit)
         return csv_io.read_rows(self.path, self.layout, self.mapping, limit)
 
     def preview(self, limit: int = 50) -> list[Incoming | Rejected]:
