@@ -12,6 +12,7 @@ from pathlib import Path
 
 from smarketer import __version__, paths
 from smarketer.db import StoreError
+from smarketer.exchange.csv_io import UnreadableFile
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -52,6 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="replace the database with a backup")
     restore.add_argument("backup", type=Path, metavar="BACKUP")
     restore.add_argument("--force", action="store_true", help="overwrite an existing database")
+
+    imp = commands.add_parser("import", help="import contacts from a CSV or vCard file")
+    imp.add_argument("path", type=Path, metavar="PATH")
+    imp.add_argument("--on-duplicate", choices=["skip", "update", "overwrite"], default="skip",
+                     help="a contact whose email is already known: leave it (skip, default), "
+                     "fill its empty fields (update) or replace fields (overwrite)")
+    imp.add_argument("--tag", help="tag every imported contact, e.g. the fair where you met")
+
+    exp = commands.add_parser("export", help="export contacts to CSV or vCard")
+    exp.add_argument("what", choices=["contacts"])
+    exp.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
+                     help="OUT.csv or OUT.vcf")
+    exp.add_argument("--segment", metavar="NAME", help="only the contacts of this segment")
+    exp.add_argument("--vcard-version", choices=["3.0", "4.0"], default="3.0")
     return parser
 
 
@@ -88,7 +103,56 @@ def _cmd_restore(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": _cmd_demo, "backup": _cmd_backup, "restore": _cmd_restore}
+def _open_store(args) -> Path:
+    from smarketer.db import open_database
+
+    path = args.db or paths.default_database()
+    open_database(path, backup_dir=paths.backup_dir())
+    return path
+
+
+def _progress_printer(label: str):
+    interactive = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if interactive:
+            print(f"\r{label} {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _cmd_import(args) -> int:
+    from smarketer.exchange.files import plan_import, run_import
+
+    _open_store(args)
+    plan = plan_import(args.path)
+    summary = run_import(plan, policy=args.on_duplicate, tag=args.tag,
+                         progress=_progress_printer("Read"))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"Imported {args.path.name}: {summary.text()}")
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from smarketer import contacts
+    from smarketer.exchange.files import export_contacts
+
+    _open_store(args)
+    f = contacts.ContactFilter()
+    if args.segment:
+        segment = contacts.find_segment(args.segment)
+        if segment is None:
+            names = ", ".join(s.name for s, _ in contacts.segments_with_counts()) or "none yet"
+            return _fail(f"no segment named {args.segment!r} (segments: {names})")
+        f = contacts.segment_filter(segment)
+    count = export_contacts(contacts.contact_ids(f), args.output, args.vcard_version)
+    print(f"Exported {count} contacts to {args.output}")
+    return 0
+
+
+COMMANDS = {"demo": _cmd_demo, "backup": _cmd_backup, "restore": _cmd_restore,
+            "import": _cmd_import, "export": _cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,7 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(db_path=args.db, demo=args.demo)
     try:
         return COMMANDS[args.command](args)
-    except StoreError as exc:
+    except (StoreError, UnreadableFile) as exc:
         return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except KeyboardInterrupt:
         return _fail("interrupted")

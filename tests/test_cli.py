@@ -76,3 +76,49 @@ def test_mistakes_give_one_line_and_non_zero_exit(cli, tmp_path, args, code, mes
     assert len(lines) == 1, result.stderr
     assert message in lines[0]
     assert lines[0].startswith("smarketer")
+
+
+def test_import_prints_the_summary_and_tags(cli, tmp_path):
+    from tests.conftest import DATA
+
+    result = cli("--db", "s.db", "import", DATA / "imports" / "google-contacts.csv",
+                 "--tag", "Fair 2026")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "Imported google-contacts.csv: 3 created, 0 updated, 0 skipped, 0 rejected")
+    again = cli("--db", "s.db", "import", DATA / "imports" / "apple-contacts.vcf",
+                "--on-duplicate", "update")
+    assert "0 created, 2 updated" in again.stdout
+    conn = sqlite3.connect(tmp_path / "s.db")
+    assert conn.execute("SELECT count(*) FROM contact_tag JOIN tag ON tag.id = tag_id "
+                        "WHERE tag.name = 'Fair 2026'").fetchone()[0] == 3
+    conn.close()
+
+
+def test_import_of_an_unreadable_file_fails_clearly(cli, tmp_path):
+    (tmp_path / "photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    result = cli("--db", "s.db", "import", "photo.csv")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("smarketer: error: photo.csv: this is a PNG image, "
+                                     "not a CSV or vCard file")
+    missing = cli("--db", "s.db", "import", "nope.csv")
+    assert missing.returncode == 1 and "nope.csv: no such file" in missing.stderr
+
+
+def test_export_contacts_of_a_segment(cli, tmp_path):
+    cli("demo", "d.db")
+    conn = sqlite3.connect(tmp_path / "d.db")
+    conn.execute("""INSERT INTO segment (name, filter, created_at) VALUES ('VIPs',
+                 '{"tags": ["vip"]}', '2026-01-01T00:00:00+00:00')""")
+    conn.commit()
+    vips = conn.execute("SELECT count(DISTINCT contact_id) FROM contact_tag JOIN tag "
+                        "ON tag.id = tag_id WHERE tag.name = 'vip'").fetchone()[0]
+    conn.close()
+    result = cli("--db", "d.db", "export", "contacts", "-o", "vip.vcf", "--segment", "vips")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Exported {vips} contacts to vip.vcf"
+    assert (tmp_path / "vip.vcf").read_text().count("BEGIN:VCARD") == vips
+    all_csv = cli("--db", "d.db", "export", "contacts", "-o", "all.csv")
+    assert "Exported 240 contacts" in all_csv.stdout
+    unknown = cli("--db", "d.db", "export", "contacts", "-o", "x.csv", "--segment", "nope")
+    assert unknown.returncode == 1 and "no segment named 'nope' (segments: VIPs)" in unknown.stderr
