@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from smarketer.contacts import ContactFilter, save_segment
 from smarketer.db import StoreError, close_database, db, open_database
 from smarketer.db.models import Activity, Company, Contact, ContactTag, Tag
 from smarketer.settings import BusinessProfile, save_profile
@@ -152,6 +153,11 @@ def populate(seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,
             for _ in range(rng.choice([0, 1, 1, 2])):
                 Activity.create(contact=contact, kind="note", summary=rng.choice(NOTES),
                                 occurred_at=ago(300))
+        save_segment("Workshop leads", ContactFilter(tags=("workshop",), statuses=("lead",),
+                                                     reachable_only=True))
+        save_segment("VIP customers", ContactFilter(tags=("vip",), statuses=("customer",)))
+        save_segment("Newsletter (consented)", ContactFilter(
+            tags=("newsletter",), consent="recorded", reachable_only=True))
 
 
 def write_demo(path: Path, *, seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,

@@ -72,3 +72,19 @@ def confirm(
     box.finished.connect(done)
     box.open()
     return box
+
+
+def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    """A one-line answer, or None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    value, ok = QInputDialog.getText(parent, title, label, text=text)
+    return value.strip() if ok and value.strip() else None
+
+
+def open_url(url: str) -> bool:
+    """Hand a mailto:, file: or web address to the desktop."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    return QDesktopServices.openUrl(QUrl(url))

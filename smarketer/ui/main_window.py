@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from smarketer import APP_NAME, __version__, backup, overview, paths
 from smarketer.db import StoreError, close_database, open_database
 from smarketer.ui import dialogs, style
+from smarketer.ui.contacts.section import ContactsSection
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import PlaceholderSection, Section
 from smarketer.ui.settings_page import SettingsSection
@@ -41,6 +42,7 @@ class MainWindow(QMainWindow):
                                               QSettings.Format.IniFormat)
         self.actions: dict[str, QAction] = {}
         self.sections: list[Section] = []
+        self.undo_stack = QUndoStack(self)
         self.setWindowIcon(style.app_icon())
         self.setMinimumSize(QSize(640, 480))
 
@@ -64,13 +66,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.store_label)
         self.hub.notify.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.hub.data_changed.connect(lambda _table: self.refresh_status())
+        self.hub.data_changed.connect(self._data_changed)
 
         self._build_sections()
         self._build_menus()
         self.sidebar.currentRowChanged.connect(self._show_section)
         self.sidebar.setCurrentRow(0)
         self._restore_geometry()
+        self.contacts.restore_header_state(self.ui_state.value("contacts/header"))
         self._update_title()
         self.refresh_status()
 
@@ -79,10 +82,7 @@ class MainWindow(QMainWindow):
     def _build_sections(self) -> None:
         self.sections = [
             TodaySection(go_to=self.go_to),
-            PlaceholderSection(
-                "Contacts", self.tr("Your contacts will live here"),
-                self.tr("Companies and people, with tags, status, consent and a timeline. "
-                        "Import them from CSV or vCard files from any other app.")),
+            ContactsSection(self.hub, self.undo_stack),
             PlaceholderSection(
                 "Campaigns", self.tr("No campaigns yet"),
                 self.tr("Send personal, templated emails to a segment of your contacts "
@@ -135,6 +135,17 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("quit", self.tr("&Quit"), self.close, "Ctrl+Q"))
 
         edit_menu = bar.addMenu(self.tr("&Edit"))
+        for key, action, shortcut in (
+            ("undo", self.undo_stack.createUndoAction(self, self.tr("&Undo")),
+             QKeySequence.StandardKey.Undo),
+            ("redo", self.undo_stack.createRedoAction(self, self.tr("&Redo")),
+             QKeySequence.StandardKey.Redo),
+        ):
+            action.setShortcut(QKeySequence(shortcut))
+            self.addAction(action)
+            self.actions[key] = action
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
         edit_menu.addAction(self._action("find", self.tr("&Find"), self.focus_search,
                                          QKeySequence.StandardKey.Find))
 
@@ -146,6 +157,10 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self._action("about", self.tr("&About Smarketer"), self.about))
+
+    @property
+    def contacts(self) -> ContactsSection:
+        return self.sections[1]
 
     # navigation
 
@@ -181,10 +196,13 @@ class MainWindow(QMainWindow):
         summary = overview.store_summary()
         self.store_label.setText(self.tr(f"{summary.contacts:,} contacts · {self.store_path}"))
 
+    def _data_changed(self, _table: str) -> None:
+        self.refresh_status()
+        self.sections[0].reload()
+
     def _profile_saved(self) -> None:
         self.hub.notify.emit(self.tr("Business profile saved."))
         self.hub.data_changed.emit("setting")
-        self.sections[0].reload()
 
     def show_busy(self, text: str) -> None:
         self.statusBar().showMessage(text)
@@ -198,6 +216,7 @@ class MainWindow(QMainWindow):
     # store: open, back up, restore
 
     def reload_all(self) -> None:
+        self.undo_stack.clear()  # its commands belong to the store that was open
         for section in self.sections:
             section.reload()
         self._update_title()
@@ -291,6 +310,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.ui_state.setValue("main_window/geometry", self.saveGeometry())
+        self.ui_state.setValue("contacts/header", self.contacts.header_state())
         self.ui_state.sync()
         super().closeEvent(event)
 

@@ -1,0 +1,1 @@
+"""The Contacts section: list, filters, segments, editor, timeline, import."""

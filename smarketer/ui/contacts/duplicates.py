@@ -1,0 +1,69 @@
+"""Likely duplicates, side by side, merged with one click (nothing is lost in a merge)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from smarketer import contacts
+from smarketer.db.models import Contact
+
+
+def _describe(contact: Contact) -> str:
+    company = contact.company.name if contact.company_id else ""
+    return " · ".join(p for p in (contact.full_name, contact.email, company, contact.phone) if p)
+
+
+class DuplicatesDialog(QDialog):
+    merged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Likely duplicates"))
+        self.resize(860, 480)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Keep"), self.tr("Merge into it"), self.tr("Why"), ""])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.info)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.load()
+
+    def load(self) -> None:
+        pairs = contacts.find_duplicates()
+        self.table.setRowCount(len(pairs))
+        for row, pair in enumerate(pairs):
+            keep, other = Contact.get_by_id(pair.keep_id), Contact.get_by_id(pair.other_id)
+            for column, text in enumerate((_describe(keep), _describe(other), pair.reason)):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+            button = QPushButton(self.tr("Merge"))
+            button.setToolTip(self.tr("Keep the first; its empty fields, every email, note, "
+                                      "tag and timeline entry of the second are added to it"))
+            button.clicked.connect(lambda _c=False, p=pair: self.merge(p))
+            self.table.setCellWidget(row, 3, button)
+        self.info.setText(
+            self.tr(f"{len(pairs)} likely duplicate pair(s): the same email, or the same name "
+                    "at the same company or phone.") if pairs else
+            self.tr("No likely duplicates found."))
+
+    def merge(self, pair: contacts.DuplicatePair) -> None:
+        contacts.merge_contacts(pair.keep_id, pair.other_id)
+        self.merged.emit()
+        self.load()

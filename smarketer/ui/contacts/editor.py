@@ -1,0 +1,354 @@
+"""The contact detail pane: a validated form, tags with completion, and the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import quote
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer import contacts, settings
+from smarketer.contacts import ContactData, ContactInvalid
+from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact
+from smarketer.ui import dialogs
+
+
+class TagsEdit(QLineEdit):
+    """Comma-separated tags; completion offers known tags for the word being typed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setPlaceholderText(self.tr("workshop, vip, trade fair 2026"))
+        self._words = QStringListModel(self)
+        self._completer = QCompleter(self._words, self)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setWidget(self)
+        self._completer.activated.connect(self._insert)
+        self.textEdited.connect(self._complete)
+
+    def set_known(self, tags: list[str]) -> None:
+        self._words.setStringList(tags)
+
+    def tags(self) -> list[str]:
+        return [t.strip() for t in self.text().split(",") if t.strip()]
+
+    def set_tags(self, tags) -> None:
+        self.setText(", ".join(tags))
+
+    def _current_word(self) -> str:
+        return self.text()[: self.cursorPosition()].split(",")[-1].strip()
+
+    def _complete(self) -> None:
+        word = self._current_word()
+        if not word:
+            self._completer.popup().hide()
+            return
+        self._completer.setCompletionPrefix(word)
+        if self._completer.completionCount():
+            self._completer.complete()
+
+    def _insert(self, tag: str) -> None:
+        before = self.text()[: self.cursorPosition()]
+        after = self.text()[self.cursorPosition():]
+        head = before.rsplit(",", 1)[0] + ", " if "," in before else ""
+        self.setText(f"{head}{tag}, {after.lstrip(', ')}".rstrip(", ") + ", ")
+
+
+class ContactEditor(QWidget):
+    """Edit one contact (or create one). Emits ``saved(contact_id)``."""
+
+    saved = Signal(int)
+    new_deal_requested = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.contact_id: int | None = None
+        self.first_name = QLineEdit()
+        self.last_name = QLineEdit()
+        self.email = QLineEdit()
+        self.other_emails = QLineEdit()
+        self.other_emails.setPlaceholderText(self.tr("more addresses, separated by commas"))
+        self.phone = QLineEdit()
+        self.title = QLineEdit()
+        self.company = QLineEdit()
+        self._companies = QStringListModel(self)
+        company_completer = QCompleter(self._companies, self)
+        company_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        company_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.company.setCompleter(company_completer)
+        self.street = QLineEdit()
+        self.postal_code = QLineEdit()
+        self.city = QLineEdit()
+        self.country = QLineEdit()
+        self.website = QLineEdit()
+        self.status = QComboBox()
+        for status in LIFECYCLE_STATUSES:
+            self.status.addItem(self.tr(status.capitalize()), status)
+        self.lead_source = QLineEdit()
+        self.consent = QCheckBox(self.tr("Agreed to receive emails"))
+        self.consent_source = QLineEdit()
+        self.consent_source.setPlaceholderText(self.tr("where: signup form, in person…"))
+        self.do_not_email = QCheckBox(self.tr("Do not email"))
+        self.tags = TagsEdit()
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(80)
+        self.email_state = QLabel()
+        self.email_state.setProperty("role", "fieldError")
+
+        self.fields = {
+            "first_name": (self.tr("First name"), self.first_name),
+            "last_name": (self.tr("Last name"), self.last_name),
+            "email": (self.tr("Email"), self.email),
+            "other_emails": (self.tr("Other emails"), self.other_emails),
+            "phone": (self.tr("Phone"), self.phone),
+            "title": (self.tr("Job title"), self.title),
+            "company": (self.tr("Company"), self.company),
+            "street": (self.tr("Street"), self.street),
+            "postal_code": (self.tr("Postal code"), self.postal_code),
+            "city": (self.tr("City"), self.city),
+            "country": (self.tr("Country"), self.country),
+            "website": (self.tr("Website"), self.website),
+            "status": (self.tr("Status"), self.status),
+            "lead_source": (self.tr("Lead source"), self.lead_source),
+            "tags": (self.tr("Tags"), self.tags),
+            "consent": (self.tr("Consent"), self.consent),
+            "consent_source": (self.tr("Consent from"), self.consent_source),
+            "do_not_email": ("", self.do_not_email),
+            "notes": (self.tr("Notes"), self.notes),
+        }
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, (text, widget) in self.fields.items():
+            widget.setAccessibleName(text or widget.text())
+            error = QLabel()
+            error.setProperty("role", "fieldError")
+            error.setWordWrap(True)
+            error.hide()
+            self.errors[key] = error
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(widget)
+            box.addWidget(error)
+            form.addRow(text, box)
+        form.addRow("", self.email_state)
+
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setToolTip(self.tr("Save this contact (Ctrl+S)"))
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton(self.tr("Revert"))
+        self.email_button = QPushButton(self.tr("Email…"))
+        self.email_button.setToolTip(self.tr("Write to this contact in your mail app"))
+        self.deal_button = QPushButton(self.tr("New deal"))
+        self.deal_button.setToolTip(self.tr("Open a deal for this contact"))
+        self.unsubscribe_button = QPushButton(self.tr("Unsubscribe"))
+        self.unsubscribe_button.setToolTip(self.tr("Never include this contact in campaigns"))
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(lambda: self.load(self.contact_id))
+        self.email_button.clicked.connect(self._email)
+        self.deal_button.clicked.connect(lambda: self.new_deal_requested.emit(self.contact_id))
+        self.unsubscribe_button.clicked.connect(self._unsubscribe)
+        self.status_line = QLabel()
+        self.status_line.setProperty("role", "subtitle")
+
+        buttons = QHBoxLayout()
+        for button in (self.email_button, self.deal_button, self.unsubscribe_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+
+        form_holder = QWidget()
+        holder_layout = QVBoxLayout(form_holder)
+        holder_layout.addLayout(form)
+        holder_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(form_holder)
+
+        self.timeline = TimelineView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, self.tr("Details"))
+        self.tabs.addTab(self.timeline, self.tr("Timeline"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.heading = QLabel()
+        self.heading.setProperty("role", "emptyTitle")
+        layout.addWidget(self.heading)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status_line)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    # loading
+
+    def refresh_choices(self) -> None:
+        self.tags.set_known(contacts.all_tag_names())
+        self._companies.setStringList([c.name for c in Company.select(Company.name)
+                                       .order_by(Company.name)])
+
+    def load(self, contact_id: int | None) -> None:
+        self.refresh_choices()
+        self.contact_id = contact_id
+        contact = Contact.get_or_none(Contact.id == contact_id) if contact_id else None
+        data = ContactData.of(contact) if contact else ContactData()
+        self.show_data(data)
+        self.heading.setText(contact.full_name or contact.email if contact
+                             else self.tr("New contact"))
+        for button in (self.email_button, self.deal_button, self.unsubscribe_button):
+            button.setEnabled(contact is not None)
+        state = []
+        if contact is not None:
+            if contact.unsubscribed_at:
+                state.append(self.tr("Unsubscribed on ") + contact.unsubscribed_at.astimezone()
+                             .strftime("%Y-%m-%d"))
+            if contact.bounced_at:
+                state.append(self.tr("Email bounced on ") + contact.bounced_at.astimezone()
+                             .strftime("%Y-%m-%d"))
+            self.unsubscribe_button.setEnabled(contact.unsubscribed_at is None)
+        self.email_state.setText(" · ".join(state))
+        self.email_state.setVisible(bool(state))
+        self.timeline.load(contact_id)
+        self.status_line.clear()
+
+    def show_data(self, d: ContactData) -> None:
+        for key in ("first_name", "last_name", "email", "phone", "title", "company", "street",
+                    "postal_code", "city", "country", "website", "lead_source",
+                    "consent_source"):
+            self.fields[key][1].setText(getattr(d, key))
+        self.other_emails.setText(", ".join(d.other_emails))
+        self.status.setCurrentIndex(max(0, self.status.findData(d.status)))
+        self.consent.setChecked(d.consent)
+        self.do_not_email.setChecked(d.do_not_email)
+        self.tags.set_tags(d.tags)
+        self.notes.setPlainText(d.notes)
+        self.show_errors({})
+
+    def data(self) -> ContactData:
+        base = ContactData()
+        if self.contact_id:
+            contact = Contact.get_or_none(Contact.id == self.contact_id)
+            if contact:
+                base = ContactData.of(contact)
+        return replace(
+            base,
+            **{k: self.fields[k][1].text() for k in (
+                "first_name", "last_name", "email", "phone", "title", "company", "street",
+                "postal_code", "city", "country", "website", "lead_source", "consent_source")},
+            other_emails=tuple(e.strip() for e in self.other_emails.text().split(",")),
+            status=self.status.currentData(),
+            consent=self.consent.isChecked(),
+            do_not_email=self.do_not_email.isChecked(),
+            tags=tuple(self.tags.tags()),
+            notes=self.notes.toPlainText(),
+        )
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for key, label in self.errors.items():
+            label.setText(errors.get(key, ""))
+            label.setVisible(key in errors)
+        if errors:
+            self.tabs.setCurrentIndex(0)
+            first = next(k for k in self.fields if k in errors)
+            self.fields[first][1].setFocus()
+
+    def save(self) -> bool:
+        region = settings.load_profile().region
+        try:
+            contact = contacts.save_contact(self.data(), self.contact_id, region=region)
+        except ContactInvalid as exc:
+            self.show_errors(exc.errors)
+            self.status_line.setText(self.tr("Not saved: fix the marked fields."))
+            return False
+        self.load(contact.id)
+        self.status_line.setText(self.tr("Saved."))
+        self.saved.emit(contact.id)
+        return True
+
+    def _email(self) -> None:
+        contact = Contact.get_or_none(Contact.id == self.contact_id)
+        if contact and contact.email:
+            dialogs.open_url(f"mailto:{quote(contact.email, safe='@')}")
+
+    def _unsubscribe(self) -> None:
+        if self.contact_id:
+            contacts.unsubscribe([self.contact_id])
+            self.load(self.contact_id)
+            self.saved.emit(self.contact_id)
+
+
+KIND_LABELS = {"note": "Note", "email": "Email", "merge": "Merged", "unsubscribed": "Email",
+               "deal": "Deal", "proposal": "Proposal", "import": "Import"}
+
+
+class TimelineView(QWidget):
+    """Everything that happened with a contact, newest first, and a box to add a note."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.contact_id: int | None = None
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.list.setAccessibleName(self.tr("Timeline"))
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText(self.tr("Write a note…"))
+        self.note.setFixedHeight(60)
+        self.note.setTabChangesFocus(True)
+        self.add_button = QPushButton(self.tr("Add note"))
+        self.add_button.setToolTip(self.tr("Add the note to the timeline (Ctrl+Return)"))
+        self.add_button.clicked.connect(self.add_note)
+        QShortcut(QKeySequence("Ctrl+Return"), self.note, self.add_note,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        row = QHBoxLayout()
+        row.addWidget(self.note, 1)
+        row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+
+    def load(self, contact_id: int | None) -> None:
+        self.contact_id = contact_id
+        self.list.clear()
+        self.note.setEnabled(contact_id is not None)
+        self.add_button.setEnabled(contact_id is not None)
+        if contact_id is None:
+            return
+        entries = contacts.timeline(contact_id)
+        for entry in entries:
+            when = entry.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            label = KIND_LABELS.get(entry.kind, entry.kind.capitalize())
+            text = f"{when} · {label}\n{entry.body or entry.summary}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
+            self.list.addItem(item)
+        if not entries:
+            self.list.addItem(self.tr("Nothing yet. Notes, emails, deals and proposals will "
+                                      "show up here."))
+
+    def add_note(self) -> None:
+        text = self.note.toPlainText().strip()
+        if not text or self.contact_id is None:
+            return
+        contacts.add_note(self.contact_id, text)
+        self.note.clear()
+        self.load(self.contact_id)

@@ -1,0 +1,237 @@
+"""Import contacts: map the file's columns, preview with problems marked, choose what to do
+with duplicates, then import in the background with progress and cancel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from smarketer import settings
+from smarketer.exchange.files import ImportPlan, run_import
+from smarketer.exchange.importer import ImportCancelled, ImportSummary, clean_record
+from smarketer.exchange.records import TARGETS, Rejected
+from smarketer.ui import dialogs
+from smarketer.ui.workers import run_job
+
+POLICY_LABELS = [
+    ("skip", "Skip them (keep what I have)"),
+    ("update", "Fill in their empty fields"),
+    ("overwrite", "Overwrite with the file's values"),
+]
+PREVIEW_ROWS = 50
+
+
+class ImportDialog(QDialog):
+    """Shows one ImportPlan; ``imported(summary)`` is emitted after a good import."""
+
+    imported = Signal(object)
+
+    def __init__(self, plan: ImportPlan, parent=None):
+        super().__init__(parent)
+        self.plan = plan
+        self.job = None
+        self.summary: ImportSummary | None = None
+        self.setWindowTitle(self.tr(f"Import {plan.path.name}"))
+        self.resize(900, 640)
+
+        about = QLabel(self._describe())
+        about.setProperty("role", "subtitle")
+        about.setWordWrap(True)
+
+        self.mapping = QTableWidget(0, 3)
+        self.mapping.setHorizontalHeaderLabels(
+            [self.tr("Column in the file"), self.tr("First value"), self.tr("Imports as")])
+        self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.mapping.verticalHeader().hide()
+        self.mapping.setAccessibleName(self.tr("Column mapping"))
+        self.combos: list[QComboBox] = []
+
+        self.preview = QTableWidget(0, 5)
+        self.preview.setHorizontalHeaderLabels(
+            [self.tr("Where"), self.tr("Name"), self.tr("Email"), self.tr("Company"),
+             self.tr("Problem")])
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.preview.verticalHeader().hide()
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview.setAccessibleName(self.tr("Preview"))
+
+        self.policy = QComboBox()
+        for key, label in POLICY_LABELS:
+            self.policy.addItem(self.tr(label), key)
+        self.tag = QLineEdit()
+        self.tag.setPlaceholderText(self.tr("optional, e.g. Trade fair 2026"))
+        options = QFormLayout()
+        options.addRow(self.tr("Contacts already here (same email)"), self.policy)
+        options.addRow(self.tr("Tag everyone imported"), self.tag)
+
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.report_button = QPushButton(self.tr("Open report of rejected rows"))
+        self.report_button.hide()
+        self.report_button.clicked.connect(
+            lambda: self.summary and self.summary.report
+            and dialogs.open_url(self.summary.report.as_uri()))
+
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton(self.tr("Import"),
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        if plan.kind == "csv":
+            layout.addWidget(self.mapping, 2)
+            self._fill_mapping()
+        layout.addWidget(QLabel(self.tr(f"Preview of the first {PREVIEW_ROWS} rows")))
+        layout.addWidget(self.preview, 3)
+        layout.addLayout(options)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.progress, 1)
+        bottom.addWidget(self.report_button)
+        layout.addWidget(self.result)
+        layout.addLayout(bottom)
+        layout.addWidget(self.buttons)
+        self.refresh_preview()
+
+    def _describe(self) -> str:
+        if self.plan.kind == "vcard":
+            return self.tr("A vCard file: names, emails, phones, company, address, notes and "
+                           "categories (as tags) are read from each card; photos are skipped.")
+        layout = self.plan.layout
+        delimiter = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}[layout.delimiter]
+        skipped = (self.tr(f", {layout.header_row} line(s) above the header skipped")
+                   if layout.header_row else "")
+        return self.tr(f"A CSV file in {layout.encoding}, separated by {delimiter}{skipped}. "
+                       "Check what each column imports as.")
+
+    def _fill_mapping(self) -> None:
+        first = next(iter(self.plan.records(1)), None)
+        values = first.raw if first else []
+        headers = self.plan.layout.headers
+        self.mapping.setRowCount(len(headers))
+        for i, header in enumerate(headers):
+            self.mapping.setItem(i, 0, QTableWidgetItem(header))
+            self.mapping.setItem(i, 1, QTableWidgetItem(values[i][:80] if i < len(values) else ""))
+            for column in (0, 1):
+                self.mapping.item(i, column).setFlags(Qt.ItemFlag.ItemIsEnabled)
+            combo = QComboBox()
+            combo.addItem(self.tr("Don't import"), None)
+            for key, label in TARGETS.items():
+                combo.addItem(self.tr(label), key)
+            combo.setCurrentIndex(max(0, combo.findData(self.plan.mapping.get(i))))
+            combo.setAccessibleName(self.tr(f"Import {header} as"))
+            combo.currentIndexChanged.connect(lambda _i, row=i: self._mapping_changed(row))
+            self.mapping.setCellWidget(i, 2, combo)
+            self.combos.append(combo)
+
+    def _mapping_changed(self, row: int) -> None:
+        target = self.combos[row].currentData()
+        if target is None:
+            self.plan.mapping.pop(row, None)
+        else:
+            self.plan.mapping[row] = target
+        self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        region = settings.load_profile().region
+        records = self.plan.preview(PREVIEW_ROWS)
+        self.preview.setRowCount(len(records))
+        problems = 0
+        for r, record in enumerate(records):
+            checked = record if isinstance(record, Rejected) else clean_record(record, region)
+            values = {} if isinstance(record, Rejected) else record.values
+            name = " ".join(str(values.get(k, "")) for k in ("first_name", "last_name")).strip()
+            cells = [record.where, name, str(values.get("email", "")),
+                     str(values.get("company", "")),
+                     checked.reason if isinstance(checked, Rejected) else ""]
+            problems += isinstance(checked, Rejected)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if isinstance(checked, Rejected):
+                    item.setForeground(Qt.GlobalColor.red)
+                    item.setToolTip(checked.reason)
+                self.preview.setItem(r, c, item)
+        has_target = any(t in self.plan.mapping.values()
+                         for t in ("email", "first_name", "last_name", "full_name"))
+        self.import_button.setEnabled(self.plan.kind == "vcard" or has_target)
+        self.result.setText(
+            self.tr(f"{problems} of the first {len(records)} rows would be rejected "
+                    "(they are listed in a report after the import).") if problems else
+            ("" if has_target or self.plan.kind == "vcard" else
+             self.tr("Map at least one column to a name or an email to import.")))
+
+    # running
+
+    def start(self) -> None:
+        self.import_button.setEnabled(False)
+        self.mapping.setEnabled(False)
+        self.policy.setEnabled(False)
+        self.tag.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.result.setText(self.tr("Importing…"))
+        self.job = run_job(run_import, self.plan, policy=self.policy.currentData(),
+                           tag=self.tag.text().strip() or None,
+                           on_progress=self._progressed, on_success=self._done,
+                           on_failure=self._failed)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _done(self, summary: ImportSummary) -> None:
+        self.job = None
+        self.summary = summary
+        self.progress.hide()
+        self.result.setText(self.tr("Imported: ") + summary.text())
+        self.report_button.setVisible(summary.report is not None)
+        self.cancel_button.setText(self.tr("Close"))
+        self.imported.emit(summary)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.job = None
+        self.progress.hide()
+        if isinstance(exc, ImportCancelled):
+            self.result.setText(self.tr("Cancelled: nothing was imported."))
+        else:
+            self.result.setText(self.tr("The import failed and nothing was imported: ")
+                                + str(exc))
+        self.import_button.setEnabled(True)
+        self.policy.setEnabled(True)
+        self.tag.setEnabled(True)
+        self.mapping.setEnabled(True)
+
+    def cancel(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+            self.result.setText(self.tr("Cancelling…"))
+            return
+        self.reject()
+
+    def reject(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+            return
+        super().reject()
+
+

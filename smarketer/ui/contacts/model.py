@@ -1,0 +1,127 @@
+"""The contact list model: holds only the ordered ids of the current filter and reads the
+shown columns a page at a time, so 100,000 contacts cost a list of ints, not 100,000 rows."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from smarketer import contacts
+from smarketer.contacts import ContactFilter, ContactRow
+
+COLUMNS: list[tuple[str, str]] = [
+    ("name", "Name"),
+    ("email", "Email"),
+    ("company", "Company"),
+    ("phone", "Phone"),
+    ("status", "Status"),
+    ("tags", "Tags"),
+    ("city", "City"),
+    ("created", "Added"),
+]
+UNSORTABLE = {"tags"}
+ContactIdRole = Qt.ItemDataRole.UserRole + 1
+_ROOT = QModelIndex()
+
+
+class ContactTableModel(QAbstractTableModel):
+    PAGE = 200
+    MAX_PAGES = 40  # pages kept in memory: 8,000 rows at most
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._ids: list[int] = []
+        self._pages: OrderedDict[int, dict[int, ContactRow]] = OrderedDict()
+        self.filter = ContactFilter()
+        self.sort_key, self.descending = "name", False
+
+    # loading
+
+    def set_filter(self, f: ContactFilter) -> None:
+        self.filter = f
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._ids = contacts.contact_ids(self.filter, self.sort_key, self.descending)
+        self._pages.clear()
+        self.endResetModel()
+
+    def reload_rows(self) -> None:
+        """Re-read the shown values (after an edit) without changing which rows there are."""
+        self._pages.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1,
+                                                               len(COLUMNS) - 1))
+
+    def _row(self, row: int) -> ContactRow | None:
+        page = row // self.PAGE
+        if page not in self._pages:
+            ids = self._ids[page * self.PAGE:(page + 1) * self.PAGE]
+            self._pages[page] = contacts.fetch_rows(ids)
+            while len(self._pages) > self.MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        return self._pages[page].get(self._ids[row])
+
+    # lookups
+
+    def contact_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, contact_id: int) -> int:
+        try:
+            return self._ids.index(contact_id)
+        except ValueError:
+            return -1
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    # Qt interface
+
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(COLUMNS[section][1])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == ContactIdRole:
+            return self._ids[index.row()]
+        row = self._row(index.row())
+        if row is None:
+            return None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "created":
+                return row.created_at.astimezone().strftime("%Y-%m-%d")
+            if key == "status":
+                return row.status.capitalize()
+            return getattr(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole and (row.unsubscribed or row.bounced):
+            return self.tr("Unsubscribed: never emailed by campaigns") if row.unsubscribed \
+                else self.tr("Bounced: the address does not take mail")
+        if role == Qt.ItemDataRole.ForegroundRole and (row.unsubscribed or row.bounced):
+            return QBrush(QColor("#8a8f8c"))
+        if role == Qt.ItemDataRole.FontRole and key == "email" and (row.unsubscribed or row.bounced):
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][0]
+        self.sort_key = "name" if key in UNSORTABLE else key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()

@@ -1,0 +1,479 @@
+"""The Contacts section: segments on the left, the filtered list, the editor on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer import contacts
+from smarketer.contacts import ContactFilter
+from smarketer.db.models import LIFECYCLE_STATUSES
+from smarketer.exchange.csv_io import UnreadableFile
+from smarketer.exchange.files import export_contacts, plan_import
+from smarketer.ui import dialogs
+from smarketer.ui.contacts.duplicates import DuplicatesDialog
+from smarketer.ui.contacts.editor import ContactEditor
+from smarketer.ui.contacts.import_dialog import ImportDialog
+from smarketer.ui.contacts.model import COLUMNS, ContactTableModel
+from smarketer.ui.hub import Hub
+from smarketer.ui.sections import EmptyState, Section, title_label
+from smarketer.ui.workers import run_job
+
+IMPORT_FILTER = "Contacts (*.csv *.vcf *.vcard *.txt *.tsv);;All files (*)"
+EXPORT_FILTER = "CSV for spreadsheets (*.csv);;vCard (*.vcf)"
+ALL, TRASH = "all", "trash"
+
+
+class DeleteContacts(QUndoCommand):
+    """Move contacts to the trash; undo brings them back."""
+
+    def __init__(self, ids: list[int], on_change):
+        super().__init__(f"Delete {len(ids)} contact{'s' if len(ids) != 1 else ''}")
+        self.ids, self.on_change = ids, on_change
+
+    def redo(self) -> None:
+        contacts.delete_contacts(self.ids)
+        self.on_change()
+
+    def undo(self) -> None:
+        contacts.restore_contacts(self.ids)
+        self.on_change()
+
+
+class ContactsSection(Section):
+    label = "Contacts"
+    new_item_text = "&New Contact"
+    open_deal_for = Signal(int)
+
+    def __init__(self, hub: Hub, undo_stack: QUndoStack, parent=None):
+        super().__init__(parent)
+        self.hub, self.undo_stack = hub, undo_stack
+        self.model = ContactTableModel(self)
+        self._segment = ALL
+
+        # header
+        self.count_label = title_label("", "subtitle")
+        header = QHBoxLayout()
+        header.addWidget(title_label(self.tr("Contacts")))
+        header.addWidget(self.count_label, 1, Qt.AlignmentFlag.AlignBottom)
+        self.actions_: dict[str, QAction] = {}
+        for key, text, shortcut, slot in [
+            ("import", self.tr("Import…"), "Ctrl+I", self.choose_import),
+            ("export", self.tr("Export…"), "Ctrl+E", self.choose_export),
+            ("duplicates", self.tr("Find duplicates…"), None, self.show_duplicates),
+            ("delete", self.tr("Delete"), QKeySequence.StandardKey.Delete, self.delete_selected),
+            ("restore", self.tr("Restore from trash"), None, self.restore_selected),
+            ("unsubscribe", self.tr("Unsubscribe"), None, self.unsubscribe_selected),
+        ]:
+            action = QAction(text, self)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                text += f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            action.setToolTip(text.replace("…", ""))
+            action.triggered.connect(slot)
+            self.addAction(action)
+            self.actions_[key] = action
+        for key in ("import", "export", "duplicates"):
+            button = QPushButton(self.actions_[key].text())
+            button.setToolTip(self.actions_[key].toolTip())
+            button.clicked.connect(self.actions_[key].trigger)
+            header.addWidget(button)
+        self.new_button = QPushButton(self.tr("New contact"))
+        self.new_button.setToolTip(self.tr("Add a contact (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_item)
+        header.addWidget(self.new_button)
+        self.layout_.addLayout(header)
+
+        # segments
+        self.segments = QListWidget()
+        self.segments.setAccessibleName(self.tr("Segments"))
+        self.segments.setMaximumWidth(260)
+        self.segments.setWordWrap(True)
+        self.segments.currentItemChanged.connect(self._segment_chosen)
+        self.save_segment_button = QPushButton(self.tr("Save as segment…"))
+        self.save_segment_button.setToolTip(self.tr("Keep the current search and filters "
+                                                    "as a named segment for campaigns"))
+        self.save_segment_button.clicked.connect(self.save_segment)
+        self.delete_segment_button = QPushButton(self.tr("Delete segment"))
+        self.delete_segment_button.clicked.connect(self.delete_segment)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.segments, 1)
+        left_layout.addWidget(self.save_segment_button)
+        left_layout.addWidget(self.delete_segment_button)
+
+        # filters
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search names, emails, companies, phones, notes, "
+                                               "tags (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.tr("Search contacts"))
+        self._search_timer = QTimer(self, singleShot=True, interval=120)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.tag_filter = QComboBox()
+        self.tag_filter.setAccessibleName(self.tr("Tag filter"))
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName(self.tr("Status filter"))
+        self.status_filter.addItem(self.tr("Any status"), None)
+        for status in LIFECYCLE_STATUSES:
+            self.status_filter.addItem(self.tr(status.capitalize()), status)
+        self.consent_filter = QComboBox()
+        self.consent_filter.setAccessibleName(self.tr("Consent filter"))
+        for key, text in (("any", "Any consent"), ("recorded", "Consent recorded"),
+                          ("missing", "No consent recorded")):
+            self.consent_filter.addItem(self.tr(text), key)
+        self.company_filter = QComboBox()
+        self.company_filter.setAccessibleName(self.tr("Company filter"))
+        self.reachable = QCheckBox(self.tr("Emailable only"))
+        self.reachable.setToolTip(self.tr("Leave out unsubscribed, bounced and do-not-email"))
+        for combo in (self.tag_filter, self.status_filter, self.consent_filter,
+                      self.company_filter):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.reachable.toggled.connect(self.apply_filters)
+        filters = QHBoxLayout()
+        for widget in (self.tag_filter, self.status_filter, self.company_filter,
+                       self.consent_filter, self.reachable):
+            filters.addWidget(widget)
+
+        # list
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Contact list"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header_view = self.table.horizontalHeader()
+        header_view.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header_view.setStretchLastSection(True)
+        header_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header_view.customContextMenuRequested.connect(self._column_menu)
+        for column, width in enumerate((170, 220, 170, 130, 80, 140, 100)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for key in ("delete", "restore", "unsubscribe", "export"):
+            self.table.addAction(self.actions_[key])
+        self.table.doubleClicked.connect(lambda _i: self.editor.first_name.setFocus())
+
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.search)
+        middle_layout.addLayout(filters)
+        middle_layout.addWidget(self.table, 1)
+
+        self.editor = ContactEditor()
+        self.editor.saved.connect(self._saved)
+        self.editor.new_deal_requested.connect(self.open_deal_for)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([210, 620, 420])
+
+        self.empty = EmptyState(
+            self.tr("No contacts yet"),
+            self.tr("Import the CSV or vCard file that Google Contacts, Outlook, LinkedIn, "
+                    "Apple Contacts or Mailchimp exports, or add your first contact by hand."),
+            self.tr("Import contacts…"), self.choose_import)
+        add_first = QPushButton(self.tr("Add a contact"))
+        add_first.clicked.connect(self.new_item)
+        self.empty.layout().insertWidget(self.empty.layout().count() - 1, add_first, 0,
+                                         Qt.AlignmentFlag.AlignHCenter)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.empty)
+        self.layout_.addWidget(self.pages, 1)
+        self.reload()
+
+    # Section interface
+
+    def reload(self) -> None:
+        self._fill_choices()
+        self._fill_segments()
+        self.apply_filters()
+        self.editor.load(self._current_id())
+
+    def new_item(self) -> None:
+        self.pages.setCurrentWidget(self.splitter)
+        self.table.clearSelection()
+        self.editor.load(None)
+        self.editor.first_name.setFocus()
+
+    def focus_search(self) -> bool:
+        self.pages.setCurrentWidget(self.splitter)
+        self.search.setFocus()
+        self.search.selectAll()
+        return True
+
+    # filters and segments
+
+    def current_filter(self) -> ContactFilter:
+        return ContactFilter(
+            text=self.search.text().strip(),
+            tags=(self.tag_filter.currentData(),) if self.tag_filter.currentData() else (),
+            statuses=(self.status_filter.currentData(),) if self.status_filter.currentData()
+            else (),
+            company_id=self.company_filter.currentData(),
+            consent=self.consent_filter.currentData() or "any",
+            reachable_only=self.reachable.isChecked(),
+            trash=self._segment == TRASH,
+        )
+
+    def _combined_filter(self) -> ContactFilter:
+        f = self.current_filter()
+        if isinstance(self._segment, int):
+            segment = contacts.Segment.get_or_none(contacts.Segment.id == self._segment)
+            if segment:
+                saved = contacts.segment_filter(segment)
+                f = ContactFilter(
+                    text=" ".join(t for t in (saved.text, f.text) if t),
+                    tags=tuple(dict.fromkeys(saved.tags + f.tags)),
+                    statuses=f.statuses or saved.statuses,
+                    company_id=f.company_id or saved.company_id,
+                    consent=f.consent if f.consent != "any" else saved.consent,
+                    reachable_only=f.reachable_only or saved.reachable_only)
+        return f
+
+    def apply_filters(self) -> None:
+        selected = self._current_id()
+        self.model.set_filter(self._combined_filter())
+        total = contacts.count()
+        shown = self.model.rowCount()
+        self.count_label.setText(self.tr(f"{shown:,} shown of {total:,}") if shown != total
+                                 else self.tr(f"{total:,} contacts"))
+        in_trash = self._segment == TRASH
+        self.actions_["delete"].setEnabled(not in_trash)
+        self.actions_["restore"].setEnabled(in_trash)
+        self.delete_segment_button.setEnabled(isinstance(self._segment, int))
+        empty_store = total == 0 and not in_trash and not contacts.count(ContactFilter(trash=True))
+        self.pages.setCurrentWidget(self.empty if empty_store else self.splitter)
+        if selected is not None:
+            self.select_contact(selected, focus=False)
+
+    def _fill_choices(self) -> None:
+        for combo, items, blank in (
+            (self.tag_filter, [(t, t) for t in contacts.all_tag_names()], self.tr("Any tag")),
+            (self.company_filter, [(c.name, c.id) for c in contacts.Company.select()
+                                   .order_by(contacts.Company.name)], self.tr("Any company")),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(blank, None)
+            for text, data in items:
+                combo.addItem(text, data)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def _fill_segments(self) -> None:
+        self.segments.blockSignals(True)
+        self.segments.clear()
+        entries = [(self.tr(f"All contacts ({contacts.count():,})"), ALL)]
+        entries += [(f"{s.name} ({n:,})", s.id) for s, n in contacts.segments_with_counts()]
+        entries.append((self.tr(f"Trash ({contacts.count(ContactFilter(trash=True)):,})"), TRASH))
+        for text, key in entries:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.segments.addItem(item)
+            if key == self._segment:
+                self.segments.setCurrentItem(item)
+        if self.segments.currentItem() is None:
+            self._segment = ALL
+            self.segments.setCurrentRow(0)
+        self.segments.blockSignals(False)
+
+    def _segment_chosen(self, item: QListWidgetItem | None, _previous=None) -> None:
+        if item is not None:
+            self._segment = item.data(Qt.ItemDataRole.UserRole)
+            self.apply_filters()
+
+    def save_segment(self) -> None:
+        f = self._combined_filter()
+        name = dialogs.ask_text(self, self.tr("Save segment"),
+                                self.tr(f"Name for the segment ({f.describe()}):"))
+        if not name:
+            return
+        segment = contacts.save_segment(name, f)
+        self._segment = segment.id
+        self.search.clear()
+        for combo in (self.tag_filter, self.status_filter, self.company_filter,
+                      self.consent_filter):
+            combo.setCurrentIndex(0)
+        self.reachable.setChecked(False)
+        self._fill_segments()
+        self.apply_filters()
+        self.hub.notify.emit(self.tr(f"Saved segment {segment.name}."))
+
+    def delete_segment(self) -> None:
+        if not isinstance(self._segment, int):
+            return
+        segment = contacts.Segment.get_by_id(self._segment)
+
+        def delete() -> None:
+            segment.delete_instance()
+            self._segment = ALL
+            self._fill_segments()
+            self.apply_filters()
+
+        dialogs.confirm(self, self.tr("Delete segment?"),
+                        self.tr(f"Delete the segment {segment.name}? Its contacts stay."),
+                        delete, yes_text=self.tr("Delete segment"), destructive=True)
+
+    # selection and editing
+
+    def _current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.contact_id(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.contact_id(r) for r in rows]
+
+    def select_contact(self, contact_id: int, focus: bool = True) -> bool:
+        row = self.model.row_of(contact_id)
+        if row < 0:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+        if focus:
+            self.table.setFocus()
+        return True
+
+    def _current_changed(self, current, _previous) -> None:
+        contact_id = self.model.contact_id(current.row()) if current.isValid() else None
+        if contact_id != self.editor.contact_id:
+            self.editor.load(contact_id)
+
+    def _saved(self, contact_id: int) -> None:
+        self._fill_choices()
+        self.model.refresh()
+        self._fill_segments()
+        self.apply_filters()
+        self.select_contact(contact_id, focus=False)
+        self.hub.data_changed.emit("contact")
+
+    def _changed(self) -> None:
+        self._fill_segments()
+        self.apply_filters()
+        self.editor.load(self._current_id())
+        self.hub.data_changed.emit("contact")
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        what = self.tr("this contact") if len(ids) == 1 else self.tr(f"{len(ids)} contacts")
+
+        def delete() -> None:
+            self.undo_stack.push(DeleteContacts(ids, self._changed))
+            self.hub.notify.emit(self.tr(f"Moved {what} to the trash. Undo with Ctrl+Z."))
+
+        dialogs.confirm(self, self.tr("Delete contacts?"),
+                        self.tr(f"Move {what} to the trash? You can undo this, or restore "
+                                "from the trash later."),
+                        delete, yes_text=self.tr("Delete"), destructive=True)
+
+    def restore_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            contacts.restore_contacts(ids)
+            self._changed()
+
+    def unsubscribe_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            done = contacts.unsubscribe(ids)
+            self.hub.notify.emit(self.tr(f"Unsubscribed {done} contact(s)."))
+            self._changed()
+
+    # columns
+
+    def _column_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for column, (_key, label) in enumerate(COLUMNS):
+            action = menu.addAction(self.tr(label))
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.setEnabled(column != 0)
+            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
+        menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def header_state(self):
+        return self.table.horizontalHeader().saveState()
+
+    def restore_header_state(self, state) -> None:
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+
+    # import, export, duplicates
+
+    def choose_import(self) -> None:
+        path = dialogs.ask_open_file(self, self.tr("Import contacts from"), IMPORT_FILTER)
+        if path is not None:
+            self.open_import(path)
+
+    def open_import(self, path) -> ImportDialog | None:
+        try:
+            plan = plan_import(path)
+        except UnreadableFile as exc:
+            dialogs.show_error(self, self.tr("Cannot import this file"), str(exc))
+            return None
+        dialog = ImportDialog(plan, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda summary: (self.reload(), self.hub.data_changed.emit(
+            "contact"), self.hub.notify.emit(self.tr("Import finished: ") + summary.text())))
+        dialog.open()
+        return dialog
+
+    def choose_export(self) -> None:
+        ids = self.selected_ids()
+        what = "selection" if len(ids) > 1 else "list"
+        if len(ids) <= 1:
+            ids = self.model.ids()
+        path = dialogs.ask_save_file(self, self.tr(f"Export {len(ids):,} contacts ({what}) to"),
+                                     "contacts.csv", EXPORT_FILTER)
+        if path is None:
+            return
+        run_job(export_contacts, ids, path,
+                on_success=lambda n: self.hub.notify.emit(self.tr(f"Exported {n:,} contacts "
+                                                                  f"to {path}.")),
+                on_failure=lambda exc: dialogs.show_error(self, self.tr("Export failed"),
+                                                          str(exc)))
+
+    def show_duplicates(self) -> DuplicatesDialog:
+        dialog = DuplicatesDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.merged.connect(self._changed)
+        dialog.open()
+        return dialog
