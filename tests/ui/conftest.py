@@ -22,6 +22,8 @@ def make_window(qtbot, qapp, ui_state):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
         made.append(window)
         return window
 

@@ -1,0 +1,218 @@
+"""The Contacts section, driven as a user drives it."""
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from smarketer import contacts
+from smarketer.db.models import Contact
+from smarketer.ui import dialogs
+from smarketer.ui.contacts.import_dialog import ImportDialog
+from smarketer.ui.contacts.model import ContactTableModel
+
+
+@pytest.fixture
+def section(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    return window.contacts
+
+
+def shown_names(section):
+    model = section.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_model_passes_the_model_tester(qtmodeltester, demo_store):
+    model = ContactTableModel()
+    model.refresh()
+    assert model.rowCount() == 60
+    qtmodeltester.check(model)
+
+
+def test_model_reads_pages_on_demand(demo_store):
+    model = ContactTableModel()
+    model.PAGE = 10
+    model.refresh()
+    assert model._pages == {}
+    model.index(25, 0).data()
+    assert list(model._pages) == [2]
+
+
+def test_typing_in_search_narrows_the_list(section, qtbot, window):
+    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", last_name="Łukasiewicz",
+                                                     email="zoe@example.com"))
+    section.reload()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert section.search.hasFocus()
+    qtbot.keyClicks(section.search, "lukas")
+    qtbot.waitUntil(lambda: section.model.rowCount() == 1)
+    assert shown_names(section) == ["Zoë Łukasiewicz"]
+    assert section.count_label.text() == "1 shown of 61"
+    section.search.clear()
+    qtbot.waitUntil(lambda: section.model.rowCount() == 61)
+    assert section.select_contact(zoe.id)
+
+
+def test_filters_narrow_the_list(section):
+    customers = contacts.count(contacts.ContactFilter(statuses=("customer",)))
+    section.status_filter.setCurrentIndex(section.status_filter.findData("customer"))
+    assert section.model.rowCount() == customers
+    section.reachable.setChecked(True)
+    assert section.model.rowCount() == contacts.count(
+        contacts.ContactFilter(statuses=("customer",), reachable_only=True))
+
+
+def test_clicking_a_header_sorts(section, qtbot):
+    header = section.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(2) + 5, 5))
+    companies = [section.model.index(r, 2).data() for r in range(section.model.rowCount())]
+    assert companies == sorted(companies, key=str.lower) or companies == sorted(
+        companies, key=str.lower, reverse=True)
+    assert section.model.sort_key == "company"
+
+
+def test_new_contact_with_invalid_email_is_not_saved(section, qtbot, window):
+    before = Contact.select().count()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editor = section.editor
+    assert editor.contact_id is None and editor.first_name.hasFocus()
+    qtbot.keyClicks(editor.first_name, "Ada")
+    qtbot.keyClicks(editor.email, "ada@@example")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.errors["email"].isVisible()
+    assert "@" in editor.errors["email"].text() or "not valid" in editor.errors["email"].text()
+    assert editor.email.hasFocus()
+    assert Contact.select().count() == before
+    editor.email.setText("ada@example.com")
+    qtbot.keyClick(editor.email, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert Contact.select().count() == before + 1
+    assert not editor.errors["email"].isVisible()
+    saved = Contact.get(Contact.email == "ada@example.com")
+    assert section.model.contact_id(section.table.currentIndex().row()) == saved.id
+
+
+def test_editing_tags_and_adding_a_note(section, qtbot):
+    section.select_contact(section.model.contact_id(0))
+    editor = section.editor
+    editor.tags.set_tags(["vip", "Brand New Tag"])
+    editor.save()
+    cid = editor.contact_id
+    assert contacts.tag_names(cid) == ["Brand New Tag", "vip"]
+    assert section.tag_filter.findText("Brand New Tag") >= 0
+    editor.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(editor.timeline.note, "Called about the spring workshop")
+    qtbot.keyClick(editor.timeline.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "Called about the spring workshop" in editor.timeline.list.item(0).text()
+
+
+def test_delete_asks_then_undo_restores(section, qtbot, window):
+    section.select_contact(section.model.contact_id(0))
+    doomed = section.selected_ids()
+    section.actions_["delete"].trigger()
+    box = window.findChild(QMessageBox, "smarketerMessage")
+    assert "trash" in box.text()
+    delete = next(b for b in box.buttons() if b.text() == "Delete")
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
+    assert section.model.rowCount() == 59
+    assert Contact.get_by_id(doomed[0]).deleted_at is not None
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert section.model.rowCount() == 60
+    assert Contact.get_by_id(doomed[0]).deleted_at is None
+
+
+def test_trash_lists_deleted_and_restores(section):
+    cid = section.model.contact_id(0)
+    contacts.delete_contacts([cid])
+    section.reload()
+    trash = section.segments.item(section.segments.count() - 1)
+    assert trash.text() == "Trash (1)"
+    section.segments.setCurrentItem(trash)
+    assert section.model.ids() == [cid]
+    section.table.selectAll()
+    section.actions_["restore"].trigger()
+    assert Contact.get_by_id(cid).deleted_at is None
+
+
+def test_save_current_filter_as_segment(section, monkeypatch):
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "Customers")
+    section.status_filter.setCurrentIndex(section.status_filter.findData("customer"))
+    expected = section.model.rowCount()
+    section.save_segment_button.click()
+    segment = contacts.find_segment("Customers")
+    assert contacts.count(contacts.segment_filter(segment)) == expected
+    texts = [section.segments.item(i).text() for i in range(section.segments.count())]
+    assert f"Customers ({expected})" in texts
+    assert section.status_filter.currentIndex() == 0  # the segment now carries the filter
+    assert section.model.rowCount() == expected
+
+
+def test_import_dialog_maps_previews_and_imports(section, qtbot, monkeypatch, tmp_path):
+    path = tmp_path / "fair.csv"
+    path.write_text("Full name;E-Mail;Firma;Comment\n"
+                    "Zoë Łukasiewicz;zoe@nordlicht.example;Nordlicht Bakery;met at booth 4\n"
+                    "Bad Row;not-an-email;;\n", encoding="utf-8")
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: path)
+    section.actions_["import"].trigger()
+    dialog = section.findChild(ImportDialog)
+    assert dialog.plan.mapping == {0: "full_name", 1: "email", 2: "company"}
+    assert dialog.preview.item(1, 4).text().startswith("invalid email 'not-an-email'")
+    comment = dialog.combos[3]
+    comment.setCurrentIndex(comment.findData("notes"))
+    dialog.tag.setText("Fair 2026")
+    with qtbot.waitSignal(dialog.imported, timeout=10000) as blocker:
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    summary = blocker.args[0]
+    assert (summary.created, len(summary.rejected)) == (1, 1)
+    assert "1 created" in dialog.result.text()
+    assert dialog.report_button.isVisible()
+    zoe = Contact.get(Contact.email == "zoe@nordlicht.example")
+    assert zoe.notes == "met at booth 4"
+    assert contacts.tag_names(zoe.id) == ["Fair 2026"]
+    assert section.model.rowCount() == 61
+
+
+def test_import_of_a_bad_file_says_why(section, monkeypatch, tmp_path, window):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"")
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: path)
+    section.actions_["import"].trigger()
+    boxes = [b for b in section.findChildren(QMessageBox) if "empty" in b.text()]
+    assert boxes and "x.csv" in boxes[0].text()
+
+
+def test_empty_store_shows_what_to_do(make_window, store, qtbot):
+    window = make_window(store)
+    window.go_to(1)
+    section = window.contacts
+    assert section.pages.currentWidget() is section.empty
+    assert section.empty.button.text() == "Import contacts…"
+    section.new_item()
+    assert section.pages.currentWidget() is section.splitter
+
+
+def test_duplicates_dialog_merges(section, qtbot):
+    twin = contacts.save_contact(contacts.ContactData(
+        first_name="Twin", email=Contact.get_by_id(section.model.contact_id(0)).email.upper()))
+    section.reload()
+    dialog = section.show_duplicates()
+    assert dialog.table.rowCount() >= 1
+    row = next(r for r in range(dialog.table.rowCount()) if "Twin" in dialog.table.item(r, 1).text())
+    qtbot.mouseClick(dialog.table.cellWidget(row, 3), Qt.MouseButton.LeftButton)
+    assert Contact.get_or_none(Contact.id == twin.id) is None
+    dialog.close()
+
+
+def test_column_choice_is_remembered(make_window, demo_store):
+    first = make_window(demo_store)
+    first.contacts.table.setColumnHidden(3, True)
+    first.close()
+    second = make_window(demo_store)
+    assert second.contacts.table.isColumnHidden(3)
+
+
+def test_shortcuts_are_unique_across_window_and_sections(window):
+    keys = [a.shortcut().toString() for a in
+            [*window.actions.values(), *window.contacts.actions_.values()]
+            if not a.shortcut().isEmpty()]
+    assert len(keys) == len(set(keys))
