@@ -87,10 +87,11 @@ SORT_COLUMNS = {
 }
 
 
-def filtered(f: ContactFilter, *columns):
-    """A query over the contacts ``f`` selects (joined to their company)."""
-    query = (Contact.select(*(columns or (Contact.id,)))
-             .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id)))
+def filtered(f: ContactFilter, *columns, with_company: bool = False):
+    """A query over the contacts ``f`` selects (joined to their company if asked)."""
+    query = Contact.select(*(columns or (Contact.id,)))
+    if with_company:
+        query = query.join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
     query = query.where(Contact.deleted_at.is_null(not f.trash))
     match = match_expression(f.text)
     if match:
@@ -118,7 +119,8 @@ def contact_ids(f: ContactFilter = ContactFilter(), sort: str = "name",
                 descending: bool = False) -> list[int]:
     order = [c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]]
     order.append(Contact.id.desc() if descending else Contact.id.asc())
-    return [row[0] for row in filtered(f).order_by(*order).tuples()]
+    query = filtered(f, with_company=sort == "company").order_by(*order)
+    return [row[0] for row in db.execute_sql(*query.sql())]  # plain cursor: 100k ids fast
 
 
 def count(f: ContactFilter = ContactFilter()) -> int:
@@ -145,23 +147,28 @@ class ContactRow:
 
 
 def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
+    """The list's columns for ``ids`` (a page), read as plain tuples: fast enough to call
+    while scrolling."""
     if not ids:
         return {}
     tags: dict[int, list[str]] = defaultdict(list)
     for contact_id, name in (ContactTag.select(ContactTag.contact, Tag.name).join(Tag)
                              .where(ContactTag.contact.in_(ids)).order_by(Tag.name).tuples()):
         tags[contact_id].append(name)
-    rows = {}
-    query = (Contact.select(Contact, Company.name.alias("company_name"))
+    query = (Contact.select(Contact.id, Contact.first_name, Contact.last_name, Contact.email,
+                            fn.coalesce(Company.name, ""), Contact.phone, Contact.status,
+                            Contact.city, Contact.consent, Contact.unsubscribed_at,
+                            Contact.bounced_at, Contact.created_at, Contact.updated_at)
              .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
-             .where(Contact.id.in_(ids)).objects())
-    for c in query:
-        rows[c.id] = ContactRow(
-            id=c.id, name=c.full_name, email=c.email, company=c.company_name or "",
-            phone=c.phone, status=c.status, tags=", ".join(tags[c.id]), city=c.city,
-            consent=c.consent, unsubscribed=c.unsubscribed_at is not None,
-            bounced=c.bounced_at is not None, created_at=c.created_at, updated_at=c.updated_at,
-        )
+             .where(Contact.id.in_(ids)).tuples())
+    rows = {}
+    for (cid, first, last, email, company, phone, status, city, consent, unsubscribed,
+         bounced, created, updated) in query:
+        rows[cid] = ContactRow(
+            id=cid, name=f"{first} {last}".strip(), email=email, company=company, phone=phone,
+            status=status, tags=", ".join(tags[cid]), city=city, consent=bool(consent),
+            unsubscribed=unsubscribed is not None, bounced=bounced is not None,
+            created_at=created, updated_at=updated)
     return rows
 
 
@@ -280,6 +287,23 @@ def company_named(name: str) -> Company | None:
         return None
     found = Company.get_or_none(fn.lower(Company.name) == name.lower())
     return found or Company.create(name=name)
+
+
+def company_names_like(text: str, limit: int = 20) -> list[str]:
+    """Company names that start with ``text``, then ones that contain it (for completion)."""
+    pattern = text.replace("%", "").replace("_", "")  # LIKE wildcards typed by the user
+    starts = [n for (n,) in Company.select(Company.name)
+              .where(Company.name ** f"{pattern}%").order_by(Company.name).limit(limit).tuples()]
+    if len(starts) < limit:
+        starts += [n for (n,) in Company.select(Company.name)
+                   .where(Company.name ** f"%{pattern}%" & Company.name.not_in(starts))
+                   .order_by(Company.name).limit(limit - len(starts)).tuples()]
+    return starts
+
+
+def company_id_named(name: str) -> int | None:
+    found = Company.get_or_none(fn.lower(Company.name) == name.strip().lower())
+    return found.id if found else None
 
 
 def tag_named(name: str) -> Tag:

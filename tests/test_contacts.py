@@ -161,3 +161,10 @@ def test_unsubscribe_by_list_of_addresses(people):
     done, unknown = contacts.unsubscribe_addresses(["ADA@example.com", "who@nowhere.example"])
     assert done == 1 and unknown == ["who@nowhere.example"]
     assert Contact.get_by_id(people["ada"].id).unsubscribed_at is not None
+
+
+def test_company_completion_prefers_prefix_matches(people):
+    add("X", company="Bakery Nordlicht")
+    assert contacts.company_names_like("nord") == ["Nordlicht Bakery", "Bakery Nordlicht"]
+    assert contacts.company_names_like("100%") == []
+    assert contacts.company_id_named("kestrel ARCHITECTS") is not None

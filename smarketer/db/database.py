@@ -36,6 +36,8 @@ def _pragmas(busy_timeout_ms: int) -> dict[str, object]:
         "foreign_keys": 1,
         "synchronous": 2,  # FULL: a committed transaction survives a power cut
         "busy_timeout": busy_timeout_ms,
+        "cache_size": -64 * 1024,  # 64 MB of page cache: big imports and lists stay in memory
+        "temp_store": "memory",
     }
 
 

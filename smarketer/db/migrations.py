@@ -114,7 +114,7 @@ CREATE TABLE segment (
     created_at TEXT NOT NULL
 );
 ALTER TABLE contact ADD COLUMN sort_name TEXT NOT NULL DEFAULT '';
-CREATE INDEX contact_sort_name ON contact (sort_name);
+CREATE INDEX contact_live_by_name ON contact (sort_name) WHERE deleted_at IS NULL;
 """ + search.schema_v2()
 
 

@@ -111,3 +111,41 @@ def match_expression(query: str) -> str | None:
         else:
             terms.append(f'"{word}"*')
     return " ".join(terms)
+
+
+_BULK_TRIGGERS = ("contact_fts_insert", "contact_fts_update", "contact_fts_tag_added",
+                  "contact_fts_tag_removed")
+
+
+class BulkIndexing:
+    """For a bulk write inside one transaction: the per-row search triggers are set aside,
+    the touched contacts are collected, and ``finish()`` indexes them in one statement and
+    puts the triggers back. All of it is in the caller's transaction, so a rollback restores
+    the triggers too."""
+
+    def __init__(self, database):
+        self.database = database
+        rows = database.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+            f"({', '.join('?' * len(_BULK_TRIGGERS))})", _BULK_TRIGGERS).fetchall()
+        self._triggers = rows
+        for name, _sql in rows:
+            database.execute_sql(f"DROP TRIGGER {name}")
+        self._ids: set[int] = set()
+
+    def touched(self, contact_id: int) -> None:
+        self._ids.add(contact_id)
+
+    def finish(self) -> None:
+        self.database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS bulk_touched "
+                                  "(id INTEGER PRIMARY KEY)")
+        self.database.execute_sql("DELETE FROM bulk_touched")
+        self.database.connection().executemany(
+            "INSERT INTO bulk_touched (id) VALUES (?)", ((i,) for i in self._ids))
+        condition = "c.id IN (SELECT id FROM temp.bulk_touched)"
+        self.database.execute_sql(
+            "DELETE FROM contact_fts WHERE rowid IN (SELECT id FROM temp.bulk_touched)")
+        self.database.execute_sql(f"{_ROW} WHERE {condition}")
+        self.database.execute_sql("DELETE FROM bulk_touched")
+        for _name, sql in self._triggers:
+            self.database.execute_sql(sql)

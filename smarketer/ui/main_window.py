@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import APP_NAME, __version__, backup, overview, paths
+from smarketer import APP_NAME, __version__, backup, contacts, paths
 from smarketer.db import StoreError, close_database, open_database
 from smarketer.ui import dialogs, style
 from smarketer.ui.contacts.section import ContactsSection
@@ -193,8 +193,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.store_path.name} — {APP_NAME}")
 
     def refresh_status(self) -> None:
-        summary = overview.store_summary()
-        self.store_label.setText(self.tr(f"{summary.contacts:,} contacts · {self.store_path}"))
+        self.store_label.setText(self.tr(f"{contacts.count():,} contacts · {self.store_path}"))
 
     def _data_changed(self, _table: str) -> None:
         self.refresh_status()

@@ -229,3 +229,23 @@ def test_large_file_is_streamed(store, tmp_path, monkeypatch):
     first = next(records)
     assert first.values["email"] == "p0@example.com"
     assert csv_io.count_rows(path, plan.layout) == 20000
+
+
+def triggers():
+    from smarketer.db import db
+
+    return sorted(r[0] for r in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall())
+
+
+def test_search_triggers_survive_imports_and_cancels(store, tmp_path):
+    before = triggers()
+    imported("google-contacts.csv")
+    assert triggers() == before
+    path = tmp_path / "big.csv"
+    path.write_text("Email\n" + "".join(f"x{i}@example.com\n" for i in range(1200)))
+    with pytest.raises(ImportCancelled):
+        run_import(plan_import(path), cancelled=lambda: True)
+    assert triggers() == before
+    contacts.save_contact(contacts.ContactData(first_name="Later", last_name="Addition"))
+    assert contacts.count(ContactFilter(text="addit")) == 1

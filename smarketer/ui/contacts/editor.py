@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 
 from smarketer import contacts, settings
 from smarketer.contacts import ContactData, ContactInvalid
-from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact
+from smarketer.db.models import LIFECYCLE_STATUSES, Contact
 from smarketer.ui import dialogs
+from smarketer.ui.contacts.completers import CompanyCompleter
 
 
 class TagsEdit(QLineEdit):
@@ -89,11 +90,7 @@ class ContactEditor(QWidget):
         self.phone = QLineEdit()
         self.title = QLineEdit()
         self.company = QLineEdit()
-        self._companies = QStringListModel(self)
-        company_completer = QCompleter(self._companies, self)
-        company_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        company_completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.company.setCompleter(company_completer)
+        CompanyCompleter(self.company)
         self.street = QLineEdit()
         self.postal_code = QLineEdit()
         self.city = QLineEdit()
@@ -204,8 +201,6 @@ class ContactEditor(QWidget):
 
     def refresh_choices(self) -> None:
         self.tags.set_known(contacts.all_tag_names())
-        self._companies.setStringList([c.name for c in Company.select(Company.name)
-                                       .order_by(Company.name)])
 
     def load(self, contact_id: int | None) -> None:
         self.refresh_choices()

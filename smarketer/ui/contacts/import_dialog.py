@@ -135,10 +135,11 @@ class ImportDialog(QDialog):
             for column in (0, 1):
                 self.mapping.item(i, column).setFlags(Qt.ItemFlag.ItemIsEnabled)
             combo = QComboBox()
-            combo.addItem(self.tr("Don't import"), None)
+            combo.addItem(self.tr("Don't import"))
             for key, label in TARGETS.items():
                 combo.addItem(self.tr(label), key)
-            combo.setCurrentIndex(max(0, combo.findData(self.plan.mapping.get(i))))
+            if i in self.plan.mapping:
+                combo.setCurrentIndex(max(0, combo.findData(self.plan.mapping[i])))
             combo.setAccessibleName(self.tr(f"Import {header} as"))
             combo.currentIndexChanged.connect(lambda _i, row=i: self._mapping_changed(row))
             self.mapping.setCellWidget(i, 2, combo)

@@ -36,14 +36,17 @@ class ContactTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, dict[int, ContactRow]] = OrderedDict()
         self.filter = ContactFilter()
         self.sort_key, self.descending = "name", False
+        self._loaded = False
 
     # loading
 
     def set_filter(self, f: ContactFilter) -> None:
-        self.filter = f
-        self.refresh()
+        if f != self.filter or not self._loaded:
+            self.filter = f
+            self.refresh()
 
     def refresh(self) -> None:
+        self._loaded = True
         self.beginResetModel()
         self._ids = contacts.contact_ids(self.filter, self.sort_key, self.descending)
         self._pages.clear()
@@ -122,6 +125,7 @@ class ContactTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][0]
-        self.sort_key = "name" if key in UNSORTABLE else key
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self.refresh()
+        wanted = ("name" if key in UNSORTABLE else key, order == Qt.SortOrder.DescendingOrder)
+        if wanted != (self.sort_key, self.descending):
+            self.sort_key, self.descending = wanted
+            self.refresh()

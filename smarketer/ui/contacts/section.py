@@ -28,6 +28,7 @@ from smarketer.db.models import LIFECYCLE_STATUSES
 from smarketer.exchange.csv_io import UnreadableFile
 from smarketer.exchange.files import export_contacts, plan_import
 from smarketer.ui import dialogs
+from smarketer.ui.contacts.completers import CompanyCompleter
 from smarketer.ui.contacts.duplicates import DuplicatesDialog
 from smarketer.ui.contacts.editor import ContactEditor
 from smarketer.ui.contacts.import_dialog import ImportDialog
@@ -134,7 +135,7 @@ class ContactsSection(Section):
         self.tag_filter.setAccessibleName(self.tr("Tag filter"))
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName(self.tr("Status filter"))
-        self.status_filter.addItem(self.tr("Any status"), None)
+        self.status_filter.addItem(self.tr("Any status"))  # no data: None as data leaks refs
         for status in LIFECYCLE_STATUSES:
             self.status_filter.addItem(self.tr(status.capitalize()), status)
         self.consent_filter = QComboBox()
@@ -142,12 +143,18 @@ class ContactsSection(Section):
         for key, text in (("any", "Any consent"), ("recorded", "Consent recorded"),
                           ("missing", "No consent recorded")):
             self.consent_filter.addItem(self.tr(text), key)
-        self.company_filter = QComboBox()
+        self.company_filter = QLineEdit()
+        self.company_filter.setPlaceholderText(self.tr("Any company"))
+        self.company_filter.setClearButtonEnabled(True)
         self.company_filter.setAccessibleName(self.tr("Company filter"))
+        self.company_filter.setMaximumWidth(200)
+        CompanyCompleter(self.company_filter).activated.connect(lambda _t: self.apply_filters())
+        self.company_filter.editingFinished.connect(self.apply_filters)
+        self.company_filter.textChanged.connect(
+            lambda text: text or self.apply_filters())
         self.reachable = QCheckBox(self.tr("Emailable only"))
         self.reachable.setToolTip(self.tr("Leave out unsubscribed, bounced and do-not-email"))
-        for combo in (self.tag_filter, self.status_filter, self.consent_filter,
-                      self.company_filter):
+        for combo in (self.tag_filter, self.status_filter, self.consent_filter):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.reachable.toggled.connect(self.apply_filters)
         filters = QHBoxLayout()
@@ -218,6 +225,7 @@ class ContactsSection(Section):
     def reload(self) -> None:
         self._fill_choices()
         self._fill_segments()
+        self.model.refresh()
         self.apply_filters()
         self.editor.load(self._current_id())
 
@@ -241,7 +249,8 @@ class ContactsSection(Section):
             tags=(self.tag_filter.currentData(),) if self.tag_filter.currentData() else (),
             statuses=(self.status_filter.currentData(),) if self.status_filter.currentData()
             else (),
-            company_id=self.company_filter.currentData(),
+            company_id=contacts.company_id_named(self.company_filter.text())
+            if self.company_filter.text().strip() else None,
             consent=self.consent_filter.currentData() or "any",
             reachable_only=self.reachable.isChecked(),
             trash=self._segment == TRASH,
@@ -265,7 +274,7 @@ class ContactsSection(Section):
     def apply_filters(self) -> None:
         selected = self._current_id()
         self.model.set_filter(self._combined_filter())
-        total = contacts.count()
+        total = self._total
         shown = self.model.rowCount()
         self.count_label.setText(self.tr(f"{shown:,} shown of {total:,}") if shown != total
                                  else self.tr(f"{total:,} contacts"))
@@ -273,7 +282,7 @@ class ContactsSection(Section):
         self.actions_["delete"].setEnabled(not in_trash)
         self.actions_["restore"].setEnabled(in_trash)
         self.delete_segment_button.setEnabled(isinstance(self._segment, int))
-        empty_store = total == 0 and not in_trash and not contacts.count(ContactFilter(trash=True))
+        empty_store = total == 0 and not in_trash and not self._in_trash
         self.pages.setCurrentWidget(self.empty if empty_store else self.splitter)
         if selected is not None:
             self.select_contact(selected, focus=False)
@@ -281,24 +290,24 @@ class ContactsSection(Section):
     def _fill_choices(self) -> None:
         for combo, items, blank in (
             (self.tag_filter, [(t, t) for t in contacts.all_tag_names()], self.tr("Any tag")),
-            (self.company_filter, [(c.name, c.id) for c in contacts.Company.select()
-                                   .order_by(contacts.Company.name)], self.tr("Any company")),
         ):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(blank, None)
+            combo.addItem(blank)
             for text, data in items:
                 combo.addItem(text, data)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
             combo.blockSignals(False)
 
     def _fill_segments(self) -> None:
         self.segments.blockSignals(True)
         self.segments.clear()
-        entries = [(self.tr(f"All contacts ({contacts.count():,})"), ALL)]
+        self._total = contacts.count()
+        self._in_trash = contacts.count(ContactFilter(trash=True))
+        entries = [(self.tr(f"All contacts ({self._total:,})"), ALL)]
         entries += [(f"{s.name} ({n:,})", s.id) for s, n in contacts.segments_with_counts()]
-        entries.append((self.tr(f"Trash ({contacts.count(ContactFilter(trash=True)):,})"), TRASH))
+        entries.append((self.tr(f"Trash ({self._in_trash:,})"), TRASH))
         for text, key in entries:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -324,9 +333,9 @@ class ContactsSection(Section):
         segment = contacts.save_segment(name, f)
         self._segment = segment.id
         self.search.clear()
-        for combo in (self.tag_filter, self.status_filter, self.company_filter,
-                      self.consent_filter):
+        for combo in (self.tag_filter, self.status_filter, self.consent_filter):
             combo.setCurrentIndex(0)
+        self.company_filter.clear()
         self.reachable.setChecked(False)
         self._fill_segments()
         self.apply_filters()
@@ -385,6 +394,7 @@ class ContactsSection(Section):
 
     def _changed(self) -> None:
         self._fill_segments()
+        self.model.refresh()
         self.apply_filters()
         self.editor.load(self._current_id())
         self.hub.data_changed.emit("contact")

@@ -216,3 +216,15 @@ def test_shortcuts_are_unique_across_window_and_sections(window):
             [*window.actions.values(), *window.contacts.actions_.values()]
             if not a.shortcut().isEmpty()]
     assert len(keys) == len(set(keys))
+
+
+def test_company_filter(section, qtbot):
+    company = Contact.get_by_id(section.model.contact_id(0)).company
+    if company is None:
+        company = next(c.company for c in Contact.select() if c.company_id)
+    expected = contacts.count(contacts.ContactFilter(company_id=company.id))
+    qtbot.keyClicks(section.company_filter, company.name.lower())
+    qtbot.keyClick(section.company_filter, Qt.Key.Key_Return)
+    assert section.model.rowCount() == expected
+    section.company_filter.clear()
+    assert section.model.rowCount() == 60
