@@ -289,6 +289,21 @@ def company_named(name: str) -> Company | None:
     return found or Company.create(name=name)
 
 
+def contact_label(contact_id: int | None) -> str:
+    """ "Name <email>" for pickers; "" when there is no such contact."""
+    contact = Contact.get_or_none(Contact.id == contact_id) if contact_id else None
+    if contact is None:
+        return ""
+    name = contact.full_name
+    return f"{name} <{contact.email}>" if name and contact.email else name or contact.email
+
+
+def find_contacts(text: str, limit: int = 15) -> list[tuple[int, str]]:
+    """(id, "Name <email>") of the first live contacts matching ``text``, for pickers."""
+    ids = contact_ids(ContactFilter(text=text))[:limit]
+    return [(cid, contact_label(cid)) for cid in ids]
+
+
 def company_names_like(text: str, limit: int = 20) -> list[str]:
     """Company names that start with ``text``, then ones that contain it (for completion)."""
     pattern = text.replace("%", "").replace("_", "")  # LIKE wildcards typed by the user
@@ -353,6 +368,8 @@ def save_contact(data: ContactData, contact_id: int | None = None,
                  region: str | None = None) -> Contact:
     """Validate and save (create when ``contact_id`` is None); raise ContactInvalid."""
     clean, errors = validate_contact(data, region)
+    if contact_id is not None and clean.referred_by_id == contact_id:
+        errors["referred_by_id"] = "A contact cannot be their own referrer."
     if errors:
         raise ContactInvalid(errors)
     with db.atomic():

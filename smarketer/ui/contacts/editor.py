@@ -29,7 +29,7 @@ from smarketer import contacts, settings
 from smarketer.contacts import ContactData, ContactInvalid
 from smarketer.db.models import LIFECYCLE_STATUSES, Contact
 from smarketer.ui import dialogs
-from smarketer.ui.contacts.completers import CompanyCompleter
+from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
 
 
 class TagsEdit(QLineEdit):
@@ -100,6 +100,7 @@ class ContactEditor(QWidget):
         for status in LIFECYCLE_STATUSES:
             self.status.addItem(self.tr(status.capitalize()), status)
         self.lead_source = QLineEdit()
+        self.referred_by = ContactPicker()
         self.consent = QCheckBox(self.tr("Agreed to receive emails"))
         self.consent_source = QLineEdit()
         self.consent_source.setPlaceholderText(self.tr("where: signup form, in person…"))
@@ -126,6 +127,7 @@ class ContactEditor(QWidget):
             "website": (self.tr("Website"), self.website),
             "status": (self.tr("Status"), self.status),
             "lead_source": (self.tr("Lead source"), self.lead_source),
+            "referred_by_id": (self.tr("Referred by"), self.referred_by),
             "tags": (self.tr("Tags"), self.tags),
             "consent": (self.tr("Consent"), self.consent),
             "consent_source": (self.tr("Consent from"), self.consent_source),
@@ -233,6 +235,7 @@ class ContactEditor(QWidget):
             self.fields[key][1].setText(getattr(d, key))
         self.other_emails.setText(", ".join(d.other_emails))
         self.status.setCurrentIndex(max(0, self.status.findData(d.status)))
+        self.referred_by.set_contact(d.referred_by_id)
         self.consent.setChecked(d.consent)
         self.do_not_email.setChecked(d.do_not_email)
         self.tags.set_tags(d.tags)
@@ -252,6 +255,7 @@ class ContactEditor(QWidget):
                 "postal_code", "city", "country", "website", "lead_source", "consent_source")},
             other_emails=tuple(e.strip() for e in self.other_emails.text().split(",")),
             status=self.status.currentData(),
+            referred_by_id=self.referred_by.contact_id(),
             consent=self.consent.isChecked(),
             do_not_email=self.do_not_email.isChecked(),
             tags=tuple(self.tags.tags()),

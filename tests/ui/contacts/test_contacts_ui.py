@@ -228,3 +228,22 @@ def test_company_filter(section, qtbot):
     assert section.model.rowCount() == expected
     section.company_filter.clear()
     assert section.model.rowCount() == 60
+
+
+def test_referred_by_is_picked_by_typing(section, qtbot):
+    referrer = contacts.save_contact(contacts.ContactData(first_name="Rita", last_name="Referrer",
+                                                         email="rita@example.com"))
+    section.reload()
+    section.select_contact(section.model.contact_id(0))
+    picker = section.editor.referred_by
+    qtbot.keyClicks(picker, "rita")
+    popup = picker.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert popup.model().index(0, 0).data() == "Rita Referrer <rita@example.com>"
+    picker.completer().activated.emit("Rita Referrer <rita@example.com>")
+    assert section.editor.save()
+    assert Contact.get_by_id(section.editor.contact_id).referred_by_id == referrer.id
+    section.select_contact(referrer.id)
+    section.editor.referred_by.set_contact(referrer.id)
+    assert not section.editor.save()
+    assert section.editor.errors["referred_by_id"].isVisible()
