@@ -24,8 +24,10 @@ from smarketer.db.models import (
     Company,
     Contact,
     ContactTag,
+    Deal,
     Segment,
     Tag,
+    Task,
 )
 from smarketer.db.search import match_expression
 
@@ -547,14 +549,11 @@ def merge_contacts(keep_id: int, other_id: int) -> Contact:
         add_tags(keep.id, tag_names(other.id))
         Activity.update(contact=keep.id).where(Activity.contact == other.id).execute()
         Contact.update(referred_by=keep.id).where(Contact.referred_by == other.id).execute()
-        for model, column in MERGE_REFERENCES:
-            model.update({column: keep.id}).where(column == other.id).execute()
+        Deal.update(contact=keep.id).where(Deal.contact == other.id).execute()
+        Task.update(contact=keep.id).where(Task.contact == other.id).execute()
         Activity.create(contact=keep.id, kind="merge",
                         summary=f"Merged with {other.full_name or other.email}",
                         body=json.dumps({"email": other.email, "id": other.id}))
         other.delete_instance()
     return keep
 
-
-#: Other tables pointing at a contact, moved to the kept contact on merge (deals, …).
-MERGE_REFERENCES: list[tuple[type, object]] = []

@@ -130,6 +130,65 @@ def _v2(database: SqliteDatabase) -> None:
             database.execute_sql(statement)
 
 
+_V3 = """
+CREATE TABLE stage (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    probability INTEGER NOT NULL CHECK (probability BETWEEN 0 AND 100),
+    kind TEXT NOT NULL DEFAULT 'open' CHECK (kind IN ('open', 'won', 'lost', 'removed'))
+);
+INSERT INTO stage (name, position, probability, kind) VALUES
+    ('New lead', 1, 10, 'open'), ('Contacted', 2, 20, 'open'), ('Qualified', 3, 40, 'open'),
+    ('Proposal sent', 4, 60, 'open'), ('Negotiation', 5, 80, 'open'),
+    ('Won', 6, 100, 'won'), ('Lost', 7, 0, 'lost');
+CREATE TABLE deal (
+    id INTEGER NOT NULL PRIMARY KEY,
+    title TEXT NOT NULL,
+    contact_id INTEGER REFERENCES contact (id) ON DELETE SET NULL,
+    company_id INTEGER REFERENCES company (id) ON DELETE SET NULL,
+    value TEXT NOT NULL DEFAULT '0',
+    probability INTEGER CHECK (probability IS NULL OR probability BETWEEN 0 AND 100),
+    stage_id INTEGER NOT NULL REFERENCES stage (id),
+    position INTEGER NOT NULL DEFAULT 0,
+    expected_close TEXT,
+    source TEXT NOT NULL DEFAULT '',
+    campaign_id INTEGER,
+    notes TEXT NOT NULL DEFAULT '',
+    lost_reason TEXT NOT NULL DEFAULT '',
+    stage_entered_at TEXT NOT NULL,
+    closed_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX deal_stage_position ON deal (stage_id, position);
+CREATE INDEX deal_contact_id ON deal (contact_id);
+CREATE INDEX deal_company_id ON deal (company_id);
+CREATE TABLE stage_change (
+    id INTEGER NOT NULL PRIMARY KEY,
+    deal_id INTEGER NOT NULL REFERENCES deal (id) ON DELETE CASCADE,
+    from_stage_id INTEGER REFERENCES stage (id),
+    to_stage_id INTEGER NOT NULL REFERENCES stage (id),
+    changed_at TEXT NOT NULL
+);
+CREATE INDEX stage_change_deal ON stage_change (deal_id, changed_at);
+CREATE TABLE task (
+    id INTEGER NOT NULL PRIMARY KEY,
+    title TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    due_time TEXT,
+    deal_id INTEGER REFERENCES deal (id) ON DELETE CASCADE,
+    contact_id INTEGER REFERENCES contact (id) ON DELETE CASCADE,
+    done_at TEXT,
+    notified_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX task_open_due ON task (due_date) WHERE done_at IS NULL;
+CREATE INDEX task_deal ON task (deal_id);
+CREATE INDEX task_contact ON task (contact_id);
+"""
+
+
 def statements(sql: str):
     """Split a script into complete statements (trigger bodies hold semicolons too)."""
     pending = ""
@@ -154,6 +213,7 @@ def _run_script(sql: str) -> Callable[[SqliteDatabase], None]:
 STEPS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V1),
     _v2,  # contact search (FTS5), sort names, saved segments
+    _run_script(_V3),  # deal board: stages, deals, stage history, tasks
 ]
 LATEST_VERSION = len(STEPS)
 

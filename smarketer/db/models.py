@@ -13,6 +13,7 @@ from peewee import (
     BlobField,
     BooleanField,
     CompositeKey,
+    DateField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -20,7 +21,7 @@ from peewee import (
 )
 
 from smarketer.db.database import db
-from smarketer.db.fields import InstantField, utc_now
+from smarketer.db.fields import DecimalTextField, InstantField, utc_now
 from smarketer.db.search import sort_key
 
 
@@ -153,3 +154,57 @@ class Segment(BaseModel):
 
 
 ALL_MODELS.append(Segment)
+
+
+STAGE_KINDS = ("open", "won", "lost", "removed")  # removed: kept only for deal history
+
+
+class Stage(BaseModel):
+    id = AutoField()
+    name = TextField()
+    position = IntegerField()
+    probability = IntegerField()  # default win probability of its deals, 0-100
+    kind = TextField(default="open")  # see STAGE_KINDS
+
+
+class Deal(BaseModel):
+    id = AutoField()
+    title = TextField()
+    contact = ForeignKeyField(Contact, null=True, backref="deals", on_delete="SET NULL")
+    company = ForeignKeyField(Company, null=True, backref="deals", on_delete="SET NULL")
+    value = DecimalTextField(default="0")
+    probability = IntegerField(null=True)  # None: the stage's default
+    stage = ForeignKeyField(Stage, backref="deals")
+    position = IntegerField(default=0)
+    expected_close = DateField(null=True)
+    source = TextField(default="")
+    campaign_id = IntegerField(null=True)
+    notes = TextField(default="")
+    lost_reason = TextField(default="")
+    stage_entered_at = InstantField(default=utc_now)
+    closed_at = InstantField(null=True)
+    created_at = InstantField(default=utc_now)
+    updated_at = InstantField(default=utc_now)
+
+
+class StageChange(BaseModel):
+    id = AutoField()
+    deal = ForeignKeyField(Deal, backref="stage_changes", on_delete="CASCADE")
+    from_stage = ForeignKeyField(Stage, null=True, column_name="from_stage_id")
+    to_stage = ForeignKeyField(Stage, column_name="to_stage_id")
+    changed_at = InstantField(default=utc_now)
+
+
+class Task(BaseModel):
+    id = AutoField()
+    title = TextField()
+    due_date = DateField()
+    due_time = TextField(null=True)  # "HH:MM" local time, or None for "some time that day"
+    deal = ForeignKeyField(Deal, null=True, backref="tasks", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, null=True, backref="tasks", on_delete="CASCADE")
+    done_at = InstantField(null=True)
+    notified_at = InstantField(null=True)
+    created_at = InstantField(default=utc_now)
+
+
+ALL_MODELS.extend([Stage, Deal, StageChange, Task])

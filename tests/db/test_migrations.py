@@ -12,6 +12,7 @@ from tests.conftest import DATA
 EXPECTED = {
     "schema-v0-blank.db": (0, 0),
     "schema-v1.db": (30, 40),
+    "schema-v2.db": (30, 40),
 }
 
 

@@ -1,0 +1,54 @@
+"""Money and dates as the business shows them (Babel, in the profile's locale and currency).
+
+Amounts are Decimal everywhere; ``parse_amount`` reads what a person types ("1.250,50",
+"1,250.50", "€ 99") in their locale and never goes through float.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from babel import Locale, numbers
+from babel.dates import format_date as _format_date
+
+
+def format_money(amount: Decimal, currency: str, locale: str) -> str:
+    return numbers.format_currency(amount, currency, locale=locale)
+
+
+def format_money_short(amount: Decimal, currency: str, locale: str) -> str:
+    """Whole units, for board headers and cards: "€12,500"."""
+    return numbers.format_currency(amount, currency, locale=locale, format_type="standard",
+                                   currency_digits=False, decimal_quantization=True,
+                                   format=_whole_pattern(locale))
+
+
+def _whole_pattern(locale: str) -> str:
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return re.sub(r"\.0+", "", pattern.split(";")[0])
+
+
+def format_day(value: date, locale: str, style: str = "medium") -> str:
+    return _format_date(value, format=style, locale=locale)
+
+
+def parse_amount(text: str, locale: str) -> Decimal:
+    """A non-negative amount as typed; raises ValueError with a readable reason."""
+    cleaned = re.sub(r"[^\d,.\-]", "", text.replace("\u00a0", "").replace(" ", ""))
+    if not cleaned:
+        raise ValueError("Enter an amount, for example 1250 or 1250.50.")
+    decimal_sign = numbers.get_decimal_symbol(locale)
+    group_sign = numbers.get_group_symbol(locale)
+    if group_sign in ",." and decimal_sign in ",.":
+        cleaned = cleaned.replace(group_sign, "").replace(decimal_sign, ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not an amount.") from None
+    if not value.is_finite():
+        raise ValueError(f"{text!r} is not an amount.")
+    if value < 0:
+        raise ValueError("The amount cannot be negative.")
+    return value
