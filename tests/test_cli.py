@@ -123,3 +123,29 @@ def test_export_contacts_of_a_segment(cli, tmp_path):
     unknown = cli("--db", "d.db", "export", "contacts", "-o", "x.csv", "--segment", "nope")
     assert unknown.returncode == 1
     assert "no segment named 'nope' (segments: " in unknown.stderr and "VIPs" in unknown.stderr
+
+
+def test_deals_list_and_tasks(cli, tmp_path):
+    from datetime import date, timedelta
+
+    from smarketer import pipeline
+    from smarketer.db import close_database, open_database
+
+    open_database(tmp_path / "s.db")
+    a = pipeline.save_deal(pipeline.DealData(title="Website", value="1000.50"))
+    pipeline.save_deal(pipeline.DealData(title="Logo", value="500", probability=50))
+    pipeline.add_task("Call back", date.today() - timedelta(days=1), deal_id=a.id)
+    pipeline.add_task("Next week", date.today() + timedelta(days=7), deal_id=a.id)
+    close_database()
+    result = cli("--db", "s.db", "deals", "list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["Stage", "Deal", "Contact"]
+    assert "Website" in lines[1] and "10%" in lines[1]
+    assert lines[-1].split()[:3] == ["Total", "2", "deals"]
+    assert "€1,500.50" in lines[-1] and "€350.05" in lines[-1]  # 1000.50 × 10 % + 500 × 50 %
+    tasks = cli("--db", "s.db", "tasks")
+    assert "Call back" in tasks.stdout and "(overdue)" in tasks.stdout
+    assert "Next week" not in tasks.stdout
+    bad = cli("--db", "s.db", "deals", "list", "--stage", "nope")
+    assert bad.returncode == 1 and "no stage named 'nope'" in bad.stderr
