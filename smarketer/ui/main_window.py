@@ -23,6 +23,7 @@ from smarketer import APP_NAME, __version__, backup, contacts, paths
 from smarketer.db import StoreError, close_database, open_database
 from smarketer.ui import dialogs, style
 from smarketer.ui.contacts.section import ContactsSection
+from smarketer.ui.deals.board import DealsSection
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import PlaceholderSection, Section
 from smarketer.ui.settings_page import SettingsSection
@@ -87,10 +88,7 @@ class MainWindow(QMainWindow):
                 "Campaigns", self.tr("No campaigns yet"),
                 self.tr("Send personal, templated emails to a segment of your contacts "
                         "through your own email account.")),
-            PlaceholderSection(
-                "Deals", self.tr("No deals yet"),
-                self.tr("One board from new lead to won, with values, follow-up tasks and "
-                        "a forecast.")),
+            DealsSection(self.hub),
             PlaceholderSection(
                 "Proposals", self.tr("No proposals yet"),
                 self.tr("Priced proposals with exact totals, as branded PDFs your clients "
@@ -98,6 +96,7 @@ class MainWindow(QMainWindow):
             SettingsSection(),
         ]
         self.sections[-1].profile_form.saved.connect(lambda _p: self._profile_saved())
+        self.contacts.open_deal_for.connect(self._new_deal_for)
         for section in self.sections:
             self.stack.addWidget(section)
             item = QListWidgetItem(self.tr(section.label))
@@ -161,6 +160,14 @@ class MainWindow(QMainWindow):
     @property
     def contacts(self) -> ContactsSection:
         return self.sections[1]
+
+    @property
+    def deals(self) -> DealsSection:
+        return self.sections[3]
+
+    def _new_deal_for(self, contact_id: int) -> None:
+        self.go_to(3)
+        self.deals.new_deal_for(contact_id)
 
     # navigation
 

@@ -1,0 +1,1 @@
+"""The Deals section: the kanban board, the deal editor and the stage editor."""

@@ -1,0 +1,375 @@
+"""The Deals section: one column per open stage, cards dragged between them, Won and Lost
+drop zones, keyboard moves, filters, and the pipeline figures beside the board."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer import pipeline, settings
+from smarketer.contacts import all_tag_names
+from smarketer.money import format_money, format_money_short
+from smarketer.pipeline import BoardFilter, PipelineError
+from smarketer.ui import dialogs
+from smarketer.ui.deals.delegate import CardDelegate
+from smarketer.ui.deals.editor import DealDialog, ask_lost_reason
+from smarketer.ui.deals.model import DEAL_MIME, StageDealsModel
+from smarketer.ui.deals.stages_dialog import StagesDialog
+from smarketer.ui.hub import Hub
+from smarketer.ui.sections import EmptyState, Section, title_label
+
+COLUMN_WIDTH = 250
+
+
+class DropZone(QLabel):
+    """"Won" or "Lost": drop a card here to close the deal."""
+
+    dropped = Signal(int)
+
+    def __init__(self, text: str, parent=None):
+        super().__init__(text, parent)
+        self.setAcceptDrops(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumHeight(56)
+        self.setProperty("role", "dropZone")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasFormat(DEAL_MIME):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        data = event.mimeData()
+        if data.hasFormat(DEAL_MIME):
+            event.acceptProposedAction()
+            self.dropped.emit(int(bytes(data.data(DEAL_MIME)).decode()))
+
+
+class StageColumn(QFrame):
+    def __init__(self, stage, delegate: CardDelegate, parent=None):
+        super().__init__(parent)
+        self.stage = stage
+        self.setProperty("role", "card")
+        self.setFixedWidth(COLUMN_WIDTH)
+        self.title = QLabel()
+        self.title.setProperty("role", "emptyTitle")
+        self.totals = QLabel()
+        self.totals.setProperty("role", "subtitle")
+        self.model = StageDealsModel(stage.id, self)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(delegate)
+        self.view.setAccessibleName(stage.name)
+        self.view.setDragEnabled(True)
+        self.view.setAcceptDrops(True)
+        self.view.setDropIndicatorShown(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setUniformItemSizes(True)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setSpacing(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.totals)
+        layout.addWidget(self.view, 1)
+
+
+class DealsSection(Section):
+    label = "Deals"
+    new_item_text = "&New Deal"
+
+    def __init__(self, hub: Hub, parent=None):
+        super().__init__(parent)
+        self.hub = hub
+        self.columns: list[StageColumn] = []
+        profile = settings.load_profile()
+        self.currency, self.locale = profile.currency, profile.locale
+        self.delegate = CardDelegate(self._short_money, self)
+
+        header = QHBoxLayout()
+        header.addWidget(title_label(self.tr("Deals")))
+        self.summary = title_label("", "subtitle")
+        header.addWidget(self.summary, 1, Qt.AlignmentFlag.AlignBottom)
+        self.stages_button = QPushButton(self.tr("Stages…"))
+        self.stages_button.setToolTip(self.tr("Rename, reorder, add or remove stages"))
+        self.stages_button.clicked.connect(self.edit_stages)
+        self.new_button = QPushButton(self.tr("New deal"))
+        self.new_button.setToolTip(self.tr("Open a new deal (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_item)
+        header.addWidget(self.stages_button)
+        header.addWidget(self.new_button)
+        self.layout_.addLayout(header)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Filter by deal, contact or company (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.tr("Filter deals"))
+        self.search.textChanged.connect(lambda _t: self.reload_board())
+        self.tag_filter = QComboBox()
+        self.tag_filter.setAccessibleName(self.tr("Tag filter"))
+        self.tag_filter.currentIndexChanged.connect(lambda _i: self.reload_board())
+        self.month_filter = QComboBox()
+        self.month_filter.setAccessibleName(self.tr("Expected close month"))
+        self.month_filter.addItem(self.tr("Any close month"))
+        first = date.today().replace(day=1)
+        for offset in range(-3, 12):
+            month = QDate(first).addMonths(offset).toPython()
+            self.month_filter.addItem(month.strftime("%B %Y"), month.isoformat())
+        self.month_filter.currentIndexChanged.connect(lambda _i: self.reload_board())
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.tag_filter)
+        filters.addWidget(self.month_filter)
+        self.layout_.addLayout(filters)
+
+        self.board = QWidget()
+        self.board_layout = QHBoxLayout(self.board)
+        self.board_layout.setContentsMargins(0, 0, 0, 0)
+        self.board_layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.board)
+
+        self.won_zone = DropZone(self.tr("Drop here: Won"))
+        self.lost_zone = DropZone(self.tr("Drop here: Lost"))
+        self.won_zone.dropped.connect(self.win)
+        self.lost_zone.dropped.connect(self.lose)
+        self.figures = QLabel()
+        self.figures.setWordWrap(True)
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        self.figures.setAlignment(Qt.AlignmentFlag.AlignTop)
+        side = QVBoxLayout()
+        side.addWidget(self.won_zone)
+        side.addWidget(self.lost_zone)
+        side.addWidget(self.figures, 1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(250)
+
+        body = QHBoxLayout()
+        body.addWidget(self.scroll, 1)
+        body.addWidget(side_widget)
+        self.empty = EmptyState(
+            self.tr("No open deals"),
+            self.tr("Open a deal for a contact who showed interest; it moves from New lead to "
+                    "Won here, with its follow-up tasks."),
+            self.tr("New deal"), self.new_item)
+        self.empty.hide()
+        self.layout_.addLayout(body, 1)
+        self.layout_.addWidget(self.empty)
+
+        self.actions_: dict[str, QAction] = {}
+        for key, text, shortcut, slot in [
+            ("left", self.tr("Move deal to previous stage"), "Ctrl+Left", lambda: self.step(-1)),
+            ("right", self.tr("Move deal to next stage"), "Ctrl+Right", lambda: self.step(1)),
+            ("up", self.tr("Move deal up"), "Ctrl+Up", lambda: self.shift(-1)),
+            ("down", self.tr("Move deal down"), "Ctrl+Down", lambda: self.shift(1)),
+            ("open", self.tr("Open deal"), "Return", self.open_selected),
+        ]:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            self.actions_[key] = action
+        self.reload()
+
+    # money
+
+    def _short_money(self, amount) -> str:
+        return format_money_short(amount, self.currency, self.locale)
+
+    # Section interface
+
+    def reload(self) -> None:
+        profile = settings.load_profile()
+        self.currency, self.locale = profile.currency, profile.locale
+        current = self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else None
+        self.tag_filter.blockSignals(True)
+        self.tag_filter.clear()
+        self.tag_filter.addItem(self.tr("Any tag"))
+        self.tag_filter.addItems(all_tag_names())
+        if current:
+            self.tag_filter.setCurrentText(current)
+        self.tag_filter.blockSignals(False)
+        self._build_columns()
+        self.reload_board()
+
+    def new_item(self) -> None:
+        self.open_deal(None)
+
+    def new_deal_for(self, contact_id: int) -> DealDialog:
+        return self.open_deal(None, contact_id)
+
+    def focus_search(self) -> bool:
+        self.search.setFocus()
+        self.search.selectAll()
+        return True
+
+    # building
+
+    def _build_columns(self) -> None:
+        for column in self.columns:
+            column.setParent(None)
+            column.deleteLater()
+        self.columns = []
+        for stage in pipeline.open_stages():
+            column = StageColumn(stage, self.delegate)
+            column.model.deal_dropped.connect(self.move)
+            column.view.doubleClicked.connect(
+                lambda index, m=column.model: self.open_deal(m.cards[index.row()].id))
+            self.board_layout.addWidget(column)
+            self.columns.append(column)
+
+    def current_filter(self) -> BoardFilter:
+        month = self.month_filter.currentData()
+        return BoardFilter(
+            text=self.search.text(),
+            tag=self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else "",
+            close_month=date.fromisoformat(month) if month else None)
+
+    def reload_board(self, select: int | None = None) -> None:
+        columns = pipeline.board(self.current_filter())
+        by_stage = {c.stage.id: c for c in columns}
+        money = lambda v: format_money_short(v, self.currency, self.locale)  # noqa: E731
+        count = 0
+        for column in self.columns:
+            data = by_stage.get(column.stage.id)
+            cards = data.cards if data else []
+            count += len(cards)
+            column.model.set_cards(cards)
+            column.title.setText(f"{column.stage.name}  ·  {len(cards)}")
+            column.totals.setText(self.tr(
+                f"{money(data.total if data else 0)} · weighted {money(data.weighted if data else 0)}"
+                f" ({column.stage.probability}%)"))
+        total = sum((c.total for c in columns), 0)
+        weighted = sum((c.weighted for c in columns), 0)
+        self.summary.setText(self.tr(f"{count} open · {money(total)} · weighted {money(weighted)}"))
+        any_deals = count > 0 or any(self.current_filter().__dict__.values())
+        self.scroll.setVisible(any_deals)
+        self.empty.setVisible(not any_deals)
+        self._show_figures()
+        if select is not None:
+            self.select(select)
+
+    def _show_figures(self) -> None:
+        f = pipeline.figures(90)
+        money = lambda v: format_money(v, self.currency, self.locale)  # noqa: E731
+        pct = lambda v: "—" if v is None else f"{v * 100:.0f}%"  # noqa: E731
+        rows = "".join(
+            f"<tr><td>{s.stage.name}</td><td align='right'>{pct(s.conversion)}</td>"
+            f"<td align='right'>{'—' if s.average_days is None else s.average_days}</td></tr>"
+            for s in f.stages)
+        forecast = "".join(
+            f"<tr><td>{m.month.strftime('%b %Y')}</td><td align='right'>{money(m.weighted)}"
+            f"</td></tr>" for m in pipeline.forecast(6))
+        self.figures.setText(
+            f"<b>Last 90 days</b><br>Win rate {pct(f.win_rate)} ({f.won} won, {f.lost} lost)"
+            f"<br>Average won {money(f.average_won_value) if f.average_won_value else '—'}"
+            f"<table width='100%'><tr><th align='left'>Stage</th><th>→ won</th><th>days</th>"
+            f"</tr>{rows}</table><br><b>Forecast (weighted)</b>"
+            f"<table width='100%'>{forecast}</table>")
+
+    # selection
+
+    def selected(self) -> tuple[StageColumn, int] | None:
+        for column in self.columns:
+            if column.view.hasFocus() or column.view.selectionModel().hasSelection():
+                index = column.view.currentIndex()
+                if index.isValid():
+                    return column, column.model.cards[index.row()].id
+        return None
+
+    def select(self, deal_id: int) -> bool:
+        for column in self.columns:
+            row = column.model.row_of(deal_id)
+            if row >= 0:
+                column.view.setCurrentIndex(column.model.index(row, 0))
+                column.view.setFocus()
+                return True
+        return False
+
+    # moves
+
+    def move(self, deal_id: int, stage_id: int, row: int) -> None:
+        try:
+            pipeline.move_deal(deal_id, stage_id, row)
+        except PipelineError as exc:
+            dialogs.show_error(self, self.tr("Cannot move the deal"), str(exc))
+        self.reload_board(select=deal_id)
+        self.hub.data_changed.emit("deal")
+
+    def step(self, direction: int) -> None:
+        found = self.selected()
+        if not found:
+            return
+        column, deal_id = found
+        index = self.columns.index(column) + direction
+        if 0 <= index < len(self.columns):
+            self.move(deal_id, self.columns[index].stage.id, len(self.columns[index].model.cards))
+
+    def shift(self, direction: int) -> None:
+        found = self.selected()
+        if not found:
+            return
+        column, deal_id = found
+        row = column.model.row_of(deal_id) + direction
+        if 0 <= row < len(column.model.cards):
+            self.move(deal_id, column.stage.id, row)
+
+    def win(self, deal_id: int) -> None:
+        pipeline.mark_won(deal_id)
+        self.hub.notify.emit(self.tr("Deal won. Well done!"))
+        self.reload_board()
+        self.hub.data_changed.emit("deal")
+
+    def lose(self, deal_id: int):
+        from smarketer.db.models import Deal
+
+        def lost(reason: str) -> None:
+            pipeline.mark_lost(deal_id, reason)
+            self.reload_board()
+            self.hub.data_changed.emit("deal")
+
+        return ask_lost_reason(self, Deal.get_by_id(deal_id).title, lost)
+
+    # dialogs
+
+    def open_selected(self) -> None:
+        found = self.selected()
+        if found:
+            self.open_deal(found[1])
+
+    def open_deal(self, deal_id: int | None, contact_id: int | None = None) -> DealDialog:
+        dialog = DealDialog(deal_id, contact_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(lambda changed: (self.reload_board(select=changed),
+                                                self.hub.data_changed.emit("deal")))
+        dialog.open()
+        return dialog
+
+    def edit_stages(self) -> StagesDialog:
+        dialog = StagesDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(lambda: (self._build_columns(), self.reload_board()))
+        dialog.open()
+        return dialog

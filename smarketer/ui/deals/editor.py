@@ -1,0 +1,360 @@
+"""The deal editor (title, contact, value, probability, close date, source, notes, tasks,
+history) and the question "why was it lost?"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer import pipeline, settings
+from smarketer.db.models import Deal, Task
+from smarketer.money import format_money
+from smarketer.pipeline import DealData, DealInvalid, PipelineError
+from smarketer.ui import dialogs
+from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
+
+
+class LostReasonDialog(QDialog):
+    """Pick or type why a deal was lost; a new reason joins the list for next time."""
+
+    def __init__(self, title: str, on_reason: Callable[[str], None], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Mark as lost"))
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        self.reason.addItems(pipeline.lost_reasons())
+        self.reason.setAccessibleName(self.tr("Reason"))
+        self.reason.setCurrentIndex(-1)
+        self.reason.lineEdit().setPlaceholderText(self.tr("Why was it lost?"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.addButton(self.tr("Mark as lost"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr(f"Why was “{title}” lost?")))
+        layout.addWidget(self.reason)
+        layout.addWidget(buttons)
+        self._on_reason = on_reason
+
+    def _accept(self) -> None:
+        reason = self.reason.currentText().strip()
+        if not reason:
+            self.reason.setFocus()
+            return
+        if reason not in pipeline.lost_reasons():
+            pipeline.set_lost_reasons([*pipeline.lost_reasons(), reason])
+        self.accept()
+        self._on_reason(reason)
+
+
+def ask_lost_reason(parent, title: str, on_reason: Callable[[str], None]) -> LostReasonDialog:
+    dialog = LostReasonDialog(title, on_reason, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+class DealDialog(QDialog):
+    """Create or edit a deal. Emits ``changed(deal_id)`` after every saved change."""
+
+    changed = Signal(int)
+
+    def __init__(self, deal_id: int | None = None, contact_id: int | None = None,
+                 parent=None):
+        super().__init__(parent)
+        self.deal_id = deal_id
+        profile = settings.load_profile()
+        self.currency, self.locale = profile.currency, profile.locale
+        self.setWindowTitle(self.tr("New deal") if deal_id is None else self.tr("Deal"))
+        self.resize(620, 600)
+
+        self.title = QLineEdit()
+        self.contact = ContactPicker()
+        self.company = QLineEdit()
+        CompanyCompleter(self.company)
+        self.value = QLineEdit()
+        self.value.setPlaceholderText(f"0 {self.currency}")
+        self.stage = QComboBox()
+        for stage in pipeline.open_stages():
+            self.stage.addItem(f"{stage.name} ({stage.probability}%)", stage.id)
+        self.probability = QSpinBox()
+        self.probability.setRange(-1, 100)
+        self.probability.setSpecialValueText(self.tr("Stage default"))
+        self.probability.setSuffix(" %")
+        self.has_close = QCheckBox(self.tr("Expected close"))
+        self.close_date = QDateEdit()
+        self.close_date.setCalendarPopup(True)
+        self.close_date.setDisplayFormat("yyyy-MM-dd")
+        self.close_date.setDate(QDate.currentDate().addDays(30))
+        self.has_close.toggled.connect(self.close_date.setEnabled)
+        self.close_warning = QLabel()
+        self.close_warning.setProperty("role", "fieldError")
+        self.source = QComboBox()
+        self.source.setEditable(True)
+        self.source.addItems(["", "Referral", "Website form", "Trade fair", "LinkedIn",
+                              "Campaign", "Cold email", "Walk-in"])
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+
+        self.fields = {
+            "title": (self.tr("Title"), self.title),
+            "contact": (self.tr("Contact"), self.contact),
+            "company": (self.tr("Company"), self.company),
+            "value": (self.tr(f"Value ({self.currency})"), self.value),
+            "stage": (self.tr("Stage"), self.stage),
+            "probability": (self.tr("Win probability"), self.probability),
+            "source": (self.tr("Source"), self.source),
+            "notes": (self.tr("Notes"), self.notes),
+        }
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, (text, widget) in self.fields.items():
+            widget.setAccessibleName(text)
+            error = QLabel()
+            error.setProperty("role", "fieldError")
+            error.hide()
+            self.errors[key] = error
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(widget)
+            box.addWidget(error)
+            form.addRow(text, box)
+            if key == "probability":
+                row = QHBoxLayout()
+                row.addWidget(self.close_date)
+                row.addWidget(self.close_warning, 1)
+                form.addRow(self.has_close, row)
+        details = QWidget()
+        details.setLayout(form)
+
+        # tasks
+        self.tasks = QListWidget()
+        self.tasks.setAccessibleName(self.tr("Tasks"))
+        self.tasks.itemChanged.connect(self._task_toggled)
+        self.task_title = QLineEdit()
+        self.task_title.setPlaceholderText(self.tr("Next step, e.g. Call to follow up"))
+        self.task_due = QDateEdit()
+        self.task_due.setCalendarPopup(True)
+        self.task_due.setDisplayFormat("yyyy-MM-dd")
+        self.task_due.setDate(QDate.currentDate().addDays(1))
+        self.add_task_button = QPushButton(self.tr("Add task"))
+        self.add_task_button.clicked.connect(self.add_task)
+        self.task_title.returnPressed.connect(self.add_task)
+        task_row = QHBoxLayout()
+        task_row.addWidget(self.task_title, 1)
+        task_row.addWidget(self.task_due)
+        task_row.addWidget(self.add_task_button)
+        tasks_page = QWidget()
+        tasks_layout = QVBoxLayout(tasks_page)
+        tasks_layout.addWidget(self.tasks, 1)
+        tasks_layout.addLayout(task_row)
+
+        self.history = QListWidget()
+        self.history.setAccessibleName(self.tr("Stage history"))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(details, self.tr("Details"))
+        self.tabs.addTab(tasks_page, self.tr("Tasks"))
+        self.tabs.addTab(self.history, self.tr("History"))
+
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.won_button = self.buttons.addButton(self.tr("Won"),
+                                                 QDialogButtonBox.ButtonRole.ActionRole)
+        self.lost_button = self.buttons.addButton(self.tr("Lost…"),
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.delete_button = self.buttons.addButton(self.tr("Delete"),
+                                                    QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.save_button.clicked.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.won_button.clicked.connect(self.mark_won)
+        self.lost_button.clicked.connect(self.mark_lost)
+        self.delete_button.clicked.connect(self.delete)
+        self.status = QLabel()
+        self.status.setProperty("role", "subtitle")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.load(contact_id)
+
+    # reading and writing
+
+    def load(self, contact_id: int | None = None) -> None:
+        deal = Deal.get_or_none(Deal.id == self.deal_id) if self.deal_id else None
+        if deal is None:
+            self.contact.set_contact(contact_id)
+            self.has_close.setChecked(False)
+            self.close_date.setEnabled(False)
+            self.probability.setValue(-1)
+        else:
+            self.title.setText(deal.title)
+            self.contact.set_contact(deal.contact_id)
+            self.company.setText(deal.company.name if deal.company_id else "")
+            self.value.setText(f"{deal.value:f}")
+            if deal.stage.kind == "open":
+                self.stage.setCurrentIndex(max(0, self.stage.findData(deal.stage_id)))
+            else:
+                self.stage.addItem(deal.stage.name, deal.stage_id)
+                self.stage.setCurrentIndex(self.stage.count() - 1)
+                self.stage.setEnabled(False)
+            self.probability.setValue(-1 if deal.probability is None else deal.probability)
+            self.has_close.setChecked(deal.expected_close is not None)
+            self.close_date.setEnabled(deal.expected_close is not None)
+            if deal.expected_close:
+                self.close_date.setDate(QDate(deal.expected_close))
+            self.source.setCurrentText(deal.source)
+            self.notes.setPlainText(deal.notes)
+            self.setWindowTitle(deal.title)
+        for button in (self.won_button, self.lost_button, self.delete_button):
+            button.setEnabled(deal is not None)
+        if deal is not None and deal.stage.kind != "open":
+            self.status.setText(self.tr(f"{deal.stage.name}"
+                                        + (f": {deal.lost_reason}" if deal.lost_reason else "")))
+        self.tabs.setTabEnabled(1, deal is not None)
+        self.tabs.setTabEnabled(2, deal is not None)
+        self._load_tasks()
+        self._load_history()
+
+    def data(self) -> DealData:
+        return DealData(
+            title=self.title.text(),
+            contact_id=self.contact.contact_id(),
+            company=self.company.text(),
+            value=self.value.text(),
+            probability=None if self.probability.value() < 0 else self.probability.value(),
+            stage_id=self.stage.currentData() if self.stage.isEnabled() else None,
+            expected_close=self.close_date.date().toPython() if self.has_close.isChecked()
+            else None,
+            source=self.source.currentText(),
+            notes=self.notes.toPlainText(),
+        )
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for key, label in self.errors.items():
+            label.setText(errors.get(key, ""))
+            label.setVisible(key in errors)
+        if errors:
+            self.tabs.setCurrentIndex(0)
+            self.fields[next(k for k in self.fields if k in errors)][1].setFocus()
+
+    def save(self) -> bool:
+        data = self.data()
+        _clean, errors, warnings = pipeline.validate_deal(data, self.locale)
+        self.close_warning.setText(warnings.get("expected_close", ""))
+        try:
+            deal = pipeline.save_deal(data, self.deal_id)
+        except DealInvalid as exc:
+            self.show_errors(exc.errors)
+            self.status.setText(self.tr("Not saved: fix the marked fields."))
+            return False
+        self.show_errors({})
+        self.deal_id = deal.id
+        self.status.setText(self.tr(f"Saved · {format_money(deal.value, self.currency, self.locale)}"))
+        self.load()
+        self.changed.emit(deal.id)
+        return True
+
+    # actions
+
+    def mark_won(self) -> None:
+        if self.save():
+            pipeline.mark_won(self.deal_id)
+            self.changed.emit(self.deal_id)
+            self.accept()
+
+    def mark_lost(self) -> None:
+        if not self.save():
+            return
+
+        def lost(reason: str) -> None:
+            pipeline.mark_lost(self.deal_id, reason)
+            self.changed.emit(self.deal_id)
+            self.accept()
+
+        ask_lost_reason(self, self.title.text(), lost)
+
+    def delete(self) -> None:
+        def delete() -> None:
+            pipeline.delete_deal(self.deal_id)
+            self.changed.emit(self.deal_id)
+            self.accept()
+
+        dialogs.confirm(self, self.tr("Delete deal?"),
+                        self.tr(f"Delete “{self.title.text()}” with its tasks and history? "
+                                "This cannot be undone."),
+                        delete, yes_text=self.tr("Delete"), destructive=True)
+
+    # tasks and history
+
+    def _load_tasks(self) -> None:
+        self.tasks.blockSignals(True)
+        self.tasks.clear()
+        if self.deal_id:
+            today = date.today()
+            for task in Task.select().where(Task.deal == self.deal_id).order_by(
+                    Task.done_at.is_null(False), Task.due_date):
+                due = task.due_date.isoformat() + (f" {task.due_time}" if task.due_time else "")
+                late = " (overdue)" if task.due_date < today and not task.done_at else ""
+                item = QListWidgetItem(f"{task.title} · {due}{late}")
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if task.done_at
+                                   else Qt.CheckState.Unchecked)
+                item.setData(Qt.ItemDataRole.UserRole, task.id)
+                self.tasks.addItem(item)
+        self.tasks.blockSignals(False)
+
+    def _task_toggled(self, item: QListWidgetItem) -> None:
+        task_id = item.data(Qt.ItemDataRole.UserRole)
+        if item.checkState() == Qt.CheckState.Checked:
+            pipeline.complete_task(task_id)
+        else:
+            pipeline.reopen_task(task_id)
+        self._load_tasks()
+        self.changed.emit(self.deal_id)
+
+    def add_task(self) -> None:
+        if not self.deal_id:
+            return
+        try:
+            pipeline.add_task(self.task_title.text(), self.task_due.date().toPython(),
+                              deal_id=self.deal_id)
+        except PipelineError as exc:
+            self.status.setText(str(exc))
+            return
+        self.task_title.clear()
+        self.task_due.setDate(QDate.currentDate().addDays(1))
+        self._load_tasks()
+        self.changed.emit(self.deal_id)
+
+    def _load_history(self) -> None:
+        self.history.clear()
+        if not self.deal_id:
+            return
+        for change in pipeline.history(self.deal_id):
+            when = change.changed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            origin = f"{change.from_stage.name} → " if change.from_stage_id else ""
+            self.history.addItem(f"{when}  {origin}{change.to_stage.name}")
+
+

@@ -1,0 +1,168 @@
+"""Edit the pipeline: rename, reorder, add and remove open stages, set their probability."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from smarketer import pipeline
+from smarketer.db.models import Deal
+from smarketer.pipeline import PipelineError
+from smarketer.ui import dialogs
+
+
+class StagesDialog(QDialog):
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Pipeline stages"))
+        self.resize(560, 420)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Stage"), self.tr("Win probability"), self.tr("Deals")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setAccessibleName(self.tr("Open stages"))
+        self.table.itemChanged.connect(self._renamed)
+        self.up = QPushButton(self.tr("Move up"))
+        self.down = QPushButton(self.tr("Move down"))
+        self.add = QPushButton(self.tr("Add stage…"))
+        self.remove = QPushButton(self.tr("Remove…"))
+        self.up.clicked.connect(lambda: self._move(-1))
+        self.down.clicked.connect(lambda: self._move(1))
+        self.add.clicked.connect(self._add)
+        self.remove.clicked.connect(self._remove)
+        self.message = QLabel()
+        self.message.setProperty("role", "fieldError")
+        self.message.setWordWrap(True)
+        row = QHBoxLayout()
+        for button in (self.up, self.down, self.add, self.remove):
+            row.addWidget(button)
+        row.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Won and Lost always come last. Removing a stage "
+                                        "moves its deals to another one first.")))
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.load()
+
+    def load(self, select: int = 0) -> None:
+        self.table.blockSignals(True)
+        self.stages = pipeline.open_stages()
+        self.table.setRowCount(len(self.stages))
+        for row, stage in enumerate(self.stages):
+            name = QTableWidgetItem(stage.name)
+            name.setData(Qt.ItemDataRole.UserRole, stage.id)
+            self.table.setItem(row, 0, name)
+            spin = QSpinBox()
+            spin.setRange(0, 100)
+            spin.setSuffix(" %")
+            spin.setValue(stage.probability)
+            spin.setAccessibleName(self.tr(f"Probability of {stage.name}"))
+            spin.valueChanged.connect(lambda value, s=stage: self._probability(s, value))
+            self.table.setCellWidget(row, 1, spin)
+            count = QTableWidgetItem(str(Deal.select().where(Deal.stage == stage.id).count()))
+            count.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.table.setItem(row, 2, count)
+        self.table.blockSignals(False)
+        self.table.selectRow(min(select, len(self.stages) - 1))
+
+    def _current(self):
+        row = self.table.currentRow()
+        return (row, self.stages[row]) if 0 <= row < len(self.stages) else (-1, None)
+
+    def _done(self) -> None:
+        self.message.clear()
+        self.changed.emit()
+
+    def _renamed(self, item: QTableWidgetItem) -> None:
+        if item.column() != 0:
+            return
+        stage = self.stages[item.row()]
+        try:
+            pipeline.update_stage(stage.id, item.text(), stage.probability)
+        except PipelineError as exc:
+            self.message.setText(str(exc))
+            self.load(item.row())
+            return
+        self._done()
+
+    def _probability(self, stage, value: int) -> None:
+        pipeline.update_stage(stage.id, stage.name, value)
+        stage.probability = value
+        self._done()
+
+    def _move(self, step: int) -> None:
+        row, _stage = self._current()
+        target = row + step
+        if row < 0 or not 0 <= target < len(self.stages):
+            return
+        ids = [s.id for s in self.stages]
+        ids[row], ids[target] = ids[target], ids[row]
+        pipeline.reorder_stages(ids)
+        self.load(target)
+        self._done()
+
+    def _add(self) -> None:
+        name = dialogs.ask_text(self, self.tr("Add stage"), self.tr("Name of the new stage:"))
+        if not name:
+            return
+        row, stage = self._current()
+        after = self.stages[row + 1] if 0 <= row < len(self.stages) - 1 else None
+        new = pipeline.add_stage(name, stage.probability if stage else 50, before=after)
+        self.load([s.id for s in pipeline.open_stages()].index(new.id))
+        self._done()
+
+    def _remove(self) -> None:
+        row, stage = self._current()
+        if stage is None:
+            return
+        others = [s for s in self.stages if s.id != stage.id]
+        deals = Deal.select().where(Deal.stage == stage.id).count()
+        if not deals:
+            self._do_remove(stage, None)
+            return
+        chooser = QDialog(self)
+        chooser.setWindowTitle(self.tr(f"Remove {stage.name}"))
+        target = QComboBox()
+        for other in others:
+            target.addItem(other.name, other.id)
+        target.setAccessibleName(self.tr("Move its deals to"))
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        box.addButton(self.tr("Move deals and remove"), QDialogButtonBox.ButtonRole.AcceptRole)
+        box.accepted.connect(chooser.accept)
+        box.rejected.connect(chooser.reject)
+        layout = QVBoxLayout(chooser)
+        layout.addWidget(QLabel(self.tr(f"{stage.name} has {deals} deal(s). Move them to:")))
+        layout.addWidget(target)
+        layout.addWidget(box)
+        chooser.accepted.connect(lambda: self._do_remove(stage, target.currentData()))
+        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chooser.open()
+        self.chooser = chooser
+
+    def _do_remove(self, stage, move_to: int | None) -> None:
+        try:
+            pipeline.remove_stage(stage.id, move_to)
+        except PipelineError as exc:
+            self.message.setText(str(exc))
+            return
+        self.load()
+        self._done()
