@@ -70,7 +70,7 @@ def test_past_close_date_is_allowed_but_flagged(store):
 
 
 def test_moves_reorder_and_record_history(zoe):
-    a, b, c = new("A", contact_id=zoe.id), new("B"), new("C")
+    a, _b, c = new("A", contact_id=zoe.id), new("B"), new("C")
     pipeline.move_deal(c.id, stage("New lead").id, 0)  # reorder within the column
     column = pipeline.board()[0]
     assert [card.title for card in column.cards] == ["C", "A", "B"]
