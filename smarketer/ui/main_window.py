@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
 
     def _build_sections(self) -> None:
         self.sections = [
-            TodaySection(go_to=self.go_to),
+            TodaySection(go_to=self.go_to, hub=self.hub),
             ContactsSection(self.hub, self.undo_stack),
             PlaceholderSection(
                 "Campaigns", self.tr("No campaigns yet"),
@@ -202,9 +202,11 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         self.store_label.setText(self.tr(f"{contacts.count():,} contacts · {self.store_path}"))
 
-    def _data_changed(self, _table: str) -> None:
+    def _data_changed(self, table: str) -> None:
         self.refresh_status()
         self.sections[0].reload()
+        if table == "task":
+            self.deals.reload_board()
 
     def _profile_saved(self) -> None:
         self.hub.notify.emit(self.tr("Business profile saved."))

@@ -1,13 +1,29 @@
-"""Today: the first page of the day. Figures now; follow-up tasks join when deals land."""
+"""Today: the day's figures and the follow-up tasks, overdue first, with done and snooze.
+While the app is open, a task that comes due is announced in the status bar."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from smarketer import overview, settings
+from smarketer import overview, pipeline, settings
+from smarketer.money import format_money_short
 from smarketer.ui.sections import EmptyState, Section, title_label
+
+TaskIdRole = Qt.ItemDataRole.UserRole + 1
 
 
 def _card(value: str, caption: str) -> QFrame:
@@ -23,21 +39,48 @@ def _card(value: str, caption: str) -> QFrame:
 
 class TodaySection(Section):
     label = "Today"
+    CHECK_EVERY_MS = 60_000
 
-    def __init__(self, go_to, parent: QWidget | None = None):
+    def __init__(self, go_to, hub=None, parent: QWidget | None = None):
         super().__init__(parent)
         self._go_to = go_to
+        self.hub = hub
         self.greeting = title_label("")
         self.subtitle = title_label("", "subtitle")
         self.layout_.addWidget(self.greeting)
         self.layout_.addWidget(self.subtitle)
         self.cards = QGridLayout()
         self.layout_.addLayout(self.cards)
+
+        self.tasks = QListWidget()
+        self.tasks.setAccessibleName(self.tr("Tasks"))
+        self.tasks.itemChanged.connect(self._toggled)
+        self.snooze_button = QPushButton(self.tr("Snooze a day"))
+        self.snooze_button.setToolTip(self.tr("Move the selected task to tomorrow"))
+        self.snooze_button.clicked.connect(lambda: self.snooze_selected(1))
+        self.week_button = QPushButton(self.tr("Snooze a week"))
+        self.week_button.clicked.connect(lambda: self.snooze_selected(7))
+        buttons = QHBoxLayout()
+        buttons.addWidget(title_label(self.tr("Follow-ups"), "emptyTitle"))
+        buttons.addStretch(1)
+        buttons.addWidget(self.snooze_button)
+        buttons.addWidget(self.week_button)
+        self.task_area = QWidget()
+        area = QVBoxLayout(self.task_area)
+        area.setContentsMargins(0, 0, 0, 0)
+        area.addLayout(buttons)
+        area.addWidget(self.tasks, 1)
+        self.layout_.addWidget(self.task_area, 1)
         self.empty = EmptyState(
-            self.tr("Nothing due today"),
-            self.tr("Follow-up tasks from your deals will be listed here, overdue first."),
-        )
+            self.tr("Nothing due"),
+            self.tr("Follow-up tasks from your deals and contacts are listed here, overdue "
+                    "first. Add the next step to every open deal so none goes cold."),
+            self.tr("Go to the deal board"), lambda: self._go_to(3))
         self.layout_.addWidget(self.empty, 1)
+
+        self.timer = QTimer(self, interval=self.CHECK_EVERY_MS)
+        self.timer.timeout.connect(self.announce_due)
+        self.timer.start()
         self.reload()
 
     def reload(self) -> None:
@@ -51,11 +94,80 @@ class TodaySection(Section):
         while self.cards.count():
             self.cards.takeAt(0).widget().deleteLater()
         summary = overview.store_summary()
+        columns = pipeline.board()
+        weighted = sum((c.weighted for c in columns), 0)
+        agenda = pipeline.agenda()
         figures = [
-            (summary.contacts, self.tr("contacts")),
-            (summary.companies, self.tr("companies")),
-            (summary.customers, self.tr("customers")),
-            (summary.tags, self.tr("tags")),
+            (f"{summary.contacts:,}", self.tr("contacts")),
+            (f"{sum(len(c.cards) for c in columns):,}", self.tr("open deals")),
+            (format_money_short(weighted, profile.currency, profile.locale),
+             self.tr("weighted pipeline")),
+            (f"{len(agenda.overdue) + len(agenda.today)}", self.tr("tasks due")),
         ]
         for column, (value, caption) in enumerate(figures):
-            self.cards.addWidget(_card(f"{value:,}", caption), 0, column)
+            self.cards.addWidget(_card(value, caption), 0, column)
+        self._fill_tasks(agenda)
+
+    def _fill_tasks(self, agenda) -> None:
+        self.tasks.blockSignals(True)
+        self.tasks.clear()
+        groups = [(self.tr("Overdue"), agenda.overdue), (self.tr("Today"), agenda.today),
+                  (self.tr("Next 7 days"), agenda.upcoming)]
+        bold = QFont()
+        bold.setBold(True)
+        for heading, tasks in groups:
+            if not tasks:
+                continue
+            head = QListWidgetItem(f"{heading} ({len(tasks)})")
+            head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            head.setFont(bold)
+            self.tasks.addItem(head)
+            for task in tasks:
+                when = task.due_date.strftime("%a %d %b") + (f" {task.due_time}"
+                                                             if task.due_time else "")
+                context = pipeline.task_context(task)
+                item = QListWidgetItem(f"{task.title}  ·  {when}" +
+                                       (f"  ·  {context}" if context else ""))
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                              | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                item.setData(TaskIdRole, task.id)
+                if heading == self.tr("Overdue"):
+                    item.setForeground(Qt.GlobalColor.red)
+                self.tasks.addItem(item)
+        self.tasks.blockSignals(False)
+        has_tasks = self.tasks.count() > 0
+        self.task_area.setVisible(has_tasks)
+        self.empty.setVisible(not has_tasks)
+
+    def task_ids(self) -> list[int]:
+        return [self.tasks.item(i).data(TaskIdRole) for i in range(self.tasks.count())
+                if self.tasks.item(i).data(TaskIdRole)]
+
+    def _toggled(self, item: QListWidgetItem) -> None:
+        task_id = item.data(TaskIdRole)
+        if task_id and item.checkState() == Qt.CheckState.Checked:
+            pipeline.complete_task(task_id)
+            if self.hub:
+                self.hub.notify.emit(self.tr("Task done."))
+                self.hub.data_changed.emit("task")
+            else:
+                self.reload()
+
+    def snooze_selected(self, days: int = 1) -> None:
+        item = self.tasks.currentItem()
+        task_id = item.data(TaskIdRole) if item else None
+        if task_id:
+            new = pipeline.snooze_task(task_id, days)
+            if self.hub:
+                self.hub.notify.emit(self.tr(f"Snoozed to {new:%a %d %b}."))
+                self.hub.data_changed.emit("task")
+            else:
+                self.reload()
+
+    def announce_due(self) -> list:
+        due = pipeline.due_now()
+        if due and self.hub:
+            names = ", ".join(t.title for t in due[:3]) + ("…" if len(due) > 3 else "")
+            self.hub.notify.emit(self.tr(f"Due now: {names}"))
+        return due

@@ -247,7 +247,7 @@ class DealsSection(Section):
             tag=self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else "",
             close_month=date.fromisoformat(month) if month else None)
 
-    def reload_board(self, select: int | None = None) -> None:
+    def reload_board(self, select: int | None = None, focus: bool = True) -> None:
         columns = pipeline.board(self.current_filter())
         by_stage = {c.stage.id: c for c in columns}
         money = lambda v: format_money_short(v, self.currency, self.locale)  # noqa: E731
@@ -269,7 +269,7 @@ class DealsSection(Section):
         self.empty.setVisible(not any_deals)
         self._show_figures()
         if select is not None:
-            self.select(select)
+            self.select(select, focus)
 
     def _show_figures(self) -> None:
         f = pipeline.figures(90)
@@ -299,12 +299,13 @@ class DealsSection(Section):
                     return column, column.model.cards[index.row()].id
         return None
 
-    def select(self, deal_id: int) -> bool:
+    def select(self, deal_id: int, focus: bool = True) -> bool:
         for column in self.columns:
             row = column.model.row_of(deal_id)
             if row >= 0:
                 column.view.setCurrentIndex(column.model.index(row, 0))
-                column.view.setFocus()
+                if focus:
+                    column.view.setFocus()
                 return True
         return False
 
@@ -362,7 +363,7 @@ class DealsSection(Section):
     def open_deal(self, deal_id: int | None, contact_id: int | None = None) -> DealDialog:
         dialog = DealDialog(deal_id, contact_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(lambda changed: (self.reload_board(select=changed),
+        dialog.changed.connect(lambda changed: (self.reload_board(select=changed, focus=False),
                                                 self.hub.data_changed.emit("deal")))
         dialog.open()
         return dialog
