@@ -244,14 +244,24 @@ def move_deal(deal_id: int, stage_id: int, index: int | None = None,
         target = Stage.get_by_id(stage_id)
         if target.kind == "lost" and not (lost_reason.strip() or deal.stage.kind == "lost"):
             raise PipelineError("Say why the deal was lost.")
-        siblings = [d.id for d in Deal.select(Deal.id).where(
-            (Deal.stage == stage_id) & (Deal.id != deal_id)).order_by(Deal.position, Deal.id)]
+        siblings = list(Deal.select(Deal.id, Deal.position).where(
+            (Deal.stage == stage_id) & (Deal.id != deal_id)).order_by(Deal.position, Deal.id))
+        if len({s.position for s in siblings}) != len(siblings):  # ties: number them once
+            for number, sibling in enumerate(siblings, 1):
+                Deal.update(position=number).where(Deal.id == sibling.id).execute()
+                sibling.position = number
         index = len(siblings) if index is None else max(0, min(index, len(siblings)))
-        siblings.insert(index, deal_id)
+        if index < len(siblings):
+            position = siblings[index].position
+            # make room: everything from the drop point down moves one place
+            Deal.update(position=Deal.position + 1).where(
+                (Deal.stage == stage_id) & (Deal.id != deal_id)
+                & (Deal.position >= position)).execute()
+        else:
+            position = (siblings[-1].position + 1) if siblings else 1
+        Deal.update(position=position).where(Deal.id == deal_id).execute()
         changed_stage = deal.stage_id != stage_id
         now = utc_now()
-        for position, sibling in enumerate(siblings, 1):
-            Deal.update(position=position).where(Deal.id == sibling).execute()
         if changed_stage:
             update = {Deal.stage: stage_id, Deal.stage_entered_at: now, Deal.updated_at: now}
             if target.kind == "open":
@@ -351,14 +361,15 @@ class Column:
 
 
 def board(f: BoardFilter = BoardFilter(), today: date | None = None,
-          now: datetime | None = None) -> list[Column]:
-    """A column per open stage with its deal cards, in board order."""
+          now: datetime | None = None, stage_ids: set[int] | None = None) -> list[Column]:
+    """A column per open stage (or just ``stage_ids``) with its deal cards, in board order."""
     today = today or date.today()
     now = now or datetime.now(UTC)
-    columns = {s.id: Column(s) for s in open_stages()}
-    query = (Deal.select(Deal, Contact.first_name.alias("person_first"),
-                         Contact.last_name.alias("person_last"),
-                         Company.name.alias("company_name"))
+    columns = {s.id: Column(s) for s in open_stages()
+               if stage_ids is None or s.id in stage_ids}
+    query = (Deal.select(Deal.id, Deal.title, Deal.stage, Deal.contact, Deal.value,
+                         Deal.probability, Deal.expected_close, Deal.stage_entered_at,
+                         Contact.first_name, Contact.last_name, Company.name)
              .join(Contact, JOIN.LEFT_OUTER, on=(Deal.contact == Contact.id))
              .switch(Deal).join(Company, JOIN.LEFT_OUTER, on=(Deal.company == Company.id))
              .where(Deal.stage.in_(list(columns)))
@@ -376,32 +387,34 @@ def board(f: BoardFilter = BoardFilter(), today: date | None = None,
         start = f.close_month.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1)
         query = query.where((Deal.expected_close >= start) & (Deal.expected_close < end))
-    deals = list(query.objects())
-    tasks = _next_tasks([d.id for d in deals])
-    for deal in deals:
-        column = columns[deal.stage_id]
-        person = " ".join(p for p in (deal.person_first, deal.person_last) if p)
-        company = deal.company_name or ""
-        task = tasks.get(deal.id)
+    rows = list(query.tuples())
+    tasks = _next_tasks([row[0] for row in rows])
+    for (deal_id, title, stage_id, contact_id, value, probability, expected_close, entered,
+         first, last, company) in rows:
+        column = columns[stage_id]
+        person = " ".join(p for p in (first, last) if p)
+        task = tasks.get(deal_id)
         column.cards.append(DealCard(
-            id=deal.id, title=deal.title,
-            who=" · ".join(p for p in (person, company) if p),
-            value=deal.value, probability=effective_probability(deal, column.stage),
-            expected_close=deal.expected_close,
-            days_in_stage=max(0, (now - deal.stage_entered_at).days),
-            next_task=task.title if task else "", next_task_due=task.due_date if task else None,
-            overdue=bool(task and task.due_date < today), contact_id=deal.contact_id,
+            id=deal_id, title=title, who=" · ".join(p for p in (person, company or "") if p),
+            value=value, probability=column.stage.probability if probability is None
+            else probability, expected_close=expected_close,
+            days_in_stage=max(0, (now - entered).days),
+            next_task=task[0] if task else "", next_task_due=task[1] if task else None,
+            overdue=bool(task and task[1] < today), contact_id=contact_id,
         ))
     return list(columns.values())
 
 
-def _next_tasks(deal_ids: list[int]) -> dict[int, Task]:
-    found: dict[int, Task] = {}
+def _next_tasks(deal_ids: list[int]) -> dict[int, tuple[str, date]]:
+    """deal id -> (title, due date) of its earliest open task."""
+    found: dict[int, tuple[str, date]] = {}
     for start in range(0, len(deal_ids), 900):
         chunk = deal_ids[start:start + 900]
-        for task in (Task.select().where(Task.deal.in_(chunk) & Task.done_at.is_null())
-                     .order_by(Task.due_date.desc(), Task.id.desc())):
-            found[task.deal_id] = task  # the earliest due wins (last assigned)
+        for deal_id, title, due in (
+                Task.select(Task.deal, Task.title, Task.due_date)
+                .where(Task.deal.in_(chunk) & Task.done_at.is_null())
+                .order_by(Task.due_date.desc(), Task.id.desc()).tuples()):
+            found[deal_id] = (title, due)  # the earliest due wins (assigned last)
     return found
 
 

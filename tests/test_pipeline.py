@@ -221,3 +221,12 @@ def test_merge_moves_deals_and_tasks(zoe):
     contacts.merge_contacts(zoe.id, twin.id)
     assert Deal.get_by_id(deal.id).contact_id == zoe.id
     assert Task.get().contact_id == zoe.id
+
+
+def test_moves_keep_order_even_with_tied_positions(store):
+    a, b, c = new("A"), new("B"), new("C")
+    Deal.update(position=1).execute()  # an old store where every position is the same
+    pipeline.move_deal(c.id, stage("New lead").id, 1)
+    assert [card.title for card in pipeline.board()[0].cards] == ["A", "C", "B"]
+    pipeline.move_deal(a.id, stage("New lead").id, 5)
+    assert [card.title for card in pipeline.board()[0].cards] == ["C", "B", "A"]

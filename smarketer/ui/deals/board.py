@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -177,6 +177,8 @@ class DealsSection(Section):
         self.layout_.addLayout(body, 1)
         self.layout_.addWidget(self.empty)
 
+        self._figures_timer = QTimer(self, singleShot=True, interval=0)
+        self._figures_timer.timeout.connect(self._show_figures)
         self.actions_: dict[str, QAction] = {}
         for key, text, shortcut, slot in [
             ("left", self.tr("Move deal to previous stage"), "Ctrl+Left", lambda: self.step(-1)),
@@ -247,27 +249,30 @@ class DealsSection(Section):
             tag=self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else "",
             close_month=date.fromisoformat(month) if month else None)
 
-    def reload_board(self, select: int | None = None, focus: bool = True) -> None:
-        columns = pipeline.board(self.current_filter())
+    def reload_board(self, select: int | None = None, focus: bool = True,
+                     stage_ids: set[int] | None = None) -> None:
+        """Read the board again (only the columns of ``stage_ids`` when given)."""
+        columns = pipeline.board(self.current_filter(), stage_ids=stage_ids)
         by_stage = {c.stage.id: c for c in columns}
         money = lambda v: format_money_short(v, self.currency, self.locale)  # noqa: E731
-        count = 0
         for column in self.columns:
             data = by_stage.get(column.stage.id)
-            cards = data.cards if data else []
-            count += len(cards)
-            column.model.set_cards(cards)
-            column.title.setText(f"{column.stage.name}  ·  {len(cards)}")
+            if data is None and stage_ids is not None:
+                continue
+            column.data = data or pipeline.Column(column.stage)
+            column.model.set_cards(column.data.cards)
+            column.title.setText(f"{column.stage.name}  ·  {len(column.data.cards)}")
             column.totals.setText(self.tr(
-                f"{money(data.total if data else 0)} · weighted {money(data.weighted if data else 0)}"
+                f"{money(column.data.total)} · weighted {money(column.data.weighted)}"
                 f" ({column.stage.probability}%)"))
-        total = sum((c.total for c in columns), 0)
-        weighted = sum((c.weighted for c in columns), 0)
+        count = sum(len(c.data.cards) for c in self.columns)
+        total = sum((c.data.total for c in self.columns), 0)
+        weighted = sum((c.data.weighted for c in self.columns), 0)
         self.summary.setText(self.tr(f"{count} open · {money(total)} · weighted {money(weighted)}"))
         any_deals = count > 0 or any(self.current_filter().__dict__.values())
         self.scroll.setVisible(any_deals)
         self.empty.setVisible(not any_deals)
-        self._show_figures()
+        self._figures_timer.start()  # after the board is on screen
         if select is not None:
             self.select(select, focus)
 
@@ -312,11 +317,14 @@ class DealsSection(Section):
     # moves
 
     def move(self, deal_id: int, stage_id: int, row: int) -> None:
+        from smarketer.db.models import Deal
+
+        source = Deal.get_by_id(deal_id).stage_id
         try:
             pipeline.move_deal(deal_id, stage_id, row)
         except PipelineError as exc:
             dialogs.show_error(self, self.tr("Cannot move the deal"), str(exc))
-        self.reload_board(select=deal_id)
+        self.reload_board(select=deal_id, stage_ids={source, stage_id})
         self.hub.data_changed.emit("deal")
 
     def step(self, direction: int) -> None:

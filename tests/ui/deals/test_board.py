@@ -108,7 +108,7 @@ def test_dropping_on_lost_asks_for_a_reason(board_window, qtbot):
     assert titles(deals.columns[0]) == ["Beta", "Gamma"]
 
 
-def test_dropping_on_won_closes_the_deal(board_window):
+def test_dropping_on_won_closes_the_deal(board_window, qtbot):
     deals = board_window.deals
     beta = Deal.get(Deal.title == "Beta")
     mime = QMimeData()
@@ -120,7 +120,7 @@ def test_dropping_on_won_closes_the_deal(board_window):
         QPointF(5, 5), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier))
     assert Deal.get_by_id(beta.id).stage.kind == "won"
-    assert "1 won" in deals.figures.text()
+    qtbot.waitUntil(lambda: "1 won" in deals.figures.text())
 
 
 def test_new_deal_dialog_validates_and_saves(board_window, qtbot):
