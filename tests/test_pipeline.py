@@ -224,7 +224,7 @@ def test_merge_moves_deals_and_tasks(zoe):
 
 
 def test_moves_keep_order_even_with_tied_positions(store):
-    a, b, c = new("A"), new("B"), new("C")
+    a, _b, c = new("A"), new("B"), new("C")
     Deal.update(position=1).execute()  # an old store where every position is the same
     pipeline.move_deal(c.id, stage("New lead").id, 1)
     assert [card.title for card in pipeline.board()[0].cards] == ["A", "C", "B"]
