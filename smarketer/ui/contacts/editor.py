@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import quote
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -301,7 +302,9 @@ KIND_LABELS = {"note": "Note", "email": "Email", "merge": "Merged", "unsubscribe
 
 
 class TimelineView(QWidget):
-    """Everything that happened with a contact, newest first, and a box to add a note."""
+    """Everything that happened with a contact, newest first; add a note or a task."""
+
+    task_added = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -321,15 +324,29 @@ class TimelineView(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.note, 1)
         row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.task_title = QLineEdit()
+        self.task_title.setPlaceholderText(self.tr("Follow-up task for this contact"))
+        self.task_due = QDateEdit(QDate.currentDate().addDays(1))
+        self.task_due.setCalendarPopup(True)
+        self.task_due.setDisplayFormat("yyyy-MM-dd")
+        self.task_button = QPushButton(self.tr("Add task"))
+        self.task_button.clicked.connect(self.add_task)
+        self.task_title.returnPressed.connect(self.add_task)
+        task_row = QHBoxLayout()
+        task_row.addWidget(self.task_title, 1)
+        task_row.addWidget(self.task_due)
+        task_row.addWidget(self.task_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
         layout.addLayout(row)
+        layout.addLayout(task_row)
 
     def load(self, contact_id: int | None) -> None:
         self.contact_id = contact_id
         self.list.clear()
-        self.note.setEnabled(contact_id is not None)
-        self.add_button.setEnabled(contact_id is not None)
+        for widget in (self.note, self.add_button, self.task_title, self.task_due,
+                       self.task_button):
+            widget.setEnabled(contact_id is not None)
         if contact_id is None:
             return
         entries = contacts.timeline(contact_id)
@@ -343,6 +360,18 @@ class TimelineView(QWidget):
         if not entries:
             self.list.addItem(self.tr("Nothing yet. Notes, emails, deals and proposals will "
                                       "show up here."))
+
+    def add_task(self) -> None:
+        if self.contact_id is None or not self.task_title.text().strip():
+            return
+        from smarketer import pipeline
+
+        task = pipeline.add_task(self.task_title.text(), self.task_due.date().toPython(),
+                                 contact_id=self.contact_id)
+        contacts.add_note(self.contact_id, f"Task added: {task.title} (due {task.due_date})")
+        self.task_title.clear()
+        self.load(self.contact_id)
+        self.task_added.emit(task.id)
 
     def add_note(self) -> None:
         text = self.note.toPlainText().strip()

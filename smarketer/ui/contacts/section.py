@@ -197,6 +197,7 @@ class ContactsSection(Section):
         self.editor = ContactEditor()
         self.editor.saved.connect(self._saved)
         self.editor.new_deal_requested.connect(self.open_deal_for)
+        self.editor.timeline.task_added.connect(lambda _id: self.hub.data_changed.emit("task"))
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(middle)

@@ -158,12 +158,18 @@ class DealDialog(QDialog):
         self.task_due.setCalendarPopup(True)
         self.task_due.setDisplayFormat("yyyy-MM-dd")
         self.task_due.setDate(QDate.currentDate().addDays(1))
+        self.task_time = QLineEdit()
+        self.task_time.setPlaceholderText(self.tr("time (optional)"))
+        self.task_time.setInputMask("")
+        self.task_time.setMaximumWidth(110)
+        self.task_time.setAccessibleName(self.tr("Task time, HH:MM"))
         self.add_task_button = QPushButton(self.tr("Add task"))
         self.add_task_button.clicked.connect(self.add_task)
         self.task_title.returnPressed.connect(self.add_task)
         task_row = QHBoxLayout()
         task_row.addWidget(self.task_title, 1)
         task_row.addWidget(self.task_due)
+        task_row.addWidget(self.task_time)
         task_row.addWidget(self.add_task_button)
         tasks_page = QWidget()
         tasks_layout = QVBoxLayout(tasks_page)
@@ -339,11 +345,13 @@ class DealDialog(QDialog):
             return
         try:
             pipeline.add_task(self.task_title.text(), self.task_due.date().toPython(),
-                              deal_id=self.deal_id)
+                              deal_id=self.deal_id,
+                              due_time=self.task_time.text().strip() or None)
         except PipelineError as exc:
             self.status.setText(str(exc))
             return
         self.task_title.clear()
+        self.task_time.clear()
         self.task_due.setDate(QDate.currentDate().addDays(1))
         self._load_tasks()
         self.changed.emit(self.deal_id)

@@ -247,3 +247,15 @@ def test_referred_by_is_picked_by_typing(section, qtbot):
     section.editor.referred_by.set_contact(referrer.id)
     assert not section.editor.save()
     assert section.editor.errors["referred_by_id"].isVisible()
+
+
+def test_a_follow_up_task_from_the_timeline_shows_on_today(section, qtbot, window):
+    section.select_contact(section.model.contact_id(0))
+    timeline = section.editor.timeline
+    section.editor.tabs.setCurrentIndex(1)
+    timeline.task_title.setText("Send the brochure")
+    qtbot.mouseClick(timeline.task_button, Qt.MouseButton.LeftButton)
+    assert "Task added: Send the brochure" in timeline.list.item(0).text()
+    today = window.sections[0]
+    assert any("Send the brochure" in today.tasks.item(i).text()
+               for i in range(today.tasks.count()))
