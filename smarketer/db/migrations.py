@@ -189,6 +189,78 @@ CREATE INDEX task_contact ON task (contact_id);
 """
 
 
+_V4 = """
+CREATE TABLE product (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    unit_price TEXT NOT NULL DEFAULT '0',
+    tax_rate TEXT,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE content_block (
+    id INTEGER NOT NULL PRIMARY KEY,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE proposal_sequence (
+    year INTEGER NOT NULL PRIMARY KEY,
+    last INTEGER NOT NULL
+);
+CREATE TABLE proposal (
+    id INTEGER NOT NULL PRIMARY KEY,
+    number TEXT NOT NULL,
+    revision INTEGER NOT NULL DEFAULT 1,
+    previous_id INTEGER REFERENCES proposal (id) ON DELETE SET NULL,
+    deal_id INTEGER REFERENCES deal (id) ON DELETE SET NULL,
+    contact_id INTEGER REFERENCES contact (id) ON DELETE SET NULL,
+    title TEXT NOT NULL,
+    issue_date TEXT NOT NULL,
+    valid_until TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    intro TEXT NOT NULL DEFAULT '',
+    closing TEXT NOT NULL DEFAULT '',
+    document_discount TEXT NOT NULL DEFAULT '0',
+    rounding TEXT NOT NULL DEFAULT 'line' CHECK (rounding IN ('line', 'global')),
+    status TEXT NOT NULL DEFAULT 'draft'
+        CHECK (status IN ('draft', 'sent', 'accepted', 'declined', 'expired', 'superseded')),
+    sent_at TEXT,
+    sent_pdf_id INTEGER REFERENCES stored_file (id),
+    decided_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (number, revision)
+);
+CREATE INDEX proposal_deal ON proposal (deal_id);
+CREATE INDEX proposal_contact ON proposal (contact_id);
+CREATE TABLE proposal_item (
+    id INTEGER NOT NULL PRIMARY KEY,
+    proposal_id INTEGER NOT NULL REFERENCES proposal (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'item' CHECK (kind IN ('item', 'heading')),
+    product_id INTEGER REFERENCES product (id) ON DELETE SET NULL,
+    description TEXT NOT NULL DEFAULT '',
+    quantity TEXT NOT NULL DEFAULT '1',
+    unit TEXT NOT NULL DEFAULT '',
+    unit_price TEXT NOT NULL DEFAULT '0',
+    discount TEXT NOT NULL DEFAULT '0',
+    tax_rate TEXT NOT NULL DEFAULT '0',
+    optional INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX proposal_item_order ON proposal_item (proposal_id, position);
+CREATE TABLE proposal_section (
+    id INTEGER NOT NULL PRIMARY KEY,
+    proposal_id INTEGER NOT NULL REFERENCES proposal (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT ''
+);
+"""
+
+
 def statements(sql: str):
     """Split a script into complete statements (trigger bodies hold semicolons too)."""
     pending = ""
@@ -214,6 +286,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V1),
     _v2,  # contact search (FTS5), sort names, saved segments
     _run_script(_V3),  # deal board: stages, deals, stage history, tasks
+    _run_script(_V4),  # proposals: catalog, content blocks, numbering, items, sections
 ]
 LATEST_VERSION = len(STEPS)
 

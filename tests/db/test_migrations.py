@@ -13,6 +13,7 @@ EXPECTED = {
     "schema-v0-blank.db": (0, 0),
     "schema-v1.db": (30, 40),
     "schema-v2.db": (30, 40),
+    "schema-v3.db": (30, 40),
 }
 
 

@@ -1,0 +1,1 @@
+"""Proposals: exact pricing, the PDF, numbering, revisions and acceptance."""
