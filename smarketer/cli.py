@@ -75,6 +75,18 @@ def build_parser() -> argparse.ArgumentParser:
     deals_list.add_argument("--stage", metavar="NAME", help="only this stage (Won, Lost too)")
 
     commands.add_parser("tasks", help="overdue tasks and today's")
+
+    proposal = commands.add_parser("proposal", help="proposals: list, show, pdf, import")
+    proposal_commands = proposal.add_subparsers(dest="proposal_command", metavar="ACTION",
+                                                parser_class=_Parser, required=True)
+    proposal_commands.add_parser("list", help="every proposal with its status and total")
+    show = proposal_commands.add_parser("show", help="lines and totals as text")
+    show.add_argument("number", metavar="NUMBER")
+    to_pdf = proposal_commands.add_parser("pdf", help="write the proposal as a PDF")
+    to_pdf.add_argument("number", metavar="NUMBER")
+    to_pdf.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+    from_json = proposal_commands.add_parser("import", help="a draft from a JSON document")
+    from_json.add_argument("file", type=Path, metavar="FILE.json")
     return parser
 
 
@@ -218,9 +230,82 @@ def _cmd_tasks(args) -> int:
     return 0
 
 
+def _find_proposal(number: str):
+    from smarketer.proposals import service
+
+    proposal = service.find(number)
+    if proposal is None:
+        raise LookupError(f"no proposal {number!r} (see: smarketer proposal list)")
+    return proposal
+
+
+def _cmd_proposal(args) -> int:
+    from smarketer.money import format_money
+    from smarketer.proposals import service
+
+    _open_store(args)
+    service.expire_overdue()
+    if args.proposal_command == "list":
+        rows = [["Number", "Title", "Client", "Status", "Issued", "Total"]]
+        for p in service.all_proposals():
+            client = service.client_of(p)
+            rows.append([p.label, p.title, (client.full_name or client.email) if client else "",
+                         p.status, p.issue_date.isoformat(),
+                         format_money(service.totals(p).total, p.currency, p.locale)])
+        print(_table(rows, right={5}) if len(rows) > 1 else "No proposals yet.")
+        return 0
+    if args.proposal_command == "import":
+        from smarketer.proposals.json_import import import_proposal, load_json
+
+        proposal = import_proposal(load_json(args.file))
+        total = format_money(service.totals(proposal).total, proposal.currency, proposal.locale)
+        print(f"Created draft {proposal.label}: {proposal.title} ({total})")
+        return 0
+    proposal = _find_proposal(args.number)
+    if args.proposal_command == "pdf":
+        from smarketer.proposals.pdf import build_pdf
+
+        if not args.output.parent.is_dir():
+            return _fail(f"{args.output}: the folder {args.output.parent} does not exist")
+        data = service.sent_pdf(proposal.id) or build_pdf(proposal.id)
+        args.output.write_bytes(data)
+        kept = " (the exact PDF that was sent)" if service.sent_pdf(proposal.id) else ""
+        print(f"Wrote {proposal.label} to {args.output}{kept}")
+        return 0
+    totals = service.totals(proposal)
+    money = lambda v: format_money(v, proposal.currency, proposal.locale)  # noqa: E731
+    client = service.client_of(proposal)
+    print(f"{proposal.label}  {proposal.title}  [{proposal.status}]")
+    print(f"Client: {(client.full_name or client.email) if client else '—'}   "
+          f"Issued {proposal.issue_date}   Valid until {proposal.valid_until}   "
+          f"Rounding: {proposal.rounding}")
+    rows = [["#", "Description", "Qty", "Unit price", "Disc.", "Tax", "Amount"]]
+    n = 0
+    for item, amounts in zip(service.items(proposal.id), totals.lines, strict=True):
+        if item.kind == "heading":
+            rows.append(["", item.description.upper(), "", "", "", "", ""])
+            continue
+        n += 1
+        rows.append([str(n), item.description.splitlines()[0][:50] +
+                     (" (optional)" if item.optional else ""),
+                     f"{item.quantity.normalize():f} {item.unit}".strip(),
+                     money(item.unit_price), f"{item.discount.normalize():f}%",
+                     f"{item.tax_rate.normalize():f}%", money(amounts.net)])
+    print(_table(rows, right={2, 3, 4, 5, 6}))
+    print()
+    summary = [["Subtotal", money(totals.subtotal)]]
+    if totals.discounts:
+        summary.append(["Discounts", "-" + money(totals.discounts)])
+    summary += [[f"Tax {t.rate.normalize():f}% on {money(t.base)}", money(t.tax)]
+                for t in totals.taxes if t.rate]
+    summary.append(["Total", money(totals.total)])
+    print(_table(summary, right={1}))
+    return 0
+
+
 COMMANDS = {"demo": _cmd_demo, "backup": _cmd_backup, "restore": _cmd_restore,
             "import": _cmd_import, "export": _cmd_export, "deals": _cmd_deals,
-            "tasks": _cmd_tasks}
+            "tasks": _cmd_tasks, "proposal": _cmd_proposal}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,7 +319,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(db_path=args.db, demo=args.demo)
     try:
         return COMMANDS[args.command](args)
-    except (StoreError, UnreadableFile) as exc:
+    except (StoreError, UnreadableFile, LookupError) as exc:
+        return _fail(str(exc))
+    except ValueError as exc:  # ProposalError, PricingError, DealInvalid …: a clear reason
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))

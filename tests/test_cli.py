@@ -149,3 +149,55 @@ def test_deals_list_and_tasks(cli, tmp_path):
     assert "Next week" not in tasks.stdout
     bad = cli("--db", "s.db", "deals", "list", "--stage", "nope")
     assert bad.returncode == 1 and "no stage named 'nope'" in bad.stderr
+
+
+def test_proposal_import_show_pdf_and_list(cli, tmp_path):
+    import io
+    import json
+
+    from pypdf import PdfReader
+
+    (tmp_path / "p.json").write_text(json.dumps({
+        "title": "Website refresh",
+        "client": {"email": "zoe@example.com", "first_name": "Zoë", "last_name": "Łukasiewicz"},
+        "rounding": "line", "document_discount": "5",
+        "items": [{"heading": "Phase 1"},
+                  {"description": "Workshop", "quantity": 2, "unit": "day",
+                   "unit_price": 450.10, "discount": "10", "tax_rate": 23}],
+    }), encoding="utf-8")
+    created = cli("--db", "s.db", "proposal", "import", "p.json")
+    assert created.returncode == 0, created.stderr
+    # 2 × 450.10 = 900.20; −10 % = 810.18; −5 % (40.51) = 769.67; +23 % (177.02) = 946.69
+    assert created.stdout.strip() == "Created draft P-2026-0001: Website refresh (€946.69)"
+    shown = cli("--db", "s.db", "proposal", "show", "P-2026-0001")
+    assert "PHASE 1" in shown.stdout and "1  Workshop" in shown.stdout
+    assert shown.stdout.strip().splitlines()[-1].split() == ["Total", "€946.69"]
+    listed = cli("--db", "s.db", "proposal", "list")
+    assert "P-2026-0001  Website refresh  Zoë Łukasiewicz  draft" in listed.stdout
+    written = cli("--db", "s.db", "proposal", "pdf", "P-2026-0001", "-o", "out.pdf")
+    assert written.returncode == 0
+    text = PdfReader(io.BytesIO((tmp_path / "out.pdf").read_bytes())).pages[0].extract_text()
+    assert "€946.69" in text and "Zoë Łukasiewicz" in text
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ('{"title": "x", "items": [{"description": "a", "quantity": 0}]}',
+         "items[0]: the quantity must be more than 0"),
+        ('{"title": "x", "items": [{"unit_price": "ten"}]}',
+         "items[0]: unit price: 'ten' is not a number"),
+        ('{"title": ""}', "A proposal needs a title."),
+        ("{bad", "not valid JSON (line 1, column 2"),
+        ('[1, 2]', "must be a JSON object"),
+    ],
+)
+def test_proposal_import_refuses_bad_documents(cli, tmp_path, document, message):
+    (tmp_path / "p.json").write_text(document, encoding="utf-8")
+    result = cli("--db", "s.db", "proposal", "import", "p.json")
+    assert result.returncode == 1
+    assert message in result.stderr
+    conn = sqlite3.connect(tmp_path / "s.db")
+    assert conn.execute("SELECT count(*) FROM proposal").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM proposal_sequence").fetchone()[0] == 0
+    conn.close()
