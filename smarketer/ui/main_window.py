@@ -25,6 +25,7 @@ from smarketer.ui import dialogs, style
 from smarketer.ui.contacts.section import ContactsSection
 from smarketer.ui.deals.board import DealsSection
 from smarketer.ui.hub import Hub
+from smarketer.ui.proposals.section import ProposalsSection
 from smarketer.ui.sections import PlaceholderSection, Section
 from smarketer.ui.settings_page import SettingsSection
 from smarketer.ui.today import TodaySection
@@ -89,10 +90,7 @@ class MainWindow(QMainWindow):
                 self.tr("Send personal, templated emails to a segment of your contacts "
                         "through your own email account.")),
             DealsSection(self.hub),
-            PlaceholderSection(
-                "Proposals", self.tr("No proposals yet"),
-                self.tr("Priced proposals with exact totals, as branded PDFs your clients "
-                        "can accept.")),
+            ProposalsSection(self.hub),
             SettingsSection(),
         ]
         self.sections[-1].profile_form.saved.connect(lambda _p: self._profile_saved())
@@ -165,6 +163,10 @@ class MainWindow(QMainWindow):
     def deals(self) -> DealsSection:
         return self.sections[3]
 
+    @property
+    def proposals(self) -> ProposalsSection:
+        return self.sections[4]
+
     def _new_deal_for(self, contact_id: int) -> None:
         self.go_to(3)
         self.deals.new_deal_for(contact_id)
@@ -205,8 +207,10 @@ class MainWindow(QMainWindow):
     def _data_changed(self, table: str) -> None:
         self.refresh_status()
         self.sections[0].reload()
-        if table == "task":
+        if table in ("task", "proposal"):
             self.deals.reload_board()
+        if table in ("deal", "contact"):
+            self.proposals.editor.load(self.proposals.current_id())
 
     def _profile_saved(self) -> None:
         self.hub.notify.emit(self.tr("Business profile saved."))

@@ -1,0 +1,1 @@
+"""The Proposals section: list, editor with live totals, PDF preview and export."""

@@ -1,0 +1,377 @@
+"""Edit one proposal: header fields, line items with live totals, content sections."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer.db.models import Deal, Proposal
+from smarketer.money import format_money
+from smarketer.proposals import service
+from smarketer.proposals.pricing import PricingError
+from smarketer.proposals.service import ItemData, ProposalError
+from smarketer.ui.contacts.completers import ContactPicker
+
+COLUMNS = ["Description", "Qty", "Unit", "Unit price", "Disc. %", "Tax %", "Optional", "Amount"]
+ItemIdRole = Qt.ItemDataRole.UserRole + 1
+
+
+class ProposalEditor(QWidget):
+    """Every edit is saved at once (drafts only); ``changed`` follows each one."""
+
+    changed = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.proposal: Proposal | None = None
+        self._loading = False
+        self.heading = QLabel()
+        self.heading.setProperty("role", "emptyTitle")
+        self.status = QLabel()
+        self.status.setProperty("role", "subtitle")
+        self.title = QLineEdit()
+        self.contact = ContactPicker()
+        self.deal = QComboBox()
+        self.issue_date = QDateEdit()
+        self.valid_until = QDateEdit()
+        for edit in (self.issue_date, self.valid_until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.rounding = QComboBox()
+        self.rounding.addItem(self.tr("Round each line (usual)"), "line")
+        self.rounding.addItem(self.tr("Round totals once per tax rate"), "global")
+        self.document_discount = QLineEdit()
+        self.document_discount.setPlaceholderText("0")
+        self.intro = QPlainTextEdit()
+        self.intro.setFixedHeight(60)
+        self.intro.setTabChangesFocus(True)
+        self.closing = QPlainTextEdit()
+        self.closing.setFixedHeight(48)
+        self.closing.setTabChangesFocus(True)
+        form = QFormLayout()
+        for text, widget in ((self.tr("Title"), self.title), (self.tr("Client"), self.contact),
+                             (self.tr("Deal"), self.deal), (self.tr("Issued"), self.issue_date),
+                             (self.tr("Valid until"), self.valid_until),
+                             (self.tr("Rounding"), self.rounding),
+                             (self.tr("Document discount %"), self.document_discount),
+                             (self.tr("Introduction"), self.intro),
+                             (self.tr("Closing"), self.closing)):
+            widget.setAccessibleName(text)
+            form.addRow(text, widget)
+        self.title.editingFinished.connect(lambda: self._save_field(title=self.title.text()))
+        self.contact.editingFinished.connect(self._client_changed)
+        self.deal.activated.connect(lambda _i: self._save_field(deal_id=self.deal.currentData()))
+        self.issue_date.dateChanged.connect(
+            lambda d: self._save_field(issue_date=d.toPython()))
+        self.valid_until.dateChanged.connect(
+            lambda d: self._save_field(valid_until=d.toPython()))
+        self.rounding.activated.connect(
+            lambda _i: self._save_field(rounding=self.rounding.currentData()))
+        self.document_discount.editingFinished.connect(
+            lambda: self._save_field(document_discount=self.document_discount.text() or "0"))
+        self.intro.textChanged.connect(lambda: self._save_field(intro=self.intro.toPlainText()))
+        self.closing.textChanged.connect(
+            lambda: self._save_field(closing=self.closing.toPlainText()))
+
+        self.items = QTableWidget(0, len(COLUMNS))
+        self.items.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.items.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((0, 55, 55, 85, 65, 55, 70, 95)):
+            if width:
+                self.items.setColumnWidth(column, width)
+        self.items.verticalHeader().hide()
+        self.items.setAccessibleName(self.tr("Line items"))
+        self.items.itemChanged.connect(self._item_edited)
+        self.add_line = QPushButton(self.tr("Add line"))
+        self.add_heading = QPushButton(self.tr("Add heading"))
+        self.from_catalog = QPushButton(self.tr("From catalog"))
+        self.remove_line = QPushButton(self.tr("Remove"))
+        self.line_up = QPushButton(self.tr("Up"))
+        self.line_down = QPushButton(self.tr("Down"))
+        self.add_line.clicked.connect(lambda: self._add(ItemData("New item", "1")))
+        self.add_heading.clicked.connect(
+            lambda: self._add(ItemData("New section", heading=True)))
+        self.from_catalog.clicked.connect(self._catalog_menu)
+        self.remove_line.clicked.connect(self._remove)
+        self.line_up.clicked.connect(lambda: self._move(-1))
+        self.line_down.clicked.connect(lambda: self._move(1))
+        line_buttons = QHBoxLayout()
+        for button in (self.add_line, self.add_heading, self.from_catalog, self.remove_line,
+                       self.line_up, self.line_down):
+            line_buttons.addWidget(button)
+        line_buttons.addStretch(1)
+        self.totals = QLabel()
+        self.totals.setTextFormat(Qt.TextFormat.RichText)
+        self.totals.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.error = QLabel()
+        self.error.setProperty("role", "fieldError")
+        self.error.setWordWrap(True)
+
+        self.sections = QListWidget()
+        self.sections.setAccessibleName(self.tr("Content sections"))
+        self.sections.setMaximumHeight(56)
+        self.insert_block = QPushButton(self.tr("Insert block…"))
+        self.insert_block.setToolTip(self.tr("About us, a case study, terms: from your library"))
+        self.insert_block.clicked.connect(self._blocks_menu)
+        self.remove_section = QPushButton(self.tr("Remove section"))
+        self.remove_section.clicked.connect(self._remove_section)
+        section_buttons = QHBoxLayout()
+        section_buttons.addWidget(QLabel(self.tr("Sections")))
+        section_buttons.addStretch(1)
+        section_buttons.addWidget(self.insert_block)
+        section_buttons.addWidget(self.remove_section)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.status)
+        layout.addLayout(form)
+        layout.addLayout(section_buttons)
+        layout.addWidget(self.sections)
+        layout.addWidget(self.items, 1)
+        layout.addLayout(line_buttons)
+        layout.addWidget(self.error)
+        layout.addWidget(self.totals)
+        self.editing_widgets = [self.title, self.contact, self.deal, self.issue_date,
+                                self.valid_until, self.rounding, self.document_discount,
+                                self.intro, self.closing, self.add_line, self.add_heading,
+                                self.from_catalog, self.remove_line, self.line_up,
+                                self.line_down, self.insert_block, self.remove_section]
+        self.load(None)
+
+    # loading
+
+    def load(self, proposal_id: int | None) -> None:
+        self._loading = True
+        self.proposal = Proposal.get_or_none(Proposal.id == proposal_id) if proposal_id else None
+        p = self.proposal
+        self.setEnabled(p is not None)
+        if p is None:
+            self.heading.setText(self.tr("No proposal selected"))
+            self.items.setRowCount(0)
+            self.totals.clear()
+            self._loading = False
+            return
+        draft = p.status == "draft"
+        for widget in self.editing_widgets:
+            widget.setEnabled(draft)
+        self.items.setEditTriggers(QTableWidget.EditTrigger.AllEditTriggers if draft
+                                   else QTableWidget.EditTrigger.NoEditTriggers)
+        self.heading.setText(f"{p.label} · {p.title}")
+        self.status.setText(self._status_text(p))
+        self.title.setText(p.title)
+        self.contact.set_contact(p.contact_id)
+        self._fill_deals()
+        self.issue_date.setDate(QDate(p.issue_date))
+        self.valid_until.setDate(QDate(p.valid_until))
+        self.rounding.setCurrentIndex(max(0, self.rounding.findData(p.rounding)))
+        self.document_discount.setText(f"{p.document_discount.normalize():f}")
+        self.intro.setPlainText(p.intro)
+        self.closing.setPlainText(p.closing)
+        self.sections.clear()
+        for section in service.sections(p.id):
+            item = QListWidgetItem(section.title)
+            item.setData(ItemIdRole, section.id)
+            item.setToolTip(section.body[:400])
+            self.sections.addItem(item)
+        self._fill_items()
+        self._loading = False
+
+    def _status_text(self, p: Proposal) -> str:
+        text = {"draft": "Draft: every change is saved as you make it.",
+                "sent": "Sent: make a new revision to change it.",
+                "accepted": "Accepted by the client.", "declined": "Declined by the client.",
+                "expired": "Expired: past its valid-until date.",
+                "superseded": "Superseded by a newer revision."}[p.status]
+        if p.sent_at:
+            text += f"  Sent {p.sent_at.astimezone():%Y-%m-%d %H:%M}."
+        return self.tr(text)
+
+    def _fill_deals(self) -> None:
+        self.deal.clear()
+        self.deal.addItem(self.tr("No deal"))
+        p = self.proposal
+        query = Deal.select().order_by(Deal.title)
+        if p.contact_id:
+            query = query.where(Deal.contact == p.contact_id)
+        for deal in query.limit(200):
+            self.deal.addItem(deal.title, deal.id)
+        if p.deal_id:
+            index = self.deal.findData(p.deal_id)
+            if index < 0:
+                self.deal.addItem(p.deal.title, p.deal_id)
+                index = self.deal.count() - 1
+            self.deal.setCurrentIndex(index)
+
+    def _fill_items(self) -> None:
+        p = self.proposal
+        self.items.blockSignals(True)
+        rows = service.items(p.id)
+        self.items.setRowCount(len(rows))
+        try:
+            totals = service.totals(p)
+        except PricingError as exc:
+            totals = None
+            self.error.setText(str(exc))
+        money = lambda v: format_money(v, p.currency, p.locale)  # noqa: E731
+        for r, item in enumerate(rows):
+            amounts = totals.lines[r] if totals else None
+            if item.kind == "heading":
+                values = [item.description, "", "", "", "", "", "", ""]
+            else:
+                values = [item.description, f"{item.quantity.normalize():f}", item.unit,
+                          f"{item.unit_price:f}", f"{item.discount.normalize():f}",
+                          f"{item.tax_rate.normalize():f}", "",
+                          money(amounts.net) if amounts else ""]
+            for c, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setData(ItemIdRole, item.id)
+                if c == 6 and item.kind != "heading":
+                    cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                    cell.setCheckState(Qt.CheckState.Checked if item.optional
+                                       else Qt.CheckState.Unchecked)
+                elif c == 7 or (item.kind == "heading" and c > 0):
+                    cell.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                if c == 0 and item.kind == "heading":
+                    font = cell.font()
+                    font.setBold(True)
+                    cell.setFont(font)
+                if c in (1, 3, 4, 5, 7):
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.items.setItem(r, c, cell)
+        self.items.blockSignals(False)
+        if totals:
+            self.error.clear()
+            lines = [("Subtotal", totals.subtotal)]
+            if totals.discounts:
+                lines.append(("Discounts", -totals.discounts))
+            lines += [(f"Tax {t.rate.normalize():f} %", t.tax) for t in totals.taxes if t.rate]
+            body = "".join(f"<tr><td>{label}</td><td align='right'>&nbsp;&nbsp;{money(v)}</td></tr>"
+                           for label, v in lines)
+            self.totals.setText(f"<table align='right'>{body}<tr><td><b>Total</b></td>"
+                                f"<td align='right'><b>{money(totals.total)}</b></td></tr></table>")
+
+    # saving
+
+    def _save_field(self, **fields) -> None:
+        if self._loading or self.proposal is None or self.proposal.status != "draft":
+            return
+        try:
+            self.proposal = service.update_proposal(self.proposal.id, **fields)
+        except (ProposalError, PricingError) as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.clear()
+        self.heading.setText(f"{self.proposal.label} · {self.proposal.title}")
+        if {"rounding", "document_discount"} & set(fields):
+            self._fill_items()
+        self.changed.emit(self.proposal.id)
+
+    def _client_changed(self) -> None:
+        if not self._loading and self.proposal is not None:
+            self._save_field(contact_id=self.contact.contact_id())
+            self._fill_deals()
+
+    def _row_data(self, row: int) -> ItemData:
+        text = lambda c: self.items.item(row, c).text() if self.items.item(row, c) else ""  # noqa: E731
+        heading = service.items(self.proposal.id)[row].kind == "heading"
+        if heading:
+            return ItemData(description=text(0), heading=True)
+        optional = self.items.item(row, 6).checkState() == Qt.CheckState.Checked
+        return ItemData(description=text(0), quantity=text(1) or "0", unit=text(2),
+                        unit_price=text(3) or "0", discount=text(4) or "0",
+                        tax_rate=text(5) or None, optional=optional,
+                        product_id=None)
+
+    def _item_edited(self, cell: QTableWidgetItem) -> None:
+        if self._loading or self.proposal is None:
+            return
+        row = cell.row()
+        try:
+            service.update_item(cell.data(ItemIdRole), self._row_data(row))
+        except (PricingError, ProposalError) as exc:
+            self.error.setText(str(exc).replace("line ", "Line ", 1))
+            return
+        self._fill_items()
+        self.changed.emit(self.proposal.id)
+
+    def _selected_item(self) -> int | None:
+        row = self.items.currentRow()
+        cell = self.items.item(row, 0) if row >= 0 else None
+        return cell.data(ItemIdRole) if cell else None
+
+    def _add(self, data: ItemData) -> None:
+        try:
+            service.add_item(self.proposal.id, data)
+        except (PricingError, ProposalError) as exc:
+            self.error.setText(str(exc))
+            return
+        self._fill_items()
+        self.items.setCurrentCell(self.items.rowCount() - 1, 0)
+        self.changed.emit(self.proposal.id)
+
+    def _remove(self) -> None:
+        item_id = self._selected_item()
+        if item_id:
+            service.remove_item(item_id)
+            self._fill_items()
+            self.changed.emit(self.proposal.id)
+
+    def _move(self, step: int) -> None:
+        item_id = self._selected_item()
+        if item_id:
+            row = self.items.currentRow()
+            service.move_item(item_id, step)
+            self._fill_items()
+            self.items.setCurrentCell(max(0, min(self.items.rowCount() - 1, row + step)), 0)
+
+    def _catalog_menu(self) -> QMenu:
+        menu = QMenu(self)
+        for product in service.products():
+            action = menu.addAction(f"{product.name} · {product.unit_price:f}")
+            action.triggered.connect(
+                lambda _c=False, pid=product.id: (service.add_product(self.proposal.id, pid),
+                                                  self._fill_items(),
+                                                  self.changed.emit(self.proposal.id)))
+        if menu.isEmpty():
+            menu.addAction(self.tr("The catalog is empty: add products with Catalog…")
+                           ).setEnabled(False)
+        menu.popup(self.from_catalog.mapToGlobal(self.from_catalog.rect().bottomLeft()))
+        return menu
+
+    def _blocks_menu(self) -> QMenu:
+        menu = QMenu(self)
+        for block in service.blocks():
+            action = menu.addAction(block.title)
+            action.triggered.connect(
+                lambda _c=False, bid=block.id: (service.insert_block(self.proposal.id, bid),
+                                                self.load(self.proposal.id)))
+        if menu.isEmpty():
+            menu.addAction(self.tr("No content blocks yet: add them with Blocks…")
+                           ).setEnabled(False)
+        menu.popup(self.insert_block.mapToGlobal(self.insert_block.rect().bottomLeft()))
+        return menu
+
+    def _remove_section(self) -> None:
+        item = self.sections.currentItem()
+        if item is not None:
+            service.remove_section(item.data(ItemIdRole))
+            self.load(self.proposal.id)

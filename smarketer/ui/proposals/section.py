@@ -1,0 +1,423 @@
+"""The Proposals section: every proposal on the left, the editor on the right, and the
+actions of its life: preview, export, mark sent, accept, decline, revise, duplicate."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer.db.models import Proposal
+from smarketer.money import format_money
+from smarketer.proposals import service
+from smarketer.proposals.pdf import build_pdf
+from smarketer.proposals.service import ProposalError
+from smarketer.ui import dialogs
+from smarketer.ui.hub import Hub
+from smarketer.ui.proposals.editor import ProposalEditor
+from smarketer.ui.proposals.preview import PdfPreview
+from smarketer.ui.sections import EmptyState, Section, title_label
+from smarketer.ui.workers import run_job
+
+PDF_FILTER = "PDF documents (*.pdf)"
+IdRole = Qt.ItemDataRole.UserRole + 1
+
+
+class ProposalsSection(Section):
+    label = "Proposals"
+    new_item_text = "&New Proposal"
+
+    def __init__(self, hub: Hub, parent=None):
+        super().__init__(parent)
+        self.hub = hub
+        self.job = None
+        header = QHBoxLayout()
+        header.addWidget(title_label(self.tr("Proposals")))
+        header.addStretch(1)
+        self.catalog_button = QPushButton(self.tr("Catalog…"))
+        self.catalog_button.setToolTip(self.tr("Your products and services, with prices"))
+        self.catalog_button.clicked.connect(self.edit_catalog)
+        self.blocks_button = QPushButton(self.tr("Blocks…"))
+        self.blocks_button.setToolTip(self.tr("Reusable text: about us, case studies, terms"))
+        self.blocks_button.clicked.connect(self.edit_blocks)
+        self.new_button = QPushButton(self.tr("New proposal"))
+        self.new_button.setToolTip(self.tr("Start a proposal (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_item)
+        for button in (self.catalog_button, self.blocks_button, self.new_button):
+            header.addWidget(button)
+        self.layout_.addLayout(header)
+
+        self.list = QTableWidget(0, 5)
+        self.list.setHorizontalHeaderLabels(
+            [self.tr("Number"), self.tr("Title"), self.tr("Client"), self.tr("Status"),
+             self.tr("Total")])
+        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.list.verticalHeader().hide()
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setAccessibleName(self.tr("Proposals"))
+        self.list.currentCellChanged.connect(lambda row, *_: self._selected(row))
+
+        self.editor = ProposalEditor()
+        self.editor.changed.connect(self._edited)
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for key, text, tip, slot in [
+            ("preview", "Preview", "See the PDF as the client will", self.preview),
+            ("export", "Export PDF…", "Save the PDF to a file", self.export),
+            ("sent", "Mark as sent", "Keep this exact PDF as sent; the deal moves on",
+             self.mark_sent),
+            ("email", "Email to client", "Set up your email account in Settings first",
+             lambda: None),
+            ("accept", "Accept", "The client said yes: the deal is won", self.accept),
+            ("decline", "Decline", "The client said no", self.decline),
+            ("revise", "New revision", "Change a sent proposal; the sent PDF is kept",
+             self.revise),
+            ("duplicate", "Duplicate", "A new proposal with the same content", self.duplicate),
+            ("delete", "Delete draft", "Only the newest draft of the year", self.delete),
+        ]:
+            button = QPushButton(self.tr(text))
+            button.setToolTip(self.tr(tip))
+            button.clicked.connect(slot)
+            actions.addWidget(button)
+            self.buttons[key] = button
+        actions.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.editor, 1)
+        right_layout.addLayout(actions)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.list)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([420, 900])
+        self.empty = EmptyState(
+            self.tr("No proposals yet"),
+            self.tr("Put a price on a deal: line items from your catalog, your about-us and "
+                    "terms, exact totals, and a branded PDF the client can sign."),
+            self.tr("New proposal"), self.new_item)
+        self.layout_.addWidget(self.splitter, 1)
+        self.layout_.addWidget(self.empty, 1)
+        self.reload()
+
+    # Section interface
+
+    def reload(self, select: int | None = None) -> None:
+        service.expire_overdue()
+        current = select or self.current_id()
+        proposals = service.all_proposals()
+        self.list.blockSignals(True)
+        self.list.setRowCount(len(proposals))
+        for row, p in enumerate(proposals):
+            client = service.client_of(p)
+            total = format_money(service.totals(p).total, p.currency, p.locale)
+            for column, text in enumerate((p.label, p.title,
+                                           (client.full_name or client.email) if client else "",
+                                           p.status.capitalize(), total)):
+                cell = QTableWidgetItem(text)
+                cell.setData(IdRole, p.id)
+                if column == 4:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.list.setItem(row, column, cell)
+        self.list.blockSignals(False)
+        self.splitter.setVisible(bool(proposals))
+        self.empty.setVisible(not proposals)
+        ids = [p.id for p in proposals]
+        row = ids.index(current) if current in ids else (0 if ids else -1)
+        self.list.blockSignals(True)
+        self.list.setCurrentCell(row, 0)
+        self.list.blockSignals(False)
+        self.editor.load(ids[row] if row >= 0 else None)  # always fresh: its status may change
+        self._update_buttons()
+
+    def new_item(self) -> None:
+        proposal = service.create_proposal(self.tr("New proposal"))
+        self.reload(select=proposal.id)
+        self.editor.title.setFocus()
+        self.editor.title.selectAll()
+        self.hub.notify.emit(self.tr(f"Drafted {proposal.label}."))
+
+    def new_for_deal(self, deal_id: int) -> None:
+        from smarketer.db.models import Deal
+
+        deal = Deal.get_by_id(deal_id)
+        proposal = service.create_proposal(deal.title, deal_id=deal.id)
+        self.reload(select=proposal.id)
+
+    # selection
+
+    def current_id(self) -> int | None:
+        cell = self.list.item(self.list.currentRow(), 0) if self.list.currentRow() >= 0 else None
+        return cell.data(IdRole) if cell else None
+
+    def _selected(self, row: int) -> None:
+        proposal_id = self.current_id() if row >= 0 else None
+        if self.editor.proposal is None or self.editor.proposal.id != proposal_id:
+            self.editor.load(proposal_id)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        p = self.editor.proposal
+        status = p.status if p else None
+        enable = {
+            "preview": p is not None, "export": p is not None, "sent": status == "draft",
+            "email": False, "accept": status in ("sent", "expired"),
+            "decline": status in ("sent", "expired"),
+            "revise": status not in (None, "draft"), "duplicate": p is not None,
+            "delete": status == "draft",
+        }
+        for key, on in enable.items():
+            self.buttons[key].setEnabled(on)
+        if p is not None and p.sent_pdf_id:
+            self.buttons["export"].setText(self.tr("Export sent PDF…"))
+        else:
+            self.buttons["export"].setText(self.tr("Export PDF…"))
+
+    def _edited(self, proposal_id: int) -> None:
+        row = self.list.currentRow()
+        p = Proposal.get_by_id(proposal_id)
+        if row >= 0:
+            self.list.item(row, 1).setText(p.title)
+            client = service.client_of(p)
+            self.list.item(row, 2).setText((client.full_name or client.email) if client else "")
+            self.list.item(row, 4).setText(format_money(service.totals(p).total, p.currency,
+                                                        p.locale))
+
+    # PDF work runs in the background
+
+    def _with_pdf(self, then, busy: str) -> None:
+        p = self.editor.proposal
+        if p is None:
+            return
+        kept = service.sent_pdf(p.id)
+        if kept is not None:
+            then(kept)
+            return
+        self.hub.notify.emit(busy)
+        self.job = run_job(build_pdf, p.id, on_success=then,
+                           on_failure=lambda exc: dialogs.show_error(
+                               self, self.tr("The PDF could not be made"), str(exc)))
+
+    def preview(self) -> None:
+        p = self.editor.proposal
+
+        def show(data: bytes) -> None:
+            dialog = PdfPreview(f"{p.label} · {p.title}", data, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+            self.preview_dialog = dialog
+
+        self._with_pdf(show, self.tr("Making the PDF…"))
+
+    def export(self) -> None:
+        p = self.editor.proposal
+        if p is None:
+            return
+        path = dialogs.ask_save_file(self, self.tr("Export the proposal as"),
+                                     f"{p.label}.pdf", PDF_FILTER)
+        if path is None:
+            return
+
+        def write(data: bytes) -> None:
+            try:
+                path.write_bytes(data)
+            except OSError as exc:
+                dialogs.show_error(self, self.tr("Export failed"),
+                                   f"{path}: {exc.strerror or exc}")
+                return
+            self.hub.notify.emit(self.tr(f"Saved {path.name}."))
+
+        self._with_pdf(write, self.tr("Making the PDF…"))
+
+    def mark_sent(self) -> None:
+        p = self.editor.proposal
+
+        def sent(data: bytes) -> None:
+            try:
+                service.mark_sent(p.id, data)
+            except ProposalError as exc:
+                dialogs.show_error(self, self.tr("Not marked as sent"), str(exc))
+                return
+            self.hub.notify.emit(self.tr(f"{p.label} marked as sent; its PDF is kept."))
+            self.hub.data_changed.emit("proposal")
+            self.reload(select=p.id)
+
+        self._with_pdf(sent, self.tr("Making the PDF…"))
+
+    def _act(self, action, message: str) -> None:
+        p = self.editor.proposal
+        try:
+            result = action(p.id)
+        except ProposalError as exc:
+            dialogs.show_error(self, self.tr("Not done"), str(exc))
+            return
+        self.hub.notify.emit(message)
+        self.hub.data_changed.emit("proposal")
+        select = result.id if isinstance(result, Proposal) else None
+        self.reload(select=select)
+
+    def accept(self) -> None:
+        self._act(service.accept, self.tr("Accepted: the deal is won."))
+
+    def decline(self) -> None:
+        self._act(service.decline, self.tr("Marked as declined."))
+
+    def revise(self) -> None:
+        self._act(service.new_revision, self.tr("New revision drafted; the sent PDF is kept."))
+
+    def duplicate(self) -> None:
+        self._act(service.duplicate, self.tr("Duplicated."))
+
+    def delete(self) -> None:
+        p = self.editor.proposal
+        dialogs.confirm(self, self.tr("Delete draft?"),
+                        self.tr(f"Delete the draft {p.label}?"),
+                        lambda: self._act(service.delete_proposal, self.tr("Draft deleted.")),
+                        yes_text=self.tr("Delete"), destructive=True)
+
+    # catalog and blocks
+
+    def edit_catalog(self) -> QDialog:
+        dialog = CatalogDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def edit_blocks(self) -> QDialog:
+        dialog = BlocksDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+
+class CatalogDialog(QDialog):
+    """Products and services: edit in place; a new row becomes a product when it has a name."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Catalog"))
+        self.resize(760, 420)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Description"),
+                                              self.tr("Unit"), self.tr("Unit price"),
+                                              self.tr("Tax % (empty: default)")])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._changed)
+        self.message = QLineEdit()
+        self.message.setReadOnly(True)
+        self.message.setFrame(False)
+        add = QPushButton(self.tr("Add product"))
+        add.clicked.connect(self._add)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.load()
+
+    def load(self) -> None:
+        self.table.blockSignals(True)
+        products = service.products(active_only=False)
+        self.table.setRowCount(len(products))
+        for row, p in enumerate(products):
+            values = [p.name, p.description, p.unit, f"{p.unit_price:f}",
+                      "" if p.tax_rate is None else f"{p.tax_rate.normalize():f}"]
+            for column, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setData(IdRole, p.id)
+                self.table.setItem(row, column, cell)
+        self.table.blockSignals(False)
+
+    def _add(self) -> None:
+        service.save_product(self.tr("New product"), "0")
+        self.load()
+        self.table.setCurrentCell(self.table.rowCount() - 1, 0)
+        self.table.editItem(self.table.item(self.table.rowCount() - 1, 0))
+
+    def _changed(self, cell: QTableWidgetItem) -> None:
+        row = cell.row()
+        text = [self.table.item(row, c).text() if self.table.item(row, c) else ""
+                for c in range(5)]
+        try:
+            service.save_product(text[0], text[3] or "0", description=text[1], unit=text[2],
+                                 tax_rate=text[4] or None, product_id=cell.data(IdRole))
+        except (ProposalError, ValueError) as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.clear()
+
+
+class BlocksDialog(QDialog):
+    """The library of reusable proposal text."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Content blocks"))
+        self.resize(620, 460)
+        self.list = QTableWidget(0, 1)
+        self.list.setHorizontalHeaderLabels([self.tr("Block")])
+        self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.currentCellChanged.connect(lambda row, *_: self._show(row))
+        self.title = QLineEdit()
+        self.body = QPlainTextEdit()
+        save = QPushButton(self.tr("Save block"))
+        save.clicked.connect(self._save)
+        new = QPushButton(self.tr("New block"))
+        new.clicked.connect(lambda: (self.list.clearSelection(), self.title.clear(),
+                                     self.body.clear(), setattr(self, "block_id", None)))
+        form = QFormLayout()
+        form.addRow(self.tr("Title"), self.title)
+        form.addRow(self.tr("Text"), self.body)
+        row = QHBoxLayout()
+        row.addWidget(new)
+        row.addStretch(1)
+        row.addWidget(save)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(form, 2)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.block_id = None
+        self.load()
+
+    def load(self) -> None:
+        self.blocks = service.blocks()
+        self.list.setRowCount(len(self.blocks))
+        for row, block in enumerate(self.blocks):
+            self.list.setItem(row, 0, QTableWidgetItem(block.title))
+
+    def _show(self, row: int) -> None:
+        if 0 <= row < len(self.blocks):
+            block = self.blocks[row]
+            self.block_id = block.id
+            self.title.setText(block.title)
+            self.body.setPlainText(block.body)
+
+    def _save(self) -> None:
+        try:
+            service.save_block(self.title.text(), self.body.toPlainText(), self.block_id)
+        except ProposalError:
+            self.title.setFocus()
+            return
+        self.load()

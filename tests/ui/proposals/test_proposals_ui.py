@@ -1,0 +1,115 @@
+"""The Proposals section, driven as a user drives it."""
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from smarketer import contacts, pipeline
+from smarketer.db.models import Deal, Proposal
+from smarketer.proposals import service
+from smarketer.proposals.service import ItemData
+from smarketer.ui import dialogs
+from smarketer.ui.proposals.preview import PdfPreview
+
+
+@pytest.fixture
+def section(make_window, store, qtbot):
+    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
+    deal = pipeline.save_deal(pipeline.DealData(title="Website", contact_id=zoe.id))
+    proposal = service.create_proposal("Website", deal_id=deal.id)
+    service.add_item(proposal.id, ItemData("Design", "10", "h", "95", tax_rate="20"))
+    window = make_window(store)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    return window.proposals
+
+
+def total_text(section):
+    return section.editor.totals.text()
+
+
+def test_editing_a_quantity_updates_totals_and_the_list(section, qtbot):
+    editor = section.editor
+    assert "€1,140.00" in total_text(section)  # 950 + 20 %
+    editor.items.item(0, 1).setText("12")
+    assert "€1,368.00" in total_text(section)
+    assert section.list.item(0, 4).text() == "€1,368.00"
+    assert service.items(editor.proposal.id)[0].quantity == Decimal("12")
+
+
+def test_a_bad_quantity_is_refused_with_a_message(section):
+    editor = section.editor
+    editor.items.item(0, 1).setText("0")
+    assert "quantity must be more than 0" in editor.error.text()
+    assert service.items(editor.proposal.id)[0].quantity == Decimal("10")
+
+
+def test_add_lines_headings_and_document_discount(section, qtbot):
+    editor = section.editor
+    qtbot.mouseClick(editor.add_heading, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.add_line, Qt.MouseButton.LeftButton)
+    assert editor.items.rowCount() == 3
+    editor.items.item(2, 3).setText("50")
+    editor.document_discount.setText("10")
+    editor.document_discount.editingFinished.emit()
+    p = Proposal.get_by_id(editor.proposal.id)
+    assert service.totals(p).document_discount == Decimal("100.00")
+
+
+def test_preview_shows_the_pdf_inside_the_app(section, qtbot):
+    qtbot.mouseClick(section.buttons["preview"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: section.findChild(PdfPreview) is not None, timeout=10000)
+    preview = section.findChild(PdfPreview)
+    qtbot.waitUntil(lambda: preview.page_count() == 1)
+    preview.close()
+
+
+def test_export_writes_the_pdf(section, qtbot, tmp_path, monkeypatch):
+    target = tmp_path / "out.pdf"
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *a, **k: target)
+    qtbot.mouseClick(section.buttons["export"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists, timeout=10000)
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_send_then_accept_moves_the_deal_to_won(section, qtbot, tmp_path, monkeypatch):
+    proposal_id = section.editor.proposal.id
+    qtbot.mouseClick(section.buttons["sent"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: Proposal.get_by_id(proposal_id).status == "sent", timeout=10000)
+    assert not section.editor.add_line.isEnabled()  # a sent proposal is read-only
+    sent = service.sent_pdf(proposal_id)
+    target = tmp_path / "again.pdf"
+    monkeypatch.setattr(dialogs, "ask_save_file", lambda *a, **k: target)
+    qtbot.mouseClick(section.buttons["export"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists)
+    assert target.read_bytes() == sent  # byte for byte what the client received
+    qtbot.mouseClick(section.buttons["accept"], Qt.MouseButton.LeftButton)
+    deal = Deal.get(Deal.title == "Website")
+    assert (deal.stage.kind, deal.value) == ("won", Decimal("1140.00"))
+    assert section.list.item(0, 3).text() == "Accepted"
+
+
+def test_new_revision_of_a_sent_proposal(section, qtbot):
+    proposal_id = section.editor.proposal.id
+    service.mark_sent(proposal_id, b"%PDF-1.4 sent")
+    section.reload(select=proposal_id)
+    qtbot.mouseClick(section.buttons["revise"], Qt.MouseButton.LeftButton)
+    assert section.editor.proposal.label.endswith("-R2")
+    assert section.editor.add_line.isEnabled()
+
+
+def test_ctrl_n_drafts_a_new_proposal(section, qtbot):
+    window = section.window()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert Proposal.select().count() == 2
+    assert section.editor.title.hasFocus()
+
+
+def test_catalog_dialog_adds_a_product(section, qtbot):
+    dialog = section.edit_catalog()
+    dialog._add()
+    dialog.table.item(dialog.table.rowCount() - 1, 3).setText("120")
+    assert service.products()[0].unit_price == Decimal("120")
+    dialog.table.item(dialog.table.rowCount() - 1, 3).setText("-5")
+    assert "negative" in dialog.message.text()
+    dialog.close()
