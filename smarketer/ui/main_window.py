@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         ]
         self.sections[-1].profile_form.saved.connect(lambda _p: self._profile_saved())
         self.contacts.open_deal_for.connect(self._new_deal_for)
+        self.deals.proposal_requested.connect(self._new_proposal_for)
         for section in self.sections:
             self.stack.addWidget(section)
             item = QListWidgetItem(self.tr(section.label))
@@ -166,6 +167,10 @@ class MainWindow(QMainWindow):
     @property
     def proposals(self) -> ProposalsSection:
         return self.sections[4]
+
+    def _new_proposal_for(self, deal_id: int) -> None:
+        self.go_to(4)
+        self.proposals.new_for_deal(deal_id)
 
     def _new_deal_for(self, contact_id: int) -> None:
         self.go_to(3)

@@ -95,6 +95,7 @@ class StageColumn(QFrame):
 class DealsSection(Section):
     label = "Deals"
     new_item_text = "&New Deal"
+    proposal_requested = Signal(int)
 
     def __init__(self, hub: Hub, parent=None):
         super().__init__(parent)
@@ -373,6 +374,8 @@ class DealsSection(Section):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(lambda changed: (self.reload_board(select=changed, focus=False),
                                                 self.hub.data_changed.emit("deal")))
+        dialog.proposal_requested.connect(lambda deal: (dialog.accept(),
+                                                        self.proposal_requested.emit(deal)))
         dialog.open()
         return dialog
 

@@ -79,6 +79,7 @@ class DealDialog(QDialog):
     """Create or edit a deal. Emits ``changed(deal_id)`` after every saved change."""
 
     changed = Signal(int)
+    proposal_requested = Signal(int)
 
     def __init__(self, deal_id: int | None = None, contact_id: int | None = None,
                  parent=None):
@@ -178,10 +179,20 @@ class DealDialog(QDialog):
 
         self.history = QListWidget()
         self.history.setAccessibleName(self.tr("Stage history"))
+        self.proposals = QListWidget()
+        self.proposals.setAccessibleName(self.tr("Proposals"))
+        self.new_proposal_button = QPushButton(self.tr("New proposal for this deal"))
+        self.new_proposal_button.clicked.connect(
+            lambda: self.deal_id and self.proposal_requested.emit(self.deal_id))
+        proposals_page = QWidget()
+        proposals_layout = QVBoxLayout(proposals_page)
+        proposals_layout.addWidget(self.proposals, 1)
+        proposals_layout.addWidget(self.new_proposal_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs = QTabWidget()
         self.tabs.addTab(details, self.tr("Details"))
         self.tabs.addTab(tasks_page, self.tr("Tasks"))
         self.tabs.addTab(self.history, self.tr("History"))
+        self.tabs.addTab(proposals_page, self.tr("Proposals"))
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
@@ -240,8 +251,10 @@ class DealDialog(QDialog):
                                         + (f": {deal.lost_reason}" if deal.lost_reason else "")))
         self.tabs.setTabEnabled(1, deal is not None)
         self.tabs.setTabEnabled(2, deal is not None)
+        self.tabs.setTabEnabled(3, deal is not None)
         self._load_tasks()
         self._load_history()
+        self._load_proposals()
 
     def data(self) -> DealData:
         return DealData(
@@ -355,6 +368,17 @@ class DealDialog(QDialog):
         self.task_due.setDate(QDate.currentDate().addDays(1))
         self._load_tasks()
         self.changed.emit(self.deal_id)
+
+    def _load_proposals(self) -> None:
+        from smarketer.db.models import Proposal
+        from smarketer.proposals import service
+
+        self.proposals.clear()
+        if not self.deal_id:
+            return
+        for p in Proposal.select().where(Proposal.deal == self.deal_id).order_by(Proposal.id):
+            total = format_money(service.totals(p).total, p.currency, p.locale)
+            self.proposals.addItem(f"{p.label} · {p.title} · {p.status} · {total}")
 
     def _load_history(self) -> None:
         self.history.clear()

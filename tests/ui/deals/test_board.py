@@ -215,3 +215,17 @@ def test_stage_model_drop_row_bookkeeping(store):
     mime = model.mimeData([model.index(0, 0)])
     model.dropMimeData(mime, Qt.DropAction.MoveAction, 3, 0, model.index(-1, 0))
     assert dropped == [(1, 1, 2)]  # moving down past itself lands at the end
+
+
+def test_a_proposal_is_started_from_the_deal(board_window):
+    from smarketer.db.models import Proposal
+
+    deals = board_window.deals
+    dialog = deals.open_deal(Deal.get(Deal.title == "Alpha").id)
+    dialog.new_proposal_button.click()
+    assert board_window.current_section() is board_window.proposals
+    proposal = Proposal.get()
+    assert (proposal.title, proposal.deal.title) == ("Alpha", "Alpha")
+    again = deals.open_deal(proposal.deal_id)
+    assert again.proposals.item(0).text().startswith(proposal.label)
+    again.close()
