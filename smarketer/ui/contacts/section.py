@@ -147,7 +147,8 @@ class ContactsSection(Section):
         self.company_filter.setPlaceholderText(self.tr("Any company"))
         self.company_filter.setClearButtonEnabled(True)
         self.company_filter.setAccessibleName(self.tr("Company filter"))
-        self.company_filter.setMaximumWidth(200)
+        self.company_filter.setMinimumWidth(150)
+        self.company_filter.setMaximumWidth(220)
         CompanyCompleter(self.company_filter).activated.connect(lambda _t: self.apply_filters())
         self.company_filter.editingFinished.connect(self.apply_filters)
         self.company_filter.textChanged.connect(
