@@ -261,6 +261,62 @@ CREATE TABLE proposal_section (
 """
 
 
+_V5 = """
+CREATE TABLE suppression (
+    email TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE email_template (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    plain_only INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE campaign (
+    id INTEGER NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    audience_kind TEXT NOT NULL CHECK (audience_kind IN ('segment', 'tag', 'contacts')),
+    audience TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    plain_only INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'draft'
+        CHECK (status IN ('draft', 'scheduled', 'sending', 'paused', 'done', 'cancelled')),
+    scheduled_at TEXT,
+    pause_reason TEXT NOT NULL DEFAULT '',
+    lock_owner TEXT,
+    lock_until TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT
+);
+CREATE TABLE outbox_message (
+    id INTEGER NOT NULL PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaign (id) ON DELETE CASCADE,
+    contact_id INTEGER REFERENCES contact (id) ON DELETE SET NULL,
+    email TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE,
+    message_id TEXT,
+    state TEXT NOT NULL DEFAULT 'queued'
+        CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'unknown', 'skipped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    reply TEXT NOT NULL DEFAULT '',
+    queued_at TEXT NOT NULL,
+    sending_at TEXT,
+    sent_at TEXT,
+    UNIQUE (campaign_id, contact_id)
+);
+CREATE INDEX outbox_campaign_state ON outbox_message (campaign_id, state);
+CREATE INDEX outbox_sent_at ON outbox_message (sent_at);
+CREATE INDEX outbox_contact ON outbox_message (contact_id);
+"""
+
+
 def statements(sql: str):
     """Split a script into complete statements (trigger bodies hold semicolons too)."""
     pending = ""
@@ -287,6 +343,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v2,  # contact search (FTS5), sort names, saved segments
     _run_script(_V3),  # deal board: stages, deals, stage history, tasks
     _run_script(_V4),  # proposals: catalog, content blocks, numbering, items, sections
+    _run_script(_V5),  # campaigns: suppression list, templates, campaigns, the outbox
 ]
 LATEST_VERSION = len(STEPS)
 

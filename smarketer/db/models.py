@@ -291,3 +291,69 @@ class ProposalSection(BaseModel):
 
 ALL_MODELS.extend([Product, ContentBlock, ProposalSequence, Proposal, ProposalItem,
                    ProposalSection])
+
+
+class Suppression(BaseModel):
+    """An address never to email again, whatever a later import says."""
+
+    email = TextField(primary_key=True)
+    reason = TextField()
+    created_at = InstantField(default=utc_now)
+
+
+class EmailTemplate(BaseModel):
+    id = AutoField()
+    name = TextField(unique=True)
+    subject = TextField()
+    body = TextField()  # Markdown with Jinja2 merge fields
+    plain_only = BooleanField(default=False)
+    created_at = InstantField(default=utc_now)
+    updated_at = InstantField(default=utc_now)
+
+
+CAMPAIGN_STATUSES = ("draft", "scheduled", "sending", "paused", "done", "cancelled")
+
+
+class Campaign(BaseModel):
+    id = AutoField()
+    name = TextField(unique=True)
+    audience_kind = TextField()  # segment | tag | contacts
+    audience = TextField()  # the segment's id, the tag, or a JSON list of contact ids
+    subject = TextField()
+    body = TextField()
+    plain_only = BooleanField(default=False)
+    status = TextField(default="draft")
+    scheduled_at = InstantField(null=True)
+    pause_reason = TextField(default="")
+    lock_owner = TextField(null=True)
+    lock_until = InstantField(null=True)
+    created_at = InstantField(default=utc_now)
+    started_at = InstantField(null=True)
+    finished_at = InstantField(null=True)
+
+
+OUTBOX_STATES = ("queued", "sending", "sent", "failed", "unknown", "skipped")
+
+
+class OutboxMessage(BaseModel):
+    """One recipient of one campaign: queued → sending → sent | failed (| unknown | skipped)."""
+
+    id = AutoField()
+    campaign = ForeignKeyField(Campaign, backref="messages", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    email = TextField()
+    token = TextField(unique=True)
+    message_id = TextField(null=True)
+    state = TextField(default="queued")
+    attempts = IntegerField(default=0)
+    next_attempt_at = InstantField(null=True)
+    reply = TextField(default="")
+    queued_at = InstantField(default=utc_now)
+    sending_at = InstantField(null=True)
+    sent_at = InstantField(null=True)
+
+    class Meta:
+        indexes = ((("campaign", "contact"), True),)
+
+
+ALL_MODELS.extend([Suppression, EmailTemplate, Campaign, OutboxMessage])

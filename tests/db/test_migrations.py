@@ -14,6 +14,7 @@ EXPECTED = {
     "schema-v1.db": (30, 40),
     "schema-v2.db": (30, 40),
     "schema-v3.db": (30, 40),
+    "schema-v4.db": (30, 40),
 }
 
 
