@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from peewee import fn
+
 from smarketer import contacts, paths
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, Tag
+from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, Suppression, Tag
 from smarketer.db.search import BulkIndexing, sort_key
 from smarketer.exchange.records import MAX_FIELD, MAX_NOTES, Incoming, Rejected, parse_flag
 
@@ -130,6 +132,7 @@ class _Writer:
             .where(Contact.email != "").tuples()}
         self.companies = {n.lower(): cid for cid, n in Company.select(Company.id, Company.name).tuples()}
         self.tags = {n.lower(): tid for tid, n in Tag.select(Tag.id, Tag.name).tuples()}
+        self.suppressed = {e for (e,) in Suppression.select(fn.lower(Suppression.email)).tuples()}
         self.now = _STAMP(datetime.now(UTC))
         self.cursor = db.connection().cursor()
         self.index = BulkIndexing(db)
@@ -166,6 +169,8 @@ class _Writer:
         if "consent_at" in row:
             row["consent"] = True
             row["consent_source"] = "import"
+        if email and email in self.suppressed and "unsubscribed_at" not in row:
+            row["unsubscribed_at"] = datetime.now(UTC)  # suppression outlives any re-import
         if existing is None:
             contact_id = self._insert(row)
             if email:

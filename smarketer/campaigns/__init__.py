@@ -1,0 +1,1 @@
+"""Email campaigns: the SMTP account, templates, composing, the durable outbox, sending."""

@@ -1,0 +1,158 @@
+"""The owner's SMTP account. Settings live in the store; the password lives in the OS keyring.
+
+When no keyring backend exists (a server, a bare desktop), the password is never written
+anywhere: the owner is asked once per session (``remember_for_session``), or a headless run
+takes it from the SMARKETER_SMTP_PASSWORD environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, replace
+
+import keyring
+import keyring.errors
+from email_validator import EmailNotValidError, validate_email
+
+from smarketer.db.models import Setting
+
+ACCOUNT_KEY = "smtp_account"
+KEYRING_SERVICE = "Smarketer SMTP"
+PASSWORD_ENV = "SMARKETER_SMTP_PASSWORD"
+SECURITY = ("ssl", "starttls", "none")
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+_session_passwords: dict[str, str] = {}
+
+
+class AccountInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class PasswordUnavailable(RuntimeError):
+    """No keyring holds the password and none was given for this session."""
+
+
+@dataclass(frozen=True)
+class SmtpAccount:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    username: str = ""
+    from_address: str = ""
+    from_name: str = ""
+    reply_to: str = ""
+    rate_per_minute: int = 20  # conservative: a personal mailbox, not a bulk service
+    daily_cap: int = 400
+    unsubscribe_url: str = ""  # optional one-click page; mailto is always offered
+    only_with_consent: bool = False  # opt-in rules (GDPR): leave out contacts without consent
+
+    @property
+    def key(self) -> str:
+        return f"{self.username or self.from_address}@{self.host}"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.from_address)
+
+
+def validate_account(account: SmtpAccount) -> tuple[SmtpAccount, dict[str, str]]:
+    errors: dict[str, str] = {}
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(account).items()}
+    if not values["host"]:
+        errors["host"] = "Enter your mail server, e.g. smtp.example.com."
+    try:
+        port = int(values["port"])
+        if not 1 <= port <= 65535:
+            raise ValueError
+        values["port"] = port
+    except (TypeError, ValueError):
+        errors["port"] = "The port is a number such as 465 (SSL) or 587 (STARTTLS)."
+    if values["security"] not in SECURITY:
+        errors["security"] = "Choose SSL/TLS, STARTTLS or none."
+    elif values["security"] == "none" and values["host"] not in LOCAL_HOSTS:
+        errors["security"] = "Unencrypted sending is only allowed to this computer (localhost)."
+    for key in ("from_address", "reply_to"):
+        if values[key]:
+            try:
+                values[key] = validate_email(values[key], check_deliverability=False).normalized
+            except EmailNotValidError as exc:
+                errors[key] = str(exc)
+        elif key == "from_address":
+            errors[key] = "Enter the address your emails come from."
+    for key, low in (("rate_per_minute", 1), ("daily_cap", 1)):
+        try:
+            values[key] = int(values[key])
+            if values[key] < low:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[key] = "Enter a whole number of at least 1."
+    if values["unsubscribe_url"] and not values["unsubscribe_url"].startswith("https://"):
+        errors["unsubscribe_url"] = "The unsubscribe page must be an https:// address."
+    for key in ("from_name",):
+        values[key] = " ".join(values[key].split())  # no line breaks in a header
+    return replace(account, **values), errors
+
+
+def load_account() -> SmtpAccount:
+    row = Setting.get_or_none(Setting.key == ACCOUNT_KEY)
+    if row is None:
+        return SmtpAccount()
+    known = SmtpAccount.__dataclass_fields__
+    return SmtpAccount(**{k: v for k, v in row.value.items() if k in known})
+
+
+def save_account(account: SmtpAccount) -> SmtpAccount:
+    clean, errors = validate_account(account)
+    if errors:
+        raise AccountInvalid(errors)
+    Setting.replace(key=ACCOUNT_KEY, value=asdict(clean)).execute()
+    return clean
+
+
+# ---------------------------------------------------------------- the password
+
+
+def store_password(account: SmtpAccount, password: str) -> bool:
+    """Keep the password in the OS keyring; False (and kept for this session only) when
+    there is no keyring. It is never written to the store or a log."""
+    try:
+        keyring.set_password(KEYRING_SERVICE, account.key, password)
+        return True
+    except keyring.errors.KeyringError:
+        remember_for_session(account, password)
+        return False
+
+
+def remember_for_session(account: SmtpAccount, password: str) -> None:
+    _session_passwords[account.key] = password
+
+
+def keyring_available() -> bool:
+    backend = keyring.get_keyring()
+    return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__
+
+
+def get_password(account: SmtpAccount) -> str:
+    if account.key in _session_passwords:
+        return _session_passwords[account.key]
+    try:
+        stored = keyring.get_password(KEYRING_SERVICE, account.key)
+    except keyring.errors.KeyringError:
+        stored = None
+    if stored is not None:
+        return stored
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    raise PasswordUnavailable(
+        "No password for the email account: no keyring holds it. Enter it for this session, "
+        f"or set {PASSWORD_ENV} for command-line sending.")
+
+
+def forget_password(account: SmtpAccount) -> None:
+    _session_passwords.pop(account.key, None)
+    try:
+        keyring.delete_password(KEYRING_SERVICE, account.key)
+    except keyring.errors.KeyringError:
+        pass

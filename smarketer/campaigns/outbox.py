@@ -1,0 +1,559 @@
+"""Campaigns and their durable outbox: one row per recipient, queued → sending → sent | failed.
+
+The promise is "never twice": a row is committed as ``sending`` before the SMTP transaction
+and as ``sent`` right after the server accepts it. A row found ``sending`` when no sender is
+alive (a crash, a kill) becomes ``unknown`` and is shown to the owner instead of being resent;
+so does a message whose connection broke after its data went out. Only one sender works a
+campaign at a time (a lease in the campaign row). Replies about the owner's account (535
+authentication, 5.7.x policy, quota or daily limits) pause the campaign instead of failing
+recipient after recipient; a 5.1.x rejection marks the contact bounced; 4xx replies are retried
+with backoff; with the network down the sender waits and carries on by itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from peewee import fn
+
+from smarketer import contacts, settings
+from smarketer.campaigns import templates
+from smarketer.campaigns.account import SmtpAccount, get_password, load_account
+from smarketer.campaigns.compose import build_message
+from smarketer.campaigns.transport import ConnectionLost, SendFailed, SmtpTransport
+from smarketer.contacts import ContactFilter
+from smarketer.db import db
+from smarketer.db.fields import utc_now
+from smarketer.db.models import (
+    Activity,
+    Campaign,
+    Contact,
+    Deal,
+    OutboxMessage,
+    Suppression,
+    Tag,
+)
+
+LEASE_SECONDS = 120
+RETRY_DELAYS = (60, 300, 1800)  # seconds before the 2nd, 3rd and 4th try of a 4xx
+MAX_CONSECUTIVE_ERRORS = 5
+
+
+class CampaignError(ValueError):
+    """A campaign that cannot be created, changed or sent; the message says why."""
+
+
+# ---------------------------------------------------------------- suppression
+
+
+def suppress(email: str, reason: str) -> None:
+    Suppression.insert(email=email.strip().lower(), reason=reason,
+                       created_at=utc_now()).on_conflict_ignore().execute()
+
+
+def is_suppressed(email: str) -> bool:
+    return Suppression.select().where(fn.lower(Suppression.email) == email.lower()).exists()
+
+
+def unsubscribe_contact(contact_id: int, reason: str) -> None:
+    """Unsubscribe, suppress the address, and take the contact out of queued campaigns."""
+    contact = Contact.get_by_id(contact_id)
+    with db.atomic():
+        contacts.unsubscribe([contact_id], reason)
+        if contact.email:
+            suppress(contact.email, f"unsubscribed ({reason})")
+        OutboxMessage.update(state="skipped", reply="unsubscribed before sending").where(
+            (OutboxMessage.contact == contact_id) & (OutboxMessage.state == "queued")).execute()
+
+
+def unsubscribe_by_token(token: str) -> Contact | None:
+    row = OutboxMessage.get_or_none(OutboxMessage.token == token.strip())
+    if row is None or row.contact_id is None:
+        return None
+    unsubscribe_contact(row.contact_id, f"link in {row.campaign.name}")
+    return Contact.get_by_id(row.contact_id)
+
+
+def unsubscribe_list(addresses) -> tuple[int, int]:
+    """Suppress every address (known contacts are unsubscribed too): (contacts, addresses)."""
+    wanted = [a.strip().lower() for a in addresses if a.strip() and "@" in a]
+    with db.atomic():
+        for address in wanted:
+            suppress(address, "unsubscribe list")
+        ids = [c.id for c in Contact.select(Contact.id).where(fn.lower(Contact.email).in_(wanted))]
+        for contact_id in ids:
+            unsubscribe_contact(contact_id, "unsubscribe list")
+    return len(ids), len(wanted)
+
+
+# ---------------------------------------------------------------- campaigns and audiences
+
+
+def create_campaign(name: str, audience_kind: str, audience: str, subject: str, body: str,
+                    plain_only: bool = False) -> Campaign:
+    name = name.strip()
+    if not name:
+        raise CampaignError("A campaign needs a name.")
+    if Campaign.select().where(fn.lower(Campaign.name) == name.lower()).exists():
+        raise CampaignError(f"There is already a campaign named {name!r}.")
+    _check_audience(audience_kind, audience)
+    if not subject.strip():
+        raise CampaignError("The email needs a subject.")
+    templates.check(subject, body)
+    return Campaign.create(name=name, audience_kind=audience_kind, audience=str(audience),
+                           subject=subject, body=body, plain_only=plain_only)
+
+
+def _check_audience(kind: str, audience: str) -> None:
+    if kind == "segment":
+        if not contacts.Segment.get_or_none(contacts.Segment.id == int(audience)):
+            raise CampaignError("That segment no longer exists.")
+    elif kind == "tag":
+        if not Tag.get_or_none(fn.lower(Tag.name) == str(audience).lower()):
+            raise CampaignError(f"No contact is tagged {audience!r}.")
+    elif kind == "contacts":
+        if not json.loads(audience):
+            raise CampaignError("Pick at least one contact.")
+    else:
+        raise CampaignError("The audience is a segment, a tag or picked contacts.")
+
+
+def update_campaign(campaign_id: int, **fields) -> Campaign:
+    campaign = Campaign.get_by_id(campaign_id)
+    if campaign.status not in ("draft", "scheduled"):
+        raise CampaignError("A campaign that has started sending cannot be changed.")
+    if "subject" in fields or "body" in fields:
+        templates.check(fields.get("subject", campaign.subject),
+                        fields.get("body", campaign.body))
+    if "audience_kind" in fields or "audience" in fields:
+        _check_audience(fields.get("audience_kind", campaign.audience_kind),
+                        fields.get("audience", campaign.audience))
+    for key, value in fields.items():
+        setattr(campaign, key, value)
+    campaign.save()
+    return campaign
+
+
+def find_campaign(name: str) -> Campaign | None:
+    return Campaign.get_or_none(fn.lower(Campaign.name) == name.strip().lower())
+
+
+def resolve_audience(text: str) -> tuple[str, str]:
+    """A segment name, else a tag name → (kind, audience) for create_campaign."""
+    segment = contacts.find_segment(text)
+    if segment:
+        return "segment", str(segment.id)
+    tag = Tag.get_or_none(fn.lower(Tag.name) == text.strip().lower())
+    if tag:
+        return "tag", tag.name
+    raise CampaignError(f"No segment or tag named {text!r}.")
+
+
+def _audience_ids(campaign: Campaign) -> list[int]:
+    if campaign.audience_kind == "segment":
+        segment = contacts.Segment.get_or_none(contacts.Segment.id == int(campaign.audience))
+        if segment is None:
+            return []
+        f = contacts.segment_filter(segment)
+    elif campaign.audience_kind == "tag":
+        f = ContactFilter(tags=(campaign.audience,))
+    else:
+        wanted = set(json.loads(campaign.audience))
+        return [i for i in contacts.contact_ids() if i in wanted]
+    return contacts.contact_ids(f)
+
+
+@dataclass
+class Audience:
+    eligible: list[int]
+    excluded: Counter = field(default_factory=Counter)  # reason -> contacts
+    without_consent: int = 0  # among the eligible (or excluded, when consent is required)
+
+    @property
+    def total(self) -> int:
+        return len(self.eligible) + sum(self.excluded.values())
+
+
+def audience(campaign: Campaign, account: SmtpAccount | None = None) -> Audience:
+    account = account or load_account()
+    ids = _audience_ids(campaign)
+    result = Audience([])
+    suppressed = {s for (s,) in Suppression.select(fn.lower(Suppression.email)).tuples()}
+    for start in range(0, len(ids), 900):
+        for c in Contact.select(Contact.id, Contact.email, Contact.unsubscribed_at,
+                                Contact.bounced_at, Contact.do_not_email, Contact.consent
+                                ).where(Contact.id.in_(ids[start:start + 900])):
+            reason = None
+            if not c.email:
+                reason = "no email address"
+            elif c.unsubscribed_at or c.email.lower() in suppressed:
+                reason = "unsubscribed"
+            elif c.bounced_at:
+                reason = "bounced"
+            elif c.do_not_email:
+                reason = "do not email"
+            if reason is None and not c.consent:
+                result.without_consent += 1
+                if account.only_with_consent:
+                    reason = "no recorded consent"
+            if reason:
+                result.excluded[reason] += 1
+            else:
+                result.eligible.append(c.id)
+    return result
+
+
+def context_for(contact: Contact, token: str = "preview") -> dict:
+    profile = settings.load_profile()
+    account = load_account()
+    return {
+        "contact": templates.contact_context(contact),
+        "sender": {"name": account.from_name or profile.name, "business": profile.name,
+                   "email": account.from_address},
+        "unsubscribe": "reply with the word unsubscribe",
+        "token": token,
+    }
+
+
+def missing_fields(campaign: Campaign) -> list[tuple[int, str, str]]:
+    """(contact id, name, field) for every recipient the template cannot be filled for."""
+    found = []
+    for contact_id in audience(campaign).eligible:
+        contact = Contact.get_by_id(contact_id)
+        missing = templates.missing_field(campaign.subject, campaign.body, context_for(contact))
+        if missing:
+            found.append((contact_id, contact.full_name or contact.email, missing))
+    return found
+
+
+def message_for(campaign: Campaign, contact: Contact, token: str, message_id: str | None = None):
+    rendered = templates.render(campaign.subject, campaign.body, context_for(contact, token),
+                                campaign.plain_only)
+    return build_message(rendered, to_name=contact.full_name, to_email=contact.email,
+                         account=load_account(), profile=settings.load_profile(), token=token,
+                         message_id=message_id)
+
+
+def preview(campaign: Campaign, contact_id: int):
+    return message_for(campaign, Contact.get_by_id(contact_id), "preview-token")
+
+
+# ---------------------------------------------------------------- life cycle
+
+
+def ready_to_send(account: SmtpAccount | None = None) -> None:
+    account = account or load_account()
+    profile = settings.load_profile()
+    if not profile.address.strip():
+        raise CampaignError("Add your postal address to the business profile (Settings) first: "
+                            "every campaign email must carry it.")
+    if not account.configured:
+        raise CampaignError("Set up your email account (Settings → Email account) first.")
+
+
+def queue(campaign_id: int) -> int:
+    """Give every eligible recipient its outbox row (once); returns how many were added."""
+    campaign = Campaign.get_by_id(campaign_id)
+    eligible = audience(campaign).eligible
+    with db.atomic():
+        have = {c for (c,) in OutboxMessage.select(OutboxMessage.contact)
+                .where(OutboxMessage.campaign == campaign_id).tuples()}
+        rows = []
+        now = utc_now()
+        for contact_id, email in Contact.select(Contact.id, Contact.email).where(
+                Contact.id.in_([i for i in eligible if i not in have])).tuples():
+            rows.append({"campaign": campaign_id, "contact": contact_id, "email": email,
+                         "token": secrets.token_urlsafe(16), "queued_at": now})
+        for start in range(0, len(rows), 500):
+            OutboxMessage.insert_many(rows[start:start + 500]).execute()
+    return len(rows)
+
+
+def start(campaign_id: int, at: datetime | None = None) -> Campaign:
+    """Queue the recipients and send now, or at ``at`` (the app or the CLI does the sending)."""
+    ready_to_send()
+    campaign = Campaign.get_by_id(campaign_id)
+    if campaign.status in ("done", "cancelled"):
+        raise CampaignError(f"{campaign.name} is {campaign.status}.")
+    queue(campaign_id)
+    campaign.status = "scheduled" if at and at > utc_now() else "sending"
+    campaign.scheduled_at = at
+    campaign.pause_reason = ""
+    campaign.save()
+    return campaign
+
+
+def pause(campaign_id: int, reason: str = "Paused by you.") -> None:
+    Campaign.update(status="paused", pause_reason=reason).where(
+        (Campaign.id == campaign_id) & Campaign.status.in_(["sending", "scheduled"])).execute()
+
+
+def resume(campaign_id: int) -> None:
+    ready_to_send()
+    queue(campaign_id)
+    Campaign.update(status="sending", pause_reason="").where(
+        (Campaign.id == campaign_id) & Campaign.status.in_(["paused", "done"])).execute()
+
+
+def cancel(campaign_id: int) -> None:
+    with db.atomic():
+        Campaign.update(status="cancelled", finished_at=utc_now()).where(
+            Campaign.id == campaign_id).execute()
+        OutboxMessage.update(state="skipped", reply="campaign cancelled").where(
+            (OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == "queued")
+        ).execute()
+
+
+def due_scheduled(now: datetime | None = None) -> list[Campaign]:
+    now = now or utc_now()
+    due = list(Campaign.select().where((Campaign.status == "scheduled")
+                                       & (Campaign.scheduled_at <= now)))
+    for campaign in due:
+        Campaign.update(status="sending").where(Campaign.id == campaign.id).execute()
+    return due
+
+
+def recover_interrupted(now: datetime | None = None) -> int:
+    """Rows left ``sending`` by a sender that is gone become ``unknown`` (never resent)."""
+    now = now or utc_now()
+    stale = Campaign.select(Campaign.id).where(
+        Campaign.lock_until.is_null() | (Campaign.lock_until < now))
+    return OutboxMessage.update(
+        state="unknown",
+        reply="interrupted while sending: check your Sent folder before sending it again",
+    ).where((OutboxMessage.state == "sending") & OutboxMessage.campaign.in_(stale)).execute()
+
+
+def claim(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
+    now = now or utc_now()
+    return Campaign.update(lock_owner=owner, lock_until=now + timedelta(seconds=LEASE_SECONDS)
+                           ).where((Campaign.id == campaign_id) & (
+                               Campaign.lock_owner.is_null() | (Campaign.lock_owner == owner)
+                               | Campaign.lock_until.is_null() | (Campaign.lock_until < now))
+                           ).execute() == 1
+
+
+def release(campaign_id: int, owner: str) -> None:
+    Campaign.update(lock_owner=None, lock_until=None).where(
+        (Campaign.id == campaign_id) & (Campaign.lock_owner == owner)).execute()
+
+
+def sent_in_last_day(now: datetime | None = None) -> int:
+    now = now or utc_now()
+    return OutboxMessage.select().where((OutboxMessage.state == "sent")
+                                        & (OutboxMessage.sent_at > now - timedelta(days=1))
+                                        ).count()
+
+
+# ---------------------------------------------------------------- sending
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    failed: int = 0
+    unknown: int = 0
+    skipped: int = 0
+    status: str = ""
+    reason: str = ""
+
+
+def _finish_row(row_id: int, **values) -> None:
+    OutboxMessage.update(**values).where(OutboxMessage.id == row_id).execute()
+
+
+def send_campaign(
+    campaign_id: int,
+    *,
+    password: str | None = None,
+    transport_factory: Callable[[SmtpAccount, str | None], SmtpTransport] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    status: Callable[[str], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    retry_delays: tuple[float, ...] = RETRY_DELAYS,
+    reconnect_delay: float = 30,
+    owner: str | None = None,
+) -> SendResult:
+    """Work the campaign's outbox until it is empty, paused, cancelled or interrupted."""
+    account = load_account()
+    ready_to_send(account)
+    owner = owner or f"pid-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    if not claim(campaign_id, owner):
+        raise CampaignError("This campaign is being sent by another Smarketer right now.")
+    recover_interrupted()
+    campaign = Campaign.get_by_id(campaign_id)
+    if campaign.status not in ("sending", "scheduled", "paused", "draft"):
+        release(campaign_id, owner)
+        raise CampaignError(f"{campaign.name} is {campaign.status}.")
+    if campaign.status in ("draft", "scheduled", "paused"):
+        queue(campaign_id)
+    Campaign.update(status="sending", pause_reason="", started_at=fn.coalesce(
+        Campaign.started_at, utc_now())).where(Campaign.id == campaign_id).execute()
+    if password is None and account.username:
+        password = get_password(account)
+    make = transport_factory or (lambda acc, pw: SmtpTransport(acc, pw))
+    transport = make(account, password)
+    result = SendResult()
+    interval = 60.0 / max(account.rate_per_minute, 1)
+    consecutive = 0
+    say = status or (lambda _text: None)
+    is_cancelled = cancelled or (lambda: False)
+
+    def wait(seconds: float) -> bool:
+        """Sleep in small steps; False when cancelled meanwhile."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if is_cancelled():
+                return False
+            sleep(min(0.5, max(0.0, end - time.monotonic())))
+        return not is_cancelled()
+
+    def stop(state: str, reason: str = "") -> SendResult:
+        Campaign.update(status=state, pause_reason=reason,
+                        finished_at=utc_now() if state == "done" else None).where(
+            Campaign.id == campaign_id).execute()
+        result.status, result.reason = state, reason
+        return result
+
+    try:
+        while True:
+            if is_cancelled():
+                return stop("paused", "Paused by you.")
+            current = Campaign.get_by_id(campaign_id)
+            if current.status != "sending":
+                result.status, result.reason = current.status, current.pause_reason
+                return result
+            claim(campaign_id, owner)  # renew the lease
+            counts = Counter(s for (s,) in OutboxMessage.select(OutboxMessage.state).where(
+                OutboxMessage.campaign == campaign_id).tuples())
+            total = sum(counts.values())
+            if progress:
+                progress(total - counts["queued"] - counts["sending"], total)
+            now = utc_now()
+            row = (OutboxMessage.select().where(
+                (OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == "queued")
+                & (OutboxMessage.next_attempt_at.is_null()
+                   | (OutboxMessage.next_attempt_at <= now)))
+                .order_by(OutboxMessage.id).first())
+            if row is None:
+                later = (OutboxMessage.select(fn.min(OutboxMessage.next_attempt_at)).where(
+                    (OutboxMessage.campaign == campaign_id)
+                    & (OutboxMessage.state == "queued")).scalar())
+                if later is None:
+                    return stop("done")
+                say("Waiting to retry messages the server asked to send later…")
+                if not wait(max(0.0, (later - utc_now()).total_seconds())):
+                    return stop("paused", "Paused by you.")
+                continue
+            if sent_in_last_day() >= account.daily_cap:
+                return stop("paused", f"The daily cap of {account.daily_cap} emails is "
+                            "reached; resume tomorrow or raise the cap in Settings.")
+            contact = Contact.get_or_none(Contact.id == row.contact_id)
+            if (contact is None or contact.unsubscribed_at or contact.bounced_at
+                    or contact.do_not_email or is_suppressed(row.email)):
+                _finish_row(row.id, state="skipped", reply="no longer reachable "
+                            "(unsubscribed, bounced or removed) before sending")
+                result.skipped += 1
+                continue
+            message = message_for(current, contact, row.token)
+            with db.atomic():  # committed before a single byte goes to the server
+                _finish_row(row.id, state="sending", sending_at=utc_now(),
+                            attempts=row.attempts + 1, message_id=message["Message-ID"])
+            try:
+                reply = transport.send(message, row.email)
+            except ConnectionLost as exc:
+                if exc.data_sent:
+                    _finish_row(row.id, state="unknown", reply=f"{exc}: it may have arrived; "
+                                "check your Sent folder")
+                    result.unknown += 1
+                else:
+                    _finish_row(row.id, state="queued", attempts=row.attempts)
+                    say("Offline: will send when the network is back.")
+                    if not wait(reconnect_delay):
+                        return stop("paused", "Paused by you.")
+                continue
+            except SendFailed as exc:
+                consecutive += 1
+                reply_text = f"{exc.code} {exc.reply}"
+                if exc.account_problem:
+                    _finish_row(row.id, state="queued", attempts=row.attempts, reply=reply_text)
+                    return stop("paused", f"The server refused the account: {reply_text}")
+                if exc.temporary and row.attempts + 1 <= len(retry_delays):
+                    delay = retry_delays[row.attempts]
+                    _finish_row(row.id, state="queued", reply=reply_text,
+                                next_attempt_at=utc_now() + timedelta(seconds=delay))
+                else:
+                    _finish_row(row.id, state="failed", reply=reply_text)
+                    result.failed += 1
+                    if exc.recipient_bounced:
+                        consecutive -= 1  # the address is bad, not the sending
+                        Contact.update(bounced_at=utc_now()).where(
+                            Contact.id == row.contact_id).execute()
+                        suppress(row.email, f"bounced: {reply_text}")
+                if consecutive >= MAX_CONSECUTIVE_ERRORS:
+                    return stop("paused", f"{consecutive} errors in a row; the last: "
+                                f"{reply_text}")
+                continue
+            with db.atomic():  # committed right after the server took it
+                _finish_row(row.id, state="sent", sent_at=utc_now(), reply=reply)
+                Activity.create(contact=row.contact_id, kind="email",
+                                summary=f"Email sent: {message['Subject']}",
+                                body=f"Campaign {current.name}", ref_type="campaign",
+                                ref_id=campaign_id)
+            result.sent += 1
+            consecutive = 0
+            if interval and not wait(interval):
+                return stop("paused", "Paused by you.")
+    finally:
+        transport.close()
+        release(campaign_id, owner)
+
+
+# ---------------------------------------------------------------- report
+
+
+@dataclass
+class CampaignReport:
+    recipients: int
+    by_state: Counter
+    excluded: Counter
+    without_consent: int
+    failures: list[tuple[str, str]]  # (email, reply)
+    unknown: list[tuple[str, str]]
+    unsubscribed_since: int
+    deals_opened: int
+    first_sent: datetime | None
+
+
+def report(campaign_id: int, attribution_days: int = 30) -> CampaignReport:
+    campaign = Campaign.get_by_id(campaign_id)
+    rows = list(OutboxMessage.select().where(OutboxMessage.campaign == campaign_id))
+    aud = audience(campaign)
+    sent = [r for r in rows if r.state == "sent"]
+    first = min((r.sent_at for r in sent), default=None)
+    ids = [r.contact_id for r in sent if r.contact_id]
+    deals = unsubscribed = 0
+    if first and ids:
+        unsubscribed = Contact.select().where(Contact.id.in_(ids)
+                                              & (Contact.unsubscribed_at >= first)).count()
+        deals = Deal.select().where(
+            (Deal.campaign_id == campaign_id) | (
+                Deal.contact.in_(ids) & (Deal.created_at >= first)
+                & (Deal.created_at <= first + timedelta(days=attribution_days)))).count()
+    return CampaignReport(
+        recipients=len(rows), by_state=Counter(r.state for r in rows), excluded=aud.excluded,
+        without_consent=aud.without_consent,
+        failures=[(r.email, r.reply) for r in rows if r.state == "failed"],
+        unknown=[(r.email, r.reply) for r in rows if r.state == "unknown"],
+        unsubscribed_since=unsubscribed, deals_opened=deals, first_sent=first)
+
+

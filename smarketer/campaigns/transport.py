@@ -1,0 +1,138 @@
+"""Talking to the owner's SMTP server: verified TLS by default, and a send that knows whether
+a failure happened before the message data went out (safe to retry) or after (unknown)."""
+
+from __future__ import annotations
+
+import email.policy
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+from smarketer.campaigns.account import SmtpAccount
+
+TIMEOUT = 30
+SMTP_POLICY = email.policy.SMTP
+
+
+class SendFailed(Exception):
+    """The server refused: ``code`` and ``reply`` are exactly what it said."""
+
+    def __init__(self, code: int, reply: str, *, data_sent: bool = False):
+        self.code, self.reply, self.data_sent = code, reply, data_sent
+        super().__init__(f"{code} {reply}")
+
+    @property
+    def temporary(self) -> bool:
+        return 400 <= self.code < 500
+
+    @property
+    def account_problem(self) -> bool:
+        """Replies about the sender's account, not the recipient: stop, do not burn through
+        the list (authentication, policy, quota, daily limits)."""
+        text = self.reply.lower()
+        return (self.code in (530, 534, 535, 454) or " 5.7." in f" {text}"
+                or text.startswith("5.7.") or "quota" in text or "limit" in text
+                or "too many" in text)
+
+    @property
+    def recipient_bounced(self) -> bool:
+        text = self.reply.lower()
+        return self.code >= 500 and (text.startswith("5.1.") or " 5.1." in f" {text}"
+                                     or self.code in (550, 551, 553) and "user" in text)
+
+
+class ConnectionLost(Exception):
+    """The network or the server went away; ``data_sent`` says whether it may have arrived."""
+
+    def __init__(self, message: str, *, data_sent: bool):
+        self.data_sent = data_sent
+        super().__init__(message)
+
+
+def _reply(error: smtplib.SMTPResponseException) -> str:
+    value = error.smtp_error
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+class SmtpTransport:
+    """One connection. ``ssl_context`` defaults to the system's verified one."""
+
+    def __init__(self, account: SmtpAccount, password: str | None,
+                 ssl_context: ssl.SSLContext | None = None, timeout: float = TIMEOUT):
+        self.account, self.password = account, password
+        self.context = ssl_context or ssl.create_default_context()
+        self.timeout = timeout
+        self.connection: smtplib.SMTP | None = None
+
+    def connect(self) -> None:
+        a = self.account
+        try:
+            if a.security == "ssl":
+                conn = smtplib.SMTP_SSL(a.host, a.port, timeout=self.timeout,
+                                        context=self.context)
+            else:
+                conn = smtplib.SMTP(a.host, a.port, timeout=self.timeout)
+                conn.ehlo()
+                if a.security == "starttls":
+                    conn.starttls(context=self.context)
+                    conn.ehlo()
+            if a.username:
+                conn.login(a.username, self.password or "")
+        except smtplib.SMTPResponseException as exc:
+            raise SendFailed(exc.smtp_code, _reply(exc)) from None
+        except ssl.SSLCertVerificationError as exc:
+            raise ConnectionLost(f"The server's certificate could not be verified "
+                                 f"({exc.verify_message}); it may not be who it says.",
+                                 data_sent=False) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ConnectionLost(f"Cannot reach {a.host}:{a.port} ({exc})",
+                                 data_sent=False) from None
+        self.connection = conn
+
+    def send(self, msg: EmailMessage, to: str) -> str:
+        """Send one message; returns the server's reply to the data."""
+        if self.connection is None:
+            self.connect()
+        conn = self.connection
+        data_sent = False
+        try:
+            code, reply = conn.mail(self.account.from_address)
+            if code != 250:
+                conn.rset()
+                raise SendFailed(code, reply.decode("utf-8", "replace"))
+            code, reply = conn.rcpt(to)
+            if code not in (250, 251):
+                conn.rset()
+                raise SendFailed(code, reply.decode("utf-8", "replace"))
+            data_sent = True
+            code, reply = conn.data(msg.as_bytes(policy=SMTP_POLICY))  # CRLF line ends
+            if code != 250:
+                raise SendFailed(code, reply.decode("utf-8", "replace"), data_sent=True)
+            return f"{code} {reply.decode('utf-8', 'replace')}"
+        except SendFailed:
+            raise
+        except smtplib.SMTPResponseException as exc:
+            raise SendFailed(exc.smtp_code, _reply(exc), data_sent=data_sent) from None
+        except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+            self.connection = None
+            raise ConnectionLost(f"The connection to {self.account.host} was lost ({exc})",
+                                 data_sent=data_sent) from None
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.connection = None
+
+
+def send_test(account: SmtpAccount, password: str | None, msg: EmailMessage,
+              ssl_context: ssl.SSLContext | None = None) -> str:
+    """Send one message to the owner; the server's exact reply, or SendFailed/ConnectionLost."""
+    transport = SmtpTransport(account, password, ssl_context)
+    try:
+        transport.connect()
+        return transport.send(msg, account.from_address)
+    finally:
+        transport.close()
