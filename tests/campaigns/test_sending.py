@@ -16,7 +16,10 @@ Best, {{ sender.name }}
 """
 
 
-def make(name="Spring", tag="workshop", body=BODY, subject="Spring workshop for {{ contact.first_name | default('you') }}"):
+SUBJECT = "Spring workshop for {{ contact.first_name | default('you') }}"
+
+
+def make(name="Spring", tag="workshop", body=BODY, subject=SUBJECT):
     return outbox.create_campaign(name, "tag", tag, subject, body)
 
 
