@@ -87,6 +87,33 @@ def build_parser() -> argparse.ArgumentParser:
     to_pdf.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
     from_json = proposal_commands.add_parser("import", help="a draft from a JSON document")
     from_json.add_argument("file", type=Path, metavar="FILE.json")
+
+    smtp = commands.add_parser("smtp", help="the email account campaigns are sent from")
+    smtp_commands = smtp.add_subparsers(dest="smtp_command", metavar="ACTION",
+                                        parser_class=_Parser, required=True)
+    smtp_set = smtp_commands.add_parser(
+        "set", help="set the account; the password comes from a prompt or "
+        "SMARKETER_SMTP_PASSWORD and goes to the OS keyring")
+    smtp_set.add_argument("--host", required=True)
+    smtp_set.add_argument("--port", type=int, required=True)
+    smtp_set.add_argument("--security", choices=["ssl", "starttls", "none"], required=True)
+    smtp_set.add_argument("--username", default="")
+    smtp_set.add_argument("--from", dest="from_address", required=True, metavar="ADDR")
+    smtp_set.add_argument("--from-name", default="", metavar="N")
+    smtp_set.add_argument("--rate", type=int, default=None, help="messages per minute")
+    smtp_set.add_argument("--daily-cap", type=int, default=None)
+
+    campaign = commands.add_parser("campaign", help="email campaigns: create, list, send")
+    campaign_commands = campaign.add_subparsers(dest="campaign_command", metavar="ACTION",
+                                                parser_class=_Parser, required=True)
+    create = campaign_commands.add_parser("create", help="a campaign from a template file")
+    create.add_argument("name", metavar="NAME")
+    create.add_argument("--to", required=True, metavar="SEGMENT_OR_TAG")
+    create.add_argument("--template", type=Path, required=True, metavar="FILE.md")
+    create.add_argument("--plain", action="store_true", help="plain text only (a 1:1 look)")
+    campaign_commands.add_parser("list", help="campaigns with their figures")
+    send = campaign_commands.add_parser("send", help="send (or go on sending) a campaign")
+    send.add_argument("name", metavar="NAME")
     return parser
 
 
@@ -303,9 +330,94 @@ def _cmd_proposal(args) -> int:
     return 0
 
 
+def _cmd_smtp(args) -> int:
+    import getpass
+    import os
+
+    from smarketer.campaigns import account as smtp
+
+    _open_store(args)
+    current = smtp.load_account()
+    wanted = smtp.SmtpAccount(
+        host=args.host, port=args.port, security=args.security, username=args.username,
+        from_address=args.from_address, from_name=args.from_name,
+        reply_to=current.reply_to, unsubscribe_url=current.unsubscribe_url,
+        rate_per_minute=args.rate or current.rate_per_minute,
+        daily_cap=args.daily_cap or current.daily_cap,
+        only_with_consent=current.only_with_consent)
+    saved = smtp.save_account(wanted)
+    if saved.username:
+        password = os.environ.get(smtp.PASSWORD_ENV)
+        if password is None:
+            if not sys.stdin.isatty():
+                return _fail(f"no password: type it at the prompt or set {smtp.PASSWORD_ENV}")
+            password = getpass.getpass(f"Password for {saved.username} at {saved.host}: ")
+        if smtp.store_password(saved, password):
+            print("The password is in the system keyring.")
+        else:
+            print(f"No system keyring here: the password was not stored. Set "
+                  f"{smtp.PASSWORD_ENV} when sending from the command line.")
+    print(f"Email account set: {saved.from_address} via {saved.host}:{saved.port} "
+          f"({saved.security})")
+    return 0
+
+
+def _cmd_campaign(args) -> int:
+    from smarketer.campaigns import outbox, templates
+
+    _open_store(args)
+    if args.campaign_command == "create":
+        try:
+            text = args.template.read_text(encoding="utf-8")
+        except OSError as exc:
+            return _fail(f"{args.template}: cannot be read ({exc.strerror or exc})")
+        subject, body = templates.parse_template_file(text)
+        kind, audience = outbox.resolve_audience(args.to)
+        created = outbox.create_campaign(args.name, kind, audience, subject, body, args.plain)
+        aud = outbox.audience(created)
+        excluded = ", ".join(f"{n} {why}" for why, n in aud.excluded.items()) or "none"
+        print(f"Created campaign {created.name}: {len(aud.eligible)} recipients "
+              f"(excluded: {excluded}; {aud.without_consent} without recorded consent)")
+        for _cid, name, missing in outbox.missing_fields(created)[:10]:
+            print(f"  {name} has no {missing}: the template uses it without a default")
+        return 0
+    if args.campaign_command == "list":
+        from smarketer.db.models import Campaign
+
+        rows = [["Campaign", "Status", "Queued", "Sent", "Failed", "Unknown"]]
+        for c in Campaign.select().order_by(Campaign.created_at.desc()):
+            r = outbox.report(c.id)
+            rows.append([c.name, c.status + (f" ({c.pause_reason})" if c.pause_reason else ""),
+                         str(r.by_state["queued"]), str(r.by_state["sent"]),
+                         str(r.by_state["failed"]), str(r.by_state["unknown"])])
+        print(_table(rows, right={2, 3, 4, 5}) if len(rows) > 1 else "No campaigns yet.")
+        return 0
+    campaign = outbox.find_campaign(args.name)
+    if campaign is None:
+        return _fail(f"no campaign named {args.name!r} (see: smarketer campaign list)")
+    recovered = outbox.recover_interrupted()
+    if recovered:
+        print(f"{recovered} message(s) were being sent when Smarketer stopped: marked unknown "
+              "(check your Sent folder), not sent again.")
+    if campaign.status in ("draft", "scheduled"):
+        outbox.start(campaign.id)
+    result = outbox.send_campaign(campaign.id, progress=_progress_printer("Sent"),
+                                  status=lambda text: print(text, file=sys.stderr))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    report = outbox.report(campaign.id)
+    print(f"{campaign.name}: {report.by_state['sent']} sent, {report.by_state['failed']} failed, "
+          f"{report.by_state['unknown']} unknown, {report.by_state['queued']} still queued"
+          + (f" (paused: {result.reason})" if result.status == "paused" else ""))
+    for email, reply in report.failures:
+        print(f"  failed {email}: {reply}")
+    return 1 if report.by_state["failed"] or result.status == "paused" else 0
+
+
 COMMANDS = {"demo": _cmd_demo, "backup": _cmd_backup, "restore": _cmd_restore,
             "import": _cmd_import, "export": _cmd_export, "deals": _cmd_deals,
-            "tasks": _cmd_tasks, "proposal": _cmd_proposal}
+            "tasks": _cmd_tasks, "proposal": _cmd_proposal, "smtp": _cmd_smtp,
+            "campaign": _cmd_campaign}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,7 +433,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (StoreError, UnreadableFile, LookupError) as exc:
         return _fail(str(exc))
-    except ValueError as exc:  # ProposalError, PricingError, DealInvalid …: a clear reason
+    except ValueError as exc:  # ProposalError, PricingError, CampaignError …: a clear reason
+        return _fail(str(exc))
+    except RuntimeError as exc:  # PasswordUnavailable
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import time
 import uuid
 from collections import Counter
@@ -321,9 +322,42 @@ def due_scheduled(now: datetime | None = None) -> list[Campaign]:
     return due
 
 
+def new_owner() -> str:
+    """Who holds a campaign's lease: this machine and process (plus a nonce)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _owner_is_dead(owner: str | None) -> bool:
+    """True when the lease holder was a process on this machine that no longer runs."""
+    if not owner:
+        return True
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's sender: trust its lease until it expires
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _free_dead_leases() -> None:
+    for campaign in Campaign.select().where(Campaign.lock_owner.is_null(False)):
+        if _owner_is_dead(campaign.lock_owner):
+            Campaign.update(lock_owner=None, lock_until=None).where(
+                (Campaign.id == campaign.id) & (Campaign.lock_owner == campaign.lock_owner)
+            ).execute()
+
+
 def recover_interrupted(now: datetime | None = None) -> int:
     """Rows left ``sending`` by a sender that is gone become ``unknown`` (never resent)."""
     now = now or utc_now()
+    _free_dead_leases()
     stale = Campaign.select(Campaign.id).where(
         Campaign.lock_until.is_null() | (Campaign.lock_until < now))
     return OutboxMessage.update(
@@ -334,6 +368,7 @@ def recover_interrupted(now: datetime | None = None) -> int:
 
 def claim(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
     now = now or utc_now()
+    _free_dead_leases()
     return Campaign.update(lock_owner=owner, lock_until=now + timedelta(seconds=LEASE_SECONDS)
                            ).where((Campaign.id == campaign_id) & (
                                Campaign.lock_owner.is_null() | (Campaign.lock_owner == owner)
@@ -386,7 +421,7 @@ def send_campaign(
     """Work the campaign's outbox until it is empty, paused, cancelled or interrupted."""
     account = load_account()
     ready_to_send(account)
-    owner = owner or f"pid-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    owner = owner or new_owner()
     if not claim(campaign_id, owner):
         raise CampaignError("This campaign is being sent by another Smarketer right now.")
     recover_interrupted()
