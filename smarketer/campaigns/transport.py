@@ -54,6 +54,14 @@ def _reply(error: smtplib.SMTPResponseException) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
+def _close(conn: smtplib.SMTP | None) -> None:
+    if conn is not None:
+        try:
+            conn.close()
+        except OSError:
+            pass
+
+
 class SmtpTransport:
     """One connection. ``ssl_context`` defaults to the system's verified one."""
 
@@ -66,6 +74,7 @@ class SmtpTransport:
 
     def connect(self) -> None:
         a = self.account
+        conn = None
         try:
             if a.security == "ssl":
                 conn = smtplib.SMTP_SSL(a.host, a.port, timeout=self.timeout,
@@ -79,12 +88,15 @@ class SmtpTransport:
             if a.username:
                 conn.login(a.username, self.password or "")
         except smtplib.SMTPResponseException as exc:
+            _close(conn)
             raise SendFailed(exc.smtp_code, _reply(exc)) from None
         except ssl.SSLCertVerificationError as exc:
+            _close(conn)
             raise ConnectionLost(f"The server's certificate could not be verified "
                                  f"({exc.verify_message}); it may not be who it says.",
                                  data_sent=False) from None
         except (OSError, smtplib.SMTPException) as exc:
+            _close(conn)
             raise ConnectionLost(f"Cannot reach {a.host}:{a.port} ({exc})",
                                  data_sent=False) from None
         self.connection = conn
@@ -123,7 +135,7 @@ class SmtpTransport:
             try:
                 self.connection.quit()
             except (OSError, smtplib.SMTPException):
-                pass
+                _close(self.connection)
             self.connection = None
 
 
