@@ -88,3 +88,11 @@ def open_url(url: str) -> bool:
     from PySide6.QtGui import QDesktopServices
 
     return QDesktopServices.openUrl(QUrl(url))
+
+
+def ask_password(parent: QWidget, title: str, label: str) -> str | None:
+    """A password for this session only; None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
+    return value if ok and value else None

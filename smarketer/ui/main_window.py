@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 from smarketer import APP_NAME, __version__, backup, contacts, paths
 from smarketer.db import StoreError, close_database, open_database
 from smarketer.ui import dialogs, style
+from smarketer.ui.campaigns.section import CampaignsSection
 from smarketer.ui.contacts.section import ContactsSection
 from smarketer.ui.deals.board import DealsSection
 from smarketer.ui.hub import Hub
 from smarketer.ui.proposals.section import ProposalsSection
-from smarketer.ui.sections import PlaceholderSection, Section
+from smarketer.ui.sections import Section
 from smarketer.ui.settings_page import SettingsSection
 from smarketer.ui.today import TodaySection
 from smarketer.ui.workers import run_job
@@ -85,10 +86,7 @@ class MainWindow(QMainWindow):
         self.sections = [
             TodaySection(go_to=self.go_to, hub=self.hub),
             ContactsSection(self.hub, self.undo_stack),
-            PlaceholderSection(
-                "Campaigns", self.tr("No campaigns yet"),
-                self.tr("Send personal, templated emails to a segment of your contacts "
-                        "through your own email account.")),
+            CampaignsSection(self.hub),
             DealsSection(self.hub),
             ProposalsSection(self.hub),
             SettingsSection(),
@@ -163,6 +161,10 @@ class MainWindow(QMainWindow):
     @property
     def deals(self) -> DealsSection:
         return self.sections[3]
+
+    @property
+    def campaigns(self) -> CampaignsSection:
+        return self.sections[2]
 
     @property
     def proposals(self) -> ProposalsSection:

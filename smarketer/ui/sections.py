@@ -63,14 +63,3 @@ class Section(QWidget):
 
     def reload(self) -> None:
         """Read everything again from the store (it changed or was replaced)."""
-
-
-class PlaceholderSection(Section):
-    """A section whose feature has not landed yet: says what it will hold."""
-
-    def __init__(self, label: str, title: str, text: str, parent: QWidget | None = None):
-        self.label = label
-        super().__init__(parent)
-        self.layout_.addWidget(title_label(label))
-        self.empty = EmptyState(title, text)
-        self.layout_.addWidget(self.empty, 1)

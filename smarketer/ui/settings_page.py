@@ -211,15 +211,27 @@ class SettingsSection(Section):
         self.layout_.addWidget(title_label(
             self.tr("Business profile: printed on every email footer and proposal."),
             "subtitle"))
+        from smarketer.ui.campaigns.account_form import AccountForm
+
         self.profile_form = ProfileForm()
-        self.profile_form.setMaximumWidth(760)
+        self.account_form = AccountForm()
+        page = QWidget()
+        page.setMaximumWidth(760)
+        column = QVBoxLayout(page)
+        column.addWidget(self.profile_form)
+        column.addWidget(title_label(self.tr("Email account"), "emptyTitle"))
+        column.addWidget(title_label(
+            self.tr("Campaigns and proposals are sent through your own mailbox."), "subtitle"))
+        column.addWidget(self.account_form)
+        column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.profile_form)
+        scroll.setWidget(page)
         self.layout_.addWidget(scroll, 1)
         self.profile_form.load()
 
     def reload(self) -> None:
         self.profile_form.load()
+        self.account_form.load()
 

@@ -82,8 +82,8 @@ class ProposalsSection(Section):
             ("export", "Export PDF…", "Save the PDF to a file", self.export),
             ("sent", "Mark as sent", "Keep this exact PDF as sent; the deal moves on",
              self.mark_sent),
-            ("email", "Email to client", "Set up your email account in Settings first",
-             lambda: None),
+            ("email", "Email to client", "Send the PDF to the client from your own account",
+             self.email_client),
             ("accept", "Accept", "The client said yes: the deal is won", self.accept),
             ("decline", "Decline", "The client said no", self.decline),
             ("revise", "New revision", "Change a sent proposal; the sent PDF is kept",
@@ -177,7 +177,8 @@ class ProposalsSection(Section):
         status = p.status if p else None
         enable = {
             "preview": p is not None, "export": p is not None, "sent": status == "draft",
-            "email": False, "accept": status in ("sent", "expired"),
+            "email": p is not None and status in ("draft", "sent") and self._can_email(p),
+            "accept": status in ("sent", "expired"),
             "decline": status in ("sent", "expired"),
             "revise": status not in (None, "draft"), "duplicate": p is not None,
             "delete": status == "draft",
@@ -188,6 +189,47 @@ class ProposalsSection(Section):
             self.buttons["export"].setText(self.tr("Export sent PDF…"))
         else:
             self.buttons["export"].setText(self.tr("Export PDF…"))
+
+    def _can_email(self, p) -> bool:
+        from smarketer.campaigns.account import load_account
+
+        client = service.client_of(p)
+        ready = load_account().configured and client is not None and bool(client.email)
+        self.buttons["email"].setToolTip(
+            self.tr("Send the PDF to the client from your own account") if ready else
+            self.tr("Needs your email account (Settings) and a client with an email address"))
+        return ready
+
+    def email_client(self) -> None:
+        from smarketer.campaigns import account as smtp
+        from smarketer.proposals.mailing import email_proposal
+
+        p = self.editor.proposal
+        account = smtp.load_account()
+        password = None
+        if account.username:
+            try:
+                password = smtp.get_password(account)
+            except smtp.PasswordUnavailable:
+                password = dialogs.ask_password(self, self.tr("Email password"),
+                                                self.tr("Password for your email account "
+                                                        "(kept for this session only):"))
+                if not password:
+                    return
+                smtp.remember_for_session(account, password)
+        self.hub.notify.emit(self.tr(f"Emailing {p.label}…"))
+        self.buttons["email"].setEnabled(False)
+
+        def done(reply: str) -> None:
+            self.hub.notify.emit(self.tr(f"{p.label} emailed to the client ({reply})."))
+            self.hub.data_changed.emit("proposal")
+            self.reload(select=p.id)
+
+        def failed(exc: BaseException) -> None:
+            dialogs.show_error(self, self.tr("Not emailed"), str(exc))
+            self._update_buttons()
+
+        self.job = run_job(email_proposal, p.id, password, on_success=done, on_failure=failed)
 
     def _edited(self, proposal_id: int) -> None:
         row = self.list.currentRow()

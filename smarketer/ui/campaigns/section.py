@@ -1,0 +1,633 @@
+"""The Campaigns section: compose to an audience, preview each recipient's email, send with
+progress, pause, resume and cancel, and read the report."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+
+from peewee import fn
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer import contacts
+from smarketer.campaigns import account as smtp
+from smarketer.campaigns import outbox, templates
+from smarketer.campaigns.outbox import CampaignError
+from smarketer.db.models import Campaign, Contact, EmailTemplate, OutboxMessage, Tag
+from smarketer.ui import dialogs
+from smarketer.ui.hub import Hub
+from smarketer.ui.sections import EmptyState, Section, title_label
+from smarketer.ui.workers import run_job
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+DEFAULT_BODY = """Hello {{ contact.first_name | default("there") }},
+
+write your email here in **Markdown**. Merge fields: {{ contact.company | default("") }},
+{{ sender.name }}.
+
+Best wishes,
+{{ sender.name }}
+"""
+
+
+class OfflinePreview(QTextBrowser):
+    """Shows the email without ever loading remote content (no tracking, no surprises)."""
+
+    def loadResource(self, kind, url):  # noqa: N802
+        return None
+
+
+class CampaignsSection(Section):
+    label = "Campaigns"
+    new_item_text = "&New Campaign"
+    status_text = Signal(str)  # from the sending worker, queued to the GUI thread
+
+    def __init__(self, hub: Hub, parent=None):
+        super().__init__(parent)
+        self.hub = hub
+        self.job = None
+        self.preview_ids: list[int] = []
+        self.preview_index = 0
+        header = QHBoxLayout()
+        header.addWidget(title_label(self.tr("Campaigns")))
+        header.addStretch(1)
+        self.unsub_button = QPushButton(self.tr("Import unsubscribes…"))
+        self.unsub_button.setToolTip(self.tr("A file of addresses that must never be emailed"))
+        self.unsub_button.clicked.connect(self.import_unsubscribes)
+        self.new_button = QPushButton(self.tr("New campaign"))
+        self.new_button.setToolTip(self.tr("Start a campaign (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_item)
+        header.addWidget(self.unsub_button)
+        header.addWidget(self.new_button)
+        self.layout_.addLayout(header)
+
+        self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Campaigns"))
+        self.list.currentItemChanged.connect(lambda item, _p: self.load(
+            item.data(IdRole) if item else None))
+
+        # composing
+        self.name = QLineEdit()
+        self.audience = QComboBox()
+        self.audience.setAccessibleName(self.tr("Audience"))
+        self.subject = QLineEdit()
+        self.body = QPlainTextEdit()
+        self.body.setTabChangesFocus(True)
+        self.plain_only = QCheckBox(self.tr("Plain text only (looks like a personal email)"))
+        self.template_box = QComboBox()
+        self.template_box.setAccessibleName(self.tr("Saved templates"))
+        self.template_box.activated.connect(self._use_template)
+        self.save_template_button = QPushButton(self.tr("Save as template…"))
+        self.save_template_button.clicked.connect(self.save_template)
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template_box, 1)
+        template_row.addWidget(self.save_template_button)
+        form = QFormLayout()
+        for text, widget in ((self.tr("Name"), self.name), (self.tr("Audience"), self.audience),
+                             (self.tr("Subject"), self.subject), (self.tr("Body"), self.body)):
+            widget.setAccessibleName(text)
+            form.addRow(text, widget)
+        form.addRow("", self.plain_only)
+        form.addRow(self.tr("Template"), template_row)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.warnings = QLabel()
+        self.warnings.setProperty("role", "fieldError")
+        self.warnings.setWordWrap(True)
+        for signal in (self.subject.editingFinished, self.audience.activated,
+                       self.plain_only.toggled):
+            signal.connect(lambda *_: self.save_draft())
+        self._body_timer = QTimer(self, singleShot=True, interval=600)
+        self._body_timer.timeout.connect(self.save_draft)
+        self.body.textChanged.connect(self._body_timer.start)
+        self.name.editingFinished.connect(self.save_draft)
+
+        self.preview = OfflinePreview()
+        self.preview.setOpenLinks(False)
+        self.preview.setAccessibleName(self.tr("Preview"))
+        self.preview_label = QLabel()
+        self.prev_button = QPushButton(self.tr("◀ Previous"))
+        self.next_button = QPushButton(self.tr("Next ▶"))
+        self.prev_button.clicked.connect(lambda: self.show_preview(self.preview_index - 1))
+        self.next_button.clicked.connect(lambda: self.show_preview(self.preview_index + 1))
+        nav = QHBoxLayout()
+        nav.addWidget(self.prev_button)
+        nav.addWidget(self.preview_label, 1, Qt.AlignmentFlag.AlignCenter)
+        nav.addWidget(self.next_button)
+        preview_page = QWidget()
+        preview_layout = QVBoxLayout(preview_page)
+        preview_layout.addLayout(nav)
+        preview_layout.addWidget(self.preview, 1)
+
+        self.report = QTableWidget(0, 3)
+        self.report.setHorizontalHeaderLabels([self.tr("Recipient"), self.tr("State"),
+                                               self.tr("Server reply")])
+        self.report.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.report.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.report_summary = QLabel()
+        self.report_summary.setWordWrap(True)
+        report_page = QWidget()
+        report_layout = QVBoxLayout(report_page)
+        report_layout.addWidget(self.report_summary)
+        report_layout.addWidget(self.report, 1)
+
+        compose_page = QWidget()
+        compose_layout = QVBoxLayout(compose_page)
+        compose_layout.addLayout(form)
+        compose_layout.addWidget(self.info)
+        compose_layout.addWidget(self.warnings)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(compose_page, self.tr("Compose"))
+        self.tabs.addTab(preview_page, self.tr("Preview"))
+        self.tabs.addTab(report_page, self.tr("Report"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for key, text, slot in [
+            ("test", "Send test to myself", self.send_test),
+            ("send", "Send now", self.send_now),
+            ("schedule", "Schedule…", self.schedule),
+            ("pause", "Pause", self.pause),
+            ("resume", "Resume", self.resume),
+            ("cancel", "Cancel campaign", self.cancel),
+        ]:
+            button = QPushButton(self.tr(text))
+            button.clicked.connect(slot)
+            actions.addWidget(button)
+            self.buttons[key] = button
+        actions.addStretch(1)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.sending_status = QLabel()
+        self.sending_status.setWordWrap(True)
+        self.status_text.connect(self.sending_status.setText)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.tabs, 1)
+        right_layout.addWidget(self.progress)
+        right_layout.addWidget(self.sending_status)
+        right_layout.addLayout(actions)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.list)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([260, 900])
+        self.empty = EmptyState(
+            self.tr("No campaigns yet"),
+            self.tr("Write one personal email to a segment of your contacts; Smarketer sends it "
+                    "through your own account, one recipient at a time, at a polite pace."),
+            self.tr("New campaign"), self.new_item)
+        self.layout_.addWidget(self.splitter, 1)
+        self.layout_.addWidget(self.empty, 1)
+        self.campaign: Campaign | None = None
+        self._loading = False
+        self.scheduler = QTimer(self, interval=60_000)
+        self.scheduler.timeout.connect(self.start_due)
+        self.scheduler.start()
+        self.reload()
+
+    # Section interface
+
+    def reload(self, select: int | None = None) -> None:
+        current = select or (self.campaign.id if self.campaign else None)
+        self._fill_audiences()
+        self._fill_templates()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for c in Campaign.select().order_by(Campaign.created_at.desc()):
+            counts = dict(OutboxMessage.select(OutboxMessage.state, fn.COUNT(OutboxMessage.id))
+                          .where(OutboxMessage.campaign == c.id)
+                          .group_by(OutboxMessage.state).tuples())
+            total = sum(counts.values())
+            item = QListWidgetItem(f"{c.name}\n{c.status}" +
+                                   (f" · {counts.get('sent', 0)}/{total} sent" if total else ""))
+            item.setData(IdRole, c.id)
+            self.list.addItem(item)
+            if c.id == current:
+                self.list.setCurrentItem(item)
+        if self.list.currentItem() is None and self.list.count():
+            self.list.setCurrentRow(0)
+        self.list.blockSignals(False)
+        has = self.list.count() > 0
+        self.splitter.setVisible(has)
+        self.empty.setVisible(not has)
+        item = self.list.currentItem()
+        self.load(item.data(IdRole) if item else None)
+
+    def new_item(self) -> None:
+        number = Campaign.select().count() + 1
+        name = self.tr(f"Campaign {number}")
+        while outbox.find_campaign(name):
+            number += 1
+            name = self.tr(f"Campaign {number}")
+        kind, audience = self._first_audience()
+        if kind is None:
+            dialogs.show_error(self, self.tr("No audience yet"),
+                               self.tr("Save a segment or tag some contacts first: a campaign "
+                                       "goes to a segment or a tag."))
+            return
+        campaign = outbox.create_campaign(name, kind, audience, self.tr("Hello from us"),
+                                          DEFAULT_BODY)
+        self.reload(select=campaign.id)
+        self.tabs.setCurrentIndex(0)
+        self.name.setFocus()
+        self.name.selectAll()
+
+    # audiences and templates
+
+    def _first_audience(self):
+        if self.audience.count():
+            return self.audience.itemData(0)
+        self._fill_audiences()
+        return self.audience.itemData(0) if self.audience.count() else (None, None)
+
+    def _fill_audiences(self) -> None:
+        self.audience.blockSignals(True)
+        self.audience.clear()
+        for segment, count in contacts.segments_with_counts():
+            self.audience.addItem(self.tr(f"Segment: {segment.name} ({count})"),
+                                  ("segment", str(segment.id)))
+        for tag in Tag.select().order_by(Tag.name):
+            self.audience.addItem(self.tr(f"Tag: {tag.name}"), ("tag", tag.name))
+        self.audience.blockSignals(False)
+
+    def _fill_templates(self) -> None:
+        self.template_box.clear()
+        self.template_box.addItem(self.tr("Use a saved template…"))
+        for t in EmailTemplate.select().order_by(EmailTemplate.name):
+            self.template_box.addItem(t.name, t.id)
+
+    def _use_template(self, index: int) -> None:
+        template_id = self.template_box.itemData(index)
+        if template_id is None:
+            return
+        t = EmailTemplate.get_by_id(template_id)
+        self.subject.setText(t.subject)
+        self.body.setPlainText(t.body)
+        self.plain_only.setChecked(t.plain_only)
+        self.save_draft()
+        self.template_box.setCurrentIndex(0)
+
+    def save_template(self) -> None:
+        name = dialogs.ask_text(self, self.tr("Save template"), self.tr("Template name:"),
+                                self.name.text())
+        if not name:
+            return
+        existing = EmailTemplate.get_or_none(EmailTemplate.name == name)
+        values = {"subject": self.subject.text(), "body": self.body.toPlainText(),
+                  "plain_only": self.plain_only.isChecked()}
+        if existing:
+            EmailTemplate.update(**values).where(EmailTemplate.id == existing.id).execute()
+        else:
+            EmailTemplate.create(name=name, **values)
+        self._fill_templates()
+        self.hub.notify.emit(self.tr(f"Saved template {name}."))
+
+    # loading and saving a campaign
+
+    def load(self, campaign_id: int | None) -> None:
+        self._loading = True
+        self.campaign = Campaign.get_or_none(Campaign.id == campaign_id) if campaign_id else None
+        c = self.campaign
+        editable = c is not None and c.status in ("draft", "scheduled")
+        for widget in (self.name, self.audience, self.subject, self.body, self.plain_only,
+                       self.template_box):
+            widget.setEnabled(editable)
+        if c is not None:
+            self.name.setText(c.name)
+            index = self.audience.findData((c.audience_kind, c.audience))
+            if index < 0 and c.audience_kind == "contacts":
+                self.audience.addItem(self.tr(f"{len(json.loads(c.audience))} picked contacts"),
+                                      (c.audience_kind, c.audience))
+                index = self.audience.count() - 1
+            self.audience.setCurrentIndex(max(0, index))
+            self.subject.setText(c.subject)
+            if self.body.toPlainText() != c.body:
+                self.body.setPlainText(c.body)
+            self.plain_only.setChecked(c.plain_only)
+        self._loading = False
+        self._update_info()
+        self._update_buttons()
+        if self.tabs.currentIndex() == 1:
+            self.show_preview(0)
+        elif self.tabs.currentIndex() == 2:
+            self._fill_report()
+
+    def save_draft(self) -> None:
+        c = self.campaign
+        if self._loading or c is None or c.status not in ("draft", "scheduled"):
+            return
+        kind, audience = self.audience.currentData() or (c.audience_kind, c.audience)
+        fields = {"subject": self.subject.text(), "body": self.body.toPlainText(),
+                  "plain_only": self.plain_only.isChecked(), "audience_kind": kind,
+                  "audience": audience}
+        name = self.name.text().strip()
+        if name and name.lower() != c.name.lower():
+            if outbox.find_campaign(name):
+                self.warnings.setText(self.tr(f"There is already a campaign named {name}."))
+                return
+            fields["name"] = name
+        try:
+            self.campaign = outbox.update_campaign(c.id, **fields)
+        except (CampaignError, templates.TemplateProblem) as exc:
+            self.warnings.setText(str(exc))
+            return
+        if "name" in fields:
+            self.list.currentItem().setText(f"{name}\n{self.campaign.status}")
+        self._update_info()
+
+    def _update_info(self) -> None:
+        c = self.campaign
+        if c is None:
+            self.info.clear()
+            self.warnings.clear()
+            return
+        aud = outbox.audience(c)
+        excluded = ", ".join(f"{n} {why}" for why, n in sorted(aud.excluded.items()))
+        consent = (self.tr(f" {aud.without_consent} have no recorded consent"
+                           + (" and are left out." if smtp.load_account().only_with_consent
+                              else ".")) if aud.without_consent else "")
+        self.info.setText(self.tr(f"{len(aud.eligible)} recipients"
+                                  + (f" · left out: {excluded}" if excluded else "") + "."
+                                  + consent))
+        try:
+            missing = outbox.missing_fields(c)
+        except templates.TemplateProblem as exc:
+            self.warnings.setText(str(exc))
+            return
+        self.warnings.setText(
+            self.tr(f"{len(missing)} recipient(s) lack a field the template uses without a "
+                    f"default, e.g. {missing[0][1]} has no {missing[0][2]}.") if missing else "")
+
+    def _update_buttons(self) -> None:
+        status = self.campaign.status if self.campaign else None
+        sending = self.job is not None and not self.job.done
+        enable = {"test": status is not None and not sending,
+                  "send": status in ("draft", "scheduled") and not sending,
+                  "schedule": status in ("draft", "scheduled") and not sending,
+                  "pause": sending or status in ("sending", "scheduled"),
+                  "resume": status == "paused" and not sending,
+                  "cancel": status in ("draft", "scheduled", "paused", "sending")}
+        for key, on in enable.items():
+            self.buttons[key].setEnabled(on)
+
+    # preview and report
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1:
+            self.show_preview(self.preview_index)
+        elif index == 2:
+            self._fill_report()
+
+    def show_preview(self, index: int) -> None:
+        if self.campaign is None:
+            return
+        self.preview_ids = outbox.audience(self.campaign).eligible
+        if not self.preview_ids:
+            self.preview.setPlainText(self.tr("Nobody in this audience can be emailed."))
+            self.preview_label.clear()
+            return
+        self.preview_index = max(0, min(index, len(self.preview_ids) - 1))
+        contact = Contact.get_by_id(self.preview_ids[self.preview_index])
+        try:
+            msg = outbox.preview(self.campaign, contact.id)
+        except Exception as exc:  # noqa: BLE001 - a missing field shows as text, not a crash
+            self.preview.setPlainText(self.tr(f"This recipient's email cannot be made: {exc}"))
+        else:
+            html = msg.get_body(("html",))
+            body = html.get_content() if html is not None and not self.campaign.plain_only \
+                else None
+            header = f"<p><b>To:</b> {_esc(msg['To'])}<br><b>Subject:</b> {_esc(msg['Subject'])}</p><hr>"
+            if body:
+                self.preview.setHtml(header + body)
+            else:
+                text = msg.get_body(("plain",)).get_content()
+                self.preview.setHtml(header + f"<pre style='white-space:pre-wrap'>{_esc(text)}</pre>")
+        self.preview_label.setText(self.tr(f"Recipient {self.preview_index + 1} of "
+                                           f"{len(self.preview_ids)}: "
+                                           f"{contact.full_name or contact.email}"))
+        self.prev_button.setEnabled(self.preview_index > 0)
+        self.next_button.setEnabled(self.preview_index < len(self.preview_ids) - 1)
+
+    def _fill_report(self) -> None:
+        if self.campaign is None:
+            return
+        r = outbox.report(self.campaign.id)
+        rows = list(OutboxMessage.select().where(OutboxMessage.campaign == self.campaign.id)
+                    .order_by(OutboxMessage.id))
+        self.report.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for j, text in enumerate((row.email, row.state, row.reply)):
+                self.report.setItem(i, j, QTableWidgetItem(text))
+        states = ", ".join(f"{n} {s}" for s, n in sorted(r.by_state.items())) or "nothing queued"
+        excluded = ", ".join(f"{n} {why}" for why, n in sorted(r.excluded.items())) or "none"
+        unknown = (self.tr(f" {len(r.unknown)} unknown: check your Sent folder before sending "
+                           "them again.") if r.unknown else "")
+        self.report_summary.setText(self.tr(
+            f"{states}. Left out: {excluded}. Unsubscribed since: {r.unsubscribed_since}. "
+            f"Deals opened by recipients: {r.deals_opened}.{unknown}"
+            + (f" Paused: {self.campaign.pause_reason}" if self.campaign.pause_reason else "")))
+
+    # sending
+
+    def _password(self) -> tuple[bool, str | None]:
+        account = smtp.load_account()
+        if not account.username:
+            return True, None
+        try:
+            return True, smtp.get_password(account)
+        except smtp.PasswordUnavailable:
+            password = dialogs.ask_password(
+                self, self.tr("Email password"),
+                self.tr(f"Password for {account.username} at {account.host} (kept for this "
+                        "session only):"))
+            if password:
+                smtp.remember_for_session(account, password)
+            return password is not None, password
+
+    def send_test(self) -> None:
+        from smarketer.campaigns.transport import send_test
+
+        c = self.campaign
+        account = smtp.load_account()
+        ids = outbox.audience(c).eligible
+        try:
+            outbox.ready_to_send(account)
+            if not ids:
+                raise CampaignError("Nobody in this audience can be emailed.")
+            msg = outbox.preview(c, ids[min(self.preview_index, len(ids) - 1)])
+        except Exception as exc:  # noqa: BLE001
+            dialogs.show_error(self, self.tr("No test sent"), str(exc))
+            return
+        del msg["To"]
+        msg["To"] = account.from_address
+        ok, password = self._password()
+        if not ok:
+            return
+        self.sending_status.setText(self.tr("Sending a test to yourself…"))
+        self.test_job = run_job(
+            send_test, account, password, msg,
+            on_success=lambda reply: self.sending_status.setText(
+                self.tr(f"Test sent to {account.from_address}: {reply}")),
+            on_failure=lambda exc: self.sending_status.setText(
+                self.tr(f"The test failed: {exc}")))
+
+    def send_now(self) -> None:
+        c = self.campaign
+        try:
+            outbox.start(c.id)
+        except CampaignError as exc:
+            dialogs.show_error(self, self.tr("Not sent"), str(exc))
+            return
+        self._run_sender(c.id)
+
+    def _run_sender(self, campaign_id: int) -> None:
+        ok, password = self._password()
+        if not ok:
+            outbox.pause(campaign_id, self.tr("Waiting for the email password."))
+            self.reload(select=campaign_id)
+            return
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.sending_status.setText(self.tr("Sending…"))
+        self.job = run_job(outbox.send_campaign, campaign_id, password=password,
+                           status=self.status_text.emit, on_progress=self._progressed,
+                           on_success=self._finished, on_failure=self._failed)
+        self.reload(select=campaign_id)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.sending_status.setText(self.tr(f"Sent {done} of {total}…"))
+
+    def _finished(self, result) -> None:
+        self.progress.hide()
+        text = (self.tr(f"Done: {result.sent} sent, {result.failed} failed.")
+                if result.status == "done" else self.tr(f"Paused: {result.reason}"))
+        self.sending_status.setText(text)
+        self.hub.notify.emit(text)
+        self.hub.data_changed.emit("campaign")
+        self.reload()
+        self._fill_report()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.hide()
+        self.sending_status.setText(self.tr(f"Sending stopped: {exc}"))
+        self.reload()
+
+    def schedule(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Schedule"))
+        when = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
+        when.setCalendarPopup(True)
+        when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QFormLayout(dialog)
+        layout.addRow(self.tr("Send at"), when)
+        layout.addRow(buttons)
+
+        def accepted() -> None:
+            at = when.dateTime().toPython().astimezone(UTC)
+            try:
+                outbox.start(self.campaign.id, at=at)
+            except CampaignError as exc:
+                dialogs.show_error(self, self.tr("Not scheduled"), str(exc))
+                return
+            self.hub.notify.emit(self.tr(f"Scheduled for {when.text()} (Smarketer must be "
+                                         "open then, or run: smarketer campaign send)."))
+            self.reload()
+
+        dialog.accepted.connect(accepted)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.schedule_dialog = dialog
+
+    def start_due(self) -> None:
+        if self.job is not None and not self.job.done:
+            return
+        due = outbox.due_scheduled()
+        if due:
+            self._run_sender(due[0].id)
+
+    def pause(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+        if self.campaign:
+            outbox.pause(self.campaign.id)
+            self.reload()
+
+    def resume(self) -> None:
+        try:
+            outbox.resume(self.campaign.id)
+        except CampaignError as exc:
+            dialogs.show_error(self, self.tr("Not resumed"), str(exc))
+            return
+        self._run_sender(self.campaign.id)
+
+    def cancel(self) -> None:
+        c = self.campaign
+
+        def cancel() -> None:
+            if self.job is not None and not self.job.done:
+                self.job.cancel()
+            outbox.cancel(c.id)
+            self.reload()
+
+        dialogs.confirm(self, self.tr("Cancel campaign?"),
+                        self.tr(f"Stop {c.name} for good? Emails already sent stay sent; the "
+                                "others are not sent."),
+                        cancel, yes_text=self.tr("Cancel campaign"), destructive=True)
+
+    def import_unsubscribes(self) -> None:
+        path = dialogs.ask_open_file(self, self.tr("A file of addresses to unsubscribe"),
+                                     "Text or CSV (*.txt *.csv);;All files (*)")
+        if path is None:
+            return
+        import re
+
+        try:
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError as exc:
+            dialogs.show_error(self, self.tr("Cannot read the file"), f"{path}: {exc}")
+            return
+        addresses = re.findall(r"[^\s,;<>\"']+@[^\s,;<>\"']+", text)
+        known, total = outbox.unsubscribe_list(addresses)
+        self.hub.notify.emit(self.tr(f"{total} addresses suppressed; {known} of them were "
+                                     "contacts and are now unsubscribed."))
+        self.hub.data_changed.emit("contact")
+
+
+def _esc(text) -> str:
+    import html
+
+    return html.escape(str(text))

@@ -1,0 +1,67 @@
+"""The Campaigns section with a real SMTP server: compose, preview, send with progress."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from smarketer import contacts
+from smarketer.campaigns import outbox
+from smarketer.db.models import Campaign, OutboxMessage
+
+
+@pytest.fixture
+def campaign_window(make_window, store, account, recipients, qtbot):
+    contacts.save_segment("Workshop people", contacts.ContactFilter(tags=("workshop",)))
+    window = make_window(store)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    return window
+
+
+def test_empty_state_then_compose_preview_and_send(campaign_window, smtp_server, qtbot):
+    _, server = smtp_server
+    section = campaign_window.campaigns
+    assert section.empty.isVisible()
+    qtbot.keyClick(campaign_window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    campaign = Campaign.get()
+    assert section.name.hasFocus()
+    section.name.setText("Spring workshop")
+    section.name.editingFinished.emit()
+    section.subject.setText("Spring, {{ contact.first_name | default('friend') }}")
+    section.subject.editingFinished.emit()
+    section.body.setPlainText("Dear {{ contact.first_name }}, join us.")
+    section.save_draft()
+    assert "4 recipients" in section.info.text()
+
+    section.tabs.setCurrentIndex(1)
+    assert "Recipient 1 of 4" in section.preview_label.text()
+    assert "Subject:</b> Spring, Zoë" in section.preview.toHtml() or \
+        "Spring, Zoë" in section.preview.toPlainText()
+    qtbot.mouseClick(section.next_button, Qt.MouseButton.LeftButton)
+    assert "&lt;script&gt;" in section.preview.toHtml() or \
+        "<script>" in section.preview.toPlainText()
+    qtbot.mouseClick(section.buttons["send"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Done: 4 sent" in section.sending_status.text(), timeout=20000)
+    assert Campaign.get_by_id(campaign.id).status == "done"
+    assert sorted(r for r, _ in server.messages) == sorted(
+        ["zoe@example.com", "bobby@example.com", "hans@example.dk", "ada@example.com"])
+    section.tabs.setCurrentIndex(2)
+    assert section.report.rowCount() == 4
+    assert "4 sent" in section.report_summary.text()
+
+
+def test_preview_loads_no_remote_content(campaign_window):
+    section = campaign_window.campaigns
+    assert section.preview.loadResource(0, None) is None
+    assert not section.preview.openLinks()
+
+
+def test_pause_and_resume_buttons_follow_the_state(campaign_window, qtbot):
+    section = campaign_window.campaigns
+    section.new_item()
+    c = Campaign.get()
+    outbox.start(c.id, at=outbox.utc_now().replace(year=2099))
+    section.reload()
+    assert section.buttons["pause"].isEnabled() and not section.buttons["resume"].isEnabled()
+    section.pause()
+    assert Campaign.get_by_id(c.id).status == "paused"
+    assert section.buttons["resume"].isEnabled()
+    assert OutboxMessage.select().count() == 4
