@@ -160,6 +160,7 @@ def populate(seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,
         save_segment("VIP customers", ContactFilter(tags=("vip",), statuses=("customer",)))
         save_segment("Newsletter (consented)", ContactFilter(
             tags=("newsletter",), consent="recorded", reachable_only=True))
+        _campaigns(rng, now)
 
 
 def write_demo(path: Path, *, seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,
@@ -261,3 +262,53 @@ def _proposals(rng: random.Random, now: datetime) -> None:
             service.mark_sent(proposal.id, build_pdf(proposal.id))
         if deal.stage.kind == "won" and index < 4:
             service.accept(proposal.id)
+
+
+NEWSLETTER = """Hello {{ contact.first_name | default("there") }},
+
+autumn is busy here at the studio: we finished a new identity for a bakery in Galway and a
+website for a physiotherapy practice. If you are planning something for spring, now is a
+good time to talk.
+
+Best wishes,
+{{ sender.name }}
+"""
+
+
+def _campaigns(rng: random.Random, now: datetime) -> None:
+    import secrets
+
+    from smarketer.campaigns.account import SmtpAccount, save_account
+    from smarketer.campaigns.outbox import create_campaign, queue
+    from smarketer.contacts import find_segment
+    from smarketer.db.models import Campaign, OutboxMessage
+
+    save_account(SmtpAccount(host="smtp.hollisreed.example", port=587, security="starttls",
+                             username="anna@hollisreed.example",
+                             from_address="anna@hollisreed.example", from_name="Anna Hollis"))
+    newsletter = find_segment("Newsletter (consented)")
+    done = create_campaign("Autumn news", "segment", str(newsletter.id),
+                           "News from the studio, {{ contact.first_name | default('friend') }}",
+                           NEWSLETTER)
+    queue(done.id)
+    sent_at = now - timedelta(days=24)
+    for index, row in enumerate(OutboxMessage.select().where(OutboxMessage.campaign == done.id)):
+        state = "failed" if index == 3 else "sent"
+        OutboxMessage.update(
+            state=state, attempts=1, sent_at=sent_at + timedelta(seconds=3 * index)
+            if state == "sent" else None,
+            reply="250 2.0.0 OK" if state == "sent" else "550 5.1.1 Mailbox unavailable",
+            message_id=f"<{secrets.token_hex(8)}@hollisreed.example>").where(
+            OutboxMessage.id == row.id).execute()
+        if state == "sent":
+            Activity.create(contact=row.contact_id, kind="email", occurred_at=sent_at,
+                            summary="Email sent: News from the studio", ref_type="campaign",
+                            ref_id=done.id)
+    Campaign.update(status="done", started_at=sent_at, finished_at=sent_at).where(
+        Campaign.id == done.id).execute()
+    workshop = find_segment("Workshop leads")
+    create_campaign(
+        "Spring workshop invite", "segment", str(workshop.id),
+        "A spring workshop for {{ contact.company | default('your business') }}",
+        "Hello {{ contact.first_name | default('there') }},\n\nwe are running a half-day "
+        "**brand workshop** in March. Would you like a place?\n\n{{ sender.name }}\n")

@@ -53,6 +53,7 @@ class AccountForm(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_state = QLabel()
         self.password_state.setProperty("role", "subtitle")
+        self.password_state.setWordWrap(True)
         self.from_address = QLineEdit()
         self.from_name = QLineEdit()
         self.reply_to = QLineEdit()

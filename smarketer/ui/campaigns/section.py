@@ -263,19 +263,18 @@ class CampaignsSection(Section):
     # audiences and templates
 
     def _first_audience(self):
-        if self.audience.count():
-            return self.audience.itemData(0)
-        self._fill_audiences()
-        return self.audience.itemData(0) if self.audience.count() else (None, None)
+        if not self.audience.count():
+            self._fill_audiences()
+        return _split(self.audience.itemData(0)) if self.audience.count() else (None, None)
 
     def _fill_audiences(self) -> None:
         self.audience.blockSignals(True)
         self.audience.clear()
         for segment, count in contacts.segments_with_counts():
             self.audience.addItem(self.tr(f"Segment: {segment.name} ({count})"),
-                                  ("segment", str(segment.id)))
+                                  _key("segment", str(segment.id)))
         for tag in Tag.select().order_by(Tag.name):
-            self.audience.addItem(self.tr(f"Tag: {tag.name}"), ("tag", tag.name))
+            self.audience.addItem(self.tr(f"Tag: {tag.name}"), _key("tag", tag.name))
         self.audience.blockSignals(False)
 
     def _fill_templates(self) -> None:
@@ -322,10 +321,11 @@ class CampaignsSection(Section):
             widget.setEnabled(editable)
         if c is not None:
             self.name.setText(c.name)
-            index = self.audience.findData((c.audience_kind, c.audience))
-            if index < 0 and c.audience_kind == "contacts":
-                self.audience.addItem(self.tr(f"{len(json.loads(c.audience))} picked contacts"),
-                                      (c.audience_kind, c.audience))
+            index = self.audience.findData(_key(c.audience_kind, c.audience))
+            if index < 0:
+                label = (self.tr(f"{len(json.loads(c.audience))} picked contacts")
+                         if c.audience_kind == "contacts" else self.tr("(audience removed)"))
+                self.audience.addItem(label, _key(c.audience_kind, c.audience))
                 index = self.audience.count() - 1
             self.audience.setCurrentIndex(max(0, index))
             self.subject.setText(c.subject)
@@ -344,7 +344,7 @@ class CampaignsSection(Section):
         c = self.campaign
         if self._loading or c is None or c.status not in ("draft", "scheduled"):
             return
-        kind, audience = self.audience.currentData() or (c.audience_kind, c.audience)
+        kind, audience = _split(self.audience.currentData()) or (c.audience_kind, c.audience)
         fields = {"subject": self.subject.text(), "body": self.body.toPlainText(),
                   "plain_only": self.plain_only.isChecked(), "audience_kind": kind,
                   "audience": audience}
@@ -625,6 +625,18 @@ class CampaignsSection(Section):
         self.hub.notify.emit(self.tr(f"{total} addresses suppressed; {known} of them were "
                                      "contacts and are now unsubscribed."))
         self.hub.data_changed.emit("contact")
+
+
+def _key(kind: str, audience: str) -> str:
+    """Combo box data as text: Qt compares text reliably, Python tuples not at all."""
+    return f"{kind}\t{audience}"
+
+
+def _split(key: str | None) -> tuple[str, str] | None:
+    if not key:
+        return None
+    kind, _, audience = key.partition("\t")
+    return kind, audience
 
 
 def _esc(text) -> str:

@@ -65,3 +65,14 @@ def test_pause_and_resume_buttons_follow_the_state(campaign_window, qtbot):
     assert Campaign.get_by_id(c.id).status == "paused"
     assert section.buttons["resume"].isEnabled()
     assert OutboxMessage.select().count() == 4
+
+
+def test_the_audience_shown_is_the_campaigns_own(campaign_window):
+    section = campaign_window.campaigns
+    contacts.save_segment("Another", contacts.ContactFilter(statuses=("lead",)))
+    tagged = outbox.create_campaign("By tag", "tag", "workshop", "Hi", "Hello")
+    section.reload(select=tagged.id)
+    assert section.audience.currentText() == "Tag: workshop"
+    section.subject.setText("Hi again")
+    section.subject.editingFinished.emit()
+    assert Campaign.get_by_id(tagged.id).audience_kind == "tag"  # never switched by a save
