@@ -22,19 +22,19 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from peewee import fn
 
 from smarketer import contacts, settings
 from smarketer.campaigns import templates
 from smarketer.campaigns.account import SmtpAccount, get_password, load_account
-from smarketer.campaigns.compose import build_message
+from smarketer.campaigns.compose import build_message, header_text
 from smarketer.campaigns.transport import ConnectionLost, SendFailed, SmtpTransport
 from smarketer.contacts import ContactFilter
 from smarketer.db import db
-from smarketer.db.fields import utc_now
+from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import (
-    Activity,
     Campaign,
     Contact,
     Deal,
@@ -212,9 +212,9 @@ def audience(campaign: Campaign, account: SmtpAccount | None = None) -> Audience
     return result
 
 
-def context_for(contact: Contact, token: str = "preview") -> dict:
-    profile = settings.load_profile()
-    account = load_account()
+def context_for(contact: Contact, token: str = "preview", profile=None, account=None) -> dict:
+    profile = profile or settings.load_profile()
+    account = account or load_account()
     return {
         "contact": templates.contact_context(contact),
         "sender": {"name": account.from_name or profile.name, "business": profile.name,
@@ -235,12 +235,17 @@ def missing_fields(campaign: Campaign) -> list[tuple[int, str, str]]:
     return found
 
 
-def message_for(campaign: Campaign, contact: Contact, token: str, message_id: str | None = None):
-    rendered = templates.render(campaign.subject, campaign.body, context_for(contact, token),
+def message_for(campaign: Campaign, contact: Contact, token: str, message_id: str | None = None,
+                profile=None, account=None):
+    """The email for one recipient (``profile``/``account`` passed in by a sender that
+    renders thousands, read from the store otherwise)."""
+    profile = profile or settings.load_profile()
+    account = account or load_account()
+    rendered = templates.render(campaign.subject, campaign.body,
+                                context_for(contact, token, profile, account),
                                 campaign.plain_only)
     return build_message(rendered, to_name=contact.full_name, to_email=contact.email,
-                         account=load_account(), profile=settings.load_profile(), token=token,
-                         message_id=message_id)
+                         account=account, profile=profile, token=token, message_id=message_id)
 
 
 def preview(campaign: Campaign, contact_id: int):
@@ -391,6 +396,53 @@ def sent_in_last_day(now: datetime | None = None) -> int:
 # ---------------------------------------------------------------- sending
 
 
+# The sender's hot path is plain prepared SQL: peewee's query building would cost more per
+# message than rendering and sending together.
+_STAMP = InstantField().db_value
+_NEXT_ROW = ("SELECT id, contact_id, email, token, attempts FROM outbox_message "
+             "WHERE campaign_id = ? AND state = 'queued' "
+             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1")
+_RECIPIENT = ("SELECT c.first_name, c.last_name, c.email, c.title, c.company_id, co.name, "
+              "c.city, c.country, c.phone, c.website FROM contact c "
+              "LEFT JOIN company co ON co.id = c.company_id "
+              "WHERE c.id = ? AND c.deleted_at IS NULL AND c.unsubscribed_at IS NULL "
+              "AND c.bounced_at IS NULL AND c.do_not_email = 0 "
+              "AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = c.email)")
+_MARK_SENDING = ("UPDATE outbox_message SET state = 'sending', sending_at = ?, attempts = ?, "
+                 "message_id = ? WHERE id = ?")
+_MARK_SENT = "UPDATE outbox_message SET state = 'sent', sent_at = ?, reply = ? WHERE id = ?"
+_TIMELINE = ("INSERT INTO activity (contact_id, kind, occurred_at, summary, body, ref_type, "
+             "ref_id) VALUES (?, 'email', ?, ?, ?, 'campaign', ?)")
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    contact_id: int | None
+    email: str
+    token: str
+    attempts: int
+
+
+def _next_row(campaign_id: int) -> _Row | None:
+    found = db.execute_sql(_NEXT_ROW, (campaign_id, _STAMP(utc_now()))).fetchone()
+    return _Row(*found) if found else None
+
+
+def _recipient(contact_id: int | None):
+    """The contact as the template sees it, or None if it may no longer be emailed."""
+    if contact_id is None:
+        return None
+    found = db.execute_sql(_RECIPIENT, (contact_id,)).fetchone()
+    if found is None:
+        return None
+    first, last, email, title, company_id, company, city, country, phone, website = found
+    return SimpleNamespace(
+        first_name=first, last_name=last, full_name=f"{first} {last}".strip(), email=email,
+        title=title, company_id=company_id, company=SimpleNamespace(name=company or ""),
+        city=city, country=country, phone=phone, website=website)
+
+
 @dataclass
 class SendResult:
     sent: int = 0
@@ -459,26 +511,32 @@ def send_campaign(
         result.status, result.reason = state, reason
         return result
 
+    profile = settings.load_profile()
+    counts = Counter(s for (s,) in OutboxMessage.select(OutboxMessage.state).where(
+        OutboxMessage.campaign == campaign_id).tuples())
+    total = sum(counts.values())
+    done = total - counts["queued"] - counts["sending"]
+    sent_today = sent_in_last_day()
+    renewed = checked = time.monotonic()
+    current = Campaign.get_by_id(campaign_id)
     try:
         while True:
             if is_cancelled():
                 return stop("paused", "Paused by you.")
-            current = Campaign.get_by_id(campaign_id)
-            if current.status != "sending":
-                result.status, result.reason = current.status, current.pause_reason
-                return result
-            claim(campaign_id, owner)  # renew the lease
-            counts = Counter(s for (s,) in OutboxMessage.select(OutboxMessage.state).where(
-                OutboxMessage.campaign == campaign_id).tuples())
-            total = sum(counts.values())
+            if time.monotonic() - checked > 0.5:  # paused or cancelled from elsewhere?
+                current = Campaign.get_by_id(campaign_id)
+                checked = time.monotonic()
+                if current.status != "sending":
+                    result.status, result.reason = current.status, current.pause_reason
+                    return result
+            if time.monotonic() - renewed > 10:
+                claim(campaign_id, owner)  # renew the lease
+                renewed = time.monotonic()
+            done = result.sent + result.failed + result.unknown + result.skipped + (
+                total - counts["queued"] - counts["sending"])
             if progress:
-                progress(total - counts["queued"] - counts["sending"], total)
-            now = utc_now()
-            row = (OutboxMessage.select().where(
-                (OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == "queued")
-                & (OutboxMessage.next_attempt_at.is_null()
-                   | (OutboxMessage.next_attempt_at <= now)))
-                .order_by(OutboxMessage.id).first())
+                progress(min(done, total), total)
+            row = _next_row(campaign_id)
             if row is None:
                 later = (OutboxMessage.select(fn.min(OutboxMessage.next_attempt_at)).where(
                     (OutboxMessage.campaign == campaign_id)
@@ -489,20 +547,19 @@ def send_campaign(
                 if not wait(max(0.0, (later - utc_now()).total_seconds())):
                     return stop("paused", "Paused by you.")
                 continue
-            if sent_in_last_day() >= account.daily_cap:
+            if sent_today >= account.daily_cap:
                 return stop("paused", f"The daily cap of {account.daily_cap} emails is "
                             "reached; resume tomorrow or raise the cap in Settings.")
-            contact = Contact.get_or_none(Contact.id == row.contact_id)
-            if (contact is None or contact.unsubscribed_at or contact.bounced_at
-                    or contact.do_not_email or is_suppressed(row.email)):
+            contact = _recipient(row.contact_id)
+            if contact is None:
                 _finish_row(row.id, state="skipped", reply="no longer reachable "
                             "(unsubscribed, bounced or removed) before sending")
                 result.skipped += 1
                 continue
-            message = message_for(current, contact, row.token)
+            message = message_for(current, contact, row.token, profile=profile, account=account)
             with db.atomic():  # committed before a single byte goes to the server
-                _finish_row(row.id, state="sending", sending_at=utc_now(),
-                            attempts=row.attempts + 1, message_id=message["Message-ID"])
+                db.execute_sql(_MARK_SENDING, (_STAMP(utc_now()), row.attempts + 1,
+                                               message["Message-ID"], row.id))
             try:
                 reply = transport.send(message, row.email)
             except ConnectionLost as exc:
@@ -538,13 +595,14 @@ def send_campaign(
                     return stop("paused", f"{consecutive} errors in a row; the last: "
                                 f"{reply_text}")
                 continue
+            now = _STAMP(utc_now())
             with db.atomic():  # committed right after the server took it
-                _finish_row(row.id, state="sent", sent_at=utc_now(), reply=reply)
-                Activity.create(contact=row.contact_id, kind="email",
-                                summary=f"Email sent: {message['Subject']}",
-                                body=f"Campaign {current.name}", ref_type="campaign",
-                                ref_id=campaign_id)
+                db.execute_sql(_MARK_SENT, (now, reply, row.id))
+                db.execute_sql(_TIMELINE, (row.contact_id, now,
+                                           f"Email sent: {header_text(message, 'Subject')}",
+                                           f"Campaign {current.name}", campaign_id))
             result.sent += 1
+            sent_today += 1
             consecutive = 0
             if interval and not wait(interval):
                 return stop("paused", "Paused by you.")

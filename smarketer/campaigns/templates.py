@@ -9,7 +9,9 @@ Values are HTML-escaped in the HTML part; the text part is the rendered Markdown
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import markdown
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
@@ -58,15 +60,30 @@ def check(subject: str, body: str) -> None:
             raise TemplateProblem(f"The {name} has a template error: {exc}") from None
 
 
+@lru_cache(maxsize=64)
+def _compiled(source: str, html: bool):
+    """Compiling a template costs about a millisecond: once per text, not per recipient."""
+    return (_html_env if html else _text_env).from_string(source)
+
+
+_markdown = markdown.Markdown(extensions=["sane_lists"])
+_markdown_lock = threading.Lock()
+
+
+def _to_html(text: str) -> str:
+    with _markdown_lock:  # one converter, reset between uses (the GUI and a worker may share)
+        return _markdown.reset().convert(text)
+
+
 def render(subject: str, body: str, context: dict, plain_only: bool = False) -> Rendered:
     """Render for one recipient; UndefinedError when a field is missing."""
     try:
-        rendered_subject = one_line(_text_env.from_string(subject).render(context))
-        text = _text_env.from_string(body).render(context)
+        rendered_subject = one_line(_compiled(subject, False).render(context))
+        text = _compiled(body, False).render(context)
         html = None
         if not plain_only:
-            escaped_markdown = _html_env.from_string(body).render(context)
-            html = markdown.markdown(str(escaped_markdown), extensions=["sane_lists"])
+            escaped_markdown = _compiled(body, True).render(context)
+            html = _to_html(str(escaped_markdown))
     except UndefinedError:
         raise
     except TemplateError as exc:

@@ -3,15 +3,13 @@ a failure happened before the message data went out (safe to retry) or after (un
 
 from __future__ import annotations
 
-import email.policy
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.message import Message as EmailMessage
 
 from smarketer.campaigns.account import SmtpAccount
 
 TIMEOUT = 30
-SMTP_POLICY = email.policy.SMTP
 
 
 class SendFailed(Exception):
@@ -117,7 +115,7 @@ class SmtpTransport:
                 conn.rset()
                 raise SendFailed(code, reply.decode("utf-8", "replace"))
             data_sent = True
-            code, reply = conn.data(msg.as_bytes(policy=SMTP_POLICY))  # CRLF line ends
+            code, reply = conn.data(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
             if code != 250:
                 raise SendFailed(code, reply.decode("utf-8", "replace"), data_sent=True)
             return f"{code} {reply.decode('utf-8', 'replace')}"

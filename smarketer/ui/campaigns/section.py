@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from smarketer import contacts
 from smarketer.campaigns import account as smtp
 from smarketer.campaigns import outbox, templates
+from smarketer.campaigns.compose import header_text, parts
 from smarketer.campaigns.outbox import CampaignError
 from smarketer.db.models import Campaign, Contact, EmailTemplate, OutboxMessage, Tag
 from smarketer.ui import dialogs
@@ -421,15 +422,14 @@ class CampaignsSection(Section):
         except Exception as exc:  # noqa: BLE001 - a missing field shows as text, not a crash
             self.preview.setPlainText(self.tr(f"This recipient's email cannot be made: {exc}"))
         else:
-            html = msg.get_body(("html",))
-            body = html.get_content() if html is not None and not self.campaign.plain_only \
-                else None
-            header = f"<p><b>To:</b> {_esc(msg['To'])}<br><b>Subject:</b> {_esc(msg['Subject'])}</p><hr>"
-            if body:
+            text, body = parts(msg)
+            header = (f"<p><b>To:</b> {_esc(header_text(msg, 'To'))}<br>"
+                      f"<b>Subject:</b> {_esc(header_text(msg, 'Subject'))}</p><hr>")
+            if body and not self.campaign.plain_only:
                 self.preview.setHtml(header + body)
             else:
-                text = msg.get_body(("plain",)).get_content()
-                self.preview.setHtml(header + f"<pre style='white-space:pre-wrap'>{_esc(text)}</pre>")
+                self.preview.setHtml(header + f"<pre style='white-space:pre-wrap'>{_esc(text)}"
+                                     "</pre>")
         self.preview_label.setText(self.tr(f"Recipient {self.preview_index + 1} of "
                                            f"{len(self.preview_ids)}: "
                                            f"{contact.full_name or contact.email}"))
@@ -487,7 +487,7 @@ class CampaignsSection(Section):
             dialogs.show_error(self, self.tr("No test sent"), str(exc))
             return
         del msg["To"]
-        msg["To"] = account.from_address
+        msg["To"] = account.from_address  # the test goes to the owner, not the recipient
         ok, password = self._password()
         if not ok:
             return
