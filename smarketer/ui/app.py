@@ -48,6 +48,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName("smarketer")
+    app.setStyle("Fusion")  # one look everywhere; the palette follows light or dark
     style.apply(app)
     return app
 
@@ -81,6 +82,10 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         start_automatic_backup(path)
     window = MainWindow(path, Hub())
     window.show()
+    from smarketer.ui.first_run import first_run_needed
+
+    if not demo and first_run_needed():
+        window.open_setup()
     code = app.exec()
     wait_for_all()
     return code

@@ -10,3 +10,5 @@ class Hub(QObject):
     data_changed = Signal(str)
     #: A short message for the status bar.
     notify = Signal(str)
+    #: A notification in the corner: (text, action text, action callable or None).
+    toast = Signal(str, str, object)

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,10 +26,13 @@ from smarketer.ui import dialogs, style
 from smarketer.ui.campaigns.section import CampaignsSection
 from smarketer.ui.contacts.section import ContactsSection
 from smarketer.ui.deals.board import DealsSection
+from smarketer.ui.first_run import FirstRunWizard
 from smarketer.ui.hub import Hub
+from smarketer.ui.palette import CommandPalette
 from smarketer.ui.proposals.section import ProposalsSection
 from smarketer.ui.sections import Section
 from smarketer.ui.settings_page import SettingsSection
+from smarketer.ui.toast import Toast
 from smarketer.ui.today import TodaySection
 from smarketer.ui.workers import run_job
 
@@ -69,12 +73,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.store_label)
         self.hub.notify.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.toast = Toast(self)
+        self.hub.toast.connect(self.toast.show_message)
         self.hub.data_changed.connect(self._data_changed)
 
         self._build_sections()
         self._build_menus()
         self.sidebar.currentRowChanged.connect(self._show_section)
         self.sidebar.setCurrentRow(0)
+        style.follow_system(QApplication.instance(), self._recolor_icons)
         self._restore_geometry()
         self.contacts.restore_header_state(self.ui_state.value("contacts/header"))
         self._update_title()
@@ -96,7 +103,7 @@ class MainWindow(QMainWindow):
         self.deals.proposal_requested.connect(self._new_proposal_for)
         for section in self.sections:
             self.stack.addWidget(section)
-            item = QListWidgetItem(self.tr(section.label))
+            item = QListWidgetItem(style.icon(section.label), self.tr(section.label))
             item.setSizeHint(QSize(0, 34))
             self.sidebar.addItem(item)
 
@@ -138,12 +145,16 @@ class MainWindow(QMainWindow):
              QKeySequence.StandardKey.Redo),
         ):
             action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(f"{key.capitalize()} ("
+                              f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
             self.addAction(action)
             self.actions[key] = action
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self._action("find", self.tr("&Find"), self.focus_search,
                                          QKeySequence.StandardKey.Find))
+        edit_menu.addAction(self._action("palette", self.tr("&Go to Anything…"),
+                                         self.open_palette, "Ctrl+K"))
 
         go_menu = bar.addMenu(self.tr("&Go"))
         for index, section in enumerate(self.sections):
@@ -152,6 +163,8 @@ class MainWindow(QMainWindow):
                 lambda _checked=False, i=index: self.go_to(i), f"Ctrl+{index + 1}"))
 
         help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self._action("setup", self.tr("&Setup Assistant…"),
+                                         self.open_setup))
         help_menu.addAction(self._action("about", self.tr("&About Smarketer"), self.about))
 
     @property
@@ -177,6 +190,40 @@ class MainWindow(QMainWindow):
     def _new_deal_for(self, contact_id: int) -> None:
         self.go_to(3)
         self.deals.new_deal_for(contact_id)
+
+    def open_palette(self) -> CommandPalette:
+        palette = CommandPalette(self)
+        palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        palette.open()
+        return palette
+
+    def open_setup(self) -> FirstRunWizard:
+        wizard = FirstRunWizard(self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.accepted.connect(self.reload_all)
+        wizard.import_requested.connect(lambda: (self.go_to(1), self.contacts.choose_import()))
+        wizard.open()
+        return wizard
+
+    def show_contact(self, contact_id: int) -> None:
+        self.go_to(1)
+        section = self.contacts
+        if not section.select_contact(contact_id):
+            section.search.clear()
+            section.segments.setCurrentRow(0)
+            section.select_contact(contact_id)
+
+    def show_deal(self, deal_id: int) -> None:
+        self.go_to(3)
+        self.deals.open_deal(deal_id)
+
+    def show_proposal(self, proposal_id: int) -> None:
+        self.go_to(4)
+        self.proposals.reload(select=proposal_id)
+
+    def _recolor_icons(self) -> None:
+        for row, section in enumerate(self.sections):
+            self.sidebar.item(row).setIcon(style.icon(section.label))
 
     # navigation
 

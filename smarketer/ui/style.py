@@ -1,19 +1,43 @@
-"""The one place that defines spacing, type and colours; widgets use these, not ad-hoc CSS."""
+"""The one place that defines spacing, type, colours and icons; widgets use these, not ad-hoc
+style sheets. Follows the system's light or dark colour scheme, and changes with it."""
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
+
+os.environ.setdefault("QT_API", "pyside6")  # qtawesome's binding layer: use ours
 
 SPACING = 8
 MARGIN = 16
 ACCENT = "#2f6f5e"
+ACCENT_DARK = "#5fb39a"
+
+#: Phosphor icons (MIT licence, shipped inside qtawesome) for each place in the app.
+ICONS = {
+    "Today": "ph.sun", "Contacts": "ph.address-book", "Campaigns": "ph.paper-plane-tilt",
+    "Deals": "ph.columns", "Proposals": "ph.file-text", "Settings": "ph.gear",
+    "search": "ph.magnifying-glass", "import": "ph.download-simple",
+    "export": "ph.upload-simple", "new": "ph.plus", "undo": "ph.arrow-counter-clockwise",
+    "send": "ph.paper-plane-right", "preview": "ph.eye", "won": "ph.trophy",
+    "lost": "ph.x-circle", "palette": "ph.command",
+}
 
 
 def app_icon() -> QIcon:
     return QIcon(str(resources.files("smarketer.resources") / "smarketer.svg"))
+
+
+def icon(name: str, app: QApplication | None = None) -> QIcon:
+    import qtawesome
+
+    app = app or QApplication.instance()
+    color = app.palette().color(QPalette.ColorRole.WindowText).name()
+    return qtawesome.icon(ICONS[name], color=color)
 
 
 def is_dark(app: QApplication | None = None) -> bool:
@@ -21,13 +45,40 @@ def is_dark(app: QApplication | None = None) -> bool:
     return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def dark_palette() -> QPalette:
+    p = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#202427", QPalette.ColorRole.WindowText: "#e3e7e5",
+        QPalette.ColorRole.Base: "#17191b", QPalette.ColorRole.AlternateBase: "#24282b",
+        QPalette.ColorRole.Text: "#e3e7e5", QPalette.ColorRole.Button: "#2b3033",
+        QPalette.ColorRole.ButtonText: "#e3e7e5", QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2b3033",
+        QPalette.ColorRole.ToolTipText: "#e3e7e5", QPalette.ColorRole.PlaceholderText: "#8f9894",
+        QPalette.ColorRole.Mid: "#454b4f", QPalette.ColorRole.Link: ACCENT_DARK,
+    }
+    for role, value in colors.items():
+        p.setColor(role, QColor(value))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f7773"))
+    return p
+
+
+def light_palette() -> QPalette:
+    p = QApplication.style().standardPalette()
+    p.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    return p
+
+
 def stylesheet(dark: bool) -> str:
-    sidebar_bg = "#1f2326" if dark else "#eef1ef"
+    sidebar_bg = "#1a1d1f" if dark else "#eef1ef"
     sidebar_fg = "#d7dcd9" if dark else "#2b2f2d"
-    selected_bg = "#2f6f5e" if dark else "#d5e6df"
+    selected_bg = ACCENT if dark else "#d5e6df"
     selected_fg = "#ffffff" if dark else "#1d4a3e"
     muted = "#9aa39f" if dark else "#5f6865"
     error = "#ff8a80" if dark else "#b3261e"
+    card = "#3a3f42" if dark else "#d9dedb"
     return f"""
     QListWidget#sidebar {{
         background: {sidebar_bg}; color: {sidebar_fg}; border: none;
@@ -41,12 +92,29 @@ def stylesheet(dark: bool) -> str:
     QLabel[role="emptyText"] {{ color: {muted}; font-size: 10.5pt; }}
     QLabel[role="fieldError"] {{ color: {error}; font-size: 9pt; }}
     QLabel[role="figure"] {{ font-size: 20pt; font-weight: 600; }}
-    QFrame[role="card"] {{
-        border: 1px solid {"#3a3f42" if dark else "#d9dedb"}; border-radius: 8px;
-    }}
+    QLabel[role="dropZone"] {{ border: 2px dashed {card}; border-radius: 8px; color: {muted}; }}
+    QFrame[role="card"] {{ border: 1px solid {card}; border-radius: 8px; }}
+    QFrame#toast {{ background: {"#2b3033" if dark else "#2b2f2d"}; border-radius: 8px; }}
+    QFrame#toast QLabel {{ color: #ffffff; }}
     """
 
 
-def apply(app: QApplication) -> None:
+def apply(app: QApplication, scheme: Qt.ColorScheme | None = None) -> None:
+    """Palette, style sheet and icon for the current (or the given) colour scheme."""
     app.setWindowIcon(app_icon())
-    app.setStyleSheet(stylesheet(is_dark(app)))
+    if scheme is None:
+        scheme = app.styleHints().colorScheme()
+    dark = scheme == Qt.ColorScheme.Dark
+    app.setPalette(dark_palette() if dark else light_palette())
+    app.setStyleSheet(stylesheet(dark))
+
+
+def follow_system(app: QApplication, on_change=None) -> None:
+    """Re-style when the system switches between light and dark."""
+
+    def changed(scheme) -> None:
+        apply(app, scheme)
+        if on_change:
+            on_change()
+
+    app.styleHints().colorSchemeChanged.connect(changed)

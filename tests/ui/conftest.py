@@ -1,5 +1,5 @@
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from smarketer.ui import style
 from smarketer.ui.hub import Hub
@@ -14,7 +14,8 @@ def ui_state(tmp_path):
 
 @pytest.fixture
 def make_window(qtbot, qapp, ui_state):
-    qapp.setStyleSheet(style.stylesheet(style.is_dark(qapp)))
+    qapp.setStyle("Fusion")
+    style.apply(qapp, Qt.ColorScheme.Light)
     made = []
 
     def make(path):

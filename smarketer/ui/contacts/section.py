@@ -410,6 +410,8 @@ class ContactsSection(Section):
         def delete() -> None:
             self.undo_stack.push(DeleteContacts(ids, self._changed))
             self.hub.notify.emit(self.tr(f"Moved {what} to the trash. Undo with Ctrl+Z."))
+            self.hub.toast.emit(self.tr(f"Moved {what} to the trash."), self.tr("Undo"),
+                                self.undo_stack.undo)
 
         dialogs.confirm(self, self.tr("Delete contacts?"),
                         self.tr(f"Move {what} to the trash? You can undo this, or restore "

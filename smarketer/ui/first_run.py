@@ -1,0 +1,138 @@
+"""The first-run assistant: business, region, email account (optional, with a test), and a
+first import (optional). It can be skipped, and reopened from Settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from smarketer import settings
+from smarketer.campaigns import account as smtp
+from smarketer.db.models import Setting
+from smarketer.ui.settings_page import CURRENCIES, LOCALES
+
+DONE_KEY = "first_run_done"
+
+
+def first_run_needed() -> bool:
+    return (Setting.get_or_none(Setting.key == DONE_KEY) is None
+            and not settings.load_profile().name)
+
+
+def mark_done() -> None:
+    Setting.replace(key=DONE_KEY, value=True).execute()
+
+
+class FirstRunWizard(QWizard):
+    import_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Welcome to Smarketer"))
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.setButtonText(QWizard.WizardButton.CustomButton1, self.tr("Skip setup"))
+        self.customButtonClicked.connect(lambda _b: self.skip())
+        profile = settings.load_profile()
+
+        business = QWizardPage()
+        business.setTitle(self.tr("Your business"))
+        business.setSubTitle(self.tr("Printed on every email and proposal; the postal address "
+                                     "is required by law in marketing emails."))
+        self.name = QLineEdit(profile.name)
+        self.address = QPlainTextEdit(profile.address)
+        self.address.setTabChangesFocus(True)
+        self.error = QLabel()
+        self.error.setProperty("role", "fieldError")
+        form = QFormLayout(business)
+        form.addRow(self.tr("Business name"), self.name)
+        form.addRow(self.tr("Postal address"), self.address)
+        form.addRow("", self.error)
+
+        region = QWizardPage()
+        region.setTitle(self.tr("Money and language"))
+        self.currency = QComboBox()
+        self.currency.addItems(CURRENCIES)
+        self.currency.setCurrentText(profile.currency)
+        self.locale = QComboBox()
+        for code in LOCALES:
+            self.locale.addItem(code, code)
+        self.locale.setCurrentIndex(max(0, self.locale.findData(profile.locale)))
+        form = QFormLayout(region)
+        form.addRow(self.tr("Currency"), self.currency)
+        form.addRow(self.tr("Language and region"), self.locale)
+
+        mail = QWizardPage()
+        mail.setTitle(self.tr("Your email account (optional)"))
+        mail.setSubTitle(self.tr("Campaigns and proposals go out through your own mailbox. "
+                                 "You can do this later in Settings."))
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("smtp.example.com")
+        self.from_address = QLineEdit()
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout(mail)
+        form.addRow(self.tr("Server"), self.host)
+        form.addRow(self.tr("From address"), self.from_address)
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Password"), self.password)
+
+        contacts_page = QWizardPage()
+        contacts_page.setTitle(self.tr("Your contacts (optional)"))
+        contacts_page.setSubTitle(self.tr("Bring them in from Google Contacts, Outlook, "
+                                          "LinkedIn, Apple Contacts or Mailchimp."))
+        self.import_button = QPushButton(self.tr("Import contacts after setup…"))
+        self.import_button.setCheckable(True)
+        box = QVBoxLayout(contacts_page)
+        box.addWidget(self.import_button)
+        box.addStretch(1)
+
+        for page in (business, region, mail, contacts_page):
+            self.addPage(page)
+
+    def validateCurrentPage(self) -> bool:  # noqa: N802
+        if self.currentId() == 0:
+            _clean, errors = settings.validate_profile(self._profile())
+            if "name" in errors:
+                self.error.setText(errors["name"])
+                return False
+        return super().validateCurrentPage()
+
+    def _profile(self) -> settings.BusinessProfile:
+        return replace(settings.load_profile(), name=self.name.text(),
+                       address=self.address.toPlainText(),
+                       currency=self.currency.currentText(),
+                       locale=self.locale.currentData())
+
+    def accept(self) -> None:
+        settings.save_profile(self._profile())
+        if self.host.text().strip() and self.from_address.text().strip():
+            try:
+                saved = smtp.save_account(replace(
+                    smtp.load_account(), host=self.host.text(), port=587,
+                    security="starttls", from_address=self.from_address.text(),
+                    username=self.username.text()))
+                if self.password.text():
+                    smtp.store_password(saved, self.password.text())
+            except smtp.AccountInvalid:
+                pass  # left for Settings, where every field shows its problem
+        mark_done()
+        super().accept()
+        if self.import_button.isChecked():
+            self.import_requested.emit()
+
+    def skip(self) -> None:
+        mark_done()
+        self.reject()
