@@ -83,11 +83,16 @@ class FirstRunWizard(QWizard):
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.test_button = QPushButton(self.tr("Send test email to myself"))
+        self.test_button.clicked.connect(self.send_test)
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
         form = QFormLayout(mail)
         form.addRow(self.tr("Server"), self.host)
         form.addRow(self.tr("From address"), self.from_address)
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.test_button, self.test_result)
 
         contacts_page = QWizardPage()
         contacts_page.setTitle(self.tr("Your contacts (optional)"))
@@ -116,14 +121,35 @@ class FirstRunWizard(QWizard):
                        currency=self.currency.currentText(),
                        locale=self.locale.currentData())
 
+    def _account(self) -> smtp.SmtpAccount:
+        return replace(smtp.load_account(), host=self.host.text(), port=587,
+                       security="starttls", from_address=self.from_address.text(),
+                       username=self.username.text())
+
+    def send_test(self):
+        """The server's exact reply, shown on the page (the work runs in the background)."""
+        from smarketer.campaigns.transport import send_test
+        from smarketer.ui.campaigns.account_form import test_message
+        from smarketer.ui.workers import run_job
+
+        account, errors = smtp.validate_account(self._account())
+        if errors:
+            self.test_result.setText(" ".join(errors.values()))
+            return None
+        self.test_result.setText(self.tr("Sending…"))
+        self.job = run_job(send_test, account, self.password.text() or None,
+                           test_message(account),
+                           on_success=lambda reply: self.test_result.setText(
+                               self.tr(f"Accepted: {reply}")),
+                           on_failure=lambda exc: self.test_result.setText(
+                               self.tr(f"Refused: {exc}")))
+        return self.job
+
     def accept(self) -> None:
         settings.save_profile(self._profile())
         if self.host.text().strip() and self.from_address.text().strip():
             try:
-                saved = smtp.save_account(replace(
-                    smtp.load_account(), host=self.host.text(), port=587,
-                    security="starttls", from_address=self.from_address.text(),
-                    username=self.username.text()))
+                saved = smtp.save_account(self._account())
                 if self.password.text():
                     smtp.store_password(saved, self.password.text())
             except smtp.AccountInvalid:

@@ -126,3 +126,16 @@ def test_shortcuts_are_shown_in_tooltips(window):
             text = action.shortcut().toString(action.shortcut().SequenceFormat.NativeText)
             assert text in action.toolTip(), action.text()
     assert QApplication.instance() is not None
+
+
+def test_setup_assistant_send_test_shows_the_reply(make_window, store, qtbot):
+    window = make_window(store)
+    wizard = window.open_setup()
+    wizard.send_test()
+    assert "Enter your mail server" in wizard.test_result.text()
+    wizard.host.setText("127.0.0.1")
+    wizard.from_address.setText("anna@example.com")
+    job = wizard.send_test()  # nothing listens on 127.0.0.1:587 here
+    qtbot.waitUntil(lambda: job.done, timeout=30000)
+    assert wizard.test_result.text().startswith("Refused: Cannot reach 127.0.0.1:587")
+    wizard.skip()
