@@ -1,0 +1,333 @@
+"""The one-person funnel: which efforts brought in money, for a period.
+
+Attribution rule (one campaign per deal, never two): a deal whose source is a campaign
+(``deal.campaign_id``) belongs to that campaign. Otherwise it belongs to the *last* campaign
+email its contact was sent before the deal was opened, if that email went out within the
+attribution window (30 days by default, a setting). A deal reachable from two campaigns
+therefore goes to the most recent one before it was opened.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from smarketer import pipeline
+from smarketer.db import db
+from smarketer.db.fields import InstantField
+from smarketer.db.models import Setting
+
+ATTRIBUTION_KEY = "attribution_days"
+DEFAULT_ATTRIBUTION_DAYS = 30
+PERIODS = ("month", "30d", "90d", "ytd", "custom")
+_STAMP = InstantField().db_value
+_READ = InstantField().python_value
+
+
+def attribution_days() -> int:
+    row = Setting.get_or_none(Setting.key == ATTRIBUTION_KEY)
+    return int(row.value) if row else DEFAULT_ATTRIBUTION_DAYS
+
+
+def set_attribution_days(days: int) -> None:
+    if not 1 <= int(days) <= 365:
+        raise ValueError("The attribution window is 1 to 365 days.")
+    Setting.replace(key=ATTRIBUTION_KEY, value=int(days)).execute()
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime  # inclusive, UTC
+    end: datetime  # exclusive, UTC
+    label: str
+
+    @property
+    def previous(self) -> Period:
+        length = self.end - self.start
+        return Period(self.start - length, self.start, f"before {self.label}")
+
+
+def period(kind: str = "30d", today: date | None = None, start: date | None = None,
+           end: date | None = None) -> Period:
+    today = today or date.today()
+
+    def at(day: date) -> datetime:
+        return datetime.combine(day, time.min).astimezone().astimezone(UTC)
+
+    tomorrow = today + timedelta(days=1)
+    if kind == "month":
+        return Period(at(today.replace(day=1)), at(tomorrow), "this month")
+    if kind == "30d":
+        return Period(at(tomorrow - timedelta(days=30)), at(tomorrow), "last 30 days")
+    if kind == "90d":
+        return Period(at(tomorrow - timedelta(days=90)), at(tomorrow), "last 90 days")
+    if kind == "ytd":
+        return Period(at(today.replace(month=1, day=1)), at(tomorrow), "this year")
+    if kind == "custom" and start and end and start <= end:
+        return Period(at(start), at(end + timedelta(days=1)), f"{start} to {end}")
+    raise ValueError(f"Unknown period {kind!r}; use month, 30d, 90d, ytd or custom with dates.")
+
+
+def _one(sql: str, params=()) -> object:
+    return db.execute_sql(sql, params).fetchone()[0]
+
+
+def _span(p: Period) -> tuple[str, str]:
+    return _STAMP(p.start), _STAMP(p.end)
+
+
+# ---------------------------------------------------------------- tiles
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    value: Decimal
+    previous: Decimal
+    money: bool = False
+    percent: bool = False
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.previous == 0:
+            return None
+        return ((self.value - self.previous) / self.previous * 100).quantize(Decimal("1"))
+
+
+def _figures(p: Period) -> dict[str, Decimal]:
+    a, b = _span(p)
+    won_kind = "(SELECT id FROM stage WHERE kind = 'won')"
+    lost_kind = "(SELECT id FROM stage WHERE kind = 'lost')"
+    won_values = [Decimal(v) for (v,) in db.execute_sql(
+        f"SELECT value FROM deal WHERE stage_id IN {won_kind} AND closed_at >= ? AND "
+        "closed_at < ?", (a, b)).fetchall()]
+    lost = _one(f"SELECT count(*) FROM deal WHERE stage_id IN {lost_kind} AND closed_at >= ? "
+                "AND closed_at < ?", (a, b))
+    closed = len(won_values) + lost
+    return {
+        "contacts": Decimal(_one("SELECT count(*) FROM contact WHERE deleted_at IS NULL AND "
+                                 "created_at >= ? AND created_at < ?", (a, b))),
+        "emails": Decimal(_one("SELECT count(*) FROM outbox_message WHERE state = 'sent' AND "
+                               "sent_at >= ? AND sent_at < ?", (a, b))),
+        "deals": Decimal(_one("SELECT count(*) FROM deal WHERE created_at >= ? AND "
+                              "created_at < ?", (a, b))),
+        "proposals": Decimal(_one("SELECT count(DISTINCT number) FROM proposal WHERE "
+                                  "sent_at >= ? AND sent_at < ?", (a, b))),
+        "revenue": sum(won_values, Decimal(0)),
+        "win_rate": (Decimal(len(won_values)) / closed * 100).quantize(Decimal("0.1"))
+        if closed else Decimal(0),
+        "won": Decimal(len(won_values)),
+        "reached": Decimal(_one("SELECT count(DISTINCT contact_id) FROM outbox_message WHERE "
+                                "state = 'sent' AND sent_at >= ? AND sent_at < ?", (a, b))),
+    }
+
+
+TILES = [("contacts", "New contacts", False, False), ("emails", "Emails sent", False, False),
+         ("deals", "Deals opened", False, False), ("proposals", "Proposals sent", False, False),
+         ("revenue", "Won revenue", True, False), ("win_rate", "Win rate", False, True)]
+
+
+# ---------------------------------------------------------------- attribution
+
+
+@dataclass
+class AttributionRow:
+    key: object  # campaign id, source text or referrer contact id
+    name: str
+    recipients: int = 0
+    deals: int = 0
+    proposals: int = 0
+    won: int = 0
+    revenue: Decimal = field(default_factory=lambda: Decimal(0))
+
+    @property
+    def revenue_per_email(self) -> Decimal | None:
+        if not self.recipients:
+            return None
+        return (self.revenue / self.recipients).quantize(Decimal("0.01"))
+
+
+def attributed_campaign(window_days: int | None = None) -> dict[int, int]:
+    """deal id -> campaign id, by the rule in this module's docstring."""
+    window = timedelta(days=window_days or attribution_days())
+    sends: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for contact_id, campaign_id, sent_at in db.execute_sql(
+            "SELECT contact_id, campaign_id, sent_at FROM outbox_message "
+            "WHERE state = 'sent' AND contact_id IS NOT NULL ORDER BY sent_at"):
+        sends[contact_id].append((_READ(sent_at), campaign_id))
+    result: dict[int, int] = {}
+    for deal_id, contact_id, campaign_id, created in db.execute_sql(
+            "SELECT id, contact_id, campaign_id, created_at FROM deal"):
+        if campaign_id:
+            result[deal_id] = campaign_id
+            continue
+        opened = _READ(created)
+        best = None
+        for sent_at, sent_campaign in sends.get(contact_id, ()):
+            if sent_at > opened:
+                break
+            if opened - sent_at <= window:
+                best = sent_campaign  # the latest before the deal wins
+        if best is not None:
+            result[deal_id] = best
+    return result
+
+
+def _deal_facts() -> dict[int, tuple[Decimal, bool, int | None, str, int | None]]:
+    """deal id -> (value, won, contact id, source, referrer id)."""
+    facts = {}
+    for deal_id, value, kind, contact_id, source, lead_source, referrer in db.execute_sql(
+            "SELECT d.id, d.value, s.kind, d.contact_id, d.source, c.lead_source, "
+            "c.referred_by_id FROM deal d JOIN stage s ON s.id = d.stage_id "
+            "LEFT JOIN contact c ON c.id = d.contact_id"):
+        facts[deal_id] = (Decimal(value), kind == "won", contact_id,
+                          (source or lead_source or "Unknown").strip(), referrer)
+    return facts
+
+
+def _proposal_deals() -> set[int]:
+    return {d for (d,) in db.execute_sql(
+        "SELECT DISTINCT deal_id FROM proposal WHERE sent_at IS NOT NULL AND deal_id IS NOT NULL")}
+
+
+def by_campaign(window_days: int | None = None) -> list[AttributionRow]:
+    rows = {cid: AttributionRow(cid, name) for cid, name in db.execute_sql(
+        "SELECT id, name FROM campaign ORDER BY created_at DESC")}
+    for cid, count in db.execute_sql("SELECT campaign_id, count(*) FROM outbox_message "
+                                     "WHERE state = 'sent' GROUP BY campaign_id"):
+        if cid in rows:
+            rows[cid].recipients = count
+    facts, with_proposal = _deal_facts(), _proposal_deals()
+    for deal_id, cid in attributed_campaign(window_days).items():
+        if cid not in rows or deal_id not in facts:
+            continue
+        value, won, *_ = facts[deal_id]
+        row = rows[cid]
+        row.deals += 1
+        row.proposals += deal_id in with_proposal
+        if won:
+            row.won += 1
+            row.revenue += value
+    return list(rows.values())
+
+
+def by_source() -> list[AttributionRow]:
+    rows: dict[str, AttributionRow] = {}
+    with_proposal = _proposal_deals()
+    for deal_id, (value, won, _contact, source, _ref) in _deal_facts().items():
+        row = rows.setdefault(source, AttributionRow(source, source))
+        row.deals += 1
+        row.proposals += deal_id in with_proposal
+        if won:
+            row.won += 1
+            row.revenue += value
+    for source, count in db.execute_sql("SELECT lead_source, count(*) FROM contact WHERE "
+                                        "deleted_at IS NULL GROUP BY lead_source"):
+        key = (source or "Unknown").strip()
+        rows.setdefault(key, AttributionRow(key, key)).recipients = count  # contacts
+    return sorted(rows.values(), key=lambda r: (-r.revenue, -r.deals, r.name))
+
+
+def by_referrer() -> list[AttributionRow]:
+    rows: dict[int, AttributionRow] = {}
+    for referrer, name, count in db.execute_sql(
+            "SELECT r.id, trim(r.first_name || ' ' || r.last_name), count(c.id) FROM contact c "
+            "JOIN contact r ON r.id = c.referred_by_id GROUP BY r.id"):
+        rows[referrer] = AttributionRow(referrer, name, recipients=count)
+    for _deal_id, (value, won, _contact, _source, referrer) in _deal_facts().items():
+        if referrer in rows:
+            rows[referrer].deals += 1
+            if won:
+                rows[referrer].won += 1
+                rows[referrer].revenue += value
+    return sorted(rows.values(), key=lambda r: (-r.revenue, -r.recipients, r.name))
+
+
+# ---------------------------------------------------------------- the whole dashboard
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    tiles: list[Tile]
+    funnel: list[tuple[str, Decimal]]
+    pipeline: list[tuple[str, Decimal, Decimal]]  # stage, total, weighted
+    revenue_by_month: list[tuple[date, Decimal]]
+    forecast: list[tuple[date, Decimal]]
+    campaigns: list[AttributionRow]
+    sources: list[AttributionRow]
+    referrers: list[AttributionRow]
+
+
+def revenue_by_month(months: int = 12, today: date | None = None) -> list[tuple[date, Decimal]]:
+    today = today or date.today()
+    first = today.replace(day=1)
+    starts = [first]
+    for _ in range(months - 1):
+        starts.insert(0, (starts[0] - timedelta(days=1)).replace(day=1))
+    totals = {m: Decimal(0) for m in starts}
+    for value, closed in db.execute_sql(
+            "SELECT d.value, d.closed_at FROM deal d JOIN stage s ON s.id = d.stage_id "
+            "WHERE s.kind = 'won' AND d.closed_at >= ?",
+            (_STAMP(datetime.combine(starts[0], time.min, UTC)),)):
+        month = _READ(closed).astimezone().date().replace(day=1)
+        if month in totals:
+            totals[month] += Decimal(value)
+    return list(totals.items())
+
+
+def build(p: Period, today: date | None = None) -> Dashboard:
+    now, before = _figures(p), _figures(p.previous)
+    tiles = [Tile(key, label, now[key], before[key], money, percent)
+             for key, label, money, percent in TILES]
+    columns = pipeline.board()
+    return Dashboard(
+        period=p, tiles=tiles,
+        funnel=[("Contacts reached", now["reached"]), ("Deals opened", now["deals"]),
+                ("Proposals sent", now["proposals"]), ("Won", now["won"])],
+        pipeline=[(c.stage.name, c.total, c.weighted.quantize(Decimal("0.01")))
+                  for c in columns],
+        revenue_by_month=revenue_by_month(12, today),
+        forecast=[(m.month, m.weighted) for m in pipeline.forecast(6, today)],
+        campaigns=by_campaign(), sources=by_source(), referrers=by_referrer())
+
+
+# ---------------------------------------------------------------- click-through
+
+
+def drill(key: str, p: Period) -> tuple[str, list[int]]:
+    """What a tile or funnel step stands for: ("contacts" | "deals" | "proposals", ids)."""
+    a, b = _span(p)
+    queries = {
+        "contacts": ("contacts", "SELECT id FROM contact WHERE deleted_at IS NULL AND "
+                                 "created_at >= ? AND created_at < ?"),
+        "emails": ("contacts", "SELECT DISTINCT contact_id FROM outbox_message WHERE "
+                               "state = 'sent' AND sent_at >= ? AND sent_at < ?"),
+        "reached": ("contacts", "SELECT DISTINCT contact_id FROM outbox_message WHERE "
+                                "state = 'sent' AND sent_at >= ? AND sent_at < ?"),
+        "deals": ("deals", "SELECT id FROM deal WHERE created_at >= ? AND created_at < ?"),
+        "proposals": ("proposals", "SELECT id FROM proposal WHERE sent_at >= ? AND "
+                                   "sent_at < ?"),
+        "revenue": ("deals", "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
+                             "WHERE s.kind = 'won' AND d.closed_at >= ? AND d.closed_at < ?"),
+        "won": ("deals", "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
+                         "WHERE s.kind = 'won' AND d.closed_at >= ? AND d.closed_at < ?"),
+        "win_rate": ("deals", "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
+                              "WHERE s.kind IN ('won', 'lost') AND d.closed_at >= ? "
+                              "AND d.closed_at < ?"),
+    }
+    kind, sql = queries[key]
+    return kind, [i for (i,) in db.execute_sql(sql, (a, b)) if i is not None]
+
+
+def deals_in_stage(stage_name: str) -> list[int]:
+    return [i for (i,) in db.execute_sql(
+        "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id WHERE s.name = ? "
+        "ORDER BY d.position", (stage_name,))]
+
+
+FUNNEL_KEYS = {"Contacts reached": "reached", "Deals opened": "deals",
+               "Proposals sent": "proposals", "Won": "won"}
