@@ -114,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     campaign_commands.add_parser("list", help="campaigns with their figures")
     send = campaign_commands.add_parser("send", help="send (or go on sending) a campaign")
     send.add_argument("name", metavar="NAME")
+
+    report = commands.add_parser("report", help="the dashboard's figures, optionally as PDF")
+    report.add_argument("--period", choices=["month", "30d", "90d", "ytd"], default="30d")
+    report.add_argument("-o", "--output", type=Path, metavar="OUT.pdf")
     return parser
 
 
@@ -414,10 +418,35 @@ def _cmd_campaign(args) -> int:
     return 1 if report.by_state["failed"] or result.status == "paused" else 0
 
 
+def _cmd_report(args) -> int:
+    from smarketer import dashboard, settings
+    from smarketer.money import format_money_short
+    from smarketer.reports import figures_rows, write_report_pdf
+
+    _open_store(args)
+    profile = settings.load_profile()
+    money = lambda v: format_money_short(v, profile.currency, profile.locale)  # noqa: E731
+    d = dashboard.build(dashboard.period(args.period))
+    print(_table(figures_rows(d, money), right={1, 2, 3}))
+    print()
+    print(_table([["Funnel", "Count"]] + [[s, f"{v:,.0f}"] for s, v in d.funnel], right={1}))
+    print()
+    rows = [["Campaign", "Sent", "Deals", "Won", "Revenue"]]
+    rows += [[r.name, str(r.recipients), str(r.deals), str(r.won), money(r.revenue)]
+             for r in d.campaigns]
+    print(_table(rows, right={1, 2, 3, 4}) if len(rows) > 1 else "No campaigns yet.")
+    if args.output:
+        if not args.output.parent.is_dir():
+            return _fail(f"{args.output}: the folder {args.output.parent} does not exist")
+        write_report_pdf(d, args.output)
+        print(f"\nWrote {args.output}")
+    return 0
+
+
 COMMANDS = {"demo": _cmd_demo, "backup": _cmd_backup, "restore": _cmd_restore,
             "import": _cmd_import, "export": _cmd_export, "deals": _cmd_deals,
             "tasks": _cmd_tasks, "proposal": _cmd_proposal, "smtp": _cmd_smtp,
-            "campaign": _cmd_campaign}
+            "campaign": _cmd_campaign, "report": _cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,7 @@ from smarketer.db import StoreError, close_database, open_database
 from smarketer.ui import dialogs, style
 from smarketer.ui.campaigns.section import CampaignsSection
 from smarketer.ui.contacts.section import ContactsSection
+from smarketer.ui.dashboard import DashboardSection, MatchesDialog
 from smarketer.ui.deals.board import DealsSection
 from smarketer.ui.first_run import FirstRunWizard
 from smarketer.ui.hub import Hub
@@ -36,7 +37,8 @@ from smarketer.ui.toast import Toast
 from smarketer.ui.today import TodaySection
 from smarketer.ui.workers import run_job
 
-SECTION_NAMES = ("Today", "Contacts", "Campaigns", "Deals", "Proposals", "Settings")
+SECTION_NAMES = ("Dashboard", "Today", "Contacts", "Campaigns", "Deals", "Proposals",
+                 "Settings")
 
 
 class MainWindow(QMainWindow):
@@ -91,7 +93,8 @@ class MainWindow(QMainWindow):
 
     def _build_sections(self) -> None:
         self.sections = [
-            TodaySection(go_to=self.go_to, hub=self.hub),
+            DashboardSection(self.hub),
+            TodaySection(go_to=lambda _i: self.go_to_section("Deals"), hub=self.hub),
             ContactsSection(self.hub, self.undo_stack),
             CampaignsSection(self.hub),
             DealsSection(self.hub),
@@ -100,6 +103,7 @@ class MainWindow(QMainWindow):
         ]
         self.sections[-1].profile_form.saved.connect(lambda _p: self._profile_saved())
         self.contacts.open_deal_for.connect(self._new_deal_for)
+        self.dashboard.open_list.connect(self.show_matches)
         self.deals.proposal_requested.connect(self._new_proposal_for)
         for section in self.sections:
             self.stack.addWidget(section)
@@ -167,28 +171,42 @@ class MainWindow(QMainWindow):
                                          self.open_setup))
         help_menu.addAction(self._action("about", self.tr("&About Smarketer"), self.about))
 
+    def section(self, label: str) -> Section:
+        return next(s for s in self.sections if s.label == label)
+
+    def go_to_section(self, label: str) -> None:
+        self.go_to(SECTION_NAMES.index(label))
+
+    @property
+    def dashboard(self) -> DashboardSection:
+        return self.section("Dashboard")
+
+    @property
+    def today(self) -> TodaySection:
+        return self.section("Today")
+
     @property
     def contacts(self) -> ContactsSection:
-        return self.sections[1]
+        return self.section("Contacts")
 
     @property
     def deals(self) -> DealsSection:
-        return self.sections[3]
+        return self.section("Deals")
 
     @property
     def campaigns(self) -> CampaignsSection:
-        return self.sections[2]
+        return self.section("Campaigns")
 
     @property
     def proposals(self) -> ProposalsSection:
-        return self.sections[4]
+        return self.section("Proposals")
 
     def _new_proposal_for(self, deal_id: int) -> None:
-        self.go_to(4)
+        self.go_to_section("Proposals")
         self.proposals.new_for_deal(deal_id)
 
     def _new_deal_for(self, contact_id: int) -> None:
-        self.go_to(3)
+        self.go_to_section("Deals")
         self.deals.new_deal_for(contact_id)
 
     def open_palette(self) -> CommandPalette:
@@ -201,12 +219,22 @@ class MainWindow(QMainWindow):
         wizard = FirstRunWizard(self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.accepted.connect(self.reload_all)
-        wizard.import_requested.connect(lambda: (self.go_to(1), self.contacts.choose_import()))
+        wizard.import_requested.connect(lambda: (self.go_to_section("Contacts"),
+                                                 self.contacts.choose_import()))
         wizard.open()
         return wizard
 
+    def show_matches(self, kind: str, ids: list) -> MatchesDialog:
+        dialog = MatchesDialog(kind, ids, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.opened.connect(lambda k, i: {"contacts": self.show_contact,
+                                            "deals": self.show_deal,
+                                            "proposals": self.show_proposal}[k](i))
+        dialog.open()
+        return dialog
+
     def show_contact(self, contact_id: int) -> None:
-        self.go_to(1)
+        self.go_to_section("Contacts")
         section = self.contacts
         if not section.select_contact(contact_id):
             section.search.clear()
@@ -214,11 +242,11 @@ class MainWindow(QMainWindow):
             section.select_contact(contact_id)
 
     def show_deal(self, deal_id: int) -> None:
-        self.go_to(3)
+        self.go_to_section("Deals")
         self.deals.open_deal(deal_id)
 
     def show_proposal(self, proposal_id: int) -> None:
-        self.go_to(4)
+        self.go_to_section("Proposals")
         self.proposals.reload(select=proposal_id)
 
     def _recolor_icons(self) -> None:
@@ -260,7 +288,8 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, table: str) -> None:
         self.refresh_status()
-        self.sections[0].reload()
+        self.today.reload()
+        self.dashboard.reload()
         if table in ("task", "proposal"):
             self.deals.reload_board()
         if table in ("deal", "contact"):

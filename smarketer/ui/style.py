@@ -19,7 +19,8 @@ ACCENT_DARK = "#5fb39a"
 
 #: Phosphor icons (MIT licence, shipped inside qtawesome) for each place in the app.
 ICONS = {
-    "Today": "ph.sun", "Contacts": "ph.address-book", "Campaigns": "ph.paper-plane-tilt",
+    "Dashboard": "ph.chart-line-up", "Today": "ph.sun", "Contacts": "ph.address-book",
+    "Campaigns": "ph.paper-plane-tilt",
     "Deals": "ph.columns", "Proposals": "ph.file-text", "Settings": "ph.gear",
     "search": "ph.magnifying-glass", "import": "ph.download-simple",
     "export": "ph.upload-simple", "new": "ph.plus", "undo": "ph.arrow-counter-clockwise",

@@ -77,7 +77,7 @@ def test_setup_assistant_writes_the_profile(make_window, store, qtbot):
     assert (profile.name, profile.address, profile.currency) == (
         "Hollis & Reed", "12 Quay Street\nGalway", "GBP")
     assert not first_run_needed()
-    assert "Hollis & Reed" in window.sections[0].subtitle.text()
+    assert "Hollis & Reed" in window.today.subtitle.text()
 
 
 def test_setup_assistant_can_be_skipped(make_window, store):
@@ -93,7 +93,7 @@ def test_delete_shows_a_toast_whose_undo_restores(window, qtbot, monkeypatch):
     from smarketer.ui import dialogs
 
     monkeypatch.setattr(dialogs, "confirm", lambda parent, t, x, on_yes, **k: on_yes())
-    window.go_to(1)
+    window.go_to_section("Contacts")
     section = window.contacts
     section.select_contact(section.model.contact_id(0))
     doomed = section.selected_ids()[0]
@@ -105,7 +105,7 @@ def test_delete_shows_a_toast_whose_undo_restores(window, qtbot, monkeypatch):
 
 
 def test_tab_order_in_the_contact_form_follows_the_form(window, qtbot):
-    window.go_to(1)
+    window.go_to_section("Contacts")
     editor = window.contacts.editor
     editor.first_name.setFocus()
     order = []

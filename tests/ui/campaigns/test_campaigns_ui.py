@@ -12,7 +12,7 @@ from smarketer.db.models import Campaign, OutboxMessage
 def campaign_window(make_window, store, account, recipients, qtbot):
     contacts.save_segment("Workshop people", contacts.ContactFilter(tags=("workshop",)))
     window = make_window(store)
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     return window
 
 

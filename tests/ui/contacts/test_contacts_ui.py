@@ -13,7 +13,7 @@ from smarketer.ui.contacts.model import ContactTableModel
 
 @pytest.fixture
 def section(window, qtbot):
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     return window.contacts
 
 
@@ -183,7 +183,7 @@ def test_import_of_a_bad_file_says_why(section, monkeypatch, tmp_path, window):
 
 def test_empty_store_shows_what_to_do(make_window, store, qtbot):
     window = make_window(store)
-    window.go_to(1)
+    window.go_to_section("Contacts")
     section = window.contacts
     assert section.pages.currentWidget() is section.empty
     assert section.empty.button.text() == "Import contacts…"
@@ -256,6 +256,6 @@ def test_a_follow_up_task_from_the_timeline_shows_on_today(section, qtbot, windo
     timeline.task_title.setText("Send the brochure")
     qtbot.mouseClick(timeline.task_button, Qt.MouseButton.LeftButton)
     assert "Task added: Send the brochure" in timeline.list.item(0).text()
-    today = window.sections[0]
+    today = window.today
     assert any("Send the brochure" in today.tasks.item(i).text()
                for i in range(today.tasks.count()))

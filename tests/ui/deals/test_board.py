@@ -20,7 +20,7 @@ def board_window(make_window, store, qtbot):
     for title, value in (("Alpha", "1000"), ("Beta", "2000"), ("Gamma", "3000")):
         pipeline.save_deal(pipeline.DealData(title=title, value=value, contact_id=zoe.id))
     window = make_window(store)
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     return window
 
 
@@ -151,7 +151,7 @@ def test_new_deal_dialog_validates_and_saves(board_window, qtbot):
 
 def test_new_deal_from_a_contact_fills_it_in(board_window, qtbot):
     window = board_window
-    window.go_to(1)
+    window.go_to_section("Contacts")
     section = window.contacts
     zoe = contacts.find_contacts("zoe")[0][0]
     section.select_contact(zoe)
@@ -179,7 +179,7 @@ def test_today_lists_overdue_first_with_done_and_snooze(make_window, store, qtbo
     pipeline.add_task("Due today", today, contact_id=zoe.id)
     late = pipeline.add_task("Overdue call", today - timedelta(days=2), contact_id=zoe.id)
     window = make_window(store)
-    today_section = window.sections[0]
+    today_section = window.today
     texts = [today_section.tasks.item(i).text() for i in range(today_section.tasks.count())]
     assert texts[0] == "Overdue (1)" and texts[1].startswith("Overdue call")
     assert texts[2] == "Today (1)" and texts[4] == "Next 7 days (1)"
@@ -199,9 +199,9 @@ def test_a_task_coming_due_is_announced(make_window, store):
     zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
     window = make_window(store)
     pipeline.add_task("Ring the bakery", date.today(), contact_id=zoe.id, due_time="00:00")
-    window.sections[0].announce_due()
+    window.today.announce_due()
     assert "Due now: Ring the bakery" in window.statusBar().currentMessage()
-    assert window.sections[0].announce_due() == []
+    assert window.today.announce_due() == []
 
 
 def test_stage_model_drop_row_bookkeeping(store):

@@ -20,7 +20,7 @@ def section(make_window, store, qtbot):
     proposal = service.create_proposal("Website", deal_id=deal.id)
     service.add_item(proposal.id, ItemData("Design", "10", "h", "95", tax_rate="20"))
     window = make_window(store)
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     return window.proposals
 
 

@@ -1,0 +1,338 @@
+"""The Dashboard: which efforts brought in money. Tiles, charts, attribution tables; every
+tile, bar and funnel step opens the list of what it counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer import dashboard, settings
+from smarketer.db.models import Contact, Deal, Proposal
+from smarketer.money import format_money_short
+from smarketer.ui import dialogs
+from smarketer.ui.hub import Hub
+from smarketer.ui.sections import Section, title_label
+
+PERIOD_LABELS = [("month", "This month"), ("30d", "Last 30 days"), ("90d", "Last 90 days"),
+                 ("ytd", "This year"), ("custom", "Custom…")]
+
+
+class TileButton(QFrame):
+    clicked = Signal(str)
+
+    def __init__(self, key: str, parent=None):
+        super().__init__(parent)
+        self.key = key
+        self.setProperty("role", "card")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.value = QLabel()
+        self.value.setProperty("role", "figure")
+        self.caption = title_label("", "subtitle")
+        self.change = title_label("", "subtitle")
+        box = QVBoxLayout(self)
+        box.addWidget(self.value)
+        box.addWidget(self.caption)
+        box.addWidget(self.change)
+        self.setAccessibleName(key)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        self.clicked.emit(self.key)
+
+
+def _chart(title: str) -> QChartView:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.legend().setVisible(False)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(6)
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(220)
+    return view
+
+
+class DashboardSection(Section):
+    label = "Dashboard"
+    open_list = Signal(str, list)  # "contacts" | "deals" | "proposals", ids
+
+    def __init__(self, hub: Hub, parent=None):
+        super().__init__(parent)
+        self.hub = hub
+        self.data: dashboard.Dashboard | None = None
+        header = QHBoxLayout()
+        header.addWidget(title_label(self.tr("Dashboard")))
+        header.addStretch(1)
+        self.period_box = QComboBox()
+        self.period_box.setAccessibleName(self.tr("Period"))
+        for key, text in PERIOD_LABELS:
+            self.period_box.addItem(self.tr(text), key)
+        self.period_box.setCurrentIndex(1)
+        self.start = QDateEdit(date.today().replace(day=1))
+        self.end = QDateEdit(date.today())
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.hide()
+            edit.dateChanged.connect(lambda _d: self.reload())
+        self.period_box.currentIndexChanged.connect(self._period_changed)
+        self.export_pdf = QPushButton(self.tr("Export PDF…"))
+        self.export_pdf.clicked.connect(self.export_report)
+        self.export_csv = QPushButton(self.tr("Export tables…"))
+        self.export_csv.clicked.connect(self.export_tables)
+        for widget in (self.period_box, self.start, self.end, self.export_csv, self.export_pdf):
+            header.addWidget(widget)
+        self.layout_.addLayout(header)
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        self.tiles_layout = QGridLayout()
+        self.tiles: dict[str, TileButton] = {}
+        for index, (key, *_rest) in enumerate(dashboard.TILES):
+            tile = TileButton(key)
+            tile.clicked.connect(self.drill)
+            self.tiles[key] = tile
+            self.tiles_layout.addWidget(tile, 0, index)
+        column.addLayout(self.tiles_layout)
+        charts = QGridLayout()
+        self.funnel_view = _chart(self.tr("Funnel"))
+        self.pipeline_view = _chart(self.tr("Open pipeline by stage (total, weighted)"))
+        self.revenue_view = _chart(self.tr("Won revenue, last 12 months"))
+        self.forecast_view = _chart(self.tr("Forecast, next 6 months (weighted)"))
+        charts.addWidget(self.funnel_view, 0, 0)
+        charts.addWidget(self.pipeline_view, 0, 1)
+        charts.addWidget(self.revenue_view, 1, 0)
+        charts.addWidget(self.forecast_view, 1, 1)
+        column.addLayout(charts)
+        self.tables = QTabWidget()
+        self.campaign_table = self._table([self.tr(t) for t in (
+            "Campaign", "Emails sent", "Deals", "Proposals", "Won", "Revenue",
+            "Revenue per email")])
+        self.source_table = self._table([self.tr(t) for t in (
+            "Lead source", "Contacts", "Deals", "Proposals", "Won", "Revenue")])
+        self.referrer_table = self._table([self.tr(t) for t in (
+            "Referrer", "Referrals", "Their deals", "Won", "Revenue")])
+        self.tables.addTab(self.campaign_table, self.tr("By campaign"))
+        self.tables.addTab(self.source_table, self.tr("By lead source"))
+        self.tables.addTab(self.referrer_table, self.tr("By referrer"))
+        self.tables.setMinimumHeight(220)
+        self.attribution_note = title_label("", "subtitle")
+        column.addWidget(self.tables)
+        column.addWidget(self.attribution_note)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.layout_.addWidget(scroll, 1)
+        self.reload()
+
+    @staticmethod
+    def _table(headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        return table
+
+    # data
+
+    def current_period(self) -> dashboard.Period:
+        kind = self.period_box.currentData()
+        if kind == "custom":
+            return dashboard.period("custom", start=self.start.date().toPython(),
+                                    end=self.end.date().toPython())
+        return dashboard.period(kind)
+
+    def _period_changed(self) -> None:
+        custom = self.period_box.currentData() == "custom"
+        self.start.setVisible(custom)
+        self.end.setVisible(custom)
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            p = self.current_period()
+        except ValueError:
+            return
+        profile = settings.load_profile()
+        self.money = lambda v: format_money_short(v, profile.currency, profile.locale)  # noqa: E731
+        self.data = dashboard.build(p)
+        for tile in self.data.tiles:
+            widget = self.tiles[tile.key]
+            value = self.money(tile.value) if tile.money else (
+                f"{tile.value:.0f} %" if tile.percent else f"{tile.value:,.0f}")
+            widget.value.setText(value)
+            widget.caption.setText(self.tr(tile.label))
+            change = tile.change
+            widget.change.setText(
+                self.tr("new this period") if change is None and tile.value else
+                "—" if change is None else f"{'+' if change >= 0 else ''}{change} % vs before")
+        self._charts()
+        self._tables()
+        self.attribution_note.setText(self.tr(
+            f"A deal counts for the campaign it came from, else for the last campaign email "
+            f"its contact received within {dashboard.attribution_days()} days before it "
+            "was opened."))
+
+    def _bars(self, view: QChartView, labels: list[str], series_values: list[list[float]],
+              horizontal: bool = False, on_click=None) -> None:
+        chart = view.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        series = QHorizontalBarSeries() if horizontal else QBarSeries()
+        for values in series_values:
+            bar_set = QBarSet("")
+            bar_set.append([float(v) for v in values])
+            series.append(bar_set)
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append(labels)
+        values_axis = QValueAxis()
+        values_axis.setLabelFormat("%.0f")
+        top = max((max(v) for v in series_values if v), default=0)
+        values_axis.setRange(0, float(top) * 1.1 or 1)
+        if horizontal:
+            chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+            chart.addAxis(values_axis, Qt.AlignmentFlag.AlignBottom)
+        else:
+            chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+            chart.addAxis(values_axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        series.attachAxis(values_axis)
+        if on_click:
+            series.clicked.connect(lambda index, _set: on_click(index))
+
+    def _charts(self) -> None:
+        d = self.data
+        funnel = list(reversed(d.funnel))
+        self._bars(self.funnel_view, [self.tr(s) for s, _ in funnel],
+                   [[v for _, v in funnel]], horizontal=True,
+                   on_click=lambda i: self.drill(dashboard.FUNNEL_KEYS[funnel[i][0]]))
+        self._bars(self.pipeline_view, [s for s, *_ in d.pipeline],
+                   [[t for _, t, _ in d.pipeline], [w for *_, w in d.pipeline]],
+                   on_click=lambda i: self.open_list.emit(
+                       "deals", dashboard.deals_in_stage(d.pipeline[i][0])))
+        self._bars(self.revenue_view, [m.strftime("%b") for m, _ in d.revenue_by_month],
+                   [[v for _, v in d.revenue_by_month]])
+        self._bars(self.forecast_view, [m.strftime("%b %y") for m, _ in d.forecast],
+                   [[v for _, v in d.forecast]])
+
+    def _tables(self) -> None:
+        def fill(table, rows):
+            table.setRowCount(len(rows))
+            for r, values in enumerate(rows):
+                for c, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    if c:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                              | Qt.AlignmentFlag.AlignVCenter)
+                    table.setItem(r, c, item)
+
+        m = self.money
+        fill(self.campaign_table, [[r.name, str(r.recipients), str(r.deals), str(r.proposals),
+                                    str(r.won), m(r.revenue),
+                                    m(r.revenue_per_email) if r.revenue_per_email is not None
+                                    else "—"] for r in self.data.campaigns])
+        fill(self.source_table, [[r.name, str(r.recipients), str(r.deals), str(r.proposals),
+                                  str(r.won), m(r.revenue)] for r in self.data.sources])
+        fill(self.referrer_table, [[r.name, str(r.recipients), str(r.deals), str(r.won),
+                                    m(r.revenue)] for r in self.data.referrers])
+
+    def chart_values(self, view: QChartView) -> list[list[float]]:
+        series = view.chart().series()[0]
+        return [[bar_set.at(i) for i in range(bar_set.count())] for bar_set in series.barSets()]
+
+    # click-through and export
+
+    def drill(self, key: str) -> None:
+        kind, ids = dashboard.drill(key, self.current_period())
+        self.open_list.emit(kind, ids)
+
+    def export_report(self) -> None:
+        from smarketer.reports import write_report_pdf
+
+        path = dialogs.ask_save_file(self, self.tr("Save the dashboard as"),
+                                     "dashboard.pdf", "PDF documents (*.pdf)")
+        if path is not None:
+            write_report_pdf(self.data, path)
+            self.hub.notify.emit(self.tr(f"Saved {path.name}."))
+
+    def export_tables(self) -> None:
+        from smarketer.reports import write_tables_csv
+
+        path = dialogs.ask_save_file(self, self.tr("Save the attribution tables as"),
+                                     "attribution.csv", "CSV (*.csv)")
+        if path is not None:
+            write_tables_csv(self.data, path)
+            self.hub.notify.emit(self.tr(f"Saved {path.name}."))
+
+
+class MatchesDialog(QDialog):
+    """The contacts, deals or proposals behind a figure; double-click opens one."""
+
+    opened = Signal(str, int)
+
+    def __init__(self, kind: str, ids: list[int], parent=None):
+        super().__init__(parent)
+        self.kind, self.ids = kind, ids
+        self.setWindowTitle(self.tr(f"{len(ids)} {kind}"))
+        self.resize(520, 420)
+        self.list = QListWidget()
+        for text in self.labels():
+            self.list.addItem(text)
+        self.list.itemActivated.connect(lambda _i: self._open())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)
+
+    def labels(self) -> list[str]:
+        if self.kind == "contacts":
+            found = {c.id: c.full_name or c.email for c in
+                     Contact.select().where(Contact.id.in_(self.ids))}
+        elif self.kind == "deals":
+            found = {d.id: f"{d.title} · {d.value:,.2f}" for d in
+                     Deal.select().where(Deal.id.in_(self.ids))}
+        else:
+            found = {p.id: f"{p.label} · {p.title}" for p in
+                     Proposal.select().where(Proposal.id.in_(self.ids))}
+        return [found.get(i, "?") for i in self.ids]
+
+    def _open(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.ids):
+            self.opened.emit(self.kind, self.ids[row])
+
+
