@@ -154,9 +154,10 @@ def attributed_campaign(window_days: int | None = None) -> dict[int, int]:
     """deal id -> campaign id, by the rule in this module's docstring."""
     window = timedelta(days=window_days or attribution_days())
     sends: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    for contact_id, campaign_id, sent_at in db.execute_sql(
+    for contact_id, campaign_id, sent_at in db.execute_sql(  # only contacts that have deals
             "SELECT contact_id, campaign_id, sent_at FROM outbox_message "
-            "WHERE state = 'sent' AND contact_id IS NOT NULL ORDER BY sent_at"):
+            "WHERE state = 'sent' AND contact_id IN (SELECT contact_id FROM deal) "
+            "ORDER BY sent_at"):
         sends[contact_id].append((_READ(sent_at), campaign_id))
     result: dict[int, int] = {}
     for deal_id, contact_id, campaign_id, created in db.execute_sql(
@@ -193,14 +194,14 @@ def _proposal_deals() -> set[int]:
         "SELECT DISTINCT deal_id FROM proposal WHERE sent_at IS NOT NULL AND deal_id IS NOT NULL")}
 
 
-def by_campaign(window_days: int | None = None) -> list[AttributionRow]:
+def by_campaign(window_days: int | None = None, facts=None) -> list[AttributionRow]:
     rows = {cid: AttributionRow(cid, name) for cid, name in db.execute_sql(
         "SELECT id, name FROM campaign ORDER BY created_at DESC")}
     for cid, count in db.execute_sql("SELECT campaign_id, count(*) FROM outbox_message "
                                      "WHERE state = 'sent' GROUP BY campaign_id"):
         if cid in rows:
             rows[cid].recipients = count
-    facts, with_proposal = _deal_facts(), _proposal_deals()
+    facts, with_proposal = facts or _deal_facts(), _proposal_deals()
     for deal_id, cid in attributed_campaign(window_days).items():
         if cid not in rows or deal_id not in facts:
             continue
@@ -214,10 +215,10 @@ def by_campaign(window_days: int | None = None) -> list[AttributionRow]:
     return list(rows.values())
 
 
-def by_source() -> list[AttributionRow]:
+def by_source(facts=None) -> list[AttributionRow]:
     rows: dict[str, AttributionRow] = {}
     with_proposal = _proposal_deals()
-    for deal_id, (value, won, _contact, source, _ref) in _deal_facts().items():
+    for deal_id, (value, won, _contact, source, _ref) in (facts or _deal_facts()).items():
         row = rows.setdefault(source, AttributionRow(source, source))
         row.deals += 1
         row.proposals += deal_id in with_proposal
@@ -231,13 +232,13 @@ def by_source() -> list[AttributionRow]:
     return sorted(rows.values(), key=lambda r: (-r.revenue, -r.deals, r.name))
 
 
-def by_referrer() -> list[AttributionRow]:
+def by_referrer(facts=None) -> list[AttributionRow]:
     rows: dict[int, AttributionRow] = {}
     for referrer, name, count in db.execute_sql(
             "SELECT r.id, trim(r.first_name || ' ' || r.last_name), count(c.id) FROM contact c "
             "JOIN contact r ON r.id = c.referred_by_id GROUP BY r.id"):
         rows[referrer] = AttributionRow(referrer, name, recipients=count)
-    for _deal_id, (value, won, _contact, _source, referrer) in _deal_facts().items():
+    for _deal_id, (value, won, _contact, _source, referrer) in (facts or _deal_facts()).items():
         if referrer in rows:
             rows[referrer].deals += 1
             if won:
@@ -280,19 +281,34 @@ def revenue_by_month(months: int = 12, today: date | None = None) -> list[tuple[
 
 
 def build(p: Period, today: date | None = None) -> Dashboard:
+    """Everything the dashboard shows, computed in one pass over the store."""
     now, before = _figures(p), _figures(p.previous)
     tiles = [Tile(key, label, now[key], before[key], money, percent)
              for key, label, money, percent in TILES]
-    columns = pipeline.board()
+    facts = _deal_facts()
     return Dashboard(
         period=p, tiles=tiles,
         funnel=[("Contacts reached", now["reached"]), ("Deals opened", now["deals"]),
                 ("Proposals sent", now["proposals"]), ("Won", now["won"])],
-        pipeline=[(c.stage.name, c.total, c.weighted.quantize(Decimal("0.01")))
-                  for c in columns],
+        pipeline=open_pipeline(),
         revenue_by_month=revenue_by_month(12, today),
         forecast=[(m.month, m.weighted) for m in pipeline.forecast(6, today)],
-        campaigns=by_campaign(), sources=by_source(), referrers=by_referrer())
+        campaigns=by_campaign(facts=facts), sources=by_source(facts),
+        referrers=by_referrer(facts))
+
+
+def open_pipeline() -> list[tuple[str, Decimal, Decimal]]:
+    """(stage, total, weighted) for every open stage, in board order."""
+    stages = pipeline.open_stages()
+    totals = {s.id: [Decimal(0), Decimal(0)] for s in stages}
+    probability = {s.id: s.probability for s in stages}
+    for stage_id, value, chance in db.execute_sql(
+            "SELECT stage_id, value, probability FROM deal WHERE stage_id IN "
+            "(SELECT id FROM stage WHERE kind = 'open')"):
+        amount = Decimal(value)
+        totals[stage_id][0] += amount
+        totals[stage_id][1] += amount * (probability[stage_id] if chance is None else chance) / 100
+    return [(s.name, totals[s.id][0], totals[s.id][1].quantize(Decimal("0.01"))) for s in stages]
 
 
 # ---------------------------------------------------------------- click-through
