@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from smarketer import settings
 from smarketer.settings import BusinessProfile
 from smarketer.ui import dialogs
+from smarketer.ui.forms import add_field_rows, show_field_errors
 from smarketer.ui.sections import Section, title_label
 
 CURRENCIES = ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "CAD",
@@ -80,22 +81,10 @@ class ProfileForm(QWidget):
             "default_tax_rate": (self.tr("Default tax rate (%)"), self.tax_rate),
             "proposal_prefix": (self.tr("Proposal number prefix"), self.prefix),
         }
-        self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        for key, (text, widget) in self.fields.items():
-            widget.setAccessibleName(text)
-            error = QLabel()
-            error.setProperty("role", "fieldError")
-            error.setObjectName(f"error_{key}")
-            error.setWordWrap(True)
-            error.hide()
-            self.errors[key] = error
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.addWidget(widget)
-            box.addWidget(error)
-            form.addRow(text, box)
+
+        def logo_after(key: str) -> None:
             if key == "website":
                 logo_row = QHBoxLayout()
                 logo_row.addWidget(self.logo_preview)
@@ -103,6 +92,8 @@ class ProfileForm(QWidget):
                 logo_row.addWidget(self.logo_remove)
                 logo_row.addStretch(1)
                 form.addRow(self.tr("Logo"), logo_row)
+
+        self.errors = add_field_rows(form, self.fields, after=logo_after)
         self.save_button = QPushButton(self.tr("Save profile"))
         self.save_button.setDefault(True)
         self.save_button.setToolTip(self.tr("Save the business profile (Ctrl+S)"))
@@ -154,12 +145,7 @@ class ProfileForm(QWidget):
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for key, label in self.errors.items():
-            label.setText(errors.get(key, ""))
-            label.setVisible(key in errors)
-        if errors:
-            first = next(k for k in self.fields if k in errors)
-            self.fields[first][1].setFocus()
+        show_field_errors(self.fields, self.errors, errors)
 
     def save(self) -> bool:
         try:

@@ -22,6 +22,7 @@ from smarketer import settings
 from smarketer.campaigns import account as smtp
 from smarketer.campaigns.compose import _address
 from smarketer.campaigns.transport import ConnectionLost, SendFailed, send_test
+from smarketer.ui.forms import add_field_rows, show_field_errors
 from smarketer.ui.workers import run_job
 
 
@@ -79,21 +80,8 @@ class AccountForm(QWidget):
             "unsubscribe_url": (self.tr("Unsubscribe page"), self.unsubscribe_url),
             "only_with_consent": ("", self.only_with_consent),
         }
-        self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key, (text, widget) in self.fields.items():
-            widget.setAccessibleName(text or widget.text())
-            error = QLabel()
-            error.setProperty("role", "fieldError")
-            error.hide()
-            self.errors[key] = error
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.addWidget(widget)
-            if key == "password":
-                box.addWidget(self.password_state)
-            box.addWidget(error)
-            form.addRow(text, box)
+        self.errors = add_field_rows(form, self.fields, extra={"password": self.password_state})
         self.save_button = QPushButton(self.tr("Save email account"))
         self.save_button.clicked.connect(self.save)
         self.test_button = QPushButton(self.tr("Send test email to myself"))
@@ -142,13 +130,10 @@ class AccountForm(QWidget):
         try:
             saved = smtp.save_account(self.account())
         except smtp.AccountInvalid as exc:
-            for key, label in self.errors.items():
-                label.setText(exc.errors.get(key, ""))
-                label.setVisible(key in exc.errors)
+            show_field_errors(self.fields, self.errors, exc.errors)
             self.status.setText(self.tr("Not saved: fix the marked fields."))
             return None
-        for label in self.errors.values():
-            label.hide()
+        show_field_errors(self.fields, self.errors, {})
         if self.password.text():
             kept = smtp.store_password(saved, self.password.text())
             self.password.clear()

@@ -31,6 +31,7 @@ from smarketer.contacts import ContactData, ContactInvalid
 from smarketer.db.models import LIFECYCLE_STATUSES, Contact
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
+from smarketer.ui.forms import add_field_rows, show_field_errors
 
 
 class TagsEdit(QLineEdit):
@@ -135,20 +136,8 @@ class ContactEditor(QWidget):
             "do_not_email": ("", self.do_not_email),
             "notes": (self.tr("Notes"), self.notes),
         }
-        self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key, (text, widget) in self.fields.items():
-            widget.setAccessibleName(text or widget.text())
-            error = QLabel()
-            error.setProperty("role", "fieldError")
-            error.setWordWrap(True)
-            error.hide()
-            self.errors[key] = error
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.addWidget(widget)
-            box.addWidget(error)
-            form.addRow(text, box)
+        self.errors = add_field_rows(form, self.fields)
         form.addRow("", self.email_state)
 
         self.save_button = QPushButton(self.tr("Save"))
@@ -264,13 +253,9 @@ class ContactEditor(QWidget):
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for key, label in self.errors.items():
-            label.setText(errors.get(key, ""))
-            label.setVisible(key in errors)
         if errors:
             self.tabs.setCurrentIndex(0)
-            first = next(k for k in self.fields if k in errors)
-            self.fields[first][1].setFocus()
+        show_field_errors(self.fields, self.errors, errors)
 
     def save(self) -> bool:
         region = settings.load_profile().region

@@ -33,6 +33,7 @@ from smarketer.money import format_money
 from smarketer.pipeline import DealData, DealInvalid, PipelineError
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
+from smarketer.ui.forms import add_field_rows, show_field_errors
 
 
 class LostReasonDialog(QDialog):
@@ -128,24 +129,16 @@ class DealDialog(QDialog):
             "source": (self.tr("Source"), self.source),
             "notes": (self.tr("Notes"), self.notes),
         }
-        self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key, (text, widget) in self.fields.items():
-            widget.setAccessibleName(text)
-            error = QLabel()
-            error.setProperty("role", "fieldError")
-            error.hide()
-            self.errors[key] = error
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.addWidget(widget)
-            box.addWidget(error)
-            form.addRow(text, box)
+
+        def close_date_after(key: str) -> None:
             if key == "probability":
                 row = QHBoxLayout()
                 row.addWidget(self.close_date)
                 row.addWidget(self.close_warning, 1)
                 form.addRow(self.has_close, row)
+
+        self.errors = add_field_rows(form, self.fields, after=close_date_after)
         details = QWidget()
         details.setLayout(form)
 
@@ -271,12 +264,9 @@ class DealDialog(QDialog):
         )
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for key, label in self.errors.items():
-            label.setText(errors.get(key, ""))
-            label.setVisible(key in errors)
         if errors:
             self.tabs.setCurrentIndex(0)
-            self.fields[next(k for k in self.fields if k in errors)][1].setFocus()
+        show_field_errors(self.fields, self.errors, errors)
 
     def save(self) -> bool:
         data = self.data()
