@@ -12,8 +12,6 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from peewee import JOIN, SQL, fn
 
 from smarketer.db import db
@@ -30,6 +28,7 @@ from smarketer.db.models import (
     Task,
 )
 from smarketer.db.search import match_expression
+from smarketer.validation import normalise_email, normalise_phone
 
 CONSENT_CHOICES = ("any", "recorded", "missing")
 
@@ -219,25 +218,6 @@ class ContactInvalid(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-
-
-def normalise_email(value: str) -> str:
-    """The address in its normal form; raises ValueError with a readable reason."""
-    try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def normalise_phone(value: str, region: str | None) -> str:
-    """The number in international form; raises ValueError if it is not a phone number."""
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        raise ValueError("Not a phone number.") from None
-    if not phonenumbers.is_possible_number(number):
-        raise ValueError("Not a valid phone number; include the country code (+44 …).")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def clean_tags(names) -> tuple[str, ...]:

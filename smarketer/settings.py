@@ -13,11 +13,10 @@ from pathlib import Path
 
 import babel
 import babel.numbers
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
 from smarketer.db import db
 from smarketer.db.models import Setting, StoredFile
+from smarketer.validation import normalise_email, normalise_phone
 
 PROFILE_KEY = "business_profile"
 MAX_LOGO_BYTES = 5 * 1024 * 1024
@@ -59,10 +58,6 @@ class BusinessProfile:
             return None
 
 
-def _check_email(value: str) -> str:
-    return validate_email(value, check_deliverability=False).normalized
-
-
 def validate_profile(profile: BusinessProfile) -> tuple[BusinessProfile, dict[str, str]]:
     """Return the profile with normalised values, and a message per invalid field."""
     errors: dict[str, str] = {}
@@ -74,8 +69,8 @@ def validate_profile(profile: BusinessProfile) -> tuple[BusinessProfile, dict[st
         errors["name"] = "Enter the name of your business."
     if values["email"]:
         try:
-            values["email"] = _check_email(values["email"])
-        except EmailNotValidError as exc:
+            values["email"] = normalise_email(values["email"])
+        except ValueError as exc:
             errors["email"] = str(exc)
     try:
         locale = babel.Locale.parse(values["locale"])
@@ -84,15 +79,10 @@ def validate_profile(profile: BusinessProfile) -> tuple[BusinessProfile, dict[st
         errors["locale"] = f"Unknown locale {values['locale']!r}; use a code such as en_US or de_DE."
         locale = None
     if values["phone"]:
-        region = locale.territory if locale else None
         try:
-            number = phonenumbers.parse(values["phone"], region)
-            if not phonenumbers.is_valid_number(number):
-                raise phonenumbers.NumberParseException(0, "not a valid number")
-            values["phone"] = phonenumbers.format_number(
-                number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-            )
-        except phonenumbers.NumberParseException:
+            values["phone"] = normalise_phone(values["phone"],
+                                              locale.territory if locale else None, strict=True)
+        except ValueError:
             errors["phone"] = "Not a valid phone number; include the country code (+44 …)."
     if values["website"]:
         site = values["website"]

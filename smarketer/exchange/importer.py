@@ -27,6 +27,7 @@ from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, Suppression, Tag
 from smarketer.db.search import BulkIndexing, sort_key
 from smarketer.exchange.records import MAX_FIELD, MAX_NOTES, Incoming, Rejected, parse_flag
+from smarketer.validation import normalise_email, normalise_phone
 
 POLICIES = ("skip", "update", "overwrite")
 TEXT_FIELDS = ("first_name", "last_name", "phone", "title", "street", "postal_code", "city",
@@ -78,13 +79,13 @@ def clean_record(record: Incoming, region: str | None) -> dict[str, object] | Re
         email, others = others[0], others[1:]
     if email:
         try:
-            row["email"] = contacts.normalise_email(email)
+            row["email"] = normalise_email(email)
         except ValueError as exc:
             return Rejected(record.where, f"invalid email {email!r}: {exc}", record.raw)
     good_others = []
     for other in others:
         try:
-            good_others.append(contacts.normalise_email(other))
+            good_others.append(normalise_email(other))
         except ValueError:
             pass  # a bad secondary address is dropped, the contact still comes in
     if good_others:
@@ -93,7 +94,7 @@ def clean_record(record: Incoming, region: str | None) -> dict[str, object] | Re
         return Rejected(record.where, "no name and no email address", record.raw)
     if row.get("phone"):
         try:
-            row["phone"] = contacts.normalise_phone(str(row["phone"]), region)
+            row["phone"] = normalise_phone(str(row["phone"]), region)
         except ValueError:
             pass  # kept as written: a phone number nobody can parse is still worth having
     status = str(v.get("status", "")).strip().lower()

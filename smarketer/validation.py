@@ -1,0 +1,28 @@
+"""Email addresses and phone numbers, checked and written one way everywhere."""
+
+from __future__ import annotations
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+
+def normalise_email(value: str) -> str:
+    """The address in its normal form (syntax only, no network); ValueError with the reason."""
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def normalise_phone(value: str, region: str | None, strict: bool = False) -> str:
+    """The number in international form, read in ``region`` when it has no country code.
+    ``strict`` asks for a number that exists (a business's own), not just a plausible one."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        raise ValueError("Not a phone number.") from None
+    ok = phonenumbers.is_valid_number(number) if strict else phonenumbers.is_possible_number(
+        number)
+    if not ok:
+        raise ValueError("Not a valid phone number; include the country code (+44 …).")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
