@@ -114,18 +114,18 @@ def save_account(account: SmtpAccount) -> SmtpAccount:
 # ---------------------------------------------------------------- the password
 
 
-def store_password(account: SmtpAccount, password: str) -> bool:
+def store_password(account, password: str, service: str = KEYRING_SERVICE) -> bool:
     """Keep the password in the OS keyring; False (and kept for this session only) when
     there is no keyring. It is never written to the store or a log."""
     try:
-        keyring.set_password(KEYRING_SERVICE, account.key, password)
+        keyring.set_password(service, account.key, password)
         return True
     except keyring.errors.KeyringError:
         remember_for_session(account, password)
         return False
 
 
-def remember_for_session(account: SmtpAccount, password: str) -> None:
+def remember_for_session(account, password: str) -> None:
     _session_passwords[account.key] = password
 
 
@@ -134,20 +134,20 @@ def keyring_available() -> bool:
     return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__
 
 
-def get_password(account: SmtpAccount) -> str:
+def get_password(account, service: str = KEYRING_SERVICE, env: str = PASSWORD_ENV) -> str:
     if account.key in _session_passwords:
         return _session_passwords[account.key]
     try:
-        stored = keyring.get_password(KEYRING_SERVICE, account.key)
+        stored = keyring.get_password(service, account.key)
     except keyring.errors.KeyringError:
         stored = None
     if stored is not None:
         return stored
-    if os.environ.get(PASSWORD_ENV):
-        return os.environ[PASSWORD_ENV]
+    if os.environ.get(env):
+        return os.environ[env]
     raise PasswordUnavailable(
         "No password for the email account: no keyring holds it. Enter it for this session, "
-        f"or set {PASSWORD_ENV} for command-line sending.")
+        f"or set {env} for the command line.")
 
 
 def forget_password(account: SmtpAccount) -> None:

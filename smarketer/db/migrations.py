@@ -317,6 +317,36 @@ CREATE INDEX outbox_contact ON outbox_message (contact_id);
 """
 
 
+_V6 = """
+CREATE TABLE imap_folder_state (
+    folder TEXT NOT NULL PRIMARY KEY,
+    uidvalidity INTEGER NOT NULL,
+    last_uid INTEGER NOT NULL DEFAULT 0,
+    synced_at TEXT
+);
+CREATE TABLE inbound_message (
+    id INTEGER NOT NULL PRIMARY KEY,
+    message_id TEXT UNIQUE,
+    folder TEXT NOT NULL,
+    uid INTEGER NOT NULL,
+    from_address TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL DEFAULT '',
+    received_at TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('reply', 'auto_reply', 'hard_bounce', 'soft_bounce',
+                                       'unsubscribe', 'optout', 'other')),
+    status TEXT NOT NULL DEFAULT 'done' CHECK (status IN ('done', 'to_confirm', 'dismissed')),
+    contact_id INTEGER REFERENCES contact (id) ON DELETE SET NULL,
+    campaign_id INTEGER REFERENCES campaign (id) ON DELETE SET NULL,
+    outbox_id INTEGER REFERENCES outbox_message (id) ON DELETE SET NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    snippet TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX inbound_contact ON inbound_message (contact_id, kind);
+CREATE INDEX inbound_campaign ON inbound_message (campaign_id, kind);
+CREATE INDEX outbox_message_id ON outbox_message (message_id);
+"""
+
+
 def statements(sql: str):
     """Split a script into complete statements (trigger bodies hold semicolons too)."""
     pending = ""
@@ -344,6 +374,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V3),  # deal board: stages, deals, stage history, tasks
     _run_script(_V4),  # proposals: catalog, content blocks, numbering, items, sections
     _run_script(_V5),  # campaigns: suppression list, templates, campaigns, the outbox
+    _run_script(_V6),  # inbox: folder sync state and the messages read from it
 ]
 LATEST_VERSION = len(STEPS)
 

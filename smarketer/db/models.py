@@ -357,3 +357,37 @@ class OutboxMessage(BaseModel):
 
 
 ALL_MODELS.extend([Suppression, EmailTemplate, Campaign, OutboxMessage])
+
+
+class ImapFolderState(BaseModel):
+    folder = TextField(primary_key=True)
+    uidvalidity = IntegerField()
+    last_uid = IntegerField(default=0)
+    synced_at = InstantField(null=True)
+
+
+INBOUND_KINDS = ("reply", "auto_reply", "hard_bounce", "soft_bounce", "unsubscribe", "optout",
+                 "other")
+
+
+class InboundMessage(BaseModel):
+    """A message read from the owner's mailbox and what it meant."""
+
+    id = AutoField()
+    message_id = TextField(null=True, unique=True)
+    folder = TextField()
+    uid = IntegerField()
+    from_address = TextField(default="")
+    subject = TextField(default="")
+    received_at = InstantField()
+    kind = TextField()
+    status = TextField(default="done")  # done | to_confirm (an opt-out) | dismissed
+    contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    campaign = ForeignKeyField(Campaign, null=True, on_delete="SET NULL")
+    outbox = ForeignKeyField(OutboxMessage, null=True, on_delete="SET NULL",
+                             column_name="outbox_id")
+    detail = TextField(default="")
+    snippet = TextField(default="")
+
+
+ALL_MODELS.extend([ImapFolderState, InboundMessage])

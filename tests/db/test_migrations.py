@@ -15,6 +15,7 @@ EXPECTED = {
     "schema-v2.db": (30, 40),
     "schema-v3.db": (30, 40),
     "schema-v4.db": (30, 40),
+    "schema-v5.db": (30, 40),
 }
 
 

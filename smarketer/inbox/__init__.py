@@ -1,0 +1,1 @@
+"""The inbox loop: replies, bounces and unsubscribes read from the owner's own mailbox."""

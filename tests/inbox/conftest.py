@@ -1,0 +1,105 @@
+"""A real IMAP server for the tests: a private Dovecot on 127.0.0.1 with a throwaway config
+and passwd-file. The test command installs Dovecot in CI; elsewhere these tests say how."""
+
+import imaplib
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.campaigns.conftest import account, free_port, smtp_server  # noqa: F401
+
+DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists(
+    "/usr/sbin/dovecot") else None)
+
+
+@pytest.fixture
+def dovecot():
+    if DOVECOT is None:
+        pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd; "
+                    "`python3 dev.py test` does it in CI)")
+    if os.geteuid() != 0:
+        pytest.skip("the private Dovecot instance needs root here")
+    nobody = pwd.getpwnam("nobody")
+    port = free_port()
+    # pytest's tmp_path is private to root; Dovecot's own users must reach these files
+    base = Path(tempfile.mkdtemp(prefix="smarketer-dovecot-"))
+    base.chmod(0o755)
+    (base / "run").mkdir(parents=True)
+    (base / "state").mkdir()
+    mail = base / "mail"
+    mail.mkdir()
+    os.chown(mail, nobody.pw_uid, nobody.pw_gid)
+    (base / "users").write_text(
+        f"owner:{{PLAIN}}secret:{nobody.pw_uid}:{nobody.pw_gid}::{mail}/owner::\n")
+    conf = base / "dovecot.conf"
+    conf.write_text(f"""
+protocols = imap
+listen = 127.0.0.1
+base_dir = {base}/run
+state_dir = {base}/state
+log_path = {base}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{mail}/%u
+passdb {{
+  driver = passwd-file
+  args = {base}/users
+}}
+userdb {{
+  driver = passwd-file
+  args = {base}/users
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+  chroot =
+}}
+service anvil {{
+  chroot =
+}}
+""")
+    subprocess.run([DOVECOT, "-c", str(conf)], check=True, timeout=30)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    yield {"port": port, "user": "owner", "password": "secret", "base": base}
+    pid = int((base / "run" / "master.pid").read_text().strip())
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+            time.sleep(0.05)
+        except ProcessLookupError:
+            break
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def append(server, raw: bytes, folder: str = "INBOX") -> None:
+    conn = imaplib.IMAP4("127.0.0.1", server["port"])
+    conn.login(server["user"], server["password"])
+    if folder != "INBOX":
+        conn.create(folder)
+    typ, data = conn.append(folder, None, None, raw.replace(b"\r\n", b"\n").replace(
+        b"\n", b"\r\n"))
+    assert typ == "OK", data
+    conn.logout()
