@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes.util
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,8 @@ QT_SYSTEM_LIBS = {
     "xcb": "libxcb1",
 }
 FONT_PACKAGE = "fonts-dejavu-core"
+# The inbox tests run a private Dovecot (a real IMAP server) on 127.0.0.1.
+TEST_PACKAGES = {"dovecot": "dovecot-imapd"}
 
 
 def say(text: str) -> None:
@@ -61,6 +64,26 @@ def ensure_system_libs() -> None:
     else:
         say(f"Qt may need these system packages: {' '.join(missing)} "
             "(install them with your package manager)")
+
+
+def ensure_test_servers() -> None:
+    """In CI (root, CI=true) install the real servers the tests talk to; elsewhere say so."""
+    missing = [pkg for binary, pkg in TEST_PACKAGES.items()
+               if not shutil.which(binary) and not Path(f"/usr/sbin/{binary}").exists()]
+    if not missing or not sys.platform.startswith("linux"):
+        return
+    if os.environ.get("CI") == "true" and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say(f"installing test servers: {' '.join(missing)}")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        try:
+            run("apt-get", "update", "-q", env=env)
+            run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
+        except (subprocess.CalledProcessError, FileNotFoundError) as exc:
+            say(f"could not install {' '.join(missing)} ({exc}); the IMAP tests will be "
+                "skipped")
+    else:
+        say(f"the inbox tests need {' '.join(missing)} (apt-get install); they are skipped "
+            "without it")
 
 
 def ensure_venv() -> None:
@@ -98,6 +121,8 @@ def main(argv: list[str]) -> int:
     ensure_system_libs()
     ensure_venv()
     ensure_installed("test" if command == "test" else "app")
+    if command == "test":
+        ensure_test_servers()
     if command == "run":
         return subprocess.call([str(BIN / "smarketer"), *(rest or ["--demo"])], cwd=ROOT)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LANG="C.UTF-8", LC_ALL="C.UTF-8")

@@ -115,6 +115,20 @@ def build_parser() -> argparse.ArgumentParser:
     send = campaign_commands.add_parser("send", help="send (or go on sending) a campaign")
     send.add_argument("name", metavar="NAME")
 
+    inbox = commands.add_parser("inbox", help="read replies, bounces and unsubscribes")
+    inbox_commands = inbox.add_subparsers(dest="inbox_command", metavar="ACTION",
+                                          parser_class=_Parser, required=True)
+    inbox_set = inbox_commands.add_parser(
+        "set", help="set the IMAP account; the password comes from a prompt or "
+        "SMARKETER_IMAP_PASSWORD and goes to the OS keyring")
+    inbox_set.add_argument("--host", required=True)
+    inbox_set.add_argument("--port", type=int, required=True)
+    inbox_set.add_argument("--security", choices=["ssl", "starttls", "none"], required=True)
+    inbox_set.add_argument("--username", required=True)
+    inbox_set.add_argument("--folder", action="append", dest="folders", metavar="NAME",
+                           help="a folder to read (repeat for more; default INBOX)")
+    inbox_commands.add_parser("sync", help="read new messages now")
+
     report = commands.add_parser("report", help="the dashboard's figures, optionally as PDF")
     report.add_argument("--period", choices=["month", "30d", "90d", "ytd"], default="30d")
     report.add_argument("-o", "--output", type=Path, metavar="OUT.pdf")
@@ -388,13 +402,14 @@ def _cmd_campaign(args) -> int:
     if args.campaign_command == "list":
         from smarketer.db.models import Campaign
 
-        rows = [["Campaign", "Status", "Queued", "Sent", "Failed", "Unknown"]]
+        rows = [["Campaign", "Status", "Queued", "Sent", "Failed", "Unknown", "Replies"]]
         for c in Campaign.select().order_by(Campaign.created_at.desc()):
             r = outbox.report(c.id)
             rows.append([c.name, c.status + (f" ({c.pause_reason})" if c.pause_reason else ""),
                          str(r.by_state["queued"]), str(r.by_state["sent"]),
-                         str(r.by_state["failed"]), str(r.by_state["unknown"])])
-        print(_table(rows, right={2, 3, 4, 5}) if len(rows) > 1 else "No campaigns yet.")
+                         str(r.by_state["failed"]), str(r.by_state["unknown"]),
+                         str(r.replies)])
+        print(_table(rows, right={2, 3, 4, 5, 6}) if len(rows) > 1 else "No campaigns yet.")
         return 0
     campaign = outbox.find_campaign(args.name)
     if campaign is None:
@@ -416,6 +431,48 @@ def _cmd_campaign(args) -> int:
     for email, reply in report.failures:
         print(f"  failed {email}: {reply}")
     return 1 if report.by_state["failed"] or result.status == "paused" else 0
+
+
+def _cmd_inbox(args) -> int:
+    import getpass
+    import os
+
+    from smarketer.campaigns import account as smtp
+    from smarketer.inbox import account as imap
+    from smarketer.inbox import process
+    from smarketer.inbox.sync import InboxUnavailable, sync
+
+    _open_store(args)
+    if args.inbox_command == "set":
+        saved = imap.save_imap_account(imap.ImapAccount(
+            host=args.host, port=args.port, security=args.security, username=args.username,
+            folders=tuple(args.folders or ("INBOX",))))
+        password = os.environ.get(imap.PASSWORD_ENV)
+        if password is None:
+            if not sys.stdin.isatty():
+                return _fail(f"no password: type it at the prompt or set {imap.PASSWORD_ENV}")
+            password = getpass.getpass(f"Password for {saved.username} at {saved.host}: ")
+        if smtp.store_password(saved, password, imap.KEYRING_SERVICE):
+            print("The password is in the system keyring.")
+        else:
+            print(f"No system keyring here: the password was not stored. Set "
+                  f"{imap.PASSWORD_ENV} when syncing from the command line.")
+        print(f"Inbox set: {saved.username} at {saved.host}:{saved.port} ({saved.security}), "
+              f"folders {', '.join(saved.folders)}")
+        return 0
+    account = imap.load_imap_account()
+    if not account.configured:
+        return _fail("no inbox account yet: smarketer inbox set --host … --username …")
+    password = smtp.get_password(account, imap.KEYRING_SERVICE, imap.PASSWORD_ENV)
+    try:
+        result = sync(account, password)
+    except InboxUnavailable as exc:
+        return _fail(str(exc))
+    print(result.text())
+    for message in process.to_confirm():
+        print(f"  to confirm: {message.from_address} wrote “{message.snippet[:60]}” "
+              "(an opt-out? confirm in the app)")
+    return 0
 
 
 def _cmd_report(args) -> int:
@@ -446,7 +503,7 @@ def _cmd_report(args) -> int:
 COMMANDS = {"demo": _cmd_demo, "backup": _cmd_backup, "restore": _cmd_restore,
             "import": _cmd_import, "export": _cmd_export, "deals": _cmd_deals,
             "tasks": _cmd_tasks, "proposal": _cmd_proposal, "smtp": _cmd_smtp,
-            "campaign": _cmd_campaign, "report": _cmd_report}
+            "campaign": _cmd_campaign, "report": _cmd_report, "inbox": _cmd_inbox}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -625,6 +625,12 @@ class CampaignReport:
     unsubscribed_since: int
     deals_opened: int
     first_sent: datetime | None
+    replies: int = 0  # contacts who replied (auto-replies not counted)
+
+    @property
+    def reply_rate(self) -> float | None:
+        sent = self.by_state["sent"]
+        return self.replies / sent if sent else None
 
 
 def report(campaign_id: int, attribution_days: int = 30) -> CampaignReport:
@@ -647,6 +653,13 @@ def report(campaign_id: int, attribution_days: int = 30) -> CampaignReport:
         without_consent=aud.without_consent,
         failures=[(r.email, r.reply) for r in rows if r.state == "failed"],
         unknown=[(r.email, r.reply) for r in rows if r.state == "unknown"],
-        unsubscribed_since=unsubscribed, deals_opened=deals, first_sent=first)
+        unsubscribed_since=unsubscribed, deals_opened=deals, first_sent=first,
+        replies=_replies(campaign_id))
+
+
+def _replies(campaign_id: int) -> int:
+    from smarketer.inbox.process import replies
+
+    return replies(campaign_id)
 
 

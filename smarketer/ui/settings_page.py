@@ -209,6 +209,14 @@ class SettingsSection(Section):
         column.addWidget(title_label(
             self.tr("Campaigns and proposals are sent through your own mailbox."), "subtitle"))
         column.addWidget(self.account_form)
+        from smarketer.ui.campaigns.inbox_ui import InboxForm
+
+        self.inbox_form = InboxForm()
+        column.addWidget(title_label(self.tr("Inbox"), "emptyTitle"))
+        column.addWidget(title_label(
+            self.tr("Replies, bounces and unsubscribes are read from your mailbox, read-only."),
+            "subtitle"))
+        column.addWidget(self.inbox_form)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -220,4 +228,5 @@ class SettingsSection(Section):
     def reload(self) -> None:
         self.profile_form.load()
         self.account_form.load()
+        self.inbox_form.load()
 

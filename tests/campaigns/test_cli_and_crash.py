@@ -49,7 +49,7 @@ def test_smtp_set_create_list_and_send(tmp_path, smarketer_home, account, smtp_s
     assert "Spring: 5 sent, 0 failed, 0 unknown, 0 still queued" in sent.stdout
     assert server.to("p3@example.com")[0]["Subject"] == "Spring workshop, P3"
     listed = run(smarketer_home, tmp_path, "campaign", "list")
-    assert listed.stdout.splitlines()[1].split() == ["Spring", "done", "0", "5", "0", "0"]
+    assert listed.stdout.splitlines()[1].split() == ["Spring", "done", "0", "5", "0", "0", "0"]
 
 
 def test_send_exits_non_zero_when_some_failed(tmp_path, smarketer_home, account, smtp_server):

@@ -148,3 +148,35 @@ def test_wrong_password_and_server_down_say_so(dovecot, imap, store):
     down = ImapAccount(host="127.0.0.1", port=1, security="none", username="owner")
     with pytest.raises(InboxUnavailable, match="Cannot reach 127.0.0.1:1"):
         sync(down, "secret")
+
+
+def test_inbox_commands(dovecot, tmp_path, smarketer_home, sent_campaign):
+    import os
+    import subprocess
+    import sys
+
+    from smarketer.db import close_database
+
+    fill(dovecot, ["reply-threaded.eml", "keyword-optout.eml"])
+    store = smarketer_home.parent / "store.db"
+    close_database()
+
+    def run(*args, password="secret"):
+        env = {**os.environ, "SMARKETER_HOME": str(smarketer_home),
+               "SMARKETER_IMAP_PASSWORD": password,
+               "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+        return subprocess.run([sys.executable, "-m", "smarketer", "--db", str(store), *args],
+                              capture_output=True, text=True, env=env, timeout=60)
+
+    set_result = run("inbox", "set", "--host", "127.0.0.1", "--port", str(dovecot["port"]),
+                     "--security", "none", "--username", "owner")
+    assert set_result.returncode == 0, set_result.stderr
+    assert "No system keyring here" in set_result.stdout
+    synced = run("inbox", "sync")
+    assert synced.returncode == 0, synced.stderr
+    assert "2 new message(s): 1 optout, 1 reply." in synced.stdout
+    assert "to confirm: bobby@example.com" in synced.stdout
+    listed = run("campaign", "list")
+    assert listed.stdout.splitlines()[1].split()[-1] == "1"  # one reply
+    wrong = run("inbox", "sync", password="nope")
+    assert wrong.returncode == 1 and "refused the login for owner" in wrong.stderr

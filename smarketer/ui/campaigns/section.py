@@ -83,6 +83,14 @@ class CampaignsSection(Section):
         self.new_button = QPushButton(self.tr("New campaign"))
         self.new_button.setToolTip(self.tr("Start a campaign (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_item)
+        self.inbox_button = QPushButton(self.tr("Check inbox"))
+        self.inbox_button.setToolTip(self.tr("Read replies, bounces and unsubscribes from "
+                                             "your mailbox (Settings → Inbox)"))
+        self.inbox_button.clicked.connect(lambda: self.check_inbox(ask=True))
+        self.optouts_button = QPushButton()
+        self.optouts_button.clicked.connect(self.show_optouts)
+        header.addWidget(self.optouts_button)
+        header.addWidget(self.inbox_button)
         header.addWidget(self.unsub_button)
         header.addWidget(self.new_button)
         self.layout_.addLayout(header)
@@ -212,11 +220,81 @@ class CampaignsSection(Section):
         self.scheduler = QTimer(self, interval=60_000)
         self.scheduler.timeout.connect(self.start_due)
         self.scheduler.start()
+        self.inbox_timer = QTimer(self)
+        self.inbox_timer.timeout.connect(lambda: self.check_inbox(ask=False))
+        self._schedule_inbox()
+        self.inbox_job = None
         self.reload()
+
+    # the inbox
+
+    def _schedule_inbox(self) -> None:
+        from smarketer.inbox.account import load_imap_account
+
+        account = load_imap_account()
+        self.inbox_timer.stop()
+        if account.configured:
+            self.inbox_timer.start(account.sync_minutes * 60_000)
+
+    def check_inbox(self, ask: bool = True):
+        """Read new messages in the background; without ``ask`` never prompts (timer)."""
+        from smarketer.inbox import account as imap
+        from smarketer.inbox.sync import sync
+
+        if self.inbox_job is not None and not self.inbox_job.done:
+            return None
+        account = imap.load_imap_account()
+        if not account.configured:
+            if ask:
+                dialogs.show_error(self, self.tr("No inbox yet"),
+                                   self.tr("Set up your inbox in Settings → Inbox first."))
+            return None
+        try:
+            password = smtp.get_password(account, imap.KEYRING_SERVICE, imap.PASSWORD_ENV)
+        except smtp.PasswordUnavailable:
+            if not ask:
+                return None
+            password = dialogs.ask_password(self, self.tr("Inbox password"),
+                                            self.tr("Password for your inbox (this session):"))
+            if not password:
+                return None
+            smtp.remember_for_session(account, password)
+        self.inbox_button.setEnabled(False)
+
+        def done(result) -> None:
+            self.inbox_button.setEnabled(True)
+            self.hub.toast.emit(result.text(), "", None)
+            self.hub.data_changed.emit("contact")
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            self.inbox_button.setEnabled(True)
+            self.hub.notify.emit(str(exc))
+
+        self.inbox_job = run_job(sync, account, password, on_success=done, on_failure=failed)
+        return self.inbox_job
+
+    def show_optouts(self):
+        from smarketer.ui.campaigns.inbox_ui import OptOutsDialog
+
+        dialog = OptOutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(lambda: (self._update_optouts(),
+                                        self.hub.data_changed.emit("contact")))
+        dialog.open()
+        return dialog
+
+    def _update_optouts(self) -> None:
+        from smarketer.inbox.process import to_confirm
+
+        waiting = len(to_confirm())
+        self.optouts_button.setText(self.tr(f"Opt-outs to confirm ({waiting})"))
+        self.optouts_button.setVisible(waiting > 0)
 
     # Section interface
 
     def reload(self, select: int | None = None) -> None:
+        self._update_optouts()
         current = select or (self.campaign.id if self.campaign else None)
         self._fill_audiences()
         self._fill_templates()
@@ -450,8 +528,10 @@ class CampaignsSection(Section):
         excluded = ", ".join(f"{n} {why}" for why, n in sorted(r.excluded.items())) or "none"
         unknown = (self.tr(f" {len(r.unknown)} unknown: check your Sent folder before sending "
                            "them again.") if r.unknown else "")
+        rate = f" ({r.reply_rate:.0%})" if r.reply_rate is not None else ""
         self.report_summary.setText(self.tr(
-            f"{states}. Left out: {excluded}. Unsubscribed since: {r.unsubscribed_since}. "
+            f"{states}. Replies: {r.replies}{rate}. Left out: {excluded}. "
+            f"Unsubscribed since: {r.unsubscribed_since}. "
             f"Deals opened by recipients: {r.deals_opened}.{unknown}"
             + (f" Paused: {self.campaign.pause_reason}" if self.campaign.pause_reason else "")))
 

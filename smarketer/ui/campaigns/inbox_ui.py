@@ -1,0 +1,149 @@
+"""Settings → Inbox, and the opt-outs waiting for the owner's confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer.campaigns import account as smtp
+from smarketer.inbox import account as imap
+from smarketer.inbox import process
+from smarketer.ui.forms import add_field_rows, show_field_errors
+
+
+class InboxForm(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("imap.example.com")
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.security = QComboBox()
+        for key, text in (("ssl", "SSL/TLS (port 993)"), ("starttls", "STARTTLS (port 143)"),
+                          ("none", "None (this computer only)")):
+            self.security.addItem(self.tr(text), key)
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.folders = QLineEdit()
+        self.folders.setPlaceholderText("INBOX")
+        self.minutes = QSpinBox()
+        self.minutes.setRange(1, 1440)
+        self.minutes.setSuffix(self.tr(" minutes"))
+        self.fields = {"host": (self.tr("Server"), self.host),
+                       "port": (self.tr("Port"), self.port),
+                       "security": (self.tr("Security"), self.security),
+                       "username": (self.tr("User name"), self.username),
+                       "password": (self.tr("Password"), self.password),
+                       "folders": (self.tr("Folders to read"), self.folders),
+                       "sync_minutes": (self.tr("Read every"), self.minutes)}
+        form = QFormLayout()
+        self.errors = add_field_rows(form, self.fields)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.save_button = QPushButton(self.tr("Save inbox"))
+        self.save_button.clicked.connect(self.save)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        self.load()
+
+    def load(self) -> None:
+        a = imap.load_imap_account()
+        self.host.setText(a.host)
+        self.port.setValue(a.port)
+        self.security.setCurrentIndex(max(0, self.security.findData(a.security)))
+        self.username.setText(a.username)
+        self.folders.setText(", ".join(a.folders))
+        self.minutes.setValue(a.sync_minutes)
+
+    def save(self) -> imap.ImapAccount | None:
+        try:
+            saved = imap.save_imap_account(replace(
+                imap.load_imap_account(), host=self.host.text(), port=self.port.value(),
+                security=self.security.currentData(), username=self.username.text(),
+                folders=tuple(f.strip() for f in self.folders.text().split(",")),
+                sync_minutes=self.minutes.value()))
+        except smtp.AccountInvalid as exc:
+            show_field_errors(self.fields, self.errors, exc.errors)
+            return None
+        show_field_errors(self.fields, self.errors, {})
+        if self.password.text():
+            kept = smtp.store_password(saved, self.password.text(), imap.KEYRING_SERVICE)
+            self.password.clear()
+            self.status.setText(self.tr("Saved; the password is in the system keyring.") if kept
+                                else self.tr("Saved; the password is kept for this session."))
+        else:
+            self.status.setText(self.tr("Saved."))
+        return saved
+
+
+class OptOutsDialog(QDialog):
+    """People who wrote "unsubscribe" or "stop" in plain words: one click to honour it."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Opt-outs to confirm"))
+        self.resize(560, 360)
+        self.list = QListWidget()
+        confirm = QPushButton(self.tr("Unsubscribe them"))
+        confirm.clicked.connect(self.confirm)
+        dismiss = QPushButton(self.tr("Not an opt-out"))
+        dismiss.clicked.connect(self.dismiss)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(confirm)
+        row.addWidget(dismiss)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("These replies read like a request to be left alone.")))
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.load()
+
+    def load(self) -> None:
+        self.list.clear()
+        for message in process.to_confirm():
+            item = QListWidgetItem(f"{message.from_address}: “{message.snippet or message.subject}”")
+            item.setData(Qt.ItemDataRole.UserRole, message.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+
+    def _current(self) -> int | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def confirm(self) -> None:
+        if (message_id := self._current()) is not None:
+            process.confirm_optout(message_id)
+            self.load()
+            self.changed.emit()
+
+    def dismiss(self) -> None:
+        if (message_id := self._current()) is not None:
+            process.dismiss(message_id)
+            self.load()
+            self.changed.emit()
