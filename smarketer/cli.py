@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--to", required=True, metavar="SEGMENT_OR_TAG")
     create.add_argument("--template", type=Path, required=True, metavar="FILE.md")
     create.add_argument("--plain", action="store_true", help="plain text only (a 1:1 look)")
+    follow = campaign_commands.add_parser(
+        "follow-up", help="add a step sent N days later, in the same thread, to non-repliers")
+    follow.add_argument("name", metavar="NAME", help="the campaign (or step) it follows")
+    follow.add_argument("--after", type=int, required=True, metavar="DAYS")
+    follow.add_argument("--template", type=Path, required=True, metavar="FILE.md")
     campaign_commands.add_parser("list", help="campaigns with their figures")
     send = campaign_commands.add_parser("send", help="send (or go on sending) a campaign")
     send.add_argument("name", metavar="NAME")
@@ -399,6 +404,20 @@ def _cmd_campaign(args) -> int:
         for _cid, name, missing in outbox.missing_fields(created)[:10]:
             print(f"  {name} has no {missing}: the template uses it without a default")
         return 0
+    if args.campaign_command == "follow-up":
+        parent = outbox.find_campaign(args.name)
+        if parent is None:
+            return _fail(f"no campaign named {args.name!r} (see: smarketer campaign list)")
+        try:
+            text = args.template.read_text(encoding="utf-8")
+        except OSError as exc:
+            return _fail(f"{args.template}: cannot be read ({exc.strerror or exc})")
+        subject, body = templates.parse_template_file(text) if text.lstrip().startswith(
+            ("---", "Subject:", "# ")) else (None, text)
+        step = outbox.create_follow_up(parent.id, args.after, body, subject)
+        print(f"Added {step.name}: {args.after} days after {parent.name}, to those who have "
+              "not replied")
+        return 0
     if args.campaign_command == "list":
         from smarketer.db.models import Campaign
 
@@ -422,6 +441,8 @@ def _cmd_campaign(args) -> int:
         outbox.start(campaign.id)
     result = outbox.send_campaign(campaign.id, progress=_progress_printer("Sent"),
                                   status=lambda text: print(text, file=sys.stderr))
+    for step in outbox.due_follow_ups():  # follow-up steps whose recipients are due
+        outbox.send_campaign(step.id, status=lambda text: print(text, file=sys.stderr))
     if sys.stderr.isatty():
         print(file=sys.stderr)
     report = outbox.report(campaign.id)

@@ -113,6 +113,32 @@ def create_campaign(name: str, audience_kind: str, audience: str, subject: str, 
                            subject=subject, body=body, plain_only=plain_only)
 
 
+def create_follow_up(parent_id: int, delay_days: int, body: str,
+                     subject: str | None = None) -> Campaign:
+    """Step 2 (3, …) of a sequence: sent ``delay_days`` after the previous step, in the same
+    thread, only to those who have not replied, unsubscribed or bounced."""
+    parent = Campaign.get_by_id(parent_id)
+    if not 1 <= int(delay_days) <= 365:
+        raise CampaignError("Wait 1 to 365 days before a follow-up.")
+    steps = Campaign.select().where(Campaign.parent == parent_id).count()
+    subject = subject or (parent.subject if parent.subject.lower().startswith("re:")
+                          else f"Re: {parent.subject}")
+    templates.check(subject, body)
+    return Campaign.create(name=f"{parent.name} – follow-up {steps + 1}",
+                           audience_kind=parent.audience_kind, audience=parent.audience,
+                           subject=subject, body=body, plain_only=parent.plain_only,
+                           parent=parent_id, delay_days=int(delay_days))
+
+
+def _answered_since(contact_id: int, since: datetime) -> bool:
+    from smarketer.db.models import InboundMessage
+
+    return InboundMessage.select().where(
+        (InboundMessage.contact == contact_id)
+        & InboundMessage.kind.in_(["reply", "unsubscribe", "optout", "hard_bounce"])
+        & (InboundMessage.received_at >= since)).exists()
+
+
 def _check_audience(kind: str, audience: str) -> None:
     if kind == "segment":
         if not contacts.Segment.get_or_none(contacts.Segment.id == int(audience)):
@@ -177,13 +203,35 @@ class Audience:
     eligible: list[int]
     excluded: Counter = field(default_factory=Counter)  # reason -> contacts
     without_consent: int = 0  # among the eligible (or excluded, when consent is required)
+    waiting: int = 0  # follow-ups: recipients not due yet
 
     @property
     def total(self) -> int:
         return len(self.eligible) + sum(self.excluded.values())
 
 
+def _follow_up_audience(campaign: Campaign, now: datetime | None = None) -> Audience:
+    now = now or utc_now()
+    result = Audience([])
+    due_before = now - timedelta(days=campaign.delay_days or 0)
+    for row in OutboxMessage.select().where((OutboxMessage.campaign == campaign.parent_id)
+                                            & (OutboxMessage.state == "sent")):
+        if row.contact_id is None:
+            continue
+        if _answered_since(row.contact_id, row.sent_at):
+            result.excluded["replied or left"] += 1
+        elif _recipient(row.contact_id) is None:
+            result.excluded["unsubscribed or bounced"] += 1
+        elif row.sent_at > due_before:
+            result.waiting += 1
+        else:
+            result.eligible.append(row.contact_id)
+    return result
+
+
 def audience(campaign: Campaign, account: SmtpAccount | None = None) -> Audience:
+    if campaign.parent_id:
+        return _follow_up_audience(campaign)
     account = account or load_account()
     ids = _audience_ids(campaign)
     result = Audience([])
@@ -236,7 +284,7 @@ def missing_fields(campaign: Campaign) -> list[tuple[int, str, str]]:
 
 
 def message_for(campaign: Campaign, contact: Contact, token: str, message_id: str | None = None,
-                profile=None, account=None):
+                profile=None, account=None, in_reply_to: str | None = None):
     """The email for one recipient (``profile``/``account`` passed in by a sender that
     renders thousands, read from the store otherwise)."""
     profile = profile or settings.load_profile()
@@ -245,7 +293,8 @@ def message_for(campaign: Campaign, contact: Contact, token: str, message_id: st
                                 context_for(contact, token, profile, account),
                                 campaign.plain_only)
     return build_message(rendered, to_name=contact.full_name, to_email=contact.email,
-                         account=account, profile=profile, token=token, message_id=message_id)
+                         account=account, profile=profile, token=token, message_id=message_id,
+                         references=in_reply_to)
 
 
 def preview(campaign: Campaign, contact_id: int):
@@ -274,10 +323,16 @@ def queue(campaign_id: int) -> int:
                 .where(OutboxMessage.campaign == campaign_id).tuples()}
         rows = []
         now = utc_now()
+        threads = {}
+        if campaign.parent_id:
+            threads = {c: m for c, m in OutboxMessage.select(
+                OutboxMessage.contact, OutboxMessage.message_id).where(
+                OutboxMessage.campaign == campaign.parent_id).tuples()}
         for contact_id, email in Contact.select(Contact.id, Contact.email).where(
                 Contact.id.in_([i for i in eligible if i not in have])).tuples():
             rows.append({"campaign": campaign_id, "contact": contact_id, "email": email,
-                         "token": secrets.token_urlsafe(16), "queued_at": now})
+                         "token": secrets.token_urlsafe(16), "queued_at": now,
+                         "in_reply_to": threads.get(contact_id)})
         for start in range(0, len(rows), 500):
             OutboxMessage.insert_many(rows[start:start + 500]).execute()
     return len(rows)
@@ -316,6 +371,18 @@ def cancel(campaign_id: int) -> None:
         OutboxMessage.update(state="skipped", reply="campaign cancelled").where(
             (OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == "queued")
         ).execute()
+
+
+def due_follow_ups() -> list[Campaign]:
+    """Started follow-up steps with recipients due now (queued for the outbox)."""
+    due = []
+    for campaign in Campaign.select().where(Campaign.parent.is_null(False)
+                                            & (Campaign.status == "sending")):
+        if queue(campaign.id) or OutboxMessage.select().where(
+                (OutboxMessage.campaign == campaign.id)
+                & (OutboxMessage.state == "queued")).exists():
+            due.append(campaign)
+    return due
 
 
 def due_scheduled(now: datetime | None = None) -> list[Campaign]:
@@ -399,7 +466,7 @@ def sent_in_last_day(now: datetime | None = None) -> int:
 # The sender's hot path is plain prepared SQL: peewee's query building would cost more per
 # message than rendering and sending together.
 _STAMP = InstantField().db_value
-_NEXT_ROW = ("SELECT id, contact_id, email, token, attempts FROM outbox_message "
+_NEXT_ROW = ("SELECT id, contact_id, email, token, attempts, in_reply_to FROM outbox_message "
              "WHERE campaign_id = ? AND state = 'queued' "
              "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1")
 _RECIPIENT = ("SELECT c.first_name, c.last_name, c.email, c.title, c.company_id, co.name, "
@@ -422,6 +489,7 @@ class _Row:
     email: str
     token: str
     attempts: int
+    in_reply_to: str | None
 
 
 def _next_row(campaign_id: int) -> _Row | None:
@@ -519,6 +587,9 @@ def send_campaign(
     sent_today = sent_in_last_day()
     renewed = checked = time.monotonic()
     current = Campaign.get_by_id(campaign_id)
+    parent_sent = {c: t for c, t in OutboxMessage.select(
+        OutboxMessage.contact, OutboxMessage.sent_at).where(
+        OutboxMessage.campaign == current.parent_id).tuples()} if current.parent_id else {}
     try:
         while True:
             if is_cancelled():
@@ -542,6 +613,9 @@ def send_campaign(
                     (OutboxMessage.campaign == campaign_id)
                     & (OutboxMessage.state == "queued")).scalar())
                 if later is None:
+                    if current.parent_id and _follow_up_audience(current).waiting:
+                        result.status = "sending"  # more recipients come due later
+                        return result
                     return stop("done")
                 say("Waiting to retry messages the server asked to send later…")
                 if not wait(max(0.0, (later - utc_now()).total_seconds())):
@@ -556,7 +630,13 @@ def send_campaign(
                             "(unsubscribed, bounced or removed) before sending")
                 result.skipped += 1
                 continue
-            message = message_for(current, contact, row.token, profile=profile, account=account)
+            if current.parent_id and _answered_since(row.contact_id, parent_sent.get(
+                    row.contact_id, current.created_at)):
+                _finish_row(row.id, state="skipped", reply="replied before the follow-up")
+                result.skipped += 1
+                continue
+            message = message_for(current, contact, row.token, profile=profile, account=account,
+                                  in_reply_to=row.in_reply_to)
             with db.atomic():  # committed before a single byte goes to the server
                 db.execute_sql(_MARK_SENDING, (_STAMP(utc_now()), row.attempts + 1,
                                                message["Message-ID"], row.id))

@@ -347,6 +347,14 @@ CREATE INDEX outbox_message_id ON outbox_message (message_id);
 """
 
 
+_V7 = """
+ALTER TABLE campaign ADD COLUMN parent_id INTEGER REFERENCES campaign (id) ON DELETE CASCADE;
+ALTER TABLE campaign ADD COLUMN delay_days INTEGER;
+ALTER TABLE outbox_message ADD COLUMN in_reply_to TEXT;
+CREATE INDEX campaign_parent ON campaign (parent_id);
+"""
+
+
 def statements(sql: str):
     """Split a script into complete statements (trigger bodies hold semicolons too)."""
     pending = ""
@@ -375,6 +383,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V4),  # proposals: catalog, content blocks, numbering, items, sections
     _run_script(_V5),  # campaigns: suppression list, templates, campaigns, the outbox
     _run_script(_V6),  # inbox: folder sync state and the messages read from it
+    _run_script(_V7),  # follow-up steps: a campaign may follow another after N days
 ]
 LATEST_VERSION = len(STEPS)
 

@@ -330,6 +330,10 @@ class Campaign(BaseModel):
     created_at = InstantField(default=utc_now)
     started_at = InstantField(null=True)
     finished_at = InstantField(null=True)
+    #: A follow-up step: sent ``delay_days`` after its parent to those who did not answer.
+    parent = ForeignKeyField("self", null=True, backref="follow_ups", on_delete="CASCADE",
+                             column_name="parent_id")
+    delay_days = IntegerField(null=True)
 
 
 OUTBOX_STATES = ("queued", "sending", "sent", "failed", "unknown", "skipped")
@@ -351,6 +355,7 @@ class OutboxMessage(BaseModel):
     queued_at = InstantField(default=utc_now)
     sending_at = InstantField(null=True)
     sent_at = InstantField(null=True)
+    in_reply_to = TextField(null=True)  # a follow-up threads under the email it follows
 
     class Meta:
         indexes = ((("campaign", "contact"), True),)

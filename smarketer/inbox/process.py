@@ -75,11 +75,43 @@ def apply(c: Classified, *, message_id: str | None, folder: str, uid: int,
                             body=c.snippet, occurred_at=received_at,
                             ref_type="campaign" if row else "",
                             ref_id=row.campaign_id if row else None)
+            if c.kind == "reply" and row is not None and deal_on_reply():
+                _open_deal(contact, row.campaign_id)
         return InboundMessage.create(
             message_id=message_id, folder=folder, uid=uid, from_address=c.from_address,
             subject=c.subject[:500], received_at=received_at, kind=c.kind, status=status,
             contact=contact, campaign=row.campaign_id if row else None,
             outbox=row.id if row else None, detail=detail, snippet=c.snippet)
+
+
+DEAL_ON_REPLY_KEY = "open_deal_on_reply"
+
+
+def deal_on_reply() -> bool:
+    from smarketer.db.models import Setting
+
+    row = Setting.get_or_none(Setting.key == DEAL_ON_REPLY_KEY)
+    return bool(row and row.value)
+
+
+def set_deal_on_reply(on: bool) -> None:
+    from smarketer.db.models import Setting
+
+    Setting.replace(key=DEAL_ON_REPLY_KEY, value=bool(on)).execute()
+
+
+def _open_deal(contact: Contact, campaign_id: int) -> None:
+    """A reply to a campaign opens a deal in the first stage, the campaign as its source."""
+    from smarketer import pipeline
+    from smarketer.db.models import Campaign, Deal
+
+    if Deal.select().where((Deal.contact == contact.id) & (Deal.campaign_id == campaign_id)
+                           ).exists():
+        return
+    name = Campaign.get_by_id(campaign_id).name
+    pipeline.save_deal(pipeline.DealData(
+        title=f"{contact.full_name or contact.email} – replied to {name}",
+        contact_id=contact.id, source=f"Campaign: {name}", campaign_id=campaign_id))
 
 
 def to_confirm() -> list[InboundMessage]:

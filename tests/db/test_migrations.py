@@ -16,6 +16,7 @@ EXPECTED = {
     "schema-v3.db": (30, 40),
     "schema-v4.db": (30, 40),
     "schema-v5.db": (30, 40),
+    "schema-v6.db": (30, 40),
 }
 
 
