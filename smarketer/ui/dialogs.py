@@ -96,3 +96,11 @@ def ask_password(parent: QWidget, title: str, label: str) -> str | None:
 
     value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
     return value if ok and value else None
+
+
+def ask_number(parent: QWidget, title: str, label: str, value: int, low: int,
+               high: int) -> int | None:
+    from PySide6.QtWidgets import QInputDialog
+
+    number, ok = QInputDialog.getInt(parent, title, label, value, low, high)
+    return number if ok else None

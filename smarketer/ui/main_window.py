@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -404,6 +404,8 @@ class MainWindow(QMainWindow):
             self.resize(1180, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        for timer in self.findChildren(QTimer):  # nothing fires after the window is gone
+            timer.stop()
         self.ui_state.setValue("main_window/geometry", self.saveGeometry())
         self.ui_state.setValue("contacts/header", self.contacts.header_state())
         self.ui_state.sync()

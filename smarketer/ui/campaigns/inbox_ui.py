@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -46,13 +47,15 @@ class InboxForm(QWidget):
         self.minutes = QSpinBox()
         self.minutes.setRange(1, 1440)
         self.minutes.setSuffix(self.tr(" minutes"))
+        self.deal_on_reply = QCheckBox(self.tr("Open a deal when a campaign recipient replies"))
         self.fields = {"host": (self.tr("Server"), self.host),
                        "port": (self.tr("Port"), self.port),
                        "security": (self.tr("Security"), self.security),
                        "username": (self.tr("User name"), self.username),
                        "password": (self.tr("Password"), self.password),
                        "folders": (self.tr("Folders to read"), self.folders),
-                       "sync_minutes": (self.tr("Read every"), self.minutes)}
+                       "sync_minutes": (self.tr("Read every"), self.minutes),
+                       "deal_on_reply": ("", self.deal_on_reply)}
         form = QFormLayout()
         self.errors = add_field_rows(form, self.fields)
         self.status = QLabel()
@@ -75,6 +78,7 @@ class InboxForm(QWidget):
         self.username.setText(a.username)
         self.folders.setText(", ".join(a.folders))
         self.minutes.setValue(a.sync_minutes)
+        self.deal_on_reply.setChecked(process.deal_on_reply())
 
     def save(self) -> imap.ImapAccount | None:
         try:
@@ -87,6 +91,7 @@ class InboxForm(QWidget):
             show_field_errors(self.fields, self.errors, exc.errors)
             return None
         show_field_errors(self.fields, self.errors, {})
+        process.set_deal_on_reply(self.deal_on_reply.isChecked())
         if self.password.text():
             kept = smtp.store_password(saved, self.password.text(), imap.KEYRING_SERVICE)
             self.password.clear()

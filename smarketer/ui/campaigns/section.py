@@ -185,6 +185,7 @@ class CampaignsSection(Section):
             ("pause", "Pause", self.pause),
             ("resume", "Resume", self.resume),
             ("cancel", "Cancel campaign", self.cancel),
+            ("follow", "Add follow-up…", self.add_follow_up),
         ]:
             button = QPushButton(self.tr(text))
             button.clicked.connect(slot)
@@ -305,7 +306,7 @@ class CampaignsSection(Section):
                           .where(OutboxMessage.campaign == c.id)
                           .group_by(OutboxMessage.state).tuples())
             total = sum(counts.values())
-            item = QListWidgetItem(f"{c.name}\n{c.status}" +
+            item = QListWidgetItem(("    ↳ " if c.parent_id else "") + f"{c.name}\n{c.status}" +
                                    (f" · {counts.get('sent', 0)}/{total} sent" if total else ""))
             item.setData(IdRole, c.id)
             self.list.addItem(item)
@@ -319,6 +320,20 @@ class CampaignsSection(Section):
         self.empty.setVisible(not has)
         item = self.list.currentItem()
         self.load(item.data(IdRole) if item else None)
+
+    def add_follow_up(self) -> None:
+        c = self.campaign
+        if c is None:
+            return
+        days = dialogs.ask_number(self, self.tr("Follow-up"),
+                                  self.tr("Send to those who have not replied, after how many "
+                                          "days?"), 4, 1, 365)
+        if days is None:
+            return
+        step = outbox.create_follow_up(
+            c.id, days, "Hello {{ contact.first_name | default(\"there\") }},\n\njust checking "
+            "that my last email reached you. Would a short call help?\n\n{{ sender.name }}\n")
+        self.reload(select=step.id)
 
     def new_item(self) -> None:
         number = Campaign.select().count() + 1
@@ -391,6 +406,9 @@ class CampaignsSection(Section):
     # loading and saving a campaign
 
     def load(self, campaign_id: int | None) -> None:
+        if self._body_timer.isActive():  # keep what was just typed in the previous campaign
+            self._body_timer.stop()
+            self.save_draft()
         self._loading = True
         self.campaign = Campaign.get_or_none(Campaign.id == campaign_id) if campaign_id else None
         c = self.campaign
@@ -398,6 +416,8 @@ class CampaignsSection(Section):
         for widget in (self.name, self.audience, self.subject, self.body, self.plain_only,
                        self.template_box):
             widget.setEnabled(editable)
+        if c is not None and c.parent_id:
+            self.audience.setEnabled(False)  # a follow-up goes to its step's non-repliers
         if c is not None:
             self.name.setText(c.name)
             index = self.audience.findData(_key(c.audience_kind, c.audience))
@@ -422,6 +442,9 @@ class CampaignsSection(Section):
     def save_draft(self) -> None:
         c = self.campaign
         if self._loading or c is None or c.status not in ("draft", "scheduled"):
+            return
+        if not Campaign.select().where(Campaign.id == c.id).exists():  # removed meanwhile
+            self.campaign = None
             return
         kind, audience = _split(self.audience.currentData()) or (c.audience_kind, c.audience)
         fields = {"subject": self.subject.text(), "body": self.body.toPlainText(),
@@ -449,6 +472,14 @@ class CampaignsSection(Section):
             self.warnings.clear()
             return
         aud = outbox.audience(c)
+        if c.parent_id:
+            self.info.setText(self.tr(
+                f"Follow-up {c.delay_days} days after {c.parent.name}: {len(aud.eligible)} due "
+                f"now, {aud.waiting} later; left out: "
+                + (", ".join(f"{n} {why}" for why, n in sorted(aud.excluded.items())) or "none")
+                + "."))
+            self.warnings.clear()
+            return
         excluded = ", ".join(f"{n} {why}" for why, n in sorted(aud.excluded.items()))
         consent = (self.tr(f" {aud.without_consent} have no recorded consent"
                            + (" and are left out." if smtp.load_account().only_with_consent
@@ -473,7 +504,8 @@ class CampaignsSection(Section):
                   "schedule": status in ("draft", "scheduled") and not sending,
                   "pause": sending or status in ("sending", "scheduled"),
                   "resume": status == "paused" and not sending,
-                  "cancel": status in ("draft", "scheduled", "paused", "sending")}
+                  "cancel": status in ("draft", "scheduled", "paused", "sending"),
+                  "follow": status is not None}
         for key, on in enable.items():
             self.buttons[key].setEnabled(on)
 
@@ -653,9 +685,10 @@ class CampaignsSection(Section):
         self.schedule_dialog = dialog
 
     def start_due(self) -> None:
+        """Every minute: scheduled campaigns whose time has come, and follow-ups now due."""
         if self.job is not None and not self.job.done:
             return
-        due = outbox.due_scheduled()
+        due = outbox.due_scheduled() or outbox.due_follow_ups()
         if due:
             self._run_sender(due[0].id)
 

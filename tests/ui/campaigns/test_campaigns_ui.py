@@ -76,3 +76,19 @@ def test_the_audience_shown_is_the_campaigns_own(campaign_window):
     section.subject.setText("Hi again")
     section.subject.editingFinished.emit()
     assert Campaign.get_by_id(tagged.id).audience_kind == "tag"  # never switched by a save
+
+
+def test_add_a_follow_up_step(campaign_window, monkeypatch):
+    from smarketer.ui import dialogs
+
+    section = campaign_window.campaigns
+    section.new_item()
+    parent = Campaign.get()
+    monkeypatch.setattr(dialogs, "ask_number", lambda *a, **k: 5)
+    section.buttons["follow"].click()
+    step = Campaign.get(Campaign.parent == parent.id)
+    assert step.delay_days == 5 and step.subject.startswith("Re: ")
+    assert section.campaign.id == step.id
+    assert not section.audience.isEnabled()
+    assert "Follow-up 5 days after" in section.info.text()
+    assert section.list.currentItem().text().startswith("    ↳ ")
