@@ -47,6 +47,11 @@ class InboxForm(QWidget):
         self.minutes = QSpinBox()
         self.minutes.setRange(1, 1440)
         self.minutes.setSuffix(self.tr(" minutes"))
+        self.soft_limit = QSpinBox()
+        self.soft_limit.setRange(1, 20)
+        self.soft_limit.setSuffix(self.tr(" soft bounces"))
+        self.soft_limit.setToolTip(self.tr("Stop emailing an address after this many temporary "
+                                           "failures (mailbox full, server busy…)"))
         self.deal_on_reply = QCheckBox(self.tr("Open a deal when a campaign recipient replies"))
         self.fields = {"host": (self.tr("Server"), self.host),
                        "port": (self.tr("Port"), self.port),
@@ -55,6 +60,7 @@ class InboxForm(QWidget):
                        "password": (self.tr("Password"), self.password),
                        "folders": (self.tr("Folders to read"), self.folders),
                        "sync_minutes": (self.tr("Read every"), self.minutes),
+                       "soft_bounce_limit": (self.tr("Suppress after"), self.soft_limit),
                        "deal_on_reply": ("", self.deal_on_reply)}
         form = QFormLayout()
         self.errors = add_field_rows(form, self.fields)
@@ -78,6 +84,7 @@ class InboxForm(QWidget):
         self.username.setText(a.username)
         self.folders.setText(", ".join(a.folders))
         self.minutes.setValue(a.sync_minutes)
+        self.soft_limit.setValue(a.soft_bounce_limit)
         self.deal_on_reply.setChecked(process.deal_on_reply())
 
     def save(self) -> imap.ImapAccount | None:
@@ -86,7 +93,7 @@ class InboxForm(QWidget):
                 imap.load_imap_account(), host=self.host.text(), port=self.port.value(),
                 security=self.security.currentData(), username=self.username.text(),
                 folders=tuple(f.strip() for f in self.folders.text().split(",")),
-                sync_minutes=self.minutes.value()))
+                sync_minutes=self.minutes.value(), soft_bounce_limit=self.soft_limit.value()))
         except smtp.AccountInvalid as exc:
             show_field_errors(self.fields, self.errors, exc.errors)
             return None
