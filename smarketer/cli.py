@@ -353,9 +353,27 @@ def _cmd_proposal(args) -> int:
     return 0
 
 
-def _cmd_smtp(args) -> int:
+def _store_password(account, service: str, env: str) -> int:
+    """The password from ``env`` or a prompt, into the keyring (told when there is none)."""
     import getpass
     import os
+
+    from smarketer.campaigns.account import store_password
+
+    password = os.environ.get(env)
+    if password is None:
+        if not sys.stdin.isatty():
+            return _fail(f"no password: type it at the prompt or set {env}")
+        password = getpass.getpass(f"Password for {account.username} at {account.host}: ")
+    if store_password(account, password, service):
+        print("The password is in the system keyring.")
+    else:
+        print(f"No system keyring here: the password was not stored. Set {env} when using "
+              "the command line.")
+    return 0
+
+
+def _cmd_smtp(args) -> int:
 
     from smarketer.campaigns import account as smtp
 
@@ -369,17 +387,8 @@ def _cmd_smtp(args) -> int:
         daily_cap=args.daily_cap or current.daily_cap,
         only_with_consent=current.only_with_consent)
     saved = smtp.save_account(wanted)
-    if saved.username:
-        password = os.environ.get(smtp.PASSWORD_ENV)
-        if password is None:
-            if not sys.stdin.isatty():
-                return _fail(f"no password: type it at the prompt or set {smtp.PASSWORD_ENV}")
-            password = getpass.getpass(f"Password for {saved.username} at {saved.host}: ")
-        if smtp.store_password(saved, password):
-            print("The password is in the system keyring.")
-        else:
-            print(f"No system keyring here: the password was not stored. Set "
-                  f"{smtp.PASSWORD_ENV} when sending from the command line.")
+    if saved.username and _store_password(saved, smtp.KEYRING_SERVICE, smtp.PASSWORD_ENV):
+        return EXIT_FAILED
     print(f"Email account set: {saved.from_address} via {saved.host}:{saved.port} "
           f"({saved.security})")
     return 0
@@ -455,8 +464,6 @@ def _cmd_campaign(args) -> int:
 
 
 def _cmd_inbox(args) -> int:
-    import getpass
-    import os
 
     from smarketer.campaigns import account as smtp
     from smarketer.inbox import account as imap
@@ -468,16 +475,8 @@ def _cmd_inbox(args) -> int:
         saved = imap.save_imap_account(imap.ImapAccount(
             host=args.host, port=args.port, security=args.security, username=args.username,
             folders=tuple(args.folders or ("INBOX",))))
-        password = os.environ.get(imap.PASSWORD_ENV)
-        if password is None:
-            if not sys.stdin.isatty():
-                return _fail(f"no password: type it at the prompt or set {imap.PASSWORD_ENV}")
-            password = getpass.getpass(f"Password for {saved.username} at {saved.host}: ")
-        if smtp.store_password(saved, password, imap.KEYRING_SERVICE):
-            print("The password is in the system keyring.")
-        else:
-            print(f"No system keyring here: the password was not stored. Set "
-                  f"{imap.PASSWORD_ENV} when syncing from the command line.")
+        if _store_password(saved, imap.KEYRING_SERVICE, imap.PASSWORD_ENV):
+            return EXIT_FAILED
         print(f"Inbox set: {saved.username} at {saved.host}:{saved.port} ({saved.security}), "
               f"folders {', '.join(saved.folders)}")
         return 0
