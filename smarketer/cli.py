@@ -395,7 +395,7 @@ def _cmd_smtp(args) -> int:
 
 
 def _cmd_campaign(args) -> int:
-    from smarketer.campaigns import outbox, templates
+    from smarketer.campaigns import outbox, sender, templates
 
     _open_store(args)
     if args.campaign_command == "create":
@@ -448,10 +448,10 @@ def _cmd_campaign(args) -> int:
               "(check your Sent folder), not sent again.")
     if campaign.status in ("draft", "scheduled"):
         outbox.start(campaign.id)
-    result = outbox.send_campaign(campaign.id, progress=_progress_printer("Sent"),
+    result = sender.send_campaign(campaign.id, progress=_progress_printer("Sent"),
                                   status=lambda text: print(text, file=sys.stderr))
     for step in outbox.due_follow_ups():  # follow-up steps whose recipients are due
-        outbox.send_campaign(step.id, status=lambda text: print(text, file=sys.stderr))
+        sender.send_campaign(step.id, status=lambda text: print(text, file=sys.stderr))
     if sys.stderr.isatty():
         print(file=sys.stderr)
     report = outbox.report(campaign.id)

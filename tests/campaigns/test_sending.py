@@ -3,7 +3,7 @@
 import pytest
 
 from smarketer import contacts
-from smarketer.campaigns import outbox
+from smarketer.campaigns import outbox, sender
 from smarketer.campaigns.account import SmtpAccount, save_account
 from smarketer.campaigns.outbox import CampaignError
 from smarketer.db.models import Activity, Campaign, Contact, OutboxMessage
@@ -31,7 +31,7 @@ def test_full_send_with_headers_parts_footer_and_encoding(smtp_server, recipient
     _, server = smtp_server
     campaign = make()
     outbox.start(campaign.id)
-    result = outbox.send_campaign(campaign.id, retry_delays=(0, 0, 0))
+    result = sender.send_campaign(campaign.id, retry_delays=(0, 0, 0))
     assert (result.sent, result.status) == (4, "done")
     [msg] = server.to("zoe@example.com")
     assert msg["Subject"] == "Spring workshop for Zoë"
@@ -59,7 +59,7 @@ def test_contact_data_is_escaped_in_html_and_cannot_inject_headers(smtp_server, 
         first_name="Eve\r\nBcc: all@evil.example", email="eve@example.com", tags=("workshop",)))
     campaign = make()
     outbox.start(campaign.id)
-    outbox.send_campaign(campaign.id)
+    sender.send_campaign(campaign.id)
     [bobby] = server.to("bobby@example.com")
     html = bobby.get_body(("html",)).get_content()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -80,7 +80,7 @@ def test_excluded_contacts_never_receive_anything(smtp_server, recipients):
     aud = outbox.audience(campaign)
     assert aud.excluded == {"unsubscribed": 1, "bounced": 1, "do not email": 1}
     outbox.start(campaign.id)
-    outbox.send_campaign(campaign.id)
+    sender.send_campaign(campaign.id)
     assert [rcpt for rcpt, _ in server.messages] == ["ada@example.com"]
 
 
@@ -103,7 +103,7 @@ def test_4xx_is_retried_then_sent(smtp_server, recipients):
     server.script["hans@example.dk"] = ["451 4.3.0 Try again later"]
     campaign = make()
     outbox.start(campaign.id)
-    result = outbox.send_campaign(campaign.id, retry_delays=(0, 0, 0))
+    result = sender.send_campaign(campaign.id, retry_delays=(0, 0, 0))
     assert result.sent == 4 and len(server.to("hans@example.dk")) == 1
     row = OutboxMessage.get(OutboxMessage.email == "hans@example.dk")
     assert (row.state, row.attempts) == ("sent", 2)
@@ -115,7 +115,7 @@ def test_5xx_fails_with_the_reason_and_5_1_x_marks_bounced(smtp_server, recipien
     server.script["ada@example.com"] = ["552 5.3.4 Message too big"]
     campaign = make()
     outbox.start(campaign.id)
-    result = outbox.send_campaign(campaign.id)
+    result = sender.send_campaign(campaign.id)
     assert (result.sent, result.failed, result.status) == (2, 2, "done")
     assert OutboxMessage.get(OutboxMessage.email == "ada@example.com").reply == (
         "552 5.3.4 Message too big")
@@ -129,12 +129,12 @@ def test_account_problems_pause_instead_of_failing_everyone(smtp_server, recipie
     server.script["zoe@example.com"] = ["550 5.7.1 Daily sending quota exceeded"]
     campaign = make()
     outbox.start(campaign.id)
-    result = outbox.send_campaign(campaign.id)
+    result = sender.send_campaign(campaign.id)
     assert result.status == "paused" and "quota" in result.reason
     assert Campaign.get_by_id(campaign.id).status == "paused"
     assert states(campaign) == ["queued"] * 4
     outbox.resume(campaign.id)
-    assert outbox.send_campaign(campaign.id).sent == 4
+    assert sender.send_campaign(campaign.id).sent == 4
 
 
 def test_the_server_dropping_mid_campaign(smtp_server, recipients):
@@ -142,7 +142,7 @@ def test_the_server_dropping_mid_campaign(smtp_server, recipients):
     server.drop_after = 2  # the third message meets a closing server
     campaign = make()
     outbox.start(campaign.id)
-    result = outbox.send_campaign(campaign.id, retry_delays=(0, 0, 0), reconnect_delay=0,
+    result = sender.send_campaign(campaign.id, retry_delays=(0, 0, 0), reconnect_delay=0,
                                   sleep=lambda s: None)
     assert result.status == "done"
     # the third message's data went out and the reply never came: unknown, not resent
@@ -159,12 +159,12 @@ def test_a_reply_that_never_comes_is_unknown_and_never_resent(smtp_server, recip
     server.stall.add("hans@example.dk")
     campaign = make()
     outbox.start(campaign.id)
-    outbox.send_campaign(campaign.id, transport_factory=lambda a, p: SmtpTransport(
+    sender.send_campaign(campaign.id, transport_factory=lambda a, p: SmtpTransport(
         a, p, timeout=0.5), reconnect_delay=0, sleep=lambda s: None)
     row = OutboxMessage.get(OutboxMessage.email == "hans@example.dk")
     assert row.state == "unknown" and "Sent folder" in row.reply
     outbox.resume(campaign.id)
-    outbox.send_campaign(campaign.id)
+    sender.send_campaign(campaign.id)
     received = [rcpt for rcpt, _ in server.messages]
     assert len(received) == len(set(received))  # nobody twice
     assert set(received) - {"hans@example.dk"} == {
@@ -177,7 +177,7 @@ def test_unsubscribe_while_queued_removes_from_the_queue(smtp_server, recipients
     campaign = make()
     outbox.start(campaign.id)
     outbox.unsubscribe_contact(recipients[1].id, "by hand")
-    outbox.send_campaign(campaign.id)
+    sender.send_campaign(campaign.id)
     assert "bobby@example.com" not in [rcpt for rcpt, _ in server.messages]
     assert OutboxMessage.get(OutboxMessage.email == "bobby@example.com").state == "skipped"
 
@@ -187,7 +187,7 @@ def test_one_sender_at_a_time(recipients):
     outbox.start(campaign.id)
     assert outbox.claim(campaign.id, "other-window")
     with pytest.raises(CampaignError, match="another Smarketer"):
-        outbox.send_campaign(campaign.id)
+        sender.send_campaign(campaign.id)
     outbox.release(campaign.id, "other-window")
 
 
@@ -205,7 +205,7 @@ def test_report_counts(smtp_server, recipients):
     server.script["ada@example.com"] = ["550 5.1.1 unknown user"]
     campaign = make()
     outbox.start(campaign.id)
-    outbox.send_campaign(campaign.id)
+    sender.send_campaign(campaign.id)
     from smarketer import pipeline
 
     pipeline.save_deal(pipeline.DealData(title="From the campaign", contact_id=recipients[0].id))

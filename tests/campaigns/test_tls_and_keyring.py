@@ -17,7 +17,7 @@ from keyring.backend import KeyringBackend
 
 from smarketer import contacts
 from smarketer.campaigns import account as smtp
-from smarketer.campaigns import outbox
+from smarketer.campaigns import outbox, sender
 from smarketer.campaigns.transport import ConnectionLost, SendFailed, SmtpTransport, send_test
 from tests.campaigns.conftest import Recorder, free_port
 
@@ -110,7 +110,7 @@ def test_starttls_and_auth_with_the_password_from_the_keyring(tls_server, tls_ac
                                                tags=("fair",)))
     campaign = outbox.create_campaign("Fair", "tag", "fair", "Hello", "Hi {{ contact.first_name }}")
     outbox.start(campaign.id)
-    result = outbox.send_campaign(campaign.id, transport_factory=lambda a, p: SmtpTransport(
+    result = sender.send_campaign(campaign.id, transport_factory=lambda a, p: SmtpTransport(
         a, p, ssl_context=client_context))
     assert result.sent == 1
     assert recorder.to("zoe@example.com")[0].get_body(("plain",)).get_content().startswith(

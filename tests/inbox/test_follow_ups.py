@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from smarketer import contacts
-from smarketer.campaigns import outbox
+from smarketer.campaigns import outbox, sender
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Campaign, Deal, OutboxMessage
 from smarketer.inbox import process
@@ -17,11 +17,11 @@ def test_step_two_goes_only_to_non_repliers_and_threads(smtp_server, account):
               for n in ("ann", "bob", "cid", "dan")]
     first = outbox.create_campaign("Fair", "tag", "fair", "Our fair offer", "Hello")
     outbox.start(first.id)
-    outbox.send_campaign(first.id)
+    sender.send_campaign(first.id)
     step = outbox.create_follow_up(first.id, 3, "Just checking you saw this.")
     assert step.subject == "Re: Our fair offer"
     outbox.start(step.id)
-    assert outbox.send_campaign(step.id).sent == 0  # nobody is due yet
+    assert sender.send_campaign(step.id).sent == 0  # nobody is due yet
     assert Campaign.get_by_id(step.id).status == "sending"  # waits for them
     # three days pass; Ann replied, Bob unsubscribed by his link
     OutboxMessage.update(sent_at=utc_now() - timedelta(days=4)).where(
@@ -36,7 +36,7 @@ def test_step_two_goes_only_to_non_repliers_and_threads(smtp_server, account):
     assert aud.excluded == {"replied or left": 1, "unsubscribed or bounced": 1}
     [due] = outbox.due_follow_ups()
     assert due.id == step.id
-    result = outbox.send_campaign(step.id)
+    result = sender.send_campaign(step.id)
     assert (result.sent, result.status) == (2, "done")
     follow_ups = [m for rcpt, m in server.messages if m["Subject"] == "Re: Our fair offer"]
     assert sorted(m["To"] for m in follow_ups) == ["cid <cid@example.com>", "dan <dan@example.com>"]
@@ -53,7 +53,7 @@ def test_a_reply_can_open_a_deal_with_the_campaign_as_source(smtp_server, accoun
                                                          email="eve@example.com", tags=("x",)))
     campaign = outbox.create_campaign("Spring", "tag", "x", "Hi", "Hello")
     outbox.start(campaign.id)
-    outbox.send_campaign(campaign.id)
+    sender.send_campaign(campaign.id)
     process.set_deal_on_reply(True)
     row = OutboxMessage.get()
     process.apply(Classified("reply", "eve@example.com", "Re: Hi", [row.message_id]),

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import contacts
 from smarketer.campaigns import account as smtp
-from smarketer.campaigns import outbox, templates
+from smarketer.campaigns import outbox, sender, templates
 from smarketer.campaigns.compose import header_text, parts
 from smarketer.campaigns.outbox import CampaignError
 from smarketer.db.models import Campaign, Contact, EmailTemplate, OutboxMessage, Tag
@@ -629,7 +629,7 @@ class CampaignsSection(Section):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.sending_status.setText(self.tr("Sending…"))
-        self.job = run_job(outbox.send_campaign, campaign_id, password=password,
+        self.job = run_job(sender.send_campaign, campaign_id, password=password,
                            status=self.status_text.emit, on_progress=self._progressed,
                            on_success=self._finished, on_failure=self._failed)
         self.reload(select=campaign_id)
