@@ -347,3 +347,19 @@ def deals_in_stage(stage_name: str) -> list[int]:
 
 FUNNEL_KEYS = {"Contacts reached": "reached", "Deals opened": "deals",
                "Proposals sent": "proposals", "Won": "won"}
+
+
+def labels(kind: str, ids: list[int]) -> list[str]:
+    """One line per contact, deal or proposal behind a figure, in the order of ``ids``."""
+    from smarketer.db.models import Contact, Deal, Proposal
+
+    if kind == "contacts":
+        found = {c.id: c.full_name or c.email for c in
+                 Contact.select().where(Contact.id.in_(ids))}
+    elif kind == "deals":
+        found = {d.id: f"{d.title} · {d.value:,.2f}" for d in
+                 Deal.select().where(Deal.id.in_(ids))}
+    else:
+        found = {p.id: f"{p.label} · {p.title}" for p in
+                 Proposal.select().where(Proposal.id.in_(ids))}
+    return [found.get(i, "?") for i in ids]

@@ -589,3 +589,27 @@ def figures(days: int = 90, now: datetime | None = None) -> PipelineFigures:
     )
 
 
+
+
+# ---------------------------------------------------------------- lookups for the UI
+
+
+def tasks_of_deal(deal_id: int) -> list[Task]:
+    """Open tasks first (by due date), then done ones."""
+    return list(Task.select().where(Task.deal == deal_id).order_by(
+        Task.done_at.is_null(False), Task.due_date))
+
+
+def deal_counts_by_stage() -> dict[int, int]:
+    return dict(Deal.select(Deal.stage, fn.COUNT(Deal.id)).group_by(Deal.stage).tuples())
+
+
+def find_deals(text: str, limit: int = 6) -> list[Deal]:
+    return list(Deal.select().where(Deal.title ** f"%{text.strip()}%").limit(limit))
+
+
+def deals_for(contact_id: int | None, limit: int = 200) -> list[Deal]:
+    query = Deal.select().order_by(Deal.title)
+    if contact_id:
+        query = query.where(Deal.contact == contact_id)
+    return list(query.limit(limit))

@@ -511,3 +511,42 @@ def _replies(campaign_id: int) -> int:
     return replies(campaign_id)
 
 
+
+
+# ---------------------------------------------------------------- lookups for the UI
+
+
+def campaigns_with_counts() -> list[tuple[Campaign, dict[str, int]]]:
+    """Every campaign, newest first, with its outbox rows counted by state."""
+    counts: dict[int, dict[str, int]] = {}
+    for campaign_id, state, n in (OutboxMessage.select(
+            OutboxMessage.campaign, OutboxMessage.state, fn.COUNT(OutboxMessage.id))
+            .group_by(OutboxMessage.campaign, OutboxMessage.state).tuples()):
+        counts.setdefault(campaign_id, {})[state] = n
+    return [(c, counts.get(c.id, {})) for c in
+            Campaign.select().order_by(Campaign.created_at.desc())]
+
+
+def outbox_rows(campaign_id: int) -> list[OutboxMessage]:
+    return list(OutboxMessage.select().where(OutboxMessage.campaign == campaign_id)
+                .order_by(OutboxMessage.id))
+
+
+def saved_templates():
+    from smarketer.db.models import EmailTemplate
+
+    return list(EmailTemplate.select().order_by(EmailTemplate.name))
+
+
+def save_template(name: str, subject: str, body: str, plain_only: bool = False):
+    """Keep (or replace) a reusable template under ``name``."""
+    from smarketer.db.models import EmailTemplate
+
+    templates.check(subject, body)
+    values = {"subject": subject, "body": body, "plain_only": plain_only,
+              "updated_at": utc_now()}
+    existing = EmailTemplate.get_or_none(fn.lower(EmailTemplate.name) == name.strip().lower())
+    if existing:
+        EmailTemplate.update(**values).where(EmailTemplate.id == existing.id).execute()
+        return EmailTemplate.get_by_id(existing.id)
+    return EmailTemplate.create(name=name.strip(), **values)

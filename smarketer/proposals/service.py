@@ -438,4 +438,17 @@ def blocks() -> list[ContentBlock]:
     return list(ContentBlock.select().order_by(ContentBlock.title))
 
 
+
+
+
+def for_deal(deal_id: int) -> list[Proposal]:
+    return list(Proposal.select().where(Proposal.deal == deal_id).order_by(Proposal.id))
+
+
+def find_proposals(text: str, limit: int = 6) -> list[Proposal]:
+    pattern = f"%{text.strip()}%"
+    return list(Proposal.select().where((Proposal.title ** pattern)
+                                        | (Proposal.number ** pattern)).limit(limit))
+
+
 __all__ = ["ItemData", "PricingError", "ProposalError"]

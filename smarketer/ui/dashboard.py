@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import dashboard, settings
-from smarketer.db.models import Contact, Deal, Proposal
 from smarketer.money import format_money_short
 from smarketer.ui import dialogs
 from smarketer.ui.hub import Hub
@@ -319,16 +318,7 @@ class MatchesDialog(QDialog):
         layout.addWidget(buttons)
 
     def labels(self) -> list[str]:
-        if self.kind == "contacts":
-            found = {c.id: c.full_name or c.email for c in
-                     Contact.select().where(Contact.id.in_(self.ids))}
-        elif self.kind == "deals":
-            found = {d.id: f"{d.title} · {d.value:,.2f}" for d in
-                     Deal.select().where(Deal.id.in_(self.ids))}
-        else:
-            found = {p.id: f"{p.label} · {p.title}" for p in
-                     Proposal.select().where(Proposal.id.in_(self.ids))}
-        return [found.get(i, "?") for i in self.ids]
+        return dashboard.labels(self.kind, self.ids)
 
     def _open(self) -> None:
         row = self.list.currentRow()

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
-from smarketer import contacts
-from smarketer.db.models import Deal, Proposal
+from smarketer import contacts, pipeline
+from smarketer.proposals import service
 
 
 @dataclass
@@ -71,11 +71,9 @@ class CommandPalette(QDialog):
             w = self.window_
             for contact_id, label in contacts.find_contacts(text, self.MAX_PER_KIND):
                 entries.append(Entry("Contact", label, lambda c=contact_id: w.show_contact(c)))
-            for deal in Deal.select().where(Deal.title ** f"%{text}%").limit(self.MAX_PER_KIND):
+            for deal in pipeline.find_deals(text, self.MAX_PER_KIND):
                 entries.append(Entry("Deal", deal.title, lambda d=deal.id: w.show_deal(d)))
-            for p in Proposal.select().where((Proposal.title ** f"%{text}%")
-                                             | (Proposal.number ** f"%{text}%")
-                                             ).limit(self.MAX_PER_KIND):
+            for p in service.find_proposals(text, self.MAX_PER_KIND):
                 entries.append(Entry("Proposal", f"{p.label} · {p.title}",
                                      lambda i=p.id: w.show_proposal(i)))
         self.entries = entries

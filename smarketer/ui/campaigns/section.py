@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import UTC
 
-from peewee import fn
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,7 +38,7 @@ from smarketer.campaigns import account as smtp
 from smarketer.campaigns import outbox, sender, templates
 from smarketer.campaigns.compose import header_text, parts
 from smarketer.campaigns.outbox import CampaignError
-from smarketer.db.models import Campaign, Contact, EmailTemplate, OutboxMessage, Tag
+from smarketer.db.models import Campaign, Contact, EmailTemplate
 from smarketer.ui import dialogs
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, Section, title_label
@@ -301,10 +300,7 @@ class CampaignsSection(Section):
         self._fill_templates()
         self.list.blockSignals(True)
         self.list.clear()
-        for c in Campaign.select().order_by(Campaign.created_at.desc()):
-            counts = dict(OutboxMessage.select(OutboxMessage.state, fn.COUNT(OutboxMessage.id))
-                          .where(OutboxMessage.campaign == c.id)
-                          .group_by(OutboxMessage.state).tuples())
+        for c, counts in outbox.campaigns_with_counts():
             total = sum(counts.values())
             item = QListWidgetItem(("    ↳ " if c.parent_id else "") + f"{c.name}\n{c.status}" +
                                    (f" · {counts.get('sent', 0)}/{total} sent" if total else ""))
@@ -336,7 +332,7 @@ class CampaignsSection(Section):
         self.reload(select=step.id)
 
     def new_item(self) -> None:
-        number = Campaign.select().count() + 1
+        number = len(outbox.campaigns_with_counts()) + 1
         name = self.tr(f"Campaign {number}")
         while outbox.find_campaign(name):
             number += 1
@@ -367,14 +363,14 @@ class CampaignsSection(Section):
         for segment, count in contacts.segments_with_counts():
             self.audience.addItem(self.tr(f"Segment: {segment.name} ({count})"),
                                   _key("segment", str(segment.id)))
-        for tag in Tag.select().order_by(Tag.name):
-            self.audience.addItem(self.tr(f"Tag: {tag.name}"), _key("tag", tag.name))
+        for tag in contacts.all_tag_names():
+            self.audience.addItem(self.tr(f"Tag: {tag}"), _key("tag", tag))
         self.audience.blockSignals(False)
 
     def _fill_templates(self) -> None:
         self.template_box.clear()
         self.template_box.addItem(self.tr("Use a saved template…"))
-        for t in EmailTemplate.select().order_by(EmailTemplate.name):
+        for t in outbox.saved_templates():
             self.template_box.addItem(t.name, t.id)
 
     def _use_template(self, index: int) -> None:
@@ -393,13 +389,12 @@ class CampaignsSection(Section):
                                 self.name.text())
         if not name:
             return
-        existing = EmailTemplate.get_or_none(EmailTemplate.name == name)
-        values = {"subject": self.subject.text(), "body": self.body.toPlainText(),
-                  "plain_only": self.plain_only.isChecked()}
-        if existing:
-            EmailTemplate.update(**values).where(EmailTemplate.id == existing.id).execute()
-        else:
-            EmailTemplate.create(name=name, **values)
+        try:
+            outbox.save_template(name, self.subject.text(), self.body.toPlainText(),
+                                 self.plain_only.isChecked())
+        except templates.TemplateProblem as exc:
+            self.warnings.setText(str(exc))
+            return
         self._fill_templates()
         self.hub.notify.emit(self.tr(f"Saved template {name}."))
 
@@ -550,8 +545,7 @@ class CampaignsSection(Section):
         if self.campaign is None:
             return
         r = outbox.report(self.campaign.id)
-        rows = list(OutboxMessage.select().where(OutboxMessage.campaign == self.campaign.id)
-                    .order_by(OutboxMessage.id))
+        rows = outbox.outbox_rows(self.campaign.id)
         self.report.setRowCount(len(rows))
         for i, row in enumerate(rows):
             for j, text in enumerate((row.email, row.state, row.reply)):

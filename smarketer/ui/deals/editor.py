@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import pipeline, settings
-from smarketer.db.models import Deal, Task
+from smarketer.db.models import Deal
 from smarketer.money import format_money
 from smarketer.pipeline import DealData, DealInvalid, PipelineError
 from smarketer.ui import dialogs
@@ -322,8 +322,7 @@ class DealDialog(QDialog):
         self.tasks.clear()
         if self.deal_id:
             today = date.today()
-            for task in Task.select().where(Task.deal == self.deal_id).order_by(
-                    Task.done_at.is_null(False), Task.due_date):
+            for task in pipeline.tasks_of_deal(self.deal_id):
                 due = task.due_date.isoformat() + (f" {task.due_time}" if task.due_time else "")
                 late = " (overdue)" if task.due_date < today and not task.done_at else ""
                 item = QListWidgetItem(f"{task.title} · {due}{late}")
@@ -360,13 +359,12 @@ class DealDialog(QDialog):
         self.changed.emit(self.deal_id)
 
     def _load_proposals(self) -> None:
-        from smarketer.db.models import Proposal
         from smarketer.proposals import service
 
         self.proposals.clear()
         if not self.deal_id:
             return
-        for p in Proposal.select().where(Proposal.deal == self.deal_id).order_by(Proposal.id):
+        for p in service.for_deal(self.deal_id):
             total = format_money(service.totals(p).total, p.currency, p.locale)
             self.proposals.addItem(f"{p.label} · {p.title} · {p.status} · {total}")
 

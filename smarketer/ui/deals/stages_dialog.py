@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import pipeline
-from smarketer.db.models import Deal
 from smarketer.pipeline import PipelineError
 from smarketer.ui import dialogs
 
@@ -66,6 +65,7 @@ class StagesDialog(QDialog):
     def load(self, select: int = 0) -> None:
         self.table.blockSignals(True)
         self.stages = pipeline.open_stages()
+        counts = pipeline.deal_counts_by_stage()
         self.table.setRowCount(len(self.stages))
         for row, stage in enumerate(self.stages):
             name = QTableWidgetItem(stage.name)
@@ -78,7 +78,7 @@ class StagesDialog(QDialog):
             spin.setAccessibleName(self.tr(f"Probability of {stage.name}"))
             spin.valueChanged.connect(lambda value, s=stage: self._probability(s, value))
             self.table.setCellWidget(row, 1, spin)
-            count = QTableWidgetItem(str(Deal.select().where(Deal.stage == stage.id).count()))
+            count = QTableWidgetItem(str(counts.get(stage.id, 0)))
             count.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, 2, count)
         self.table.blockSignals(False)
@@ -135,7 +135,7 @@ class StagesDialog(QDialog):
         if stage is None:
             return
         others = [s for s in self.stages if s.id != stage.id]
-        deals = Deal.select().where(Deal.stage == stage.id).count()
+        deals = pipeline.deal_counts_by_stage().get(stage.id, 0)
         if not deals:
             self._do_remove(stage, None)
             return

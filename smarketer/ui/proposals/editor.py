@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer.db.models import Deal, Proposal
+from smarketer import pipeline
+from smarketer.db.models import Proposal
 from smarketer.money import format_money
 from smarketer.proposals import service
 from smarketer.proposals.pricing import PricingError
@@ -208,10 +209,7 @@ class ProposalEditor(QWidget):
         self.deal.clear()
         self.deal.addItem(self.tr("No deal"))
         p = self.proposal
-        query = Deal.select().order_by(Deal.title)
-        if p.contact_id:
-            query = query.where(Deal.contact == p.contact_id)
-        for deal in query.limit(200):
+        for deal in pipeline.deals_for(p.contact_id):
             self.deal.addItem(deal.title, deal.id)
         if p.deal_id:
             index = self.deal.findData(p.deal_id)
