@@ -41,6 +41,7 @@ from smarketer.money import format_money_short
 from smarketer.ui import dialogs
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import Section, title_label
+from smarketer.ui.workers import run_job
 
 PERIOD_LABELS = [("month", "This month"), ("30d", "Last 30 days"), ("90d", "Last 90 days"),
                  ("ytd", "This year"), ("custom", "Custom…")]
@@ -88,6 +89,8 @@ class DashboardSection(Section):
         super().__init__(parent)
         self.hub = hub
         self.data: dashboard.Dashboard | None = None
+        self.loading = False
+        self.job = None
         header = QHBoxLayout()
         header.addWidget(title_label(self.tr("Dashboard")))
         header.addStretch(1)
@@ -179,13 +182,31 @@ class DashboardSection(Section):
         self.reload()
 
     def reload(self) -> None:
+        """Compute in the background (hundreds of ms on a big store); the newest wins."""
         try:
             p = self.current_period()
         except ValueError:
             return
+        self.loading = True
+        # bound methods: Qt drops the call if this section is gone by the time it is done
+        self.job = run_job(dashboard.build, p, on_success=self._show,
+                           on_failure=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.loading = False
+        self.hub.notify.emit(self.tr(f"The dashboard could not be computed: {exc}"))
+
+    def _show(self, data: dashboard.Dashboard) -> None:
+        try:
+            current = self.current_period()
+        except ValueError:
+            current = None
+        if data.period != current:
+            return  # computed for a period no longer chosen
+        self.loading = False
         profile = settings.load_profile()
         self.money = lambda v: format_money_short(v, profile.currency, profile.locale)  # noqa: E731
-        self.data = dashboard.build(p)
+        self.data = data
         for tile in self.data.tiles:
             widget = self.tiles[tile.key]
             value = self.money(tile.value) if tile.money else (
@@ -281,6 +302,8 @@ class DashboardSection(Section):
     def export_report(self) -> None:
         from smarketer.reports import write_report_pdf
 
+        if self.data is None:
+            return
         path = dialogs.ask_save_file(self, self.tr("Save the dashboard as"),
                                      "dashboard.pdf", "PDF documents (*.pdf)")
         if path is not None:
@@ -290,6 +313,8 @@ class DashboardSection(Section):
     def export_tables(self) -> None:
         from smarketer.reports import write_tables_csv
 
+        if self.data is None:
+            return
         path = dialogs.ask_save_file(self, self.tr("Save the attribution tables as"),
                                      "attribution.csv", "CSV (*.csv)")
         if path is not None:

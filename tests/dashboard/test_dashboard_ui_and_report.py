@@ -18,9 +18,10 @@ from tests.ui.conftest import make_window, ui_state  # noqa: F401
 
 
 @pytest.fixture
-def dash_window(make_window, store, history):  # noqa: F811
+def dash_window(make_window, store, history, qtbot):  # noqa: F811
     window = make_window(store)
     assert window.current_section() is window.dashboard  # the first entry
+    qtbot.waitUntil(lambda: not window.dashboard.loading, timeout=10000)  # computed off-thread
     return window
 
 
@@ -50,10 +51,10 @@ def test_clicking_a_tile_opens_the_list_and_an_item(dash_window, history, qtbot)
     assert dash_window.current_section() is dash_window.deals
 
 
-def test_period_selector_changes_the_figures(dash_window, history):  # noqa: F811
+def test_period_selector_changes_the_figures(dash_window, history, qtbot):  # noqa: F811
     section = dash_window.dashboard
     section.period_box.setCurrentIndex(section.period_box.findData("ytd"))
-    assert section.tiles["revenue"].value.text() == "€13,000"  # the August win counts
+    qtbot.waitUntil(lambda: section.tiles["revenue"].value.text() == "€13,000")  # August counts
 
 
 def test_pdf_report_reads_back_with_its_figures(history, tmp_path):  # noqa: F811
