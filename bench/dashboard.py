@@ -74,8 +74,10 @@ def main() -> None:
     section = DashboardSection(Hub())
     section.resize(1400, 900)
     section.show()
-    while section.loading:  # computed in the background, then drawn
-        app.processEvents()
+    from PySide6.QtCore import QEventLoop
+
+    while section.loading:  # computed in the background, then drawn; wait, do not spin
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
     app.processEvents()
     shown = (time.perf_counter() - start) * 1000
     print(f"compute the dashboard: {compute:.0f} ms; build and show the section: {shown:.0f} ms"
