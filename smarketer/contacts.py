@@ -61,6 +61,18 @@ class ContactFilter:
         clean["statuses"] = tuple(clean.get("statuses", ()))
         return cls(**clean)
 
+    def narrowed_by(self, extra: ContactFilter) -> ContactFilter:
+        """This (saved) filter with ``extra`` on top: texts and tags add up, the other parts
+        of ``extra`` win where it sets them."""
+        return ContactFilter(
+            text=" ".join(t for t in (self.text, extra.text) if t),
+            tags=tuple(dict.fromkeys(self.tags + extra.tags)),
+            statuses=extra.statuses or self.statuses,
+            company_id=extra.company_id or self.company_id,
+            consent=extra.consent if extra.consent != "any" else self.consent,
+            reachable_only=extra.reachable_only or self.reachable_only,
+            trash=extra.trash)
+
     def describe(self) -> str:
         parts = []
         if self.text:
@@ -440,6 +452,15 @@ def save_segment(name: str, f: ContactFilter) -> Segment:
 
 def segment_filter(segment: Segment) -> ContactFilter:
     return ContactFilter.from_json(segment.filter)
+
+
+def segment_by_id(segment_id: int) -> Segment | None:
+    return Segment.get_or_none(Segment.id == segment_id)
+
+
+def delete_segment(segment_id: int) -> None:
+    """The segment goes; its contacts stay."""
+    Segment.delete().where(Segment.id == segment_id).execute()
 
 
 def find_segment(name: str) -> Segment | None:

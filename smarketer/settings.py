@@ -134,6 +134,19 @@ def save_profile(profile: BusinessProfile) -> BusinessProfile:
     return clean
 
 
+SETUP_DONE_KEY = "first_run_done"
+
+
+def setup_needed() -> bool:
+    """True for a store nobody has set up yet (no business name, assistant never finished)."""
+    return (Setting.get_or_none(Setting.key == SETUP_DONE_KEY) is None
+            and not load_profile().name)
+
+
+def mark_setup_done() -> None:
+    Setting.replace(key=SETUP_DONE_KEY, value=True).execute()
+
+
 def image_mime_type(data: bytes) -> str | None:
     for signature, mime in _IMAGE_SIGNATURES.items():
         if data.startswith(signature):

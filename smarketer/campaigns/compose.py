@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from email.header import Header, decode_header, make_header
 from email.headerregistry import Address
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
@@ -47,9 +47,21 @@ def footer_html(profile: BusinessProfile, account: SmtpAccount, token: str) -> s
             f"You receive this email from {name}. To receive no more, {how}.</p>")
 
 
-def _address(name: str, email: str) -> Address:
+def address(name: str, email: str) -> Address:
+    """A headerregistry Address (for EmailMessage), its display name on one line."""
     local, _, domain = email.rpartition("@")
     return Address(display_name=one_line(name), username=local, domain=domain)
+
+
+def owner_test_message(account: SmtpAccount, profile: BusinessProfile) -> EmailMessage:
+    """A short email from the owner to the owner: "can Smarketer send through this account?"."""
+    sender = account.from_name or profile.name
+    msg = EmailMessage()
+    msg["From"] = address(sender, account.from_address)
+    msg["To"] = address(sender, account.from_address)
+    msg["Subject"] = "Smarketer test email"
+    msg.set_content("This test shows that Smarketer can send through your account.")
+    return msg
 
 
 def _mailbox(name: str, email: str) -> str:

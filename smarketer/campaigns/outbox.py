@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 import uuid
@@ -78,6 +79,11 @@ def unsubscribe_by_token(token: str) -> Contact | None:
         return None
     unsubscribe_contact(row.contact_id, f"link in {row.campaign.name}")
     return Contact.get_by_id(row.contact_id)
+
+
+def addresses_in(text: str) -> list[str]:
+    """Every email address in a text or CSV file's contents."""
+    return re.findall(r"[^\s,;<>\"']+@[^\s,;<>\"']+", text)
 
 
 def unsubscribe_list(addresses) -> tuple[int, int]:

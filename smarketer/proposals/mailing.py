@@ -11,7 +11,7 @@ from email.message import EmailMessage
 
 from smarketer import settings
 from smarketer.campaigns.account import load_account
-from smarketer.campaigns.compose import _address
+from smarketer.campaigns.compose import address
 from smarketer.campaigns.transport import SmtpTransport
 from smarketer.db.models import Activity, Proposal
 from smarketer.money import format_money
@@ -27,8 +27,8 @@ def proposal_email(proposal: Proposal, pdf: bytes) -> EmailMessage:
     profile, account = settings.load_profile(), load_account()
     total = format_money(service.totals(proposal).total, proposal.currency, proposal.locale)
     msg = EmailMessage()
-    msg["From"] = _address(account.from_name or profile.name, account.from_address)
-    msg["To"] = _address(client.full_name, client.email)
+    msg["From"] = address(account.from_name or profile.name, account.from_address)
+    msg["To"] = address(client.full_name, client.email)
     msg["Subject"] = f"Proposal {proposal.label}: {proposal.title}"
     greeting = client.first_name or client.full_name or "there"
     msg.set_content(

@@ -82,9 +82,9 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         start_automatic_backup(path)
     window = MainWindow(path, Hub())
     window.show()
-    from smarketer.ui.first_run import first_run_needed
+    from smarketer.settings import setup_needed
 
-    if not demo and first_run_needed():
+    if not demo and setup_needed():
         window.open_setup()
     code = app.exec()
     wait_for_all()

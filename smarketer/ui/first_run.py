@@ -20,19 +20,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import settings
 from smarketer.campaigns import account as smtp
-from smarketer.db.models import Setting
 from smarketer.ui.settings_page import CURRENCIES, LOCALES
-
-DONE_KEY = "first_run_done"
-
-
-def first_run_needed() -> bool:
-    return (Setting.get_or_none(Setting.key == DONE_KEY) is None
-            and not settings.load_profile().name)
-
-
-def mark_done() -> None:
-    Setting.replace(key=DONE_KEY, value=True).execute()
 
 
 class FirstRunWizard(QWizard):
@@ -154,11 +142,11 @@ class FirstRunWizard(QWizard):
                     smtp.store_password(saved, self.password.text())
             except smtp.AccountInvalid:
                 pass  # left for Settings, where every field shows its problem
-        mark_done()
+        settings.mark_setup_done()
         super().accept()
         if self.import_button.isChecked():
             self.import_requested.emit()
 
     def skip(self) -> None:
-        mark_done()
+        settings.mark_setup_done()
         self.reject()

@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QApplication
 from smarketer import contacts
 from smarketer.db.models import Contact, Setting
 from smarketer.settings import load_profile
+from smarketer.settings import setup_needed as first_run_needed
 from smarketer.ui import style
-from smarketer.ui.first_run import FirstRunWizard, first_run_needed
+from smarketer.ui.first_run import FirstRunWizard
 from smarketer.ui.main_window import SECTION_NAMES
 from smarketer.ui.palette import CommandPalette
 

@@ -20,22 +20,14 @@ from PySide6.QtWidgets import (
 
 from smarketer import settings
 from smarketer.campaigns import account as smtp
-from smarketer.campaigns.compose import _address
+from smarketer.campaigns.compose import owner_test_message
 from smarketer.campaigns.transport import ConnectionLost, SendFailed, send_test
 from smarketer.ui.forms import add_field_rows, show_field_errors
 from smarketer.ui.workers import run_job
 
 
 def test_message(account: smtp.SmtpAccount):
-    from email.message import EmailMessage
-
-    profile = settings.load_profile()
-    msg = EmailMessage()
-    msg["From"] = _address(account.from_name or profile.name, account.from_address)
-    msg["To"] = _address(account.from_name or profile.name, account.from_address)
-    msg["Subject"] = "Smarketer test email"
-    msg.set_content("This test shows that Smarketer can send through your account.")
-    return msg
+    return owner_test_message(account, settings.load_profile())
 
 
 class AccountForm(QWidget):

@@ -720,15 +720,12 @@ class CampaignsSection(Section):
                                      "Text or CSV (*.txt *.csv);;All files (*)")
         if path is None:
             return
-        import re
-
         try:
             text = path.read_text(encoding="utf-8-sig", errors="replace")
         except OSError as exc:
             dialogs.show_error(self, self.tr("Cannot read the file"), f"{path}: {exc}")
             return
-        addresses = re.findall(r"[^\s,;<>\"']+@[^\s,;<>\"']+", text)
-        known, total = outbox.unsubscribe_list(addresses)
+        known, total = outbox.unsubscribe_list(outbox.addresses_in(text))
         self.hub.notify.emit(self.tr(f"{total} addresses suppressed; {known} of them were "
                                      "contacts and are now unsubscribed."))
         self.hub.data_changed.emit("contact")

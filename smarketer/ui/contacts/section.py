@@ -260,18 +260,9 @@ class ContactsSection(Section):
 
     def _combined_filter(self) -> ContactFilter:
         f = self.current_filter()
-        if isinstance(self._segment, int):
-            segment = contacts.Segment.get_or_none(contacts.Segment.id == self._segment)
-            if segment:
-                saved = contacts.segment_filter(segment)
-                f = ContactFilter(
-                    text=" ".join(t for t in (saved.text, f.text) if t),
-                    tags=tuple(dict.fromkeys(saved.tags + f.tags)),
-                    statuses=f.statuses or saved.statuses,
-                    company_id=f.company_id or saved.company_id,
-                    consent=f.consent if f.consent != "any" else saved.consent,
-                    reachable_only=f.reachable_only or saved.reachable_only)
-        return f
+        segment = contacts.segment_by_id(self._segment) if isinstance(self._segment, int) \
+            else None
+        return contacts.segment_filter(segment).narrowed_by(f) if segment else f
 
     def apply_filters(self) -> None:
         selected = self._current_id()
@@ -346,10 +337,10 @@ class ContactsSection(Section):
     def delete_segment(self) -> None:
         if not isinstance(self._segment, int):
             return
-        segment = contacts.Segment.get_by_id(self._segment)
+        segment = contacts.segment_by_id(self._segment)
 
         def delete() -> None:
-            segment.delete_instance()
+            contacts.delete_segment(segment.id)
             self._segment = ALL
             self._fill_segments()
             self.apply_filters()
