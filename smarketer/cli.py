@@ -353,19 +353,20 @@ def _cmd_proposal(args) -> int:
     return 0
 
 
-def _store_password(account, service: str, env: str) -> int:
-    """The password from ``env`` or a prompt, into the keyring (told when there is none)."""
+def _store_password(account) -> int:
+    """The password from the account's variable or a prompt, into the keyring."""
     import getpass
     import os
 
-    from smarketer.campaigns.account import store_password
+    from smarketer.passwords import store_password
 
+    env = account.password_env
     password = os.environ.get(env)
     if password is None:
         if not sys.stdin.isatty():
             return _fail(f"no password: type it at the prompt or set {env}")
         password = getpass.getpass(f"Password for {account.username} at {account.host}: ")
-    if store_password(account, password, service):
+    if store_password(account, password):
         print("The password is in the system keyring.")
     else:
         print(f"No system keyring here: the password was not stored. Set {env} when using "
@@ -387,7 +388,7 @@ def _cmd_smtp(args) -> int:
         daily_cap=args.daily_cap or current.daily_cap,
         only_with_consent=current.only_with_consent)
     saved = smtp.save_account(wanted)
-    if saved.username and _store_password(saved, smtp.KEYRING_SERVICE, smtp.PASSWORD_ENV):
+    if saved.username and _store_password(saved):
         return EXIT_FAILED
     print(f"Email account set: {saved.from_address} via {saved.host}:{saved.port} "
           f"({saved.security})")
@@ -475,7 +476,7 @@ def _cmd_inbox(args) -> int:
         saved = imap.save_imap_account(imap.ImapAccount(
             host=args.host, port=args.port, security=args.security, username=args.username,
             folders=tuple(args.folders or ("INBOX",))))
-        if _store_password(saved, imap.KEYRING_SERVICE, imap.PASSWORD_ENV):
+        if _store_password(saved):
             return EXIT_FAILED
         print(f"Inbox set: {saved.username} at {saved.host}:{saved.port} ({saved.security}), "
               f"folders {', '.join(saved.folders)}")
@@ -483,7 +484,7 @@ def _cmd_inbox(args) -> int:
     account = imap.load_imap_account()
     if not account.configured:
         return _fail("no inbox account yet: smarketer inbox set --host … --username …")
-    password = smtp.get_password(account, imap.KEYRING_SERVICE, imap.PASSWORD_ENV)
+    password = smtp.get_password(account)
     try:
         result = sync(account, password)
     except InboxUnavailable as exc:

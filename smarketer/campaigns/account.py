@@ -1,37 +1,35 @@
-"""The owner's SMTP account. Settings live in the store; the password lives in the OS keyring.
-
-When no keyring backend exists (a server, a bare desktop), the password is never written
-anywhere: the owner is asked once per session (``remember_for_session``), or a headless run
-takes it from the SMARKETER_SMTP_PASSWORD environment variable.
+"""The owner's SMTP account. Settings live in the store; the password in the OS keyring
+(``smarketer.passwords``), or for this session only, or in SMARKETER_SMTP_PASSWORD.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, replace
+from typing import ClassVar
 
-import keyring
-import keyring.errors
 from email_validator import EmailNotValidError, validate_email
 
 from smarketer.db.models import Setting
+from smarketer.passwords import (  # noqa: F401 - the account's password, where callers look
+    PasswordUnavailable,
+    forget_password,
+    get_password,
+    keyring_available,
+    remember_for_session,
+    store_password,
+)
 
 ACCOUNT_KEY = "smtp_account"
 KEYRING_SERVICE = "Smarketer SMTP"
 PASSWORD_ENV = "SMARKETER_SMTP_PASSWORD"
 SECURITY = ("ssl", "starttls", "none")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-_session_passwords: dict[str, str] = {}
 
 
 class AccountInvalid(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-
-
-class PasswordUnavailable(RuntimeError):
-    """No keyring holds the password and none was given for this session."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +45,9 @@ class SmtpAccount:
     daily_cap: int = 400
     unsubscribe_url: str = ""  # optional one-click page; mailto is always offered
     only_with_consent: bool = False  # opt-in rules (GDPR): leave out contacts without consent
+
+    keyring_service: ClassVar[str] = KEYRING_SERVICE
+    password_env: ClassVar[str] = PASSWORD_ENV
 
     @property
     def key(self) -> str:
@@ -109,50 +110,3 @@ def save_account(account: SmtpAccount) -> SmtpAccount:
         raise AccountInvalid(errors)
     Setting.replace(key=ACCOUNT_KEY, value=asdict(clean)).execute()
     return clean
-
-
-# ---------------------------------------------------------------- the password
-
-
-def store_password(account, password: str, service: str = KEYRING_SERVICE) -> bool:
-    """Keep the password in the OS keyring; False (and kept for this session only) when
-    there is no keyring. It is never written to the store or a log."""
-    try:
-        keyring.set_password(service, account.key, password)
-        return True
-    except keyring.errors.KeyringError:
-        remember_for_session(account, password)
-        return False
-
-
-def remember_for_session(account, password: str) -> None:
-    _session_passwords[account.key] = password
-
-
-def keyring_available() -> bool:
-    backend = keyring.get_keyring()
-    return getattr(backend, "priority", 0) > 0 and "fail" not in type(backend).__module__
-
-
-def get_password(account, service: str = KEYRING_SERVICE, env: str = PASSWORD_ENV) -> str:
-    if account.key in _session_passwords:
-        return _session_passwords[account.key]
-    try:
-        stored = keyring.get_password(service, account.key)
-    except keyring.errors.KeyringError:
-        stored = None
-    if stored is not None:
-        return stored
-    if os.environ.get(env):
-        return os.environ[env]
-    raise PasswordUnavailable(
-        "No password for the email account: no keyring holds it. Enter it for this session, "
-        f"or set {env} for the command line.")
-
-
-def forget_password(account: SmtpAccount) -> None:
-    _session_passwords.pop(account.key, None)
-    try:
-        keyring.delete_password(KEYRING_SERVICE, account.key)
-    except keyring.errors.KeyringError:
-        pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from typing import ClassVar
 
 from smarketer.campaigns.account import LOCAL_HOSTS, AccountInvalid
 from smarketer.db.models import Setting
@@ -21,6 +22,9 @@ class ImapAccount:
     folders: tuple[str, ...] = field(default=("INBOX",))
     sync_minutes: int = 15
     soft_bounce_limit: int = 3  # soft bounces before an address is suppressed
+
+    keyring_service: ClassVar[str] = KEYRING_SERVICE
+    password_env: ClassVar[str] = PASSWORD_ENV
 
     @property
     def key(self) -> str:

@@ -156,3 +156,24 @@ def outbox_message(account):
     msg["From"], msg["To"], msg["Subject"] = account.from_address, account.from_address, "Test"
     msg.set_content("A test from Smarketer.")
     return msg
+
+
+def test_smtp_and_imap_passwords_of_one_mailbox_stay_apart(store):
+    from keyring.backends import fail
+
+    from smarketer.inbox.account import ImapAccount
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        sending = smtp.SmtpAccount(host="mail.example.com", username="anna")
+        reading = ImapAccount(host="mail.example.com", username="anna")
+        assert sending.key == reading.key  # the same mailbox …
+        smtp.store_password(sending, "smtp-secret")
+        smtp.store_password(reading, "imap-secret")
+        assert smtp.get_password(sending) == "smtp-secret"  # … two passwords
+        assert smtp.get_password(reading) == "imap-secret"
+    finally:
+        smtp.forget_password(sending)
+        smtp.forget_password(reading)
+        keyring.set_keyring(before)

@@ -100,7 +100,7 @@ class InboxForm(QWidget):
         show_field_errors(self.fields, self.errors, {})
         process.set_deal_on_reply(self.deal_on_reply.isChecked())
         if self.password.text():
-            kept = smtp.store_password(saved, self.password.text(), imap.KEYRING_SERVICE)
+            kept = smtp.store_password(saved, self.password.text())
             self.password.clear()
             self.status.setText(self.tr("Saved; the password is in the system keyring.") if kept
                                 else self.tr("Saved; the password is kept for this session."))

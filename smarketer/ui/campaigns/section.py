@@ -250,7 +250,7 @@ class CampaignsSection(Section):
                                    self.tr("Set up your inbox in Settings → Inbox first."))
             return None
         try:
-            password = smtp.get_password(account, imap.KEYRING_SERVICE, imap.PASSWORD_ENV)
+            password = smtp.get_password(account)
         except smtp.PasswordUnavailable:
             if not ask:
                 return None
