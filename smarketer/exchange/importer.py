@@ -27,6 +27,7 @@ from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, Suppression, Tag
 from smarketer.db.search import BulkIndexing, sort_key
 from smarketer.exchange.records import MAX_FIELD, MAX_NOTES, Incoming, Rejected, parse_flag
+from smarketer.jobs import Cancelled
 from smarketer.validation import normalise_email, normalise_phone
 
 POLICIES = ("skip", "update", "overwrite")
@@ -34,7 +35,7 @@ TEXT_FIELDS = ("first_name", "last_name", "phone", "title", "street", "postal_co
                "region", "country", "website", "notes", "lead_source")
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(Cancelled):
     """The owner cancelled; the transaction was rolled back and nothing was imported."""
 
 

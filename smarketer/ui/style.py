@@ -17,15 +17,11 @@ MARGIN = 16
 ACCENT = "#2f6f5e"
 ACCENT_DARK = "#5fb39a"
 
-#: Phosphor icons (MIT licence, shipped inside qtawesome) for each place in the app.
+#: Phosphor icons (MIT licence, shipped inside qtawesome) for each section of the app.
 ICONS = {
     "Dashboard": "ph.chart-line-up", "Today": "ph.sun", "Contacts": "ph.address-book",
-    "Campaigns": "ph.paper-plane-tilt",
-    "Deals": "ph.columns", "Proposals": "ph.file-text", "Settings": "ph.gear",
-    "search": "ph.magnifying-glass", "import": "ph.download-simple",
-    "export": "ph.upload-simple", "new": "ph.plus", "undo": "ph.arrow-counter-clockwise",
-    "send": "ph.paper-plane-right", "preview": "ph.eye", "won": "ph.trophy",
-    "lost": "ph.x-circle", "palette": "ph.command",
+    "Campaigns": "ph.paper-plane-tilt", "Deals": "ph.columns", "Proposals": "ph.file-text",
+    "Settings": "ph.gear",
 }
 
 

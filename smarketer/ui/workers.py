@@ -15,13 +15,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from smarketer.db import db
+from smarketer.jobs import Cancelled
 
 log = logging.getLogger(__name__)
 _running: set[Job] = set()
-
-
-class JobCancelled(Exception):
-    """Raised by a core job that noticed ``cancelled()`` and stopped cleanly."""
 
 
 class Job(QObject):
@@ -70,7 +67,7 @@ class _Runner(QRunnable):
         try:
             result = self.call()
         except BaseException as exc:  # noqa: BLE001 - every failure is reported, none lost
-            if not isinstance(exc, JobCancelled):
+            if not isinstance(exc, Cancelled):  # a cancel is no failure: nothing to log
                 log.exception("Background job failed")
             self.job._result_from_worker.emit(False, exc)
         else:
