@@ -345,15 +345,22 @@ def _copy(source: Proposal, **overrides) -> Proposal:
     return copy
 
 
-def accept(proposal_id: int) -> Proposal:
-    """The client said yes: the proposal is accepted and its deal is Won at its total."""
+def _decided(proposal_id: int, status: str) -> Proposal:
+    """Record the client's answer to a sent (or expired) proposal."""
     proposal = Proposal.get_by_id(proposal_id)
     if proposal.status not in ("sent", "expired"):
-        raise ProposalError(f"Only a sent proposal can be accepted ({proposal.label} is "
+        verb = "accepted" if status == "accepted" else "declined"
+        raise ProposalError(f"Only a sent proposal can be {verb} ({proposal.label} is "
                             f"{proposal.status}).")
+    proposal.status, proposal.decided_at = status, utc_now()
+    proposal.save()
+    return proposal
+
+
+def accept(proposal_id: int) -> Proposal:
+    """The client said yes: the proposal is accepted and its deal is Won at its total."""
     with db.atomic():
-        proposal.status, proposal.decided_at = "accepted", utc_now()
-        proposal.save()
+        proposal = _decided(proposal_id, "accepted")
         total = totals(proposal).total
         _log(proposal, f"Proposal {proposal.label} accepted ({total} {proposal.currency})")
         if proposal.deal_id:
@@ -362,13 +369,9 @@ def accept(proposal_id: int) -> Proposal:
 
 
 def decline(proposal_id: int) -> Proposal:
-    proposal = Proposal.get_by_id(proposal_id)
-    if proposal.status not in ("sent", "expired"):
-        raise ProposalError(f"Only a sent proposal can be declined ({proposal.label} is "
-                            f"{proposal.status}).")
-    proposal.status, proposal.decided_at = "declined", utc_now()
-    proposal.save()
-    _log(proposal, f"Proposal {proposal.label} declined")
+    with db.atomic():
+        proposal = _decided(proposal_id, "declined")
+        _log(proposal, f"Proposal {proposal.label} declined")
     return proposal
 
 
