@@ -11,13 +11,16 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from peewee import fn
+
 from smarketer.contacts import ContactFilter, save_segment
 from smarketer.db import StoreError, close_database, db, open_database
-from smarketer.db.models import Activity, Company, Contact, ContactTag, Tag
+from smarketer.db.models import Activity, Company, Contact, Tag
 from smarketer.settings import BusinessProfile, save_profile
 
 DEFAULT_SEED = 2026
 DEFAULT_CONTACTS = 240
+MAX_CONTACTS = 100_000
 
 FIRST_NAMES = [
     "Anna", "Ben", "Chloé", "David", "Elif", "Farah", "Gustav", "Hannah", "Ines", "Jonas",
@@ -83,9 +86,22 @@ def _ascii_slug(text: str) -> str:
     return "".join(ch for ch in anyascii(text).lower() if ch.isalnum())
 
 
+def check_size(contacts: int) -> None:
+    """Refuse a demo size outside 1 … 100,000 contacts (before anything is written)."""
+    if not 1 <= contacts <= MAX_CONTACTS:
+        raise ValueError(f"A demo store holds 1 to {MAX_CONTACTS:,} contacts, not {contacts:,}.")
+
+
+def _company_count(contacts: int) -> int:
+    """40 companies for the usual demo, about one per 250 contacts for a big one (≤ 400)."""
+    return max(40, min(400, contacts // 250))
+
+
 def populate(seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,
              now: datetime | None = None) -> None:
-    """Fill the open (empty) store with demo data."""
+    """Fill the open (empty) store with demo data: ``contacts`` people (≤ 100,000), written
+    with set-based inserts so a store of real size takes seconds."""
+    check_size(contacts)
     rng = random.Random(seed)
     now = now or datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
 
@@ -104,10 +120,10 @@ def populate(seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,
             default_tax_rate=Decimal("23"),
             proposal_prefix="HR",
         ))
-        tags = {name: Tag.create(name=name) for name in TAGS}
+        tags = {name: Tag.create(name=name).id for name in TAGS}
         companies = []
         used = set()
-        while len(companies) < 40:
+        while len(companies) < _company_count(contacts):
             name = f"{rng.choice(COMPANY_STEMS)} {rng.choice(COMPANY_KINDS)}"
             if name in used:
                 continue
@@ -122,37 +138,7 @@ def populate(seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,
                 postal_code=postcode, city=city, country=country,
                 created_at=created, updated_at=created,
             ))
-        people: list[Contact] = []
-        statuses = list(STATUS_WEIGHTS)
-        weights = list(STATUS_WEIGHTS.values())
-        for i in range(contacts):
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            company = rng.choice(companies) if rng.random() < 0.8 else None
-            domain = company.website.removeprefix("https://") if company else "mail.example"
-            created = ago(700)
-            consent = rng.random() < 0.75
-            contact = Contact.create(
-                first_name=first, last_name=last,
-                email=f"{_ascii_slug(first)}.{_ascii_slug(last)}{i}@{domain}",
-                phone=(company.phone if company and rng.random() < 0.5 else ""),
-                title=rng.choice(TITLES), company=company,
-                city=company.city if company else rng.choice(CITIES)[0],
-                country=company.country if company else "IE",
-                status=rng.choices(statuses, weights)[0],
-                lead_source=rng.choice(SOURCES),
-                referred_by=(rng.choice(people) if people and rng.random() < 0.12 else None),
-                consent=consent,
-                consent_at=created if consent else None,
-                consent_source="Signup form" if consent else "",
-                unsubscribed_at=(ago(200) if rng.random() < 0.04 else None),
-                created_at=created, updated_at=created,
-            )
-            people.append(contact)
-            for tag in rng.sample(TAGS, rng.choice([0, 1, 1, 2, 3])):
-                ContactTag.create(contact=contact, tag=tags[tag])
-            for _ in range(rng.choice([0, 1, 1, 2])):
-                Activity.create(contact=contact, kind="note", summary=rng.choice(NOTES),
-                                occurred_at=ago(300))
+        people = _contacts(rng, contacts, companies, tags, ago)
         _deals(rng, people, now)
         _proposals(rng, now)
         save_segment("Workshop leads", ContactFilter(tags=("workshop",), statuses=("lead",),
@@ -163,9 +149,76 @@ def populate(seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,
         _campaigns(rng, now)
 
 
+def _contacts(rng: random.Random, count: int, companies: list[Company], tags: dict[str, int],
+              ago) -> list[int]:
+    """Insert ``count`` contacts with their tags and notes; returns their ids in order.
+
+    The rows are drawn in the same order the one-by-one version drew them (so a seed gives
+    the same people at any size) and go in with ``executemany``; the search index is built
+    once at the end instead of by the per-row triggers."""
+    from smarketer.db.search import BulkIndexing, sort_key
+
+    instant = Contact.created_at.db_value
+    base = (Contact.select(fn.MAX(Contact.id)).scalar() or 0) + 1
+    statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
+    people, tag_rows, activity_rows = [], [], []
+    columns = ("id", "first_name", "last_name", "email", "other_emails", "phone", "title",
+               "company_id", "street", "postal_code", "city", "region", "country", "website",
+               "notes", "status", "lead_source", "referred_by_id", "consent", "consent_at",
+               "consent_source", "unsubscribed_at", "bounced_at", "do_not_email",
+               "created_at", "updated_at", "deleted_at", "sort_name")
+    slugs: dict[str, str] = {}
+
+    def slug(text: str) -> str:
+        if text not in slugs:
+            slugs[text] = _ascii_slug(text)
+        return slugs[text]
+
+    for i in range(count):
+        contact_id = base + i
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        company = rng.choice(companies) if rng.random() < 0.8 else None
+        domain = company.website.removeprefix("https://") if company else "mail.example"
+        created = instant(ago(700))
+        consent = rng.random() < 0.75
+        phone = company.phone if company and rng.random() < 0.5 else ""
+        title = rng.choice(TITLES)
+        city = company.city if company else rng.choice(CITIES)[0]
+        status = rng.choices(statuses, weights)[0]
+        source = rng.choice(SOURCES)
+        referrer = rng.choice(people) if people and rng.random() < 0.12 else None
+        unsubscribed = instant(ago(200)) if rng.random() < 0.04 else None
+        people.append((
+            contact_id, first, last, f"{slug(first)}.{slug(last)}{i}@{domain}", "[]", phone,
+            title, company.id if company else None, "", "", city, "",
+            company.country if company else "IE", "", "", status, source,
+            referrer[0] if referrer else None, consent, created if consent else None,
+            "Signup form" if consent else "", unsubscribed, None, False, created, created,
+            None, sort_key(first, last)))
+        for tag in rng.sample(TAGS, rng.choice([0, 1, 1, 2, 3])):
+            tag_rows.append((contact_id, tags[tag]))
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            activity_rows.append((contact_id, "note", rng.choice(NOTES), instant(ago(300))))
+    indexing = BulkIndexing(db)
+    connection = db.connection()
+    connection.executemany(
+        f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        people)
+    connection.executemany("INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)",
+                           tag_rows)
+    connection.executemany(
+        "INSERT INTO activity (contact_id, kind, summary, occurred_at, body, ref_type) "
+        "VALUES (?, ?, ?, ?, '', '')", activity_rows)
+    for row in people:
+        indexing.touched(row[0])
+    indexing.finish()
+    return [row[0] for row in people]
+
+
 def write_demo(path: Path, *, seed: int = DEFAULT_SEED, contacts: int = DEFAULT_CONTACTS,
                force: bool = False, now: datetime | None = None) -> Path:
     """Write a fresh demo store to ``path``; the store stays open afterwards."""
+    check_size(contacts)
     path = Path(path).expanduser()
     if path.exists():
         if not force:
@@ -185,7 +238,7 @@ TASKS = ["Call to follow up", "Send the proposal", "Book a meeting", "Send sampl
          "Check in after the demo", "Ask for the decision"]
 
 
-def _deals(rng: random.Random, people: list[Contact], now: datetime) -> None:
+def _deals(rng: random.Random, people: list[int], now: datetime) -> None:
     from smarketer import pipeline
     from smarketer.db.models import Deal, StageChange
 
@@ -194,8 +247,8 @@ def _deals(rng: random.Random, people: list[Contact], now: datetime) -> None:
     won, lost = pipeline.won_stage(), pipeline.lost_stage()
     reasons = pipeline.DEFAULT_LOST_REASONS
     today = now.date()
-    for i in range(48):
-        contact = rng.choice(people)
+    for i in range(max(48, min(600, len(people) // 150))):  # 600 deals at 100,000 people
+        contact = Contact.get_by_id(rng.choice(people))
         opened = now - timedelta(days=rng.randint(5, 120), hours=rng.randint(0, 8))
         path = open_stages[: rng.randint(1, len(open_stages))]
         ending = rng.choices(["open", "won", "lost"], [60, 25, 15])[0]
@@ -292,18 +345,24 @@ def _campaigns(rng: random.Random, now: datetime) -> None:
                            NEWSLETTER)
     queue(done.id)
     sent_at = now - timedelta(days=24)
-    for index, row in enumerate(OutboxMessage.select().where(OutboxMessage.campaign == done.id)):
-        state = "failed" if index == 3 else "sent"
-        OutboxMessage.update(
-            state=state, attempts=1, sent_at=sent_at + timedelta(seconds=3 * index)
-            if state == "sent" else None,
-            reply="250 2.0.0 OK" if state == "sent" else "550 5.1.1 Mailbox unavailable",
-            message_id=f"<{secrets.token_hex(8)}@hollisreed.example>").where(
-            OutboxMessage.id == row.id).execute()
-        if state == "sent":
-            Activity.create(contact=row.contact_id, kind="email", occurred_at=sent_at,
-                            summary="Email sent: News from the studio", ref_type="campaign",
-                            ref_id=done.id)
+    instant = OutboxMessage.sent_at.db_value
+    updates, notes = [], []
+    rows = (OutboxMessage.select(OutboxMessage.id, OutboxMessage.contact)
+            .where(OutboxMessage.campaign == done.id).order_by(OutboxMessage.id).tuples())
+    for index, (row_id, contact_id) in enumerate(rows):
+        sent = index != 3
+        updates.append(("sent" if sent else "failed",
+                        instant(sent_at + timedelta(seconds=3 * index)) if sent else None,
+                        "250 2.0.0 OK" if sent else "550 5.1.1 Mailbox unavailable",
+                        f"<{secrets.token_hex(8)}@hollisreed.example>", row_id))
+        if sent:
+            notes.append((contact_id, instant(sent_at), done.id))
+    connection = db.connection()
+    connection.executemany("UPDATE outbox_message SET state = ?, attempts = 1, sent_at = ?, "
+                           "reply = ?, message_id = ? WHERE id = ?", updates)
+    connection.executemany(
+        "INSERT INTO activity (contact_id, kind, occurred_at, summary, body, ref_type, ref_id) "
+        "VALUES (?, 'email', ?, 'Email sent: News from the studio', '', 'campaign', ?)", notes)
     Campaign.update(status="done", started_at=sent_at, finished_at=sent_at).where(
         Campaign.id == done.id).execute()
     workshop = find_segment("Workshop leads")

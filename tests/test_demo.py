@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from smarketer.db import close_database, db
 from smarketer.db.models import Activity, Company, Contact, ContactTag
 from smarketer.demo import write_demo
@@ -41,3 +43,25 @@ def test_demo_is_realistic(tmp_path):
     assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
     emails = [c.email for c in Contact.select()]
     assert len(set(emails)) == len(emails)
+
+
+def test_demo_size_is_chosen_and_searchable(tmp_path):
+    from smarketer.contacts import ContactFilter, contact_ids
+
+    write_demo(tmp_path / "big.db", now=NOW, contacts=3000)
+    assert Contact.select().count() == 3000
+    # the search index was built for every contact, not only by per-row triggers
+    assert db.execute_sql("SELECT count(*) FROM contact_fts").fetchone()[0] == 3000
+    last = Contact.select().order_by(Contact.id.desc()).get()
+    assert last.id in contact_ids(ContactFilter(text=last.email.split("@")[0]))
+    assert ContactTag.select().count() > 3000
+    assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_demo_size_is_bounded_before_anything_is_written(tmp_path):
+    target = tmp_path / "kept.db"
+    target.write_bytes(b"precious")
+    for size in (0, 100_001):
+        with pytest.raises(ValueError, match="1 to 100,000 contacts"):
+            write_demo(target, contacts=size, force=True)
+    assert target.read_bytes() == b"precious"
