@@ -184,10 +184,10 @@ def test_proposal_import_show_pdf_and_list(cli, tmp_path):
     ("document", "message"),
     [
         ('{"title": "x", "items": [{"description": "a", "quantity": 0}]}',
-         "items[0]: the quantity must be more than 0"),
+         "items[0].quantity: must be more than 0"),
         ('{"title": "x", "items": [{"unit_price": "ten"}]}',
-         "items[0]: unit price: 'ten' is not a number"),
-        ('{"title": ""}', "A proposal needs a title."),
+         "items[0].unit_price: 'ten' is not a number"),
+        ('{"title": ""}', "title: A proposal needs a title."),
         ("{bad", "not valid JSON (line 1, column 2"),
         ('[1, 2]', "must be a JSON object"),
     ],

@@ -20,20 +20,25 @@ two policies, stored on each proposal so a later regeneration gives the same fig
   rounded once from the unrounded sums. Subtotal and line discounts are rounded sums; the
   document discount is whatever makes subtotal − discounts = net exactly.
 
-Quantities must be above zero, discounts and tax rates from 0 to 100.
+Every number is bounded so the arithmetic stays exact (it runs with 60 significant digits):
+a quantity above 0 and at most a billion with up to 4 decimals, a unit price from 0 to a
+billion with up to 6, discounts and tax rates from 0 to 100 % with up to 4.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from babel.numbers import get_currency_precision
 
 ROUNDING_POLICIES = ("line", "global")
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+MAX_QUANTITY = MAX_UNIT_PRICE = Decimal(10) ** 9
+QUANTITY_PLACES, PRICE_PLACES, PERCENT_PLACES = 4, 6, 4
+PRECISION = 60  # digits: far more than the bounds above can ever need
 
 
 class PricingError(ValueError):
@@ -52,6 +57,32 @@ def to_decimal(value, what: str) -> Decimal:
     if not number.is_finite():
         raise PricingError(f"{what}: {value!r} is not a number")
     return number
+
+
+def places(number: Decimal) -> int:
+    """How many decimals a finite Decimal is written with (0 for 12, 12.0 counts as 1)."""
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def check_bounds(number: Decimal, what: str, low: Decimal, high: Decimal, decimals: int,
+                 *, above_low: bool = False) -> None:
+    """PricingError naming ``what`` unless low (<) <= number <= high with at most ``decimals``."""
+    if not isinstance(number, Decimal) or not number.is_finite():
+        raise PricingError(f"{what}: {number!s:.40} is not a number")
+    if number > high:
+        raise PricingError(f"{what}: {_brief(number)} is too large (at most {high:,})")
+    if number < low or (above_low and number == low):
+        relation = "more than" if above_low else "at least"
+        raise PricingError(f"{what}: must be {relation} {low}")
+    if places(number) > decimals:
+        raise PricingError(f"{what}: {_brief(number)} has more than {decimals} decimals")
+
+
+def _brief(number: Decimal) -> str:
+    text = f"{number:f}" if abs(number.adjusted()) < 25 else ""
+    text = text if 0 < len(text) <= 24 else f"{number:E}"
+    return text if len(text) <= 24 else text[:12] + "…" + text[-6:]
 
 
 @dataclass(frozen=True)
@@ -79,6 +110,10 @@ class Line:
     def check(self, where: str = "line") -> None:
         if self.heading:
             return
+        for name, value in (("quantity", self.quantity), ("unit price", self.unit_price),
+                            ("discount", self.discount), ("tax rate", self.tax_rate)):
+            if not isinstance(value, Decimal) or not value.is_finite():
+                raise PricingError(f"{where}: the {name} {value!s:.40} is not a number")
         if self.quantity <= 0:
             raise PricingError(f"{where}: the quantity must be more than 0")
         if self.unit_price < 0:
@@ -87,6 +122,12 @@ class Line:
             raise PricingError(f"{where}: the discount must be from 0 to 100 %")
         if not ZERO <= self.tax_rate <= HUNDRED:
             raise PricingError(f"{where}: the tax rate must be from 0 to 100 %")
+        check_bounds(self.quantity, f"{where}: quantity", ZERO, MAX_QUANTITY, QUANTITY_PLACES,
+                     above_low=True)
+        check_bounds(self.unit_price, f"{where}: unit price", ZERO, MAX_UNIT_PRICE,
+                     PRICE_PLACES)
+        check_bounds(self.discount, f"{where}: discount", ZERO, HUNDRED, PERCENT_PLACES)
+        check_bounds(self.tax_rate, f"{where}: tax rate", ZERO, HUNDRED, PERCENT_PLACES)
 
 
 @dataclass(frozen=True)
@@ -130,12 +171,24 @@ def quantum(currency: str) -> Decimal:
 
 def compute_totals(lines: list[Line], currency: str, document_discount="0",
                    rounding: str = "line") -> ProposalTotals:
+    """The figures of a document; PricingError names the first line that cannot be priced."""
+    with localcontext() as context:
+        context.prec = PRECISION
+        return _compute(lines, currency, document_discount, rounding)
+
+
+def _compute(lines: list[Line], currency: str, document_discount, rounding: str
+             ) -> ProposalTotals:
     if rounding not in ROUNDING_POLICIES:
         raise PricingError(f"unknown rounding policy {rounding!r}; use line or global")
     doc_pct = to_decimal(document_discount, "document discount")
     if not ZERO <= doc_pct <= HUNDRED:
         raise PricingError("the document discount must be from 0 to 100 %")
-    q = quantum(currency)
+    check_bounds(doc_pct, "document discount", ZERO, HUNDRED, PERCENT_PLACES)
+    try:
+        q = quantum(currency)
+    except (KeyError, TypeError, ValueError):
+        raise PricingError(f"currency: {currency!s:.20} is not a currency code") from None
 
     def r(amount: Decimal) -> Decimal:
         return amount.quantize(q, rounding=ROUND_HALF_UP)

@@ -112,3 +112,29 @@ def test_document_discount_and_policy_are_checked():
         compute_totals([], "EUR", "120")
     with pytest.raises(PricingError, match="rounding"):
         compute_totals([], "EUR", "0", "bankers")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (Line(quantity=D("1E+400"), unit_price=D(1)), "line 1: quantity: 1E+400 is too large"),
+        (Line(unit_price=D("9" * 5000)), "line 1: unit price: 9.9999999999…E+4999 is too large"),
+        (Line(quantity=D("NaN")), "line 1: the quantity NaN is not a number"),
+        (Line(discount=D("0.00001")), "line 1: discount: 0.00001 has more than 4 decimals"),
+        (Line(unit_price=D("0.0000001")), "line 1: unit price: 0.0000001 has more than 6 decimals"),
+    ],
+)
+def test_lines_out_of_bounds_are_refused_by_name(line, message):
+    """Rows already in a store are priced through the same check: a PricingError, never a
+    decimal.InvalidOperation from deep inside the arithmetic."""
+    with pytest.raises(PricingError) as caught:
+        compute_totals([line], "EUR")
+    assert str(caught.value).startswith(message)
+
+
+def test_the_largest_allowed_figures_stay_exact():
+    line = L("Max", "999999999.9999", "999999999.999999", "12.3456", "21")
+    totals = compute_totals([line], "EUR", "0.0001", "global")
+    gross = D("999999999.9999") * D("999999999.999999")
+    after = gross - gross * D("12.3456") / 100
+    assert totals.net == (after - after * D("0.0001") / 100).quantize(D("0.01"), "ROUND_HALF_UP")
