@@ -65,3 +65,37 @@ def test_demo_size_is_bounded_before_anything_is_written(tmp_path):
         with pytest.raises(ValueError, match="1 to 100,000 contacts"):
             write_demo(target, contacts=size, force=True)
     assert target.read_bytes() == b"precious"
+
+
+def test_every_demo_record_passes_the_apps_own_validators(tmp_path):
+    """A demo contact, deal or profile can be edited and saved as it is (issue 14)."""
+    from smarketer import pipeline
+    from smarketer.campaigns.account import load_account, validate_account
+    from smarketer.contacts import ContactData, validate_contact
+    from smarketer.db.models import Deal
+    from smarketer.settings import validate_profile
+    from smarketer.validation import normalise_phone
+
+    write_demo(tmp_path / "v.db", now=NOW)
+    profile = load_profile()
+    assert validate_profile(profile)[1] == {}
+    assert validate_account(load_account())[1] == {}
+    region = profile.region
+    problems = {}
+    for contact in Contact.select():
+        errors = validate_contact(ContactData.of(contact), region)[1]
+        if errors:
+            problems[contact.email] = errors
+    for company in Company.select().where(Company.phone != ""):
+        try:
+            normalise_phone(company.phone, region)
+        except ValueError as exc:
+            problems[company.name] = str(exc)
+    for deal in Deal.select():
+        data = pipeline.DealData(title=deal.title, contact_id=deal.contact_id, value=deal.value,
+                                 probability=deal.probability, stage_id=deal.stage_id)
+        errors = pipeline.validate_deal(data, profile.locale)[1]
+        if errors:
+            problems[deal.title] = errors
+    assert problems == {}
+    assert Contact.select().where(Contact.phone != "").count() > 20  # phones were checked

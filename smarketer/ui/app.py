@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from smarketer import APP_NAME, __version__, backup, paths
 from smarketer.db import StoreError, open_database
-from smarketer.ui import dialogs, style
+from smarketer.ui import dialogs, style, wheel_guard
 from smarketer.ui.hub import Hub
 from smarketer.ui.workers import run_job, wait_for_all
 
@@ -50,6 +50,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setDesktopFileName("smarketer")
     app.setStyle("Fusion")  # one look everywhere; the palette follows light or dark
     style.apply(app)
+    wheel_guard.install(app)
     return app
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import APP_NAME, __version__, backup, contacts, paths
 from smarketer.db import StoreError, close_database, open_database
-from smarketer.ui import dialogs, style
+from smarketer.ui import dialogs, style, wheel_guard
 from smarketer.ui.campaigns.section import CampaignsSection
 from smarketer.ui.contacts.section import ContactsSection
 from smarketer.ui.dashboard import DashboardSection, MatchesDialog
@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.setWindowIcon(style.app_icon())
         self.setMinimumSize(QSize(640, 480))
+        wheel_guard.install(QApplication.instance())
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")

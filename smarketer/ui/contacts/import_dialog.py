@@ -59,6 +59,10 @@ class ImportDialog(QDialog):
         self.mapping.verticalHeader().hide()
         self.mapping.setAccessibleName(self.tr("Column mapping"))
         self.combos: list[QComboBox] = []
+        self.mapping_warning = QLabel()  # two columns mapped to one field
+        self.mapping_warning.setProperty("role", "fieldError")
+        self.mapping_warning.setWordWrap(True)
+        self.mapping_warning.hide()
 
         self.preview = QTableWidget(0, 5)
         self.preview.setHorizontalHeaderLabels(
@@ -101,6 +105,7 @@ class ImportDialog(QDialog):
         layout.addWidget(about)
         if plan.kind == "csv":
             layout.addWidget(self.mapping, 2)
+            layout.addWidget(self.mapping_warning)
             self._fill_mapping()
         layout.addWidget(QLabel(self.tr(f"Preview of the first {PREVIEW_ROWS} rows")))
         layout.addWidget(self.preview, 3)
@@ -144,6 +149,7 @@ class ImportDialog(QDialog):
             combo.currentIndexChanged.connect(lambda _i, row=i: self._mapping_changed(row))
             self.mapping.setCellWidget(i, 2, combo)
             self.combos.append(combo)
+        self._warn_duplicates()
 
     def _mapping_changed(self, row: int) -> None:
         target = self.combos[row].currentData()
@@ -151,7 +157,22 @@ class ImportDialog(QDialog):
             self.plan.mapping.pop(row, None)
         else:
             self.plan.mapping[row] = target
+        self._warn_duplicates()
         self.refresh_preview()
+
+    def _warn_duplicates(self) -> None:
+        """Say so when two columns import as one field: only one value could be kept."""
+        headers = self.plan.layout.headers
+        by_target: dict[str, list[str]] = {}
+        for row, target in sorted(self.plan.mapping.items()):
+            by_target.setdefault(target, []).append(headers[row])
+        doubled = {t: cols for t, cols in by_target.items() if len(cols) > 1}
+        self.mapping_warning.setText(" ".join(
+            self.tr("{columns} all import as {field}: choose one, or “Don't import” for the "
+                    "others.").format(columns=", ".join(f"“{c}”" for c in cols),
+                                      field=self.tr(TARGETS.get(t, t)))
+            for t, cols in doubled.items()))
+        self.mapping_warning.setVisible(bool(doubled))
 
     def refresh_preview(self) -> None:
         region = settings.load_profile().region
