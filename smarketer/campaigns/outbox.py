@@ -16,11 +16,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import socket
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from peewee import fn
@@ -28,8 +27,16 @@ from peewee import fn
 from smarketer import contacts, settings
 from smarketer.campaigns import templates
 from smarketer.campaigns.account import SmtpAccount, load_account
+from smarketer.campaigns.audience import (  # noqa: F401 - who receives: see audience.py
+    Audience,
+    audience,
+    context_for,
+    missing_fields,
+    queue,
+)
+from smarketer.campaigns.audience import answered_since as _answered_since  # noqa: F401
+from smarketer.campaigns.audience import follow_up_audience as _follow_up_audience  # noqa: F401
 from smarketer.campaigns.compose import build_message
-from smarketer.contacts import ContactFilter
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import (
@@ -133,15 +140,6 @@ def create_follow_up(parent_id: int, delay_days: int, body: str,
                            parent=parent_id, delay_days=int(delay_days))
 
 
-def _answered_since(contact_id: int, since: datetime) -> bool:
-    from smarketer.db.models import InboundMessage
-
-    return InboundMessage.select().where(
-        (InboundMessage.contact == contact_id)
-        & InboundMessage.kind.in_(["reply", "unsubscribe", "optout", "hard_bounce"])
-        & (InboundMessage.received_at >= since)).exists()
-
-
 def _check_audience(kind: str, audience: str) -> None:
     if kind == "segment":
         if not contacts.Segment.get_or_none(contacts.Segment.id == int(audience)):
@@ -187,107 +185,6 @@ def resolve_audience(text: str) -> tuple[str, str]:
     raise CampaignError(f"No segment or tag named {text!r}.")
 
 
-def _audience_ids(campaign: Campaign) -> list[int]:
-    if campaign.audience_kind == "segment":
-        segment = contacts.Segment.get_or_none(contacts.Segment.id == int(campaign.audience))
-        if segment is None:
-            return []
-        f = contacts.segment_filter(segment)
-    elif campaign.audience_kind == "tag":
-        f = ContactFilter(tags=(campaign.audience,))
-    else:
-        wanted = set(json.loads(campaign.audience))
-        return [i for i in contacts.contact_ids() if i in wanted]
-    return contacts.contact_ids(f)
-
-
-@dataclass
-class Audience:
-    eligible: list[int]
-    excluded: Counter = field(default_factory=Counter)  # reason -> contacts
-    without_consent: int = 0  # among the eligible (or excluded, when consent is required)
-    waiting: int = 0  # follow-ups: recipients not due yet
-
-    @property
-    def total(self) -> int:
-        return len(self.eligible) + sum(self.excluded.values())
-
-
-def _follow_up_audience(campaign: Campaign, now: datetime | None = None) -> Audience:
-    from smarketer.campaigns.sender import _recipient
-
-    now = now or utc_now()
-    result = Audience([])
-    due_before = now - timedelta(days=campaign.delay_days or 0)
-    for row in OutboxMessage.select().where((OutboxMessage.campaign == campaign.parent_id)
-                                            & (OutboxMessage.state == "sent")):
-        if row.contact_id is None:
-            continue
-        if _answered_since(row.contact_id, row.sent_at):
-            result.excluded["replied or left"] += 1
-        elif _recipient(row.contact_id) is None:
-            result.excluded["unsubscribed or bounced"] += 1
-        elif row.sent_at > due_before:
-            result.waiting += 1
-        else:
-            result.eligible.append(row.contact_id)
-    return result
-
-
-def audience(campaign: Campaign, account: SmtpAccount | None = None) -> Audience:
-    if campaign.parent_id:
-        return _follow_up_audience(campaign)
-    account = account or load_account()
-    ids = _audience_ids(campaign)
-    result = Audience([])
-    suppressed = {s for (s,) in Suppression.select(fn.lower(Suppression.email)).tuples()}
-    for start in range(0, len(ids), 900):
-        for c in Contact.select(Contact.id, Contact.email, Contact.unsubscribed_at,
-                                Contact.bounced_at, Contact.do_not_email, Contact.consent
-                                ).where(Contact.id.in_(ids[start:start + 900])):
-            reason = None
-            if not c.email:
-                reason = "no email address"
-            elif c.unsubscribed_at or c.email.lower() in suppressed:
-                reason = "unsubscribed"
-            elif c.bounced_at:
-                reason = "bounced"
-            elif c.do_not_email:
-                reason = "do not email"
-            if reason is None and not c.consent:
-                result.without_consent += 1
-                if account.only_with_consent:
-                    reason = "no recorded consent"
-            if reason:
-                result.excluded[reason] += 1
-            else:
-                result.eligible.append(c.id)
-    return result
-
-
-def context_for(contact: Contact, token: str = "preview", profile=None, account=None) -> dict:
-    profile = profile or settings.load_profile()
-    account = account or load_account()
-    return {
-        "contact": templates.contact_context(contact),
-        "sender": {"name": account.from_name or profile.name, "business": profile.name,
-                   "email": account.from_address},
-        "unsubscribe": "reply with the word unsubscribe",
-        "token": token,
-    }
-
-
-def missing_fields(campaign: Campaign) -> list[tuple[int, str, str]]:
-    """(contact id, name, field) for every recipient the template cannot be filled for."""
-    found = []
-    for contact_id in audience(campaign).eligible:
-        contact = Contact.get_by_id(contact_id)
-        missing = templates.missing_field(campaign.subject, campaign.body, context_for(contact))
-        if missing:
-            found.append((contact_id, contact.full_name or contact.email, missing))
-    return found
-
-
 def message_for(campaign: Campaign, contact: Contact, token: str, message_id: str | None = None,
                 profile=None, account=None, in_reply_to: str | None = None):
     """The email for one recipient (``profile``/``account`` passed in by a sender that
@@ -317,30 +214,6 @@ def ready_to_send(account: SmtpAccount | None = None) -> None:
                             "every campaign email must carry it.")
     if not account.configured:
         raise CampaignError("Set up your email account (Settings → Email account) first.")
-
-
-def queue(campaign_id: int) -> int:
-    """Give every eligible recipient its outbox row (once); returns how many were added."""
-    campaign = Campaign.get_by_id(campaign_id)
-    eligible = audience(campaign).eligible
-    with db.atomic():
-        have = {c for (c,) in OutboxMessage.select(OutboxMessage.contact)
-                .where(OutboxMessage.campaign == campaign_id).tuples()}
-        rows = []
-        now = utc_now()
-        threads = {}
-        if campaign.parent_id:
-            threads = {c: m for c, m in OutboxMessage.select(
-                OutboxMessage.contact, OutboxMessage.message_id).where(
-                OutboxMessage.campaign == campaign.parent_id).tuples()}
-        for contact_id, email in Contact.select(Contact.id, Contact.email).where(
-                Contact.id.in_([i for i in eligible if i not in have])).tuples():
-            rows.append({"campaign": campaign_id, "contact": contact_id, "email": email,
-                         "token": secrets.token_urlsafe(16), "queued_at": now,
-                         "in_reply_to": threads.get(contact_id)})
-        for start in range(0, len(rows), 500):
-            OutboxMessage.insert_many(rows[start:start + 500]).execute()
-    return len(rows)
 
 
 def start(campaign_id: int, at: datetime | None = None) -> Campaign:
