@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from importlib import resources
 from xml.sax.saxutils import escape
@@ -40,8 +39,9 @@ from reportlab.platypus import (
 )
 
 from smarketer import settings
-from smarketer.money import format_day, format_money
-from smarketer.proposals import service
+from smarketer.money import format_day
+from smarketer.proposals import presentation, service
+from smarketer.proposals.presentation import PrintedItem, TotalRow
 from smarketer.proposals.pricing import ProposalTotals
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -49,6 +49,7 @@ LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR"}
 CHUNK = 600  # characters of description per table row; longer ones continue below
 ACCENT = colors.HexColor("#2f6f5e")
 MUTED = colors.HexColor("#5f6865")
+OPTIONAL_FILL = colors.HexColor("#f3f6f5")
 
 
 @cache
@@ -59,19 +60,6 @@ def register_fonts() -> None:
         with resources.as_file(folder / filename) as path:
             pdfmetrics.registerFont(TTFont(name, str(path)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
-
-
-@dataclass
-class ItemRow:
-    heading: bool
-    description: str
-    quantity: str = ""
-    unit: str = ""
-    unit_price: str = ""
-    discount: str = ""
-    tax_rate: str = ""
-    amount: str = ""
-    optional: bool = False
 
 
 @dataclass
@@ -87,23 +75,14 @@ class ProposalDocument:
     valid_until: str
     intro: str
     sections: list[tuple[str, str]]
-    items: list[ItemRow]
-    totals: list[tuple[str, str, bool]]  # label, amount, emphasised
-    optional_note: str
+    items: list[PrintedItem]
+    totals: list[TotalRow]
+    notes: list[str]
     closing: str
     logo: bytes | None
     author: str
     letter: bool
     warnings: list[str] = field(default_factory=list)
-
-
-def _money(amount: Decimal, currency: str, locale: str) -> str:
-    return format_money(amount, currency, locale)
-
-
-def _number(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text
 
 
 def document_of(proposal_id: int) -> ProposalDocument:
@@ -113,7 +92,6 @@ def document_of(proposal_id: int) -> ProposalDocument:
     profile = settings.load_profile()
     totals: ProposalTotals = service.totals(proposal)
     currency, locale = proposal.currency, proposal.locale
-    money = lambda v: _money(v, currency, locale)  # noqa: E731
     client = service.client_of(proposal)
     client_lines = []
     if client:
@@ -122,31 +100,11 @@ def document_of(proposal_id: int) -> ProposalDocument:
             client_lines.append(client.company.name)
         client_lines += [p for p in (client.street,
                                      " ".join(x for x in (client.postal_code, client.city) if x),
-                                     client.country) if p]
+                                     presentation.country_name(client.country or "", locale))
+                         if p]
         if client.email and client.full_name:
             client_lines.append(client.email)
-    rows = []
-    for item, amounts in zip(service.items(proposal.id), totals.lines, strict=True):
-        if item.kind == "heading":
-            rows.append(ItemRow(True, item.description))
-            continue
-        rows.append(ItemRow(
-            False, item.description, _number(item.quantity), item.unit, money(item.unit_price),
-            f"{_number(item.discount)} %" if item.discount else "",
-            f"{_number(item.tax_rate)} %", money(amounts.net), item.optional))
-    lines = [("Subtotal", money(totals.subtotal), False)]
-    if totals.line_discounts:
-        lines.append(("Line discounts", "−" + money(totals.line_discounts), False))
-    if totals.document_discount:
-        lines.append((f"Discount {_number(proposal.document_discount)} %",
-                      "−" + money(totals.document_discount), False))
-    if totals.discounts:
-        lines.append(("Net", money(totals.net), False))
-    for tax in totals.taxes:
-        if tax.rate:
-            lines.append((f"Tax {_number(tax.rate)} % on {money(tax.base)}", money(tax.tax),
-                          False))
-    lines.append(("Total", money(totals.total), True))
+    rows = presentation.items(service.items(proposal.id), totals, currency, locale)
     warnings = []
     if not any(not r.heading for r in rows):
         warnings.append("This proposal has no priced items yet.")
@@ -164,10 +122,10 @@ def document_of(proposal_id: int) -> ProposalDocument:
         issue_date=format_day(proposal.issue_date, locale),
         valid_until=format_day(proposal.valid_until, locale),
         intro=proposal.intro, sections=[(s.title, s.body) for s in service.sections(proposal.id)],
-        items=rows, totals=lines,
-        optional_note=(f"Optional items are not included in the total "
-                       f"(together {money(totals.optional_total)} before tax)."
-                       if totals.optional_total else ""),
+        items=rows,
+        totals=presentation.total_rows(totals, proposal.document_discount, proposal.rounding,
+                                       currency, locale),
+        notes=presentation.notes(totals, proposal.rounding, currency, locale),
         closing=proposal.closing, logo=logo, author=profile.name,
         letter=territory in LETTER_TERRITORIES, warnings=warnings)
 
@@ -192,6 +150,8 @@ def _styles():
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
         "cellr": ParagraphStyle("cellr", parent=base, fontSize=8.5, leading=11,
                                 alignment=TA_RIGHT),
+        "optional": ParagraphStyle("optional", parent=base, fontSize=8.5, leading=11,
+                                   alignment=TA_RIGHT, textColor=MUTED),
         "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=8.5, leading=11,
                                textColor=colors.white),
         "headr": ParagraphStyle("headr", parent=base, fontName=BOLD, fontSize=8.5, leading=11,
@@ -255,6 +215,73 @@ class _NumberedCanvas(canvas.Canvas):
         self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
 
 
+PAD = 6  # reportlab's default cell padding, left and right
+MIN_DESCRIPTION = 0.42  # of the frame's width
+
+
+def _fit(texts, font: str, size: float) -> float:
+    return max((pdfmetrics.stringWidth(t, font, size) for t in texts), default=0) + 2 * PAD + 1
+
+
+def _items_table(items: list[PrintedItem], width: float, s) -> Table:
+    """Description | Qty | Unit price | [Disc.] | Tax | Amount, each figure column as wide as
+    its widest entry (figures never wrap); the description takes the rest."""
+    discounts = any(i.discount for i in items)
+    columns = [("Qty", lambda i: i.quantity), ("Unit price", lambda i: i.unit_price)]
+    if discounts:
+        columns.append(("Disc.", lambda i: i.discount))
+    columns += [("Tax", lambda i: i.tax_rate), ("Amount", lambda i: i.amount)]
+    priced = [i for i in items if not i.heading]
+    widths = [max(_fit([head], BOLD, 8.5), _fit([get(i) for i in priced], FONT, 8.5))
+              for head, get in columns]
+    room = width * (1 - MIN_DESCRIPTION)
+    if sum(widths) > room:  # very long figures: the quantity column wraps first
+        widths[0] = max(18 * mm, widths[0] - (sum(widths) - room))
+    headers = ["Description"] + [head for head, _ in columns]
+    rows = [[Paragraph(t, s["headr"] if n else s["head"]) for n, t in enumerate(headers)]]
+    blank = [""] * len(columns)
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#d9dedb")),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for item in items:
+        if item.heading:
+            rows.append([Paragraph(f"<b>{_text(item.description)}</b>", s["cell"]), *blank])
+            style.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
+            continue
+        parts = _chunks(item.description)
+        label = _text(parts[0])
+        figure = s["cellr"]
+        if item.optional:
+            label = f'<font color="{ACCENT.hexval()}"><b>Optional</b></font> · {label}'
+            figure = s["optional"]
+        rows.append([Paragraph(label, s["cell"])] + [
+            Paragraph(_text(get(item)), figure) for _, get in columns])
+        if item.optional:
+            style.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), OPTIONAL_FILL))
+        for more in parts[1:]:
+            rows.append([Paragraph(_text(more), s["cell"]), *blank])
+    if len(rows) == 1:
+        rows.append([Paragraph("No items yet.", s["small"]), *blank])
+    table = Table(rows, colWidths=[width - sum(widths), *widths], repeatRows=1, splitByRow=1)
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _totals_table(totals: list[TotalRow], width: float, s) -> Table:
+    amount = max(40 * mm, _fit([r.amount for r in totals], BOLD, 9.5))
+    table = Table([[Paragraph(f"<b>{_text(r.label)}</b>" if r.strong else _text(r.label),
+                              s["right"]),
+                    Paragraph(f"<b>{_text(r.amount)}</b>" if r.strong else _text(r.amount),
+                              s["right"])] for r in totals],
+                  colWidths=[width - amount, amount])
+    table.setStyle(TableStyle([("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT),
+                               ("TOPPADDING", (0, 0), (-1, -1), 2)]))
+    return table
+
+
 def render(doc: ProposalDocument) -> bytes:
     register_fonts()
     s = _styles()
@@ -310,63 +337,24 @@ def render(doc: ProposalDocument) -> bytes:
 
     # items
     story.append(Paragraph("Prices", s["h2"]))
-    head = [Paragraph(t, s["headr"] if i > 0 else s["head"]) for i, t in enumerate(
-        ("Description", "Qty", "Unit price", "Disc.", "Tax", "Amount"))]
-    rows = [head]
-    style = [
-        ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#d9dedb")),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    for item in doc.items:
-        if item.heading:
-            rows.append([Paragraph(f"<b>{_text(item.description)}</b>", s["cell"]), "", "", "",
-                         "", ""])
-            style.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
-            continue
-        parts = _chunks(item.description)
-        label = _text(parts[0]) + (" <i>(optional)</i>" if item.optional else "")
-        qty = f"{item.quantity} {_text(item.unit)}".strip()
-        rows.append([Paragraph(label, s["cell"]), Paragraph(qty, s["cellr"]),
-                     Paragraph(item.unit_price, s["cellr"]),
-                     Paragraph(item.discount, s["cellr"]), Paragraph(item.tax_rate, s["cellr"]),
-                     Paragraph(("(" + item.amount + ")") if item.optional else item.amount,
-                               s["cellr"])])
-        for more in parts[1:]:
-            rows.append([Paragraph(_text(more), s["cell"]), "", "", "", "", ""])
-    if len(rows) == 1:
-        rows.append([Paragraph("No items yet.", s["small"]), "", "", "", "", ""])
-    table = Table(rows, colWidths=[width - 100 * mm, 18 * mm, 24 * mm, 14 * mm, 16 * mm,
-                                   28 * mm], repeatRows=1, splitByRow=1)
-    table.setStyle(TableStyle(style))
-    story.append(table)
+    story.append(_items_table(doc.items, width, s))
+    story.append(Spacer(1, 3 * mm))
 
-    totals = Table([[Paragraph(f"<b>{_text(label)}</b>" if strong else _text(label), s["right"]),
-                     Paragraph(f"<b>{amount}</b>" if strong else amount, s["right"])]
-                    for label, amount, strong in doc.totals],
-                   colWidths=[width - 40 * mm, 40 * mm])
-    totals.setStyle(TableStyle([("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT),
-                                ("TOPPADDING", (0, 0), (-1, -1), 2)]))
-    story += [Spacer(1, 3 * mm), KeepTogether(totals)]
-    if doc.optional_note:
-        story.append(Paragraph(_text(doc.optional_note), s["small"]))
-    for warning in doc.warnings:
-        story.append(Paragraph(_text(warning), s["small"]))
+    # totals, notes, closing and acceptance stay together: never an acceptance block alone
+    ending: list = [_totals_table(doc.totals, width, s)]
+    ending += [Paragraph(_text(note), s["small"]) for note in doc.notes + doc.warnings]
     if doc.closing:
-        story.append(Spacer(1, 6 * mm))
-        story += _paragraphs(doc.closing, s["base"])
-
-    # acceptance
+        ending.append(Spacer(1, 6 * mm))
+        ending += _paragraphs(doc.closing, s["base"])
     sign = Table([[Paragraph("Accepted by (name)", s["small"]), Paragraph("Signature", s["small"]),
                    Paragraph("Date", s["small"])], ["", "", ""]],
                  colWidths=[width * 0.4, width * 0.35, width * 0.25], rowHeights=[None, 14 * mm])
     sign.setStyle(TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black),
                               ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    story += [Spacer(1, 10 * mm), KeepTogether([
-        Paragraph("Acceptance", s["h2"]),
-        Paragraph(_text(f"To accept proposal {doc.label}, sign and return this page."),
-                  s["base"]), Spacer(1, 4 * mm), sign])]
+    ending += [Spacer(1, 8 * mm), Paragraph("Acceptance", s["h2"]),
+               Paragraph(_text(f"To accept proposal {doc.label}, sign and return this page."),
+                         s["base"]), Spacer(1, 4 * mm), sign]
+    story.append(KeepTogether(ending))
 
     class Canvas(_NumberedCanvas):
         footer_text = f"{doc.business_name} · {doc.label}"

@@ -141,8 +141,9 @@ class LineAmounts:
 @dataclass(frozen=True)
 class TaxLine:
     rate: Decimal
-    base: Decimal
+    base: Decimal  # rounded to the currency
     tax: Decimal
+    exact_base: Decimal  # what the tax was computed on (differs from base under global rounding)
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def _compute(lines: list[Line], currency: str, document_discount, rounding: str
         doc_disc += dd
         bases[line.tax_rate] += taxable
         taxes[line.tax_rate] += tax
-    tax_lines = tuple(TaxLine(rate, r(bases[rate]), r(taxes[rate]))
+    tax_lines = tuple(TaxLine(rate, r(bases[rate]), r(taxes[rate]), bases[rate])
                       for rate in sorted(bases))
     net = sum((t.base for t in tax_lines), ZERO)
     subtotal, line_disc = r(subtotal), r(line_disc)

@@ -16,10 +16,7 @@ from smarketer.settings import BusinessProfile, save_profile
 
 
 @pytest.fixture
-def client(store):
-    save_profile(BusinessProfile(name="Hollis & Reed", address="12 Quay Street\nGalway",
-                                 currency="EUR", locale="en_IE", default_tax_rate=Decimal("23"),
-                                 proposal_prefix="HR"))
+def client(business):
     return contacts.save_contact(contacts.ContactData(
         first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com",
         company="Ørsted & Đặng <b>Bakery</b>"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 from smarketer import pipeline
 from smarketer.db.models import Proposal
 from smarketer.money import format_money
-from smarketer.proposals import service
+from smarketer.proposals import presentation, service
 from smarketer.proposals.pricing import PricingError
 from smarketer.proposals.service import ItemData, ProposalError
 from smarketer.ui.contacts.completers import ContactPicker
@@ -258,14 +260,14 @@ class ProposalEditor(QWidget):
         self.items.blockSignals(False)
         if totals:
             self.error.clear()
-            lines = [("Subtotal", totals.subtotal)]
-            if totals.discounts:
-                lines.append(("Discounts", -totals.discounts))
-            lines += [(f"Tax {t.rate.normalize():f} %", t.tax) for t in totals.taxes if t.rate]
-            body = "".join(f"<tr><td>{label}</td><td align='right'>&nbsp;&nbsp;{money(v)}</td></tr>"
-                           for label, v in lines)
-            self.totals.setText(f"<table align='right'>{body}<tr><td><b>Total</b></td>"
-                                f"<td align='right'><b>{money(totals.total)}</b></td></tr></table>")
+            # the same rows as the PDF: from the printed amounts to the total
+            body = "".join(
+                "<tr><td>{}</td><td align='right'>&nbsp;&nbsp;{}</td></tr>".format(
+                    *(f"<b>{escape(t)}</b>" if row.strong else escape(t)
+                      for t in (row.label, row.amount)))
+                for row in presentation.total_rows(totals, p.document_discount, p.rounding,
+                                                   p.currency, p.locale))
+            self.totals.setText(f"<table align='right'>{body}</table>")
 
     # saving
 
