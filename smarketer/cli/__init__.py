@@ -1,0 +1,67 @@
+"""The command line. With no sub-command it opens the app; sub-commands run headless jobs.
+
+Every sub-command takes the global ``--db FILE``. Errors print one line to stderr and exit
+non-zero: 2 for a mistake in the command itself, 1 when the work could not be done.
+
+One module per command group registers its sub-commands (``register(commands)``) and sets
+``run`` on each parser to the function that does the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from smarketer import __version__, paths
+from smarketer.cli import campaigns, contacts, mail, pipeline, proposals, reports, store
+from smarketer.cli.console import EXIT_FAILED, EXIT_USAGE, Parser, fail
+from smarketer.db import StoreError
+from smarketer.exchange.csv_io import UnreadableFile
+
+__all__ = ["EXIT_FAILED", "EXIT_USAGE", "build_parser", "main"]
+
+GROUPS = (store, contacts, pipeline, proposals, mail, campaigns, reports)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="smarketer",
+        description="Sales and marketing for the owner-operator. "
+        "Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"smarketer {__version__}")
+    parser.add_argument(
+        "--db", type=Path, metavar="FILE",
+        help=f"the database file to use (default: {paths.default_database()}); "
+        "created if it does not exist",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app on a freshly generated demo database"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for group in GROUPS:
+        group.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from smarketer.logs import setup_logging
+
+    setup_logging()
+    if args.command is None:
+        from smarketer.ui.app import run_app
+
+        return run_app(db_path=args.db, demo=args.demo)
+    try:
+        return args.run(args)
+    except (StoreError, UnreadableFile, LookupError) as exc:
+        return fail(str(exc))
+    except ValueError as exc:  # ProposalError, PricingError, CampaignError …: a clear reason
+        return fail(str(exc))
+    except RuntimeError as exc:  # PasswordUnavailable
+        return fail(str(exc))
+    except OSError as exc:
+        return fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    except KeyboardInterrupt:
+        return fail("interrupted")

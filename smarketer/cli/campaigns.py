@@ -1,0 +1,97 @@
+"""Email campaigns: `campaign create/follow-up/list/send`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from smarketer.cli.console import Parser, fail, open_store, progress_printer, table
+
+
+def register(commands) -> None:
+    campaign = commands.add_parser("campaign", help="email campaigns: create, list, send")
+    campaign_commands = campaign.add_subparsers(dest="campaign_command", metavar="ACTION",
+                                                parser_class=Parser, required=True)
+    create = campaign_commands.add_parser("create", help="a campaign from a template file")
+    create.add_argument("name", metavar="NAME")
+    create.add_argument("--to", required=True, metavar="SEGMENT_OR_TAG")
+    create.add_argument("--template", type=Path, required=True, metavar="FILE.md")
+    create.add_argument("--plain", action="store_true", help="plain text only (a 1:1 look)")
+    follow = campaign_commands.add_parser(
+        "follow-up", help="add a step sent N days later, in the same thread, to non-repliers")
+    follow.add_argument("name", metavar="NAME", help="the campaign (or step) it follows")
+    follow.add_argument("--after", type=int, required=True, metavar="DAYS")
+    follow.add_argument("--template", type=Path, required=True, metavar="FILE.md")
+    campaign_commands.add_parser("list", help="campaigns with their figures")
+    send = campaign_commands.add_parser("send", help="send (or go on sending) a campaign")
+    send.add_argument("name", metavar="NAME")
+    campaign.set_defaults(run=run_campaign)
+
+
+def run_campaign(args) -> int:
+    from smarketer.campaigns import outbox, sender, templates
+
+    open_store(args)
+    if args.campaign_command == "create":
+        try:
+            text = args.template.read_text(encoding="utf-8")
+        except OSError as exc:
+            return fail(f"{args.template}: cannot be read ({exc.strerror or exc})")
+        subject, body = templates.parse_template_file(text)
+        kind, audience = outbox.resolve_audience(args.to)
+        created = outbox.create_campaign(args.name, kind, audience, subject, body, args.plain)
+        aud = outbox.audience(created)
+        excluded = ", ".join(f"{n} {why}" for why, n in aud.excluded.items()) or "none"
+        print(f"Created campaign {created.name}: {len(aud.eligible)} recipients "
+              f"(excluded: {excluded}; {aud.without_consent} without recorded consent)")
+        for _cid, name, missing in outbox.missing_fields(created)[:10]:
+            print(f"  {name} has no {missing}: the template uses it without a default")
+        return 0
+    if args.campaign_command == "follow-up":
+        parent = outbox.find_campaign(args.name)
+        if parent is None:
+            return fail(f"no campaign named {args.name!r} (see: smarketer campaign list)")
+        try:
+            text = args.template.read_text(encoding="utf-8")
+        except OSError as exc:
+            return fail(f"{args.template}: cannot be read ({exc.strerror or exc})")
+        subject, body = templates.parse_template_file(text) if text.lstrip().startswith(
+            ("---", "Subject:", "# ")) else (None, text)
+        step = outbox.create_follow_up(parent.id, args.after, body, subject)
+        print(f"Added {step.name}: {args.after} days after {parent.name}, to those who have "
+              "not replied")
+        return 0
+    if args.campaign_command == "list":
+        from smarketer.db.models import Campaign
+
+        rows = [["Campaign", "Status", "Queued", "Sent", "Failed", "Unknown", "Replies"]]
+        for c in Campaign.select().order_by(Campaign.created_at.desc()):
+            r = outbox.report(c.id)
+            rows.append([c.name, c.status + (f" ({c.pause_reason})" if c.pause_reason else ""),
+                         str(r.by_state["queued"]), str(r.by_state["sent"]),
+                         str(r.by_state["failed"]), str(r.by_state["unknown"]),
+                         str(r.replies)])
+        print(table(rows, right={2, 3, 4, 5, 6}) if len(rows) > 1 else "No campaigns yet.")
+        return 0
+    campaign = outbox.find_campaign(args.name)
+    if campaign is None:
+        return fail(f"no campaign named {args.name!r} (see: smarketer campaign list)")
+    recovered = outbox.recover_interrupted()
+    if recovered:
+        print(f"{recovered} message(s) were being sent when Smarketer stopped: marked unknown "
+              "(check your Sent folder), not sent again.")
+    if campaign.status in ("draft", "scheduled"):
+        outbox.start(campaign.id)
+    result = sender.send_campaign(campaign.id, progress=progress_printer("Sent"),
+                                  status=lambda text: print(text, file=sys.stderr))
+    for step in outbox.due_follow_ups():  # follow-up steps whose recipients are due
+        sender.send_campaign(step.id, status=lambda text: print(text, file=sys.stderr))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    report = outbox.report(campaign.id)
+    print(f"{campaign.name}: {report.by_state['sent']} sent, {report.by_state['failed']} failed, "
+          f"{report.by_state['unknown']} unknown, {report.by_state['queued']} still queued"
+          + (f" (paused: {result.reason})" if result.status == "paused" else ""))
+    for email, reply in report.failures:
+        print(f"  failed {email}: {reply}")
+    return 1 if report.by_state["failed"] or result.status == "paused" else 0

@@ -1,0 +1,51 @@
+"""What every command group shares: exit codes, the one-line parser, errors, tables, the store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from smarketer import paths
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line, not the whole usage text."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def fail(message: str) -> int:
+    print(f"smarketer: error: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def open_store(args) -> Path:
+    from smarketer.db import open_database
+
+    path = args.db or paths.default_database()
+    open_database(path, backup_dir=paths.backup_dir())
+    return path
+
+
+def progress_printer(label: str) -> Callable[[int, int], None]:
+    interactive = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if interactive:
+            print(f"\r{label} {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def table(rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
+                  for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+        for row in rows)

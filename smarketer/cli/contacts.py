@@ -1,0 +1,56 @@
+"""Contacts in and out: `import`, `export`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from smarketer.cli.console import fail, open_store, progress_printer
+
+
+def register(commands) -> None:
+    imp = commands.add_parser("import", help="import contacts from a CSV or vCard file")
+    imp.add_argument("path", type=Path, metavar="PATH")
+    imp.add_argument("--on-duplicate", choices=["skip", "update", "overwrite"], default="skip",
+                     help="a contact whose email is already known: leave it (skip, default), "
+                     "fill its empty fields (update) or replace fields (overwrite)")
+    imp.add_argument("--tag", help="tag every imported contact, e.g. the fair where you met")
+    imp.set_defaults(run=run_import)
+
+    exp = commands.add_parser("export", help="export contacts to CSV or vCard")
+    exp.add_argument("what", choices=["contacts"])
+    exp.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
+                     help="OUT.csv or OUT.vcf")
+    exp.add_argument("--segment", metavar="NAME", help="only the contacts of this segment")
+    exp.add_argument("--vcard-version", choices=["3.0", "4.0"], default="3.0")
+    exp.set_defaults(run=run_export)
+
+
+def run_import(args) -> int:
+    from smarketer.exchange.files import plan_import, run_import
+
+    open_store(args)
+    plan = plan_import(args.path)
+    summary = run_import(plan, policy=args.on_duplicate, tag=args.tag,
+                         progress=progress_printer("Read"))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"Imported {args.path.name}: {summary.text()}")
+    return 0
+
+
+def run_export(args) -> int:
+    from smarketer import contacts
+    from smarketer.exchange.files import export_contacts
+
+    open_store(args)
+    f = contacts.ContactFilter()
+    if args.segment:
+        segment = contacts.find_segment(args.segment)
+        if segment is None:
+            names = ", ".join(s.name for s, _ in contacts.segments_with_counts()) or "none yet"
+            return fail(f"no segment named {args.segment!r} (segments: {names})")
+        f = contacts.segment_filter(segment)
+    count = export_contacts(contacts.contact_ids(f), args.output, args.vcard_version)
+    print(f"Exported {count} contacts to {args.output}")
+    return 0

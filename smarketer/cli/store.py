@@ -1,0 +1,52 @@
+"""The store's file: `demo`, `backup`, `restore`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smarketer import paths
+
+
+def register(commands) -> None:
+    demo = commands.add_parser("demo", help="write a demo database to FILE and exit")
+    demo.add_argument("file", type=Path, metavar="FILE")
+    demo.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default 2026)")
+    demo.set_defaults(run=run_demo)
+
+    backup = commands.add_parser("backup", help="copy the database to a backup file")
+    backup.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+    backup.set_defaults(run=run_backup)
+
+    restore = commands.add_parser("restore", help="replace the database with a backup")
+    restore.add_argument("backup", type=Path, metavar="BACKUP")
+    restore.add_argument("--force", action="store_true", help="overwrite an existing database")
+    restore.set_defaults(run=run_restore)
+
+
+def run_demo(args) -> int:
+    from smarketer import demo
+
+    seed = demo.DEFAULT_SEED if args.seed is None else args.seed
+    path = demo.write_demo(args.file, seed=seed, force=args.force)
+    print(f"Wrote a demo database to {path}")
+    return 0
+
+
+def run_backup(args) -> int:
+    from smarketer.backup import backup_file
+
+    out = backup_file(args.db or paths.default_database(), args.output)
+    print(f"Backed up to {out}")
+    return 0
+
+
+def run_restore(args) -> int:
+    from smarketer.backup import restore
+
+    target = args.db or paths.default_database()
+    kept = restore(args.backup, target, force=args.force)
+    print(f"Restored {target} from {args.backup}")
+    if kept:
+        print(f"The replaced database was kept as {kept}")
+    return 0
