@@ -467,8 +467,14 @@ def find_segment(name: str) -> Segment | None:
     return Segment.get_or_none(fn.lower(Segment.name) == name.strip().lower())
 
 
+def segments() -> list[Segment]:
+    return list(Segment.select().order_by(fn.lower(Segment.name)))
+
+
 def segments_with_counts() -> list[tuple[Segment, int]]:
-    return [(s, count(segment_filter(s))) for s in Segment.select().order_by(fn.lower(Segment.name))]
+    """Each segment with its number of contacts (a count per segment: run it off the GUI
+    thread on a big store)."""
+    return [(s, count(segment_filter(s))) for s in segments()]
 
 
 # ---------------------------------------------------------------- duplicates and merge

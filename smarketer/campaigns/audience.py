@@ -239,3 +239,34 @@ def queue(campaign_id: int) -> int:
             (campaign_id, contact_id, email, secrets.token_urlsafe(16), now,
              threads.get(contact_id)) for contact_id, email in new])
         return max(cursor.rowcount, 0)
+
+
+@dataclass(frozen=True)
+class AudienceSummary:
+    """What the Campaigns section shows about a campaign's recipients (computed off the GUI
+    thread): who receives it, who is left out and why, and who lacks a merge field."""
+
+    campaign_id: int
+    eligible: list[int]
+    excluded: dict[str, int]
+    without_consent: int
+    waiting: int
+    only_with_consent: bool
+    missing_count: int = 0
+    missing_example: tuple[str, str] | None = None  # (recipient, field)
+    problem: str = ""  # the template does not parse or render at all
+
+
+def summarize(campaign_id: int) -> AudienceSummary:
+    campaign = Campaign.get_by_id(campaign_id)
+    account = load_account()
+    result = audience(campaign, account)
+    missing, problem = [], ""
+    try:
+        missing = missing_fields(campaign)
+    except templates.TemplateProblem as exc:
+        problem = str(exc)
+    return AudienceSummary(
+        campaign_id, result.eligible, dict(result.excluded), result.without_consent,
+        result.waiting, account.only_with_consent, len(missing),
+        (missing[0][1], missing[0][2]) if missing else None, problem)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import contacts
 from smarketer.campaigns import account as smtp
+from smarketer.campaigns import audience as recipients
 from smarketer.campaigns import outbox, sender, templates
 from smarketer.campaigns.compose import header_text, parts
 from smarketer.campaigns.outbox import CampaignError
@@ -152,9 +152,11 @@ class CampaignsSection(Section):
         preview_layout.addLayout(nav)
         preview_layout.addWidget(self.preview, 1)
 
-        self.report = QTableWidget(0, 3)
-        self.report.setHorizontalHeaderLabels([self.tr("Recipient"), self.tr("State"),
-                                               self.tr("Server reply")])
+        self.report_rows = ReportRowsModel([self.tr("Recipient"), self.tr("State"),
+                                            self.tr("Server reply")], self)
+        self.report = QTableView()
+        self.report.setModel(self.report_rows)
+        self.report.verticalHeader().hide()
         self.report.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.report.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.report_summary = QLabel()
@@ -217,6 +219,14 @@ class CampaignsSection(Section):
         self.layout_.addWidget(self.empty, 1)
         self.campaign: Campaign | None = None
         self._loading = False
+        # Counting recipients and checking merge fields read the whole audience: they run in
+        # a worker, debounced; a result for an older request is dropped.
+        self.summary: recipients.AudienceSummary | None = None
+        self._summary_request = 0
+        self._summary_timer = QTimer(self, singleShot=True, interval=150)
+        self._summary_timer.timeout.connect(self._count_recipients)
+        self._report_request = 0
+        self._counts_request = 0
         self.scheduler = QTimer(self, interval=60_000)
         self.scheduler.timeout.connect(self.start_due)
         self.scheduler.start()
@@ -358,14 +368,27 @@ class CampaignsSection(Section):
         return _split(self.audience.itemData(0)) if self.audience.count() else (None, None)
 
     def _fill_audiences(self) -> None:
+        """Names now; each segment's count follows from a worker."""
         self.audience.blockSignals(True)
         self.audience.clear()
-        for segment, count in contacts.segments_with_counts():
-            self.audience.addItem(self.tr(f"Segment: {segment.name} ({count})"),
+        for segment in contacts.segments():
+            self.audience.addItem(self.tr("Segment: {}").format(segment.name),
                                   _key("segment", str(segment.id)))
         for tag in contacts.all_tag_names():
             self.audience.addItem(self.tr(f"Tag: {tag}"), _key("tag", tag))
         self.audience.blockSignals(False)
+        self._counts_request += 1
+        request = self._counts_request
+        self.counts_job = run_job(
+            _segment_counts, on_success=lambda counts: self._show_counts(request, counts))
+
+    def _show_counts(self, request: int, counts: dict[str, int]) -> None:
+        if request != self._counts_request:
+            return  # the list was refilled meanwhile
+        for index in range(self.audience.count()):
+            count = counts.get(self.audience.itemData(index))
+            if count is not None:
+                self.audience.setItemText(index, f"{self.audience.itemText(index)} ({count:,})")
 
     def _fill_templates(self) -> None:
         self.template_box.clear()
@@ -405,6 +428,10 @@ class CampaignsSection(Section):
             self._body_timer.stop()
             self.save_draft()
         self._loading = True
+        if self.campaign is None or self.campaign.id != campaign_id:
+            self.preview_index = 0
+            self.warnings.clear()
+            self.summary = None
         self.campaign = Campaign.get_or_none(Campaign.id == campaign_id) if campaign_id else None
         c = self.campaign
         editable = c is not None and c.status in ("draft", "scheduled")
@@ -461,35 +488,58 @@ class CampaignsSection(Section):
         self._update_info()
 
     def _update_info(self) -> None:
-        c = self.campaign
-        if c is None:
+        """Recount shortly, in a worker (edits come in bursts); "counting…" meanwhile."""
+        self._summary_request += 1  # the last summary stays usable (preview) until then
+        self._summary_timer.stop()
+        if self.campaign is None:
             self.info.clear()
             self.warnings.clear()
             return
-        aud = outbox.audience(c)
+        self.info.setText(self.tr("Counting recipients…"))
+        self._summary_timer.start()
+
+    def _count_recipients(self) -> None:
+        if self.campaign is None:
+            return
+        request = self._summary_request
+        self.summary_job = run_job(
+            recipients.summarize, self.campaign.id,
+            on_success=lambda summary: self._show_summary(request, summary),
+            on_failure=lambda exc: self._summary_failed(request, exc))
+
+    def _summary_failed(self, request: int, exc: BaseException) -> None:
+        if request == self._summary_request and self.campaign is not None:
+            self.info.setText(self.tr("The recipients could not be counted: {}").format(exc))
+
+    def _show_summary(self, request: int, summary: recipients.AudienceSummary) -> None:
+        c = self.campaign
+        if request != self._summary_request or c is None or summary.campaign_id != c.id:
+            return  # asked for an older text or another campaign: a newer count is coming
+        self.summary = summary
+        excluded = ", ".join(f"{n:,} {why}" for why, n in sorted(summary.excluded.items()))
         if c.parent_id:
             self.info.setText(self.tr(
-                f"Follow-up {c.delay_days} days after {c.parent.name}: {len(aud.eligible)} due "
-                f"now, {aud.waiting} later; left out: "
-                + (", ".join(f"{n} {why}" for why, n in sorted(aud.excluded.items())) or "none")
-                + "."))
+                f"Follow-up {c.delay_days} days after {c.parent.name}: "
+                f"{len(summary.eligible):,} due now, {summary.waiting:,} later; left out: "
+                + (excluded or "none") + "."))
+        else:
+            consent = (self.tr(f" {summary.without_consent:,} have no recorded consent"
+                               + (" and are left out." if summary.only_with_consent else "."))
+                       if summary.without_consent else "")
+            self.info.setText(self.tr(f"{len(summary.eligible):,} recipients"
+                                      + (f" · left out: {excluded}" if excluded else "") + "."
+                                      + consent))
+        if summary.problem:
+            self.warnings.setText(summary.problem)
+        elif summary.missing_example:
+            name, field = summary.missing_example
+            self.warnings.setText(self.tr(
+                f"{summary.missing_count:,} recipient(s) lack a field the template uses "
+                f"without a default, e.g. {name} has no {field}."))
+        else:
             self.warnings.clear()
-            return
-        excluded = ", ".join(f"{n} {why}" for why, n in sorted(aud.excluded.items()))
-        consent = (self.tr(f" {aud.without_consent} have no recorded consent"
-                           + (" and are left out." if smtp.load_account().only_with_consent
-                              else ".")) if aud.without_consent else "")
-        self.info.setText(self.tr(f"{len(aud.eligible)} recipients"
-                                  + (f" · left out: {excluded}" if excluded else "") + "."
-                                  + consent))
-        try:
-            missing = outbox.missing_fields(c)
-        except templates.TemplateProblem as exc:
-            self.warnings.setText(str(exc))
-            return
-        self.warnings.setText(
-            self.tr(f"{len(missing)} recipient(s) lack a field the template uses without a "
-                    f"default, e.g. {missing[0][1]} has no {missing[0][2]}.") if missing else "")
+        if self.tabs.currentIndex() == 1:
+            self.show_preview(self.preview_index)
 
     def _update_buttons(self) -> None:
         status = self.campaign.status if self.campaign else None
@@ -515,7 +565,13 @@ class CampaignsSection(Section):
     def show_preview(self, index: int) -> None:
         if self.campaign is None:
             return
-        self.preview_ids = outbox.audience(self.campaign).eligible
+        if self.summary is None:  # the count arrives from a worker, then shows the preview
+            self.preview.setPlainText(self.tr("Counting recipients…"))
+            self.preview_label.clear()
+            self.prev_button.setEnabled(False)
+            self.next_button.setEnabled(False)
+            return
+        self.preview_ids = self.summary.eligible
         if not self.preview_ids:
             self.preview.setPlainText(self.tr("Nobody in this audience can be emailed."))
             self.preview_label.clear()
@@ -544,12 +600,17 @@ class CampaignsSection(Section):
     def _fill_report(self) -> None:
         if self.campaign is None:
             return
-        r = outbox.report(self.campaign.id)
-        rows = outbox.outbox_rows(self.campaign.id)
-        self.report.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            for j, text in enumerate((row.email, row.state, row.reply)):
-                self.report.setItem(i, j, QTableWidgetItem(text))
+        self._report_request += 1
+        request = self._report_request
+        self.report_summary.setText(self.tr("Counting…"))
+        self.report_job = run_job(_report_data, self.campaign.id,
+                                  on_success=lambda data: self._show_report(request, data))
+
+    def _show_report(self, request: int, data) -> None:
+        if request != self._report_request or self.campaign is None:
+            return
+        r, rows = data
+        self.report_rows.set_rows(rows)
         states = ", ".join(f"{n} {s}" for s, n in sorted(r.by_state.items())) or "nothing queued"
         excluded = ", ".join(f"{n} {why}" for why, n in sorted(r.excluded.items())) or "none"
         unknown = (self.tr(f" {len(r.unknown)} unknown: check your Sent folder before sending "
@@ -583,9 +644,11 @@ class CampaignsSection(Section):
 
         c = self.campaign
         account = smtp.load_account()
-        ids = outbox.audience(c).eligible
         try:
             outbox.ready_to_send(account)
+            if self.summary is None:
+                raise CampaignError("Still counting the recipients: try again in a moment.")
+            ids = self.summary.eligible
             if not ids:
                 raise CampaignError("Nobody in this audience can be emailed.")
             msg = outbox.preview(c, ids[min(self.preview_index, len(ids) - 1)])
@@ -607,12 +670,30 @@ class CampaignsSection(Section):
 
     def send_now(self) -> None:
         c = self.campaign
-        try:
-            outbox.start(c.id)
-        except CampaignError as exc:
-            dialogs.show_error(self, self.tr("Not sent"), str(exc))
-            return
-        self._run_sender(c.id)
+        self._start_in_background(outbox.start, c.id, self.tr("Not sent"))
+
+    def _start_in_background(self, start, campaign_id: int, title: str, **kwargs) -> None:
+        """Queueing reads the whole audience: a worker does it, then the sender starts."""
+        self.buttons["send"].setEnabled(False)
+        self.buttons["resume"].setEnabled(False)
+        self.sending_status.setText(self.tr("Queueing the recipients…"))
+
+        def failed(exc: BaseException) -> None:
+            self.sending_status.clear()
+            self._update_buttons()
+            dialogs.show_error(self, title, str(exc))
+
+        def started(_result) -> None:
+            if kwargs.get("at"):
+                self.sending_status.clear()
+                self.hub.notify.emit(self.tr("Scheduled (Smarketer must be open then, or run: "
+                                             "smarketer campaign send)."))
+                self.reload()
+            else:
+                self._run_sender(campaign_id)
+
+        self.start_job = run_job(start, campaign_id, on_success=started, on_failure=failed,
+                                 **kwargs)
 
     def _run_sender(self, campaign_id: int) -> None:
         ok, password = self._password()
@@ -664,14 +745,8 @@ class CampaignsSection(Section):
 
         def accepted() -> None:
             at = when.dateTime().toPython().astimezone(UTC)
-            try:
-                outbox.start(self.campaign.id, at=at)
-            except CampaignError as exc:
-                dialogs.show_error(self, self.tr("Not scheduled"), str(exc))
-                return
-            self.hub.notify.emit(self.tr(f"Scheduled for {when.text()} (Smarketer must be "
-                                         "open then, or run: smarketer campaign send)."))
-            self.reload()
+            self._start_in_background(outbox.start, self.campaign.id, self.tr("Not scheduled"),
+                                      at=at)
 
         dialog.accepted.connect(accepted)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -682,9 +757,10 @@ class CampaignsSection(Section):
         """Every minute: scheduled campaigns whose time has come, and follow-ups now due."""
         if self.job is not None and not self.job.done:
             return
-        due = outbox.due_scheduled() or outbox.due_follow_ups()
-        if due:
-            self._run_sender(due[0].id)
+        if getattr(self, "due_job", None) is not None and not self.due_job.done:
+            return
+        self.due_job = run_job(_due_campaign, on_success=lambda campaign_id: (
+            campaign_id is not None and self._run_sender(campaign_id)))
 
     def pause(self) -> None:
         if self.job is not None and not self.job.done:
@@ -694,12 +770,7 @@ class CampaignsSection(Section):
             self.reload()
 
     def resume(self) -> None:
-        try:
-            outbox.resume(self.campaign.id)
-        except CampaignError as exc:
-            dialogs.show_error(self, self.tr("Not resumed"), str(exc))
-            return
-        self._run_sender(self.campaign.id)
+        self._start_in_background(outbox.resume, self.campaign.id, self.tr("Not resumed"))
 
     def cancel(self) -> None:
         c = self.campaign
@@ -729,6 +800,55 @@ class CampaignsSection(Section):
         self.hub.notify.emit(self.tr(f"{total} addresses suppressed; {known} of them were "
                                      "contacts and are now unsubscribed."))
         self.hub.data_changed.emit("contact")
+
+
+class ReportRowsModel(QAbstractTableModel):
+    """The outbox rows of the report as plain tuples: a view over 100,000 rows costs only
+    the rows on screen."""
+
+    def __init__(self, headers: list[str], parent=None):
+        super().__init__(parent)
+        self.headers = headers
+        self.rows: list[tuple[str, ...]] = []
+
+    def set_rows(self, rows: list[tuple[str, ...]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid():
+            return self.rows[index.row()][index.column()]
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if (role == Qt.ItemDataRole.DisplayRole
+                and orientation == Qt.Orientation.Horizontal and section < len(self.headers)):
+            return self.headers[section]
+        return None
+
+
+# Jobs for the worker threads: plain data in, plain data out.
+
+def _segment_counts() -> dict[str, int]:
+    return {_key("segment", str(s.id)): n for s, n in contacts.segments_with_counts()}
+
+
+def _report_data(campaign_id: int):
+    rows = [(r.email, r.state, r.reply) for r in outbox.outbox_rows(campaign_id)]
+    return outbox.report(campaign_id), rows
+
+
+def _due_campaign() -> int | None:
+    """The first scheduled campaign whose time has come, or follow-up now due."""
+    due = outbox.due_scheduled() or outbox.due_follow_ups()
+    return due[0].id if due else None
 
 
 def _key(kind: str, audience: str) -> str:
