@@ -43,6 +43,20 @@ def test_demo_refuses_to_replace_a_file(cli, tmp_path):
     assert (tmp_path / "d.db").read_text() == "precious"
 
 
+def test_demo_of_a_chosen_size_and_its_bound(cli, tmp_path):
+    result = cli("demo", "big.db", "--contacts", "1500")
+    assert result.returncode == 0, result.stderr
+    assert "1,500 contacts" in result.stdout
+    conn = sqlite3.connect(tmp_path / "big.db")
+    assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == 1500
+    conn.close()
+    refused = cli("demo", "huge.db", "--contacts", "100001")
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "smarketer: error: A demo store holds 1 to 100,000 contacts, not 100,001.")
+    assert not (tmp_path / "huge.db").exists()
+
+
 def test_restore_needs_force_then_restores(cli, tmp_path):
     cli("demo", "d.db")
     cli("--db", "d.db", "backup", "-o", "b.db")

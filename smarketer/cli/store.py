@@ -12,6 +12,8 @@ def register(commands) -> None:
     demo.add_argument("file", type=Path, metavar="FILE")
     demo.add_argument("--force", action="store_true", help="replace FILE if it exists")
     demo.add_argument("--seed", type=int, default=None, help="random seed (default 2026)")
+    demo.add_argument("--contacts", type=int, default=None, metavar="N",
+                      help="how many contacts, 1 to 100,000 (default 240)")
     demo.set_defaults(run=run_demo)
 
     backup = commands.add_parser("backup", help="copy the database to a backup file")
@@ -28,8 +30,9 @@ def run_demo(args) -> int:
     from smarketer import demo
 
     seed = demo.DEFAULT_SEED if args.seed is None else args.seed
-    path = demo.write_demo(args.file, seed=seed, force=args.force)
-    print(f"Wrote a demo database to {path}")
+    size = demo.DEFAULT_CONTACTS if args.contacts is None else args.contacts
+    path = demo.write_demo(args.file, seed=seed, force=args.force, contacts=size)
+    print(f"Wrote a demo database with {size:,} contacts to {path}")
     return 0
 
 
