@@ -92,9 +92,21 @@ class Tile:
 
     @property
     def change(self) -> Decimal | None:
+        """Against the period before: relative, in %; for a percentage (the win rate) the
+        difference in percentage points (57 % after 34 % is +23 points, not +68 %)."""
+        if self.percent:
+            return (self.value - self.previous).quantize(Decimal("1"))
         if self.previous == 0:
             return None
         return ((self.value - self.previous) / self.previous * 100).quantize(Decimal("1"))
+
+    @property
+    def change_text(self) -> str:
+        """"+10 %", "−23 pp" or "—" when there is nothing to compare with."""
+        change = self.change
+        if change is None:
+            return "—"
+        return f"{'+' if change >= 0 else '−'}{abs(change)} {'pp' if self.percent else '%'}"
 
 
 def _figures(p: Period) -> dict[str, Decimal]:

@@ -216,7 +216,7 @@ class DashboardSection(Section):
             change = tile.change
             widget.change.setText(
                 self.tr("new this period") if change is None and tile.value else
-                "—" if change is None else f"{'+' if change >= 0 else ''}{change} % vs before")
+                "—" if change is None else self.tr("{} vs before").format(tile.change_text))
         self._charts()
         self._tables()
         self.attribution_note.setText(self.tr(
