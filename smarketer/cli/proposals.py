@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from smarketer.cli.console import Parser, fail, open_store, table
@@ -22,74 +23,86 @@ def register(commands) -> None:
     proposal.set_defaults(run=run_proposal)
 
 
-def find_proposal(number: str):
-    from smarketer.proposals import service
+def find_proposal(number: str) -> int:
+    from smarketer.proposals import listing
 
-    proposal = service.find(number)
-    if proposal is None:
+    proposal_id = listing.find_id(number)
+    if proposal_id is None:
         raise LookupError(f"no proposal {number!r} (see: smarketer proposal list)")
-    return proposal
+    return proposal_id
 
 
 def run_proposal(args) -> int:
-    from smarketer.money import format_money
-    from smarketer.proposals import service
+    from smarketer.proposals import listing, service
 
     open_store(args)
     service.expire_overdue()
     if args.proposal_command == "list":
-        rows = [["Number", "Title", "Client", "Status", "Issued", "Total"]]
-        for p in service.all_proposals():
-            client = service.client_of(p)
-            rows.append([p.label, p.title, (client.full_name or client.email) if client else "",
-                         p.status, p.issue_date.isoformat(),
-                         format_money(service.totals(p).total, p.currency, p.locale)])
-        print(table(rows, right={5}) if len(rows) > 1 else "No proposals yet.")
-        return 0
+        return _list(listing.summaries())
     if args.proposal_command == "import":
         from smarketer.proposals.json_import import import_proposal, load_json
 
         proposal = import_proposal(load_json(args.file))
-        total = format_money(service.totals(proposal).total, proposal.currency, proposal.locale)
-        print(f"Created draft {proposal.label}: {proposal.title} ({total})")
+        summary = listing.summary(proposal.id)
+        print(f"Created draft {summary.label}: {summary.title} ({summary.total})")
         return 0
-    proposal = find_proposal(args.number)
+    proposal_id = find_proposal(args.number)
+    shown = listing.view(proposal_id)
     if args.proposal_command == "pdf":
+        if shown.summary.problem:
+            return fail(f"{shown.summary.label} cannot be priced: {shown.summary.problem}")
         from smarketer.proposals.pdf import build_pdf
 
         if not args.output.parent.is_dir():
             return fail(f"{args.output}: the folder {args.output.parent} does not exist")
-        data = service.sent_pdf(proposal.id) or build_pdf(proposal.id)
-        args.output.write_bytes(data)
-        kept = " (the exact PDF that was sent)" if service.sent_pdf(proposal.id) else ""
-        print(f"Wrote {proposal.label} to {args.output}{kept}")
+        sent = service.sent_pdf(proposal_id)
+        args.output.write_bytes(sent or build_pdf(proposal_id))
+        kept = " (the exact PDF that was sent)" if sent else ""
+        print(f"Wrote {shown.summary.label} to {args.output}{kept}")
         return 0
-    totals = service.totals(proposal)
-    money = lambda v: format_money(v, proposal.currency, proposal.locale)  # noqa: E731
-    client = service.client_of(proposal)
-    print(f"{proposal.label}  {proposal.title}  [{proposal.status}]")
-    print(f"Client: {(client.full_name or client.email) if client else '—'}   "
-          f"Issued {proposal.issue_date}   Valid until {proposal.valid_until}   "
-          f"Rounding: {proposal.rounding}")
+    return _show(shown)
+
+
+def _list(summaries) -> int:
+    if not summaries:
+        print("No proposals yet.")
+        return 0
+    rows = [["Number", "Title", "Client", "Status", "Issued", "Total"]]
+    rows += [[s.label, s.title, s.client, s.status, s.issued,
+              s.total or "cannot be priced"] for s in summaries]
+    print(table(rows, right={5}))
+    for s in summaries:
+        if s.problem:
+            print(f"smarketer: warning: {s.label}: {s.problem}", file=sys.stderr)
+    return 0
+
+
+def _show(shown) -> int:
+    s = shown.summary
+    print(f"{s.label}  {s.title}  [{s.status}]")
+    print(f"Client: {s.client or '—'}   Issued {s.issued}   Valid until {shown.valid_until}   "
+          f"Rounding: {shown.rounding}")
     rows = [["#", "Description", "Qty", "Unit price", "Disc.", "Tax", "Amount"]]
     n = 0
-    for item, amounts in zip(service.items(proposal.id), totals.lines, strict=True):
-        if item.kind == "heading":
+    for item in shown.items:
+        if item.heading:
             rows.append(["", item.description.upper(), "", "", "", "", ""])
             continue
         n += 1
-        rows.append([str(n), item.description.splitlines()[0][:50] +
-                     (" (optional)" if item.optional else ""),
-                     f"{item.quantity.normalize():f} {item.unit}".strip(),
-                     money(item.unit_price), f"{item.discount.normalize():f}%",
-                     f"{item.tax_rate.normalize():f}%", money(amounts.net)])
-    print(table(rows, right={2, 3, 4, 5, 6}))
+        first = (item.description.splitlines() or [""])[0]
+        rows.append([str(n), ("Optional: " if item.optional else "") + first[:50],
+                     item.quantity, item.unit_price, item.discount, item.tax_rate,
+                     item.amount])
+    print(_plain(table(rows, right={2, 3, 4, 5, 6})))
+    if s.problem:
+        return fail(f"{s.label} cannot be priced: {s.problem}")
     print()
-    summary = [["Subtotal", money(totals.subtotal)]]
-    if totals.discounts:
-        summary.append(["Discounts", "-" + money(totals.discounts)])
-    summary += [[f"Tax {t.rate.normalize():f}% on {money(t.base)}", money(t.tax)]
-                for t in totals.taxes if t.rate]
-    summary.append(["Total", money(totals.total)])
-    print(table(summary, right={1}))
+    print(_plain(table([[row.label, row.amount] for row in shown.totals], right={0, 1})))
+    for note in shown.notes:
+        print(note)
     return 0
+
+
+def _plain(text: str) -> str:
+    """Ordinary spaces for a terminal (the PDF keeps "2 days" together with no-break spaces)."""
+    return text.replace("\u00a0", " ")

@@ -136,3 +136,44 @@ def test_bounds_that_are_fine_import_exactly(run, tmp_path):
     assert out.strip() == "Created draft P-2026-0001: Edges (€123,000.00)"
     code, out, _ = run("proposal", "list")
     assert code == 0 and "P-2026-0001  Edges" in out and "€123,000.00" in out
+
+
+DAMAGE = [
+    ("UPDATE proposal_item SET quantity = '1E+400' WHERE id = ?", "quantity: 1E+400 is too large"),
+    ("UPDATE proposal_item SET unit_price = '" + DIGITS + "' WHERE id = ?", "unit price:"),
+    ("UPDATE proposal_item SET discount = 'abc' WHERE id = ?", "ConversionSyntax"),
+    ("UPDATE proposal_item SET tax_rate = 'NaN' WHERE id = ?", "the tax rate NaN is not a number"),
+    ("UPDATE proposal SET document_discount = 'zz' WHERE id = (SELECT proposal_id FROM "
+     "proposal_item WHERE id = ?)", "ConversionSyntax"),
+    ("UPDATE proposal SET locale = 'xx_YY' WHERE id = (SELECT proposal_id FROM "
+     "proposal_item WHERE id = ?)", "xx_YY"),
+]
+
+
+def test_list_and_show_survive_any_row_already_in_a_store(run, tmp_path):
+    """Rows an older version let in (or a hand edit): listed and shown as damaged, never a
+    crash; the sound proposals around them are unaffected."""
+    document = {"title": "Sound", "items": [{"description": "Design", "quantity": "2",
+                                             "unit": "day", "unit_price": "450"}]}
+    (tmp_path / "p.json").write_text(json.dumps(document), encoding="utf-8")
+    for _ in range(len(DAMAGE) + 1):
+        assert run("proposal", "import", "p.json")[0] == 0
+    conn = sqlite3.connect(tmp_path / "s.db")
+    for item_id, (sql, _) in enumerate(DAMAGE, 1):  # proposal n+1 keeps its one sound item
+        conn.execute(sql, (item_id,))
+    conn.commit()
+    conn.close()
+    code, out, err = run("proposal", "list")
+    assert code == 0
+    assert out.count("cannot be priced") == len(DAMAGE)
+    assert "P-2026-0007  Sound" in out and "€900.00" in out
+    assert "Traceback" not in err and len(err.strip().splitlines()) == len(DAMAGE)
+    for number, (_, message) in enumerate(DAMAGE, 1):
+        code, out, err = run("proposal", "show", f"P-2026-{number:04d}")
+        assert code == 1 and "Design" in out
+        assert err.count("\n") == 1 and "cannot be priced" in err and message in err, err
+        code, _, err = run("proposal", "pdf", f"P-2026-{number:04d}", "-o", "x.pdf")
+        assert code == 1 and err.count("\n") == 1 and "cannot be priced" in err
+    code, out, err = run("proposal", "show", "P-2026-0007")
+    assert (code, err) == (0, "")
+    assert "2 days" in out and "€450.00" in out and "Total" in out
