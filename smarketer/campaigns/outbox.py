@@ -140,6 +140,14 @@ def create_follow_up(parent_id: int, delay_days: int, body: str,
                            parent=parent_id, delay_days=int(delay_days))
 
 
+#: A draft whose audience is not chosen yet (a new campaign starts so); start() refuses it.
+NO_AUDIENCE = ("contacts", "[]")
+
+
+def has_audience(campaign: Campaign) -> bool:
+    return (campaign.audience_kind, campaign.audience) != NO_AUDIENCE
+
+
 def _check_audience(kind: str, audience: str) -> None:
     if kind == "segment":
         if not contacts.Segment.get_or_none(contacts.Segment.id == int(audience)):
@@ -148,8 +156,8 @@ def _check_audience(kind: str, audience: str) -> None:
         if not Tag.get_or_none(fn.lower(Tag.name) == str(audience).lower()):
             raise CampaignError(f"No contact is tagged {audience!r}.")
     elif kind == "contacts":
-        if not json.loads(audience):
-            raise CampaignError("Pick at least one contact.")
+        if not isinstance(json.loads(audience), list):
+            raise CampaignError("Pick contacts by their ids.")
     else:
         raise CampaignError("The audience is a segment, a tag or picked contacts.")
 
@@ -222,6 +230,8 @@ def start(campaign_id: int, at: datetime | None = None) -> Campaign:
     campaign = Campaign.get_by_id(campaign_id)
     if campaign.status in ("done", "cancelled"):
         raise CampaignError(f"{campaign.name} is {campaign.status}.")
+    if not has_audience(campaign):
+        raise CampaignError("Choose who receives it (an audience) first.")
     queue(campaign_id)
     campaign.status = "scheduled" if at and at > utc_now() else "sending"
     campaign.scheduled_at = at

@@ -304,6 +304,9 @@ class CampaignsSection(Section):
     # Section interface
 
     def reload(self, select: int | None = None) -> None:
+        if self._body_timer.isActive():  # save what was typed before the form is refilled
+            self._body_timer.stop()
+            self.save_draft()
         self._update_optouts()
         current = select or (self.campaign.id if self.campaign else None)
         self._fill_audiences()
@@ -347,13 +350,8 @@ class CampaignsSection(Section):
         while outbox.find_campaign(name):
             number += 1
             name = self.tr(f"Campaign {number}")
-        kind, audience = self._first_audience()
-        if kind is None:
-            dialogs.show_error(self, self.tr("No audience yet"),
-                               self.tr("Save a segment or tag some contacts first: a campaign "
-                                       "goes to a segment or a tag."))
-            return
-        campaign = outbox.create_campaign(name, kind, audience, self.tr("Hello from us"),
+        # No audience is chosen for the owner: the first segment is rarely the right one.
+        campaign = outbox.create_campaign(name, *outbox.NO_AUDIENCE, self.tr("Hello from us"),
                                           DEFAULT_BODY)
         self.reload(select=campaign.id)
         self.tabs.setCurrentIndex(0)
@@ -362,15 +360,11 @@ class CampaignsSection(Section):
 
     # audiences and templates
 
-    def _first_audience(self):
-        if not self.audience.count():
-            self._fill_audiences()
-        return _split(self.audience.itemData(0)) if self.audience.count() else (None, None)
-
     def _fill_audiences(self) -> None:
         """Names now; each segment's count follows from a worker."""
         self.audience.blockSignals(True)
         self.audience.clear()
+        self.audience.addItem(self.tr("Choose who receives it…"), _key(*outbox.NO_AUDIENCE))
         for segment in contacts.segments():
             self.audience.addItem(self.tr("Segment: {}").format(segment.name),
                                   _key("segment", str(segment.id)))
@@ -452,6 +446,7 @@ class CampaignsSection(Section):
             self.subject.setText(c.subject)
             if self.body.toPlainText() != c.body:
                 self.body.setPlainText(c.body)
+                self._body_timer.stop()  # loading is no edit: nothing to save
             self.plain_only.setChecked(c.plain_only)
         self._loading = False
         self._update_info()
@@ -493,6 +488,11 @@ class CampaignsSection(Section):
         self._summary_timer.stop()
         if self.campaign is None:
             self.info.clear()
+            self.warnings.clear()
+            return
+        if not self.campaign.parent_id and not outbox.has_audience(self.campaign):
+            self.info.setText(self.tr("Choose who receives it: a segment or a tag (save one "
+                                      "in Contacts)."))
             self.warnings.clear()
             return
         self.info.setText(self.tr("Counting recipients…"))
@@ -639,7 +639,8 @@ class CampaignsSection(Section):
                 smtp.remember_for_session(account, password)
             return password is not None, password
 
-    def send_test(self) -> None:
+    def send_test(self):
+        """One email to the owner's own address; returns the job (None if not sent)."""
         from smarketer.campaigns.transport import send_test
 
         c = self.campaign
@@ -654,12 +655,12 @@ class CampaignsSection(Section):
             msg = outbox.preview(c, ids[min(self.preview_index, len(ids) - 1)])
         except Exception as exc:  # noqa: BLE001
             dialogs.show_error(self, self.tr("No test sent"), str(exc))
-            return
+            return None
         del msg["To"]
         msg["To"] = account.from_address  # the test goes to the owner, not the recipient
         ok, password = self._password()
         if not ok:
-            return
+            return None
         self.sending_status.setText(self.tr("Sending a test to yourself…"))
         self.test_job = run_job(
             send_test, account, password, msg,
@@ -667,10 +668,29 @@ class CampaignsSection(Section):
                 self.tr(f"Test sent to {account.from_address}: {reply}")),
             on_failure=lambda exc: self.sending_status.setText(
                 self.tr(f"The test failed: {exc}")))
+        return self.test_job
 
-    def send_now(self) -> None:
+    def review(self, at=None, on_confirmed=None):
+        """The send review (figures off the GUI thread); ``on_confirmed`` runs on "Send to N"."""
+        from smarketer.ui.campaigns.review_dialog import SendReviewDialog
+
+        self.save_draft()
+        dialog = SendReviewDialog(self.campaign.id, at, send_test=self.send_test, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if on_confirmed:
+            dialog.confirmed.connect(on_confirmed)
+        dialog.open()
+        self.review_dialog = dialog
+        return dialog
+
+    def send_now(self):
+        """Send now, after the owner confirms the send review."""
         c = self.campaign
-        self._start_in_background(outbox.start, c.id, self.tr("Not sent"))
+
+        def confirmed() -> None:
+            self._start_in_background(outbox.start, c.id, self.tr("Not sent"))
+
+        return self.review(on_confirmed=confirmed)
 
     def _start_in_background(self, start, campaign_id: int, title: str, **kwargs) -> None:
         """Queueing reads the whole audience: a worker does it, then the sender starts."""
@@ -745,8 +765,9 @@ class CampaignsSection(Section):
 
         def accepted() -> None:
             at = when.dateTime().toPython().astimezone(UTC)
-            self._start_in_background(outbox.start, self.campaign.id, self.tr("Not scheduled"),
-                                      at=at)
+            campaign_id = self.campaign.id
+            self.review(at, lambda: self._start_in_background(
+                outbox.start, campaign_id, self.tr("Not scheduled"), at=at))
 
         dialog.accepted.connect(accepted)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

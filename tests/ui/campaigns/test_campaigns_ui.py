@@ -23,6 +23,11 @@ def test_empty_state_then_compose_preview_and_send(campaign_window, smtp_server,
     qtbot.keyClick(campaign_window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     campaign = Campaign.get()
     assert section.name.hasFocus()
+    assert section.audience.currentIndex() == 0  # no audience is chosen for the owner
+    assert "Choose who receives it" in section.info.text()
+    section.audience.setCurrentIndex(section.audience.findData(
+        f"segment\t{contacts.find_segment('Workshop people').id}"))
+    section.audience.activated.emit(section.audience.currentIndex())
     section.name.setText("Spring workshop")
     section.name.editingFinished.emit()
     section.subject.setText("Spring, {{ contact.first_name | default('friend') }}")
@@ -40,6 +45,11 @@ def test_empty_state_then_compose_preview_and_send(campaign_window, smtp_server,
     assert "&lt;script&gt;" in section.preview.toHtml() or \
         "<script>" in section.preview.toPlainText()
     qtbot.mouseClick(section.buttons["send"], Qt.MouseButton.LeftButton)
+    review = section.review_dialog
+    qtbot.waitUntil(review.send_button.isEnabled, timeout=10000)
+    assert review.send_button.text() == "Send to 4"
+    assert server.messages == []  # nothing left before the confirmation
+    qtbot.mouseClick(review.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Done: 4 sent" in section.sending_status.text(), timeout=20000)
     assert Campaign.get_by_id(campaign.id).status == "done"
     assert sorted(r for r, _ in server.messages) == sorted(
@@ -59,6 +69,7 @@ def test_pause_and_resume_buttons_follow_the_state(campaign_window, qtbot):
     section = campaign_window.campaigns
     section.new_item()
     c = Campaign.get()
+    outbox.update_campaign(c.id, audience_kind="tag", audience="workshop")
     outbox.start(c.id, at=outbox.utc_now().replace(year=2099))
     section.reload()
     assert section.buttons["pause"].isEnabled() and not section.buttons["resume"].isEnabled()
