@@ -51,6 +51,31 @@ class SendReview:
     def left_out_text(self) -> str:
         return ", ".join(f"{n:,} {why}" for why, n in sorted(self.left_out.items())) or "nobody"
 
+    def lines(self) -> list[str]:
+        """The review as text lines (the command line prints them before asking)."""
+        sender = f"{self.from_name} <{self.from_address}>" if self.from_name \
+            else self.from_address
+        out = [f"{self.campaign_name}: {self.recipients:,} recipient(s)"
+               + (f" ({self.already_sent:,} sent earlier are not sent again)"
+                  if self.already_sent else ""),
+               f"  left out: {self.left_out_text()}"]
+        if self.without_consent:
+            out.append(f"  without recorded consent: {self.without_consent:,}"
+                       + (" (left out)" if self.consent_required else " (they receive it)"))
+        if self.missing_field:
+            out.append(f"  lacking a merge field: {self.missing_field:,}, e.g. "
+                       f"{self.missing_example}")
+        out.append(f"  from: {sender} via {self.server}")
+        out.append(f"  pace: {self.rate_per_minute:,} per minute, at most {self.daily_cap:,} a "
+                   f"day ({self.sent_last_day:,} sent in the last 24 hours)")
+        if self.recipients and self.last_at:
+            out.append(f"  last one goes out: about {self.last_at.astimezone():%Y-%m-%d %H:%M}"
+                       + (f" ({self.days} days: the daily cap pauses it each day)"
+                          if self.days > 1 else ""))
+        if self.problem:
+            out.append(f"  cannot send: {self.problem}")
+        return out
+
     def confirm_text(self) -> str:
         """The confirming button: it names the number ("Send to 1,240")."""
         return f"Send to {self.recipients:,}"

@@ -25,6 +25,9 @@ def register(commands) -> None:
     campaign_commands.add_parser("list", help="campaigns with their figures")
     send = campaign_commands.add_parser("send", help="send (or go on sending) a campaign")
     send.add_argument("name", metavar="NAME")
+    send.add_argument("--yes", "-y", action="store_true",
+                      help="send without the review and question (they appear only on a "
+                           "terminal)")
     campaign.set_defaults(run=run_campaign)
 
 
@@ -80,6 +83,9 @@ def run_campaign(args) -> int:
     if recovered:
         print(f"{recovered} message(s) were being sent when Smarketer stopped: marked unknown "
               "(check your Sent folder), not sent again.")
+    if not args.yes and sys.stdin.isatty() and not confirm_send(campaign.id):
+        print("Nothing sent.")
+        return 0
     if campaign.status in ("draft", "scheduled"):
         outbox.start(campaign.id)
     result = sender.send_campaign(campaign.id, progress=progress_printer("Sent"),
@@ -95,3 +101,19 @@ def run_campaign(args) -> int:
     for email, reply in report.failures:
         print(f"  failed {email}: {reply}")
     return 1 if report.by_state["failed"] or result.status == "paused" else 0
+
+
+def confirm_send(campaign_id: int) -> bool:
+    """Print the send review and ask; True when the owner answers yes."""
+    from smarketer.campaigns.outbox import CampaignError
+    from smarketer.campaigns.review import review_send
+
+    review = review_send(campaign_id)
+    print("\n".join(review.lines()))
+    if not review.can_send:
+        raise CampaignError(review.problem)
+    try:
+        answer = input(f"{review.confirm_text()}? [y/N] ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")

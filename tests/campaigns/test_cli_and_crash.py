@@ -44,8 +44,9 @@ def test_smtp_set_create_list_and_send(tmp_path, smarketer_home, account, smtp_s
                   "--template", "spring.md")
     assert created.returncode == 0, created.stderr
     assert "Created campaign Spring: 5 recipients" in created.stdout
-    sent = run(smarketer_home, tmp_path, "campaign", "send", "Spring")
+    sent = run(smarketer_home, tmp_path, "campaign", "send", "Spring")  # no terminal: no question
     assert sent.returncode == 0, sent.stderr
+    assert "[y/N]" not in sent.stdout
     assert "Spring: 5 sent, 0 failed, 0 unknown, 0 still queued" in sent.stdout
     assert server.to("p3@example.com")[0]["Subject"] == "Spring workshop, P3"
     listed = run(smarketer_home, tmp_path, "campaign", "list")
@@ -113,3 +114,41 @@ def test_killed_sender_restarts_without_sending_anyone_twice(tmp_path, smarketer
     assert set(received) | unknown == everyone
     assert states.get("queued", 0) == 0 and states.get("sending", 0) == 0
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def on_terminal(home, tmp_path, command, answer):
+    """Run ``smarketer --db … COMMAND`` under a pseudo-terminal, typing ``answer``."""
+    import shlex
+
+    line = shlex.join([sys.executable, "-m", "smarketer", "--db", str(tmp_path / "store.db"),
+                       *command])
+    return subprocess.run(["script", "-qec", line, "/dev/null"], input=answer,
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                          env={**os.environ, "SMARKETER_HOME": str(home)})
+
+
+def test_send_on_a_terminal_shows_the_review_and_asks(tmp_path, smarketer_home, account,
+                                                      smtp_server):
+    import shutil
+
+    import pytest
+
+    if shutil.which("script") is None:
+        pytest.skip("needs script(1) from util-linux for a pseudo-terminal")
+    _, server = smtp_server
+    fill(5)
+    contacts.unsubscribe([contacts.contact_ids()[0]])
+    from smarketer.campaigns import outbox
+
+    outbox.create_campaign("Spring", "tag", "fair", "Hi {{ contact.first_name }}", "Hello.")
+    close_database()
+    refused = on_terminal(smarketer_home, tmp_path, ["campaign", "send", "Spring"], "n\n")
+    assert "Spring: 4 recipient(s)" in refused.stdout
+    assert "left out: 1 unsubscribed" in refused.stdout
+    assert "from: Anna Hollis <hello@hollisreed.example> via 127.0.0.1" in refused.stdout
+    assert "Send to 4? [y/N]" in refused.stdout
+    assert "Nothing sent." in refused.stdout
+    assert server.messages == []
+    sent = on_terminal(smarketer_home, tmp_path, ["campaign", "send", "Spring"], "y\n")
+    assert "Spring: 4 sent" in sent.stdout, sent.stdout
+    assert len(server.messages) == 4
