@@ -1,5 +1,7 @@
 """The owner's SMTP account. Settings live in the store; the password in the OS keyring
-(``smarketer.passwords``), or for this session only, or in SMARKETER_SMTP_PASSWORD.
+(``smarketer.passwords``), or for this session only, or in SMARKETER_SMTP_PASSWORD. An account
+that signs in with Google or Microsoft (``auth == "oauth2"``) has no password: its refresh token
+is in the keyring (``smarketer.oauth.tokens``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from typing import ClassVar
 from email_validator import EmailNotValidError, validate_email
 
 from smarketer.db.models import Setting
+from smarketer.oauth.providers import PROVIDERS, provider
+from smarketer.oauth.tokens import TokenSource
 from smarketer.passwords import (  # noqa: F401 - the account's password, where callers look
     PasswordUnavailable,
     forget_password,
@@ -23,6 +27,7 @@ ACCOUNT_KEY = "smtp_account"
 KEYRING_SERVICE = "Smarketer SMTP"
 PASSWORD_ENV = "SMARKETER_SMTP_PASSWORD"
 SECURITY = ("ssl", "starttls", "none")
+AUTH = ("password", "oauth2")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
@@ -45,9 +50,14 @@ class SmtpAccount:
     daily_cap: int = 400
     unsubscribe_url: str = ""  # optional one-click page; mailto is always offered
     only_with_consent: bool = False  # opt-in rules (GDPR): leave out contacts without consent
+    provider: str = "other"  # a preset in smarketer.oauth.providers
+    auth: str = "password"  # password | oauth2 (sign in with Google/Microsoft)
+    client_id: str = ""  # the owner's own OAuth client (Advanced); empty: the shipped one
+    client_secret: str = ""  # Google's desktop-app "secret", which Google says is not secret
 
     keyring_service: ClassVar[str] = KEYRING_SERVICE
     password_env: ClassVar[str] = PASSWORD_ENV
+    server_kind: ClassVar[str] = "smtp"  # which of a provider preset's servers
 
     @property
     def key(self) -> str:
@@ -89,11 +99,49 @@ def validate_account(account: SmtpAccount) -> tuple[SmtpAccount, dict[str, str]]
                 raise ValueError
         except (TypeError, ValueError):
             errors[key] = "Enter a whole number of at least 1."
+    check_sign_in(values, errors)
     if values["unsubscribe_url"] and not values["unsubscribe_url"].startswith("https://"):
         errors["unsubscribe_url"] = "The unsubscribe page must be an https:// address."
     for key in ("from_name",):
         values[key] = " ".join(values[key].split())  # no line breaks in a header
     return replace(account, **values), errors
+
+
+def check_sign_in(values: dict, errors: dict[str, str]) -> None:
+    """The provider and sign-in method of an SMTP or IMAP account's values (in place)."""
+    if values["provider"] not in PROVIDERS:
+        errors["provider"] = f"Choose one of {', '.join(PROVIDERS)}."
+    elif values["auth"] not in AUTH:
+        errors["auth"] = "Sign in with a password or with the provider (oauth2)."
+    elif values["auth"] == "oauth2":
+        if not provider(values["provider"]).oauth:
+            errors["auth"] = (f"{provider(values['provider']).name} signs in with a password; "
+                              "choose Gmail, Google Workspace, Microsoft 365 or Outlook.com.")
+        if "@" not in values["username"]:
+            errors["username"] = "Enter the mailbox's address you sign in with."
+
+
+def apply_provider(account, key: str):
+    """An SMTP or IMAP account with the provider's server, port, security and sign-in method
+    filled in, and for sending its rate and daily cap; "other" keeps the hand-filled form."""
+    preset = provider(key)
+    server = getattr(preset, account.server_kind)
+    if server is None:
+        return replace(account, provider=preset.key, auth="password")
+    values = dict(provider=preset.key, auth=preset.signin, host=server.host, port=server.port,
+                  security=server.security)
+    if account.server_kind == "smtp":
+        values.update(rate_per_minute=preset.rate_per_minute, daily_cap=preset.daily_cap,
+                      username=account.username or account.from_address)
+    return replace(account, **values)
+
+
+def credentials(account):
+    """What the SMTP or IMAP login needs: the password (PasswordUnavailable if none), or for a
+    signed-in mailbox a TokenSource handing out fresh access tokens."""
+    if account.auth == "oauth2":
+        return TokenSource.for_account(account)
+    return get_password(account)
 
 
 def load_account() -> SmtpAccount:

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from peewee import fn
 
 from smarketer import settings
-from smarketer.campaigns.account import SmtpAccount, get_password, load_account
+from smarketer.campaigns.account import SmtpAccount, credentials, load_account
 from smarketer.campaigns.compose import header_text
 from smarketer.campaigns.outbox import (
     MAX_CONSECUTIVE_ERRORS,
@@ -130,7 +130,7 @@ def send_campaign(
     Campaign.update(status="sending", pause_reason="", started_at=fn.coalesce(
         Campaign.started_at, utc_now())).where(Campaign.id == campaign_id).execute()
     if password is None and account.username:
-        password = get_password(account)
+        password = credentials(account)
     make = transport_factory or (lambda acc, pw: SmtpTransport(acc, pw))
     transport = make(account, password)
     result = SendResult()
@@ -234,7 +234,7 @@ def send_campaign(
                 reply_text = f"{exc.code} {exc.reply}"
                 if exc.account_problem:
                     _finish_row(row.id, state="queued", attempts=row.attempts, reply=reply_text)
-                    return stop("paused", f"The server refused the account: {reply_text}")
+                    return stop("paused", exc.explained())
                 if exc.temporary and row.attempts + 1 <= len(retry_delays):
                     delay = retry_delays[row.attempts]
                     _finish_row(row.id, state="queued", reply=reply_text,

@@ -8,6 +8,8 @@ import ssl
 from email.message import Message as EmailMessage
 
 from smarketer.campaigns.account import SmtpAccount
+from smarketer.campaigns.refusals import explain
+from smarketer.oauth.tokens import SignInNeeded, TokenServiceUnreachable, TokenSource
 
 TIMEOUT = 30
 
@@ -32,11 +34,26 @@ class SendFailed(Exception):
                 or text.startswith("5.7.") or "quota" in text or "limit" in text
                 or "too many" in text)
 
+    def explained(self) -> str:
+        """What the refusal means for the owner, with the next step, and the exact reply."""
+        return explain(self.code, self.reply)
+
     @property
     def recipient_bounced(self) -> bool:
         text = self.reply.lower()
         return self.code >= 500 and (text.startswith("5.1.") or " 5.1." in f" {text}"
                                      or self.code in (550, 551, 553) and "user" in text)
+
+
+class SignInRequired(SendFailed):
+    """The mailbox's sign-in is over (expired, revoked) or was never made; ``reply`` says so
+    in words, with the next step."""
+
+    def __init__(self, words: str):
+        super().__init__(535, words)
+
+    def explained(self) -> str:
+        return self.reply
 
 
 class ConnectionLost(Exception):
@@ -58,6 +75,29 @@ def _close(conn: smtplib.SMTP | None) -> None:
             conn.close()
         except OSError:
             pass
+
+
+def authenticate(conn: smtplib.SMTP, account: SmtpAccount,
+                 secret: str | TokenSource | None) -> None:
+    """SMTP AUTH: a password, or a signed-in mailbox's access token (XOAUTH2, else OAUTHBEARER
+    where only that is offered). A refused token is refreshed and tried once more."""
+    if not isinstance(secret, TokenSource):
+        conn.login(account.username, secret or "")
+        return
+    offered = conn.esmtp_features.get("auth", "").upper().split()
+    bearer = "OAUTHBEARER" in offered and "XOAUTH2" not in offered
+    for attempt in (1, 2):
+        text = (secret.oauthbearer(account.host, account.port) if bearer
+                else secret.xoauth2())
+        try:  # a refusal comes as a 334 challenge (JSON details) that is answered empty
+            conn.auth("OAUTHBEARER" if bearer else "XOAUTH2",
+                      lambda challenge=None, text=text: text if challenge is None else "",
+                      initial_response_ok=True)
+            return
+        except smtplib.SMTPAuthenticationError:
+            if attempt == 2:
+                raise
+            secret.invalidate()
 
 
 class SmtpTransport:
@@ -84,7 +124,13 @@ class SmtpTransport:
                     conn.starttls(context=self.context)
                     conn.ehlo()
             if a.username:
-                conn.login(a.username, self.password or "")
+                authenticate(conn, a, self.password)
+        except SignInNeeded as exc:
+            _close(conn)
+            raise SignInRequired(str(exc)) from None
+        except TokenServiceUnreachable as exc:
+            _close(conn)
+            raise ConnectionLost(str(exc), data_sent=False) from None
         except smtplib.SMTPResponseException as exc:
             _close(conn)
             raise SendFailed(exc.smtp_code, _reply(exc)) from None
@@ -101,6 +147,8 @@ class SmtpTransport:
 
     def send(self, msg: EmailMessage, to: str) -> str:
         """Send one message; returns the server's reply to the data."""
+        if isinstance(self.password, TokenSource) and self.password.expiring():
+            self.close()  # a session whose token is about to expire: sign in afresh
         if self.connection is None:
             self.connect()
         conn = self.connection

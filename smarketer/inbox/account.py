@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import ClassVar
 
-from smarketer.campaigns.account import LOCAL_HOSTS, AccountInvalid
+from smarketer.campaigns.account import LOCAL_HOSTS, AccountInvalid, check_sign_in
 from smarketer.db.models import Setting
 
 ACCOUNT_KEY = "imap_account"
@@ -22,9 +22,14 @@ class ImapAccount:
     folders: tuple[str, ...] = field(default=("INBOX",))
     sync_minutes: int = 15
     soft_bounce_limit: int = 3  # soft bounces before an address is suppressed
+    provider: str = "other"  # as for the SMTP account (smarketer.oauth.providers)
+    auth: str = "password"  # password | oauth2
+    client_id: str = ""
+    client_secret: str = ""
 
     keyring_service: ClassVar[str] = KEYRING_SERVICE
     password_env: ClassVar[str] = PASSWORD_ENV
+    server_kind: ClassVar[str] = "imap"
 
     @property
     def key(self) -> str:
@@ -47,6 +52,8 @@ def save_imap_account(account: ImapAccount) -> ImapAccount:
         errors["security"] = "Unencrypted reading is only allowed on this computer (localhost)."
     if not 1 <= int(account.port) <= 65535:
         errors["port"] = "The port is a number such as 993."
+    check_sign_in({"provider": account.provider, "auth": account.auth,
+                   "username": account.username.strip()}, errors)
     if errors:
         raise AccountInvalid(errors)
     clean = replace(account, host=account.host.strip(), username=account.username.strip(),

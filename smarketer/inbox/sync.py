@@ -18,11 +18,13 @@ from email import message_from_bytes, policy
 from email.utils import parsedate_to_datetime
 
 from smarketer.campaigns.account import load_account
+from smarketer.campaigns.refusals import explain
 from smarketer.db.fields import utc_now
 from smarketer.db.models import ImapFolderState
 from smarketer.inbox import process
 from smarketer.inbox.account import ImapAccount
 from smarketer.inbox.classify import classify
+from smarketer.oauth.tokens import SignInNeeded, TokenServiceUnreachable, TokenSource
 
 BATCH = 50
 
@@ -45,7 +47,29 @@ class SyncResult:
         return f"{self.read} new message(s): {parts}."
 
 
-def connect(account: ImapAccount, password: str,
+def authenticate(conn: imaplib.IMAP4, account: ImapAccount,
+                 secret: str | TokenSource) -> None:
+    """LOGIN with a password, or AUTHENTICATE XOAUTH2 (OAUTHBEARER where only that is
+    offered) with a signed-in mailbox's access token, refreshed and tried once more if
+    refused."""
+    if not isinstance(secret, TokenSource):
+        conn.login(account.username, secret)
+        return
+    bearer = "AUTH=OAUTHBEARER" in conn.capabilities and "AUTH=XOAUTH2" not in conn.capabilities
+    for attempt in (1, 2):
+        text = (secret.oauthbearer(account.host, account.port) if bearer
+                else secret.xoauth2()).encode()
+        try:  # a refusal may come as a challenge (JSON details): answered empty
+            conn.authenticate("OAUTHBEARER" if bearer else "XOAUTH2",
+                              lambda challenge, text=text: b"" if challenge else text)
+            return
+        except imaplib.IMAP4.error:
+            if attempt == 2:
+                raise
+            secret.invalidate()
+
+
+def connect(account: ImapAccount, password: str | TokenSource,
             ssl_context: ssl.SSLContext | None = None, timeout: float = 30) -> imaplib.IMAP4:
     context = ssl_context or ssl.create_default_context()
     try:
@@ -60,12 +84,15 @@ def connect(account: ImapAccount, password: str,
         raise InboxUnavailable(f"Cannot reach {account.host}:{account.port} ({exc}); the "
                                "inbox will be read when the server is back.") from None
     try:
-        conn.login(account.username, password)
+        authenticate(conn, account, password)
+    except (SignInNeeded, TokenServiceUnreachable) as exc:
+        conn.logout()
+        raise InboxUnavailable(str(exc)) from None
     except imaplib.IMAP4.error as exc:
         conn.logout()
         reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
-        raise InboxUnavailable(f"The server refused the login for {account.username}: "
-                               f"{reason}") from None
+        raise InboxUnavailable(f"The server refused the login for {account.username}. "
+                               + explain(None, str(reason), "Settings → Inbox")) from None
     return conn
 
 
@@ -74,7 +101,7 @@ def _uidvalidity(conn: imaplib.IMAP4) -> int:
     return int(data[0]) if data and data[0] else 0
 
 
-def sync(account: ImapAccount, password: str, *, ssl_context: ssl.SSLContext | None = None,
+def sync(account: ImapAccount, password: str | TokenSource, *, ssl_context: ssl.SSLContext | None = None,
          progress: Callable[[int, int], None] | None = None,
          cancelled: Callable[[], bool] | None = None) -> SyncResult:
     result = SyncResult()

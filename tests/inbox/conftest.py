@@ -20,8 +20,10 @@ DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists(
     "/usr/sbin/dovecot") else None)
 
 
-@pytest.fixture
-def dovecot():
+def private_dovecot(auth: str, files: dict[str, str] | None = None):
+    """Start a private Dovecot whose authentication is the config text ``auth`` (``{base}``,
+    ``{mail}``, ``{uid}`` and ``{gid}`` filled in; ``files`` are written beside the config
+    first); yields its port, base folder and mail folder and stops it afterwards."""
     if DOVECOT is None:
         pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd; "
                     "`python3 dev.py test` does it in CI)")
@@ -37,8 +39,9 @@ def dovecot():
     mail = base / "mail"
     mail.mkdir()
     os.chown(mail, nobody.pw_uid, nobody.pw_gid)
-    (base / "users").write_text(
-        f"owner:{{PLAIN}}secret:{nobody.pw_uid}:{nobody.pw_gid}::{mail}/owner::\n")
+    fill = {"base": base, "mail": mail, "uid": nobody.pw_uid, "gid": nobody.pw_gid}
+    for name, text in (files or {}).items():
+        (base / name).write_text(text.format(**fill))
     conf = base / "dovecot.conf"
     conf.write_text(f"""
 protocols = imap
@@ -48,16 +51,8 @@ state_dir = {base}/state
 log_path = {base}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
 mail_location = maildir:{mail}/%u
-passdb {{
-  driver = passwd-file
-  args = {base}/users
-}}
-userdb {{
-  driver = passwd-file
-  args = {base}/users
-}}
+{auth.format(**fill)}
 service imap-login {{
   inet_listener imap {{
     address = 127.0.0.1
@@ -82,16 +77,38 @@ service anvil {{
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
-    yield {"port": port, "user": "owner", "password": "secret", "base": base}
-    pid = int((base / "run" / "master.pid").read_text().strip())
-    os.kill(pid, signal.SIGTERM)
-    for _ in range(100):
-        try:
-            os.kill(pid, 0)
-            time.sleep(0.05)
-        except ProcessLookupError:
-            break
-    shutil.rmtree(base, ignore_errors=True)
+    try:
+        yield {"port": port, "base": base, "mail": mail}
+    finally:
+        pid = int((base / "run" / "master.pid").read_text().strip())
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+                time.sleep(0.05)
+            except ProcessLookupError:
+                break
+        shutil.rmtree(base, ignore_errors=True)
+
+
+PASSWORD_AUTH = """
+auth_mechanisms = plain login
+passdb {{
+  driver = passwd-file
+  args = {base}/users
+}}
+userdb {{
+  driver = passwd-file
+  args = {base}/users
+}}
+"""
+
+
+@pytest.fixture
+def dovecot():
+    users = {"users": "owner:{{PLAIN}}secret:{uid}:{gid}::{mail}/owner::\n"}
+    for server in private_dovecot(PASSWORD_AUTH, users):
+        yield dict(server, user="owner", password="secret")
 
 
 def append(server, raw: bytes, folder: str = "INBOX") -> None:
