@@ -125,14 +125,14 @@ def apply_provider(account, key: str):
     """An SMTP or IMAP account with the provider's server, port, security and sign-in method
     filled in, and for sending its rate and daily cap; "other" keeps the hand-filled form."""
     preset = provider(key)
+    values: dict = dict(provider=preset.key, auth=preset.signin)
     server = getattr(preset, account.server_kind)
-    if server is None:
-        return replace(account, provider=preset.key, auth="password")
-    values = dict(provider=preset.key, auth=preset.signin, host=server.host, port=server.port,
-                  security=server.security)
-    if account.server_kind == "smtp":
-        values.update(rate_per_minute=preset.rate_per_minute, daily_cap=preset.daily_cap,
-                      username=account.username or account.from_address)
+    if server is not None:
+        values.update(host=server.host, port=server.port, security=server.security)
+    if account.server_kind == "smtp" and preset.key != "other":
+        values.update(username=account.username or account.from_address)
+        if server is not None:
+            values.update(rate_per_minute=preset.rate_per_minute, daily_cap=preset.daily_cap)
     return replace(account, **values)
 
 

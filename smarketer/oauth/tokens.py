@@ -26,11 +26,11 @@ _access: dict[str, tuple[str, float]] = {}  # grant key -> (access token, expire
 _lock = threading.Lock()
 
 
-class SignInNeeded(Exception):
+class SignInNeeded(RuntimeError):
     """The mailbox needs the owner to sign in (again); the message says why and how."""
 
 
-class TokenServiceUnreachable(Exception):
+class TokenServiceUnreachable(RuntimeError):
     """The provider's token service could not be reached (offline): try again later."""
 
 
