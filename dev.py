@@ -35,9 +35,25 @@ QT_SYSTEM_LIBS = {
     "X11": "libx11-6",
     "xcb": "libxcb1",
 }
+# What Qt's xcb platform plugin loads on a real X11 (or XWayland) display; without them the
+# window does not open ("could not load the Qt platform plugin xcb"). Offscreen needs none.
+XCB_DISPLAY_LIBS = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-image": "libxcb-image0",
+    "xcb-render-util": "libxcb-render-util0",
+    "xcb-randr": "libxcb-randr0",
+    "xcb-shape": "libxcb-shape0",
+    "xcb-xkb": "libxcb-xkb1",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+    "X11-xcb": "libx11-xcb1",
+}
 FONT_PACKAGE = "fonts-dejavu-core"
-# The inbox tests run a private Dovecot (a real IMAP server) on 127.0.0.1.
-TEST_PACKAGES = {"dovecot": "dovecot-imapd"}
+# Programs the tests run (program -> package): a private Dovecot (a real IMAP server) for the
+# inbox tests; the freedesktop.org validators for the desktop entry and AppStream metainfo.
+TEST_PACKAGES = {"dovecot": "dovecot-imapd", "desktop-file-validate": "desktop-file-utils",
+                 "appstreamcli": "appstream"}
 
 
 def say(text: str) -> None:
@@ -48,10 +64,21 @@ def run(*cmd: str | Path, **kwargs) -> None:
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
 
 
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def missing_system_libs(display: bool) -> list[str]:
+    """Debian/Ubuntu packages of Qt's runtime that this machine lacks (the xcb ones only
+    matter when a window is really shown, so only with a display)."""
+    wanted = dict(QT_SYSTEM_LIBS, **(XCB_DISPLAY_LIBS if display else {}))
+    return [pkg for lib, pkg in wanted.items() if not ctypes.util.find_library(lib)]
+
+
 def ensure_system_libs() -> None:
     if not sys.platform.startswith("linux"):
         return
-    missing = [pkg for lib, pkg in QT_SYSTEM_LIBS.items() if not ctypes.util.find_library(lib)]
+    missing = missing_system_libs(has_display())
     if not Path("/usr/share/fonts").is_dir() or not any(Path("/usr/share/fonts").rglob("*.ttf")):
         missing.append(FONT_PACKAGE)
     if not missing:
@@ -79,10 +106,10 @@ def ensure_test_servers() -> None:
             run("apt-get", "update", "-q", env=env)
             run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
         except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-            say(f"could not install {' '.join(missing)} ({exc}); the IMAP tests will be "
-                "skipped")
+            say(f"could not install {' '.join(missing)} ({exc}); the tests that need them "
+                "will be skipped")
     else:
-        say(f"the inbox tests need {' '.join(missing)} (apt-get install); they are skipped "
+        say(f"some tests need {' '.join(missing)} (apt-get install); they are skipped "
             "without it")
 
 

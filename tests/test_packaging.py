@@ -19,7 +19,12 @@ def test_every_subpackage_is_listed_for_the_wheel():
         ".".join(p.parent.relative_to(ROOT).parts)
         for p in (ROOT / "smarketer").rglob("__init__.py")
     }
-    assert found | {"smarketer.resources"} == listed
+    data_folders = {
+        ".".join(("smarketer", *p.relative_to(ROOT).parts))
+        for p in [ROOT / "resources", *(ROOT / "resources").rglob("*")]
+        if p.is_dir() and p.name != "__pycache__"
+    }
+    assert found | data_folders == listed
 
 
 def test_resources_are_found_through_the_package():

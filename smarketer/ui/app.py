@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from smarketer import APP_NAME, __version__, backup, paths
+from smarketer import APP_ID, APP_NAME, __version__, backup, paths
 from smarketer.db import StoreError, open_database
 from smarketer.ui import dialogs, style, wheel_guard
 from smarketer.ui.hub import Hub
@@ -47,7 +49,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
-    app.setDesktopFileName("smarketer")
+    app.setDesktopFileName(APP_ID)
     app.setStyle("Fusion")  # one look everywhere; the palette follows light or dark
     style.apply(app)
     wheel_guard.install(app)
@@ -60,6 +62,17 @@ def start_automatic_backup(store_path: Path):
         backup.automatic_backup, store_path,
         on_failure=lambda exc: log.warning("Automatic backup failed: %s", exc),
     )
+
+
+#: Set to 1, the app quits as soon as its windows are up, after printing their titles: the
+#: smoke test of a wheel or a bundle (tests/packaging) and the start-up measurement.
+SMOKE_TEST_VARIABLE = "SMARKETER_SMOKE_TEST"
+
+
+def report_started_and_quit(app: QApplication) -> None:
+    titles = [w.windowTitle() for w in app.topLevelWidgets() if w.isVisible()]
+    print("started: " + " | ".join(sorted(titles)), flush=True)
+    app.quit()
 
 
 def run_app(db_path: Path | None = None, demo: bool = False) -> int:
@@ -87,6 +100,8 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
 
     if not demo and setup_needed():
         window.open_setup()
+    if os.environ.get(SMOKE_TEST_VARIABLE):
+        QTimer.singleShot(0, lambda: report_started_and_quit(app))
     code = app.exec()
     wait_for_all()
     return code
