@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         ]
         self.sections[-1].profile_form.saved.connect(lambda _p: self._profile_saved())
         self.contacts.open_deal_for.connect(self._new_deal_for)
+        self.contacts.demo_requested.connect(self.open_demo)
         self.dashboard.open_list.connect(self.show_matches)
         self.deals.proposal_requested.connect(self._new_proposal_for)
         for section in self.sections:
@@ -170,6 +171,8 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self._action("setup", self.tr("&Setup Assistant…"),
                                          self.open_setup))
+        help_menu.addAction(self._action("demo", self.tr("Open the &Demo"), self.open_demo))
+        help_menu.addSeparator()
         help_menu.addAction(self._action("about", self.tr("&About Smarketer"), self.about))
 
     def section(self, label: str) -> Section:
@@ -337,6 +340,30 @@ class MainWindow(QMainWindow):
         self.hub.notify.emit(self.tr(f"Opened {self.store_path}"))
         return True
 
+    def open_demo(self) -> None:
+        """Write a fresh demo business (in the data folder) and switch to it."""
+        from smarketer.demo import write_demo
+
+        previous = self.store_path
+        close_database()
+        self.show_busy(self.tr("Preparing the demo…"))
+        self.actions["demo"].setEnabled(False)
+
+        def opened(path: Path) -> None:
+            self.actions["demo"].setEnabled(True)
+            self._done_busy()
+            self.open_store(path)
+
+        def failed(exc: BaseException) -> None:
+            self.actions["demo"].setEnabled(True)
+            open_database(previous, backup_dir=paths.backup_dir())
+            self._done_busy()
+            dialogs.show_error(self, self.tr("Cannot open the demo"), str(exc))
+            self.reload_all()
+
+        run_job(write_demo, paths.demo_database(), force=True, on_success=opened,
+                on_failure=failed)
+
     def backup_now(self) -> None:
         stamp = datetime.now().strftime("%Y-%m-%d")
         dest = dialogs.ask_save_file(self, self.tr("Back up the database to"),
@@ -395,6 +422,10 @@ class MainWindow(QMainWindow):
             "Sales and marketing for the owner-operator: contacts, campaigns, deals and "
             f"proposals in one offline app.\n\nDatabase: {self.store_path}\n"
             f"Log: {paths.log_file()}"))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        show_log = box.addButton(self.tr("Show Log Folder"), QMessageBox.ButtonRole.ActionRole)
+        show_log.clicked.connect(lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(paths.log_dir()))))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box

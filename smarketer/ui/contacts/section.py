@@ -62,6 +62,8 @@ class ContactsSection(Section):
     label = "Contacts"
     new_item_text = "&New Contact"
     open_deal_for = Signal(int)
+    #: "Open the demo" on the empty state: look around in a full demo business.
+    demo_requested = Signal()
 
     def __init__(self, hub: Hub, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
@@ -215,6 +217,13 @@ class ContactsSection(Section):
         add_first = QPushButton(self.tr("Add a contact"))
         add_first.clicked.connect(self.new_item)
         self.empty.layout().insertWidget(self.empty.layout().count() - 1, add_first, 0,
+                                         Qt.AlignmentFlag.AlignHCenter)
+        self.open_demo = QPushButton(self.tr("Open the demo"))
+        self.open_demo.setToolTip(self.tr("Look around in a demo business; File → Open "
+                                          "Database… brings you back to yours"))
+        self.open_demo.setFlat(True)
+        self.open_demo.clicked.connect(self.demo_requested)
+        self.empty.layout().insertWidget(self.empty.layout().count() - 1, self.open_demo, 0,
                                          Qt.AlignmentFlag.AlignHCenter)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.splitter)
