@@ -13,14 +13,23 @@ import argparse
 from pathlib import Path
 
 from smarketer import __version__, paths
-from smarketer.cli import campaigns, contacts, mail, pipeline, proposals, reports, store
+from smarketer.cli import (
+    campaigns,
+    contacts,
+    desktop,
+    mail,
+    pipeline,
+    proposals,
+    reports,
+    store,
+)
 from smarketer.cli.console import EXIT_FAILED, EXIT_USAGE, Parser, fail
 from smarketer.db import StoreError
 from smarketer.exchange.csv_io import UnreadableFile
 
 __all__ = ["EXIT_FAILED", "EXIT_USAGE", "build_parser", "main"]
 
-GROUPS = (store, contacts, pipeline, proposals, mail, campaigns, reports)
+GROUPS = (store, contacts, pipeline, proposals, mail, campaigns, reports, desktop)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,13 +9,15 @@ assistant on a first start that creates the data folder.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
+from configparser import ConfigParser
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from smarketer import __version__
+from smarketer import APP_ID, __version__
 
 
 def base_env(home: Path, path: str) -> dict[str, str]:
@@ -58,6 +60,38 @@ def page_text(pdf: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
 
 
+def desktop_entry_of(path: Path) -> dict[str, str]:
+    parser = ConfigParser(interpolation=None)
+    parser.optionxform = str
+    parser.read(path, encoding="utf-8")
+    return dict(parser["Desktop Entry"])
+
+
+def exec_arguments(value: str) -> list[str]:
+    """What a desktop does with Exec= (Desktop Entry spec): unescape the string, split it at
+    unquoted spaces (inside quotes a backslash escapes " ` $ \\), then %% becomes %."""
+    value = re.sub(r"\\(.)", lambda m: {"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(
+        m[1], m[1]), value)
+    args, current, quoted, i = [], None, False, 0
+    while i < len(value):
+        ch = value[i]
+        if quoted and ch == "\\":
+            i += 1
+            current += value[i]
+        elif ch == '"':
+            quoted, current = not quoted, current or ""
+        elif ch == " " and not quoted:
+            if current is not None:
+                args.append(current)
+            current = None
+        else:
+            current = (current or "") + ch
+        i += 1
+    if current is not None:
+        args.append(current)
+    return [arg.replace("%%", "%") for arg in args]
+
+
 def check_installed_app(launcher: list[str], work: Path, path: str) -> dict[str, float]:
     """Run every smoke command; return how long the window took to come up on the demo."""
     work.mkdir(parents=True, exist_ok=True)
@@ -92,6 +126,18 @@ def check_installed_app(launcher: list[str], work: Path, path: str) -> dict[str,
     assert "Welcome to Smarketer" in shown, shown
     assert (data / "smarketer.db").is_file()
     assert (Path(env["SMARKETER_HOME"]) / "logs").is_dir()
+
+    # The menu entry points at this very launcher.
+    share = work / "share"
+    entry_env = dict(env, XDG_DATA_HOME=str(share))
+    run(launcher, "install-desktop-entry", cwd=work, env=entry_env)
+    command = exec_arguments(desktop_entry_of(share / "applications" / f"{APP_ID}.desktop")[
+        "Exec"])
+    assert run(command, "--version", cwd=work, env=env).stdout.strip() == \
+        f"smarketer {__version__}"
+    assert (share / "icons" / "hicolor" / "256x256" / "apps" / f"{APP_ID}.png").is_file()
+    run(launcher, "uninstall-desktop-entry", cwd=work, env=entry_env)
+    assert not (share / "applications" / f"{APP_ID}.desktop").exists()
     return {"window_on_demo_seconds": window_seconds}
 
 

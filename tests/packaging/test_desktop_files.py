@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
-import re
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from configparser import ConfigParser
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
 from smarketer import APP_ID, __version__, desktop_entry
+from tests.packaging.smoke import desktop_entry_of, exec_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
 DESKTOP = ROOT / "resources" / "desktop" / f"{APP_ID}.desktop"
@@ -26,13 +25,6 @@ def tool(name: str, package: str) -> str:
     if found is None:
         pytest.skip(f"{name} is not installed (apt-get install {package}; dev.py does in CI)")
     return found
-
-
-def desktop_entry_of(path: Path) -> dict[str, str]:
-    parser = ConfigParser(interpolation=None)
-    parser.optionxform = str
-    parser.read(path, encoding="utf-8")
-    return dict(parser["Desktop Entry"])
 
 
 def test_desktop_file_is_valid():
@@ -76,31 +68,6 @@ def test_png_icons_are_the_svg_at_their_sizes(qapp):
             f"{size}px differs from the SVG: run packaging/make_icons.py"
 
 
-def exec_arguments(value: str) -> list[str]:
-    """What a desktop does with Exec= (Desktop Entry spec): unescape the string, split it at
-    unquoted spaces (inside quotes a backslash escapes " ` $ \\), then %% becomes %."""
-    value = re.sub(r"\\(.)", lambda m: {"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(
-        m[1], m[1]), value)
-    args, current, quoted, i = [], None, False, 0
-    while i < len(value):
-        ch = value[i]
-        if quoted and ch == "\\":
-            i += 1
-            current += value[i]
-        elif ch == '"':
-            quoted, current = not quoted, current or ""
-        elif ch == " " and not quoted:
-            if current is not None:
-                args.append(current)
-            current = None
-        else:
-            current = (current or "") + ch
-        i += 1
-    if current is not None:
-        args.append(current)
-    return [arg.replace("%%", "%") for arg in args]
-
-
 @pytest.fixture
 def odd_launcher(tmp_path) -> Path:
     """The installed `smarketer` launcher, reached through a folder whose name needs quoting."""
@@ -132,3 +99,33 @@ def test_installed_entry_is_valid_and_starts_this_smarketer(tmp_path, odd_launch
     assert set(removed) == set(written)
     assert not any(p.exists() for p in written)
     assert desktop_entry.uninstall(home) == []
+
+
+def test_cli_adds_and_removes_the_menu_entry(tmp_path, monkeypatch, capsys):
+    from smarketer.cli import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    assert main(["install-desktop-entry"]) == 0
+    assert "Added Smarketer to the applications menu" in capsys.readouterr().out
+    entry = tmp_path / "share" / "applications" / f"{APP_ID}.desktop"
+    # Started from a checkout or `python -m smarketer`, the entry runs this Python.
+    command = exec_arguments(desktop_entry_of(entry)["Exec"])
+    assert command[1:] == ["-m", "smarketer"]
+    version = subprocess.run([*command, "--version"], capture_output=True, text=True)
+    assert version.stdout.strip() == f"smarketer {__version__}"
+
+    assert main(["uninstall-desktop-entry"]) == 0
+    assert "Removed 11 files" in capsys.readouterr().out
+    assert main(["uninstall-desktop-entry"]) == 0
+    assert "no menu entry" in capsys.readouterr().out
+
+
+def test_cli_says_in_one_line_why_it_cannot_add_the_entry(tmp_path, monkeypatch, capsys):
+    from smarketer.cli import main
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    assert main(["install-desktop-entry"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("smarketer: error: cannot write ") and err.count("\n") == 1, err
