@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -101,31 +102,30 @@ def test_installed_entry_is_valid_and_starts_this_smarketer(tmp_path, odd_launch
     assert desktop_entry.uninstall(home) == []
 
 
-def test_cli_adds_and_removes_the_menu_entry(tmp_path, monkeypatch, capsys):
-    from smarketer.cli import main
+def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "smarketer", *args], capture_output=True,
+                          text=True, env=env)
 
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
-    assert main(["install-desktop-entry"]) == 0
-    assert "Added Smarketer to the applications menu" in capsys.readouterr().out
+
+def test_cli_adds_and_removes_the_menu_entry(tmp_path):
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "share"))
+    added = cli("install-desktop-entry", env=env)
+    assert added.returncode == 0 and "Added Smarketer to the applications menu" in added.stdout
     entry = tmp_path / "share" / "applications" / f"{APP_ID}.desktop"
-    # Started from a checkout or `python -m smarketer`, the entry runs this Python.
+    # Started as `python -m smarketer` (from a checkout), the entry runs this Python.
     command = exec_arguments(desktop_entry_of(entry)["Exec"])
     assert command[1:] == ["-m", "smarketer"]
     version = subprocess.run([*command, "--version"], capture_output=True, text=True)
     assert version.stdout.strip() == f"smarketer {__version__}"
 
-    assert main(["uninstall-desktop-entry"]) == 0
-    assert "Removed 11 files" in capsys.readouterr().out
-    assert main(["uninstall-desktop-entry"]) == 0
-    assert "no menu entry" in capsys.readouterr().out
+    assert "Removed 11 files" in cli("uninstall-desktop-entry", env=env).stdout
+    assert "no menu entry" in cli("uninstall-desktop-entry", env=env).stdout
 
 
-def test_cli_says_in_one_line_why_it_cannot_add_the_entry(tmp_path, monkeypatch, capsys):
-    from smarketer.cli import main
-
+def test_cli_says_in_one_line_why_it_cannot_add_the_entry(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
-    assert main(["install-desktop-entry"]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("smarketer: error: cannot write ") and err.count("\n") == 1, err
+    failed = cli("install-desktop-entry", env=dict(os.environ, XDG_DATA_HOME=str(blocker)))
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("smarketer: error: cannot write "), failed.stderr
+    assert failed.stderr.count("\n") == 1, failed.stderr
