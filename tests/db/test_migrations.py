@@ -17,6 +17,7 @@ EXPECTED = {
     "schema-v4.db": (30, 40),
     "schema-v5.db": (30, 40),
     "schema-v6.db": (30, 40),
+    "schema-v7.db": (30, 40),
 }
 
 
