@@ -46,6 +46,7 @@ class ContactFilter:
     company_id: int | None = None
     consent: str = "any"  # any | recorded | missing
     reachable_only: bool = False  # leave out unsubscribed, bounced and do-not-email
+    email_to_fix: bool = False  # only those an import kept with an address that is not valid
     trash: bool = False  # the deleted contacts instead of the live ones
 
     def to_json(self) -> dict:
@@ -71,6 +72,7 @@ class ContactFilter:
             company_id=extra.company_id or self.company_id,
             consent=extra.consent if extra.consent != "any" else self.consent,
             reachable_only=extra.reachable_only or self.reachable_only,
+            email_to_fix=extra.email_to_fix or self.email_to_fix,
             trash=extra.trash)
 
     def describe(self) -> str:
@@ -85,6 +87,8 @@ class ContactFilter:
             parts.append(f"consent {self.consent}")
         if self.reachable_only:
             parts.append("not unsubscribed or bounced")
+        if self.email_to_fix:
+            parts.append("email needs fixing")
         return ", ".join(parts) or "all contacts"
 
 
@@ -125,6 +129,8 @@ def filtered(f: ContactFilter, *columns, with_company: bool = False):
     if f.reachable_only:
         query = query.where(Contact.unsubscribed_at.is_null() & Contact.bounced_at.is_null()
                             & (Contact.do_not_email == False))  # noqa: E712
+    if f.email_to_fix:
+        query = query.where(Contact.email_to_fix != "")
     return query
 
 
@@ -349,6 +355,8 @@ def _apply(contact: Contact, data: ContactData) -> None:
             continue
         setattr(contact, f.name, getattr(data, f.name))
     contact.other_emails = list(data.other_emails)
+    if data.email:
+        contact.email_to_fix = ""  # the owner has given an address: the import's is settled
     contact.company = company_named(data.company)
     contact.referred_by = data.referred_by_id
     if data.consent and contact.consent_at is None:

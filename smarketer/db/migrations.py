@@ -355,6 +355,35 @@ CREATE INDEX campaign_parent ON campaign (parent_id);
 """
 
 
+_V8 = """
+ALTER TABLE contact ADD COLUMN email_to_fix TEXT NOT NULL DEFAULT '';
+CREATE INDEX contact_email_to_fix ON contact (email_to_fix) WHERE email_to_fix != '';
+CREATE TABLE import_run (
+    id INTEGER NOT NULL PRIMARY KEY,
+    source TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    created INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    new_companies TEXT NOT NULL DEFAULT '[]',
+    new_tags TEXT NOT NULL DEFAULT '[]',
+    undone_at TEXT
+);
+CREATE TABLE import_change (
+    id INTEGER NOT NULL PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES import_run (id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contact (id) ON DELETE CASCADE,
+    created INTEGER NOT NULL,
+    replaced TEXT NOT NULL DEFAULT '{}',
+    added_tags TEXT NOT NULL DEFAULT '[]',
+    stamp TEXT NOT NULL
+);
+CREATE INDEX import_change_run ON import_change (run_id);
+CREATE INDEX import_change_contact ON import_change (contact_id);
+"""
+
+
 def statements(sql: str):
     """Split a script into complete statements (trigger bodies hold semicolons too)."""
     pending = ""
@@ -384,6 +413,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V5),  # campaigns: suppression list, templates, campaigns, the outbox
     _run_script(_V6),  # inbox: folder sync state and the messages read from it
     _run_script(_V7),  # follow-up steps: a campaign may follow another after N days
+    _run_script(_V8),  # imports: an email that needs fixing, import history for undo
 ]
 LATEST_VERSION = len(STEPS)
 

@@ -105,6 +105,7 @@ class Contact(BaseModel):
     updated_at = InstantField(default=utc_now)
     deleted_at = InstantField(null=True)
     sort_name = TextField(default="")  # kept by save(); see search.sort_key
+    email_to_fix = TextField(default="")  # an address an import could not accept, as written
 
     def save(self, *args, **kwargs):
         self.sort_name = sort_key(self.first_name, self.last_name)
@@ -396,3 +397,33 @@ class InboundMessage(BaseModel):
 
 
 ALL_MODELS.extend([ImapFolderState, InboundMessage])
+
+
+class ImportRun(BaseModel):
+    """One import, remembered so it can be listed and undone."""
+
+    id = AutoField()
+    source = TextField()
+    started_at = InstantField(default=utc_now)
+    created = IntegerField(default=0)
+    updated = IntegerField(default=0)
+    skipped = IntegerField(default=0)
+    rejected = IntegerField(default=0)
+    new_companies = JSONTextField(default=list)  # company ids the import created
+    new_tags = JSONTextField(default=list)  # tag ids the import created
+    undone_at = InstantField(null=True)
+
+
+class ImportChange(BaseModel):
+    """What one import did to one contact: made it, or replaced some of its values."""
+
+    id = AutoField()
+    run = ForeignKeyField(ImportRun, backref="changes", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, on_delete="CASCADE")
+    created = BooleanField()
+    replaced = JSONTextField(default=dict)  # column -> its value before the import
+    added_tags = JSONTextField(default=list)  # tag ids the import attached
+    stamp = TextField()  # the contact's updated_at right after the import
+
+
+ALL_MODELS += [ImportRun, ImportChange]

@@ -1,16 +1,16 @@
-"""CSV files from other apps: sniffing, guessing the column mapping, streaming rows; and
-the spreadsheet-safe export.
+"""CSV files from other apps: sniffing, streaming rows with quoting errors found; and the
+spreadsheet-safe export.
 
-``sniff(path)`` finds the encoding (UTF-8 with or without BOM, UTF-16, Windows-1252 and
-others via charset-normalizer), the delimiter and the header row (LinkedIn puts notes above
-it). ``guess_mapping(headers)`` knows the header names of Google Contacts, Outlook, LinkedIn,
-Apple-style and Mailchimp exports. ``read_rows()`` streams the file: a 200 MB file is never
-read whole.
+``sniff(path)`` finds the encoding (see ``encoding``: decided on the whole file, never
+patched), the delimiter and the header row (LinkedIn puts notes above it);
+``headers.guess_mapping`` knows the column names of many exporters. ``read_rows()`` streams
+the file: a 200 MB file is never read whole. A quote left open (which would swallow the
+following rows into one cell) is found by what it does, reported with its line number, and
+the rows it swallowed are read again on their own.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -18,12 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
+from smarketer.exchange import encoding as encodings
+from smarketer.exchange.headers import guess_mapping, is_known, priority
+from smarketer.exchange.records import Incoming, Rejected, collect, finish, neutralise
 
-from smarketer.exchange.records import MULTI, Incoming, Rejected, collect, neutralise
+__all__ = ["CsvLayout", "UnreadableFile", "count_rows", "guess_mapping", "read_rows", "sniff"]
 
-SAMPLE_BYTES = 256 * 1024
-DELIMITERS = [",", ";", "\t", "|"]
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+MAX_FIELD_LINES = 200  # a cell spanning more lines than this is a quote left open
 csv.field_size_limit(16 * 1024 * 1024)
 
 _BINARY_SIGNATURES = {
@@ -47,130 +49,63 @@ class CsvLayout:
     header_row: int  # rows before the header (LinkedIn's notes), 0 for most files
     headers: tuple[str, ...]
 
-
-def _normal(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", header.lower())
-
-
-# Target -> header names (normalised), best first. Sources: Google Contacts (old and new
-# export), Outlook, LinkedIn Connections.csv, Apple-style and Mailchimp audience exports,
-# and Smarketer's own export.
-SYNONYMS: dict[str, list[str]] = {
-    "first_name": ["firstname", "givenname", "first", "forename", "vorname", "prenom"],
-    "last_name": ["lastname", "familyname", "surname", "last", "nachname", "nom"],
-    "full_name": ["name", "fullname", "displayname", "contactname", "contact"],
-    "email": ["email", "emailaddress", "email1value", "primaryemail", "workemail", "mail",
-              "emailaddresses", "e-mail"],
-    "other_emails": ["otheremails", "email2address", "email3address", "email2value",
-                     "email3value", "secondaryemail", "homeemail"],
-    "phone": ["phone", "phonenumber", "mobilephone", "businessphone", "phone1value", "mobile",
-              "telephone", "primaryphone", "workphone", "homephone", "tel", "telefon"],
-    "title": ["jobtitle", "position", "organizationtitle", "organization1title", "role",
-              "title"],
-    "company": ["company", "organization", "organizationname", "organization1name",
-                "companyname", "organisation", "firma", "employer"],
-    "street": ["street", "address", "businessstreet", "address1street", "streetaddress",
-               "homestreet", "addressline1", "address1"],
-    "postal_code": ["postalcode", "zip", "zipcode", "postcode", "businesspostalcode",
-                    "address1postalcode", "homepostalcode", "plz"],
-    "city": ["city", "businesscity", "address1city", "homecity", "town", "locality"],
-    "region": ["region", "state", "businessstate", "address1region", "province", "homestate"],
-    "country": ["country", "businesscountryregion", "address1country", "countryregion", "cc",
-                "homecountryregion"],
-    "website": ["website", "webpage", "website1value", "url", "homepage", "web"],
-    "notes": ["notes", "note", "comments", "description"],
-    "status": ["status", "lifecyclestatus", "lifecyclestage", "stage"],
-    "lead_source": ["leadsource", "source"],
-    "tags": ["tags", "labels", "groupmembership", "categories", "groups", "tag"],
-    "consent": ["consent", "consentdate", "optintime", "confirmtime", "gdprconsent",
-                "marketingconsent", "emailconsent"],
-    "unsubscribed": ["unsubscribed", "unsubtime", "optouttime", "unsubscribeddate"],
-    "bounced": ["bounced", "cleantime", "bounceddate"],
-}
-_KNOWN = {name for names in SYNONYMS.values() for name in names}
+    def describe(self) -> str:
+        return f"{encodings.label(self.encoding)}, {DELIMITERS.get(self.delimiter, self.delimiter)}"
 
 
-def guess_mapping(headers) -> dict[int, str]:
-    """Column index -> target field. Each single-valued target is taken once, by the
-    best-ranked header that names it ("Job Title" wins over Outlook's honorific "Title")."""
-    normal = [_normal(h) for h in headers]
-    mapping: dict[int, str] = {}
-    for target, names in SYNONYMS.items():
-        for name in names:
-            columns = [i for i, h in enumerate(normal) if h == name and i not in mapping]
-            if not columns:
-                continue
-            if target in MULTI:
-                mapping.update({i: target for i in columns})
-            else:
-                mapping[columns[0]] = target
-                break
-    return mapping
-
-
-def _detect_encoding(sample: bytes) -> str:
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4:
-        return "utf-16-le"
-    if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
-        return "utf-16-be"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3:  # a character cut by the end of the sample
-            return "utf-8"
-    best = from_bytes(sample).best()
-    if best is None or best.encoding in {"ascii", "utf_8"}:
-        return "cp1252"
-    # Where the guess decodes this text exactly as Windows-1252 would, say the common one.
-    if "cp1252" in best.could_be_from_charset:
-        return "cp1252"
-    return best.encoding
-
-
-def _check_text(path: Path, sample: bytes) -> None:
-    if not sample:
+def _check_text(path: Path, head: bytes) -> None:
+    if not head:
         raise UnreadableFile(f"{path}: the file is empty")
     for signature, what in _BINARY_SIGNATURES.items():
-        if sample.startswith(signature):
+        if head.startswith(signature):
             raise UnreadableFile(f"{path}: this is {what}, not a CSV or vCard file")
 
 
-def sniff(path: Path) -> CsvLayout:
-    """Find encoding, delimiter and header row; raise UnreadableFile with the reason."""
+def _head_lines(path: Path, encoding: str, count: int = 40) -> list[str]:
+    lines = []
+    for line in encodings.TextLines(path, encoding):
+        lines.append(line)
+        if len(lines) >= count:
+            break
+    return lines
+
+
+def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None) -> CsvLayout:
+    """Find encoding, delimiter and header row (or take the ones given); raise
+    UnreadableFile with the reason."""
     path = Path(path)
     try:
         with path.open("rb") as fh:
-            sample = fh.read(SAMPLE_BYTES)
+            head = fh.read(4096)
+        _check_text(path, head)
+        encoding = encodings.canonical(encoding) if encoding else encodings.detect(path)
     except OSError as exc:
         raise UnreadableFile(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    _check_text(path, sample)
-    encoding = _detect_encoding(sample)
-    text = sample.decode(encoding, errors="replace")
-    if text.count("\0") > len(text) // 20 or sum(
-            ch < " " and ch not in "\r\n\t" for ch in text[:4096]) > 200:
+    except ValueError as exc:
+        raise UnreadableFile(f"{path}: {exc}") from None
+    if delimiter is not None and delimiter not in DELIMITERS:
+        raise UnreadableFile(f"{path}: the delimiter must be one of comma, semicolon, tab or "
+                             "bar (, ; \\t |)")
+    lines = _head_lines(path, encoding)
+    text = "".join(lines)
+    if sum(ch < " " and ch not in "\r\n\t" for ch in text[:4096]) > 200:
         raise UnreadableFile(f"{path}: this looks like a binary file, not CSV")
-    text = text.lstrip("\ufeff").replace("\0", "")
-    lines = text.splitlines()[:40]
+    lines = [line.lstrip("\ufeff") for line in text.splitlines()]
     if not any(line.strip() for line in lines):
         raise UnreadableFile(f"{path}: the file has no text in it")
 
-    def count_outside_quotes(line: str, delimiter: str) -> int:
-        return re.sub(r'"[^"]*"', "", line).count(delimiter)
+    def count_outside_quotes(line: str, d: str) -> int:
+        return re.sub(r'"[^"]*"', "", line).count(d)
 
-    best = (-1, 0, ",", [])
+    best = (-1, 0, delimiter or ",", [])
     for index, line in enumerate(lines[:30]):
         if not line.strip():
             continue
-        delimiter = max(DELIMITERS, key=lambda d: count_outside_quotes(line, d))
-        cells = next(csv.reader([line], delimiter=delimiter), [])
-        score = sum(_normal(c) in _KNOWN for c in cells)
+        d = delimiter or max(DELIMITERS, key=lambda c: count_outside_quotes(line, c))
+        cells = next(csv.reader([line], delimiter=d), [])
+        score = sum(is_known(c) for c in cells)
         if score > best[0] and (score >= 2 or best[0] < 0):
-            best = (score, index, delimiter, cells)
+            best = (score, index, d, cells)
         if score >= 3:
             break
     _score, line_index, delimiter, _cells = best
@@ -183,46 +118,124 @@ def sniff(path: Path) -> CsvLayout:
     return CsvLayout(encoding, delimiter, header_row, headers)
 
 
+class _TrackedLines:
+    """Hands lines to csv.reader and remembers which physical lines each record took."""
+
+    def __init__(self, lines: Iterator[str], first_number: int):
+        self.lines = lines
+        self.number = first_number - 1
+        self.taken: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.number += 1
+        self.taken.append(line)
+        return line
+
+
+@dataclass
+class _Record:
+    first: int  # physical line numbers, 1-based
+    last: int
+    cells: list[str]
+    lines: list[str]
+
+    @property
+    def where(self) -> str:
+        return f"line {self.first}" if self.first == self.last else \
+            f"lines {self.first}–{self.last}"
+
+
+def _records(lines: Iterator[str], first_number: int, delimiter: str) -> Iterator[_Record]:
+    tracked = _TrackedLines(lines, first_number)
+    reader = csv.reader(tracked, delimiter=delimiter)
+    while True:
+        tracked.taken = []
+        first = tracked.number + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        yield _Record(first, tracked.number, cells, tracked.taken)
+
+
+def _quote_left_open(record: _Record, width: int, delimiter: str) -> bool:
+    """A record spanning lines whose multi-line cell holds what look like further rows."""
+    spanning = [c for c in record.cells if "\n" in c]
+    if not spanning or record.last == record.first:
+        return False
+    if record.last - record.first > MAX_FIELD_LINES or len(record.cells) != width:
+        return True
+    need = max(2, -(-width * 6 // 10))
+    for cell in spanning:
+        for inner in cell.split("\n")[1:]:
+            if len(next(csv.reader([inner], delimiter=delimiter), [])) >= need:
+                return True
+    return False
+
+
+def _checked(records: Iterator[_Record], width: int, delimiter: str) -> Iterator[_Record | Rejected]:
+    """Records, with each quote left open reported and the lines it swallowed read again."""
+    for record in records:
+        if not _quote_left_open(record, width, delimiter):
+            yield record
+            continue
+        first_line = record.lines[0].rstrip("\r\n")
+        yield Rejected(f"line {record.first}",
+                       f"a quote opened on line {record.first} is not closed where it should "
+                       f"be (lines {record.first}–{record.last} would have become one "
+                       "contact); fix the quote and import this line again",
+                       first_line.split(delimiter))
+        yield from _checked(_records(iter(record.lines[1:]), record.first + 1, delimiter),
+                            width, delimiter)
+
+
 def read_rows(path: Path, layout: CsvLayout, mapping: dict[int, str],
               limit: int | None = None) -> Iterator[Incoming | Rejected]:
-    """Stream the data rows as records; ``where`` is the row number as a spreadsheet shows it."""
+    """Stream the data rows as records; ``where`` gives the line number(s) in the file."""
     width = len(layout.headers)
-    with open(path, encoding=layout.encoding, errors="replace", newline="") as fh:
-        reader = csv.reader((line.replace("\0", "") for line in fh), delimiter=layout.delimiter)
-        try:
-            for _ in range(layout.header_row + 1):
-                next(reader, None)
-            produced = 0
-            for cells in reader:
-                row_number = reader.line_num
-                if not any(c.strip() for c in cells):
-                    continue
-                where = f"row {row_number}"
-                if len(cells) > width and any(c.strip() for c in cells[width:]):
-                    yield Rejected(where, f"{len(cells)} cells but the header has {width} "
-                                   "(a delimiter inside an unquoted value?)", cells)
-                else:
-                    values: dict[str, object] = {}
-                    for index, target in mapping.items():
-                        if index < len(cells):
-                            collect(values, target, cells[index])
-                    yield Incoming(where, values, cells)
-                produced += 1
-                if limit is not None and produced >= limit:
-                    return
-        except csv.Error as exc:
-            yield Rejected(f"row {reader.line_num}", f"the file stops being valid CSV here "
-                           f"({exc}); the rows after it were not read", [])
+    text = encodings.TextLines(Path(path), layout.encoding)
+    records = _records(iter(text), 1, layout.delimiter)
+    for _ in range(layout.header_row + 1):
+        next(records, None)
+    ordered = sorted(mapping.items(), key=lambda item: (
+        item[1] in ("full_name", "middle_name"), priority(layout.headers[item[0]])))
+    produced = 0
+    for record in _checked(records, width, layout.delimiter):
+        if isinstance(record, Rejected):
+            yield record
+        else:
+            cells = record.cells
+            if not any(c.strip() for c in cells):
+                continue
+            bad = [n for n in range(record.first, record.last + 1) if n in text.bad_lines]
+            if bad:
+                yield Rejected(record.where, f"line {bad[0]} holds bytes that are not "
+                               f"{encodings.label(layout.encoding)} "
+                               f"({text.bad_lines[bad[0]]}); choose the file's encoding or "
+                               "fix the line", cells)
+            elif len(cells) > width and any(c.strip() for c in cells[width:]):
+                yield Rejected(record.where, f"{len(cells)} cells but the header has {width} "
+                               "(a delimiter inside an unquoted value?)", cells)
+            else:
+                values: dict[str, object] = {}
+                for index, target in ordered:
+                    if index < len(cells):
+                        collect(values, target, cells[index], layout.headers[index])
+                yield Incoming(record.where, finish(values), cells)
+        produced += 1
+        if limit is not None and produced >= limit:
+            return
 
 
 def count_rows(path: Path, layout: CsvLayout) -> int:
     """Data rows, counted by streaming (for the progress bar)."""
-    with open(path, encoding=layout.encoding, errors="replace", newline="") as fh:
-        reader = csv.reader((line.replace("\0", "") for line in fh), delimiter=layout.delimiter)
-        try:
-            return max(0, sum(1 for _ in reader) - layout.header_row - 1)
-        except csv.Error:
-            return 0
+    records = _records(iter(encodings.TextLines(Path(path), layout.encoding)), 1,
+                       layout.delimiter)
+    return max(0, sum(1 for _ in records) - layout.header_row - 1)
 
 
 EXPORT_COLUMNS = [

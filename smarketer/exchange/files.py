@@ -13,7 +13,7 @@ from smarketer.exchange.csv_io import CsvLayout, UnreadableFile
 from smarketer.exchange.importer import ImportSummary, import_records
 from smarketer.exchange.records import Incoming, Rejected
 
-__all__ = ["ImportPlan", "UnreadableFile", "export_contacts", "plan_import", "run_import"]
+__all__ = ["ImportPlan", "UnreadableFile", "export_contacts", "plan_import", "replan", "run_import"]
 
 
 @dataclass
@@ -35,8 +35,10 @@ class ImportPlan:
         return list(self.records(limit))
 
 
-def plan_import(path: Path) -> ImportPlan:
-    """Look at a file (by content, not extension); raise UnreadableFile with the reason."""
+def plan_import(path: Path, encoding: str | None = None,
+                delimiter: str | None = None) -> ImportPlan:
+    """Look at a file (by content, not extension); raise UnreadableFile with the reason.
+    ``encoding`` and ``delimiter`` replace what would be detected (CSV only)."""
     path = Path(path)
     if not path.exists():
         raise UnreadableFile(f"{path}: no such file")
@@ -48,8 +50,21 @@ def plan_import(path: Path) -> ImportPlan:
         raise UnreadableFile(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if is_vcard:
         return ImportPlan(path, "vcard")
-    layout = csv_io.sniff(path)
+    layout = csv_io.sniff(path, encoding, delimiter)
     return ImportPlan(path, "csv", layout, csv_io.guess_mapping(layout.headers))
+
+
+def replan(plan: ImportPlan, encoding: str | None = None,
+           delimiter: str | None = None) -> ImportPlan:
+    """The same file read with another encoding or delimiter; the column mapping is kept
+    when the header row reads the same."""
+    if plan.kind != "csv" or plan.layout is None:
+        return plan
+    new = plan_import(plan.path, encoding or plan.layout.encoding,
+                      delimiter or plan.layout.delimiter)
+    if new.layout and new.layout.headers == plan.layout.headers:
+        new.mapping = dict(plan.mapping)
+    return new
 
 
 def run_import(
@@ -67,7 +82,8 @@ def run_import(
     total = csv_io.count_rows(plan.path, plan.layout) if plan.kind == "csv" else 0
     return import_records(
         plan.records(), policy=policy, tag=tag, region=settings.load_profile().region,
-        source_name=plan.path.name, total=total, progress=progress, cancelled=cancelled)
+        source_name=plan.path.name, source_path=plan.path, total=total, progress=progress,
+        cancelled=cancelled)
 
 
 def export_contacts(contact_ids: list[int], path: Path, vcard_version: str = "3.0") -> int:

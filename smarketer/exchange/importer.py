@@ -1,7 +1,8 @@
 """Writing read records into the store: validation, duplicates by email, one transaction.
 
 Rules:
-- a record needs a name or an email; an invalid email rejects the record with the reason;
+- a record needs a name or an email; an address that is not valid is kept as written in
+  ``email_to_fix`` (the contact still comes in, and the "email needs fixing" filter finds it);
 - duplicates are matched by email (case-insensitive), against the store and earlier rows of
   the same file: ``skip`` leaves the contact alone, ``update`` fills only its empty fields,
   ``overwrite`` replaces fields the file has a value for (never blanks one it lacks);
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,13 +28,20 @@ from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, Suppression, Tag
 from smarketer.db.search import BulkIndexing, sort_key
-from smarketer.exchange.records import MAX_FIELD, MAX_NOTES, Incoming, Rejected, parse_flag
+from smarketer.exchange.records import (
+    MAX_FIELD,
+    MAX_NOTES,
+    Incoming,
+    Rejected,
+    neutralise,
+    parse_flag,
+)
 from smarketer.jobs import Cancelled
 from smarketer.validation import normalise_email, normalise_phone
 
 POLICIES = ("skip", "update", "overwrite")
 TEXT_FIELDS = ("first_name", "last_name", "phone", "title", "street", "postal_code", "city",
-               "region", "country", "website", "notes", "lead_source")
+               "region", "country", "website", "notes", "lead_source", "email_to_fix")
 
 
 class ImportCancelled(Cancelled):
@@ -45,7 +54,10 @@ class ImportSummary:
     updated: int = 0
     skipped: int = 0
     rejected: list[Rejected] = field(default_factory=list)
-    report: Path | None = None
+    email_to_fix: int = 0  # contacts kept with an address that is not valid
+    report: Path | None = None  # the rejected rows, in the data folder
+    report_copy: Path | None = None  # the same, next to the imported file (when writable)
+    run_id: int | None = None  # the import history entry (for undo)
 
     @property
     def read(self) -> int:
@@ -54,8 +66,13 @@ class ImportSummary:
     def text(self) -> str:
         line = (f"{self.created} created, {self.updated} updated, {self.skipped} skipped, "
                 f"{len(self.rejected)} rejected")
+        if self.email_to_fix:
+            line += (f"\n{self.email_to_fix} kept with an email address that needs fixing "
+                     "(the filter \"Email needs fixing\" lists them)")
         if self.report:
             line += f"\nRejected rows and their reasons: {self.report}"
+        if self.report_copy:
+            line += f"\nand next to the file: {self.report_copy}"
         return line
 
 
@@ -75,23 +92,23 @@ def clean_record(record: Incoming, region: str | None) -> dict[str, object] | Re
         return Rejected(record.where, problem, record.raw)
     row: dict[str, object] = {k: str(v[k]).strip() for k in TEXT_FIELDS if v.get(k)}
     email = str(v.get("email", "")).strip()
-    others = [str(e) for e in v.get("other_emails", [])]  # type: ignore[union-attr]
-    if not email and others:
-        email, others = others[0], others[1:]
-    if email:
+    candidates = [e for e in [email, *(str(o) for o in v.get("other_emails", []))]  # type: ignore[union-attr]
+                  if e.strip()]
+    good: list[str] = []
+    to_fix: list[str] = []
+    for candidate in candidates:
         try:
-            row["email"] = normalise_email(email)
-        except ValueError as exc:
-            return Rejected(record.where, f"invalid email {email!r}: {exc}", record.raw)
-    good_others = []
-    for other in others:
-        try:
-            good_others.append(normalise_email(other))
+            good.append(normalise_email(candidate))
         except ValueError:
-            pass  # a bad secondary address is dropped, the contact still comes in
-    if good_others:
-        row["other_emails"] = list(dict.fromkeys(good_others))
-    if not (row.get("first_name") or row.get("last_name") or row.get("email")):
+            to_fix.append(candidate.strip())
+    good = list(dict.fromkeys(good))
+    if good:
+        row["email"] = good[0]
+    if good[1:]:
+        row["other_emails"] = good[1:]
+    if to_fix:
+        row["email_to_fix"] = ", ".join(to_fix)  # kept as written, for the owner to correct
+    if not (row.get("first_name") or row.get("last_name") or good or to_fix):
         return Rejected(record.where, "no name and no email address", record.raw)
     if row.get("phone"):
         try:
@@ -116,7 +133,7 @@ _INSERT_COLUMNS = ("first_name", "last_name", "email", "other_emails", "phone", 
                    "company_id", "street", "postal_code", "city", "region", "country",
                    "website", "notes", "status", "lead_source", "consent", "consent_at",
                    "consent_source", "unsubscribed_at", "bounced_at", "created_at",
-                   "updated_at", "sort_name")
+                   "updated_at", "sort_name", "email_to_fix")
 _INSERT_SQL = (f"INSERT INTO contact ({', '.join(_INSERT_COLUMNS)}) "
                f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
 _STAMP = InstantField().db_value
@@ -250,6 +267,7 @@ def import_records(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     report_dir: Path | None = None,
+    source_path: Path | None = None,
 ) -> ImportSummary:
     """Write ``records`` in one transaction; see the module's rules. ``total`` (if known)
     is what progress counts toward."""
@@ -266,6 +284,7 @@ def import_records(
                 if isinstance(row, Rejected):
                     summary.rejected.append(row)
                 else:
+                    summary.email_to_fix += bool(row.get("email_to_fix"))
                     writer.write(row, summary)
             if n % 500 == 0:
                 if cancelled and cancelled():
@@ -278,11 +297,14 @@ def import_records(
         progress(summary.read, summary.read)
     if summary.rejected:
         summary.report = write_report(summary.rejected, source_name, report_dir)
+        if source_path is not None:
+            summary.report_copy = copy_report(summary.report, Path(source_path).parent)
     return summary
 
 
 def write_report(rejected: list[Rejected], source_name: str, folder: Path | None = None) -> Path:
-    """A CSV of every rejected row with its reason and its original cells."""
+    """A CSV of every rejected row with its reason and its original cells, safe to open in a
+    spreadsheet (cells that would run as formulas are made text, as in the export)."""
     folder = folder or paths.data_dir() / "import-reports"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -291,7 +313,15 @@ def write_report(rejected: list[Rejected], source_name: str, folder: Path | None
         out = csv.writer(fh)
         out.writerow(["where", "reason", "original"])
         for r in rejected:
-            out.writerow([r.where, r.reason, *r.raw])
+            out.writerow([neutralise(c) for c in (r.where, r.reason, *r.raw)])
     return path
 
 
+def copy_report(report: Path, folder: Path) -> Path | None:
+    """A copy of the report beside the imported file; None when that folder is not writable."""
+    target = folder / report.name
+    try:
+        shutil.copyfile(report, target)
+    except OSError:
+        return None
+    return target

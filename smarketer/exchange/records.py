@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 #: Fields a column can be mapped to, with their labels for the mapping step.
 TARGETS: dict[str, str] = {
     "first_name": "First name",
+    "middle_name": "Middle name (added to the first)",
     "last_name": "Last name",
     "full_name": "Full name (split)",
     "email": "Email",
@@ -23,6 +24,7 @@ TARGETS: dict[str, str] = {
     "country": "Country",
     "website": "Website",
     "notes": "Notes",
+    "notes_field": "Notes, with the column name",
     "status": "Lifecycle status",
     "lead_source": "Lead source",
     "tags": "Tags",
@@ -31,7 +33,7 @@ TARGETS: dict[str, str] = {
     "bounced": "Bounced (yes / date)",
 }
 #: Targets several columns may feed (their values are collected, not replaced).
-MULTI = {"other_emails", "tags", "notes"}
+MULTI = {"email", "other_emails", "tags", "notes", "notes_field"}
 MAX_FIELD = 1000  # characters in any field but notes
 MAX_NOTES = 100_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -109,22 +111,58 @@ def split_full_name(value: str) -> tuple[str, str]:
     return " ".join(words[:-1]), words[-1]
 
 
-def collect(values: dict[str, object], target: str, text: str) -> None:
-    """Add one cell's text to a record under ``target``."""
+_MULTI_VALUE = re.compile(r"\s*:::\s*")  # Google Contacts: several values in one cell
+
+
+def collect(values: dict[str, object], target: str, text: str, header: str = "") -> None:
+    """Add one cell's text to a record under ``target`` (``header`` names the column, for
+    values kept in the notes). Call ``finish`` once every cell is in."""
     text = unneutralise(text.replace("\r\n", "\n").replace("\r", "\n").strip())
     if not text:
         return
+    parts = [p for p in _MULTI_VALUE.split(text) if p] if target != "notes" else [text]
     if target == "tags":
         values.setdefault("tags", []).extend(split_tags(text))
-    elif target == "other_emails":
-        values.setdefault("other_emails", []).extend(
-            e for e in re.split(r"[,;\s]+", text) if e)
+    elif target in ("email", "other_emails"):
+        found = parts if target == "email" else [
+            e for p in parts for e in re.split(r"[,;\s]+", p) if e]
+        emails = values.setdefault("emails", [])
+        emails.extend(e for e in found if e not in emails)  # type: ignore[attr-defined]
     elif target == "notes":
-        prior = values.get("notes")
-        values["notes"] = f"{prior}\n{text}" if prior else text
-    elif target == "full_name":
-        first, last = split_full_name(text)
-        values.setdefault("first_name", first)
-        values.setdefault("last_name", last)
+        _add_note(values, text)
+    elif target == "notes_field":
+        _add_note(values, f"{header}: {' / '.join(parts)}" if header else text, "extra_notes")
+    elif target in ("phone", "website"):
+        if target not in values:
+            values[target] = parts[0]
+            parts = parts[1:]
+        if parts:
+            _add_note(values, f"{header or TARGETS[target]}: {' / '.join(parts)}",
+                      "extra_notes")
+    elif target in ("full_name", "middle_name"):
+        values.setdefault(target, text)
     elif target not in values:
         values[target] = text
+
+
+def _add_note(values: dict[str, object], text: str, key: str = "notes") -> None:
+    prior = values.get(key)
+    values[key] = f"{prior}\n{text}" if prior else text
+
+
+def finish(values: dict[str, object]) -> dict[str, object]:
+    """Settle what needs every cell: the primary email and the others, middle and full
+    names (a "Name" column is split only when no first or last name was given)."""
+    emails = values.pop("emails", [])
+    extra = values.pop("extra_notes", "")
+    if extra:
+        _add_note(values, str(extra))  # other columns' values, named, after the notes
+    if emails:
+        values["email"], values["other_emails"] = emails[0], emails[1:]  # type: ignore[index]
+    middle = values.pop("middle_name", "")
+    full = values.pop("full_name", "")
+    if full and not (values.get("first_name") or values.get("last_name")):
+        values["first_name"], values["last_name"] = split_full_name(str(full))
+    if middle:
+        values["first_name"] = f"{values.get('first_name', '')} {middle}".strip()
+    return values

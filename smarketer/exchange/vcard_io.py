@@ -14,7 +14,8 @@ from pathlib import Path
 
 import vobject
 
-from smarketer.exchange.csv_io import UnreadableFile, _detect_encoding
+from smarketer.exchange import encoding as encodings
+from smarketer.exchange.csv_io import UnreadableFile
 from smarketer.exchange.export import contact_dicts
 from smarketer.exchange.records import Incoming, Rejected, split_full_name, split_tags
 
@@ -26,7 +27,7 @@ _QP = re.compile(r"ENCODING=QUOTED-PRINTABLE|;QUOTED-PRINTABLE[;:]", re.I)
 def looks_like_vcard(path: Path) -> bool:
     with open(path, "rb") as fh:
         head = fh.read(2048)
-    encoding = _detect_encoding(head) if head else "utf-8"
+    encoding = encodings.detect_bytes(head) if head else "utf-8"
     text = head.decode(encoding, errors="ignore").lstrip("\ufeff \r\n\t")
     return text[:11].upper() == "BEGIN:VCARD"
 
@@ -71,10 +72,10 @@ def _clean_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _cards(lines: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
-    """(card number, first line number, text) for each BEGIN:VCARD … END:VCARD block."""
+def _cards(lines: list[tuple[int, str]]) -> Iterator[tuple[int, int, int, str]]:
+    """(card number, first and last line number, text) for each BEGIN:VCARD … END:VCARD."""
     current: list[str] | None = None
-    start = count = 0
+    start = count = number = 0
     for number, line in lines:
         upper = line.strip().upper()
         if upper == "BEGIN:VCARD":
@@ -83,10 +84,30 @@ def _cards(lines: list[tuple[int, str]]) -> Iterator[tuple[int, int, str]]:
             current.append(line)
             if upper == "END:VCARD":
                 count += 1
-                yield count, start, "\r\n".join(current) + "\r\n"
+                yield count, start, number, "\r\n".join(current) + "\r\n"
                 current = None
     if current is not None:
-        yield count + 1, start, "\r\n".join(current)
+        yield count + 1, start, number, "\r\n".join(current)
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, dict[int, str], str]:
+    """The text, the lines (1-based) the encoding cannot decode, and the encoding."""
+    encoding = encodings.detect_bytes(data)
+    if encoding.startswith(("utf-16", "utf-32")):
+        try:
+            return data.decode(encoding).lstrip("\ufeff"), {}, encoding
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"{path}: not valid {encoding} at byte {exc.start}") from None
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    bad: dict[int, str] = {}
+    lines = []
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), 1):
+        try:
+            lines.append(raw.decode(codec))
+        except UnicodeDecodeError as exc:
+            bad[number] = f"0x{raw[exc.start]:02X}"
+            lines.append(raw.decode(codec, errors="backslashreplace"))
+    return "\n".join(lines).replace("\0", ""), bad, encoding
 
 
 def _text(value) -> str:
@@ -152,12 +173,16 @@ def read_cards(path: Path) -> Iterator[Incoming | Rejected]:
         raise UnreadableFile(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not data.strip():
         raise UnreadableFile(f"{path}: the file is empty")
-    text = data.decode(_detect_encoding(data[:65536]), errors="replace").replace("\0", "")
+    text, bad_lines, encoding = _decode(path, data)
     found = False
-    for number, line, card_text in _cards(_clean_lines(text)):
+    for number, line, last, card_text in _cards(_clean_lines(text)):
         found = True
         where = f"card {number} (line {line})"
-        if not card_text.rstrip().upper().endswith("END:VCARD"):
+        bad = [n for n in bad_lines if line <= n <= last]
+        if bad:
+            yield Rejected(where, f"line {bad[0]} holds bytes that are not "
+                           f"{encodings.label(encoding)} ({bad_lines[bad[0]]})", [card_text[:2000]])
+        elif not card_text.rstrip().upper().endswith("END:VCARD"):
             yield Rejected(where, "the card has no END:VCARD (file cut short?)", [card_text[:2000]])
             continue
         try:

@@ -149,18 +149,23 @@ def test_bad_rows_are_rejected_with_reasons_and_a_report(store, tmp_path):
         "Nul\0Byte,Here,nul@example.com,\n"
         "\n", encoding="utf-8")
     s = run_import(plan_import(path))
-    assert s.created == 4  # Good, Short Row, Long Notes, NulByte
+    assert s.created == 5  # Good, Bad Email (kept, address to fix), Short Row, Long Notes, Nul
     reasons = {r.where: r.reason for r in s.rejected}
-    assert "invalid email 'not-an-email'" in reasons["row 3"]
-    assert reasons["row 4"] == "no name and no email address"
-    assert "5 cells but the header has 4" in reasons["row 5"]
-    assert "first name is too long (5,000 characters" in reasons["row 8"]
+    kept = Contact.get(Contact.first_name == "Bad")
+    assert (kept.email, kept.email_to_fix) == ("", "not-an-email")
+    assert s.email_to_fix == 1 and "1 kept with an email address that needs fixing" in s.text()
+    assert contacts.contact_ids(ContactFilter(email_to_fix=True)) == [kept.id]
+    assert reasons["line 4"] == "no name and no email address"
+    assert "5 cells but the header has 4" in reasons["line 5"]
+    assert "first name is too long (5,000 characters" in reasons["line 8"]
     assert len(by_email("long@example.com").notes) == 10_000
     assert Contact.get(Contact.email == "nul@example.com").first_name == "NulByte"
     with open(s.report, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["where", "reason", "original"]
-    assert rows[1][:2] == ["row 3", reasons["row 3"]] and rows[1][2:4] == ["Bad", "Email"]
+    assert rows[1][:2] == ["line 4", reasons["line 4"]] and rows[1][2:5] == ["", "", ""]
+    assert s.report_copy == tmp_path / s.report.name and s.report_copy.read_bytes() == \
+        s.report.read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -213,6 +213,9 @@ class ContactEditor(QWidget):
                 state.append(self.tr("Email bounced on ") + contact.bounced_at.astimezone()
                              .strftime("%Y-%m-%d"))
             self.unsubscribe_button.setEnabled(contact.unsubscribed_at is None)
+            if contact.email_to_fix:
+                state.append(self.tr("Email needs fixing: the import read \"{}\"; type the "
+                                     "right address and save").format(contact.email_to_fix))
         self.email_state.setText(" · ".join(state))
         self.email_state.setVisible(bool(state))
         self.timeline.load(contact_id)

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import settings
-from smarketer.exchange.files import ImportPlan, run_import
+from smarketer.exchange import encoding as encodings
+from smarketer.exchange.csv_io import DELIMITERS, UnreadableFile
+from smarketer.exchange.files import ImportPlan, replan, run_import
 from smarketer.exchange.importer import ImportCancelled, ImportSummary, clean_record
 from smarketer.exchange.records import TARGETS, Rejected
 from smarketer.ui import dialogs
@@ -48,9 +50,27 @@ class ImportDialog(QDialog):
         self.setWindowTitle(self.tr(f"Import {plan.path.name}"))
         self.resize(900, 640)
 
-        about = QLabel(self._describe())
+        self.about = about = QLabel(self._describe())
         about.setProperty("role", "subtitle")
         about.setWordWrap(True)
+        self.encoding = QComboBox()
+        self.encoding.setAccessibleName(self.tr("Encoding"))
+        self.delimiter = QComboBox()
+        self.delimiter.setAccessibleName(self.tr("Delimiter"))
+        reading = QHBoxLayout()
+        if plan.kind == "csv":
+            for key, text in encodings.ENCODINGS.items():
+                self.encoding.addItem(self.tr(text), key)
+            for key, text in DELIMITERS.items():
+                self.delimiter.addItem(self.tr(text.capitalize()), key)
+            self._show_layout()
+            self.encoding.currentIndexChanged.connect(self._reread)
+            self.delimiter.currentIndexChanged.connect(self._reread)
+            reading.addWidget(QLabel(self.tr("Read as")))
+            reading.addWidget(self.encoding)
+            reading.addWidget(QLabel(self.tr("separated by")))
+            reading.addWidget(self.delimiter)
+            reading.addStretch(1)
 
         self.mapping = QTableWidget(0, 3)
         self.mapping.setHorizontalHeaderLabels(
@@ -104,6 +124,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(about)
         if plan.kind == "csv":
+            layout.addLayout(reading)
             layout.addWidget(self.mapping, 2)
             layout.addWidget(self.mapping_warning)
             self._fill_mapping()
@@ -123,11 +144,37 @@ class ImportDialog(QDialog):
             return self.tr("A vCard file: names, emails, phones, company, address, notes and "
                            "categories (as tags) are read from each card; photos are skipped.")
         layout = self.plan.layout
-        delimiter = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}[layout.delimiter]
-        skipped = (self.tr(f", {layout.header_row} line(s) above the header skipped")
+        skipped = (self.tr(", {} line(s) above the header skipped").format(layout.header_row)
                    if layout.header_row else "")
-        return self.tr(f"A CSV file in {layout.encoding}, separated by {delimiter}{skipped}. "
-                       "Check what each column imports as.")
+        return self.tr("A CSV file in {}, separated by {}{}. If names look wrong, choose "
+                       "another encoding below; check what each column imports as.").format(
+            encodings.label(layout.encoding), DELIMITERS[layout.delimiter], skipped)
+
+    def _show_layout(self) -> None:
+        layout = self.plan.layout
+        for combo, value in ((self.encoding, layout.encoding),
+                             (self.delimiter, layout.delimiter)):
+            combo.blockSignals(True)
+            index = combo.findData(value)
+            if index < 0:
+                combo.addItem(value, value)
+                index = combo.count() - 1
+            combo.setCurrentIndex(index)
+            combo.blockSignals(False)
+
+    def _reread(self) -> None:
+        """Read the file again with the encoding and delimiter chosen."""
+        try:
+            self.plan = replan(self.plan, self.encoding.currentData(),
+                               self.delimiter.currentData())
+        except UnreadableFile as exc:
+            self.result.setText(str(exc))
+            return
+        self._show_layout()
+        self.about.setText(self._describe())
+        self.combos.clear()
+        self._fill_mapping()
+        self.refresh_preview()
 
     def _fill_mapping(self) -> None:
         first = next(iter(self.plan.records(1)), None)
@@ -178,35 +225,49 @@ class ImportDialog(QDialog):
         region = settings.load_profile().region
         records = self.plan.preview(PREVIEW_ROWS)
         self.preview.setRowCount(len(records))
-        problems = 0
+        problems = to_fix = 0
         for r, record in enumerate(records):
             checked = record if isinstance(record, Rejected) else clean_record(record, region)
             values = {} if isinstance(record, Rejected) else record.values
             name = " ".join(str(values.get(k, "")) for k in ("first_name", "last_name")).strip()
+            problem = ""
+            if isinstance(checked, Rejected):
+                problem = checked.reason
+            elif checked.get("email_to_fix"):
+                problem = self.tr("kept; the email needs fixing: {}").format(
+                    checked["email_to_fix"])
             cells = [record.where, name, str(values.get("email", "")),
-                     str(values.get("company", "")),
-                     checked.reason if isinstance(checked, Rejected) else ""]
+                     str(values.get("company", "")), problem]
             problems += isinstance(checked, Rejected)
+            to_fix += bool(problem) and not isinstance(checked, Rejected)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if isinstance(checked, Rejected):
-                    item.setForeground(Qt.GlobalColor.red)
-                    item.setToolTip(checked.reason)
+                if problem:
+                    item.setForeground(Qt.GlobalColor.red if isinstance(checked, Rejected)
+                                       else Qt.GlobalColor.darkYellow)
+                    item.setToolTip(problem)
                 self.preview.setItem(r, c, item)
         has_target = any(t in self.plan.mapping.values()
                          for t in ("email", "first_name", "last_name", "full_name"))
         self.import_button.setEnabled(self.plan.kind == "vcard" or has_target)
-        self.result.setText(
-            self.tr(f"{problems} of the first {len(records)} rows would be rejected "
-                    "(they are listed in a report after the import).") if problems else
-            ("" if has_target or self.plan.kind == "vcard" else
-             self.tr("Map at least one column to a name or an email to import.")))
+        notes = []
+        if problems:
+            notes.append(self.tr("{} of the first {} rows would be rejected (they are listed "
+                                 "in a report after the import).").format(problems, len(records)))
+        if to_fix:
+            notes.append(self.tr("{} would be kept with an email address that needs fixing.")
+                         .format(to_fix))
+        if not (has_target or self.plan.kind == "vcard"):
+            notes.append(self.tr("Map at least one column to a name or an email to import."))
+        self.result.setText(" ".join(notes))
 
     # running
 
     def start(self) -> None:
         self.import_button.setEnabled(False)
         self.mapping.setEnabled(False)
+        self.encoding.setEnabled(False)
+        self.delimiter.setEnabled(False)
         self.policy.setEnabled(False)
         self.tag.setEnabled(False)
         self.progress.setRange(0, 0)
@@ -242,6 +303,8 @@ class ImportDialog(QDialog):
         self.policy.setEnabled(True)
         self.tag.setEnabled(True)
         self.mapping.setEnabled(True)
+        self.encoding.setEnabled(True)
+        self.delimiter.setEnabled(True)
 
     def cancel(self) -> None:
         if self.job is not None and not self.job.done:

@@ -160,9 +160,13 @@ class ContactsSection(Section):
         for combo in (self.tag_filter, self.status_filter, self.consent_filter):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.reachable.toggled.connect(self.apply_filters)
+        self.to_fix = QCheckBox(self.tr("Email needs fixing"))
+        self.to_fix.setToolTip(self.tr("Contacts an import kept with an address that is not "
+                                       "valid"))
+        self.to_fix.toggled.connect(self.apply_filters)
         filters = QHBoxLayout()
         for widget in (self.tag_filter, self.status_filter, self.company_filter,
-                       self.consent_filter, self.reachable):
+                       self.consent_filter, self.reachable, self.to_fix):
             filters.addWidget(widget)
 
         # list
@@ -264,6 +268,7 @@ class ContactsSection(Section):
             if self.company_filter.text().strip() else None,
             consent=self.consent_filter.currentData() or "any",
             reachable_only=self.reachable.isChecked(),
+            email_to_fix=self.to_fix.isChecked(),
             trash=self._segment == TRASH,
         )
 
@@ -339,6 +344,7 @@ class ContactsSection(Section):
             combo.setCurrentIndex(0)
         self.company_filter.clear()
         self.reachable.setChecked(False)
+        self.to_fix.setChecked(False)
         self._fill_segments()
         self.apply_filters()
         self.hub.notify.emit(self.tr(f"Saved segment {segment.name}."))

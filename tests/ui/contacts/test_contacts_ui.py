@@ -156,20 +156,34 @@ def test_import_dialog_maps_previews_and_imports(section, qtbot, monkeypatch, tm
     section.actions_["import"].trigger()
     dialog = section.findChild(ImportDialog)
     assert dialog.plan.mapping == {0: "full_name", 1: "email", 2: "company"}
-    assert dialog.preview.item(1, 4).text().startswith("invalid email 'not-an-email'")
+    assert dialog.preview.item(1, 4).text() == "kept; the email needs fixing: not-an-email"
+    assert (dialog.encoding.currentData(), dialog.delimiter.currentData()) == ("utf-8", ";")
     comment = dialog.combos[3]
     comment.setCurrentIndex(comment.findData("notes"))
+    # Read as Windows-1250 the name comes out wrong; back to UTF-8, the mapping is kept.
+    dialog.encoding.setCurrentIndex(dialog.encoding.findData("cp1250"))
+    assert dialog.plan.layout.encoding == "cp1250" and "Windows-1250" in dialog.about.text()
+    assert dialog.preview.item(0, 1).text() != "Zoë Łukasiewicz"
+    dialog.encoding.setCurrentIndex(dialog.encoding.findData("utf-8"))
+    assert dialog.preview.item(0, 1).text() == "Zoë Łukasiewicz"
+    assert dialog.plan.mapping[3] == "notes"
+    dialog.delimiter.setCurrentIndex(dialog.delimiter.findData(","))
+    assert dialog.plan.layout.headers == ("Full name;E-Mail;Firma;Comment",)
+    dialog.delimiter.setCurrentIndex(dialog.delimiter.findData(";"))
+    dialog.combos[3].setCurrentIndex(dialog.combos[3].findData("notes"))
     dialog.tag.setText("Fair 2026")
     with qtbot.waitSignal(dialog.imported, timeout=10000) as blocker:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     summary = blocker.args[0]
-    assert (summary.created, len(summary.rejected)) == (1, 1)
-    assert "1 created" in dialog.result.text()
-    assert dialog.report_button.isVisible()
+    assert (summary.created, len(summary.rejected), summary.email_to_fix) == (2, 0, 1)
+    assert "2 created" in dialog.result.text()
+    assert not dialog.report_button.isVisible()
     zoe = Contact.get(Contact.email == "zoe@nordlicht.example")
     assert zoe.notes == "met at booth 4"
     assert contacts.tag_names(zoe.id) == ["Fair 2026"]
-    assert section.model.rowCount() == 61
+    assert section.model.rowCount() == 62
+    section.to_fix.setChecked(True)
+    assert section.model.rowCount() == 1
 
 
 def test_import_of_a_bad_file_says_why(section, monkeypatch, tmp_path, window):
