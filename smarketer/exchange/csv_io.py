@@ -78,11 +78,12 @@ def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None)
         with path.open("rb") as fh:
             head = fh.read(4096)
         _check_text(path, head)
-        encoding = encodings.canonical(encoding) if encoding else encodings.detect(path)
+        try:
+            encoding = encodings.canonical(encoding) if encoding else encodings.detect(path)
+        except LookupError as exc:
+            raise UnreadableFile(f"{path}: {exc}") from None
     except OSError as exc:
         raise UnreadableFile(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    except ValueError as exc:
-        raise UnreadableFile(f"{path}: {exc}") from None
     if delimiter is not None and delimiter not in DELIMITERS:
         raise UnreadableFile(f"{path}: the delimiter must be one of comma, semicolon, tab or "
                              "bar (, ; \\t |)")

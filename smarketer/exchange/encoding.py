@@ -57,11 +57,11 @@ def label(encoding: str) -> str:
 
 
 def canonical(encoding: str) -> str:
-    """The name this module uses for ``encoding`` (any spelling Python knows); ValueError."""
+    """The name this module uses for ``encoding`` (any spelling Python knows); LookupError."""
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
-        raise ValueError(f"unknown encoding {encoding!r}; use one of "
+        raise LookupError(f"unknown encoding {encoding!r}; use one of "
                          f"{', '.join(ENCODINGS)}") from None
     for known in ENCODINGS:
         if codecs.lookup(known).name == name:

@@ -10,7 +10,7 @@ from smarketer import contacts
 from smarketer.contacts import ContactFilter
 from smarketer.db.models import Contact
 from smarketer.exchange import encoding
-from smarketer.exchange.files import plan_import, replan, run_import
+from smarketer.exchange.files import UnreadableFile, plan_import, replan, run_import
 from smarketer.exchange.records import Rejected
 from tests.conftest import DATA
 
@@ -116,7 +116,7 @@ def test_encoding_and_delimiter_can_be_chosen(store, tmp_path):
     assert plan.layout.describe() == "ISO-8859-1 (Latin-1), bar"
     assert plan.preview()[0].values == {"first_name": "René", "last_name": "Fässler",
                                         "email": "r@example.ch", "other_emails": []}
-    with pytest.raises(ValueError, match="unknown encoding"):
+    with pytest.raises(UnreadableFile, match="unknown encoding"):
         plan_import(path, encoding="klingon")
     assert encoding.canonical("Windows-1252") == "cp1252"
 
