@@ -109,6 +109,20 @@ def test_import_prints_the_summary_and_tags(cli, tmp_path):
     conn.close()
 
 
+def test_import_with_a_chosen_encoding_and_delimiter(cli, tmp_path):
+    (tmp_path / "pl.csv").write_bytes("Name|Email\nŁukasz Wałęsa|l@example.pl\n".encode("cp1250"))
+    result = cli("--db", "s.db", "import", "pl.csv", "--encoding", "cp1250", "--delimiter", "bar")
+    assert result.returncode == 0, result.stderr
+    assert "Reading pl.csv as Windows-1250 (Central Europe), bar" in result.stderr
+    conn = sqlite3.connect(tmp_path / "s.db")
+    assert conn.execute("SELECT first_name, last_name FROM contact").fetchall() == [
+        ("Łukasz", "Wałęsa")]
+    conn.close()
+    wrong = cli("--db", "s.db", "import", "pl.csv", "--encoding", "klingon")
+    assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1
+    assert "unknown encoding 'klingon'" in wrong.stderr
+
+
 def test_import_of_an_unreadable_file_fails_clearly(cli, tmp_path):
     (tmp_path / "photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     result = cli("--db", "s.db", "import", "photo.csv")

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from smarketer.cli.console import fail, open_store, progress_printer
 
+DELIMITER_NAMES = {"comma": ",", ",": ",", "semicolon": ";", ";": ";", "tab": "\t",
+                   "bar": "|", "|": "|"}
+
 
 def register(commands) -> None:
     imp = commands.add_parser("import", help="import contacts from a CSV or vCard file")
@@ -15,6 +18,11 @@ def register(commands) -> None:
                      help="a contact whose email is already known: leave it (skip, default), "
                      "fill its empty fields (update) or replace fields (overwrite)")
     imp.add_argument("--tag", help="tag every imported contact, e.g. the fair where you met")
+    imp.add_argument("--encoding", metavar="NAME",
+                     help="read a CSV file in this encoding (e.g. cp1252, utf-8, cp1250) "
+                     "instead of the one detected")
+    imp.add_argument("--delimiter", choices=list(DELIMITER_NAMES),
+                     help="the CSV delimiter instead of the one detected")
     imp.set_defaults(run=run_import)
 
     exp = commands.add_parser("export", help="export contacts to CSV or vCard")
@@ -30,7 +38,10 @@ def run_import(args) -> int:
     from smarketer.exchange.files import plan_import, run_import
 
     open_store(args)
-    plan = plan_import(args.path)
+    plan = plan_import(args.path, args.encoding,
+                       DELIMITER_NAMES[args.delimiter] if args.delimiter else None)
+    if plan.layout is not None:
+        print(f"Reading {args.path.name} as {plan.layout.describe()}", file=sys.stderr)
     summary = run_import(plan, policy=args.on_duplicate, tag=args.tag,
                          progress=progress_printer("Read"))
     if sys.stderr.isatty():

@@ -245,8 +245,9 @@ EXPORT_COLUMNS = [
     ("Company", "company"), ("Street", "street"), ("Postal code", "postal_code"),
     ("City", "city"), ("Region", "region"), ("Country", "country"), ("Website", "website"),
     ("Status", "status"), ("Lead source", "lead_source"), ("Tags", "tags"),
-    ("Consent", "consent_at"), ("Unsubscribed", "unsubscribed_at"), ("Bounced", "bounced_at"),
-    ("Notes", "notes"),
+    ("Consent", "consent_at"), ("Consent source", "consent_source"),
+    ("Unsubscribed", "unsubscribed_at"), ("Bounced", "bounced_at"),
+    ("Do not email", "do_not_email"), ("Email to fix", "email_to_fix"), ("Notes", "notes"),
 ]
 
 
@@ -265,8 +266,10 @@ def export_csv(contact_ids: list[int], path: Path) -> int:
 
 
 def _cell(value) -> str:
-    if value is None:
+    if value is None or value is False:
         return ""
+    if value is True:
+        return "yes"
     if isinstance(value, list | tuple):
         return ", ".join(value)
     if hasattr(value, "isoformat"):

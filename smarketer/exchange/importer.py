@@ -41,7 +41,8 @@ from smarketer.validation import normalise_email, normalise_phone
 
 POLICIES = ("skip", "update", "overwrite")
 TEXT_FIELDS = ("first_name", "last_name", "phone", "title", "street", "postal_code", "city",
-               "region", "country", "website", "notes", "lead_source", "email_to_fix")
+               "region", "country", "website", "notes", "lead_source", "email_to_fix",
+               "consent_source")
 
 
 class ImportCancelled(Cancelled):
@@ -125,6 +126,8 @@ def clean_record(record: Incoming, region: str | None) -> dict[str, object] | Re
         parsed = parse_flag(str(v.get(flag, "")))
         if parsed:
             row[column] = parsed[1] or utc_now()
+    if parse_flag(str(v.get("do_not_email", ""))):
+        row["do_not_email"] = True
     row["tags"] = contacts.clean_tags(v.get("tags", []))  # type: ignore[arg-type]
     return row
 
@@ -133,7 +136,7 @@ _INSERT_COLUMNS = ("first_name", "last_name", "email", "other_emails", "phone", 
                    "company_id", "street", "postal_code", "city", "region", "country",
                    "website", "notes", "status", "lead_source", "consent", "consent_at",
                    "consent_source", "unsubscribed_at", "bounced_at", "created_at",
-                   "updated_at", "sort_name", "email_to_fix")
+                   "updated_at", "sort_name", "email_to_fix", "do_not_email")
 _INSERT_SQL = (f"INSERT INTO contact ({', '.join(_INSERT_COLUMNS)}) "
                f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
 _STAMP = InstantField().db_value
@@ -187,7 +190,9 @@ class _Writer:
             row["company_id"] = self.company_id(str(company))
         if "consent_at" in row:
             row["consent"] = True
-            row["consent_source"] = "import"
+            row.setdefault("consent_source", "import")
+        elif "consent_source" in row:
+            del row["consent_source"]  # a source without consent means nothing
         if email and email in self.suppressed and "unsubscribed_at" not in row:
             row["unsubscribed_at"] = datetime.now(UTC)  # suppression outlives any re-import
         if existing is None:
@@ -214,7 +219,7 @@ class _Writer:
             **dict.fromkeys(_INSERT_COLUMNS, ""),
             "other_emails": json.dumps(row.get("other_emails", []), ensure_ascii=False),
             "company_id": None, "consent": 0, "consent_at": None, "unsubscribed_at": None,
-            "bounced_at": None, "status": "lead", "created_at": self.now, "updated_at": self.now,
+            "bounced_at": None, "status": "lead", "do_not_email": 0, "created_at": self.now, "updated_at": self.now,
             "sort_name": sort_key(str(row.get("first_name", "")), str(row.get("last_name", ""))),
         }
         for key, value in row.items():

@@ -29,6 +29,9 @@ TARGETS: dict[str, str] = {
     "lead_source": "Lead source",
     "tags": "Tags",
     "consent": "Consent (yes / date)",
+    "consent_source": "Consent source",
+    "do_not_email": "Do not email (yes / no)",
+    "email_to_fix": "Email to fix (kept as written)",
     "unsubscribed": "Unsubscribed (yes / date)",
     "bounced": "Bounced (yes / date)",
 }
@@ -37,6 +40,7 @@ MULTI = {"email", "other_emails", "tags", "notes", "notes_field"}
 MAX_FIELD = 1000  # characters in any field but notes
 MAX_NOTES = 100_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PHONE_SHAPE = re.compile(r"\+[0-9][0-9 -]*")  # what a spreadsheet shows as text anyway
 _TRUE = {"1", "y", "yes", "true", "x", "subscribed", "opted in", "opt-in", "ja", "oui", "si", "sí"}
 _FALSE = {"", "0", "n", "no", "false", "nein", "non"}
 _GOOGLE_SYSTEM_GROUPS = {"mycontacts", "starred", "friends & family"}
@@ -66,8 +70,11 @@ def unneutralise(value: str) -> str:
 
 
 def neutralise(value: str) -> str:
-    """Make a cell safe to open in a spreadsheet: formulas become plain text."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Make a cell safe to open in a spreadsheet: formulas become plain text. A phone number
+    made only of +, digits, spaces and dashes runs nothing and is left as it is."""
+    if not value.startswith(_FORMULA_START) or _PHONE_SHAPE.fullmatch(value):
+        return value
+    return "'" + value
 
 
 def parse_flag(value: str) -> tuple[bool, datetime | None] | None:

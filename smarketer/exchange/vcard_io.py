@@ -135,9 +135,11 @@ def card_to_record(card, where: str, raw: str) -> Incoming:
     emails = [e for e in ranked("email") if e]
     if emails:
         values["email"], values["other_emails"] = emails[0], emails[1:]
+    extra: list[str] = []
     phones = [p for p in ranked("tel") if p]
     if phones:
         values["phone"] = phones[0]
+        extra += [f"Phone: {p}" for p in phones[1:]]
     if "org" in contents:
         org = contents["org"][0].value
         values["company"] = _text(org[0] if isinstance(org, list) and org else org)
@@ -150,10 +152,21 @@ def card_to_record(card, where: str, raw: str) -> Incoming:
         values["region"] = _text(getattr(adr, "region", ""))
         values["postal_code"] = _text(getattr(adr, "code", ""))
         values["country"] = _text(getattr(adr, "country", ""))
-    if "url" in contents:
-        values["website"] = _text(contents["url"][0].value)
-    if "note" in contents:
-        values["notes"] = "\n".join(_text(n.value) for n in contents["note"])
+    for adr in contents.get("adr", [])[1:]:
+        text = ", ".join(_text(getattr(adr.value, part, "")) for part in
+                         ("street", "code", "city", "region", "country"))
+        extra.append(f"Address: {', '.join(p for p in text.split(', ') if p)}")
+    urls = [_text(u.value) for u in contents.get("url", []) if _text(u.value)]
+    if urls:
+        values["website"] = urls[0]
+        extra += [f"Website: {u}" for u in urls[1:]]
+    notes = [_text(n.value) for n in contents.get("note", [])]
+    if notes or extra:
+        values["notes"] = "\n".join([*notes, *extra])
+    for name, column in OWN_PROPERTIES.items():
+        found = contents.get(name.lower())
+        if found:
+            values[_OWN_TARGETS.get(column, column)] = _text(found[0].value)
     tags: list[str] = []
     for categories in contents.get("categories", []):
         value = categories.value
@@ -207,19 +220,55 @@ def export_vcards(contact_ids: list[int], path: Path, version: str = "3.0") -> i
     return n
 
 
+#: Smarketer's own fields, carried in X- properties so a round trip loses nothing and
+#: re-mails nobody: property -> contact column.
+OWN_PROPERTIES = {
+    "X-SMARKETER-STATUS": "status",
+    "X-SMARKETER-LEAD-SOURCE": "lead_source",
+    "X-SMARKETER-CONSENT": "consent_at",
+    "X-SMARKETER-CONSENT-SOURCE": "consent_source",
+    "X-SMARKETER-UNSUBSCRIBED": "unsubscribed_at",
+    "X-SMARKETER-BOUNCED": "bounced_at",
+    "X-SMARKETER-DO-NOT-EMAIL": "do_not_email",
+    "X-SMARKETER-EMAIL-TO-FIX": "email_to_fix",
+}
+# ... and the import target each one feeds.
+_OWN_TARGETS = {"consent_at": "consent", "unsubscribed_at": "unsubscribed",
+                "bounced_at": "bounced"}
+
+
+def _own_value(value) -> str:
+    if value is None or value is False or value == "":
+        return ""
+    if value is True:
+        return "yes"
+    if hasattr(value, "isoformat"):
+        return value.isoformat(timespec="seconds")
+    return str(value)
+
+
 def _to_vcard(d: dict, version: str):
     card = vobject.vCard()
     card.add("version").value = version
     card.add("n").value = vobject.vcard.Name(family=d["last_name"], given=d["first_name"])
-    card.add("fn").value = " ".join(p for p in (d["first_name"], d["last_name"]) if p) or d["email"]
+    card.add("fn").value = " ".join(p for p in (d["first_name"], d["last_name"]) if p) or \
+        d["email"] or d.get("email_to_fix", "") or "?"
     for i, address in enumerate([d["email"], *d["other_emails"]]):
         if address:
             line = card.add("email")
             line.value = address
-            line.type_param = ("work" if version == "4.0" else "INTERNET") if i else (
-                "pref" if version == "4.0" else "INTERNET,PREF")
+            if version == "4.0":
+                if i == 0:
+                    line.params["PREF"] = ["1"]
+            elif i == 0:  # 3.0: a TYPE list, not one quoted value (INTERNET is the default)
+                line.params["TYPE"] = ["INTERNET", "PREF"]
     if d["phone"]:
-        card.add("tel").value = d["phone"]
+        line = card.add("tel")
+        line.value = d["phone"]
+        if version == "4.0":
+            line.params["PREF"] = ["1"]
+        else:
+            line.params["TYPE"] = ["VOICE", "PREF"]
     if d["company"]:
         card.add("org").value = [d["company"]]
     if d["title"]:
@@ -234,4 +283,8 @@ def _to_vcard(d: dict, version: str):
         card.add("note").value = d["notes"]
     if d["tags"]:
         card.add("categories").value = list(d["tags"])
+    for name, column in OWN_PROPERTIES.items():
+        value = _own_value(d.get(column))
+        if value:
+            card.add(name.lower()).value = value
     return card

@@ -1,6 +1,8 @@
 """vCard import of 2.1/3.0/4.0 files, and exports that read back the same."""
 
 import csv
+import re
+from datetime import UTC, datetime
 
 import pytest
 import vobject
@@ -68,22 +70,37 @@ def test_vcard_is_recognised_by_content_not_extension(store, tmp_path):
 
 @pytest.fixture
 def tricky(store):
-    contacts.save_contact(ContactData(
+    zoe = contacts.save_contact(ContactData(
         first_name="Zoë", last_name="Łukasiewicz", email="zoe@nordlicht.example",
-        other_emails=("zoe.l@gmail.example",), phone="+48 601 234 567", title="Owner",
-        company="Nordlicht Bakery", street="ul. Floriańska 3", city="Kraków",
-        postal_code="31-019", country="Poland", notes="Line one\nLine two, with comma; and \"quotes\"",
-        tags=("vip", "workshop"), status="customer"))
-    contacts.save_contact(ContactData(
+        other_emails=("zoe.l@gmail.example", "zoe@home.example"), phone="+48 601 234 567",
+        title="Owner", company="Nordlicht Bakery", street="ul. Floriańska 3", city="Kraków",
+        region="Małopolska", postal_code="31-019", country="Poland",
+        website="https://nordlicht.example",
+        notes="Line one\nLine two, with comma; and \"quotes\"", tags=("vip", "workshop"),
+        status="customer", lead_source="Trade fair", consent=True,
+        consent_source="signed form at the fair"))
+    Contact.update(consent_at=datetime(2026, 3, 4, 10, 30, tzinfo=UTC),
+                   bounced_at=datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)).where(
+        Contact.id == zoe.id).execute()
+    evil = contacts.save_contact(ContactData(
         first_name="=HYPERLINK(\"http://evil.example\")", last_name="@SUM(A1)",
-        email="formula@example.com", notes="-2+3", title="+cmd|' /C calc'!A0"))
+        email="formula@example.com", notes="-2+3", title="+cmd|' /C calc'!A0",
+        do_not_email=True, phone="+44 20 7946 0000"))
+    contacts.unsubscribe([evil.id])
+    Contact.update(email_to_fix="formula@@example",  # exports keep instants to the second
+                   unsubscribed_at=datetime(2026, 7, 1, 12, 0, tzinfo=UTC)).where(
+        Contact.id == evil.id).execute()
+
+
+KEYS = ("first_name", "last_name", "email", "other_emails", "phone", "title", "street", "city",
+        "region", "postal_code", "country", "website", "notes", "status", "lead_source",
+        "consent", "consent_at", "consent_source", "unsubscribed_at", "bounced_at",
+        "do_not_email", "email_to_fix")
 
 
 def snapshot():
-    keys = ("first_name", "last_name", "email", "other_emails", "phone", "title", "street",
-            "city", "postal_code", "country", "notes", "status")
     return sorted(
-        (tuple(str(getattr(c, k)) for k in keys), c.company.name if c.company else "",
+        (tuple(str(getattr(c, k)) for k in KEYS), c.company.name if c.company else "",
          tuple(contacts.tag_names(c.id)))
         for c in Contact.select())
 
@@ -107,20 +124,29 @@ def test_csv_round_trip(tricky, tmp_path):
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for spreadsheets
     with open(out, encoding="utf-8-sig", newline="") as fh:
         cells = [c for row in csv.reader(fh) for c in row]
-    dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")
+                 and not re.fullmatch(r"\+[0-9 -]+", c)]
     assert dangerous == []
     assert "'=HYPERLINK(\"http://evil.example\")" in cells
+    assert "+48 601 234 567" in cells and "+44 20 7946 0000" in cells  # no apostrophe
 
 
 @pytest.mark.parametrize("version", ["3.0", "4.0"])
-def test_vcard_round_trip(tricky, tmp_path, version):
+def test_vcard_round_trip_keeps_every_field_and_mails_nobody_again(tricky, tmp_path, version):
     before, after, out = round_trip(tmp_path, f"out-{version}.vcf", vcard_version=version)
-    strip_status = [(fields[:-1], company, tags) for fields, company, tags in before]
-    assert [(fields[:-1], company, tags) for fields, company, tags in after] == strip_status
+    assert after == before
+    assert contacts.count(ContactFilter(reachable_only=True)) == 0  # bounced, unsubscribed
     cards = list(vobject.readComponents(out.read_text(encoding="utf-8")))
     assert [c.version.value for c in cards] == [version, version]
-
-
+    zoe = next(c for c in cards if c.n.value.family == "Łukasiewicz")
+    emails = zoe.contents["email"]
+    if version == "3.0":
+        assert [e.params.get("TYPE") for e in emails] == [["INTERNET", "PREF"], None, None]
+        assert "EMAIL;TYPE=INTERNET,PREF:zoe@nordlicht.example" in out.read_text()
+    else:
+        assert [e.params.get("PREF") for e in emails] == [["1"], None, None]
+        assert "TYPE" not in emails[1].params
+    assert zoe.contents["x-smarketer-consent"][0].value == "2026-03-04T10:30:00+00:00"
 def test_export_of_a_segment_only(tricky, tmp_path):
     ids = contacts.contact_ids(ContactFilter(tags=("vip",)))
     assert export_contacts(ids, tmp_path / "vip.csv") == 1
@@ -134,3 +160,21 @@ def test_folded_notes_with_commas_keep_every_word(store, tmp_path):
     run_import(plan_import(path))
     assert Contact.get().notes == ("first part, escaped, then a folded line that goes on and "
                                    "on and on, with commas, to the end")
+
+
+def test_exported_vcard_3_passes_an_independent_validator(store, tmp_path):
+    vcard_validator = pytest.importorskip("vcard.vcard_validator")
+    contacts.save_contact(ContactData(  # the validator reads Latin-1 text only
+        first_name="René", last_name="Fässler", email="rene@example.ch",
+        other_emails=("r.f@example.net",), phone="+41 44 668 18 00", title="Owner",
+        company="Fässler AG", street="Bahnhofstrasse 1", city="Zürich", postal_code="8001",
+        country="Switzerland", website="https://example.ch", notes="Line one\nLine two, yes",
+        tags=("vip", "fair"), status="customer", lead_source="Referral", consent=True,
+        consent_source="form"))
+    contacts.save_contact(ContactData(first_name="Only", email="only@example.com"))
+    out = tmp_path / "checked.vcf"
+    export_contacts(contacts.contact_ids(), out, vcard_version="3.0")
+    assert vcard_validator.validate_file(str(out), False) == ""
+    broken = tmp_path / "quoted.vcf"  # the old export's quoted TYPE list is caught
+    broken.write_text(out.read_text().replace("TYPE=INTERNET,PREF", 'TYPE="INTERNET,PREF"'))
+    assert vcard_validator.validate_file(str(broken), False) != ""
