@@ -219,7 +219,8 @@ class _Writer:
             **dict.fromkeys(_INSERT_COLUMNS, ""),
             "other_emails": json.dumps(row.get("other_emails", []), ensure_ascii=False),
             "company_id": None, "consent": 0, "consent_at": None, "unsubscribed_at": None,
-            "bounced_at": None, "status": "lead", "do_not_email": 0, "created_at": self.now, "updated_at": self.now,
+            "bounced_at": None, "status": "lead", "do_not_email": 0, "created_at": self.now,
+            "updated_at": self.now,
             "sort_name": sort_key(str(row.get("first_name", "")), str(row.get("last_name", ""))),
         }
         for key, value in row.items():
