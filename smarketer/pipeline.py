@@ -423,20 +423,35 @@ def _next_tasks(deal_ids: list[int]) -> dict[int, tuple[str, date]]:
 
 def add_task(title: str, due: date, *, deal_id: int | None = None,
              contact_id: int | None = None, due_time: str | None = None) -> Task:
+    title = _check_task(title, due_time)
+    if deal_id is None and contact_id is None:
+        raise PipelineError("A task belongs to a deal or a contact.")
+    if deal_id is not None and contact_id is None:
+        contact_id = Deal.get_by_id(deal_id).contact_id
+    return Task.create(title=title, due_date=due, due_time=due_time or None, deal=deal_id,
+                       contact=contact_id)
+
+
+def _check_task(title: str, due_time: str | None) -> str:
     title = title.strip()
     if not title:
         raise PipelineError("A task needs a title.")
-    if deal_id is None and contact_id is None:
-        raise PipelineError("A task belongs to a deal or a contact.")
+    if len(title) > 500:
+        raise PipelineError("Keep the task title under 500 characters.")
     if due_time:
         try:
             datetime.strptime(due_time, "%H:%M")
         except ValueError:
             raise PipelineError("Write the time as HH:MM, for example 14:30.") from None
-    if deal_id is not None and contact_id is None:
-        contact_id = Deal.get_by_id(deal_id).contact_id
-    return Task.create(title=title, due_date=due, due_time=due_time or None, deal=deal_id,
-                       contact=contact_id)
+    return title
+
+
+def update_task(task_id: int, title: str, due: date, due_time: str | None = None) -> Task:
+    """Change a task's title, day and time (a new time is announced again)."""
+    title = _check_task(title, due_time)
+    Task.update(title=title, due_date=due, due_time=due_time or None, notified_at=None).where(
+        Task.id == task_id).execute()
+    return Task.get_by_id(task_id)
 
 
 def complete_task(task_id: int) -> None:

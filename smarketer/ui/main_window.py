@@ -95,16 +95,18 @@ class MainWindow(QMainWindow):
     def _build_sections(self) -> None:
         self.sections = [
             DashboardSection(self.hub),
-            TodaySection(go_to=lambda _i: self.go_to_section("Deals"), hub=self.hub),
+            TodaySection(go_to=lambda _i: self.go_to_section("Deals"), hub=self.hub,
+                         undo_stack=self.undo_stack),
             ContactsSection(self.hub, self.undo_stack),
             CampaignsSection(self.hub),
-            DealsSection(self.hub),
+            DealsSection(self.hub, self.undo_stack),
             ProposalsSection(self.hub),
             SettingsSection(),
         ]
         self.sections[-1].profile_form.saved.connect(lambda _p: self._profile_saved())
         self.contacts.open_deal_for.connect(self._new_deal_for)
         self.contacts.demo_requested.connect(self.open_demo)
+        self.today.open_deal.connect(self.show_deal)
         self.dashboard.open_list.connect(self.show_matches)
         self.deals.proposal_requested.connect(self._new_proposal_for)
         for section in self.sections:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,9 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import overview, pipeline, settings
+from smarketer import overview, pipeline, settings, snapshots
+from smarketer.db.models import Task
 from smarketer.money import format_money_short
 from smarketer.ui.sections import EmptyState, Section, title_label
+from smarketer.ui.task_dialog import TaskDialog
+from smarketer.ui.undo import push_done
 
 TaskIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -41,10 +44,13 @@ class TodaySection(Section):
     label = "Today"
     CHECK_EVERY_MS = 60_000
 
-    def __init__(self, go_to, hub=None, parent: QWidget | None = None):
+    new_item_text = "&New Task"
+    open_deal = Signal(int)
+
+    def __init__(self, go_to, hub=None, parent: QWidget | None = None, undo_stack=None):
         super().__init__(parent)
         self._go_to = go_to
-        self.hub = hub
+        self.hub, self.undo_stack = hub, undo_stack
         self.greeting = title_label("")
         self.subtitle = title_label("", "subtitle")
         self.layout_.addWidget(self.greeting)
@@ -55,6 +61,10 @@ class TodaySection(Section):
         self.tasks = QListWidget()
         self.tasks.setAccessibleName(self.tr("Tasks"))
         self.tasks.itemChanged.connect(self._toggled)
+        self.tasks.itemActivated.connect(self._activated)  # double-click or Enter
+        self.add_button = QPushButton(self.tr("Add task…"))
+        self.add_button.setToolTip(self.tr("A new follow-up task (Ctrl+N)"))
+        self.add_button.clicked.connect(self.new_item)
         self.snooze_button = QPushButton(self.tr("Snooze a day"))
         self.snooze_button.setToolTip(self.tr("Move the selected task to tomorrow"))
         self.snooze_button.clicked.connect(lambda: self.snooze_selected(1))
@@ -63,6 +73,7 @@ class TodaySection(Section):
         buttons = QHBoxLayout()
         buttons.addWidget(title_label(self.tr("Follow-ups"), "emptyTitle"))
         buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
         buttons.addWidget(self.snooze_button)
         buttons.addWidget(self.week_button)
         self.task_area = QWidget()
@@ -147,23 +158,49 @@ class TodaySection(Section):
     def _toggled(self, item: QListWidgetItem) -> None:
         task_id = item.data(TaskIdRole)
         if task_id and item.checkState() == Qt.CheckState.Checked:
-            pipeline.complete_task(task_id)
-            if self.hub:
-                self.hub.notify.emit(self.tr("Task done."))
-                self.hub.data_changed.emit("task")
-            else:
-                self.reload()
+            self._undoable(task_id, self.tr("Task done: {}").format(Task.get_by_id(task_id).title),
+                           lambda: pipeline.complete_task(task_id))
 
     def snooze_selected(self, days: int = 1) -> None:
         item = self.tasks.currentItem()
         task_id = item.data(TaskIdRole) if item else None
         if task_id:
-            new = pipeline.snooze_task(task_id, days)
+            self._undoable(task_id, self.tr("Snoozed {}").format(Task.get_by_id(task_id).title),
+                           lambda: pipeline.snooze_task(task_id, days))
+            due = Task.get_by_id(task_id).due_date
             if self.hub:
-                self.hub.notify.emit(self.tr(f"Snoozed to {new:%a %d %b}."))
-                self.hub.data_changed.emit("task")
-            else:
-                self.reload()
+                self.hub.notify.emit(self.tr("Snoozed to {}.").format(f"{due:%a %d %b}"))
+
+    def _undoable(self, task_id: int, text: str, change) -> None:
+        before = snapshots.task_state(task_id)
+        change()
+        push_done(self.undo_stack, self.hub, text, lambda: snapshots.restore_task(before),
+                  change, self._changed)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.hub:
+            self.hub.data_changed.emit("task")
+        else:
+            self.reload()
+
+    # opening and adding
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        task_id = item.data(TaskIdRole)
+        if task_id:
+            self.open_task(task_id)
+
+    def open_task(self, task_id: int | None) -> TaskDialog:
+        dialog = TaskDialog(task_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _id: self._changed())
+        dialog.open_deal.connect(self.open_deal)
+        dialog.open()
+        return dialog
+
+    def new_item(self) -> TaskDialog:
+        return self.open_task(None)
 
     def announce_due(self) -> list:
         due = pipeline.due_now()

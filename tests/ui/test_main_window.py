@@ -45,7 +45,7 @@ def test_every_action_has_text_and_a_unique_shortcut(window):
 
 
 def test_ctrl_n_is_off_where_there_is_nothing_to_create(window, qtbot):
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert not window.actions["new"].isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.actions["new"].isEnabled()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import pipeline, settings
+from smarketer import pipeline, settings, snapshots
 from smarketer.contacts import all_tag_names
 from smarketer.money import format_money, format_money_short
 from smarketer.pipeline import BoardFilter, PipelineError
@@ -32,6 +32,7 @@ from smarketer.ui.deals.model import DEAL_MIME, StageDealsModel
 from smarketer.ui.deals.stages_dialog import StagesDialog
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, Section, title_label
+from smarketer.ui.undo import push_done
 
 COLUMN_WIDTH = 250
 
@@ -97,9 +98,9 @@ class DealsSection(Section):
     new_item_text = "&New Deal"
     proposal_requested = Signal(int)
 
-    def __init__(self, hub: Hub, parent=None):
+    def __init__(self, hub: Hub, undo_stack=None, parent=None):
         super().__init__(parent)
-        self.hub = hub
+        self.hub, self.undo_stack = hub, undo_stack
         self.columns: list[StageColumn] = []
         profile = settings.load_profile()
         self.currency, self.locale = profile.currency, profile.locale
@@ -317,16 +318,34 @@ class DealsSection(Section):
 
     # moves
 
-    def move(self, deal_id: int, stage_id: int, row: int) -> None:
-        from smarketer.db.models import Deal
-
-        source = Deal.get_by_id(deal_id).stage_id
+    def _undoable(self, deal_id: int, text: str, change, stage_ids=None) -> bool:
+        """Make ``change`` (a callable) to the deal, with undo; False when it was refused."""
+        before = snapshots.deal_place(deal_id)
         try:
-            pipeline.move_deal(deal_id, stage_id, row)
+            change()
         except PipelineError as exc:
             dialogs.show_error(self, self.tr("Cannot move the deal"), str(exc))
-        self.reload_board(select=deal_id, stage_ids={source, stage_id})
+            return False
+        push_done(self.undo_stack, self.hub, text, lambda: snapshots.restore_deal(before),
+                  change, lambda: self._deal_changed(deal_id))
+        self.reload_board(select=deal_id, stage_ids=stage_ids)
         self.hub.data_changed.emit("deal")
+        return True
+
+    def _deal_changed(self, deal_id: int) -> None:
+        self.reload_board(select=deal_id, focus=False)
+        self.hub.data_changed.emit("deal")
+
+    def move(self, deal_id: int, stage_id: int, row: int) -> None:
+        from smarketer.db.models import Deal, Stage
+
+        deal = Deal.get_by_id(deal_id)
+        if deal.stage_id == stage_id:
+            text = self.tr("Moved {} within {}").format(deal.title, deal.stage.name)
+        else:
+            text = self.tr("Moved {} to {}").format(deal.title, Stage.get_by_id(stage_id).name)
+        self._undoable(deal_id, text, lambda: pipeline.move_deal(deal_id, stage_id, row),
+                       stage_ids={deal.stage_id, stage_id})
 
     def step(self, direction: int) -> None:
         found = self.selected()
@@ -347,20 +366,22 @@ class DealsSection(Section):
             self.move(deal_id, column.stage.id, row)
 
     def win(self, deal_id: int) -> None:
-        pipeline.mark_won(deal_id)
-        self.hub.notify.emit(self.tr("Deal won. Well done!"))
-        self.reload_board()
-        self.hub.data_changed.emit("deal")
+        from smarketer.db.models import Deal
+
+        title = Deal.get_by_id(deal_id).title
+        self._undoable(deal_id, self.tr("Won {}. Well done!").format(title),
+                       lambda: pipeline.mark_won(deal_id))
 
     def lose(self, deal_id: int):
         from smarketer.db.models import Deal
 
-        def lost(reason: str) -> None:
-            pipeline.mark_lost(deal_id, reason)
-            self.reload_board()
-            self.hub.data_changed.emit("deal")
+        title = Deal.get_by_id(deal_id).title
 
-        return ask_lost_reason(self, Deal.get_by_id(deal_id).title, lost)
+        def lost(reason: str) -> None:
+            self._undoable(deal_id, self.tr("Lost {} ({})").format(title, reason),
+                           lambda: pipeline.mark_lost(deal_id, reason))
+
+        return ask_lost_reason(self, title, lost)
 
     # dialogs
 

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -12,16 +11,6 @@ from smarketer import contacts, pipeline
 from smarketer.db.models import Deal, Stage, StageChange
 from smarketer.ui.deals.editor import DealDialog, LostReasonDialog
 from smarketer.ui.deals.model import StageDealsModel
-
-
-@pytest.fixture
-def board_window(make_window, store, qtbot):
-    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
-    for title, value in (("Alpha", "1000"), ("Beta", "2000"), ("Gamma", "3000")):
-        pipeline.save_deal(pipeline.DealData(title=title, value=value, contact_id=zoe.id))
-    window = make_window(store)
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
-    return window
 
 
 def titles(column):

@@ -1,0 +1,78 @@
+"""What one-click changes can be undone back to: a deal's place on the board, a task's state.
+
+Take a snapshot before the change (``deal_place``, ``task_state``); ``restore`` puts the store
+back as it was, including the stage history and timeline entries the change wrote, so figures
+such as time in stage are as if the change never happened. Plain dataclasses, no Qt: the app's
+undo stack holds them, a script could too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from peewee import fn
+
+from smarketer import pipeline
+from smarketer.db import db
+from smarketer.db.models import Activity, Deal, StageChange, Task
+
+
+@dataclass(frozen=True)
+class DealPlace:
+    deal_id: int
+    stage_id: int
+    index: int  # its row within the stage
+    value: Decimal
+    lost_reason: str
+    stage_entered_at: datetime | None
+    closed_at: datetime | None
+    updated_at: datetime | None
+    last_change_id: int  # stage history up to here is kept on restore
+    last_activity_id: int
+
+
+def deal_place(deal_id: int) -> DealPlace:
+    deal = Deal.get_by_id(deal_id)
+    order = [d for (d,) in Deal.select(Deal.id).where(Deal.stage == deal.stage_id)
+             .order_by(Deal.position, Deal.id).tuples()]
+    return DealPlace(
+        deal_id, deal.stage_id, order.index(deal_id), deal.value, deal.lost_reason,
+        deal.stage_entered_at, deal.closed_at, deal.updated_at,
+        StageChange.select(fn.max(StageChange.id)).where(StageChange.deal == deal_id).scalar()
+        or 0,
+        Activity.select(fn.max(Activity.id)).scalar() or 0)
+
+
+def restore_deal(place: DealPlace) -> None:
+    """Put the deal back where ``place`` saw it (stage, row, value, dates, lost reason)."""
+    with db.atomic():
+        pipeline.move_deal(place.deal_id, place.stage_id, place.index,
+                           lost_reason=place.lost_reason or "restored")
+        Deal.update(value=place.value, lost_reason=place.lost_reason,
+                    stage_entered_at=place.stage_entered_at, closed_at=place.closed_at,
+                    updated_at=place.updated_at).where(Deal.id == place.deal_id).execute()
+        StageChange.delete().where((StageChange.deal == place.deal_id)
+                                   & (StageChange.id > place.last_change_id)).execute()
+        Activity.delete().where((Activity.ref_type == "deal")
+                                & (Activity.ref_id == place.deal_id)
+                                & (Activity.id > place.last_activity_id)).execute()
+
+
+@dataclass(frozen=True)
+class TaskState:
+    task_id: int
+    due_date: date
+    done_at: datetime | None
+    notified_at: datetime | None
+
+
+def task_state(task_id: int) -> TaskState:
+    task = Task.get_by_id(task_id)
+    return TaskState(task_id, task.due_date, task.done_at, task.notified_at)
+
+
+def restore_task(state: TaskState) -> None:
+    Task.update(due_date=state.due_date, done_at=state.done_at,
+                notified_at=state.notified_at).where(Task.id == state.task_id).execute()
