@@ -28,6 +28,7 @@ from smarketer.db.models import (
     Task,
 )
 from smarketer.db.search import match_expression
+from smarketer.errors import FieldErrors, InputInvalid
 from smarketer.validation import normalise_email, normalise_phone
 
 CONSENT_CHOICES = ("any", "recorded", "missing")
@@ -232,10 +233,8 @@ class ContactData:
         )
 
 
-class ContactInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+class ContactInvalid(FieldErrors):
+    """A contact's fields that are wrong, each with its message."""
 
 
 def clean_tags(names) -> tuple[str, ...]:
@@ -415,7 +414,7 @@ def unsubscribe_addresses(addresses, reason: str = "from a list") -> tuple[int, 
 def add_note(contact_id: int, text: str) -> Activity:
     text = text.strip()
     if not text:
-        raise ValueError("A note needs some text.")
+        raise InputInvalid("A note needs some text.")
     summary = text.splitlines()[0][:120]
     return Activity.create(contact=contact_id, kind="note", summary=summary, body=text)
 
@@ -447,7 +446,7 @@ def empty_trash() -> int:
 def save_segment(name: str, f: ContactFilter) -> Segment:
     name = name.strip()
     if not name:
-        raise ValueError("A segment needs a name.")
+        raise InputInvalid("A segment needs a name.")
     data = replace(f, trash=False).to_json()
     with db.atomic():
         existing = Segment.get_or_none(fn.lower(Segment.name) == name.lower())
@@ -538,7 +537,7 @@ def merge_contacts(keep_id: int, other_id: int) -> Contact:
     """Fold ``other`` into ``keep``: empty fields filled, every email, note, tag, timeline
     entry and referral kept; the stricter of the two email statuses wins."""
     if keep_id == other_id:
-        raise ValueError("A contact cannot be merged with itself.")
+        raise InputInvalid("A contact cannot be merged with itself.")
     with db.atomic():
         keep, other = Contact.get_by_id(keep_id), Contact.get_by_id(other_id)
         for name in MERGE_FIELDS:

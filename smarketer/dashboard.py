@@ -18,6 +18,7 @@ from smarketer import pipeline
 from smarketer.db import db
 from smarketer.db.fields import InstantField
 from smarketer.db.models import Setting
+from smarketer.errors import InputInvalid
 
 ATTRIBUTION_KEY = "attribution_days"
 DEFAULT_ATTRIBUTION_DAYS = 30
@@ -33,7 +34,7 @@ def attribution_days() -> int:
 
 def set_attribution_days(days: int) -> None:
     if not 1 <= int(days) <= 365:
-        raise ValueError("The attribution window is 1 to 365 days.")
+        raise InputInvalid("The attribution window is 1 to 365 days.")
     Setting.replace(key=ATTRIBUTION_KEY, value=int(days)).execute()
 
 
@@ -67,7 +68,7 @@ def period(kind: str = "30d", today: date | None = None, start: date | None = No
         return Period(at(today.replace(month=1, day=1)), at(tomorrow), "this year")
     if kind == "custom" and start and end and start <= end:
         return Period(at(start), at(end + timedelta(days=1)), f"{start} to {end}")
-    raise ValueError(f"Unknown period {kind!r}; use month, 30d, 90d, ytd or custom with dates.")
+    raise InputInvalid(f"Unknown period {kind!r}; use month, 30d, 90d, ytd or custom with dates.")
 
 
 def _one(sql: str, params=()) -> object:

@@ -14,13 +14,14 @@ from importlib import resources
 from pathlib import Path
 
 from smarketer import APP_ID
+from smarketer.errors import UserError
 
 #: The sizes of resources/icons/smarketer-N.png (packaging/make_icons.py makes them).
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 
-class DesktopEntryError(ValueError):
+class DesktopEntryError(UserError, ValueError):
     """The entry cannot be installed or removed; the message says why, in one line."""
 
 

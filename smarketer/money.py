@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from babel import Locale, numbers
 from babel.dates import format_date as _format_date
 
+from smarketer.errors import InputInvalid
+
 
 def format_money(amount: Decimal, currency: str, locale: str) -> str:
     return numbers.format_currency(amount, currency, locale=locale)
@@ -35,10 +37,10 @@ def format_day(value: date, locale: str, style: str = "medium") -> str:
 
 
 def parse_amount(text: str, locale: str) -> Decimal:
-    """A non-negative amount as typed; raises ValueError with a readable reason."""
+    """A non-negative amount as typed; raises InputInvalid (a ValueError) with a readable reason."""
     cleaned = re.sub(r"[^\d,.\-]", "", text.replace("\u00a0", "").replace(" ", ""))
     if not cleaned:
-        raise ValueError("Enter an amount, for example 1250 or 1250.50.")
+        raise InputInvalid("Enter an amount, for example 1250 or 1250.50.")
     decimal_sign = numbers.get_decimal_symbol(locale)
     group_sign = numbers.get_group_symbol(locale)
     if group_sign in ",." and decimal_sign in ",.":
@@ -46,9 +48,9 @@ def parse_amount(text: str, locale: str) -> Decimal:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount.") from None
+        raise InputInvalid(f"{text!r} is not an amount.") from None
     if not value.is_finite():
-        raise ValueError(f"{text!r} is not an amount.")
+        raise InputInvalid(f"{text!r} is not an amount.")
     if value < 0:
-        raise ValueError("The amount cannot be negative.")
+        raise InputInvalid("The amount cannot be negative.")
     return value

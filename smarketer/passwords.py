@@ -12,10 +12,12 @@ import os
 import keyring
 import keyring.errors
 
+from smarketer.errors import UserError
+
 _session: dict[tuple[str, str], str] = {}
 
 
-class PasswordUnavailable(RuntimeError):
+class PasswordUnavailable(UserError, RuntimeError):
     """No keyring holds the password and none was given for this session."""
 
 

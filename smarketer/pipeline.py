@@ -29,19 +29,18 @@ from smarketer.db.models import (
     Tag,
     Task,
 )
+from smarketer.errors import FieldErrors, UserError
 
 DEFAULT_LOST_REASONS = ["Price too high", "Chose a competitor", "No budget", "Bad timing",
                         "No response", "Not a fit"]
 LOST_REASONS_KEY = "lost_reasons"
 
 
-class DealInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+class DealInvalid(FieldErrors):
+    """A deal's fields that are wrong, each with its message."""
 
 
-class PipelineError(ValueError):
+class PipelineError(UserError, ValueError):
     """A pipeline change that cannot be made; the message says why."""
 
 

@@ -16,6 +16,7 @@ import babel.numbers
 
 from smarketer.db import db
 from smarketer.db.models import Setting, StoredFile
+from smarketer.errors import FieldErrors, InputInvalid
 from smarketer.validation import normalise_email, normalise_phone
 
 PROFILE_KEY = "business_profile"
@@ -30,10 +31,8 @@ _PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_/-]{0,11}$")
 _HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", re.I)
 
 
-class ProfileInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+class ProfileInvalid(FieldErrors):
+    """The business profile's fields that are wrong, each with its message."""
 
 
 @dataclass(frozen=True)
@@ -160,12 +159,12 @@ def store_logo(path: Path) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise InputInvalid(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if len(data) > MAX_LOGO_BYTES:
-        raise ValueError(f"{path}: the logo is larger than 5 MB; use a smaller image")
+        raise InputInvalid(f"{path}: the logo is larger than 5 MB; use a smaller image")
     mime = image_mime_type(data)
     if mime is None:
-        raise ValueError(f"{path}: not a PNG, JPEG or GIF image")
+        raise InputInvalid(f"{path}: not a PNG, JPEG or GIF image")
     return StoredFile.create(name=path.name, mime_type=mime, data=data).id
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from smarketer.errors import InputInvalid
+
 
 def normalise_email(value: str) -> str:
-    """The address in its normal form (syntax only, no network); ValueError with the reason."""
+    """The address in its normal form (syntax only, no network); InputInvalid with the reason."""
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise ValueError(str(exc)) from None
+        raise InputInvalid(str(exc)) from None
 
 
 def normalise_phone(value: str, region: str | None, strict: bool = False) -> str:
@@ -20,9 +22,9 @@ def normalise_phone(value: str, region: str | None, strict: bool = False) -> str
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        raise ValueError("Not a phone number.") from None
+        raise InputInvalid("Not a phone number.") from None
     ok = phonenumbers.is_valid_number(number) if strict else phonenumbers.is_possible_number(
         number)
     if not ok:
-        raise ValueError("Not a valid phone number; include the country code (+44 …).")
+        raise InputInvalid("Not a valid phone number; include the country code (+44 …).")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -12,6 +12,7 @@ from typing import ClassVar
 from email_validator import EmailNotValidError, validate_email
 
 from smarketer.db.models import Setting
+from smarketer.errors import FieldErrors
 from smarketer.oauth.providers import PROVIDERS, provider
 from smarketer.oauth.tokens import TokenSource
 from smarketer.passwords import (  # noqa: F401 - the account's password, where callers look
@@ -31,10 +32,8 @@ AUTH = ("password", "oauth2")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
-class AccountInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+class AccountInvalid(FieldErrors):
+    """An account's fields that are wrong, each with its message."""
 
 
 @dataclass(frozen=True)

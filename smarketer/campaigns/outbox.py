@@ -47,13 +47,14 @@ from smarketer.db.models import (
     Suppression,
     Tag,
 )
+from smarketer.errors import UserError
 
 LEASE_SECONDS = 120
 RETRY_DELAYS = (60, 300, 1800)  # seconds before the 2nd, 3rd and 4th try of a 4xx
 MAX_CONSECUTIVE_ERRORS = 5
 
 
-class CampaignError(ValueError):
+class CampaignError(UserError, ValueError):
     """A campaign that cannot be created, changed or sent; the message says why."""
 
 

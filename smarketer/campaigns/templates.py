@@ -17,6 +17,8 @@ import markdown
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from smarketer.errors import UserError
+
 _text_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
                                  keep_trailing_newline=True)
 _html_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True,
@@ -25,7 +27,7 @@ CONTACT_FIELDS = ("first_name", "last_name", "full_name", "email", "title", "com
                   "country", "phone", "website")
 
 
-class TemplateProblem(ValueError):
+class TemplateProblem(UserError, ValueError):
     """A template that does not render; the message says where and why."""
 
 

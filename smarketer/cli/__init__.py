@@ -1,7 +1,9 @@
 """The command line. With no sub-command it opens the app; sub-commands run headless jobs.
 
 Every sub-command takes the global ``--db FILE``. Errors print one line to stderr and exit
-non-zero: 2 for a mistake in the command itself, 1 when the work could not be done.
+non-zero: 2 for a mistake in the command itself, 1 when the work could not be done. Only a
+``UserError`` (or a store that cannot be opened, a locked or full disk, a file that cannot be
+read or written) is such a line; any other exception is a bug and prints its traceback.
 
 One module per command group registers its sub-commands (``register(commands)``) and sets
 ``run`` on each parser to the function that does the work.
@@ -10,7 +12,10 @@ One module per command group registers its sub-commands (``register(commands)``)
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from pathlib import Path
+
+import peewee
 
 from smarketer import __version__, paths
 from smarketer.cli import (
@@ -23,9 +28,9 @@ from smarketer.cli import (
     reports,
     store,
 )
-from smarketer.cli.console import EXIT_FAILED, EXIT_USAGE, Parser, fail
+from smarketer.cli.console import EXIT_FAILED, EXIT_USAGE, Parser, fail, store_problem
 from smarketer.db import StoreError
-from smarketer.exchange.csv_io import UnreadableFile
+from smarketer.errors import UserError
 
 __all__ = ["EXIT_FAILED", "EXIT_USAGE", "build_parser", "main"]
 
@@ -64,12 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(db_path=args.db, demo=args.demo)
     try:
         return args.run(args)
-    except (StoreError, UnreadableFile, LookupError) as exc:
+    except (UserError, StoreError) as exc:  # what the user can put right: one line
         return fail(str(exc))
-    except ValueError as exc:  # ProposalError, PricingError, CampaignError …: a clear reason
-        return fail(str(exc))
-    except RuntimeError as exc:  # PasswordUnavailable
-        return fail(str(exc))
+    except (sqlite3.OperationalError, peewee.OperationalError) as exc:
+        problem = store_problem(exc)
+        if problem is None:
+            raise  # a bug: its traceback, not a one-line message
+        return fail(problem)
     except OSError as exc:
         return fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from smarketer.cli.console import EXIT_FAILED, Parser, fail, open_store
+from smarketer.errors import UserError
 
 
 def add_server_arguments(parser, username_required: bool) -> None:
@@ -100,7 +101,7 @@ def with_server_arguments(account, args):
     from smarketer.campaigns.account import apply_provider
 
     if args.provider == "other" and not (args.host and args.port and args.security):
-        raise ValueError("--host, --port and --security are needed without --provider")
+        raise UserError("--host, --port and --security are needed without --provider")
     account = apply_provider(replace(account, username=args.username), args.provider)
     given = {key: getattr(args, key) for key in ("host", "port", "security", "auth",
                                                  "client_id", "client_secret")}

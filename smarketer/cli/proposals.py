@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from smarketer.cli.console import Parser, fail, open_store, table
+from smarketer.errors import UserError
 
 
 def register(commands) -> None:
@@ -28,7 +29,7 @@ def find_proposal(number: str) -> int:
 
     proposal_id = listing.find_id(number)
     if proposal_id is None:
-        raise LookupError(f"no proposal {number!r} (see: smarketer proposal list)")
+        raise UserError(f"no proposal {number!r} (see: smarketer proposal list)")
     return proposal_id
 
 

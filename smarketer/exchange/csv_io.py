@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from smarketer.errors import UserError
 from smarketer.exchange import encoding as encodings
 from smarketer.exchange.headers import guess_mapping, is_known, priority
 from smarketer.exchange.records import Incoming, Rejected, collect, finish, neutralise
@@ -38,7 +39,7 @@ _BINARY_SIGNATURES = {
 }
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(UserError, ValueError):
     """The file as a whole cannot be imported; the message says why, naming the file."""
 
 

@@ -21,6 +21,7 @@ from smarketer.campaigns.account import load_account
 from smarketer.campaigns.refusals import explain
 from smarketer.db.fields import utc_now
 from smarketer.db.models import ImapFolderState
+from smarketer.errors import UserError
 from smarketer.inbox import process
 from smarketer.inbox.account import ImapAccount
 from smarketer.inbox.classify import classify
@@ -29,7 +30,7 @@ from smarketer.oauth.tokens import SignInNeeded, TokenServiceUnreachable, TokenS
 BATCH = 50
 
 
-class InboxUnavailable(Exception):
+class InboxUnavailable(UserError):
     """The mailbox could not be read; the message says why (server down, wrong password…)."""
 
 

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 
+from smarketer.errors import UserError
+
 
 @dataclass(frozen=True)
 class Server:
@@ -105,7 +107,7 @@ PROVIDERS: dict[str, Provider] = {p.key: p for p in (
 )}
 
 
-class UnknownProvider(ValueError):
+class UnknownProvider(UserError, ValueError):
     pass
 
 

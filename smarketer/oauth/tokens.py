@@ -16,6 +16,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
 from smarketer import passwords
+from smarketer.errors import UserError
 from smarketer.oauth.providers import Provider, provider, shipped_client
 
 log = logging.getLogger(__name__)
@@ -26,11 +27,11 @@ _access: dict[str, tuple[str, float]] = {}  # grant key -> (access token, expire
 _lock = threading.Lock()
 
 
-class SignInNeeded(RuntimeError):
+class SignInNeeded(UserError, RuntimeError):
     """The mailbox needs the owner to sign in (again); the message says why and how."""
 
 
-class TokenServiceUnreachable(RuntimeError):
+class TokenServiceUnreachable(UserError, RuntimeError):
     """The provider's token service could not be reached (offline): try again later."""
 
 

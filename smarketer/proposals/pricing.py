@@ -33,6 +33,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from babel.numbers import get_currency_precision
 
+from smarketer.errors import UserError
+
 ROUNDING_POLICIES = ("line", "global")
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -41,7 +43,7 @@ QUANTITY_PLACES, PRICE_PLACES, PERCENT_PLACES = 4, 6, 4
 PRECISION = 60  # digits: far more than the bounds above can ever need
 
 
-class PricingError(ValueError):
+class PricingError(UserError, ValueError):
     """A line that cannot be priced; the message names the line and the problem."""
 
 

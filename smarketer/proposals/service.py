@@ -29,6 +29,7 @@ from smarketer.db.models import (
     ProposalSequence,
     StoredFile,
 )
+from smarketer.errors import UserError
 from smarketer.proposals.pricing import (
     ROUNDING_POLICIES,
     Line,
@@ -42,7 +43,7 @@ DEFAULT_VALID_DAYS = 30
 EDITABLE = ("draft",)
 
 
-class ProposalError(ValueError):
+class ProposalError(UserError, ValueError):
     """A proposal change that cannot be made; the message says why."""
 
 
