@@ -16,6 +16,7 @@ from peewee import fn
 from smarketer.contacts import ContactFilter, save_segment
 from smarketer.db import StoreError, close_database, db, open_database
 from smarketer.db.models import Activity, Company, Contact, Tag
+from smarketer.errors import InputInvalid
 from smarketer.settings import BusinessProfile, save_profile
 
 DEFAULT_SEED = 2026
@@ -89,7 +90,7 @@ def _ascii_slug(text: str) -> str:
 def check_size(contacts: int) -> None:
     """Refuse a demo size outside 1 … 100,000 contacts (before anything is written)."""
     if not 1 <= contacts <= MAX_CONTACTS:
-        raise ValueError(f"A demo store holds 1 to {MAX_CONTACTS:,} contacts, not {contacts:,}.")
+        raise InputInvalid(f"A demo store holds 1 to {MAX_CONTACTS:,} contacts, not {contacts:,}.")
 
 
 def _company_count(contacts: int) -> int:
