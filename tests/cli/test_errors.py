@@ -9,7 +9,6 @@ import pytest
 
 from smarketer.errors import FieldErrors, UserError
 from tests.cli.conftest import one_line_error
-from tests.conftest import DATA
 
 
 def _run_with(patch: str, args: list[str], tmp_path, smarketer_home):
@@ -51,13 +50,14 @@ def test_a_store_locked_by_another_program_is_one_line(run_cli, tmp_path):
     holder.execute("BEGIN IMMEDIATE")  # another program is writing
     holder.execute("INSERT INTO tag (name) VALUES ('held')")
     try:
-        result = run_cli("import", DATA / "imports" / "google-contacts.csv")
+        result = run_cli("smtp", "set", "--host", "127.0.0.1", "--port", "25", "--security",
+                         "none", "--from", "owner@example.com")
     finally:
         holder.rollback()
         holder.close()
     assert "locked by another program" in one_line_error(result)
     assert sqlite3.connect(tmp_path / "store.db").execute(
-        "SELECT count(*) FROM contact").fetchone()[0] == 0
+        "SELECT count(*) FROM setting").fetchone()[0] == 0
 
 
 def test_user_errors_are_one_line_through_the_core_classes(run_cli):
