@@ -50,6 +50,7 @@ CHUNK = 600  # characters of description per table row; longer ones continue bel
 ACCENT = colors.HexColor("#2f6f5e")
 MUTED = colors.HexColor("#5f6865")
 OPTIONAL_FILL = colors.HexColor("#f3f6f5")
+SIDE = 16 * mm  # left and right page margins
 
 
 @cache
@@ -211,16 +212,17 @@ class _NumberedCanvas(canvas.Canvas):
         width, _height = self._pagesize
         self.setFont(FONT, 8)
         self.setFillColor(MUTED)
-        self.drawString(18 * mm, 10 * mm, self.footer_text)
-        self.drawRightString(width - 18 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
+        self.drawString(SIDE, 10 * mm, self.footer_text)
+        self.drawRightString(width - SIDE, 10 * mm, f"Page {self._pageNumber} of {total}")
 
 
 PAD = 6  # reportlab's default cell padding, left and right
+FIGURE_PAD = 4  # figure columns sit a little closer, leaving the description more room
 MIN_DESCRIPTION = 0.42  # of the frame's width
 
 
-def _fit(texts, font: str, size: float) -> float:
-    return max((pdfmetrics.stringWidth(t, font, size) for t in texts), default=0) + 2 * PAD + 1
+def _fit(texts, font: str, size: float, pad: float = PAD) -> float:
+    return max((pdfmetrics.stringWidth(t, font, size) for t in texts), default=0) + 2 * pad + 1
 
 
 def _items_table(items: list[PrintedItem], width: float, s) -> Table:
@@ -232,7 +234,8 @@ def _items_table(items: list[PrintedItem], width: float, s) -> Table:
         columns.append(("Disc.", lambda i: i.discount))
     columns += [("Tax", lambda i: i.tax_rate), ("Amount", lambda i: i.amount)]
     priced = [i for i in items if not i.heading]
-    widths = [max(_fit([head], BOLD, 8.5), _fit([get(i) for i in priced], FONT, 8.5))
+    widths = [max(_fit([head], BOLD, 8.5, FIGURE_PAD),
+                  _fit([get(i) for i in priced], FONT, 8.5, FIGURE_PAD))
               for head, get in columns]
     room = width * (1 - MIN_DESCRIPTION)
     if sum(widths) > room:  # very long figures: the quantity column wraps first
@@ -245,6 +248,8 @@ def _items_table(items: list[PrintedItem], width: float, s) -> Table:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#d9dedb")),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (1, 0), (-1, -1), FIGURE_PAD),
+        ("RIGHTPADDING", (1, 0), (-1, -1), FIGURE_PAD),
     ]
     for item in items:
         if item.heading:
@@ -288,10 +293,10 @@ def render(doc: ProposalDocument) -> bytes:
     out = io.BytesIO()
     pagesize = LETTER if doc.letter else A4
     template = SimpleDocTemplate(
-        out, pagesize=pagesize, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+        out, pagesize=pagesize, leftMargin=SIDE, rightMargin=SIDE, topMargin=16 * mm,
         bottomMargin=20 * mm, title=f"{doc.label} {doc.title}", author=doc.author,
         subject=f"Proposal {doc.label}", creator="Smarketer")
-    width = pagesize[0] - 36 * mm - 12  # the frame keeps 6 pt of padding on each side
+    width = pagesize[0] - 2 * SIDE - 12  # the frame keeps 6 pt of padding on each side
     story: list = []
 
     # header: logo and business details

@@ -140,6 +140,9 @@ def test_mixed_proposal_adds_up_on_paper(client, rounding):
     assert optional["description"].startswith("Optional") and optional["Amount"] == "€100.00"
     [workshop] = [row for p in pages for row in item_rows(p) if "Discovery" in row["description"]]
     assert workshop["Disc."] == "12.5 %"  # one word on one line: the column fits it
+    lines = pages[0].text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Discovery"))
+    assert lines[at + 1].endswith("prioritised backlog")  # two lines, not squeezed to three
 
 
 def test_global_rounding_shows_how_the_total_is_reached(client):
