@@ -31,10 +31,14 @@ from smarketer.db.models import (
 )
 from smarketer.errors import UserError
 from smarketer.proposals.pricing import (
+    MAX_UNIT_PRICE,
+    PERCENT_PLACES,
+    PRICE_PLACES,
     ROUNDING_POLICIES,
     Line,
     PricingError,
     ProposalTotals,
+    check_bounds,
     compute_totals,
     to_decimal,
 )
@@ -412,9 +416,12 @@ def save_product(name: str, unit_price, *, description: str = "", unit: str = ""
     price = to_decimal(unit_price, "unit price")
     if price < 0:
         raise ProposalError("The unit price cannot be negative.")
+    check_bounds(price, "unit price", Decimal(0), MAX_UNIT_PRICE, PRICE_PLACES)
     rate = None if tax_rate in (None, "") else to_decimal(tax_rate, "tax rate")
     if rate is not None and not 0 <= rate <= 100:
         raise ProposalError("The tax rate must be from 0 to 100 %.")
+    if rate is not None:
+        check_bounds(rate, "tax rate", Decimal(0), Decimal(100), PERCENT_PLACES)
     values = {"name": name.strip(), "description": description.strip(), "unit": unit.strip(),
               "unit_price": price, "tax_rate": rate, "active": active}
     if product_id:

@@ -169,3 +169,11 @@ def test_rounding_policy_is_stored_and_used(client):
     assert service.totals(proposal).tax == Decimal("0.08")
     service.update_proposal(proposal.id, rounding="line")
     assert service.totals(Proposal.get_by_id(proposal.id)).tax == Decimal("0.10")
+
+
+@pytest.mark.parametrize(("price", "message"), [
+    ("1e400", "unit price: 1E+400 is too large"), ("0.1234567", "more than 6 decimals")])
+def test_catalog_prices_are_bounded_like_lines(client, price, message):
+    with pytest.raises(PricingError) as caught:
+        service.save_product("Huge", price)
+    assert message in str(caught.value)
