@@ -69,6 +69,19 @@ class Page:
         return [w for w in self.words if w.x0 < 0 or w.y0 < 0 or w.x1 > self.width
                 or w.y1 > self.height]
 
+    def overlaps(self, slack: float = 0.3) -> list[tuple[str, str]]:
+        """Pairs of words whose boxes intersect by more than ``slack`` points each way: text
+        printed over other text (crowded labels, a cell running into the next)."""
+        words = sorted(self.words, key=lambda w: w.x0)
+        found = []
+        for i, a in enumerate(words):
+            for b in words[i + 1:]:
+                if b.x0 >= a.x1 - slack:
+                    break
+                if min(a.y1, b.y1) - max(a.y0, b.y0) > slack:
+                    found.append((a.text, b.text))
+        return found
+
     def find(self, text: str) -> list[Word]:
         return [w for w in self.words if w.text == text]
 

@@ -234,12 +234,21 @@ def _items_table(items: list[PrintedItem], width: float, s) -> Table:
         columns.append(("Disc.", lambda i: i.discount))
     columns += [("Tax", lambda i: i.tax_rate), ("Amount", lambda i: i.amount)]
     priced = [i for i in items if not i.heading]
-    widths = [max(_fit([head], BOLD, 8.5, FIGURE_PAD),
-                  _fit([get(i) for i in priced], FONT, 8.5, FIGURE_PAD))
-              for head, get in columns]
-    room = width * (1 - MIN_DESCRIPTION)
-    if sum(widths) > room:  # very long figures: the quantity column wraps first
+    # Very long figures first get a smaller font, then take room from the description; a
+    # figure is never broken inside (the quantity's unit may go to a second line at worst).
+    for size, share in ((8.5, MIN_DESCRIPTION), (7.5, MIN_DESCRIPTION), (6.5, MIN_DESCRIPTION),
+                        (6.5, 0.25)):
+        widths = [max(_fit([head], BOLD, 8.5, FIGURE_PAD),
+                      _fit([get(i) for i in priced], FONT, size, FIGURE_PAD))
+                  for head, get in columns]
+        room = width * (1 - share)
+        if sum(widths) <= room:
+            break
+    else:
         widths[0] = max(18 * mm, widths[0] - (sum(widths) - room))
+    figure_style = ParagraphStyle("fig", parent=s["cellr"], fontSize=size, leading=size + 2.5)
+    optional_style = ParagraphStyle("opt", parent=s["optional"], fontSize=size,
+                                    leading=size + 2.5)
     headers = ["Description"] + [head for head, _ in columns]
     rows = [[Paragraph(t, s["headr"] if n else s["head"]) for n, t in enumerate(headers)]]
     blank = [""] * len(columns)
@@ -258,10 +267,10 @@ def _items_table(items: list[PrintedItem], width: float, s) -> Table:
             continue
         parts = _chunks(item.description)
         label = _text(parts[0])
-        figure = s["cellr"]
+        figure = figure_style
         if item.optional:
             label = f'<font color="{ACCENT.hexval()}"><b>Optional</b></font> · {label}'
-            figure = s["optional"]
+            figure = optional_style
         rows.append([Paragraph(label, s["cell"])] + [
             Paragraph(_text(get(item)), figure) for _, get in columns])
         if item.optional:

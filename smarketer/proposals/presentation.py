@@ -83,13 +83,18 @@ def quantity(value: Decimal, unit: str, locale: str) -> str:
     cldr = CLDR_UNITS.get(unit.lower())
     if cldr:
         try:
-            return units.format_unit(value.normalize(), cldr, locale=locale).replace(" ", "\u00a0")
+            # Babel picks the plural form and the pattern but rounds the number to 3 decimals:
+            # put the exact number back in its place.
+            text = units.format_unit(value, cldr, locale=locale)
+            text = text.replace(numbers.format_decimal(value, locale=locale),
+                                number(value, locale), 1)
+            return text
         except (ValueError, KeyError, UnknownLocaleError):
             pass
     if (unit and value != 1 and _language(locale) == "en" and re.fullmatch(r"[a-z]{3,}", unit)
             and unit not in NO_PLURAL and not unit.endswith("s")):
         unit = _english_plural(unit)
-    return f"{number(value, locale)}\u00a0{unit}" if unit else number(value, locale)
+    return f"{number(value, locale)} {unit}" if unit else number(value, locale)
 
 
 def _english_plural(word: str) -> str:
@@ -139,8 +144,8 @@ def total_rows(totals: ProposalTotals, document_discount: Decimal, rounding: str
         rows.append(TotalRow("Net", m(totals.net)))
     for tax in totals.taxes:
         label = f"Tax {percent(tax.rate, locale)} on {m(tax.base)}"
-        if tax.exact_base != tax.base:
-            exact = tax.exact_base.quantize(Decimal(1).scaleb(-EXACT_PLACES), ROUND_HALF_UP)
+        exact = tax.exact_base.quantize(Decimal(1).scaleb(-EXACT_PLACES), ROUND_HALF_UP)
+        if exact != tax.base:
             sign = "exactly" if exact == tax.exact_base else "about"
             label += f" ({sign} {price(exact, currency, locale)})"
         rows.append(TotalRow(label, m(tax.tax)))

@@ -14,25 +14,12 @@ from tests.dashboard.test_dashboard import history  # noqa: F401 - the known his
 from tests.pdf_reading import read
 
 
-def overlaps(page, slack: float = 0.3):
-    """Pairs of words whose boxes intersect (more than ``slack`` points each way)."""
-    words = sorted(page.words, key=lambda w: w.x0)
-    found = []
-    for i, a in enumerate(words):
-        for b in words[i + 1:]:
-            if b.x0 >= a.x1 - slack:
-                break
-            if min(a.y1, b.y1) - max(a.y0, b.y0) > slack:
-                found.append((a.text, b.text))
-    return found
-
-
 def check_page(path):
     pages = read(path.read_bytes())
     assert len(pages) == 1
     [page] = pages
     assert not page.outside(), [(w.text, w.x0, w.x1) for w in page.outside()]
-    assert not overlaps(page), overlaps(page)[:5]
+    assert not page.overlaps(), page.overlaps()[:5]
     low = min(w.y0 for w in page.words)
     assert low < page.height * 0.2  # the page is used: content reaches its bottom fifth
     return page

@@ -47,9 +47,13 @@ def totals_rows(pages):
         start = next((i for i, row in enumerate(rows) if row[0].text == "Subtotal"), None)
         if start is None:
             continue
-        out = []
+        out, pending = [], ""
         for row in rows[start:]:
-            out.append((row[0].text, row[-1].text))
+            if len(row) == 1:  # a long label wraps; its amount sits on its last line
+                pending += row[0].text + " "
+                continue
+            out.append((pending + row[0].text, row[-1].text))
+            pending = ""
             if row[0].text == "Total":
                 return page, out
     raise AssertionError("no totals block")
@@ -63,6 +67,7 @@ def check_document(data: bytes, rounding: str, places: int):
     pages = read(data)
     for page in pages:
         assert not page.outside(), [(w.text, w.x0, w.x1) for w in page.outside()]
+        assert not page.overlaps(), page.overlaps()[:5]
     lines = [row for page in pages for row in item_rows(page) if "Amount" in row]
     assert lines, "no priced lines were read"
     printed_sum, rates = D(0), set()
@@ -172,3 +177,15 @@ def test_acceptance_stays_with_the_totals_on_a_long_proposal(client):
         pages, _ = check_document(proposal(client, "line", lines), "line", 2)
         headers = [p for p in pages if p.find("Description")]
         assert len(headers) == sum(1 for p in pages if item_rows(p))  # header on every page
+
+
+def test_the_largest_figures_fit_their_columns(client):
+    """A billion months at a billion each, every decimal allowed: smaller figures, a narrower
+    description, nothing printed over anything else and every figure whole."""
+    lines = [ItemData("A very long description " * 30, "999999999.9999", "month",
+                      "999999999.999999", "12.3456", tax_rate="12.3456"),
+             ItemData("Short", "0.0001", "licence", "0.000001", tax_rate="0")]
+    pages, rows = check_document(proposal(client, "global", lines), "global", 2)
+    [big] = [row for p in pages for row in item_rows(p) if "Amount" in row][:1]
+    assert big["Qty"].startswith("999,999,999.9999")  # not rounded to 1,000,000,000
+    assert big["Unit price"] == "€999,999,999.999999"
