@@ -23,12 +23,14 @@ def register(commands) -> None:
                      "instead of the one detected")
     imp.add_argument("--delimiter", choices=list(DELIMITER_NAMES),
                      help="the CSV delimiter instead of the one detected")
+    imp.add_argument("--sheet", metavar="NAME", help="the sheet of an Excel workbook to read "
+                     "(the first by default)")
     imp.set_defaults(run=run_import)
 
     exp = commands.add_parser("export", help="export contacts to CSV or vCard")
     exp.add_argument("what", choices=["contacts"])
     exp.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
-                     help="OUT.csv or OUT.vcf")
+                     help="OUT.csv, OUT.xlsx or OUT.vcf")
     exp.add_argument("--segment", metavar="NAME", help="only the contacts of this segment")
     exp.add_argument("--vcard-version", choices=["3.0", "4.0"], default="3.0")
     exp.set_defaults(run=run_export)
@@ -39,8 +41,10 @@ def run_import(args) -> int:
 
     open_store(args)
     plan = plan_import(args.path, args.encoding,
-                       DELIMITER_NAMES[args.delimiter] if args.delimiter else None)
-    if plan.layout is not None:
+                       DELIMITER_NAMES[args.delimiter] if args.delimiter else None, args.sheet)
+    if plan.kind == "xlsx":
+        print(f"Reading sheet {plan.layout.delimiter!r} of {args.path.name}", file=sys.stderr)
+    elif plan.layout is not None:
         print(f"Reading {args.path.name} as {plan.layout.describe()}", file=sys.stderr)
     summary = run_import(plan, policy=args.on_duplicate, tag=args.tag,
                          progress=progress_printer("Read"))

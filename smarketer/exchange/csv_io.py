@@ -20,8 +20,8 @@ from pathlib import Path
 
 from smarketer.errors import UserError
 from smarketer.exchange import encoding as encodings
-from smarketer.exchange.headers import guess_mapping, is_known, priority
-from smarketer.exchange.records import Incoming, Rejected, collect, finish, neutralise
+from smarketer.exchange.headers import guess_mapping, is_known, ordered_mapping
+from smarketer.exchange.records import Incoming, Rejected, neutralise, record_from_cells
 
 __all__ = ["CsvLayout", "UnreadableFile", "count_rows", "guess_mapping", "read_rows", "sniff"]
 
@@ -203,8 +203,7 @@ def read_rows(path: Path, layout: CsvLayout, mapping: dict[int, str],
     records = _records(iter(text), 1, layout.delimiter)
     for _ in range(layout.header_row + 1):
         next(records, None)
-    ordered = sorted(mapping.items(), key=lambda item: (
-        item[1] in ("full_name", "middle_name"), priority(layout.headers[item[0]])))
+    ordered = ordered_mapping(mapping, layout.headers)
     produced = 0
     for record in _checked(records, width, layout.delimiter):
         if isinstance(record, Rejected):
@@ -223,11 +222,7 @@ def read_rows(path: Path, layout: CsvLayout, mapping: dict[int, str],
                 yield Rejected(record.where, f"{len(cells)} cells but the header has {width} "
                                "(a delimiter inside an unquoted value?)", cells)
             else:
-                values: dict[str, object] = {}
-                for index, target in ordered:
-                    if index < len(cells):
-                        collect(values, target, cells[index], layout.headers[index])
-                yield Incoming(record.where, finish(values), cells)
+                yield record_from_cells(record.where, cells, ordered, layout.headers)
         produced += 1
         if limit is not None and produced >= limit:
             return
@@ -261,12 +256,13 @@ def export_csv(contact_ids: list[int], path: Path) -> int:
         out.writerow([label for label, _ in EXPORT_COLUMNS])
         n = 0
         for data in contact_dicts(contact_ids):
-            out.writerow([neutralise(_cell(data[key])) for _, key in EXPORT_COLUMNS])
+            out.writerow([neutralise(cell_text(data[key])) for _, key in EXPORT_COLUMNS])
             n += 1
     return n
 
 
-def _cell(value) -> str:
+def cell_text(value) -> str:
+    """A contact value as an export cell's text."""
     if value is None or value is False:
         return ""
     if value is True:

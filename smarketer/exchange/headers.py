@@ -206,6 +206,13 @@ def _rank(header: str, target: str | None) -> tuple[int, int]:
     return 1, int(target == "street" and not set(_words(header)) & _ADDRESS_PARTS["street"])
 
 
+def ordered_mapping(mapping: dict[int, str], headers) -> list[tuple[int, str]]:
+    """The mapping in the order cells are read: full and middle names last, and of several
+    email or phone columns the best-labelled first."""
+    return sorted(mapping.items(), key=lambda item: (
+        item[1] in ("full_name", "middle_name"), priority(headers[item[0]])))
+
+
 def priority(header: str) -> int:
     """Which of several email or phone columns is read first for the primary one:
     unlabelled, work and business before home, before other."""

@@ -173,3 +173,13 @@ def finish(values: dict[str, object]) -> dict[str, object]:
     if middle:
         values["first_name"] = f"{values.get('first_name', '')} {middle}".strip()
     return values
+
+
+def record_from_cells(where: str, cells: list[str], ordered: list[tuple[int, str]],
+                      headers) -> Incoming:
+    """One row's cells as a record, the columns read in ``ordered`` (column, target) order."""
+    values: dict[str, object] = {}
+    for index, target in ordered:
+        if index < len(cells):
+            collect(values, target, cells[index], headers[index])
+    return Incoming(where, finish(values), cells)

@@ -71,6 +71,16 @@ class ImportDialog(QDialog):
             reading.addWidget(QLabel(self.tr("separated by")))
             reading.addWidget(self.delimiter)
             reading.addStretch(1)
+        elif plan.kind == "xlsx":  # the sheet picker (the layout names the sheet)
+            self.delimiter.setAccessibleName(self.tr("Sheet"))
+            for name in plan.sheets:
+                self.delimiter.addItem(name, name)
+            self._show_layout()
+            self.delimiter.currentIndexChanged.connect(self._reread)
+            reading.addWidget(QLabel(self.tr("Sheet")))
+            reading.addWidget(self.delimiter)
+            reading.addStretch(1)
+            self.delimiter.setEnabled(len(plan.sheets) > 1)
 
         self.mapping = QTableWidget(0, 3)
         self.mapping.setHorizontalHeaderLabels(
@@ -123,7 +133,7 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(about)
-        if plan.kind == "csv":
+        if plan.kind != "vcard":
             layout.addLayout(reading)
             layout.addWidget(self.mapping, 2)
             layout.addWidget(self.mapping_warning)
@@ -146,6 +156,9 @@ class ImportDialog(QDialog):
         layout = self.plan.layout
         skipped = (self.tr(", {} line(s) above the header skipped").format(layout.header_row)
                    if layout.header_row else "")
+        if self.plan.kind == "xlsx":
+            return self.tr("An Excel workbook, sheet \"{}\"{}. Check what each column "
+                           "imports as.").format(layout.delimiter, skipped)
         return self.tr("A CSV file in {}, separated by {}{}. If names look wrong, choose "
                        "another encoding below; check what each column imports as.").format(
             encodings.label(layout.encoding), DELIMITERS[layout.delimiter], skipped)
@@ -154,6 +167,8 @@ class ImportDialog(QDialog):
         layout = self.plan.layout
         for combo, value in ((self.encoding, layout.encoding),
                              (self.delimiter, layout.delimiter)):
+            if combo.count() == 0:
+                continue
             combo.blockSignals(True)
             index = combo.findData(value)
             if index < 0:
@@ -165,7 +180,7 @@ class ImportDialog(QDialog):
     def _reread(self) -> None:
         """Read the file again with the encoding and delimiter chosen."""
         try:
-            self.plan = replan(self.plan, self.encoding.currentData(),
+            self.plan = replan(self.plan, self.encoding.currentData() or None,
                                self.delimiter.currentData())
         except UnreadableFile as exc:
             self.result.setText(str(exc))

@@ -37,8 +37,8 @@ from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.workers import run_job
 
-IMPORT_FILTER = "Contacts (*.csv *.vcf *.vcard *.txt *.tsv);;All files (*)"
-EXPORT_FILTER = "CSV for spreadsheets (*.csv);;vCard (*.vcf)"
+IMPORT_FILTER = "Contacts (*.csv *.xlsx *.vcf *.vcard *.txt *.tsv);;All files (*)"
+EXPORT_FILTER = "CSV for spreadsheets (*.csv);;Excel workbook (*.xlsx);;vCard (*.vcf)"
 ALL, TRASH = "all", "trash"
 
 

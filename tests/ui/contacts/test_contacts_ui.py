@@ -273,3 +273,26 @@ def test_a_follow_up_task_from_the_timeline_shows_on_today(section, qtbot, windo
     today = window.today
     assert any("Send the brochure" in today.tasks.item(i).text()
                for i in range(today.tasks.count()))
+
+
+def test_import_dialog_picks_a_workbook_sheet(section, qtbot, monkeypatch, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "book.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Cover"
+    wb.active.append(["Nothing here"])
+    people = wb.create_sheet("People")
+    people.append(["Name", "Email"])
+    people.append(["Ada Lovelace", "ada@example.org"])
+    wb.save(path)
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: path)
+    section.actions_["import"].trigger()
+    dialog = section.findChild(ImportDialog)
+    assert dialog.delimiter.isEnabled() and dialog.delimiter.accessibleName() == "Sheet"
+    dialog.delimiter.setCurrentIndex(dialog.delimiter.findData("People"))
+    assert 'sheet "People"' in dialog.about.text()
+    assert dialog.preview.item(0, 1).text() == "Ada Lovelace"
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert Contact.get(Contact.email == "ada@example.org").last_name == "Lovelace"
