@@ -123,6 +123,29 @@ def test_import_with_a_chosen_encoding_and_delimiter(cli, tmp_path):
     assert "unknown encoding 'klingon'" in wrong.stderr
 
 
+def test_import_undo_and_history(cli, tmp_path):
+    (tmp_path / "a.csv").write_text("Name,Email\nAl One,al@example.com\nBo Two,bo@example.com\n")
+    assert cli("--db", "s.db", "import", "a.csv").returncode == 0
+    conn = sqlite3.connect(tmp_path / "s.db")
+    conn.execute("INSERT INTO activity (contact_id, kind, summary, body, occurred_at) "
+                 "SELECT id, 'note', 'hi', 'hi', '2026-11-23T10:00:00+00:00' FROM contact "
+                 "WHERE email = 'bo@example.com'")
+    conn.commit()
+    listed = cli("--db", "s.db", "import", "--history")
+    assert "a.csv: 2 created, 0 updated, 0 skipped, 0 rejected" in listed.stdout
+    refused = cli("--db", "s.db", "import", "--undo")
+    assert refused.returncode == 1 and "Bo Two: has a note" in refused.stderr
+    assert "run again with --undo --yes to undo the other 1" in refused.stderr
+    done = cli("--db", "s.db", "import", "--undo", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ("Undid the import of a.csv: 1 contacts taken back; "
+                                   "1 used since were kept")
+    assert conn.execute("SELECT email FROM contact").fetchall() == [("bo@example.com",)]
+    conn.close()
+    again = cli("--db", "s.db", "import", "--undo")
+    assert again.returncode == 1 and "there is no import to undo" in again.stderr
+
+
 def test_import_of_an_unreadable_file_fails_clearly(cli, tmp_path):
     (tmp_path / "photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     result = cli("--db", "s.db", "import", "photo.csv")

@@ -13,7 +13,8 @@ DELIMITER_NAMES = {"comma": ",", ",": ",", "semicolon": ";", ";": ";", "tab": "\
 
 def register(commands) -> None:
     imp = commands.add_parser("import", help="import contacts from a CSV or vCard file")
-    imp.add_argument("path", type=Path, metavar="PATH")
+    imp.add_argument("path", type=Path, metavar="PATH", nargs="?",
+                     help="the file to import (not with --undo or --history)")
     imp.add_argument("--on-duplicate", choices=["skip", "update", "overwrite"], default="skip",
                      help="a contact whose email is already known: leave it (skip, default), "
                      "fill its empty fields (update) or replace fields (overwrite)")
@@ -25,6 +26,11 @@ def register(commands) -> None:
                      help="the CSV delimiter instead of the one detected")
     imp.add_argument("--sheet", metavar="NAME", help="the sheet of an Excel workbook to read "
                      "(the first by default)")
+    imp.add_argument("--undo", action="store_true",
+                     help="undo the last import (contacts used since are named and kept; "
+                     "add --yes to undo the rest)")
+    imp.add_argument("--yes", action="store_true", help="with --undo: undo what can be undone")
+    imp.add_argument("--history", action="store_true", help="list the latest imports")
     imp.set_defaults(run=run_import)
 
     exp = commands.add_parser("export", help="export contacts to CSV or vCard")
@@ -39,6 +45,13 @@ def register(commands) -> None:
 def run_import(args) -> int:
     from smarketer.exchange.files import plan_import, run_import
 
+    if args.undo or args.history:
+        if args.path is not None:
+            return fail("--undo and --history take no file")
+        open_store(args)
+        return _undo(args) if args.undo else _history()
+    if args.path is None:
+        return fail("import needs a file (or --undo, --history)")
     open_store(args)
     plan = plan_import(args.path, args.encoding,
                        DELIMITER_NAMES[args.delimiter] if args.delimiter else None, args.sheet)
@@ -51,6 +64,35 @@ def run_import(args) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"Imported {args.path.name}: {summary.text()}")
+    return 0
+
+
+def _history() -> int:
+    from smarketer.exchange import history
+
+    runs = history.history()
+    for run in runs:
+        print(f"{run.id:>4}  {run.describe()}")
+    if not runs:
+        print("No imports yet.")
+    return 0
+
+
+def _undo(args) -> int:
+    from smarketer.exchange import history
+
+    last = history.last_undoable()
+    if last is None:
+        return fail("there is no import to undo")
+    check = history.check_undo(last.id)
+    if check.used and not args.yes:
+        print(f"{len(check.used)} contacts of {last.source} were used since the import and "
+              f"would be kept as they are:\n{check.describe_used()}", file=sys.stderr)
+        return fail(f"nothing undone; run again with --undo --yes to undo the other "
+                    f"{check.undoable}")
+    done = history.undo_import(last.id, keep_used=True)
+    kept = f"; {len(check.used)} used since were kept" if check.used else ""
+    print(f"Undid the import of {last.source}: {done} contacts taken back{kept}")
     return 0
 
 

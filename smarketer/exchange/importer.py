@@ -26,7 +26,14 @@ from peewee import fn
 from smarketer import contacts, paths
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, Suppression, Tag
+from smarketer.db.models import (
+    LIFECYCLE_STATUSES,
+    Company,
+    Contact,
+    ImportRun,
+    Suppression,
+    Tag,
+)
 from smarketer.db.search import BulkIndexing, sort_key
 from smarketer.exchange.records import (
     MAX_FIELD,
@@ -146,8 +153,12 @@ class _Writer:
     """Writes through prepared SQL with caches of emails, companies and tags, and indexes
     for search once at the end, so 100,000 rows take seconds, not minutes."""
 
-    def __init__(self, policy: str, tag: str | None):
+    def __init__(self, policy: str, tag: str | None, run_id: int):
         self.policy = policy
+        self.run_id = run_id
+        self.changes: list[tuple] = []  # import_change rows waiting to be written
+        self.new_companies: list[int] = []
+        self.new_tags: list[int] = []
         self.extra_tags = contacts.clean_tags([tag] if tag else [])
         self.by_email = {
             e.lower(): cid for cid, e in Contact.select(Contact.id, Contact.email)
@@ -155,7 +166,8 @@ class _Writer:
         self.companies = {n.lower(): cid for cid, n in Company.select(Company.id, Company.name).tuples()}
         self.tags = {n.lower(): tid for tid, n in Tag.select(Tag.id, Tag.name).tuples()}
         self.suppressed = {e for (e,) in Suppression.select(fn.lower(Suppression.email)).tuples()}
-        self.now = _STAMP(datetime.now(UTC))
+        self.now_instant = datetime.now(UTC)
+        self.now = _STAMP(self.now_instant)
         self.cursor = db.connection().cursor()
         self.index = BulkIndexing(db)
         self.tagged: list[tuple[int, int]] = []
@@ -166,6 +178,7 @@ class _Writer:
             self.cursor.execute("INSERT INTO company (name, created_at, updated_at) "
                                 "VALUES (?, ?, ?)", (name, self.now, self.now))
             self.companies[key] = self.cursor.lastrowid
+            self.new_companies.append(self.cursor.lastrowid)
         return self.companies[key]
 
     def tag_ids(self, names) -> list[int]:
@@ -175,6 +188,7 @@ class _Writer:
             if key not in self.tags:
                 self.cursor.execute("INSERT INTO tag (name) VALUES (?)", (name,))
                 self.tags[key] = self.cursor.lastrowid
+                self.new_tags.append(self.cursor.lastrowid)
             ids.append(self.tags[key])
         return list(dict.fromkeys(ids))
 
@@ -195,24 +209,38 @@ class _Writer:
             del row["consent_source"]  # a source without consent means nothing
         if email and email in self.suppressed and "unsubscribed_at" not in row:
             row["unsubscribed_at"] = datetime.now(UTC)  # suppression outlives any re-import
+        tag_ids = self.tag_ids(tags)
         if existing is None:
             contact_id = self._insert(row)
             if email:
                 self.by_email[email] = contact_id
             summary.created += 1
+            self.changes.append((self.run_id, contact_id, 1, "{}", json.dumps(tag_ids),
+                                 self.now))
         else:
             contact_id = existing
-            self._update(existing, row)
+            self._flush_tags()  # this file may have tagged the contact already
+            had = {t for (t,) in self.cursor.execute(
+                "SELECT tag_id FROM contact_tag WHERE contact_id = ?", (contact_id,))}
+            replaced, stamp = self._update(existing, row)
+            added = [t for t in tag_ids if t not in had]
+            if replaced or added:
+                self.changes.append((self.run_id, contact_id, 0, json.dumps(replaced),
+                                     json.dumps(added), stamp))
             summary.updated += 1
         self.index.touched(contact_id)
-        self.tagged.extend((contact_id, t) for t in self.tag_ids(tags))
-        if len(self.tagged) > 5000:
+        self.tagged.extend((contact_id, t) for t in tag_ids)
+        if len(self.tagged) > 5000 or len(self.changes) > 5000:
             self._flush_tags()
 
     def _flush_tags(self) -> None:
         self.cursor.executemany("INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) "
                                 "VALUES (?, ?)", self.tagged)
         self.tagged.clear()
+        self.cursor.executemany(
+            "INSERT INTO import_change (run_id, contact_id, created, replaced, added_tags, "
+            "stamp) VALUES (?, ?, ?, ?, ?, ?)", self.changes)
+        self.changes.clear()
 
     def _insert(self, row: dict[str, object]) -> int:
         values = {
@@ -231,7 +259,11 @@ class _Writer:
         self.cursor.execute(_INSERT_SQL, [values[c] for c in _INSERT_COLUMNS])
         return self.cursor.lastrowid
 
-    def _update(self, contact_id: int, row: dict[str, object]) -> None:
+    def _update(self, contact_id: int, row: dict[str, object]) -> tuple[dict, str]:
+        """Apply ``row`` under the policy; return the stored values it replaced (for undo)
+        and the contact's updated_at after it."""
+        cursor = self.cursor.execute("SELECT * FROM contact WHERE id = ?", (contact_id,))
+        before = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
         contact = Contact.get_by_id(contact_id)
         changes: dict[str, object] = {}
         for key, value in row.items():
@@ -248,11 +280,14 @@ class _Writer:
             elif self.policy == "overwrite" or current in (None, "", False):
                 if value != current:
                     changes[key] = value
-        if changes:
-            for key, value in changes.items():
-                setattr(contact, key, value)
-            contact.updated_at = datetime.now(UTC)
-            contact.save()
+        if not changes:
+            return {}, before["updated_at"]
+        for key, value in changes.items():
+            setattr(contact, key, value)
+        contact.updated_at = self.now_instant
+        contact.save()
+        columns = {"company_id" if k == "company" else k for k in changes}
+        return {k: before[k] for k in (*columns, "updated_at", "sort_name")}, self.now
 
     def finish(self) -> None:
         self._flush_tags()
@@ -281,7 +316,9 @@ def import_records(
         raise ValueError(f"unknown duplicate policy {policy!r}; use {', '.join(POLICIES)}")
     summary = ImportSummary()
     with db.atomic() as transaction:
-        writer = _Writer(policy, tag)
+        run = ImportRun.create(source=source_name)
+        summary.run_id = run.id
+        writer = _Writer(policy, tag, run.id)
         for n, record in enumerate(records, 1):
             if isinstance(record, Rejected):
                 summary.rejected.append(record)
@@ -299,6 +336,10 @@ def import_records(
                 if progress:
                     progress(n, max(total, n))
         writer.finish()
+        ImportRun.update(created=summary.created, updated=summary.updated,
+                         skipped=summary.skipped, rejected=len(summary.rejected),
+                         new_companies=writer.new_companies, new_tags=writer.new_tags).where(
+            ImportRun.id == run.id).execute()
     if progress:
         progress(summary.read, summary.read)
     if summary.rejected:

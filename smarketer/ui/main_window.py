@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
                                          "Ctrl+Shift+B"))
         file_menu.addAction(self._action("restore", self.tr("&Restore from Backup…"),
                                          self.choose_restore))
+        file_menu.addAction(self._action("undo_import", self.tr("&Undo Last Import…"),
+                                         lambda: self.contacts.undo_import()))
         file_menu.addSeparator()
         file_menu.addAction(self._action("quit", self.tr("&Quit"), self.close, "Ctrl+Q"))
 

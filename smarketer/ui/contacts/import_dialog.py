@@ -27,6 +27,7 @@ from smarketer.exchange.files import ImportPlan, replan, run_import
 from smarketer.exchange.importer import ImportCancelled, ImportSummary, clean_record
 from smarketer.exchange.records import TARGETS, Rejected
 from smarketer.ui import dialogs
+from smarketer.ui.contacts.undo_import import undo_import
 from smarketer.ui.workers import run_job
 
 POLICY_LABELS = [
@@ -41,6 +42,7 @@ class ImportDialog(QDialog):
     """Shows one ImportPlan; ``imported(summary)`` is emitted after a good import."""
 
     imported = Signal(object)
+    undone = Signal(str)  # the import was undone from its summary
 
     def __init__(self, plan: ImportPlan, parent=None):
         super().__init__(parent)
@@ -117,6 +119,9 @@ class ImportDialog(QDialog):
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.undo_button = QPushButton(self.tr("Undo this import"))
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self._undo)
         self.report_button = QPushButton(self.tr("Open report of rejected rows"))
         self.report_button.hide()
         self.report_button.clicked.connect(
@@ -144,6 +149,7 @@ class ImportDialog(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(self.progress, 1)
         bottom.addWidget(self.report_button)
+        bottom.addWidget(self.undo_button)
         layout.addWidget(self.result)
         layout.addLayout(bottom)
         layout.addWidget(self.buttons)
@@ -303,8 +309,17 @@ class ImportDialog(QDialog):
         self.progress.hide()
         self.result.setText(self.tr("Imported: ") + summary.text())
         self.report_button.setVisible(summary.report is not None)
+        self.undo_button.setVisible(summary.run_id is not None)
         self.cancel_button.setText(self.tr("Close"))
         self.imported.emit(summary)
+
+    def _undo(self) -> None:
+        def undone(text: str) -> None:
+            self.undo_button.setEnabled(False)
+            self.result.setText(text)
+            self.undone.emit(text)
+
+        undo_import(self, self.summary.run_id, undone)
 
     def _failed(self, exc: BaseException) -> None:
         self.job = None

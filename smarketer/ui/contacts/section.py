@@ -33,6 +33,7 @@ from smarketer.ui.contacts.duplicates import DuplicatesDialog
 from smarketer.ui.contacts.editor import ContactEditor
 from smarketer.ui.contacts.import_dialog import ImportDialog
 from smarketer.ui.contacts.model import COLUMNS, ContactTableModel
+from smarketer.ui.contacts.undo_import import undo_import
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.workers import run_job
@@ -473,8 +474,15 @@ class ContactsSection(Section):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(lambda summary: (self.reload(), self.hub.data_changed.emit(
             "contact"), self.hub.notify.emit(self.tr("Import finished: ") + summary.text())))
+        dialog.undone.connect(lambda text: (self.reload(), self.hub.data_changed.emit(
+            "contact"), self.hub.notify.emit(text)))
         dialog.open()
         return dialog
+
+    def undo_import(self, run_id: int | None = None) -> None:
+        """Offer to undo an import (the last one by default), then show the result."""
+        undo_import(self, run_id, lambda text: (self.reload(), self.hub.data_changed.emit(
+            "contact"), self.hub.notify.emit(text)))
 
     def choose_export(self) -> None:
         ids = self.selected_ids()

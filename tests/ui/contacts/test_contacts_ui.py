@@ -296,3 +296,42 @@ def test_import_dialog_picks_a_workbook_sheet(section, qtbot, monkeypatch, tmp_p
     with qtbot.waitSignal(dialog.imported, timeout=10000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert Contact.get(Contact.email == "ada@example.org").last_name == "Lovelace"
+
+
+def _undo_box(window, qtbot):
+    def shown():
+        boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()
+                 and "Undo the import" in b.text()]
+        assert boxes
+        return boxes[0]
+
+    qtbot.waitUntil(lambda: shown() is not None, timeout=10000)
+    return shown()
+
+
+def test_an_import_is_undone_from_its_summary_and_from_the_file_menu(section, qtbot,
+                                                                     monkeypatch, tmp_path,
+                                                                     window):
+    path = tmp_path / "two.csv"
+    path.write_text("Name,Email\nUma Undo,uma@example.org\nVic Kept,vic@example.org\n",
+                    encoding="utf-8")
+    monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: path)
+    section.actions_["import"].trigger()
+    dialog = section.findChild(ImportDialog)
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.undo_button.isVisible() and section.model.rowCount() == 62
+    contacts.add_note(Contact.get(Contact.email == "vic@example.org").id, "Called back")
+    dialog.undo_button.click()
+    box = _undo_box(window, qtbot)
+    assert "1 contacts will be removed" in box.text() and "Vic Kept: has a note" in box.text()
+    with qtbot.waitSignal(dialog.undone, timeout=10000):
+        qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Undo Import"),
+                         Qt.MouseButton.LeftButton)
+    assert section.model.rowCount() == 61
+    assert not Contact.select().where(Contact.email == "uma@example.org").exists()
+    dialog.close()
+    # File → Undo Last Import: with nothing left to undo it says so.
+    window.actions["undo_import"].trigger()
+    qtbot.waitUntil(lambda: any("no import to undo" in b.text()
+                                for b in window.findChildren(QMessageBox)), timeout=5000)
