@@ -359,13 +359,14 @@ class DealDialog(QDialog):
         self.changed.emit(self.deal_id)
 
     def _load_proposals(self) -> None:
-        from smarketer.proposals import service
+        from smarketer.proposals import listing, service
 
         self.proposals.clear()
         if not self.deal_id:
             return
-        for p in service.for_deal(self.deal_id):
-            total = format_money(service.totals(p).total, p.currency, p.locale)
+        for proposal in service.for_deal(self.deal_id):
+            p = listing.summary(proposal.id)  # a damaged proposal is shown, never a crash
+            total = p.total or self.tr("cannot be priced")
             self.proposals.addItem(f"{p.label} · {p.title} · {p.status} · {total}")
 
     def _load_history(self) -> None:

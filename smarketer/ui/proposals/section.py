@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer.db.models import Proposal
-from smarketer.money import format_money
-from smarketer.proposals import service
+from smarketer.proposals import listing, service
 from smarketer.proposals.pdf import build_pdf
 from smarketer.proposals.service import ProposalError
 from smarketer.ui import dialogs
@@ -120,21 +119,11 @@ class ProposalsSection(Section):
     def reload(self, select: int | None = None) -> None:
         service.expire_overdue()
         current = select or self.current_id()
-        proposals = service.all_proposals()
+        proposals = listing.summaries()  # a damaged proposal is listed, never a crash
         self.list.blockSignals(True)
         self.list.setRowCount(len(proposals))
         for row, p in enumerate(proposals):
-            client = service.client_of(p)
-            total = format_money(service.totals(p).total, p.currency, p.locale)
-            for column, text in enumerate((p.label, p.title,
-                                           (client.full_name or client.email) if client else "",
-                                           p.status.capitalize(), total)):
-                cell = QTableWidgetItem(text)
-                cell.setData(IdRole, p.id)
-                if column == 4:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                self.list.setItem(row, column, cell)
+            self._fill_row(row, p)
         self.list.blockSignals(False)
         self.splitter.setVisible(bool(proposals))
         self.empty.setVisible(not proposals)
@@ -231,15 +220,27 @@ class ProposalsSection(Section):
 
         self.job = run_job(email_proposal, p.id, password, on_success=done, on_failure=failed)
 
+    def _texts(self, p: listing.ProposalSummary) -> tuple[str, ...]:
+        return (p.label, p.title, p.client, p.status.capitalize(),
+                p.total or self.tr("Cannot be priced"))
+
+    def _fill_row(self, row: int, p: listing.ProposalSummary) -> None:
+        for column, text in enumerate(self._texts(p)):
+            cell = QTableWidgetItem(text)
+            cell.setData(IdRole, p.id)
+            if p.problem:
+                cell.setToolTip(p.problem)
+            if column == 4:
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.list.setItem(row, column, cell)
+
     def _edited(self, proposal_id: int) -> None:
         row = self.list.currentRow()
-        p = Proposal.get_by_id(proposal_id)
         if row >= 0:
-            self.list.item(row, 1).setText(p.title)
-            client = service.client_of(p)
-            self.list.item(row, 2).setText((client.full_name or client.email) if client else "")
-            self.list.item(row, 4).setText(format_money(service.totals(p).total, p.currency,
-                                                        p.locale))
+            summary = listing.summary(proposal_id)
+            for column, text in enumerate(self._texts(summary)):
+                self.list.item(row, column).setText(text)
+                self.list.item(row, column).setToolTip(summary.problem)
 
     # PDF work runs in the background
 

@@ -113,3 +113,19 @@ def test_catalog_dialog_adds_a_product(section, qtbot):
     dialog.table.item(dialog.table.rowCount() - 1, 3).setText("-5")
     assert "negative" in dialog.message.text()
     dialog.close()
+
+
+def test_a_damaged_proposal_is_listed_and_opened_not_a_crash(section):
+    from smarketer.db import db
+
+    broken = service.create_proposal("Broken")
+    service.add_item(broken.id, ItemData("Huge", "1", unit_price="1"))
+    db.execute_sql("UPDATE proposal_item SET quantity = '1E+400' WHERE proposal_id = ?",
+                   (broken.id,))  # as an older version's JSON import let in
+    section.reload()
+    rows = {section.list.item(r, 1).text(): r for r in range(section.list.rowCount())}
+    assert section.list.item(rows["Website"], 4).text() == "€1,140.00"
+    assert section.list.item(rows["Broken"], 4).text() == "Cannot be priced"
+    assert "1E+400 is too large" in section.list.item(rows["Broken"], 4).toolTip()
+    section.list.selectRow(rows["Broken"])
+    assert "1E+400 is too large" in section.editor.error.text()
