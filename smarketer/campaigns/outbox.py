@@ -14,10 +14,7 @@ with backoff; with the network down the sender waits and carries on by itself.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +34,15 @@ from smarketer.campaigns.audience import (  # noqa: F401 - who receives: see aud
 from smarketer.campaigns.audience import answered_since as _answered_since  # noqa: F401
 from smarketer.campaigns.audience import follow_up_audience as _follow_up_audience  # noqa: F401
 from smarketer.campaigns.compose import build_message
+from smarketer.campaigns.errors import CampaignError
+from smarketer.campaigns.lease import (  # noqa: F401 - the outbox's public names
+    LEASE_SECONDS,
+    CampaignBusy,
+    claim,
+    free_dead_leases,
+    new_owner,
+    release,
+)
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import (
@@ -47,15 +53,9 @@ from smarketer.db.models import (
     Suppression,
     Tag,
 )
-from smarketer.errors import UserError
 
-LEASE_SECONDS = 120
 RETRY_DELAYS = (60, 300, 1800)  # seconds before the 2nd, 3rd and 4th try of a 4xx
 MAX_CONSECUTIVE_ERRORS = 5
-
-
-class CampaignError(UserError, ValueError):
-    """A campaign that cannot be created, changed or sent; the message says why."""
 
 
 # ---------------------------------------------------------------- suppression
@@ -226,7 +226,10 @@ def ready_to_send(account: SmtpAccount | None = None) -> None:
 
 
 def start(campaign_id: int, at: datetime | None = None) -> Campaign:
-    """Queue the recipients and send now, or at ``at`` (the app or the CLI does the sending)."""
+    """Queue the recipients and send now, or at ``at`` (the app or the CLI does the sending).
+
+    Only the fields that change are written, and only while the campaign may still start:
+    a stale copy of the row never overwrites a sender's lease or a newer status."""
     ready_to_send()
     campaign = Campaign.get_by_id(campaign_id)
     if campaign.status in ("done", "cancelled"):
@@ -234,11 +237,12 @@ def start(campaign_id: int, at: datetime | None = None) -> Campaign:
     if not has_audience(campaign):
         raise CampaignError("Choose who receives it (an audience) first.")
     queue(campaign_id)
-    campaign.status = "scheduled" if at and at > utc_now() else "sending"
-    campaign.scheduled_at = at
-    campaign.pause_reason = ""
-    campaign.save()
-    return campaign
+    scheduled = bool(at and at > utc_now())
+    Campaign.update(status="scheduled" if scheduled else "sending",
+                    scheduled_at=at if scheduled else None, pause_reason="").where(
+        (Campaign.id == campaign_id)
+        & Campaign.status.in_(["draft", "scheduled", "paused", "sending"])).execute()
+    return Campaign.get_by_id(campaign_id)
 
 
 def pause(campaign_id: int, reason: str = "Paused by you.") -> None:
@@ -276,70 +280,25 @@ def due_follow_ups() -> list[Campaign]:
 
 def due_scheduled(now: datetime | None = None) -> list[Campaign]:
     now = now or utc_now()
-    due = list(Campaign.select().where((Campaign.status == "scheduled")
-                                       & (Campaign.scheduled_at <= now)))
-    for campaign in due:
-        Campaign.update(status="sending").where(Campaign.id == campaign.id).execute()
+    due = []
+    for campaign in Campaign.select().where((Campaign.status == "scheduled")
+                                            & (Campaign.scheduled_at <= now)):
+        if Campaign.update(status="sending").where(  # whoever flips it first starts it
+                (Campaign.id == campaign.id) & (Campaign.status == "scheduled")).execute():
+            due.append(campaign)
     return due
-
-
-def new_owner() -> str:
-    """Who holds a campaign's lease: this machine and process (plus a nonce)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def _owner_is_dead(owner: str | None) -> bool:
-    """True when the lease holder was a process on this machine that no longer runs."""
-    if not owner:
-        return True
-    host, _, rest = owner.partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
-        return False  # another machine's sender: trust its lease until it expires
-    if int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-def _free_dead_leases() -> None:
-    for campaign in Campaign.select().where(Campaign.lock_owner.is_null(False)):
-        if _owner_is_dead(campaign.lock_owner):
-            Campaign.update(lock_owner=None, lock_until=None).where(
-                (Campaign.id == campaign.id) & (Campaign.lock_owner == campaign.lock_owner)
-            ).execute()
 
 
 def recover_interrupted(now: datetime | None = None) -> int:
     """Rows left ``sending`` by a sender that is gone become ``unknown`` (never resent)."""
     now = now or utc_now()
-    _free_dead_leases()
+    free_dead_leases()
     stale = Campaign.select(Campaign.id).where(
         Campaign.lock_until.is_null() | (Campaign.lock_until < now))
     return OutboxMessage.update(
         state="unknown",
         reply="interrupted while sending: check your Sent folder before sending it again",
     ).where((OutboxMessage.state == "sending") & OutboxMessage.campaign.in_(stale)).execute()
-
-
-def claim(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
-    now = now or utc_now()
-    _free_dead_leases()
-    return Campaign.update(lock_owner=owner, lock_until=now + timedelta(seconds=LEASE_SECONDS)
-                           ).where((Campaign.id == campaign_id) & (
-                               Campaign.lock_owner.is_null() | (Campaign.lock_owner == owner)
-                               | Campaign.lock_until.is_null() | (Campaign.lock_until < now))
-                           ).execute() == 1
-
-
-def release(campaign_id: int, owner: str) -> None:
-    Campaign.update(lock_owner=None, lock_until=None).where(
-        (Campaign.id == campaign_id) & (Campaign.lock_owner == owner)).execute()
 
 
 def sent_in_last_day(now: datetime | None = None) -> int:

@@ -1,11 +1,18 @@
 """The sender: works a campaign's outbox until it is empty, paused, cancelled or interrupted.
 
-The promise is "never twice": a row is committed as ``sending`` before the SMTP transaction
-and as ``sent`` right after the server accepts it (see ``outbox.py`` for the whole life cycle).
+The promise is "never twice". Three rules keep it, whoever else works the same store:
+- one sender per campaign: the campaign's lease (``lease.py``) is claimed with a
+  compare-and-set, renewed during every wait, and a sender that loses it stops at once;
+- a row goes ``queued → sending`` only in a statement that also requires it to be still queued
+  and the lease to be still ours, committed before a byte goes to the server;
+- it goes ``sending → sent`` right after the server accepts it. To send fast, that "sent" is
+  committed in the same transaction as the next row's "sending" (one commit per message) when
+  no wait follows; a kill in between leaves the message ``unknown``, never resent.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -13,9 +20,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 
+from jinja2 import UndefinedError
 from peewee import fn
 
 from smarketer import settings
+from smarketer.campaigns import lease, templates
 from smarketer.campaigns.account import SmtpAccount, credentials, load_account
 from smarketer.campaigns.compose import header_text
 from smarketer.campaigns.outbox import (
@@ -24,20 +33,18 @@ from smarketer.campaigns.outbox import (
     CampaignError,
     _answered_since,
     _follow_up_audience,
-    claim,
     message_for,
-    new_owner,
     queue,
     ready_to_send,
-    recover_interrupted,
-    release,
     sent_in_last_day,
     suppress,
 )
-from smarketer.campaigns.transport import ConnectionLost, SendFailed, SmtpTransport
+from smarketer.campaigns.transport import ConnectionLost, SendFailed, SmtpTransport, TlsProblem
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import Campaign, Contact, OutboxMessage
+
+log = logging.getLogger(__name__)
 
 # The sender's hot path is plain prepared SQL: peewee's query building would cost more per
 # message than rendering and sending together.
@@ -51,11 +58,19 @@ _RECIPIENT = ("SELECT c.first_name, c.last_name, c.email, c.title, c.company_id,
               "WHERE c.id = ? AND c.deleted_at IS NULL AND c.unsubscribed_at IS NULL "
               "AND c.bounced_at IS NULL AND c.do_not_email = 0 "
               "AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = c.email)")
+# queued → sending: only while still queued and while the lease is still ours.
 _MARK_SENDING = ("UPDATE outbox_message SET state = 'sending', sending_at = ?, attempts = ?, "
-                 "message_id = ? WHERE id = ?")
-_MARK_SENT = "UPDATE outbox_message SET state = 'sent', sent_at = ?, reply = ? WHERE id = ?"
+                 "message_id = ? WHERE id = ? AND state = 'queued' AND " + lease.HOLDS_LEASE)
+# queued → failed (this recipient's message cannot be made), under the same proof.
+_MARK_UNRENDERABLE = ("UPDATE outbox_message SET state = 'failed', reply = ? "
+                      "WHERE id = ? AND state = 'queued' AND " + lease.HOLDS_LEASE)
+# sending → sent: the server took it, whatever happened to the lease meanwhile (a takeover
+# may already have called the row unknown: the truth is better).
+_MARK_SENT = ("UPDATE outbox_message SET state = 'sent', sent_at = ?, reply = ? "
+              "WHERE id = ? AND state IN ('sending', 'unknown')")
 _TIMELINE = ("INSERT INTO activity (contact_id, kind, occurred_at, summary, body, ref_type, "
              "ref_id) VALUES (?, 'email', ?, ?, ?, 'campaign', ?)")
+_PAUSED_BY_YOU = "Paused by you."
 
 
 @dataclass(frozen=True)
@@ -95,173 +110,319 @@ class SendResult:
     skipped: int = 0
     status: str = ""
     reason: str = ""
+    #: The account cannot send (refused login, untrusted certificate …): the owner must act.
+    account_problem: bool = False
 
 
-def _finish_row(row_id: int, **values) -> None:
-    OutboxMessage.update(**values).where(OutboxMessage.id == row_id).execute()
+class _Stop(Exception):
+    def __init__(self, status: str, reason: str = "", *, write: bool = True):
+        self.status, self.reason, self.write = status, reason, write
+        super().__init__(reason)
 
 
-def send_campaign(
-    campaign_id: int,
-    *,
-    password: str | None = None,
-    transport_factory: Callable[[SmtpAccount, str | None], SmtpTransport] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-    status: Callable[[str], None] | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    retry_delays: tuple[float, ...] = RETRY_DELAYS,
-    reconnect_delay: float = 30,
-    owner: str | None = None,
-) -> SendResult:
-    """Work the campaign's outbox until it is empty, paused, cancelled or interrupted."""
-    account = load_account()
-    ready_to_send(account)
-    owner = owner or new_owner()
-    if not claim(campaign_id, owner):
-        raise CampaignError("This campaign is being sent by another Smarketer right now.")
-    recover_interrupted()
-    campaign = Campaign.get_by_id(campaign_id)
-    if campaign.status not in ("sending", "scheduled", "paused", "draft"):
-        release(campaign_id, owner)
-        raise CampaignError(f"{campaign.name} is {campaign.status}.")
-    if campaign.status in ("draft", "scheduled", "paused"):
-        queue(campaign_id)
-    Campaign.update(status="sending", pause_reason="", started_at=fn.coalesce(
-        Campaign.started_at, utc_now())).where(Campaign.id == campaign_id).execute()
-    if password is None and account.username:
-        password = credentials(account)
-    make = transport_factory or (lambda acc, pw: SmtpTransport(acc, pw))
-    transport = make(account, password)
-    result = SendResult()
-    interval = 60.0 / max(account.rate_per_minute, 1)
-    consecutive = 0
-    say = status or (lambda _text: None)
-    is_cancelled = cancelled or (lambda: False)
+@dataclass
+class _Sent:
+    row: _Row
+    reply: str
+    subject: str
 
-    def wait(seconds: float) -> bool:
-        """Sleep in small steps; False when cancelled meanwhile."""
+
+class Sender:
+    """One run over one campaign's outbox (``send_campaign`` is the way to call it)."""
+
+    def __init__(self, campaign_id: int, *, password: str | None = None,
+                 transport_factory: Callable[[SmtpAccount, str | None], SmtpTransport]
+                 | None = None,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None,
+                 status: Callable[[str], None] | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 retry_delays: tuple[float, ...] = RETRY_DELAYS,
+                 reconnect_delay: float = 30, owner: str | None = None,
+                 renew_every: float = lease.RENEW_SECONDS):
+        self.campaign_id = campaign_id
+        self.password = password
+        self.make_transport = transport_factory or (lambda acc, pw: SmtpTransport(acc, pw))
+        self.progress = progress
+        self.is_cancelled = cancelled or (lambda: False)
+        self.say = status or (lambda _text: None)
+        self.sleep = sleep
+        self.retry_delays = retry_delays
+        self.reconnect_delay = reconnect_delay
+        self.owner = owner or lease.new_owner()
+        self.renew_every = renew_every
+        self.result = SendResult()
+        self.pending: _Sent | None = None  # accepted by the server, "sent" not yet committed
+        self.consecutive = 0
+
+    # ------------------------------------------------------------ the loop
+
+    def run(self) -> SendResult:
+        self.account = load_account()
+        ready_to_send(self.account)
+        if not lease.claim(self.campaign_id, self.owner):
+            raise lease.CampaignBusy(lease.holder(self.campaign_id))
+        self.transport = None
+        try:
+            self._begin()
+            while True:
+                self._check_outside()
+                row = _next_row(self.campaign_id)
+                if row is None:
+                    self._no_row_due()
+                    continue
+                self._send(row)
+        except _Stop as stop:
+            self._flush()
+            if stop.write:
+                self._set_status(stop.status, stop.reason)
+            self.result.status, self.result.reason = stop.status, stop.reason
+        except lease.LeaseLost:
+            self._flush()
+            self.result.status = "lost"
+            self.result.reason = ("Another Smarketer took this campaign over while this one "
+                                  "waited; it stopped without sending more.")
+            log.warning("campaign %s: lease lost by %s", self.campaign_id, self.owner)
+        finally:
+            self._flush()
+            if self.transport is not None:
+                self.transport.close()
+            lease.release(self.campaign_id, self.owner)
+        return self.result
+
+    def _begin(self) -> None:
+        campaign = Campaign.get_by_id(self.campaign_id)
+        if campaign.status not in ("sending", "scheduled", "paused", "draft"):
+            raise CampaignError(f"{campaign.name} is {campaign.status}.")
+        if campaign.status in ("draft", "scheduled", "paused"):
+            queue(self.campaign_id)
+        Campaign.update(status="sending", pause_reason="", started_at=fn.coalesce(
+            Campaign.started_at, utc_now())).where(
+            (Campaign.id == self.campaign_id) & (Campaign.lock_owner == self.owner)).execute()
+        if self.password is None and self.account.username:
+            self.password = credentials(self.account)
+        self.transport = self.make_transport(self.account, self.password)
+        self.interval = 60.0 / max(self.account.rate_per_minute, 1)
+        self.profile = settings.load_profile()
+        counts = Counter(s for (s,) in OutboxMessage.select(OutboxMessage.state).where(
+            OutboxMessage.campaign == self.campaign_id).tuples())
+        self.total = sum(counts.values())
+        self.done_before = self.total - counts["queued"] - counts["sending"]
+        self.sent_today = sent_in_last_day()
+        self.renewed = self.checked = time.monotonic()
+        self.campaign = Campaign.get_by_id(self.campaign_id)
+        self.parent_sent = {c: t for c, t in OutboxMessage.select(
+            OutboxMessage.contact, OutboxMessage.sent_at).where(
+            OutboxMessage.campaign == self.campaign.parent_id).tuples()
+        } if self.campaign.parent_id else {}
+
+    def _check_outside(self) -> None:
+        """Cancelled here, paused or cancelled elsewhere, the lease kept; progress shown."""
+        if self.is_cancelled():
+            raise _Stop("paused", _PAUSED_BY_YOU)
+        if time.monotonic() - self.checked > 0.5:
+            self.campaign = Campaign.get_by_id(self.campaign_id)
+            self.checked = time.monotonic()
+            if self.campaign.status != "sending":
+                raise _Stop(self.campaign.status, self.campaign.pause_reason, write=False)
+        self._keep_lease()
+        if self.progress:
+            r = self.result
+            done = self.done_before + r.sent + r.failed + r.unknown + r.skipped
+            self.progress(min(done, self.total), self.total)
+
+    def _keep_lease(self, force: bool = False) -> None:
+        if force or time.monotonic() - self.renewed > self.renew_every:
+            if not lease.renew(self.campaign_id, self.owner):
+                raise lease.LeaseLost
+            self.renewed = time.monotonic()
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep in small steps, keeping the lease; stops when cancelled meanwhile."""
+        self._flush()
         end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            if is_cancelled():
-                return False
-            sleep(min(0.5, max(0.0, end - time.monotonic())))
-        return not is_cancelled()
+        while True:
+            if self.is_cancelled():
+                raise _Stop("paused", _PAUSED_BY_YOU)
+            self._keep_lease()
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                return
+            self.sleep(min(0.5, remaining, self.renew_every))
 
-    def stop(state: str, reason: str = "") -> SendResult:
+    def _no_row_due(self) -> None:
+        later = (OutboxMessage.select(fn.min(OutboxMessage.next_attempt_at)).where(
+            (OutboxMessage.campaign == self.campaign_id)
+            & (OutboxMessage.state == "queued")).scalar())
+        if later is None:
+            if self.campaign.parent_id and _follow_up_audience(self.campaign).waiting:
+                raise _Stop("sending", write=False)  # more recipients come due later
+            raise _Stop("done")
+        self.say("Waiting to retry messages the server asked to send later…")
+        self._wait(max(0.0, (later - utc_now()).total_seconds()))
+
+    # ------------------------------------------------------------ one message
+
+    def _send(self, row: _Row) -> None:
+        account = self.account
+        if self.sent_today >= account.daily_cap:
+            raise _Stop("paused", f"The daily cap of {account.daily_cap} emails is reached; "
+                        "resume tomorrow or raise the cap in Settings.")
+        contact = _recipient(row.contact_id)
+        if contact is None:
+            self._skip(row, "no longer reachable (unsubscribed, bounced or removed) before "
+                       "sending")
+            return
+        if self.campaign.parent_id and _answered_since(row.contact_id, self.parent_sent.get(
+                row.contact_id, self.campaign.created_at)):
+            self._skip(row, "replied before the follow-up")
+            return
+        try:
+            message = message_for(self.campaign, contact, row.token, profile=self.profile,
+                                  account=account, in_reply_to=row.in_reply_to)
+        except (UndefinedError, templates.TemplateProblem) as exc:
+            self._unrenderable(row, contact, exc)
+            return
+        if not self._mark_sending(row, message["Message-ID"]):
+            return  # no longer queued (unsubscribed, cancelled meanwhile): not ours to send
+        try:
+            reply = self.transport.send(message, row.email)
+        except ConnectionLost as exc:
+            self._connection_lost(row, exc)
+            return
+        except TlsProblem as exc:
+            self._requeue(row)
+            self._account_problem(str(exc))
+        except SendFailed as exc:
+            self._refused(row, exc)
+            return
+        self.pending = _Sent(row, reply, header_text(message, "Subject"))
+        self.result.sent += 1
+        self.sent_today += 1
+        self.consecutive = 0
+        if self.interval >= 0.05:
+            self._wait(self.interval)  # commits the "sent" first
+        elif self.interval:
+            self.sleep(self.interval)
+
+    def _mark_sending(self, row: _Row, message_id: str) -> bool:
+        """One transaction: the last message's "sent", the lease renewed, this one's
+        "sending" (only if still queued and the lease ours). Committed before sending."""
+        now = utc_now()
+        with db.atomic("IMMEDIATE"):
+            self._write_pending(now)
+            still_ours = lease.renew(self.campaign_id, self.owner, now)
+            claimed = still_ours and db.execute_sql(_MARK_SENDING, (
+                _STAMP(now), row.attempts + 1, message_id, row.id,
+                *lease.holds_params(self.campaign_id, self.owner, now))).rowcount == 1
+        if not still_ours:
+            raise lease.LeaseLost
+        self.renewed = time.monotonic()
+        return claimed
+
+    def _write_pending(self, now) -> None:
+        if self.pending is None:
+            return
+        sent, stamp = self.pending, _STAMP(now)
+        db.execute_sql(_MARK_SENT, (stamp, sent.reply, sent.row.id))
+        db.execute_sql(_TIMELINE, (sent.row.contact_id, stamp, f"Email sent: {sent.subject}",
+                                   f"Campaign {self.campaign.name}", self.campaign_id))
+        self.pending = None
+
+    def _flush(self) -> None:
+        """Commit a pending "sent" now (before a wait, at the end)."""
+        if self.pending is None:
+            return
+        for attempt in range(5):  # the store may be busy for a moment; the email went out
+            try:
+                with db.atomic("IMMEDIATE"):
+                    self._write_pending(utc_now())
+                return
+            except Exception:  # noqa: BLE001 - retried, then logged: the row stays "sending"
+                if attempt == 4:
+                    log.exception("could not record a sent message; it will show as unknown")
+                    self.pending = None
+                    return
+                time.sleep(0.2 * (attempt + 1))
+
+    def _finish(self, row: _Row, **values) -> None:
+        """sending → another state (only while still sending)."""
+        OutboxMessage.update(**values).where(
+            (OutboxMessage.id == row.id) & (OutboxMessage.state == "sending")).execute()
+
+    def _requeue(self, row: _Row, **values) -> None:
+        self._finish(row, state="queued", attempts=row.attempts, **values)
+
+    def _skip(self, row: _Row, reason: str) -> None:
+        OutboxMessage.update(state="skipped", reply=reason).where(
+            (OutboxMessage.id == row.id) & (OutboxMessage.state == "queued")).execute()
+        self.result.skipped += 1
+
+    def _unrenderable(self, row: _Row, contact, exc: Exception) -> None:
+        """This recipient's message cannot be made: failed with the reason, the rest go on."""
+        if isinstance(exc, UndefinedError):
+            name = templates.undefined_name(exc)
+            reason = (f"not sent: the template uses {name}, which {contact.full_name or row.email}"
+                      " has no value for (give it a default or fill it in)")
+        else:
+            reason = f"not sent: {exc}"
+        now = utc_now()
+        with db.atomic("IMMEDIATE"):
+            self._write_pending(now)
+            done = db.execute_sql(_MARK_UNRENDERABLE, (reason, row.id, *lease.holds_params(
+                self.campaign_id, self.owner, now))).rowcount
+        if done:
+            self.result.failed += 1
+        else:
+            self._keep_lease(force=True)  # lost it? stop; else the row changed meanwhile
+
+    def _connection_lost(self, row: _Row, exc: ConnectionLost) -> None:
+        if exc.data_sent:
+            self._finish(row, state="unknown",
+                         reply=f"{exc}: it may have arrived; check your Sent folder")
+            self.result.unknown += 1
+            return
+        self._requeue(row)
+        self.say("Offline: will send when the network is back.")
+        self._wait(self.reconnect_delay)
+
+    def _refused(self, row: _Row, exc: SendFailed) -> None:
+        self.consecutive += 1
+        reply_text = f"{exc.code} {exc.reply}"
+        if exc.account_problem:
+            self._requeue(row, reply=reply_text)
+            self._account_problem(exc.explained())
+        if exc.temporary and row.attempts + 1 <= len(self.retry_delays):
+            delay = self.retry_delays[row.attempts]
+            self._finish(row, state="queued", reply=reply_text,  # this attempt counts
+                         next_attempt_at=utc_now() + timedelta(seconds=delay))
+        else:
+            self._finish(row, state="failed", reply=reply_text)
+            self.result.failed += 1
+            if exc.recipient_bounced:
+                self.consecutive -= 1  # the address is bad, not the sending
+                Contact.update(bounced_at=utc_now()).where(
+                    Contact.id == row.contact_id).execute()
+                suppress(row.email, f"bounced: {reply_text}")
+        if self.consecutive >= MAX_CONSECUTIVE_ERRORS:
+            raise _Stop("paused", f"{self.consecutive} errors in a row; the last: {reply_text}")
+
+    def _account_problem(self, reason: str) -> None:
+        log.warning("campaign %s paused: %s", self.campaign_id, reason)
+        self.result.account_problem = True
+        raise _Stop("paused", reason)
+
+    def _set_status(self, state: str, reason: str) -> None:
+        """Only while the campaign is still ours and sending: never over a newer status."""
         Campaign.update(status=state, pause_reason=reason,
                         finished_at=utc_now() if state == "done" else None).where(
-            Campaign.id == campaign_id).execute()
-        result.status, result.reason = state, reason
-        return result
+            (Campaign.id == self.campaign_id) & (Campaign.lock_owner == self.owner)
+            & (Campaign.status == "sending")).execute()
 
-    profile = settings.load_profile()
-    counts = Counter(s for (s,) in OutboxMessage.select(OutboxMessage.state).where(
-        OutboxMessage.campaign == campaign_id).tuples())
-    total = sum(counts.values())
-    done = total - counts["queued"] - counts["sending"]
-    sent_today = sent_in_last_day()
-    renewed = checked = time.monotonic()
-    current = Campaign.get_by_id(campaign_id)
-    parent_sent = {c: t for c, t in OutboxMessage.select(
-        OutboxMessage.contact, OutboxMessage.sent_at).where(
-        OutboxMessage.campaign == current.parent_id).tuples()} if current.parent_id else {}
-    try:
-        while True:
-            if is_cancelled():
-                return stop("paused", "Paused by you.")
-            if time.monotonic() - checked > 0.5:  # paused or cancelled from elsewhere?
-                current = Campaign.get_by_id(campaign_id)
-                checked = time.monotonic()
-                if current.status != "sending":
-                    result.status, result.reason = current.status, current.pause_reason
-                    return result
-            if time.monotonic() - renewed > 10:
-                claim(campaign_id, owner)  # renew the lease
-                renewed = time.monotonic()
-            done = result.sent + result.failed + result.unknown + result.skipped + (
-                total - counts["queued"] - counts["sending"])
-            if progress:
-                progress(min(done, total), total)
-            row = _next_row(campaign_id)
-            if row is None:
-                later = (OutboxMessage.select(fn.min(OutboxMessage.next_attempt_at)).where(
-                    (OutboxMessage.campaign == campaign_id)
-                    & (OutboxMessage.state == "queued")).scalar())
-                if later is None:
-                    if current.parent_id and _follow_up_audience(current).waiting:
-                        result.status = "sending"  # more recipients come due later
-                        return result
-                    return stop("done")
-                say("Waiting to retry messages the server asked to send later…")
-                if not wait(max(0.0, (later - utc_now()).total_seconds())):
-                    return stop("paused", "Paused by you.")
-                continue
-            if sent_today >= account.daily_cap:
-                return stop("paused", f"The daily cap of {account.daily_cap} emails is "
-                            "reached; resume tomorrow or raise the cap in Settings.")
-            contact = _recipient(row.contact_id)
-            if contact is None:
-                _finish_row(row.id, state="skipped", reply="no longer reachable "
-                            "(unsubscribed, bounced or removed) before sending")
-                result.skipped += 1
-                continue
-            if current.parent_id and _answered_since(row.contact_id, parent_sent.get(
-                    row.contact_id, current.created_at)):
-                _finish_row(row.id, state="skipped", reply="replied before the follow-up")
-                result.skipped += 1
-                continue
-            message = message_for(current, contact, row.token, profile=profile, account=account,
-                                  in_reply_to=row.in_reply_to)
-            with db.atomic():  # committed before a single byte goes to the server
-                db.execute_sql(_MARK_SENDING, (_STAMP(utc_now()), row.attempts + 1,
-                                               message["Message-ID"], row.id))
-            try:
-                reply = transport.send(message, row.email)
-            except ConnectionLost as exc:
-                if exc.data_sent:
-                    _finish_row(row.id, state="unknown", reply=f"{exc}: it may have arrived; "
-                                "check your Sent folder")
-                    result.unknown += 1
-                else:
-                    _finish_row(row.id, state="queued", attempts=row.attempts)
-                    say("Offline: will send when the network is back.")
-                    if not wait(reconnect_delay):
-                        return stop("paused", "Paused by you.")
-                continue
-            except SendFailed as exc:
-                consecutive += 1
-                reply_text = f"{exc.code} {exc.reply}"
-                if exc.account_problem:
-                    _finish_row(row.id, state="queued", attempts=row.attempts, reply=reply_text)
-                    return stop("paused", exc.explained())
-                if exc.temporary and row.attempts + 1 <= len(retry_delays):
-                    delay = retry_delays[row.attempts]
-                    _finish_row(row.id, state="queued", reply=reply_text,
-                                next_attempt_at=utc_now() + timedelta(seconds=delay))
-                else:
-                    _finish_row(row.id, state="failed", reply=reply_text)
-                    result.failed += 1
-                    if exc.recipient_bounced:
-                        consecutive -= 1  # the address is bad, not the sending
-                        Contact.update(bounced_at=utc_now()).where(
-                            Contact.id == row.contact_id).execute()
-                        suppress(row.email, f"bounced: {reply_text}")
-                if consecutive >= MAX_CONSECUTIVE_ERRORS:
-                    return stop("paused", f"{consecutive} errors in a row; the last: "
-                                f"{reply_text}")
-                continue
-            now = _STAMP(utc_now())
-            with db.atomic():  # committed right after the server took it
-                db.execute_sql(_MARK_SENT, (now, reply, row.id))
-                db.execute_sql(_TIMELINE, (row.contact_id, now,
-                                           f"Email sent: {header_text(message, 'Subject')}",
-                                           f"Campaign {current.name}", campaign_id))
-            result.sent += 1
-            sent_today += 1
-            consecutive = 0
-            if interval and not wait(interval):
-                return stop("paused", "Paused by you.")
-    finally:
-        transport.close()
-        release(campaign_id, owner)
+
+def send_campaign(campaign_id: int, **options) -> SendResult:
+    """Work the campaign's outbox until it is empty, paused, cancelled or interrupted.
+
+    Raises ``lease.CampaignBusy`` (naming who) when another sender holds the campaign.
+    Options: see ``Sender``."""
+    return Sender(campaign_id, **options).run()
