@@ -56,6 +56,32 @@ class SignInRequired(SendFailed):
         return self.reply
 
 
+class TlsProblem(Exception):
+    """The server's certificate or TLS setup cannot be trusted (untrusted, expired, another
+    host's, or no TLS where it was asked for). An account problem, not being offline: waiting
+    does not fix it, so the campaign pauses with this reason."""
+
+
+def _tls_problem(host: str, port: int, exc: ssl.SSLError) -> TlsProblem:
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        why = exc.verify_message or exc.reason or str(exc)
+        text = why.lower()
+        if "expired" in text:
+            hint = "its certificate has expired"
+        elif "hostname" in text or "ip address mismatch" in text:
+            hint = f"its certificate is for another host, not {host}"
+        elif "self-signed" in text or "self signed" in text or "local issuer" in text:
+            hint = "its certificate is not signed by an authority this computer trusts"
+        else:
+            hint = "its certificate could not be verified"
+        return TlsProblem(f"{host}:{port} cannot be trusted: {hint} ({why}). Nothing was sent; "
+                          "check the server name in Settings → Email account or ask your "
+                          "provider.")
+    why = exc.reason or exc
+    return TlsProblem(f"A secure connection to {host}:{port} could not be set up ({why}); "
+                      "check the port and the security setting (SSL or STARTTLS).")
+
+
 class ConnectionLost(Exception):
     """The network or the server went away; ``data_sent`` says whether it may have arrived."""
 
@@ -136,9 +162,18 @@ class SmtpTransport:
             raise SendFailed(exc.smtp_code, _reply(exc)) from None
         except ssl.SSLCertVerificationError as exc:
             _close(conn)
-            raise ConnectionLost(f"The server's certificate could not be verified "
-                                 f"({exc.verify_message}); it may not be who it says.",
+            raise _tls_problem(a.host, a.port, exc) from None
+        except (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError) as exc:
+            _close(conn)  # the line dropped during the handshake: the network, not the account
+            raise ConnectionLost(f"Cannot reach {a.host}:{a.port} ({exc})",
                                  data_sent=False) from None
+        except ssl.SSLError as exc:
+            _close(conn)
+            raise _tls_problem(a.host, a.port, exc) from None
+        except smtplib.SMTPNotSupportedError as exc:
+            _close(conn)
+            raise TlsProblem(f"{a.host}:{a.port} does not offer {a.security.upper()} "
+                             f"({exc}); pick the security setting your provider names.") from None
         except (OSError, smtplib.SMTPException) as exc:
             _close(conn)
             raise ConnectionLost(f"Cannot reach {a.host}:{a.port} ({exc})",

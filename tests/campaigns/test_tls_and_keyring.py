@@ -18,7 +18,7 @@ from keyring.backend import KeyringBackend
 from smarketer import contacts
 from smarketer.campaigns import account as smtp
 from smarketer.campaigns import outbox, sender
-from smarketer.campaigns.transport import ConnectionLost, SendFailed, SmtpTransport, send_test
+from smarketer.campaigns.transport import SendFailed, SmtpTransport, TlsProblem, send_test
 from tests.campaigns.conftest import Recorder, free_port
 
 
@@ -126,7 +126,7 @@ def test_wrong_password_shows_the_servers_exact_reply(tls_server, tls_account):
 
 
 def test_an_unverifiable_certificate_is_refused(tls_server, tls_account):
-    with pytest.raises(ConnectionLost, match="certificate could not be verified"):
+    with pytest.raises(TlsProblem, match="cannot be trusted: its certificate is not signed"):
         send_test(tls_account, "s3cret", outbox_message(tls_account))  # system trust only
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from smarketer import settings
 from smarketer.campaigns import account as smtp
 from smarketer.campaigns.compose import owner_test_message
-from smarketer.campaigns.transport import ConnectionLost, SendFailed, send_test
+from smarketer.campaigns.transport import ConnectionLost, SendFailed, TlsProblem, send_test
 from smarketer.ui.forms import add_field_rows, show_field_errors
 from smarketer.ui.workers import run_job
 
@@ -160,7 +160,7 @@ class AccountForm(QWidget):
         self.test_button.setEnabled(True)
         if isinstance(exc, SendFailed):
             self.status.setText(self.tr(f"The server refused: {exc.code} {exc.reply}"))
-        elif isinstance(exc, ConnectionLost):
+        elif isinstance(exc, (ConnectionLost, TlsProblem)):
             self.status.setText(str(exc))
         else:
             self.status.setText(self.tr(f"The test failed: {exc}"))
