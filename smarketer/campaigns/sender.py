@@ -139,7 +139,7 @@ class Sender:
                  sleep: Callable[[float], None] = time.sleep,
                  retry_delays: tuple[float, ...] = RETRY_DELAYS,
                  reconnect_delay: float = 30, owner: str | None = None,
-                 renew_every: float = lease.RENEW_SECONDS):
+                 renew_every: float = lease.RENEW_SECONDS, wait_for_lease: bool = False):
         self.campaign_id = campaign_id
         self.password = password
         self.make_transport = transport_factory or (lambda acc, pw: SmtpTransport(acc, pw))
@@ -151,6 +151,7 @@ class Sender:
         self.reconnect_delay = reconnect_delay
         self.owner = owner or lease.new_owner()
         self.renew_every = renew_every
+        self.wait_for_lease = wait_for_lease
         self.result = SendResult()
         self.pending: _Sent | None = None  # accepted by the server, "sent" not yet committed
         self.consecutive = 0
@@ -160,8 +161,8 @@ class Sender:
     def run(self) -> SendResult:
         self.account = load_account()
         ready_to_send(self.account)
-        if not lease.claim(self.campaign_id, self.owner):
-            raise lease.CampaignBusy(lease.holder(self.campaign_id))
+        if not self._claim():
+            return self.result
         self.transport = None
         try:
             self._begin()
@@ -189,6 +190,28 @@ class Sender:
                 self.transport.close()
             lease.release(self.campaign_id, self.owner)
         return self.result
+
+    def _claim(self) -> bool:
+        """Take the campaign's lease; without ``wait_for_lease`` a held one raises
+        CampaignBusy (naming who), with it this waits until the holder is done or gone."""
+        announced = False
+        while not lease.claim(self.campaign_id, self.owner):
+            holder = lease.holder(self.campaign_id)
+            if not self.wait_for_lease:
+                raise lease.CampaignBusy(holder)
+            if not announced:
+                self.say(f"Waiting: {lease.CampaignBusy(holder)}")
+                announced = True
+            if self.is_cancelled():
+                self.result.status, self.result.reason = "paused", _PAUSED_BY_YOU
+                return False
+            self.sleep(min(1.0, self.renew_every))
+        status = Campaign.get_by_id(self.campaign_id).status
+        if announced and status in ("done", "cancelled"):  # the other sender finished it
+            lease.release(self.campaign_id, self.owner)
+            self.result.status = status
+            return False
+        return True
 
     def _begin(self) -> None:
         campaign = Campaign.get_by_id(self.campaign_id)
