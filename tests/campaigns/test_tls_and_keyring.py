@@ -177,3 +177,20 @@ def test_smtp_and_imap_passwords_of_one_mailbox_stay_apart(store):
         smtp.forget_password(sending)
         smtp.forget_password(reading)
         keyring.set_keyring(before)
+
+
+def test_an_untrusted_certificate_pauses_the_campaign_with_the_reason(tls_server, tls_account,
+                                                                     memory_keyring, caplog):
+    _, recorder, _ = tls_server
+    smtp.store_password(tls_account, "s3cret")
+    contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com",
+                                               tags=("fair",)))
+    campaign = outbox.create_campaign("Fair", "tag", "fair", "Hello", "Hi")
+    outbox.start(campaign.id)
+    result = sender.send_campaign(campaign.id, reconnect_delay=0)  # the system's trust only
+    assert (result.status, result.sent, result.account_problem) == ("paused", 0, True)
+    assert "cannot be trusted" in result.reason and "not signed by an authority" in result.reason
+    assert "cannot be trusted" in outbox.find_campaign("Fair").pause_reason
+    assert "cannot be trusted" in caplog.text  # and it is in the log
+    assert recorder.messages == []
+    assert [r.state for r in outbox.outbox_rows(campaign.id)] == ["queued"]  # not lost
