@@ -50,6 +50,10 @@ class Rendered:
 
 
 _bounds = threading.local()  # the running render's deadline and merge values (per thread)
+# Tokens look the same for every recipient whose message takes the same path through the
+# template, so Markdown runs once per path, not once per recipient (see _converted).
+_NONCE = "MRG" + secrets.token_hex(4).upper()
+_TOKEN = re.compile(_NONCE + r"(\d+)Z")
 
 
 def _check_deadline() -> None:
@@ -81,7 +85,7 @@ def _token_for(value) -> str:
     if values is None:  # not inside render(): plain output
         return value
     values.append("" if value is None else str(value))
-    return f"{_bounds.nonce}{len(values) - 1}Z"
+    return f"{_NONCE}{len(values) - 1}Z"
 
 
 class _BoundedSandbox(SandboxedEnvironment):
@@ -243,12 +247,19 @@ def _to_plain(html: str) -> str:
     return parser.text()
 
 
-def _fill(text: str, values: list[str], nonce: str, escape: bool) -> str:
+@lru_cache(maxsize=256)
+def _converted(tokens: str) -> tuple[str, str]:
+    """(HTML, plain text) of the owner's Markdown, merge values still as tokens."""
+    html = _to_html(tokens)
+    return html, _to_plain(html)
+
+
+def _fill(text: str, values: list[str], escape: bool) -> str:
     def value(match: re.Match) -> str:
         found = values[int(match.group(1))]
         return html_lib.escape(found) if escape else found
 
-    return re.sub(re.escape(nonce) + r"(\d+)Z", value, text)
+    return _TOKEN.sub(value, text)
 
 
 def _generate(template, context: dict) -> str:
@@ -268,17 +279,16 @@ def render(subject: str, body: str, context: dict, plain_only: bool = False) -> 
     the template cannot be filled in (refused by the sandbox, too long, too slow)."""
     _bounds.deadline = time.monotonic() + MAX_RENDER_SECONDS
     _bounds.values = []
-    _bounds.nonce = "MRG" + secrets.token_hex(4).upper()
     try:
         rendered_subject = one_line(_generate(_compiled(subject, False), context))
         tokens = _generate(_compiled(body, True), context)
-        values, nonce = _bounds.values, _bounds.nonce
+        values = _bounds.values
         if plain_only:
-            text, html = _fill(tokens, values, nonce, escape=False), None
+            text, html = _fill(tokens, values, escape=False), None
         else:
-            converted = _to_html(tokens)
-            text = _fill(_to_plain(converted), values, nonce, escape=False)
-            html = _fill(converted, values, nonce, escape=True)
+            html_tokens, text_tokens = _converted(tokens)
+            text = _fill(text_tokens, values, escape=False)
+            html = _fill(html_tokens, values, escape=True)
     except UndefinedError:
         raise
     except TemplateError as exc:

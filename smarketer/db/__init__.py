@@ -7,6 +7,7 @@ from smarketer.db.database import (
     db,
     open_database,
     schema_version,
+    store_problem,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "db",
     "open_database",
     "schema_version",
+    "store_problem",
 ]

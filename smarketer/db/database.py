@@ -174,3 +174,33 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
         target.close()
     partial.replace(dest)
     return dest
+
+
+_STORE_PROBLEMS = (  # what SQLite says → what the owner can do about it
+    (("database or disk is full", "disk i/o error", "no space left"),
+     "The disk is full: the change was not saved and nothing was lost. Free some space and "
+     "try again."),
+    (("database is locked", "database is busy", "database table is locked"),
+     "The store is busy (another Smarketer is writing to it): the change was not saved; try "
+     "again in a moment."),
+    (("readonly database", "read-only", "unable to open database file", "permission denied"),
+     "The store's file or folder cannot be written: the change was not saved. Check its "
+     "permissions, or open a copy elsewhere."),
+)
+
+
+def store_problem(exc: BaseException) -> str | None:
+    """A one-line message for a store that could not be written (full disk, locked, read-only),
+    looking through the chain of errors (a failed write, then "cannot rollback …"); None when
+    ``exc`` is something else."""
+    seen = exc
+    for _ in range(10):
+        if seen is None:
+            return None
+        if isinstance(seen, sqlite3.Error | peewee.DatabaseError | OSError):
+            text = str(seen).lower()
+            for needles, message in _STORE_PROBLEMS:
+                if any(needle in text for needle in needles):
+                    return message
+        seen = seen.__cause__ or seen.__context__
+    return None
