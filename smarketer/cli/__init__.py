@@ -28,8 +28,8 @@ from smarketer.cli import (
     reports,
     store,
 )
-from smarketer.cli.console import EXIT_FAILED, EXIT_USAGE, Parser, fail, store_problem
-from smarketer.db import StoreError
+from smarketer.cli.console import EXIT_FAILED, EXIT_USAGE, Parser, fail
+from smarketer.db import StoreError, store_problem
 from smarketer.errors import UserError
 
 __all__ = ["EXIT_FAILED", "EXIT_USAGE", "build_parser", "main"]

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from smarketer.cli.console import Parser, fail, open_store, progress_printer, table
+from smarketer.db import db
 
 
 def register(commands) -> None:
@@ -23,16 +24,20 @@ def register(commands) -> None:
     follow.add_argument("--after", type=int, required=True, metavar="DAYS")
     follow.add_argument("--template", type=Path, required=True, metavar="FILE.md")
     campaign_commands.add_parser("list", help="campaigns with their figures")
-    send = campaign_commands.add_parser("send", help="send (or go on sending) a campaign")
+    send = campaign_commands.add_parser(
+        "send", help="send (or go on sending) a campaign; only one Smarketer sends a campaign "
+        "at a time: another one says who is sending and exits 0, or waits with --wait")
     send.add_argument("name", metavar="NAME")
     send.add_argument("--yes", "-y", action="store_true",
                       help="send without the review and question (they appear only on a "
                            "terminal)")
+    send.add_argument("--wait", action="store_true",
+                      help="if another Smarketer is sending it, wait and take over when it stops")
     campaign.set_defaults(run=run_campaign)
 
 
 def run_campaign(args) -> int:
-    from smarketer.campaigns import outbox, sender, templates
+    from smarketer.campaigns import outbox, templates
 
     open_store(args)
     if args.campaign_command == "create":
@@ -42,13 +47,18 @@ def run_campaign(args) -> int:
             return fail(f"{args.template}: cannot be read ({exc.strerror or exc})")
         subject, body = templates.parse_template_file(text)
         kind, audience = outbox.resolve_audience(args.to)
-        created = outbox.create_campaign(args.name, kind, audience, subject, body, args.plain)
-        aud = outbox.audience(created)
+        with db.atomic():  # nothing is created unless all of it succeeds
+            created = outbox.create_campaign(args.name, kind, audience, subject, body,
+                                             args.plain)
+            aud = outbox.audience(created)
+            missing = outbox.missing_fields(created)
         excluded = ", ".join(f"{n} {why}" for why, n in aud.excluded.items()) or "none"
         print(f"Created campaign {created.name}: {len(aud.eligible)} recipients "
               f"(excluded: {excluded}; {aud.without_consent} without recorded consent)")
-        for _cid, name, missing in outbox.missing_fields(created)[:10]:
-            print(f"  {name} has no {missing}: the template uses it without a default")
+        for _cid, name, field in missing[:10]:
+            print(f"  {name} has no {field}: the template uses it without a default")
+        if len(missing) > 10:
+            print(f"  … and {len(missing) - 10} more; those recipients will not be sent to")
         return 0
     if args.campaign_command == "follow-up":
         parent = outbox.find_campaign(args.name)
@@ -76,9 +86,29 @@ def run_campaign(args) -> int:
                          str(r.replies)])
         print(table(rows, right={2, 3, 4, 5, 6}) if len(rows) > 1 else "No campaigns yet.")
         return 0
+    return _send(args)
+
+
+def _summary(name: str, report, result=None) -> str:
+    by_state = report.by_state
+    line = (f"{name}: {by_state['sent']} sent, {by_state['failed']} failed, "
+            f"{by_state['unknown']} unknown, {by_state['queued']} still queued")
+    if result is not None and result.status == "paused":
+        line += f" (paused: {result.reason})"
+    return line
+
+
+def _send(args) -> int:
+    from smarketer.campaigns import lease, outbox, sender
+    from smarketer.campaigns.errors import CampaignError
+
     campaign = outbox.find_campaign(args.name)
     if campaign is None:
         return fail(f"no campaign named {args.name!r} (see: smarketer campaign list)")
+    if campaign.status in ("done", "cancelled"):
+        print(f"{campaign.name} is {campaign.status}: nothing to send. "
+              + _summary(campaign.name, outbox.report(campaign.id)))
+        return 0 if campaign.status == "done" else 1
     recovered = outbox.recover_interrupted()
     if recovered:
         print(f"{recovered} message(s) were being sent when Smarketer stopped: marked unknown "
@@ -86,18 +116,34 @@ def run_campaign(args) -> int:
     if not args.yes and sys.stdin.isatty() and not confirm_send(campaign.id):
         print("Nothing sent.")
         return 0
-    if campaign.status in ("draft", "scheduled"):
-        outbox.start(campaign.id)
-    result = sender.send_campaign(campaign.id, progress=progress_printer("Sent"),
-                                  status=lambda text: print(text, file=sys.stderr))
+    say = lambda text: print(text, file=sys.stderr)  # noqa: E731
+    try:
+        if campaign.status in ("draft", "scheduled"):
+            outbox.start(campaign.id)
+        result = sender.send_campaign(campaign.id, progress=progress_printer("Sent"),
+                                      status=say, wait_for_lease=args.wait)
+    except lease.CampaignBusy as exc:
+        print(f"{exc} Nothing to do here (use --wait to wait for it).")
+        return 0
+    except CampaignError:
+        now = outbox.find_campaign(args.name)
+        if now is None or now.status != "done":
+            raise
+        print(f"{now.name} was finished by another Smarketer meanwhile. "  # it raced us
+              + _summary(now.name, outbox.report(now.id)))
+        return 0
     for step in outbox.due_follow_ups():  # follow-up steps whose recipients are due
-        sender.send_campaign(step.id, status=lambda text: print(text, file=sys.stderr))
+        try:
+            sender.send_campaign(step.id, status=say)
+        except lease.CampaignBusy as exc:
+            say(f"{step.name}: {exc}")
     if sys.stderr.isatty():
         print(file=sys.stderr)
+    if result.status == "lost":
+        print(result.reason)
+        return 0
     report = outbox.report(campaign.id)
-    print(f"{campaign.name}: {report.by_state['sent']} sent, {report.by_state['failed']} failed, "
-          f"{report.by_state['unknown']} unknown, {report.by_state['queued']} still queued"
-          + (f" (paused: {result.reason})" if result.status == "paused" else ""))
+    print(_summary(campaign.name, report, result))
     for email, reply in report.failures:
         print(f"  failed {email}: {reply}")
     return 1 if report.by_state["failed"] or result.status == "paused" else 0

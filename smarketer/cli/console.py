@@ -49,15 +49,3 @@ def table(rows: list[list[str]], right: set[int] = frozenset()) -> str:
         "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
                   for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
         for row in rows)
-
-
-def store_problem(exc: Exception) -> str | None:
-    """A one-line message for SQLite's operational errors a user can do something about
-    (another program holds the store, the disk is full); None for anything else."""
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return ("the database is locked by another program (Smarketer open elsewhere?); "
-                "try again when it has finished")
-    if "disk is full" in text or "disk full" in text:
-        return "the disk is full: free some space, then try again"
-    return None

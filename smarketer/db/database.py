@@ -177,15 +177,14 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
 
 
 _STORE_PROBLEMS = (  # what SQLite says → what the owner can do about it
-    (("database or disk is full", "disk i/o error", "no space left"),
-     "The disk is full: the change was not saved and nothing was lost. Free some space and "
-     "try again."),
+    (("database or disk is full", "disk full", "disk is full", "no space left"),
+     "the disk is full: free some space, then try again"),
     (("database is locked", "database is busy", "database table is locked"),
-     "The store is busy (another Smarketer is writing to it): the change was not saved; try "
-     "again in a moment."),
-    (("readonly database", "read-only", "unable to open database file", "permission denied"),
-     "The store's file or folder cannot be written: the change was not saved. Check its "
-     "permissions, or open a copy elsewhere."),
+     "the database is locked by another program (Smarketer open elsewhere?); try again when "
+     "it has finished"),
+    (("readonly database", "read-only", "unable to open database file"),
+     "the store's file or folder cannot be written: check its permissions, or open a copy "
+     "elsewhere"),
 )
 
 
