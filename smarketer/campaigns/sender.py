@@ -188,7 +188,10 @@ class Sender:
             self._flush()
             if self.transport is not None:
                 self.transport.close()
-            lease.release(self.campaign_id, self.owner)
+            try:
+                lease.release(self.campaign_id, self.owner)
+            except Exception:  # noqa: BLE001 - a full disk: the lease expires by itself
+                log.exception("could not release the lease of campaign %s", self.campaign_id)
         return self.result
 
     def _claim(self) -> bool:
