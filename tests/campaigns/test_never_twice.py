@@ -112,13 +112,14 @@ def test_a_second_sender_cannot_take_over_while_the_first_waits_to_retry(
         server.script[f"p{i}@example.com"] = ["451 4.3.0 Try again later"]
     campaign = outbox.create_campaign("Retry", "tag", "fair", "Retry", "Hello")
     outbox.start(campaign.id)
-    # The first waits 4 s to retry, far longer than its 1 s lease: only renewal keeps it.
-    first = driver(smarketer_home, store, campaign.id, 1, 0.2, 4)
+    # The first waits 10 s to retry, far longer than its 1 s lease: only renewal keeps it.
+    first = driver(smarketer_home, store, campaign.id, 1, 0.2, 10)
     wait_until(lambda: deferred_all(store, campaign.id, 4), first)
     time.sleep(1.5)  # the lease would have expired twice over without renewal
     second = driver(smarketer_home, store, campaign.id, 1, 0.2, 0)
-    code, out, _ = finish(second)
-    assert code == 0 and out.startswith("busy: This campaign is being sent by Smarketer on ")
+    code, out, err = finish(second)
+    assert code == 0 and out.startswith("busy: This campaign is being sent by Smarketer on "), (
+        out + err)
     code, out, err = finish(first)
     assert out.split()[:2] == ["done", "4"], out + err
     received = received_for(server, "Retry")
