@@ -171,10 +171,7 @@ def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
     while scrolling."""
     if not ids:
         return {}
-    tags: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in (ContactTag.select(ContactTag.contact, Tag.name).join(Tag)
-                             .where(ContactTag.contact.in_(ids)).order_by(Tag.name).tuples()):
-        tags[contact_id].append(name)
+    tags = tags_by_contact(ids)
     query = (Contact.select(Contact.id, Contact.first_name, Contact.last_name, Contact.email,
                             fn.coalesce(Company.name, ""), Contact.phone, Contact.status,
                             Contact.city, Contact.consent, Contact.unsubscribed_at,
@@ -186,10 +183,39 @@ def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
          bounced, created, updated) in query:
         rows[cid] = ContactRow(
             id=cid, name=f"{first} {last}".strip(), email=email, company=company, phone=phone,
-            status=status, tags=", ".join(tags[cid]), city=city, consent=bool(consent),
+            status=status, tags=", ".join(tags.get(cid, ())), city=city, consent=bool(consent),
             unsubscribed=unsubscribed is not None, bounced=bounced is not None,
             created_at=created, updated_at=updated)
     return rows
+
+
+def tags_by_contact(ids: list[int]) -> dict[int, list[str]]:
+    """contact id -> its tag names in order, for a page of ids (one query)."""
+    tags: dict[int, list[str]] = defaultdict(list)
+    for contact_id, name in (ContactTag.select(ContactTag.contact, Tag.name).join(Tag)
+                             .where(ContactTag.contact.in_(ids)).order_by(Tag.name).tuples()):
+        tags[contact_id].append(name)
+    return tags
+
+
+def find_contact(key: str | int, trash: bool | None = False) -> Contact | None:
+    """The contact with this id, or with this email address (main or other, any case);
+    live ones unless ``trash`` (True: only deleted ones, None: either)."""
+    key = str(key).strip()
+    query = Contact.select()
+    if trash is not None:
+        query = query.where(Contact.deleted_at.is_null(not trash))
+    if key.isdigit():
+        return query.where(Contact.id == int(key)).first()
+    if "@" not in key:
+        return None
+    found = query.where(fn.lower(Contact.email) == key.lower()).order_by(Contact.id).first()
+    if found is None:  # one of their other addresses (a JSON list)
+        pattern = "%" + json.dumps(key.lower())[1:-1].replace("%", "").replace("_", "") + "%"
+        found = next((c for c in query.where(fn.lower(Contact.other_emails) ** pattern)
+                      .order_by(Contact.id)
+                      if key.lower() in (e.lower() for e in c.other_emails or ())), None)
+    return found
 
 
 # ---------------------------------------------------------------- editing
@@ -346,6 +372,12 @@ def set_tags(contact_id: int, names) -> None:
 
 def add_tags(contact_id: int, names) -> None:
     set_tags(contact_id, [*tag_names(contact_id), *names])
+
+
+def remove_tags(contact_id: int, names) -> None:
+    """Take these tags (any case) off the contact; tags it does not carry are ignored."""
+    gone = {n.lower() for n in clean_tags(names)}
+    set_tags(contact_id, [t for t in tag_names(contact_id) if t.lower() not in gone])
 
 
 def _apply(contact: Contact, data: ContactData) -> None:

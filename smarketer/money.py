@@ -7,11 +7,12 @@ Amounts are Decimal everywhere; ``parse_amount`` reads what a person types ("1.2
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from babel import Locale, numbers
 from babel.dates import format_date as _format_date
+from babel.dates import format_time as _format_time
 
 from smarketer.errors import InputInvalid
 
@@ -34,6 +35,13 @@ def _whole_pattern(locale: str) -> str:
 
 def format_day(value: date, locale: str, style: str = "medium") -> str:
     return _format_date(value, format=style, locale=locale)
+
+
+def format_instant(value: datetime, locale: str) -> str:
+    """An instant in this computer's time zone: its day as ``format_day`` writes it, then the
+    time ("2 Mar 2026 09:30" in en_IE)."""
+    local = value.astimezone()
+    return f"{format_day(local.date(), locale)} {_format_time(local.time(), 'short', locale=locale)}"
 
 
 def parse_amount(text: str, locale: str) -> Decimal:

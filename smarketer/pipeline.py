@@ -34,6 +34,7 @@ from smarketer.errors import FieldErrors, UserError
 DEFAULT_LOST_REASONS = ["Price too high", "Chose a competitor", "No budget", "Bad timing",
                         "No response", "Not a fit"]
 LOST_REASONS_KEY = "lost_reasons"
+MAX_DEAL_VALUE = Decimal("999999999999")  # a trillion: more is a typing mistake
 
 
 class DealInvalid(FieldErrors):
@@ -64,6 +65,11 @@ def won_stage() -> Stage:
 
 def lost_stage() -> Stage:
     return Stage.get(Stage.kind == "lost")
+
+
+def find_stage(name: str) -> Stage | None:
+    """The stage of the pipeline with this name (any case), Won and Lost included."""
+    return next((s for s in stages() if s.name.lower() == name.strip().lower()), None)
 
 
 def _check_probability(value) -> int:
@@ -173,6 +179,8 @@ def validate_deal(data: DealData, locale: str | None = None) -> tuple[DealData, 
         except ValueError as exc:
             errors["value"] = str(exc)
             value = Decimal("0")
+    if value > MAX_DEAL_VALUE:
+        errors["value"] = f"The value must be at most {MAX_DEAL_VALUE:,}."
     values["value"] = value
     if data.probability not in (None, ""):
         try:
@@ -295,6 +303,24 @@ def mark_lost(deal_id: int, reason: str) -> Deal:
 
 def reopen(deal_id: int) -> Deal:
     return move_deal(deal_id, open_stages()[-1].id)
+
+
+def find_deal(key: str | int) -> Deal | None:
+    """The deal with this id, or the one deal with this title (any case); a PipelineError
+    when several deals share the title."""
+    key = str(key).strip()
+    if key.isdigit():
+        return Deal.get_or_none(Deal.id == int(key))
+    found = list(Deal.select().where(fn.lower(Deal.title) == key.lower()).limit(5))
+    if len(found) > 1:
+        raise PipelineError(f"{len(found)} deals are called {key!r}; name one by its id "
+                            f"({', '.join(str(d.id) for d in found)})")
+    return found[0] if found else None
+
+
+def deals_in_stage(stage_id: int) -> list[Deal]:
+    """The deals of one stage in board order."""
+    return list(Deal.select().where(Deal.stage == stage_id).order_by(Deal.position, Deal.id))
 
 
 def delete_deal(deal_id: int) -> None:
@@ -451,6 +477,10 @@ def update_task(task_id: int, title: str, due: date, due_time: str | None = None
     Task.update(title=title, due_date=due, due_time=due_time or None, notified_at=None).where(
         Task.id == task_id).execute()
     return Task.get_by_id(task_id)
+
+
+def find_task(task_id: int) -> Task | None:
+    return Task.get_or_none(Task.id == task_id)
 
 
 def complete_task(task_id: int) -> None:

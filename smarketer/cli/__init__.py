@@ -19,13 +19,16 @@ import peewee
 
 from smarketer import __version__, paths
 from smarketer.cli import (
+    address_book,
     campaigns,
     contacts,
     desktop,
     mail,
     pipeline,
+    profile,
     proposals,
     reports,
+    segments,
     store,
 )
 from smarketer.cli.console import EXIT_FAILED, EXIT_USAGE, Parser, fail
@@ -34,7 +37,8 @@ from smarketer.errors import UserError
 
 __all__ = ["EXIT_FAILED", "EXIT_USAGE", "build_parser", "main"]
 
-GROUPS = (store, contacts, pipeline, proposals, mail, campaigns, reports, desktop)
+GROUPS = (store, profile, contacts, address_book, segments, pipeline, proposals, mail, campaigns,
+          reports, desktop)
 
 
 def build_parser() -> argparse.ArgumentParser:

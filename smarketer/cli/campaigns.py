@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from smarketer.cli import campaign_report
 from smarketer.cli.console import Parser, fail, open_store, progress_printer, table
 from smarketer.db import db
 
@@ -34,6 +35,7 @@ def register(commands) -> None:
     send.add_argument("--wait", action="store_true",
                       help="if another Smarketer is sending it, wait and take over when it stops")
     campaign.set_defaults(run=run_campaign)
+    campaign_report.register(campaign_commands)
 
 
 def run_campaign(args) -> int:

@@ -20,6 +20,24 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
+def command(actions, name: str, help_text: str, example: str, **kwargs) -> Parser:
+    """A sub-command whose --help says what it does and ends with an example."""
+    return actions.add_parser(
+        name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".",
+        epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kwargs)
+
+
+def found(thing, message: str | Callable[[], str]):
+    """``thing`` when there is one; else a UserError saying so (``message`` may be a function,
+    for a message that costs a query)."""
+    if thing is None:
+        from smarketer.errors import UserError
+
+        raise UserError(message() if callable(message) else message)
+    return thing
+
+
 def fail(message: str) -> int:
     print(f"smarketer: error: {message}", file=sys.stderr)
     return EXIT_FAILED

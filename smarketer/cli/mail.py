@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
-from smarketer.cli.console import EXIT_FAILED, Parser, fail, open_store
+from smarketer.cli.console import EXIT_FAILED, Parser, command, fail, open_store
+from smarketer.cli.output import add_json_flag, fields_table, show
 from smarketer.errors import UserError
 
 
@@ -58,6 +60,10 @@ def register(commands) -> None:
     smtp_set.add_argument("--daily-cap", type=int, default=None)
     add_signin(smtp_commands, "sending account")
     smtp.set_defaults(run=run_smtp)
+    shown = command(smtp_commands, "show", "the sending account (never the password)",
+                    "smarketer smtp show --json")
+    add_json_flag(shown)
+    shown.set_defaults(run=run_smtp_show)
 
     inbox = commands.add_parser("inbox", help="read replies, bounces and unsubscribes")
     inbox_commands = inbox.add_subparsers(dest="inbox_command", metavar="ACTION",
@@ -211,3 +217,43 @@ def run_inbox(args) -> int:
         print(f"  to confirm: {message.from_address} wrote “{message.snippet[:60]}” "
               "(an opt-out? confirm in the app)")
     return 0
+
+
+SECRET_WORDS = re.compile(r"secret|password|token", re.I)  # fields never printed
+
+
+def run_smtp_show(args) -> int:
+    from dataclasses import asdict
+
+    from smarketer.campaigns import account as smtp
+    from smarketer.passwords import PasswordUnavailable, get_password
+
+    open_store(args)
+    account = smtp.load_account()
+    if not account.username:
+        password = "not needed"
+    else:
+        try:
+            get_password(account)
+            password = "available"
+        except PasswordUnavailable:
+            password = "missing"
+    fields = {key: ("hidden" if value else "") if SECRET_WORDS.search(key) else value
+              for key, value in asdict(account).items()}
+    document = {"account": {**fields, "configured": account.configured, "password": password}}
+
+    def text() -> str:
+        a = document["account"]
+        if not a["configured"]:
+            return ("No email account yet: smarketer smtp set --host … --port … --security … "
+                    "--from …")
+        return fields_table([
+            ("Server", f"{a['host']}:{a['port']} ({a['security']})"),
+            ("Username", a["username"] or "— (no login)"), ("Password", a["password"]),
+            ("From", f"{a['from_name']} <{a['from_address']}>" if a["from_name"]
+             else a["from_address"]),
+            ("Reply-To", a["reply_to"]), ("Unsubscribe page", a["unsubscribe_url"]),
+            ("Rate", f"{a['rate_per_minute']} per minute, at most {a['daily_cap']} a day"),
+            ("Only with consent", "yes" if a["only_with_consent"] else "no")])
+
+    return show(args, document, text)

@@ -1,53 +1,327 @@
-"""The deal pipeline: `deals`, `tasks`."""
+"""The deal pipeline: `deals list`, `deal create/show/move/won/lost`, `stages list`, `tasks`,
+`task add/done/snooze/list`."""
 
 from __future__ import annotations
 
-from smarketer.cli.console import Parser, fail, open_store, table
+import argparse
+from datetime import date
+from decimal import Decimal
+
+from smarketer.cli.console import Parser, command, found, open_store
+from smarketer.cli.output import Local, add_json_flag, fields_table, show, table
+from smarketer.errors import UserError
+
+
+def a_date(text: str) -> date:
+    """An ISO date (2026-03-31), or today / tomorrow; argparse turns a ValueError into exit 2."""
+    words = {"today": 0, "tomorrow": 1}
+    if text.lower() in words:
+        from datetime import timedelta
+
+        return date.today() + timedelta(days=words[text.lower()])
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None
+
+
+def an_amount(text: str) -> Decimal:
+    """A plain decimal amount (1250.50), whatever the business's locale: scripts stay portable."""
+    from decimal import InvalidOperation
+
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount like 1250.50") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount like 1250.50")
+    return value
+
+
+def days(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if not 1 <= number <= 365:
+        raise argparse.ArgumentTypeError("give 1 to 365 days")
+    return number
+
+
+def find_deal(key: str):
+    from smarketer import pipeline
+
+    return found(pipeline.find_deal(key), f"no deal {key!r} (see: smarketer deals list)")
+
+
+def find_stage(name: str):
+    from smarketer import pipeline
+
+    return found(pipeline.find_stage(name), lambda: f"no stage named {name!r} (stages: "
+                 f"{', '.join(s.name for s in pipeline.stages())})")
+
+
+def find_task(task_id: int):
+    from smarketer import pipeline
+
+    return found(pipeline.find_task(task_id), f"no task {task_id} (see: smarketer task list)")
 
 
 def register(commands) -> None:
-    deals = commands.add_parser("deals", help="the deal pipeline")
-    deals_commands = deals.add_subparsers(dest="deals_command", metavar="ACTION",
-                                          parser_class=Parser, required=True)
-    deals_list = deals_commands.add_parser("list", help="open deals as a table with totals")
-    deals_list.add_argument("--stage", metavar="NAME", help="only this stage (Won, Lost too)")
-    deals.set_defaults(run=run_deals)
+    deals = command(commands, "deals", "the deal pipeline: list, create, show, move, won, lost",
+                    "smarketer deal create 'Website' --contact zoe@example.com --value 4800",
+                    aliases=["deal"])
+    actions = deals.add_subparsers(dest="deals_command", metavar="ACTION", parser_class=Parser,
+                                   required=True)
+    listing = command(actions, "list", "open deals as a table with totals",
+                      "smarketer deals list --stage Proposal --json")
+    listing.add_argument("--stage", metavar="NAME", help="only this stage (Won, Lost too)")
+    add_json_flag(listing)
+    listing.set_defaults(run=run_deals)
 
-    tasks = commands.add_parser("tasks", help="overdue tasks and today's")
+    create = command(actions, "create", "a new deal in the first stage (or --stage)",
+                     "smarketer deal create 'Website refresh' --contact zoe@example.com "
+                     "--value 4800 --close 2026-03-31")
+    create.add_argument("title", metavar="TITLE")
+    create.add_argument("--contact", metavar="ID|EMAIL")
+    create.add_argument("--company", metavar="NAME", default="")
+    create.add_argument("--value", type=an_amount, default=Decimal("0"), metavar="AMOUNT",
+                        help="e.g. 4800 or 1250.50 (a dot for decimals, whatever the locale)")
+    create.add_argument("--probability", type=int, metavar="PERCENT",
+                        help="the chance to win; default: the stage's")
+    create.add_argument("--stage", metavar="NAME")
+    create.add_argument("--close", type=a_date, metavar="DATE", help="expected close date")
+    create.add_argument("--source", default="", metavar="TEXT")
+    create.add_argument("--notes", default="", metavar="TEXT")
+    create.set_defaults(run=run_create)
+
+    shown = command(actions, "show", "a deal: fields, stage history and tasks",
+                    "smarketer deal show 7 --json")
+    shown.add_argument("key", metavar="ID|TITLE")
+    add_json_flag(shown)
+    shown.set_defaults(run=run_show)
+
+    move = command(actions, "move", "move a deal to another stage",
+                   "smarketer deal move 7 Negotiation")
+    move.add_argument("key", metavar="ID|TITLE")
+    move.add_argument("stage", metavar="STAGE")
+    move.add_argument("--reason", default="", help="why it was lost (a move to Lost)")
+    move.set_defaults(run=run_move)
+
+    won = command(actions, "won", "the deal is won", "smarketer deal won 7 --value 5200")
+    won.add_argument("key", metavar="ID|TITLE")
+    won.add_argument("--value", type=an_amount, metavar="AMOUNT", help="the final value")
+    won.set_defaults(run=run_won)
+
+    lost = command(actions, "lost", "the deal is lost, and why",
+                   "smarketer deal lost 7 --reason 'Chose a competitor'")
+    lost.add_argument("key", metavar="ID|TITLE")
+    lost.add_argument("--reason", required=True, help="e.g. Price too high, No budget")
+    lost.set_defaults(run=run_lost)
+
+    stages = command(commands, "stages", "the pipeline's stages",
+                     "smarketer stages list --json")
+    stage_actions = stages.add_subparsers(dest="stages_command", metavar="ACTION",
+                                          parser_class=Parser, required=True)
+    stage_list = command(stage_actions, "list", "stages in board order with their deals",
+                         "smarketer stages list")
+    add_json_flag(stage_list)
+    stage_list.set_defaults(run=run_stages)
+
+    tasks = command(commands, "tasks", "overdue tasks and today's", "smarketer tasks --json")
+    add_json_flag(tasks)
     tasks.set_defaults(run=run_tasks)
+
+    task = command(commands, "task", "tasks: add, done, snooze, list",
+                   "smarketer task add 'Call back' --due tomorrow --deal 7")
+    task_actions = task.add_subparsers(dest="task_command", metavar="ACTION",
+                                       parser_class=Parser, required=True)
+    add = command(task_actions, "add", "a task for a deal or a contact",
+                  "smarketer task add 'Send the quote' --due 2026-03-02 --time 09:30 "
+                  "--contact zoe@example.com")
+    add.add_argument("title", metavar="TITLE")
+    add.add_argument("--due", type=a_date, required=True, metavar="DATE",
+                     help="2026-03-02, today or tomorrow")
+    add.add_argument("--time", metavar="HH:MM")
+    add.add_argument("--deal", metavar="ID|TITLE")
+    add.add_argument("--contact", metavar="ID|EMAIL")
+    add.set_defaults(run=run_task_add)
+    done = command(task_actions, "done", "mark a task done", "smarketer task done 12")
+    done.add_argument("task_id", type=int, metavar="ID")
+    done.set_defaults(run=run_task_done)
+    snooze = command(task_actions, "snooze", "push a task to later",
+                     "smarketer task snooze 12 --days 3")
+    snooze.add_argument("task_id", type=int, metavar="ID")
+    snooze.add_argument("--days", type=days, default=1, help="1 to 365 (default 1)")
+    snooze.set_defaults(run=run_task_snooze)
+    task_list = command(task_actions, "list", "overdue tasks and today's (as `tasks`)",
+                        "smarketer task list --upcoming --json")
+    task_list.add_argument("--upcoming", action="store_true", help="the next 7 days too")
+    add_json_flag(task_list)
+    task_list.set_defaults(run=run_tasks)
+
+
+def deal_document(deal, stage) -> dict:
+    from smarketer import pipeline
+
+    p = pipeline.effective_probability(deal, stage)
+    return {"id": deal.id, "title": deal.title, "stage": stage.name, "stage_kind": stage.kind,
+            "contact_id": deal.contact_id,
+            "contact": deal.contact.full_name or deal.contact.email if deal.contact_id else "",
+            "company": deal.company.name if deal.company_id else "",
+            "value": deal.value, "probability": p, "weighted": deal.value * p / 100,
+            "expected_close": deal.expected_close}
 
 
 def run_deals(args) -> int:
-    from decimal import Decimal
-
-    from smarketer import pipeline, settings
-    from smarketer.db.models import Deal
-    from smarketer.money import format_money
+    from smarketer import pipeline
 
     open_store(args)
-    profile = settings.load_profile()
-    money = lambda v: format_money(v, profile.currency, profile.locale)  # noqa: E731
+    local = Local.of_profile()
     wanted = pipeline.open_stages()
     if args.stage:
-        wanted = [s for s in pipeline.stages() if s.name.lower() == args.stage.lower()]
-        if not wanted:
-            names = ", ".join(s.name for s in pipeline.stages())
-            return fail(f"no stage named {args.stage!r} (stages: {names})")
-    rows = [["Stage", "Deal", "Contact", "Value", "Prob.", "Weighted", "Close"]]
-    total = weighted = Decimal("0")
-    for stage in wanted:
-        for deal in Deal.select().where(Deal.stage == stage.id).order_by(Deal.position):
-            p = pipeline.effective_probability(deal, stage)
-            w = deal.value * p / 100
-            total, weighted = total + deal.value, weighted + w
-            who = deal.contact.full_name if deal.contact_id else ""
-            rows.append([stage.name, deal.title, who, money(deal.value), f"{p}%", money(w),
-                         deal.expected_close.isoformat() if deal.expected_close else ""])
-    count = len(rows) - 1
-    rows.append(["Total", f"{count} deal{'s' if count != 1 else ''}", "", money(total), "",
-                 money(weighted), ""])
-    print(table(rows, right={3, 4, 5}))
+        wanted = [find_stage(args.stage)]
+    listed = [deal_document(deal, stage) for stage in wanted
+              for deal in pipeline.deals_in_stage(stage.id)]
+    total = sum((d["value"] for d in listed), Decimal("0"))
+    weighted = sum((d["weighted"] for d in listed), Decimal("0"))
+    document = {"currency": local.currency, "deals": listed, "total": total,
+                "weighted": weighted}
+
+    def text() -> str:
+        rows = [["Stage", "Deal", "Contact", "Value", "Prob.", "Weighted", "Close"]]
+        rows += [[d["stage"], d["title"], d["contact"], local.money(d["value"]),
+                  f"{d['probability']}%", local.money(d["weighted"]),
+                  local.day(d["expected_close"])] for d in listed]
+        count = len(listed)
+        rows.append(["Total", f"{count} deal{'s' if count != 1 else ''}", "", local.money(total),
+                     "", local.money(weighted), ""])
+        return table(rows, right={3, 4, 5})
+
+    return show(args, document, text)
+
+
+def run_create(args) -> int:
+    from smarketer import pipeline
+
+    open_store(args)
+    contact_id = None
+    if args.contact:
+        from smarketer.cli.address_book import find_contact
+
+        contact_id = find_contact(args.contact).id
+    stage_id = None
+    if args.stage:
+        stage = find_stage(args.stage)
+        if stage.kind != "open":
+            raise UserError(f"a new deal starts in an open stage; create it, then: smarketer "
+                            f"deal {'won' if stage.kind == 'won' else 'lost'} ID")
+        stage_id = stage.id
+    deal = pipeline.save_deal(pipeline.DealData(
+        title=args.title, contact_id=contact_id, company=args.company, value=args.value,
+        probability=args.probability, stage_id=stage_id, expected_close=args.close,
+        source=args.source, notes=args.notes))
+    local = Local.of_profile()
+    print(f"Created deal {deal.id}: {deal.title} ({deal.stage.name}, {local.money(deal.value)})")
     return 0
+
+
+def run_show(args) -> int:
+    from smarketer import pipeline
+
+    open_store(args)
+    deal = find_deal(args.key)
+    stage = deal.stage
+    document = {"deal": {
+        **deal_document(deal, stage), "source": deal.source, "notes": deal.notes,
+        "lost_reason": deal.lost_reason, "created_at": deal.created_at,
+        "stage_entered_at": deal.stage_entered_at, "closed_at": deal.closed_at,
+        "history": [{"at": c.changed_at, "from": c.from_stage.name if c.from_stage_id else None,
+                     "to": c.to_stage.name} for c in pipeline.history(deal.id)],
+        "tasks": [task_document(t) for t in pipeline.tasks_of_deal(deal.id)],
+    }}
+
+    def text() -> str:
+        d = document["deal"]
+        local = Local.of_profile()
+        pairs = [("Stage", d["stage"] + (f" ({d['lost_reason']})" if d["lost_reason"] else "")),
+                 ("Contact", d["contact"]), ("Company", d["company"]),
+                 ("Value", local.money(d["value"])),
+                 ("Probability", f"{d['probability']}% (weighted {local.money(d['weighted'])})"),
+                 ("Expected close", local.day(d["expected_close"])), ("Source", d["source"]),
+                 ("Notes", d["notes"]), ("Opened", local.instant(d["created_at"])),
+                 ("Closed", local.instant(d["closed_at"]))]
+        lines = [f"Deal {d['id']}: {d['title']}", fields_table([p for p in pairs if p[1]]), "",
+                 "History"]
+        lines += [f"  {local.instant(h['at'])}  {h['from'] or 'new'} → {h['to']}"
+                  for h in d["history"]]
+        lines += ["", "Tasks"]
+        lines += [f"  {t['id']}  {local.day(t['due_date'])} {t['due_time'] or ''}".rstrip()
+                  + f"  {t['title']}{' (done)' if t['done_at'] else ''}"
+                  for t in d["tasks"]] or ["  None."]
+        return "\n".join(lines)
+
+    return show(args, document, text)
+
+
+def _moved(deal) -> int:
+    local = Local.of_profile()
+    print(f"Deal {deal.id} {deal.title}: now {deal.stage.name} ({local.money(deal.value)})")
+    return 0
+
+
+def run_move(args) -> int:
+    from smarketer import pipeline
+
+    open_store(args)
+    deal, stage = find_deal(args.key), find_stage(args.stage)
+    return _moved(pipeline.move_deal(deal.id, stage.id, lost_reason=args.reason))
+
+
+def run_won(args) -> int:
+    from smarketer import pipeline
+
+    open_store(args)
+    deal = find_deal(args.key)
+    value = None
+    if args.value is not None:
+        clean, errors, _ = pipeline.validate_deal(pipeline.DealData(title=deal.title,
+                                                                    value=args.value))
+        if errors:
+            raise pipeline.DealInvalid(errors)
+        value = clean.value
+    return _moved(pipeline.mark_won(deal.id, value))
+
+
+def run_lost(args) -> int:
+    from smarketer import pipeline
+
+    open_store(args)
+    return _moved(pipeline.mark_lost(find_deal(args.key).id, args.reason))
+
+
+def run_stages(args) -> int:
+    from smarketer import pipeline
+
+    open_store(args)
+    counts = pipeline.deal_counts_by_stage()
+    document = {"stages": [{"id": s.id, "name": s.name, "kind": s.kind,
+                            "probability": s.probability, "deals": counts.get(s.id, 0)}
+                           for s in pipeline.stages()]}
+
+    def text() -> str:
+        rows = [["Stage", "Kind", "Prob.", "Deals"]]
+        rows += [[s["name"], s["kind"], f"{s['probability']}%", f"{s['deals']:,}"]
+                 for s in document["stages"]]
+        return table(rows, right={2, 3})
+
+    return show(args, document, text)
+
+
+def task_document(task) -> dict:
+    return {"id": task.id, "title": task.title, "due_date": task.due_date,
+            "due_time": task.due_time, "deal_id": task.deal_id, "contact_id": task.contact_id,
+            "done_at": task.done_at}
 
 
 def run_tasks(args) -> int:
@@ -55,14 +329,61 @@ def run_tasks(args) -> int:
 
     open_store(args)
     agenda = pipeline.agenda()
-    if not (agenda.overdue or agenda.today):
-        print("Nothing overdue and nothing due today.")
-        return 0
-    rows = [["When", "Task", "For"]]
-    for label, tasks in (("overdue", agenda.overdue), ("today", agenda.today)):
-        for task in tasks:
-            when = task.due_date.isoformat() if label == "overdue" else f"today {task.due_time or ''}"
-            rows.append([when.strip() + (" (overdue)" if label == "overdue" else ""), task.title,
-                         pipeline.task_context(task)])
-    print(table(rows))
+    groups = [("overdue", agenda.overdue), ("today", agenda.today)]
+    if getattr(args, "upcoming", False):
+        groups.append(("upcoming", agenda.upcoming))
+    document = {name: [{**task_document(t), "for": pipeline.task_context(t)} for t in tasks]
+                for name, tasks in groups}
+
+    def text() -> str:
+        if not any(document.values()):
+            return "Nothing overdue and nothing due today."
+        local = Local.of_profile()
+        rows = [["ID", "When", "Task", "For"]]
+        for name, tasks in document.items():
+            for t in tasks:
+                when = {"overdue": f"{local.day(t['due_date'])} (overdue)",
+                        "today": f"today {t['due_time'] or ''}".strip()}.get(
+                    name, f"{local.day(t['due_date'])} {t['due_time'] or ''}".strip())
+                rows.append([str(t["id"]), when, t["title"], t["for"]])
+        return table(rows, right={0})
+
+    return show(args, document, text)
+
+
+def run_task_add(args) -> int:
+    from smarketer import pipeline
+
+    open_store(args)
+    deal_id = find_deal(args.deal).id if args.deal else None
+    contact_id = None
+    if args.contact:
+        from smarketer.cli.address_book import find_contact
+
+        contact_id = find_contact(args.contact).id
+    task = pipeline.add_task(args.title, args.due, deal_id=deal_id, contact_id=contact_id,
+                             due_time=args.time)
+    local = Local.of_profile()
+    print(f"Added task {task.id}: {task.title}, due {local.day(task.due_date)}"
+          + (f" {task.due_time}" if task.due_time else ""))
+    return 0
+
+
+def run_task_done(args) -> int:
+    from smarketer import pipeline
+
+    open_store(args)
+    task = find_task(args.task_id)
+    pipeline.complete_task(task.id)
+    print(f"Done: {task.title}")
+    return 0
+
+
+def run_task_snooze(args) -> int:
+    from smarketer import pipeline
+
+    open_store(args)
+    task = find_task(args.task_id)
+    new = pipeline.snooze_task(task.id, args.days)
+    print(f"Snoozed {task.title} to {Local.of_profile().day(new)}")
     return 0

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.campaigns.conftest import smtp_server  # noqa: F401 - a real SMTP server (aiosmtpd)
+
 
 @dataclass
 class Run:
