@@ -14,7 +14,6 @@ with backoff; with the network down the sender waits and carries on by itself.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,8 +30,6 @@ from smarketer.campaigns.audience import (  # noqa: F401 - who receives: see aud
     missing_fields,
     queue,
 )
-from smarketer.campaigns.audience import answered_since as _answered_since  # noqa: F401
-from smarketer.campaigns.audience import follow_up_audience as _follow_up_audience  # noqa: F401
 from smarketer.campaigns.compose import build_message
 from smarketer.campaigns.errors import CampaignError
 from smarketer.campaigns.lease import (  # noqa: F401 - the outbox's public names
@@ -43,6 +40,14 @@ from smarketer.campaigns.lease import (  # noqa: F401 - the outbox's public name
     new_owner,
     release,
 )
+from smarketer.campaigns.suppression import (  # noqa: F401 - the outbox's public names
+    addresses_in,
+    is_suppressed,
+    suppress,
+    unsubscribe_by_token,
+    unsubscribe_contact,
+    unsubscribe_list,
+)
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import (
@@ -50,60 +55,11 @@ from smarketer.db.models import (
     Contact,
     Deal,
     OutboxMessage,
-    Suppression,
     Tag,
 )
 
 RETRY_DELAYS = (60, 300, 1800)  # seconds before the 2nd, 3rd and 4th try of a 4xx
 MAX_CONSECUTIVE_ERRORS = 5
-
-
-# ---------------------------------------------------------------- suppression
-
-
-def suppress(email: str, reason: str) -> None:
-    Suppression.insert(email=email.strip().lower(), reason=reason,
-                       created_at=utc_now()).on_conflict_ignore().execute()
-
-
-def is_suppressed(email: str) -> bool:
-    return Suppression.select().where(fn.lower(Suppression.email) == email.lower()).exists()
-
-
-def unsubscribe_contact(contact_id: int, reason: str) -> None:
-    """Unsubscribe, suppress the address, and take the contact out of queued campaigns."""
-    contact = Contact.get_by_id(contact_id)
-    with db.atomic():
-        contacts.unsubscribe([contact_id], reason)
-        if contact.email:
-            suppress(contact.email, f"unsubscribed ({reason})")
-        OutboxMessage.update(state="skipped", reply="unsubscribed before sending").where(
-            (OutboxMessage.contact == contact_id) & (OutboxMessage.state == "queued")).execute()
-
-
-def unsubscribe_by_token(token: str) -> Contact | None:
-    row = OutboxMessage.get_or_none(OutboxMessage.token == token.strip())
-    if row is None or row.contact_id is None:
-        return None
-    unsubscribe_contact(row.contact_id, f"link in {row.campaign.name}")
-    return Contact.get_by_id(row.contact_id)
-
-
-def addresses_in(text: str) -> list[str]:
-    """Every email address in a text or CSV file's contents."""
-    return re.findall(r"[^\s,;<>\"']+@[^\s,;<>\"']+", text)
-
-
-def unsubscribe_list(addresses) -> tuple[int, int]:
-    """Suppress every address (known contacts are unsubscribed too): (contacts, addresses)."""
-    wanted = [a.strip().lower() for a in addresses if a.strip() and "@" in a]
-    with db.atomic():
-        for address in wanted:
-            suppress(address, "unsubscribe list")
-        ids = [c.id for c in Contact.select(Contact.id).where(fn.lower(Contact.email).in_(wanted))]
-        for contact_id in ids:
-            unsubscribe_contact(contact_id, "unsubscribe list")
-    return len(ids), len(wanted)
 
 
 # ---------------------------------------------------------------- campaigns and audiences

@@ -26,19 +26,18 @@ from peewee import fn
 from smarketer import settings
 from smarketer.campaigns import lease, templates
 from smarketer.campaigns.account import SmtpAccount, credentials, load_account
+from smarketer.campaigns.audience import answered_since, follow_up_audience
 from smarketer.campaigns.compose import header_text
 from smarketer.campaigns.outbox import (
     MAX_CONSECUTIVE_ERRORS,
     RETRY_DELAYS,
     CampaignError,
-    _answered_since,
-    _follow_up_audience,
     message_for,
     queue,
     ready_to_send,
     sent_in_last_day,
-    suppress,
 )
+from smarketer.campaigns.suppression import suppress
 from smarketer.campaigns.transport import ConnectionLost, SendFailed, SmtpTransport, TlsProblem
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
@@ -281,7 +280,7 @@ class Sender:
             (OutboxMessage.campaign == self.campaign_id)
             & (OutboxMessage.state == "queued")).scalar())
         if later is None:
-            if self.campaign.parent_id and _follow_up_audience(self.campaign).waiting:
+            if self.campaign.parent_id and follow_up_audience(self.campaign).waiting:
                 raise _Stop("sending", write=False)  # more recipients come due later
             raise _Stop("done")
         self.say("Waiting to retry messages the server asked to send later…")
@@ -299,7 +298,7 @@ class Sender:
             self._skip(row, "no longer reachable (unsubscribed, bounced or removed) before "
                        "sending")
             return
-        if self.campaign.parent_id and _answered_since(row.contact_id, self.parent_sent.get(
+        if self.campaign.parent_id and answered_since(row.contact_id, self.parent_sent.get(
                 row.contact_id, self.campaign.created_at)):
             self._skip(row, "replied before the follow-up")
             return

@@ -15,8 +15,7 @@ from urllib.parse import quote
 import peewee
 from peewee import DatabaseProxy, SqliteDatabase
 
-APPLICATION_ID = 0x534D4B54  # "SMKT" in PRAGMA application_id marks our files
-SQLITE_HEADER = b"SQLite format 3\x00"
+from smarketer.db.files import APPLICATION_ID, SQLITE_HEADER, copy_database  # noqa: F401
 
 db = DatabaseProxy()
 
@@ -155,25 +154,6 @@ def _writable(path: Path) -> bool:
     if path.is_file() and not path.stat().st_mode & 0o222:
         return False
     return os.access(path, os.W_OK)
-
-
-def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
-    """Write a consistent copy of an open database to ``dest`` (SQLite's online backup API).
-
-    Safe while other connections read and write the source. The copy is written beside
-    ``dest`` first and renamed into place, so a failed copy never leaves a half file.
-    """
-    dest = Path(dest)
-    partial = dest.with_name(dest.name + ".partial")
-    partial.unlink(missing_ok=True)
-    target = sqlite3.connect(str(partial))
-    try:
-        source.backup(target)
-        target.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        target.close()
-    partial.replace(dest)
-    return dest
 
 
 _STORE_PROBLEMS = (  # what SQLite says → what the owner can do about it

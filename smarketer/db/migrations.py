@@ -17,7 +17,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from smarketer.db import search
-from smarketer.db.database import APPLICATION_ID, copy_database
+from smarketer.db.files import APPLICATION_ID, copy_database
 from smarketer.db.search import sort_key
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from peewee import fn
 
-from smarketer.campaigns import outbox
+from smarketer.campaigns import suppression
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Activity, Contact, InboundMessage, OutboxMessage
@@ -49,7 +49,7 @@ def apply(c: Classified, *, message_id: str | None, folder: str, uid: int,
                 if bounce.hard:
                     Contact.update(bounced_at=utc_now()).where(
                         Contact.id == bounced.id).execute()
-                    outbox.suppress(bounce.recipient, f"bounced: {bounce.status}")
+                    suppression.suppress(bounce.recipient, f"bounced: {bounce.status}")
                     Activity.create(contact=bounced, kind="email",
                                     summary=f"Email bounced ({bounce.status})", body=detail)
                 else:
@@ -59,10 +59,10 @@ def apply(c: Classified, *, message_id: str | None, folder: str, uid: int,
                     if soft >= soft_bounce_limit:
                         Contact.update(bounced_at=utc_now()).where(
                             Contact.id == bounced.id).execute()
-                        outbox.suppress(bounce.recipient, f"{soft} soft bounces")
+                        suppression.suppress(bounce.recipient, f"{soft} soft bounces")
                         detail += f" (suppressed after {soft} soft bounces)"
         elif c.kind == "unsubscribe":
-            unsubscribed = outbox.unsubscribe_by_token(c.token)
+            unsubscribed = suppression.unsubscribe_by_token(c.token)
             contact = unsubscribed or contact
             detail = "unsubscribed by their personal link" if unsubscribed else \
                 "unknown unsubscribe token"
@@ -122,9 +122,9 @@ def to_confirm() -> list[InboundMessage]:
 def confirm_optout(inbound_id: int) -> None:
     message = InboundMessage.get_by_id(inbound_id)
     if message.contact_id:
-        outbox.unsubscribe_contact(message.contact_id, "asked by email")
+        suppression.unsubscribe_contact(message.contact_id, "asked by email")
     else:
-        outbox.suppress(message.from_address, "asked by email")
+        suppression.suppress(message.from_address, "asked by email")
     message.status = "done"
     message.save()
 
