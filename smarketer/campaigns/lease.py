@@ -15,6 +15,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from smarketer.campaigns.errors import CampaignError
 from smarketer.db import db
@@ -90,8 +91,10 @@ def _owner_is_dead(owner: str | None) -> bool:
 
 
 def free_dead_leases() -> None:
-    for campaign_id, owner in Campaign.select(Campaign.id, Campaign.lock_owner).where(
-            Campaign.lock_owner.is_null(False)).tuples():
+    held = cast(list[tuple[int, str]], list(
+        Campaign.select(Campaign.id, Campaign.lock_owner).where(
+            Campaign.lock_owner.is_null(False)).tuples()))
+    for campaign_id, owner in held:
         if _owner_is_dead(owner):
             Campaign.update(lock_owner=None, lock_until=None).where(
                 (Campaign.id == campaign_id) & (Campaign.lock_owner == owner)).execute()
@@ -131,8 +134,10 @@ def release(campaign_id: int, owner: str) -> None:
 
 def holder(campaign_id: int) -> Holder | None:
     """Who sends this campaign now (None when nobody holds a live lease)."""
-    owner, until = (Campaign.select(Campaign.lock_owner, Campaign.lock_until)
-                    .where(Campaign.id == campaign_id).tuples().get())
+    found = cast(tuple[str | None, datetime | None], (
+        Campaign.select(Campaign.lock_owner, Campaign.lock_until)
+        .where(Campaign.id == campaign_id).tuples().get()))
+    owner, until = found
     if owner is None or until is None or until < utc_now() or _owner_is_dead(owner):
         return None
     return parse_owner(owner)
@@ -143,5 +148,6 @@ HOLDS_LEASE = ("EXISTS (SELECT 1 FROM campaign WHERE id = ? AND lock_owner = ? "
                "AND lock_until >= ?)")
 
 
-def holds_params(campaign_id: int, owner: str, now: datetime | None = None) -> tuple:
+def holds_params(campaign_id: int, owner: str,
+                 now: datetime | None = None) -> tuple[int, str, str | None]:
     return campaign_id, owner, _STAMP(now or utc_now())

@@ -5,6 +5,7 @@ module, not on the outbox."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from peewee import fn
 
@@ -47,7 +48,7 @@ def addresses_in(text: str) -> list[str]:
     return re.findall(r"[^\s,;<>\"']+@[^\s,;<>\"']+", text)
 
 
-def unsubscribe_list(addresses) -> tuple[int, int]:
+def unsubscribe_list(addresses: Iterable[str]) -> tuple[int, int]:
     """Suppress every address (known contacts are unsubscribed too): (contacts, addresses)."""
     wanted = [a.strip().lower() for a in addresses if a.strip() and "@" in a]
     with db.atomic():

@@ -1,7 +1,6 @@
 """The store: one SQLite file, opened through peewee. Imports neither Qt nor the core."""
 
 from smarketer.db.database import (
-    APPLICATION_ID,
     StoreError,
     close_database,
     db,
@@ -9,6 +8,7 @@ from smarketer.db.database import (
     schema_version,
     store_problem,
 )
+from smarketer.db.files import APPLICATION_ID
 
 __all__ = [
     "APPLICATION_ID",

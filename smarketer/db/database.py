@@ -172,7 +172,7 @@ def store_problem(exc: BaseException) -> str | None:
     """A one-line message for a store that could not be written (full disk, locked, read-only),
     looking through the chain of errors (a failed write, then "cannot rollback …"); None when
     ``exc`` is something else."""
-    seen = exc
+    seen: BaseException | None = exc
     for _ in range(10):
         if seen is None:
             return None

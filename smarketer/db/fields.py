@@ -18,7 +18,7 @@ class InstantField(TextField):
     A naive datetime is refused: an instant without a zone is a bug waiting to happen.
     """
 
-    def db_value(self, value):
+    def db_value(self, value: datetime | str | None) -> str | None:
         if value is None:
             return None
         if isinstance(value, str):
@@ -27,7 +27,7 @@ class InstantField(TextField):
             raise ValueError(f"{self.name}: naive datetime {value!r}; use an aware one")
         return value.astimezone(UTC).isoformat(timespec="microseconds")
 
-    def python_value(self, value):
+    def python_value(self, value: str | None) -> datetime | None:
         if value is None:
             return None
         parsed = datetime.fromisoformat(value)
@@ -37,12 +37,12 @@ class InstantField(TextField):
 class DecimalTextField(TextField):
     """An exact Decimal stored as text (SQLite's NUMERIC would turn it into a float)."""
 
-    def db_value(self, value):
+    def db_value(self, value: Decimal | str | int | float | None) -> str | None:
         if value is None:
             return None
         if isinstance(value, float):
             raise TypeError(f"{self.name}: floats are not money; pass a Decimal or a string")
         return str(Decimal(value))
 
-    def python_value(self, value):
+    def python_value(self, value: str | None) -> Decimal | None:
         return None if value is None else Decimal(value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -384,7 +384,7 @@ CREATE INDEX import_change_contact ON import_change (contact_id);
 """
 
 
-def statements(sql: str):
+def statements(sql: str) -> Iterator[str]:
     """Split a script into complete statements (trigger bodies hold semicolons too)."""
     pending = ""
     for line in sql.splitlines(keepends=True):

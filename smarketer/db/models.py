@@ -7,6 +7,7 @@ The schema itself is created and changed only by ``migrations.py`` (explicit SQL
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from peewee import (
     AutoField,
@@ -26,10 +27,10 @@ from smarketer.db.search import sort_key
 
 
 class JSONTextField(TextField):
-    def db_value(self, value):
+    def db_value(self, value: object) -> str | None:
         return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
-    def python_value(self, value):
+    def python_value(self, value: str | None) -> Any:
         return None if value is None else json.loads(value)
 
 
@@ -107,7 +108,7 @@ class Contact(BaseModel):
     sort_name = TextField(default="")  # kept by save(); see search.sort_key
     email_to_fix = TextField(default="")  # an address an import could not accept, as written
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> int:
         self.sort_name = sort_key(self.first_name, self.last_name)
         return super().save(*args, **kwargs)
 
@@ -346,6 +347,8 @@ class OutboxMessage(BaseModel):
     id = AutoField()
     campaign = ForeignKeyField(Campaign, backref="messages", on_delete="CASCADE")
     contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    campaign_id: int  # the foreign keys' columns, as peewee exposes them
+    contact_id: int | None
     email = TextField()
     token = TextField(unique=True)
     message_id = TextField(null=True)

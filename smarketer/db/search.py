@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from peewee import Database
+
 # Letters unicode61 keeps as they are, and their plain-Latin spelling.
 FOLD = {
     "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d",
@@ -123,7 +125,7 @@ class BulkIndexing:
     puts the triggers back. All of it is in the caller's transaction, so a rollback restores
     the triggers too."""
 
-    def __init__(self, database):
+    def __init__(self, database: Database) -> None:
         self.database = database
         rows = database.execute_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
