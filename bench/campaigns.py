@@ -111,7 +111,39 @@ def main() -> None:
     print(f"outbox, 2,000 messages rendered and sent with the rate limit off: {took:.2f} s "
           f"({result.sent / took:.0f} msg/s, {result.sent} sent)  target >= 200 msg/s  "
           f"ratio to bare smtplib {took / bare:.1f}x")
+    mailmerge_rate = _mailmerge(tmp, port, 2000)
+    if mailmerge_rate:
+        print(f"the mailmerge CLI (renders and sends, no outbox), 2,000 messages: "
+              f"{mailmerge_rate:.0f} msg/s; Smarketer's outbox is "
+              f"{result.sent / took / mailmerge_rate:.2f}x its rate")
     controller.stop()
+
+
+def _mailmerge(tmp: Path, port: int, count: int) -> float | None:
+    """The peer a solo owner scripts today (pip install mailmerge), on the same sink."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("mailmerge") or str(Path(sys.executable).with_name("mailmerge"))
+    if not Path(exe).exists():
+        print("mailmerge not installed (pip install mailmerge): no peer figure")
+        return None
+    folder = tmp / "mailmerge"
+    folder.mkdir()
+    (folder / "mailmerge_server.conf").write_text(
+        f"[smtp_server]\nhost = 127.0.0.1\nport = {port}\nsecurity = Never\n"
+        "username = None\nratelimit = 0\n", encoding="utf-8")
+    (folder / "mailmerge_template.txt").write_text(
+        "TO: {{email}}\nSUBJECT: Spring, {{name}}\nFROM: anna@hollisreed.example\n"
+        "MIME-Version: 1.0\nContent-Type: text/markdown\n\n"
+        "Hello {{name}},\n\nwe run a **spring workshop**. Would you like a place?\n\n"
+        "Best, Anna\n", encoding="utf-8")
+    rows = ["email,name"] + [f"p{i}@example.com,Person {i}" for i in range(count)]
+    (folder / "mailmerge_database.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run([exe, "--no-dry-run", "--no-limit", "--output-format", "raw"], cwd=folder,
+                   check=True, stdout=subprocess.DEVNULL)
+    return count / (time.perf_counter() - start)
 
 
 if __name__ == "__main__":

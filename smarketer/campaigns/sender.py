@@ -327,7 +327,7 @@ class Sender:
         self.consecutive = 0
         if self.interval >= 0.05:
             self._wait(self.interval)  # commits the "sent" first
-        elif self.interval:
+        elif self.interval >= 0.001:  # a sleep costs about a millisecond: skip shorter ones
             self.sleep(self.interval)
 
     def _mark_sending(self, row: _Row, message_id: str) -> bool:
