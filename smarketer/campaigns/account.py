@@ -14,7 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from smarketer.db.models import Setting
 from smarketer.errors import FieldErrors
 from smarketer.oauth.providers import PROVIDERS, provider
-from smarketer.oauth.tokens import TokenSource
+from smarketer.oauth.tokens import Grant, TokenSource, has_refresh_token
 from smarketer.passwords import (  # noqa: F401 - the account's password, where callers look
     PasswordUnavailable,
     forget_password,
@@ -141,6 +141,12 @@ def credentials(account):
     if account.auth == "oauth2":
         return TokenSource.for_account(account)
     return get_password(account)
+
+
+def needs_sign_in(account) -> bool:
+    """A provider sign-in that is missing, expired or revoked (its refresh token is gone)."""
+    return account.auth == "oauth2" and not has_refresh_token(
+        Grant(account.provider, account.username))
 
 
 def load_account() -> SmtpAccount:

@@ -102,10 +102,12 @@ def _oauth_preset(provider_key: str):
 def sign_in(provider_key: str, username: str, client_id: str = "", client_secret: str = "", *,
             open_url: Callable[[str], object] = webbrowser.open,
             cancelled: Callable[[], bool] | None = None, wait_seconds: float = WAIT_SECONDS,
-            clock: Callable[[], float] = time.time) -> SignedIn:
+            clock: Callable[[], float] = time.time,
+            progress: Callable[[int, int], None] | None = None) -> SignedIn:
     """Open the provider's sign-in page with ``open_url`` (the browser; the command line may
     print it instead) and wait for its answer on the loopback listener. The refresh token
-    goes to the keyring. SignInNeeded says in words what went wrong."""
+    goes to the keyring. SignInNeeded says in words what went wrong. (A background job;
+    ``progress`` is accepted and unused: there is nothing to count.)"""
     preset = _oauth_preset(provider_key)
     client_id, client_secret = client_for(preset, client_id, client_secret)
     listener = LoopbackListener()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import settings
 from smarketer.campaigns import account as smtp
+from smarketer.ui.forms import set_field_visible
 from smarketer.ui.settings_page import CURRENCIES, LOCALES
 
 
@@ -65,6 +66,11 @@ class FirstRunWizard(QWizard):
         mail.setTitle(self.tr("Your email account (optional)"))
         mail.setSubTitle(self.tr("Campaigns and proposals go out through your own mailbox. "
                                  "You can do this later in Settings."))
+        from smarketer.ui.campaigns.signin_panel import SignInPanel
+
+        self.signin = SignInPanel()
+        self.signin.provider_chosen.connect(self.choose_provider)
+        self.signin.wanted.connect(self.sign_in)
         self.host = QLineEdit()
         self.host.setPlaceholderText("smtp.example.com")
         self.from_address = QLineEdit()
@@ -75,7 +81,8 @@ class FirstRunWizard(QWizard):
         self.test_button.clicked.connect(self.send_test)
         self.test_result = QLabel()
         self.test_result.setWordWrap(True)
-        form = QFormLayout(mail)
+        self.mail_form = form = QFormLayout(mail)
+        form.addRow(self.tr("Provider"), self.signin)
         form.addRow(self.tr("Server"), self.host)
         form.addRow(self.tr("From address"), self.from_address)
         form.addRow(self.tr("User name"), self.username)
@@ -110,14 +117,38 @@ class FirstRunWizard(QWizard):
                        locale=self.locale.currentData())
 
     def _account(self) -> smtp.SmtpAccount:
-        return replace(smtp.load_account(), host=self.host.text(), port=587,
-                       security="starttls", from_address=self.from_address.text(),
-                       username=self.username.text())
+        typed = replace(smtp.load_account(), host=self.host.text(), port=587,
+                        security="starttls", from_address=self.from_address.text(),
+                        username=self.username.text(), provider="other", auth="password")
+        key = self.signin.key()
+        if key == "other":
+            return typed
+        return replace(smtp.apply_provider(typed, key),
+                       client_id=self.signin.client_id.text().strip(),
+                       client_secret=self.signin.client_secret.text().strip())
+
+    def choose_provider(self, key: str) -> None:
+        """The provider's server and sign-in; a password row only where one is used."""
+        account = self._account()
+        self.host.setText(account.host)
+        self.host.setEnabled(key == "other")
+        set_field_visible(self.mail_form, self.password, account.auth == "password")
+        self.signin.username = account.username
+        self.signin.refresh()
+
+    def sign_in(self):
+        """Save the account, then sign in through the browser (in the background)."""
+        try:
+            saved = smtp.save_account(self._account())
+        except smtp.AccountInvalid as exc:
+            self.test_result.setText(" ".join(exc.errors.values()))
+            return None
+        return self.signin.start(saved.username)
 
     def send_test(self):
         """The server's exact reply, shown on the page (the work runs in the background)."""
         from smarketer.campaigns.transport import send_test
-        from smarketer.ui.campaigns.account_form import test_message
+        from smarketer.ui.campaigns.account_form import test_failure_text, test_message
         from smarketer.ui.workers import run_job
 
         account, errors = smtp.validate_account(self._account())
@@ -125,12 +156,14 @@ class FirstRunWizard(QWizard):
             self.test_result.setText(" ".join(errors.values()))
             return None
         self.test_result.setText(self.tr("Sending…"))
-        self.job = run_job(send_test, account, self.password.text() or None,
+        secret = (smtp.credentials(account) if account.auth == "oauth2"
+                  else self.password.text() or None)
+        self.job = run_job(send_test, account, secret,
                            test_message(account),
                            on_success=lambda reply: self.test_result.setText(
                                self.tr(f"Accepted: {reply}")),
                            on_failure=lambda exc: self.test_result.setText(
-                               self.tr(f"Refused: {exc}")))
+                               test_failure_text(exc)))
         return self.job
 
     def accept(self) -> None:
@@ -138,7 +171,7 @@ class FirstRunWizard(QWizard):
         if self.host.text().strip() and self.from_address.text().strip():
             try:
                 saved = smtp.save_account(self._account())
-                if self.password.text():
+                if self.password.text() and saved.auth == "password":
                     smtp.store_password(saved, self.password.text())
             except smtp.AccountInvalid:
                 pass  # left for Settings, where every field shows its problem

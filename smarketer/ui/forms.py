@@ -49,3 +49,14 @@ def show_field_errors(fields: Fields, labels: dict[str, QLabel],
     if first is not None:
         fields[first][1].setFocus()
     return first is not None
+
+
+def set_field_visible(form: QFormLayout, widget: QWidget, visible: bool) -> None:
+    """Show or hide the row (label, field, hint and error line) that holds ``widget``."""
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        box = item.layout() if item is not None else None
+        if box is not None and box.indexOf(widget) >= 0 or (
+                item is not None and item.widget() is widget):
+            form.setRowVisible(row, visible)
+            return

@@ -22,12 +22,22 @@ from smarketer import settings
 from smarketer.campaigns import account as smtp
 from smarketer.campaigns.compose import owner_test_message
 from smarketer.campaigns.transport import ConnectionLost, SendFailed, TlsProblem, send_test
-from smarketer.ui.forms import add_field_rows, show_field_errors
+from smarketer.ui.campaigns.signin_panel import SignInPanel, on_panel
+from smarketer.ui.forms import add_field_rows, set_field_visible, show_field_errors
 from smarketer.ui.workers import run_job
 
 
 def test_message(account: smtp.SmtpAccount):
     return owner_test_message(account, settings.load_profile())
+
+
+def test_failure_text(exc: BaseException) -> str:
+    """Why the test email did not go, in words with the next step."""
+    if isinstance(exc, SendFailed):
+        return exc.explained()
+    if isinstance(exc, (ConnectionLost, TlsProblem)):
+        return str(exc)
+    return f"The test failed: {exc}"
 
 
 class AccountForm(QWidget):
@@ -59,7 +69,11 @@ class AccountForm(QWidget):
         self.unsubscribe_url.setPlaceholderText(self.tr("optional: https://… one-click page"))
         self.only_with_consent = QCheckBox(self.tr("Only email contacts with recorded consent "
                                                    "(opt-in rules such as GDPR)"))
+        self.signin = SignInPanel()
+        self.signin.provider_chosen.connect(self.choose_provider)
+        self.signin.wanted.connect(self.sign_in)
         self.fields = {
+            "provider": (self.tr("Provider"), self.signin),
             "host": (self.tr("Server"), self.host), "port": (self.tr("Port"), self.port),
             "security": (self.tr("Security"), self.security),
             "username": (self.tr("User name"), self.username),
@@ -72,7 +86,7 @@ class AccountForm(QWidget):
             "unsubscribe_url": (self.tr("Unsubscribe page"), self.unsubscribe_url),
             "only_with_consent": ("", self.only_with_consent),
         }
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         self.errors = add_field_rows(form, self.fields, extra={"password": self.password_state})
         self.save_button = QPushButton(self.tr("Save email account"))
         self.save_button.clicked.connect(self.save)
@@ -91,7 +105,16 @@ class AccountForm(QWidget):
         self.load()
 
     def load(self) -> None:
-        a = smtp.load_account()
+        self.show_account(smtp.load_account())
+        self.password_state.setText(
+            self.tr("Kept in the system keyring.") if smtp.keyring_available() else
+            self.tr("No system keyring on this computer: the password is asked once per "
+                    "session and never written to disk."))
+
+    def show_account(self, a: smtp.SmtpAccount) -> None:
+        self.auth = a.auth
+        self.signin.show_for(a.provider, a.username, a.client_id, a.client_secret)
+        set_field_visible(self.form, self.password, a.auth == "password")
         self.host.setText(a.host)
         self.port.setValue(a.port)
         self.security.setCurrentIndex(max(0, self.security.findData(a.security)))
@@ -104,10 +127,15 @@ class AccountForm(QWidget):
         self.daily_cap.setValue(a.daily_cap)
         self.unsubscribe_url.setText(a.unsubscribe_url)
         self.only_with_consent.setChecked(a.only_with_consent)
-        self.password_state.setText(
-            self.tr("Kept in the system keyring.") if smtp.keyring_available() else
-            self.tr("No system keyring on this computer: the password is asked once per "
-                    "session and never written to disk."))
+
+    def choose_provider(self, key: str) -> None:
+        """Fill in the provider's servers, sign-in method, rate and cap."""
+        self.show_account(smtp.apply_provider(self.account(), key))
+
+    def sign_in(self):
+        """Save, then sign the mailbox in through the browser (in the background)."""
+        saved = self.save()
+        return self.signin.start(saved.username) if saved is not None else None
 
     def account(self) -> smtp.SmtpAccount:
         return replace(
@@ -116,13 +144,15 @@ class AccountForm(QWidget):
             from_address=self.from_address.text(), from_name=self.from_name.text(),
             reply_to=self.reply_to.text(), rate_per_minute=self.rate.value(),
             daily_cap=self.daily_cap.value(), unsubscribe_url=self.unsubscribe_url.text(),
-            only_with_consent=self.only_with_consent.isChecked())
+            only_with_consent=self.only_with_consent.isChecked(), provider=self.signin.key(),
+            auth=self.auth, client_id=self.signin.client_id.text().strip(),
+            client_secret=self.signin.client_secret.text().strip())
 
     def save(self) -> smtp.SmtpAccount | None:
         try:
             saved = smtp.save_account(self.account())
         except smtp.AccountInvalid as exc:
-            show_field_errors(self.fields, self.errors, exc.errors)
+            show_field_errors(self.fields, self.errors, on_panel(exc.errors))
             self.status.setText(self.tr("Not saved: fix the marked fields."))
             return None
         show_field_errors(self.fields, self.errors, {})
@@ -143,7 +173,7 @@ class AccountForm(QWidget):
         password = None
         if saved.username:
             try:
-                password = smtp.get_password(saved)
+                password = smtp.credentials(saved)
             except smtp.PasswordUnavailable as exc:
                 self.status.setText(str(exc))
                 return
@@ -158,9 +188,4 @@ class AccountForm(QWidget):
 
     def _test_failed(self, exc: BaseException) -> None:
         self.test_button.setEnabled(True)
-        if isinstance(exc, SendFailed):
-            self.status.setText(self.tr(f"The server refused: {exc.code} {exc.reply}"))
-        elif isinstance(exc, (ConnectionLost, TlsProblem)):
-            self.status.setText(str(exc))
-        else:
-            self.status.setText(self.tr(f"The test failed: {exc}"))
+        self.status.setText(test_failure_text(exc))

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from smarketer.campaigns import account as smtp
 from smarketer.inbox import account as imap
 from smarketer.inbox import process
-from smarketer.ui.forms import add_field_rows, show_field_errors
+from smarketer.ui.campaigns.signin_panel import SignInPanel, on_panel
+from smarketer.ui.forms import add_field_rows, set_field_visible, show_field_errors
 
 
 class InboxForm(QWidget):
@@ -53,7 +54,11 @@ class InboxForm(QWidget):
         self.soft_limit.setToolTip(self.tr("Stop emailing an address after this many temporary "
                                            "failures (mailbox full, server busy…)"))
         self.deal_on_reply = QCheckBox(self.tr("Open a deal when a campaign recipient replies"))
-        self.fields = {"host": (self.tr("Server"), self.host),
+        self.signin = SignInPanel()
+        self.signin.provider_chosen.connect(self.choose_provider)
+        self.signin.wanted.connect(self.sign_in)
+        self.fields = {"provider": (self.tr("Provider"), self.signin),
+                       "host": (self.tr("Server"), self.host),
                        "port": (self.tr("Port"), self.port),
                        "security": (self.tr("Security"), self.security),
                        "username": (self.tr("User name"), self.username),
@@ -62,7 +67,7 @@ class InboxForm(QWidget):
                        "sync_minutes": (self.tr("Read every"), self.minutes),
                        "soft_bounce_limit": (self.tr("Suppress after"), self.soft_limit),
                        "deal_on_reply": ("", self.deal_on_reply)}
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         self.errors = add_field_rows(form, self.fields)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -77,7 +82,13 @@ class InboxForm(QWidget):
         self.load()
 
     def load(self) -> None:
-        a = imap.load_imap_account()
+        self.show_account(imap.load_imap_account())
+        self.deal_on_reply.setChecked(process.deal_on_reply())
+
+    def show_account(self, a: imap.ImapAccount) -> None:
+        self.auth = a.auth
+        self.signin.show_for(a.provider, a.username, a.client_id, a.client_secret)
+        set_field_visible(self.form, self.password, a.auth == "password")
         self.host.setText(a.host)
         self.port.setValue(a.port)
         self.security.setCurrentIndex(max(0, self.security.findData(a.security)))
@@ -85,17 +96,31 @@ class InboxForm(QWidget):
         self.folders.setText(", ".join(a.folders))
         self.minutes.setValue(a.sync_minutes)
         self.soft_limit.setValue(a.soft_bounce_limit)
-        self.deal_on_reply.setChecked(process.deal_on_reply())
+
+    def account(self) -> imap.ImapAccount:
+        return replace(
+            imap.load_imap_account(), host=self.host.text(), port=self.port.value(),
+            security=self.security.currentData(), username=self.username.text(),
+            folders=tuple(f.strip() for f in self.folders.text().split(",")),
+            sync_minutes=self.minutes.value(), soft_bounce_limit=self.soft_limit.value(),
+            provider=self.signin.key(), auth=self.auth,
+            client_id=self.signin.client_id.text().strip(),
+            client_secret=self.signin.client_secret.text().strip())
+
+    def choose_provider(self, key: str) -> None:
+        """Fill in the provider's server and sign-in method."""
+        self.show_account(smtp.apply_provider(self.account(), key))
+
+    def sign_in(self):
+        """Save, then sign the mailbox in through the browser (in the background)."""
+        saved = self.save()
+        return self.signin.start(saved.username) if saved is not None else None
 
     def save(self) -> imap.ImapAccount | None:
         try:
-            saved = imap.save_imap_account(replace(
-                imap.load_imap_account(), host=self.host.text(), port=self.port.value(),
-                security=self.security.currentData(), username=self.username.text(),
-                folders=tuple(f.strip() for f in self.folders.text().split(",")),
-                sync_minutes=self.minutes.value(), soft_bounce_limit=self.soft_limit.value()))
+            saved = imap.save_imap_account(self.account())
         except smtp.AccountInvalid as exc:
-            show_field_errors(self.fields, self.errors, exc.errors)
+            show_field_errors(self.fields, self.errors, on_panel(exc.errors))
             return None
         show_field_errors(self.fields, self.errors, {})
         process.set_deal_on_reply(self.deal_on_reply.isChecked())

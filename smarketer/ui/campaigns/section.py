@@ -178,6 +178,7 @@ class CampaignsSection(Section):
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.buttons: dict[str, QPushButton] = {}
+        self.signin_job = None
         actions = QHBoxLayout()
         for key, text, slot in [
             ("test", "Send test to myself", self.send_test),
@@ -187,6 +188,7 @@ class CampaignsSection(Section):
             ("resume", "Resume", self.resume),
             ("cancel", "Cancel campaign", self.cancel),
             ("follow", "Add follow-up…", self.add_follow_up),
+            ("signin", "Sign in again…", self.sign_in_again),
         ]:
             button = QPushButton(self.tr(text))
             button.clicked.connect(slot)
@@ -260,7 +262,7 @@ class CampaignsSection(Section):
                                    self.tr("Set up your inbox in Settings → Inbox first."))
             return None
         try:
-            password = smtp.get_password(account)
+            password = smtp.credentials(account)
         except smtp.PasswordUnavailable:
             if not ask:
                 return None
@@ -553,6 +555,33 @@ class CampaignsSection(Section):
                   "follow": status is not None}
         for key, on in enable.items():
             self.buttons[key].setEnabled(on)
+        signin = self.buttons["signin"]  # a paused campaign whose provider sign-in ended
+        signin.setVisible(status == "paused" and smtp.needs_sign_in(smtp.load_account()))
+        signin.setEnabled(not sending and self.signin_job is None)
+
+    def sign_in_again(self):
+        """Sign the sending account in again (browser, in the background); then Resume."""
+        from smarketer.ui.campaigns.signin_panel import failure_text, start_sign_in
+
+        a = smtp.load_account()
+        self.sending_status.setText(self.tr("Finish signing in in your browser…"))
+
+        def done(result) -> None:
+            self.signin_job = None
+            text = result.text() + " " + self.tr("Resume to go on sending.")
+            self.sending_status.setText(text)
+            self.hub.notify.emit(text)
+            self._update_buttons()
+
+        def failed(exc: BaseException) -> None:
+            self.signin_job = None
+            self.sending_status.setText(self.tr(failure_text(exc)))
+            self._update_buttons()
+
+        self.signin_job = start_sign_in(a.provider, a.username, a.client_id, a.client_secret,
+                                        done, failed)
+        self._update_buttons()
+        return self.signin_job
 
     # preview and report
 
@@ -629,7 +658,7 @@ class CampaignsSection(Section):
         if not account.username:
             return True, None
         try:
-            return True, smtp.get_password(account)
+            return True, smtp.credentials(account)
         except smtp.PasswordUnavailable:
             password = dialogs.ask_password(
                 self, self.tr("Email password"),

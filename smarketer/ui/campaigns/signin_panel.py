@@ -1,0 +1,166 @@
+"""The provider choice and "Sign in with Google/Microsoft", shared by Settings → Email account,
+Settings → Inbox and the setup assistant. The sign-in itself (browser, loopback answer, keyring)
+is the core's ``smarketer.oauth.signin``; it waits for the browser in a background job."""
+
+from __future__ import annotations
+
+import webbrowser
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smarketer.oauth.providers import PROVIDERS, provider
+from smarketer.oauth.signin import sign_in
+from smarketer.oauth.tokens import Grant, has_refresh_token
+from smarketer.ui.workers import run_job
+
+open_url = webbrowser.open  # the one seam tests replace: the system browser
+
+
+def start_sign_in(provider_key: str, username: str, client_id: str, client_secret: str,
+                  on_success, on_failure):
+    """The browser sign-in as a cancellable background job."""
+    return run_job(sign_in, provider_key, username, client_id, client_secret,
+                   open_url=open_url, cancellable=True, on_success=on_success,
+                   on_failure=on_failure)
+
+
+def failure_text(exc: BaseException) -> str:
+    from smarketer.jobs import Cancelled
+
+    return "Sign-in cancelled." if isinstance(exc, Cancelled) else str(exc)
+
+
+def on_panel(errors: dict[str, str]) -> dict[str, str]:
+    """An account's field errors with the sign-in method's shown at the provider row."""
+    errors = dict(errors)
+    if "auth" in errors:
+        errors["provider"] = errors.pop("auth")
+    return errors
+
+
+class SignInPanel(QWidget):
+    """Provider, sign-in state and button, and Advanced (the owner's own client ID)."""
+
+    provider_chosen = Signal(str)
+    signed_in = Signal(str)  # the result in words
+    wanted = Signal()  # the button was pressed: the form saves, then calls start()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.provider = QComboBox()
+        for key, preset in PROVIDERS.items():
+            self.provider.addItem(self.tr(preset.name), key)
+        self.provider.activated.connect(lambda _i: self.provider_chosen.emit(self.key()))
+        self.help = QLabel()
+        self.help.setProperty("role", "subtitle")
+        self.help.setWordWrap(True)
+        self.button = QPushButton()
+        self.button.clicked.connect(self._pressed)
+        self.cancel_button = QPushButton(self.tr("Cancel sign-in"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.client_id = QLineEdit()
+        self.client_id.setPlaceholderText(self.tr("the project's (leave empty)"))
+        self.client_secret = QLineEdit()
+        self.client_secret.setPlaceholderText(self.tr("Google desktop apps only"))
+        self.advanced = QCheckBox(self.tr("Advanced: use your own client ID"))
+        self.advanced.toggled.connect(self._show_advanced)
+        self.advanced_body = QWidget()
+        advanced_form = QFormLayout(self.advanced_body)
+        advanced_form.setContentsMargins(0, 0, 0, 0)
+        advanced_form.addRow(self.tr("Client ID"), self.client_id)
+        advanced_form.addRow(self.tr("Client secret"), self.client_secret)
+        self.advanced_body.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.button)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.state, 1)
+        self.signin_row = QWidget()
+        self.signin_row.setLayout(row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.provider)
+        layout.addWidget(self.help)
+        layout.addWidget(self.signin_row)
+        layout.addWidget(self.advanced)
+        layout.addWidget(self.advanced_body)
+        self.job = None
+        self.username = ""
+        self.show_for("other", "", "", "")
+
+    def key(self) -> str:
+        return self.provider.currentData()
+
+    def _show_advanced(self, on: bool) -> None:
+        self.advanced_body.setVisible(on and self.advanced.isVisibleTo(self))
+
+    def show_for(self, key: str, username: str, client_id: str, client_secret: str) -> None:
+        """Show an account's provider and whether its mailbox is signed in."""
+        self.provider.setCurrentIndex(max(0, self.provider.findData(key)))
+        self.client_id.setText(client_id)
+        self.client_secret.setText(client_secret)
+        self.advanced.setChecked(bool(client_id))
+        self.username = username
+        self.refresh()
+
+    def refresh(self) -> None:
+        preset = provider(self.key())
+        self.help.setText(" ".join(filter(None, (self.tr(preset.limits),
+                                                 self.tr(preset.password_help)))))
+        self.help.setVisible(bool(preset.limits or preset.password_help))
+        self.signin_row.setVisible(preset.oauth)
+        self.advanced.setVisible(preset.oauth)
+        self.advanced_body.setVisible(preset.oauth and self.advanced.isChecked())
+        if not preset.oauth:
+            return
+        self.button.setText(self.tr(preset.button))
+        if self.job is not None and not self.job.done:
+            return
+        if self.username and has_refresh_token(Grant(preset.key, self.username)):
+            self.state.setText(self.tr("Signed in as {}.").format(self.username))
+        else:
+            self.state.setText(self.tr("Not signed in yet."))
+
+    def _pressed(self) -> None:
+        self.wanted.emit()
+
+    def start(self, username: str):
+        """Open the browser and wait for the answer in the background; returns the job."""
+        preset = provider(self.key())
+        self.username = username
+        self.button.setEnabled(False)
+        self.cancel_button.show()
+        self.state.setText(self.tr("Finish signing in in your browser…"))
+        self.job = start_sign_in(preset.key, username, self.client_id.text().strip(),
+                                 self.client_secret.text().strip(), self._done, self._failed)
+        return self.job
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _finish(self, text: str) -> None:
+        self.button.setEnabled(True)
+        self.cancel_button.hide()
+        self.state.setText(text)
+
+    def _done(self, result) -> None:
+        self._finish(result.text())
+        self.signed_in.emit(result.text())
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish(self.tr(failure_text(exc)))
