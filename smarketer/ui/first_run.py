@@ -71,6 +71,7 @@ class FirstRunWizard(QWizard):
         self.signin = SignInPanel()
         self.signin.provider_chosen.connect(self.choose_provider)
         self.signin.wanted.connect(self.sign_in)
+        self.signin.method_chosen.connect(self.choose_method)
         self.host = QLineEdit()
         self.host.setPlaceholderText("smtp.example.com")
         self.from_address = QLineEdit()
@@ -123,18 +124,23 @@ class FirstRunWizard(QWizard):
         key = self.signin.key()
         if key == "other":
             return typed
-        return replace(smtp.apply_provider(typed, key),
-                       client_id=self.signin.client_id.text().strip(),
-                       client_secret=self.signin.client_secret.text().strip())
+        preset = smtp.apply_provider(typed, key)
+        return replace(preset, client_id=self.signin.client_id.text().strip(),
+                       client_secret=self.signin.client_secret.text().strip(),
+                       auth="password" if self.signin.use_password.isChecked() else preset.auth)
 
     def choose_provider(self, key: str) -> None:
         """The provider's server and sign-in; a password row only where one is used."""
+        self.signin.use_password.setChecked(False)
         account = self._account()
+        self.signin.show_for(key, account.username, account.client_id, account.client_secret,
+                             account.auth)
         self.host.setText(account.host)
         self.host.setEnabled(key == "other")
-        set_field_visible(self.mail_form, self.password, account.auth == "password")
-        self.signin.username = account.username
-        self.signin.refresh()
+        self.choose_method(account.auth)
+
+    def choose_method(self, auth: str) -> None:
+        set_field_visible(self.mail_form, self.password, auth == "password")
 
     def sign_in(self):
         """Save the account, then sign in through the browser (in the background)."""

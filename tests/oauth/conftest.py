@@ -42,6 +42,7 @@ def provider(clock, monkeypatch, memory_keyring):  # noqa: F811
     monkeypatch.setitem(providers.PROVIDERS, PROVIDER, providers.Provider(
         PROVIDER, "Test Mail", signin="oauth2", family="test", button="Sign in with Test Mail",
         authorize_url=f"{state.url}/authorize", token_url=f"{state.url}/token",
+        device_url=f"{state.url}/devicecode",
         scopes=("mail", "offline_access")))
     monkeypatch.setattr(tokens, "_access", {})  # no token from another test
     monkeypatch.setattr(passwords, "_session", {})

@@ -17,6 +17,11 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
+from authlib.oauth2.rfc8628 import (
+    DEVICE_CODE_GRANT_TYPE,
+    DeviceAuthorizationEndpoint,
+    DeviceCodeGrant,
+)
 from flask import Flask, redirect, request
 from werkzeug.serving import make_server
 
@@ -42,7 +47,8 @@ class Clock:
 class Client:
     client_id: str
     secret: str = ""
-    grant_types: tuple[str, ...] = ("authorization_code", "refresh_token")
+    grant_types: tuple[str, ...] = ("authorization_code", "refresh_token",
+                                    DEVICE_CODE_GRANT_TYPE)
 
     def get_client_id(self):
         return self.client_id
@@ -84,6 +90,27 @@ class Code:
 
     def get_scope(self):
         return self.scope
+
+
+@dataclass
+class DeviceCredential:
+    client_id: str
+    scope: str
+    user_code: str
+    expires_at: float
+    clock: Clock
+
+    def get_client_id(self):
+        return self.client_id
+
+    def get_scope(self):
+        return self.scope
+
+    def get_user_code(self):
+        return self.user_code
+
+    def is_expired(self):
+        return self.clock() >= self.expires_at
 
 
 @dataclass
@@ -131,6 +158,8 @@ class ProviderServer:
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
     refused_consent: bool = False  # answer access_denied as a tenant needing admin consent
+    devices: dict[str, DeviceCredential] = field(default_factory=dict)
+    approved: set[str] = field(default_factory=set)  # user codes typed in on another device
 
     def username_for(self, access_token: str) -> str | None:
         """The user an access token belongs to, if it is live now."""
@@ -220,7 +249,32 @@ def build_app(state: ProviderServer) -> Flask:
         def check_permission(self, token, client, req):
             return client.get_client_id() == DOVECOT_CLIENT
 
+    class DeviceEndpoint(DeviceAuthorizationEndpoint):
+        CLIENT_AUTH_METHODS = ["none"]
+
+        def get_verification_uri(self):
+            return f"{state.url}/device"
+
+        def save_device_credential(self, client_id, scope, data):
+            state.devices[data["device_code"]] = DeviceCredential(
+                client_id, scope, data["user_code"], state.clock() + data["expires_in"],
+                state.clock)
+
+    class DeviceGrant(DeviceCodeGrant):
+        TOKEN_ENDPOINT_AUTH_METHODS = ["none"]
+
+        def query_device_credential(self, device_code):
+            return state.devices.get(device_code)
+
+        def query_user_grant(self, user_code):
+            return (USER, True) if user_code in state.approved else None
+
+        def should_slow_down(self, credential):
+            return False
+
     server.register_grant(CodeGrant, [CodeChallenge(required=True)])
+    server.register_grant(DeviceGrant)
+    server.register_endpoint(DeviceEndpoint)
     server.register_grant(RefreshGrant)
     server.register_endpoint(Introspection)
 
@@ -233,6 +287,15 @@ def build_app(state: ProviderServer) -> Flask:
                 "consented to use the application."}))
         grant = server.get_consent_grant(end_user=USER)
         return server.create_authorization_response(grant_user=USER, grant=grant)
+
+    @app.post("/devicecode")
+    def device_code():
+        return server.create_endpoint_response(DeviceAuthorizationEndpoint.ENDPOINT_NAME)
+
+    @app.get("/device")
+    def device():  # the test user types the code on another device and consents
+        state.approved.add(request.args["user_code"])
+        return "Signed in. You may close this page."
 
     @app.post("/token")
     def token():

@@ -2,6 +2,7 @@
 against the local provider; `inbox sync` then reads Dovecot with the signed-in token."""
 
 import io
+import logging
 import re
 import sys
 
@@ -29,10 +30,16 @@ class Terminal(io.StringIO):
 def run(monkeypatch, browser, *argv):
     out = Terminal(browser)
     monkeypatch.setattr(sys, "stdout", out)
+    root = logging.getLogger()
+    before = list(root.handlers)
     try:
         code = cli.main(list(argv))
     finally:
         close_database()
+        for handler in root.handlers[:]:  # the command's log file is this test's only
+            if handler not in before:
+                root.removeHandler(handler)
+                handler.close()
     return code, out.getvalue()
 
 

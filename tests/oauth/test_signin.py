@@ -81,3 +81,25 @@ def test_no_keyring_keeps_the_sign_in_for_this_session_only(provider, browser, c
     assert not result.in_keyring and "lasts until Smarketer closes" in result.text()
     tokens._access.clear()
     assert provider.username_for(source(clock).access_token()) == USER  # refreshed from memory
+
+
+def test_device_code_sign_in_for_a_machine_without_a_browser(provider, clock, memory_keyring):
+    """Microsoft's flow: the owner opens the page on a phone and types the code shown."""
+    import re
+
+    import requests
+
+    from smarketer.oauth.signin import sign_in_with_code
+
+    shown, polls = [], []
+
+    def phone(seconds):  # while Smarketer waits, the owner signs in elsewhere
+        polls.append(seconds)
+        uri, code = re.search(r"Open (\S+) and enter the code (\S+)\.", shown[0]).groups()
+        requests.get(uri, params={"user_code": code}, timeout=10)
+
+    result = sign_in_with_code(PROVIDER, USER, CLIENT_ID, show=shown.append, sleep=phone,
+                               clock=clock)
+    assert polls == [5.0] and result.in_keyring
+    assert source(clock).access_token() == provider.tokens[-1].access_token
+

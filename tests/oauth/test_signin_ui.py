@@ -38,6 +38,11 @@ def test_gmail_preset_fills_the_form_and_offers_sign_in_with_google(settings_pag
     assert form.signin.button.text() == "Sign in with Google"
     assert "about 500 recipients a day" in form.signin.help.text()
     assert form.signin.state.text() == "Not signed in yet."
+    form.signin.use_password.setChecked(True)  # an app password after all
+    assert form.password.isVisible() and not form.signin.button.isVisible()
+    assert form.account().auth == "password"
+    choose(form.signin, "gmail")
+    assert form.account().auth == "oauth2" and not form.password.isVisible()
     choose(form.signin, "icloud")  # an app password, and where to make one
     assert form.password.isVisible() and not form.signin.button.isVisible()
     assert "App-Specific Passwords" in form.signin.help.text()
@@ -45,6 +50,26 @@ def test_gmail_preset_fills_the_form_and_offers_sign_in_with_google(settings_pag
     choose(inbox.signin, "microsoft")
     assert (inbox.host.text(), inbox.port.value()) == ("outlook.office365.com", 993)
     assert inbox.signin.button.text() == "Sign in with Microsoft"
+
+
+def test_the_setup_assistant_offers_sign_in_with_google(qtbot, store):
+    from smarketer.ui.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard()
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.name.setText("Hollis & Reed")
+    wizard.next()
+    wizard.next()
+    wizard.from_address.setText("anna@hollisreed.ie")
+    choose(wizard.signin, "google-workspace")
+    assert wizard.host.text() == "smtp.gmail.com" and not wizard.host.isEnabled()
+    assert wizard.signin.button.isVisible() and not wizard.password.isVisible()
+    assert "2,000 messages a day" in wizard.signin.help.text()
+    wizard.accept()
+    saved = smtp.load_account()
+    assert (saved.provider, saved.auth, saved.port, saved.daily_cap) == (
+        "google-workspace", "oauth2", 465, 1800)
 
 
 def test_sign_in_from_settings_through_the_browser(provider, settings_page, browser, qtbot,

@@ -72,6 +72,7 @@ class AccountForm(QWidget):
         self.signin = SignInPanel()
         self.signin.provider_chosen.connect(self.choose_provider)
         self.signin.wanted.connect(self.sign_in)
+        self.signin.method_chosen.connect(self.choose_method)
         self.fields = {
             "provider": (self.tr("Provider"), self.signin),
             "host": (self.tr("Server"), self.host), "port": (self.tr("Port"), self.port),
@@ -113,7 +114,7 @@ class AccountForm(QWidget):
 
     def show_account(self, a: smtp.SmtpAccount) -> None:
         self.auth = a.auth
-        self.signin.show_for(a.provider, a.username, a.client_id, a.client_secret)
+        self.signin.show_for(a.provider, a.username, a.client_id, a.client_secret, a.auth)
         set_field_visible(self.form, self.password, a.auth == "password")
         self.host.setText(a.host)
         self.port.setValue(a.port)
@@ -131,6 +132,10 @@ class AccountForm(QWidget):
     def choose_provider(self, key: str) -> None:
         """Fill in the provider's servers, sign-in method, rate and cap."""
         self.show_account(smtp.apply_provider(self.account(), key))
+
+    def choose_method(self, auth: str) -> None:
+        self.auth = auth
+        set_field_visible(self.form, self.password, auth == "password")
 
     def sign_in(self):
         """Save, then sign the mailbox in through the browser (in the background)."""

@@ -57,6 +57,7 @@ class InboxForm(QWidget):
         self.signin = SignInPanel()
         self.signin.provider_chosen.connect(self.choose_provider)
         self.signin.wanted.connect(self.sign_in)
+        self.signin.method_chosen.connect(self.choose_method)
         self.fields = {"provider": (self.tr("Provider"), self.signin),
                        "host": (self.tr("Server"), self.host),
                        "port": (self.tr("Port"), self.port),
@@ -87,7 +88,7 @@ class InboxForm(QWidget):
 
     def show_account(self, a: imap.ImapAccount) -> None:
         self.auth = a.auth
-        self.signin.show_for(a.provider, a.username, a.client_id, a.client_secret)
+        self.signin.show_for(a.provider, a.username, a.client_id, a.client_secret, a.auth)
         set_field_visible(self.form, self.password, a.auth == "password")
         self.host.setText(a.host)
         self.port.setValue(a.port)
@@ -110,6 +111,10 @@ class InboxForm(QWidget):
     def choose_provider(self, key: str) -> None:
         """Fill in the provider's server and sign-in method."""
         self.show_account(smtp.apply_provider(self.account(), key))
+
+    def choose_method(self, auth: str) -> None:
+        self.auth = auth
+        set_field_visible(self.form, self.password, auth == "password")
 
     def sign_in(self):
         """Save, then sign the mailbox in through the browser (in the background)."""

@@ -53,6 +53,7 @@ class SignInPanel(QWidget):
     """Provider, sign-in state and button, and Advanced (the owner's own client ID)."""
 
     provider_chosen = Signal(str)
+    method_chosen = Signal(str)  # password | oauth2: an app password instead of signing in
     signed_in = Signal(str)  # the result in words
     wanted = Signal()  # the button was pressed: the form saves, then calls start()
 
@@ -76,6 +77,8 @@ class SignInPanel(QWidget):
         self.client_id.setPlaceholderText(self.tr("the project's (leave empty)"))
         self.client_secret = QLineEdit()
         self.client_secret.setPlaceholderText(self.tr("Google desktop apps only"))
+        self.use_password = QCheckBox(self.tr("Use an app password instead of signing in"))
+        self.use_password.toggled.connect(self._method_toggled)
         self.advanced = QCheckBox(self.tr("Advanced: use your own client ID"))
         self.advanced.toggled.connect(self._show_advanced)
         self.advanced_body = QWidget()
@@ -96,11 +99,12 @@ class SignInPanel(QWidget):
         layout.addWidget(self.provider)
         layout.addWidget(self.help)
         layout.addWidget(self.signin_row)
+        layout.addWidget(self.use_password)
         layout.addWidget(self.advanced)
         layout.addWidget(self.advanced_body)
         self.job = None
         self.username = ""
-        self.show_for("other", "", "", "")
+        self.show_for("other", "", "", "", "password")
 
     def key(self) -> str:
         return self.provider.currentData()
@@ -108,9 +112,13 @@ class SignInPanel(QWidget):
     def _show_advanced(self, on: bool) -> None:
         self.advanced_body.setVisible(on and self.advanced.isVisibleTo(self))
 
-    def show_for(self, key: str, username: str, client_id: str, client_secret: str) -> None:
-        """Show an account's provider and whether its mailbox is signed in."""
+    def show_for(self, key: str, username: str, client_id: str, client_secret: str,
+                 auth: str) -> None:
+        """Show an account's provider, sign-in method and whether its mailbox is signed in."""
         self.provider.setCurrentIndex(max(0, self.provider.findData(key)))
+        self.use_password.blockSignals(True)
+        self.use_password.setChecked(auth == "password")
+        self.use_password.blockSignals(False)
         self.client_id.setText(client_id)
         self.client_secret.setText(client_secret)
         self.advanced.setChecked(bool(client_id))
@@ -122,10 +130,12 @@ class SignInPanel(QWidget):
         self.help.setText(" ".join(filter(None, (self.tr(preset.limits),
                                                  self.tr(preset.password_help)))))
         self.help.setVisible(bool(preset.limits or preset.password_help))
-        self.signin_row.setVisible(preset.oauth)
-        self.advanced.setVisible(preset.oauth)
-        self.advanced_body.setVisible(preset.oauth and self.advanced.isChecked())
-        if not preset.oauth:
+        signing_in = preset.oauth and not self.use_password.isChecked()
+        self.use_password.setVisible(preset.oauth)
+        self.signin_row.setVisible(signing_in)
+        self.advanced.setVisible(signing_in)
+        self.advanced_body.setVisible(signing_in and self.advanced.isChecked())
+        if not signing_in:
             return
         self.button.setText(self.tr(preset.button))
         if self.job is not None and not self.job.done:
@@ -134,6 +144,10 @@ class SignInPanel(QWidget):
             self.state.setText(self.tr("Signed in as {}.").format(self.username))
         else:
             self.state.setText(self.tr("Not signed in yet."))
+
+    def _method_toggled(self, password: bool) -> None:
+        self.refresh()
+        self.method_chosen.emit("password" if password else "oauth2")
 
     def _pressed(self) -> None:
         self.wanted.emit()
