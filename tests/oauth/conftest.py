@@ -131,18 +131,27 @@ class XOAuth2Recorder(Recorder):
         return reply
 
 
-@pytest.fixture
-def xoauth2_smtp(provider, certificate):  # noqa: F811
-    cert_file, key_file = certificate
+def starttls_server(handler, cert_and_key, **auth):
+    """An aiosmtpd on 127.0.0.1 that requires STARTTLS and AUTH; yields the controller and
+    the client's TLS context trusting its certificate."""
+    cert_file, key_file = cert_and_key
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert_file, key_file)
-    recorder = XOAuth2Recorder(provider)
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port(),
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
                             tls_context=server_context, require_starttls=True,
-                            auth_required=True, auth_require_tls=True)
+                            auth_required=True, auth_require_tls=True, **auth)
     controller.start()
-    yield controller, recorder, ssl.create_default_context(cafile=str(cert_file))
-    controller.stop()
+    try:
+        yield controller, ssl.create_default_context(cafile=str(cert_file))
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def xoauth2_smtp(provider, certificate):  # noqa: F811
+    recorder = XOAuth2Recorder(provider)
+    for controller, client_context in starttls_server(recorder, certificate):
+        yield controller, recorder, client_context
 
 
 OAUTH2_AUTH = """

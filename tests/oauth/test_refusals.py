@@ -1,10 +1,7 @@
 """Refusals of the owner's account in words with the next step, from a real SMTP server that
 answers as Gmail and Microsoft 365 do."""
 
-import ssl
-
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from smarketer.campaigns.account import SmtpAccount
@@ -12,8 +9,9 @@ from smarketer.campaigns.compose import owner_test_message
 from smarketer.campaigns.refusals import explain
 from smarketer.campaigns.transport import SendFailed, send_test
 from smarketer.settings import BusinessProfile
-from tests.campaigns.conftest import Recorder, free_port
+from tests.campaigns.conftest import Recorder
 from tests.campaigns.test_tls_and_keyring import certificate  # noqa: F401
+from tests.oauth.conftest import starttls_server
 
 GMAIL = "534 5.7.9 Application-specific password required."
 TENANT = ("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for "
@@ -22,22 +20,15 @@ BASIC = "535 5.7.139 Authentication unsuccessful, basic authentication is disabl
 
 
 @pytest.fixture
-def refusing_server(certificate):  # noqa: F811 - from tests.oauth.conftest
-    cert_file, key_file = certificate
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert_file, key_file)
+def refusing_server(certificate):  # noqa: F811 - from tests.campaigns.test_tls_and_keyring
     answer = {"reply": GMAIL}
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         return AuthResult(success=False, handled=False, message=answer["reply"])
 
-    controller = Controller(Recorder(), hostname="127.0.0.1", port=free_port(),
-                            tls_context=context, require_starttls=True,
-                            authenticator=authenticator, auth_required=True,
-                            auth_require_tls=True)
-    controller.start()
-    yield controller, answer, ssl.create_default_context(cafile=str(cert_file))
-    controller.stop()
+    for controller, client_context in starttls_server(Recorder(), certificate,
+                                                      authenticator=authenticator):
+        yield controller, answer, client_context
 
 
 @pytest.mark.parametrize("reply, words", [
