@@ -163,3 +163,11 @@ def test_a_refused_token_is_renewed_once_and_tried_again(imap_account, clock, pr
     provider.tokens[-1].access_revoked = True  # the refresh token lives on
     assert sync(imap_account, src).read == 0
     assert len(provider.tokens) == 2 and src.access_token() != first
+
+
+def test_oauthbearer_is_understood_by_dovecot(imap_account, clock):
+    """RFC 7628, for servers that offer OAUTHBEARER only."""
+    conn = imaplib.IMAP4("127.0.0.1", imap_account.port)
+    text = source(clock).oauthbearer("127.0.0.1", imap_account.port).encode()
+    assert conn.authenticate("OAUTHBEARER", lambda c: b"" if c else text)[0] == "OK"
+    conn.logout()

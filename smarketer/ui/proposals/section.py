@@ -198,7 +198,7 @@ class ProposalsSection(Section):
         password = None
         if account.username:
             try:
-                password = smtp.get_password(account)
+                password = smtp.credentials(account)
             except smtp.PasswordUnavailable:
                 password = dialogs.ask_password(self, self.tr("Email password"),
                                                 self.tr("Password for your email account "
