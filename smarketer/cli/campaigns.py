@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from smarketer.cli import campaign_report
+import smarketer.cli.campaign_report as campaign_report
 from smarketer.cli.console import Parser, fail, open_store, progress_printer, table
 from smarketer.db import db
 

@@ -98,7 +98,7 @@ def open_database(
     ``backup_dir`` receives a copy of the file before any migration step runs (next to the
     file when not given). Raises StoreError with a user-facing message on any problem.
     """
-    from smarketer.db import migrations
+    import smarketer.db.migrations as migrations
 
     path = Path(path).expanduser()
     if not path.parent.is_dir():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from smarketer.db import search
+import smarketer.db.search as search
 from smarketer.db.files import APPLICATION_ID, copy_database
 from smarketer.db.search import sort_key
 
