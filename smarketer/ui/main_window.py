@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QUndoStack
@@ -23,22 +24,27 @@ from PySide6.QtWidgets import (
 from smarketer import APP_NAME, __version__, backup, contacts, paths
 from smarketer.db import StoreError, close_database, open_database
 from smarketer.ui import dialogs, style, wheel_guard
-from smarketer.ui.campaigns.section import CampaignsSection
-from smarketer.ui.contacts.section import ContactsSection
-from smarketer.ui.dashboard import DashboardSection, MatchesDialog
-from smarketer.ui.deals.board import DealsSection
-from smarketer.ui.first_run import FirstRunWizard
 from smarketer.ui.hub import Hub
-from smarketer.ui.palette import CommandPalette
-from smarketer.ui.proposals.section import ProposalsSection
 from smarketer.ui.sections import Section
-from smarketer.ui.settings_page import SettingsSection
 from smarketer.ui.toast import Toast
-from smarketer.ui.today import TodaySection
 from smarketer.ui.workers import run_job
+
+if TYPE_CHECKING:
+    from smarketer.ui.campaigns.section import CampaignsSection
+    from smarketer.ui.contacts.section import ContactsSection
+    from smarketer.ui.dashboard import DashboardSection, MatchesDialog
+    from smarketer.ui.deals.board import DealsSection
+    from smarketer.ui.first_run import FirstRunWizard
+    from smarketer.ui.palette import CommandPalette
+    from smarketer.ui.proposals.section import ProposalsSection
+    from smarketer.ui.today import TodaySection
 
 SECTION_NAMES = ("Dashboard", "Today", "Contacts", "Campaigns", "Deals", "Proposals",
                  "Settings")
+# Sections whose timers must run while the app is open (due tasks, scheduled campaigns): built
+# a little after the window is shown even when nobody visits them.
+BACKGROUND_SECTIONS = ("Today", "Campaigns")
+BACKGROUND_BUILD_MS = 3000
 
 
 class MainWindow(QMainWindow):
@@ -50,7 +56,8 @@ class MainWindow(QMainWindow):
         self.ui_state = ui_state or QSettings(str(paths.ui_state_file()),
                                               QSettings.Format.IniFormat)
         self.actions: dict[str, QAction] = {}
-        self.sections: list[Section] = []
+        self.section_labels = SECTION_NAMES
+        self._built: dict[int, Section] = {}  # a section is built when first shown
         self.undo_stack = QUndoStack(self)
         self.setWindowIcon(style.app_icon())
         self.setMinimumSize(QSize(640, 480))
@@ -86,34 +93,86 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         style.follow_system(QApplication.instance(), self._recolor_icons)
         self._restore_geometry()
-        self.contacts.restore_header_state(self.ui_state.value("contacts/header"))
+        self._background_timer = QTimer(self, singleShot=True, interval=BACKGROUND_BUILD_MS)
+        self._background_timer.timeout.connect(self._build_background_sections)
+        self._background_timer.start()
         self._update_title()
         self.refresh_status()
 
     # building
 
     def _build_sections(self) -> None:
-        self.sections = [
-            DashboardSection(self.hub),
-            TodaySection(go_to=lambda _i: self.go_to_section("Deals"), hub=self.hub,
-                         undo_stack=self.undo_stack),
-            ContactsSection(self.hub, self.undo_stack),
-            CampaignsSection(self.hub),
-            DealsSection(self.hub, self.undo_stack),
-            ProposalsSection(self.hub),
-            SettingsSection(),
-        ]
-        self.sections[-1].profile_form.saved.connect(lambda _p: self._profile_saved())
-        self.contacts.open_deal_for.connect(self._new_deal_for)
-        self.contacts.demo_requested.connect(self.open_demo)
-        self.today.open_deal.connect(self.show_deal)
-        self.dashboard.open_list.connect(self.show_matches)
-        self.deals.proposal_requested.connect(self._new_proposal_for)
-        for section in self.sections:
-            self.stack.addWidget(section)
-            item = QListWidgetItem(style.icon(section.label), self.tr(section.label))
+        """One placeholder page and sidebar entry per section; the section itself (and its
+        modules: charts, PDF view …) is made when it is first shown."""
+        for label in SECTION_NAMES:
+            self.stack.addWidget(QWidget())
+            item = QListWidgetItem(style.icon(label), self.tr(label))
             item.setSizeHint(QSize(0, 34))
             self.sidebar.addItem(item)
+
+    def _make_section(self, label: str) -> Section:
+        if label == "Dashboard":
+            from smarketer.ui.dashboard import DashboardSection
+
+            section = DashboardSection(self.hub)
+            section.open_list.connect(self.show_matches)
+        elif label == "Today":
+            from smarketer.ui.today import TodaySection
+
+            section = TodaySection(go_to=lambda _i: self.go_to_section("Deals"), hub=self.hub,
+                                   undo_stack=self.undo_stack)
+            section.open_deal.connect(self.show_deal)
+        elif label == "Contacts":
+            from smarketer.ui.contacts.section import ContactsSection
+
+            section = ContactsSection(self.hub, self.undo_stack)
+            section.open_deal_for.connect(self._new_deal_for)
+            section.demo_requested.connect(self.open_demo)
+            section.restore_header_state(self.ui_state.value("contacts/header"))
+        elif label == "Campaigns":
+            from smarketer.ui.campaigns.section import CampaignsSection
+
+            section = CampaignsSection(self.hub)
+        elif label == "Deals":
+            from smarketer.ui.deals.board import DealsSection
+
+            section = DealsSection(self.hub, self.undo_stack)
+            section.proposal_requested.connect(self._new_proposal_for)
+        elif label == "Proposals":
+            from smarketer.ui.proposals.section import ProposalsSection
+
+            section = ProposalsSection(self.hub)
+        else:
+            from smarketer.ui.settings_page import SettingsSection
+
+            section = SettingsSection()
+            section.profile_form.saved.connect(lambda _p: self._profile_saved())
+        return section
+
+    def section_at(self, index: int) -> Section:
+        """The section on page ``index``, built now if it was not yet."""
+        section = self._built.get(index)
+        if section is None:
+            section = self._make_section(SECTION_NAMES[index])
+            self._built[index] = section
+            placeholder = self.stack.widget(index)
+            current = self.stack.currentIndex()
+            self.stack.insertWidget(index, section)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.stack.setCurrentIndex(current)
+        return section
+
+    def built_sections(self) -> list[Section]:
+        return [self._built[i] for i in sorted(self._built)]
+
+    def _build_background_sections(self) -> None:
+        """One section per turn of the event loop, so none of them blocks the window long."""
+        for label in BACKGROUND_SECTIONS:
+            if SECTION_NAMES.index(label) not in self._built:
+                self.section(label)
+                self._background_timer.start(0)
+                return
 
     def _action(self, key: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -167,9 +226,9 @@ class MainWindow(QMainWindow):
                                          self.open_palette, "Ctrl+K"))
 
         go_menu = bar.addMenu(self.tr("&Go"))
-        for index, section in enumerate(self.sections):
+        for index, label in enumerate(SECTION_NAMES):
             go_menu.addAction(self._action(
-                f"go_{section.label.lower()}", self.tr(section.label),
+                f"go_{label.lower()}", self.tr(label),
                 lambda _checked=False, i=index: self.go_to(i), f"Ctrl+{index + 1}"))
 
         help_menu = bar.addMenu(self.tr("&Help"))
@@ -180,7 +239,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("about", self.tr("&About Smarketer"), self.about))
 
     def section(self, label: str) -> Section:
-        return next(s for s in self.sections if s.label == label)
+        return self.section_at(SECTION_NAMES.index(label))
+
+    def _if_built(self, label: str) -> Section | None:
+        return self._built.get(SECTION_NAMES.index(label))
 
     def go_to_section(self, label: str) -> None:
         self.go_to(SECTION_NAMES.index(label))
@@ -218,12 +280,16 @@ class MainWindow(QMainWindow):
         self.deals.new_deal_for(contact_id)
 
     def open_palette(self) -> CommandPalette:
+        from smarketer.ui.palette import CommandPalette
+
         palette = CommandPalette(self)
         palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         palette.open()
         return palette
 
     def open_setup(self) -> FirstRunWizard:
+        from smarketer.ui.first_run import FirstRunWizard
+
         wizard = FirstRunWizard(self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.accepted.connect(self.reload_all)
@@ -233,6 +299,8 @@ class MainWindow(QMainWindow):
         return wizard
 
     def show_matches(self, kind: str, ids: list) -> MatchesDialog:
+        from smarketer.ui.dashboard import MatchesDialog
+
         dialog = MatchesDialog(kind, ids, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.opened.connect(lambda k, i: {"contacts": self.show_contact,
@@ -258,13 +326,13 @@ class MainWindow(QMainWindow):
         self.proposals.reload(select=proposal_id)
 
     def _recolor_icons(self) -> None:
-        for row, section in enumerate(self.sections):
-            self.sidebar.item(row).setIcon(style.icon(section.label))
+        for row, label in enumerate(SECTION_NAMES):
+            self.sidebar.item(row).setIcon(style.icon(label))
 
     # navigation
 
     def current_section(self) -> Section:
-        return self.sections[self.stack.currentIndex()]
+        return self.section_at(self.stack.currentIndex())
 
     def go_to(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
@@ -272,8 +340,8 @@ class MainWindow(QMainWindow):
     def _show_section(self, index: int) -> None:
         if index < 0:
             return
+        section = self.section_at(index)
         self.stack.setCurrentIndex(index)
-        section = self.sections[index]
         new = self.actions.get("new")
         if new is not None:
             new.setEnabled(bool(section.new_item_text))
@@ -296,12 +364,14 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, table: str) -> None:
         self.refresh_status()
-        self.today.reload()
-        self.dashboard.reload()
-        if table in ("task", "proposal"):
-            self.deals.reload_board()
-        if table in ("deal", "contact"):
-            self.proposals.editor.load(self.proposals.current_id())
+        for label in ("Today", "Dashboard"):  # a section not built yet reads it when built
+            if (section := self._if_built(label)) is not None:
+                section.reload()
+        deals, proposals = self._if_built("Deals"), self._if_built("Proposals")
+        if deals is not None and table in ("task", "proposal"):
+            deals.reload_board()
+        if proposals is not None and table in ("deal", "contact"):
+            proposals.editor.load(proposals.current_id())
 
     def _profile_saved(self) -> None:
         self.hub.notify.emit(self.tr("Business profile saved."))
@@ -320,7 +390,7 @@ class MainWindow(QMainWindow):
 
     def reload_all(self) -> None:
         self.undo_stack.clear()  # its commands belong to the store that was open
-        for section in self.sections:
+        for section in self.built_sections():
             section.reload()
         self._update_title()
         self.refresh_status()
@@ -443,7 +513,8 @@ class MainWindow(QMainWindow):
         for timer in self.findChildren(QTimer):  # nothing fires after the window is gone
             timer.stop()
         self.ui_state.setValue("main_window/geometry", self.saveGeometry())
-        self.ui_state.setValue("contacts/header", self.contacts.header_state())
+        if (contacts_section := self._if_built("Contacts")) is not None:
+            self.ui_state.setValue("contacts/header", contacts_section.header_state())
         self.ui_state.sync()
         super().closeEvent(event)
 

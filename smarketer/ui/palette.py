@@ -55,8 +55,8 @@ class CommandPalette(QDialog):
 
     def _static(self) -> list[Entry]:
         w = self.window_
-        found = [Entry("Section", s.label, lambda i=i: w.go_to(i))
-                 for i, s in enumerate(w.sections)]
+        found = [Entry("Section", label, lambda i=i: w.go_to(i))
+                 for i, label in enumerate(w.section_labels)]
         for action in w.actions.values():
             text = action.text().replace("&", "").rstrip("…")
             if action.isEnabled() and text:

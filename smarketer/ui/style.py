@@ -3,11 +3,15 @@ style sheets. Follows the system's light or dark colour scheme, and changes with
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import json
 import os
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 os.environ.setdefault("QT_API", "pyside6")  # qtawesome's binding layer: use ours
@@ -30,11 +34,47 @@ def app_icon() -> QIcon:
 
 
 def icon(name: str, app: QApplication | None = None) -> QIcon:
-    import qtawesome
-
     app = app or QApplication.instance()
     color = app.palette().color(QPalette.ColorRole.WindowText).name()
-    return qtawesome.icon(ICONS[name], color=color)
+    font = _phosphor_font()
+    if font is None:  # a qtawesome without the font files where we look: ask it
+        import qtawesome
+
+        return qtawesome.icon(ICONS[name], color=color)
+    family, charmap = font
+    glyph = chr(int(charmap[ICONS[name].removeprefix("ph.")], 16))
+    result = QIcon()
+    for size in (16, 20, 24, 32, 48):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        glyph_font = QFont(family)
+        glyph_font.setPixelSize(round(size * 0.9))
+        painter = QPainter(pixmap)
+        painter.setFont(glyph_font)
+        painter.setPen(QColor(color))
+        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, glyph)
+        painter.end()
+        result.addPixmap(pixmap)
+    return result
+
+
+@functools.cache
+def _phosphor_font() -> tuple[str, dict[str, str]] | None:
+    """The Phosphor icon font that ships inside qtawesome, loaded straight from its files:
+    importing qtawesome (and its qtpy layer) costs about half a second at start-up."""
+    spec = importlib.util.find_spec("qtawesome")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    fonts = sorted(folder.glob("phosphor-[0-9]*.ttf"))
+    charmaps = sorted(folder.glob("phosphor-charmap-*.json"))
+    if not fonts or not charmaps:
+        return None
+    families = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(
+        str(fonts[-1])))
+    if not families:
+        return None
+    return families[0], json.loads(charmaps[-1].read_text(encoding="utf-8"))
 
 
 def is_dark(app: QApplication | None = None) -> bool:

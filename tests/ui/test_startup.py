@@ -1,0 +1,70 @@
+"""Starting fast: a section is built when first shown (the ones with timers a little later),
+and heavy modules are imported only when something needs them."""
+
+import json
+import os
+import subprocess
+import sys
+
+from PySide6.QtCore import Qt
+
+from smarketer.ui import main_window
+
+
+def built(window):
+    return [s.label for s in window.built_sections()]
+
+
+def test_sections_are_built_when_first_shown(make_window, demo_store, qtbot, monkeypatch):
+    monkeypatch.setattr(main_window, "BACKGROUND_BUILD_MS", 60_000)
+    window = make_window(demo_store)
+    assert built(window) == ["Dashboard"]
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert built(window) == ["Dashboard", "Contacts"]
+    assert window.stack.currentWidget() is window.contacts
+    assert window.contacts.model.rowCount() == 60
+    # a change elsewhere does not build the sections nobody has looked at
+    window.hub.data_changed.emit("deal")
+    assert built(window) == ["Dashboard", "Contacts"]
+    # File → New acts on the section shown, building nothing else
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section().label == "Proposals"
+    assert built(window) == ["Dashboard", "Contacts", "Proposals"]
+
+
+def test_sections_with_timers_are_built_soon_after_the_window(make_window, demo_store, qtbot,
+                                                              monkeypatch):
+    monkeypatch.setattr(main_window, "BACKGROUND_BUILD_MS", 10)
+    window = make_window(demo_store)
+    qtbot.waitUntil(lambda: {"Today", "Campaigns"} <= set(built(window)))
+    assert window.current_section().label == "Dashboard"  # still on the page it was showing
+    assert window.stack.currentWidget() is window.dashboard
+
+
+START = """
+import json, os, sys
+from pathlib import Path
+from smarketer.db import open_database
+from smarketer.ui.app import make_application
+from smarketer.ui.hub import Hub
+from smarketer.ui.main_window import MainWindow
+from smarketer.ui.workers import wait_for_all
+app = make_application()
+open_database(Path(sys.argv[1]))
+window = MainWindow(Path(sys.argv[1]), Hub())
+window.show()
+app.processEvents()
+wait_for_all()
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_the_window_opens_without_the_heavy_modules(demo_store):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", START, str(demo_store)], env=env,
+                          capture_output=True, text=True, timeout=120, check=True)
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    heavy = {"PySide6.QtPdf", "PySide6.QtPdfWidgets", "reportlab", "jinja2", "markdown",
+             "qtawesome", "qtpy", "phonenumbers", "email_validator", "vobject"}
+    assert loaded & heavy == set()
+    assert "smarketer.ui.dashboard" in loaded and "smarketer.ui.deals.board" not in loaded
