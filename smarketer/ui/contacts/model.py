@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from smarketer import contacts
 from smarketer.contacts import ContactFilter, ContactRow
+from smarketer.ui.workers import run_job
 
 COLUMNS: list[tuple[str, str]] = [
     ("name", "Name"),
@@ -29,6 +30,11 @@ _ROOT = QModelIndex()
 class ContactTableModel(QAbstractTableModel):
     PAGE = 200
     MAX_PAGES = 40  # pages kept in memory: 8,000 rows at most
+    # From this many contacts on, the ordered ids of a search or sort are read in a worker
+    # (the list keeps showing the previous result meanwhile); below it a refresh is quicker
+    # than the round trip, and happens at once.
+    BACKGROUND_FROM = 20_000
+    refreshed = Signal()  # the rows are those of the current filter and order
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -37,6 +43,10 @@ class ContactTableModel(QAbstractTableModel):
         self.filter = ContactFilter()
         self.sort_key, self.descending = "name", False
         self._loaded = False
+        self._largest = 0  # the most ids ever listed: how big the store is, near enough
+        self._request = 0
+        self.loading = False
+        self.job = None
 
     # loading
 
@@ -47,10 +57,26 @@ class ContactTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         self._loaded = True
+        self._request += 1
+        args = (self.filter, self.sort_key, self.descending)
+        if self._largest < self.BACKGROUND_FROM:
+            self._show(self._request, contacts.contact_ids(*args))
+            return
+        request = self._request
+        self.loading = True
+        self.job = run_job(contacts.contact_ids, *args,
+                           on_success=lambda ids: self._show(request, ids))
+
+    def _show(self, request: int, ids: list[int]) -> None:
+        if request != self._request:
+            return  # an older search or order: a newer one is on its way
+        self.loading = False
         self.beginResetModel()
-        self._ids = contacts.contact_ids(self.filter, self.sort_key, self.descending)
+        self._ids = ids
         self._pages.clear()
         self.endResetModel()
+        self._largest = max(self._largest, len(ids))
+        self.refreshed.emit()
 
     def reload_rows(self) -> None:
         """Re-read the shown values (after an edit) without changing which rows there are."""

@@ -70,6 +70,8 @@ class ContactsSection(Section):
         super().__init__(parent)
         self.hub, self.undo_stack = hub, undo_stack
         self.model = ContactTableModel(self)
+        self._select_after: int | None = None  # kept or chosen selection for the next rows
+        self._total = self._in_trash = 0
         self._segment = ALL
 
         # header
@@ -234,6 +236,7 @@ class ContactsSection(Section):
         self.pages.addWidget(self.splitter)
         self.pages.addWidget(self.empty)
         self.layout_.addWidget(self.pages, 1)
+        self.model.refreshed.connect(self._rows_ready)
         self.reload()
 
     # Section interface
@@ -280,8 +283,15 @@ class ContactsSection(Section):
         return contacts.segment_filter(segment).narrowed_by(f) if segment else f
 
     def apply_filters(self) -> None:
-        selected = self._current_id()
+        if self._select_after is None:
+            self._select_after = self._current_id()
         self.model.set_filter(self._combined_filter())
+        if not self.model.loading:
+            self._rows_ready()
+
+    def _rows_ready(self) -> None:
+        """The list shows the current filter: count, actions, and the contact kept selected."""
+        selected, self._select_after = self._select_after, None
         total = self._total
         shown = self.model.rowCount()
         self.count_label.setText(self.tr(f"{shown:,} shown of {total:,}") if shown != total
@@ -395,10 +405,10 @@ class ContactsSection(Section):
 
     def _saved(self, contact_id: int) -> None:
         self._fill_choices()
+        self._select_after = contact_id  # once the list has it (at once, or from a worker)
         self.model.refresh()
         self._fill_segments()
         self.apply_filters()
-        self.select_contact(contact_id, focus=False)
         self.hub.data_changed.emit("contact")
 
     def _changed(self) -> None:
