@@ -1,0 +1,28 @@
+"""Search results come in name order whichever way they are gathered (narrow: matches looked
+up by id and sorted; broad: the name index walked once)."""
+
+import pytest
+
+from smarketer import contacts
+from smarketer.contacts import Contact, ContactFilter
+
+
+def reference(f, descending=False):
+    order = (Contact.sort_name.desc(), Contact.id.desc()) if descending else (
+        Contact.sort_name.asc(), Contact.id.asc())
+    return [c.id for c in contacts.filtered(f).order_by(*order)]
+
+
+@pytest.mark.parametrize("broad_from", [0, 10_000])
+def test_search_order_matches_the_plain_query(demo_store, monkeypatch, broad_from):
+    monkeypatch.setattr(contacts, "BROAD_MATCH", broad_from)
+    some = list(Contact.select().order_by(Contact.id).limit(5))
+    contacts.delete_contacts([c.id for c in some])
+    filters = [ContactFilter(text=t) for t in ("a", "e", "studio", "anna", "+353", "zz")]
+    filters += [ContactFilter(text="a", statuses=("lead",)),
+                ContactFilter(text="e", tags=("newsletter",), reachable_only=True),
+                ContactFilter(text="a", trash=True), ContactFilter(text=some[0].last_name)]
+    for f in filters:
+        for descending in (False, True):
+            assert contacts.contact_ids(f, descending=descending) == reference(f, descending)
+    assert some[0].id in contacts.contact_ids(ContactFilter(text=some[0].last_name, trash=True))
