@@ -187,24 +187,36 @@ def fields_used(*sources: str) -> tuple[str, ...]:
 
 
 def missing_fields(campaign: Campaign) -> list[tuple[int, str, str]]:
-    """(contact id, name, field) for every recipient the template cannot be filled for.
+    """(contact id, name, field) for every recipient the template cannot be filled for."""
+    return _audience_and_missing(campaign)[1]
+
+
+def _audience_and_missing(campaign: Campaign, account: SmtpAccount | None = None
+                          ) -> tuple[Audience, list[tuple[int, str, str]]]:
+    """The audience and its recipients lacking a field, from one pass over the contacts.
 
     Recipients are grouped in SQL by which of the fields the template reads they have empty;
     the template is rendered once, for one real member of each group."""
-    profile, account = settings.load_profile(), load_account()
+    profile, account = settings.load_profile(), account or load_account()
     used = [f for f in fields_used(campaign.subject, campaign.body) if f in _EMPTY]
     mask = " + ".join(f"(({_EMPTY[f]}) << {bit})" for bit, f in enumerate(used)) or "0"
-    members = None
+    result, members = Audience([]), None
     if campaign.parent_id:  # a follow-up's recipients are already chosen
-        ids = follow_up_audience(campaign).eligible
-        members = ("SELECT value FROM json_each(?)", [json.dumps(ids)])
+        result = follow_up_audience(campaign)
+        members = ("SELECT value FROM json_each(?)", [json.dumps(result.eligible)])
     groups: dict[int, list[tuple[int, str]]] = {}
     for contact_id, reason, consent, bits, first, last, email in _scan(
             campaign, f", {mask}, c.first_name, c.last_name, c.email",
             join_company="company" in used, members=members):
-        if members is None and (reason is not None
-                                or (account.only_with_consent and not consent)):
-            continue
+        if members is None:  # a first step: the rules of audience() on the same rows
+            if reason is None and not consent:
+                result.without_consent += 1
+                if account.only_with_consent:
+                    reason = "no recorded consent"
+            if reason:
+                result.excluded[reason] += 1
+                continue
+            result.eligible.append(contact_id)
         groups.setdefault(bits, []).append(
             (contact_id, " ".join(p for p in (first, last) if p) or email))
     found = []
@@ -214,7 +226,7 @@ def missing_fields(campaign: Campaign) -> list[tuple[int, str, str]]:
             context_for(Contact.get_by_id(group[0][0]), profile=profile, account=account))
         if missing:
             found += [(contact_id, name, missing) for contact_id, name in group]
-    return sorted(found, key=lambda row: row[0])
+    return result, sorted(found, key=lambda row: row[0])
 
 
 _QUEUE = ("INSERT INTO outbox_message (campaign_id, contact_id, email, token, queued_at, "
@@ -260,12 +272,11 @@ class AudienceSummary:
 def summarize(campaign_id: int) -> AudienceSummary:
     campaign = Campaign.get_by_id(campaign_id)
     account = load_account()
-    result = audience(campaign, account)
     missing, problem = [], ""
     try:
-        missing = missing_fields(campaign)
+        result, missing = _audience_and_missing(campaign, account)
     except templates.TemplateProblem as exc:
-        problem = str(exc)
+        result, problem = audience(campaign, account), str(exc)
     return AudienceSummary(
         campaign_id, result.eligible, dict(result.excluded), result.without_consent,
         result.waiting, account.only_with_consent, len(missing),
