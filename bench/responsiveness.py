@@ -235,7 +235,7 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
             if busy or now - state["began"] < 1.2:
                 QTimer.singleShot(50, advance)
                 return
-            mine = [t for t in ticks if t >= state["began"]]
+            mine = [state["began"]] + [t for t in ticks if t >= state["began"]] + [now]
             gaps = [b - a for a, b in zip(mine, mine[1:], strict=False)]
             results["steps"].append((steps[index][0], max(gaps) * 1000 if gaps else None,
                                      (now - state["began"]) * 1000))
@@ -250,6 +250,9 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
         QTimer.singleShot(50, advance)
 
     def first_tick():
+        if not ticks:
+            QTimer.singleShot(1, first_tick)
+            return
         results["first_tick"] = ticks[0] - t0
         advance()
 
@@ -283,6 +286,9 @@ def child_bare(store: str, t0: float) -> None:
     results = {}
 
     def done():
+        if not ticks:  # the heartbeat has not ticked yet
+            QTimer.singleShot(1, done)
+            return
         results["first_tick"] = ticks[0] - t0
         results["first_rows"] = results["first_tick"]
         QTimer.singleShot(2000, finish)

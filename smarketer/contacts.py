@@ -539,6 +539,11 @@ def segments() -> list[Segment]:
     return list(Segment.select().order_by(fn.lower(Segment.name)))
 
 
+def segment_counts() -> dict[int, int]:
+    """Each segment's number of contacts by segment id (for a worker: plain data)."""
+    return {s.id: n for s, n in segments_with_counts()}
+
+
 def segments_with_counts() -> list[tuple[Segment, int]]:
     """Each segment with its number of contacts (a count per segment: run it off the GUI
     thread on a big store)."""

@@ -509,8 +509,13 @@ class Agenda:
 
 def agenda(today: date | None = None) -> Agenda:
     today = today or date.today()
-    open_tasks = list(Task.select().where(Task.done_at.is_null()
-                                          & (Task.due_date <= today + timedelta(days=7)))
+    # With each task's deal and contact in the same query: task_context() reads them for
+    # every task listed, which must not cost a query each.
+    open_tasks = list(Task.select(Task, Deal, Contact)
+                      .join(Deal, JOIN.LEFT_OUTER, on=(Task.deal == Deal.id)).switch(Task)
+                      .join(Contact, JOIN.LEFT_OUTER, on=(Task.contact == Contact.id))
+                      .where(Task.done_at.is_null()
+                             & (Task.due_date <= today + timedelta(days=7)))
                       .order_by(Task.due_date, fn.coalesce(Task.due_time, "99:99"), Task.id))
     return Agenda(
         overdue=[t for t in open_tasks if t.due_date < today],

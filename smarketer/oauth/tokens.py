@@ -9,15 +9,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
-
-import requests
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
+from typing import TYPE_CHECKING, ClassVar
 
 from smarketer import passwords
 from smarketer.errors import UserError
 from smarketer.oauth.providers import Provider, provider, shipped_client
+
+if TYPE_CHECKING:  # requests and authlib cost about 0.3 s to import: only when signing in
+    from authlib.integrations.base_client.errors import OAuthError
+    from authlib.integrations.requests_client import OAuth2Session
 
 log = logging.getLogger(__name__)
 MARGIN = 60  # seconds before expiry at which an access token is renewed
@@ -68,6 +68,8 @@ def client_for(preset: Provider, client_id: str = "", client_secret: str = "") -
 def session(preset: Provider, client_id: str, client_secret: str = "", **kwargs) -> OAuth2Session:
     """An authlib client for the provider: a public client (PKCE, no secret) unless the
     provider issued a desktop-app secret (Google does; it is not confidential)."""
+    from authlib.integrations.requests_client import OAuth2Session
+
     return OAuth2Session(client_id, client_secret or None,
                          token_endpoint_auth_method="client_secret_post" if client_secret
                          else "none", **kwargs)
@@ -155,6 +157,9 @@ class TokenSource:
         """A new access token from the refresh token; SignInNeeded when the provider says the
         sign-in is over (the useless refresh token is forgotten), TokenServiceUnreachable when
         offline."""
+        import requests
+        from authlib.integrations.base_client.errors import OAuthError
+
         try:
             refresh_token = passwords.get_password(self.grant)
         except passwords.PasswordUnavailable:

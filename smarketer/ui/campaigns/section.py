@@ -887,7 +887,7 @@ class ReportRowsModel(QAbstractTableModel):
 # Jobs for the worker threads: plain data in, plain data out.
 
 def _segment_counts() -> dict[str, int]:
-    return {_key("segment", str(s.id)): n for s, n in contacts.segments_with_counts()}
+    return {_key("segment", str(i)): n for i, n in contacts.segment_counts().items()}
 
 
 def _report_data(campaign_id: int):

@@ -55,11 +55,16 @@ class ContactTableModel(QAbstractTableModel):
             self.filter = f
             self.refresh()
 
+    @property
+    def big(self) -> bool:
+        """Whether the store is big enough for lists and counts to be read in workers."""
+        return self._largest >= self.BACKGROUND_FROM
+
     def refresh(self) -> None:
         self._loaded = True
         self._request += 1
         args = (self.filter, self.sort_key, self.descending)
-        if self._largest < self.BACKGROUND_FROM:
+        if not self.big:
             self._show(self._request, contacts.contact_ids(*args))
             return
         request = self._request

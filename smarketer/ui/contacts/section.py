@@ -72,6 +72,7 @@ class ContactsSection(Section):
         self.model = ContactTableModel(self)
         self._select_after: int | None = None  # kept or chosen selection for the next rows
         self._total = self._in_trash = 0
+        self._counts_request = 0
         self._segment = ALL
 
         # header
@@ -243,8 +244,8 @@ class ContactsSection(Section):
 
     def reload(self) -> None:
         self._fill_choices()
+        self.model.refresh()  # first: the list's size says whether to count in a worker
         self._fill_segments()
-        self.model.refresh()
         self.apply_filters()
         self.editor.load(self._current_id())
 
@@ -324,7 +325,14 @@ class ContactsSection(Section):
         self._total = contacts.count()
         self._in_trash = contacts.count(ContactFilter(trash=True))
         entries = [(self.tr(f"All contacts ({self._total:,})"), ALL)]
-        entries += [(f"{s.name} ({n:,})", s.id) for s, n in contacts.segments_with_counts()]
+        self._counts_request += 1
+        if self.model.big:  # one count per segment: a worker fills them in
+            entries += [(s.name, s.id) for s in contacts.segments()]
+            request = self._counts_request
+            self.counts_job = run_job(contacts.segment_counts, on_success=lambda counts: (
+                self._show_segment_counts(request, counts)))
+        else:
+            entries += [(f"{s.name} ({n:,})", s.id) for s, n in contacts.segments_with_counts()]
         entries.append((self.tr(f"Trash ({self._in_trash:,})"), TRASH))
         for text, key in entries:
             item = QListWidgetItem(text)
@@ -336,6 +344,15 @@ class ContactsSection(Section):
             self._segment = ALL
             self.segments.setCurrentRow(0)
         self.segments.blockSignals(False)
+
+    def _show_segment_counts(self, request: int, counts: dict[int, int]) -> None:
+        if request != self._counts_request:
+            return  # the list was refilled meanwhile
+        for row in range(self.segments.count()):
+            item = self.segments.item(row)
+            count = counts.get(item.data(Qt.ItemDataRole.UserRole))
+            if count is not None:
+                item.setText(f"{item.text()} ({count:,})")
 
     def _segment_chosen(self, item: QListWidgetItem | None, _previous=None) -> None:
         if item is not None:

@@ -33,6 +33,7 @@ from smarketer.ui.deals.stages_dialog import StagesDialog
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.undo import push_done
+from smarketer.ui.workers import run_job
 
 COLUMN_WIDTH = 250
 
@@ -279,7 +280,14 @@ class DealsSection(Section):
             self.select(select, focus)
 
     def _show_figures(self) -> None:
-        f = pipeline.figures(90)
+        """The side panel's figures read every deal of 90 days: computed in a worker, the
+        newest request shown."""
+        self._figures_request = getattr(self, "_figures_request", 0) + 1
+        request = self._figures_request
+        self.figures_job = run_job(_figures, on_success=lambda data: (
+            request == self._figures_request and self._fill_figures(*data)))
+
+    def _fill_figures(self, f, months) -> None:
         money = lambda v: format_money(v, self.currency, self.locale)  # noqa: E731
         pct = lambda v: "—" if v is None else f"{v * 100:.0f}%"  # noqa: E731
         rows = "".join(
@@ -288,7 +296,7 @@ class DealsSection(Section):
             for s in f.stages)
         forecast = "".join(
             f"<tr><td>{m.month.strftime('%b %Y')}</td><td align='right'>{money(m.weighted)}"
-            f"</td></tr>" for m in pipeline.forecast(6))
+            f"</td></tr>" for m in months)
         self.figures.setText(
             f"<b>Last 90 days</b><br>Win rate {pct(f.win_rate)} ({f.won} won, {f.lost} lost)"
             f"<br>Average won {money(f.average_won_value) if f.average_won_value else '—'}"
@@ -406,3 +414,8 @@ class DealsSection(Section):
         dialog.changed.connect(lambda: (self._build_columns(), self.reload_board()))
         dialog.open()
         return dialog
+
+
+def _figures():
+    """For the worker: the 90-day figures and the six-month forecast (plain dataclasses)."""
+    return pipeline.figures(90), pipeline.forecast(6)

@@ -74,3 +74,11 @@ def test_a_saved_contact_is_selected_once_the_list_has_it(section, qtbot, window
     current = section.model.contact_id(section.table.currentIndex().row())
     assert current == editor.contact_id
     assert contacts.fetch_rows([current])[current].email == "aaron@example.com"
+
+
+def test_segment_sizes_are_counted_in_a_worker(section, qtbot):
+    expected = f"Workshop leads ({contacts.count(contacts.segment_filter(contacts.find_segment('Workshop leads'))):,})"
+    section.reload()
+    texts = lambda: [section.segments.item(i).text() for i in range(section.segments.count())]  # noqa: E731
+    assert "Workshop leads" in texts()  # the name at once, its size from the worker
+    qtbot.waitUntil(lambda: expected in texts())
