@@ -77,7 +77,8 @@ def test_a_saved_contact_is_selected_once_the_list_has_it(section, qtbot, window
 
 
 def test_segment_sizes_are_counted_in_a_worker(section, qtbot):
-    expected = f"Workshop leads ({contacts.count(contacts.segment_filter(contacts.find_segment('Workshop leads'))):,})"
+    segment = contacts.find_segment("Workshop leads")
+    expected = f"Workshop leads ({contacts.count(contacts.segment_filter(segment)):,})"
     section.reload()
     texts = lambda: [section.segments.item(i).text() for i in range(section.segments.count())]  # noqa: E731
     assert "Workshop leads" in texts()  # the name at once, its size from the worker
