@@ -58,7 +58,6 @@ class MainWindow(QMainWindow):
         self.actions: dict[str, QAction] = {}
         self.section_labels = SECTION_NAMES
         self._built: dict[int, Section] = {}  # a section is built when first shown
-        self._stale: set[str] = set()  # built, not shown, changed meanwhile: reload when shown
         self.undo_stack = QUndoStack(self)
         self.setWindowIcon(style.app_icon())
         self.setMinimumSize(QSize(640, 480))
@@ -162,9 +161,6 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
             self.stack.setCurrentIndex(current)
-        elif section.label in self._stale:  # it changed while not shown
-            self._stale.discard(section.label)
-            section.reload()
         return section
 
     def built_sections(self) -> list[Section]:
@@ -368,12 +364,9 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, table: str) -> None:
         self.refresh_status()
-        for label in ("Today", "Dashboard"):  # a section not built yet reads it when built,
-            section = self._if_built(label)  # one not shown now when it is shown next
-            if section is not None and section is self.stack.currentWidget():
+        for label in ("Today", "Dashboard"):  # a section not built yet reads it when built
+            if (section := self._if_built(label)) is not None:
                 section.reload()
-            elif section is not None:
-                self._stale.add(label)
         deals, proposals = self._if_built("Deals"), self._if_built("Proposals")
         if deals is not None and table in ("task", "proposal"):
             deals.reload_board()

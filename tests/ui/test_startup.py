@@ -69,21 +69,3 @@ def test_the_window_opens_without_the_heavy_modules(demo_store):
     assert loaded & heavy == set()
     assert "smarketer.ui.dashboard" in loaded and "smarketer.ui.deals.board" not in loaded
 
-
-def test_a_section_not_shown_catches_up_when_shown(make_window, demo_store, qtbot):
-    from datetime import date
-
-    from smarketer import pipeline
-
-    window = make_window(demo_store)
-    today = window.today  # built, then left for Contacts
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-
-    def listed():
-        return " ".join(today.tasks.item(i).text() for i in range(today.tasks.count()))
-
-    pipeline.add_task("Ring the bakery", date.today(), contact_id=window.contacts.model.contact_id(0))
-    window.hub.data_changed.emit("task")
-    assert "Ring the bakery" not in listed()  # no work for a page nobody looks at
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert "Ring the bakery" in listed()
