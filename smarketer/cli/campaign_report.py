@@ -1,4 +1,4 @@
-"""A campaign's per-recipient report: `campaign report NAME`."""
+"""What campaigns did: `campaign list` and the per-recipient `campaign report NAME`."""
 
 from __future__ import annotations
 
@@ -16,11 +16,39 @@ def find_campaign(name: str):
 
 
 def register(actions) -> None:
+    listing = actions.choices["list"]
+    add_json_flag(listing)
+    listing.set_defaults(run=run_list)
     report = command(actions, "report", "per recipient: state, sent at, reply, bounce",
                      "smarketer campaign report 'Spring workshop' --json")
     report.add_argument("name", metavar="NAME")
     add_json_flag(report)
     report.set_defaults(run=run_report)
+
+
+def run_list(args) -> int:
+    from smarketer.campaigns import outbox
+    from smarketer.db.models import Campaign
+
+    open_store(args)
+    listed = []
+    for c in Campaign.select().order_by(Campaign.created_at.desc()):
+        r = outbox.report(c.id)
+        listed.append({"id": c.id, "name": c.name, "status": c.status,
+                       "pause_reason": c.pause_reason, "created_at": c.created_at,
+                       **{state: r.by_state[state] for state in ("queued", "sent", "failed",
+                                                                  "unknown")},
+                       "replies": r.replies})
+
+    def text() -> str:
+        rows = [["Campaign", "Status", "Queued", "Sent", "Failed", "Unknown", "Replies"]]
+        rows += [[c["name"], c["status"] + (f" ({c['pause_reason']})" if c["pause_reason"]
+                                            else ""),
+                  *(str(c[k]) for k in ("queued", "sent", "failed", "unknown", "replies"))]
+                 for c in listed]
+        return table(rows, right={2, 3, 4, 5, 6}) if listed else "No campaigns yet."
+
+    return show(args, {"campaigns": listed}, text)
 
 
 def run_report(args) -> int:
@@ -55,7 +83,8 @@ def run_report(args) -> int:
             return head + "\nNo recipients queued yet: smarketer campaign send NAME"
         rows = [["Recipient", "Email", "State", "Sent", "Replied", "Bounce / server reply"]]
         rows += [[line.name, line.email, line.state, local.instant(line.sent_at),
-                  local.instant(line.replied_at), line.bounce or line.server_reply]
+                  local.instant(line.replied_at),
+                  line.bounce or (line.server_reply if line.state != "sent" else "")]
                  for line in lines]
         return head + "\n\n" + table(rows)
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import smarketer.cli.campaign_report as campaign_report
-from smarketer.cli.console import Parser, fail, open_store, progress_printer, table
+from smarketer.cli.console import Parser, fail, open_store, progress_printer
 from smarketer.db import db
 
 
@@ -75,18 +75,6 @@ def run_campaign(args) -> int:
         step = outbox.create_follow_up(parent.id, args.after, body, subject)
         print(f"Added {step.name}: {args.after} days after {parent.name}, to those who have "
               "not replied")
-        return 0
-    if args.campaign_command == "list":
-        from smarketer.db.models import Campaign
-
-        rows = [["Campaign", "Status", "Queued", "Sent", "Failed", "Unknown", "Replies"]]
-        for c in Campaign.select().order_by(Campaign.created_at.desc()):
-            r = outbox.report(c.id)
-            rows.append([c.name, c.status + (f" ({c.pause_reason})" if c.pause_reason else ""),
-                         str(r.by_state["queued"]), str(r.by_state["sent"]),
-                         str(r.by_state["failed"]), str(r.by_state["unknown"]),
-                         str(r.replies)])
-        print(table(rows, right={2, 3, 4, 5, 6}) if len(rows) > 1 else "No campaigns yet.")
         return 0
     return _send(args)
 

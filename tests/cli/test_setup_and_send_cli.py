@@ -53,6 +53,9 @@ def test_a_fresh_store_sends_a_campaign_with_the_cli_alone(run_cli, smtp_server,
     assert "Hello Zoë" in zoe.get_body(("plain",)).get_content()
     assert "12 Quay Street" in zoe.get_body(("plain",)).get_content()  # the profile's address
 
+    (listed,) = run_cli("campaign", "list", "--json").json()["campaigns"]
+    assert (listed["name"], listed["sent"], listed["failed"]) == ("Spring", 2, 0)
+    assert run_cli("campaign", "list").lines[1].split()[:4] == ["Spring", "done", "0", "2"]
     report = run_cli("campaign", "report", "Spring", "--json").json()
     assert report["campaign"]["name"] == "Spring"
     assert report["summary"]["by_state"] == {"sent": 2}
