@@ -46,7 +46,8 @@ def test_db_layer_never_imports_the_core():
     for path in (ROOT / "smarketer" / "db").rglob("*.py"):
         for line in path.read_text().splitlines():
             if line.startswith(("import smarketer", "from smarketer")):
-                assert line.startswith("from smarketer.db"), f"{path.name}: {line}"
+                assert line.startswith(("from smarketer.db", "import smarketer.db")), \
+                    f"{path.name}: {line}"
 
 
 @pytest.mark.skipif(shutil.which("ruff", path=str(Path(sys.executable).parent)) is None,
