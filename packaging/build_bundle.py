@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import platform
 import shutil
-import subprocess
 import sys
 import tarfile
 from pathlib import Path
@@ -43,9 +42,11 @@ def folder_size(path: Path) -> int:
 
 
 def build(out: Path, work: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm",
-                    "--log-level", "WARN", "--distpath", str(out), "--workpath", str(work),
-                    str(HERE / "smarketer.spec")], check=True)
+    import PyInstaller.__main__
+
+    # In this process, so stopping the build stops all of it.
+    PyInstaller.__main__.run(["--noconfirm", "--log-level", "WARN", "--distpath", str(out),
+                              "--workpath", str(work), str(HERE / "smarketer.spec")])
     return out / "smarketer"
 
 

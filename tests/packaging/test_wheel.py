@@ -23,10 +23,12 @@ from tests.packaging import smoke
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(
-    subprocess.run([sys.executable, "-c", "import build, twine"],
-                   capture_output=True).returncode != 0,
-    reason="build and twine come with the test extra")
+pytestmark = [
+    pytest.mark.skipif(subprocess.run([sys.executable, "-c", "import build, twine"],
+                                      capture_output=True).returncode != 0,
+                       reason="build and twine come with the test extra"),
+    pytest.mark.timeout(900),  # building, and a dozen starts of the installed app
+]
 
 
 @pytest.fixture(scope="module")

@@ -229,7 +229,6 @@ class ContactsSection(Section):
         self.open_demo = QPushButton(self.tr("Open the demo"))
         self.open_demo.setToolTip(self.tr("Look around in a demo business; File → Open "
                                           "Database… brings you back to yours"))
-        self.open_demo.setFlat(True)
         self.open_demo.clicked.connect(self.demo_requested)
         self.empty.layout().insertWidget(self.empty.layout().count() - 1, self.open_demo, 0,
                                          Qt.AlignmentFlag.AlignHCenter)
