@@ -1,6 +1,7 @@
 """Shared fixtures. Every test gets its own store under tmp_path and its own SMARKETER_HOME,
 so no test touches a real user's data."""
 
+import logging
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,6 +21,12 @@ def smarketer_home(tmp_path, monkeypatch):
     monkeypatch.setenv("SMARKETER_HOME", str(home))
     yield home
     close_database()
+    # A test that ran the CLI in this process leaves the app's log handler on the root
+    # logger, pointing into its own tmp folder; the next test must start without it.
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_smarketer", False)]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 @pytest.fixture
