@@ -103,11 +103,32 @@ class Tile:
 
     @property
     def change_text(self) -> str:
-        """"+10 %", "−23 pp" or "—" when there is nothing to compare with."""
+        """"+10 %", "−23 pp", "×7,692" for growth from almost nothing, or "—" when there is
+        nothing to compare with."""
         change = self.change
         if change is None:
             return "—"
+        if not self.percent and change >= 1000:
+            return f"×{self.value / self.previous:,.0f}"
         return f"{'+' if change >= 0 else '−'}{abs(change)} {'pp' if self.percent else '%'}"
+
+
+def nice_ticks(top: Decimal | float, count: int = 5) -> list[Decimal]:
+    """Axis ticks from 0 up to at least ``top`` at a round step (1, 2, 2.5 or 5 × 10^n):
+    0, 10,000, 20,000 … rather than 0, 12,856, 25,712 …. An empty axis is 0 … 4."""
+    top = Decimal(str(top))
+    if top <= 0:
+        return [Decimal(i) for i in range(count)]
+    raw = top / (count - 1)
+    power = Decimal(10) ** (raw.adjusted())
+    step = next(m * power for m in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5),
+                                    Decimal(10)) if m * power >= raw)
+    if step < 1:
+        step = Decimal(1)  # counts and money: no fractional ticks
+    ticks = [Decimal(0)]
+    while ticks[-1] < top:
+        ticks.append(ticks[-1] + step)
+    return ticks
 
 
 def _figures(p: Period) -> dict[str, Decimal]:
@@ -365,14 +386,18 @@ FUNNEL_KEYS = {"Contacts reached": "reached", "Deals opened": "deals",
 def labels(kind: str, ids: list[int]) -> list[str]:
     """One line per contact, deal or proposal behind a figure, in the order of ``ids``."""
     from smarketer.db.models import Contact, Deal, Proposal
+    from smarketer.money import format_money
+    from smarketer.settings import load_profile
 
+    profile = load_profile()
+    money = lambda v: format_money(v, profile.currency, profile.locale)  # noqa: E731
     if kind == "contacts":
         found = {c.id: c.full_name or c.email for c in
                  Contact.select().where(Contact.id.in_(ids))}
     elif kind == "deals":
-        found = {d.id: f"{d.title} · {d.value:,.2f}" for d in
+        found = {d.id: f"{d.title} · {money(d.value)}" for d in
                  Deal.select().where(Deal.id.in_(ids))}
     else:
-        found = {p.id: f"{p.label} · {p.title}" for p in
+        found = {p.id: f"{p.label} · {p.title} · {p.status}" for p in
                  Proposal.select().where(Proposal.id.in_(ids))}
     return [found.get(i, "?") for i in ids]

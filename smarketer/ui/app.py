@@ -50,7 +50,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    app.setStyle("Fusion")  # one look everywhere; the palette follows light or dark
+    app.setStyle(style.make_style())  # Fusion everywhere; the palette follows light or dark
     style.apply(app)
     wheel_guard.install(app)
     return app

@@ -9,13 +9,13 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QHorizontalBarSeries,
-    QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QEvent, QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -32,13 +32,15 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from smarketer import dashboard, settings
-from smarketer.money import format_money_short
-from smarketer.ui import dialogs
+from smarketer.money import format_money, format_money_short
+from smarketer.ui import dialogs, style
+from smarketer.ui.geometry import fit_to_screen
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import Section, title_label
 from smarketer.ui.workers import run_job
@@ -72,13 +74,35 @@ class TileButton(QFrame):
 def _chart(title: str) -> QChartView:
     chart = QChart()
     chart.setTitle(title)
+    chart.setProperty("base_title", title)
     chart.legend().setVisible(False)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.setBackgroundRoundness(6)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(220)
     return view
+
+
+def theme_chart(chart: QChart, palette: QPalette) -> None:
+    """Colours from the palette in use, so a chart is dark in dark mode, light in light."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
+    chart.setBackgroundPen(palette.color(QPalette.ColorRole.Mid))
+    chart.setTitleBrush(text)
+    chart.legend().setLabelColor(text)
+    grid = QColor(style.tones().chart_grid)
+    for axis in chart.axes():
+        axis.setLabelsColor(text)
+        axis.setGridLineColor(grid)
+        axis.setLinePenColor(palette.color(QPalette.ColorRole.Mid))
+    series_colours = style.tones().chart_series
+    for series in chart.series():
+        for index, bar_set in enumerate(series.barSets()):
+            colour = QColor(series_colours[index % len(series_colours)])
+            bar_set.setColor(colour)
+            bar_set.setBorderColor(colour)
 
 
 class DashboardSection(Section):
@@ -161,7 +185,9 @@ class DashboardSection(Section):
     def _table(headers: list[str]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
         table.setHorizontalHeaderLabels(headers)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # whole headers
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         return table
@@ -224,24 +250,48 @@ class DashboardSection(Section):
             f"its contact received within {dashboard.attribution_days()} days before it "
             "was opened."))
 
-    def _bars(self, view: QChartView, labels: list[str], series_values: list[list[float]],
-              horizontal: bool = False, on_click=None) -> None:
+    def changeEvent(self, event) -> None:  # noqa: N802 - charts follow light and dark
+        if event.type() == QEvent.Type.PaletteChange:
+            for view in (self.funnel_view, self.pipeline_view, self.revenue_view,
+                         self.forecast_view):
+                theme_chart(view.chart(), self.palette())
+        super().changeEvent(event)
+
+    def _bars(self, view: QChartView, labels: list[str], series_values: list[list],
+              horizontal: bool = False, on_click=None, names: tuple[str, ...] = (),
+              money: bool = False, tips: list[str] | None = None, empty: str = "") -> None:
+        """Bars with round ticks, money labels where it is money, a legend when there are
+        two series, a tooltip per bar, and an honest word when there is nothing to draw."""
         chart = view.chart()
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
         series = QHorizontalBarSeries() if horizontal else QBarSeries()
-        for values in series_values:
-            bar_set = QBarSet("")
+        for index, values in enumerate(series_values):
+            bar_set = QBarSet(names[index] if index < len(names) else "")
             bar_set.append([float(v) for v in values])
             series.append(bar_set)
         chart.addSeries(series)
+        chart.legend().setVisible(len(names) > 1)
+        top = max((max(v) for v in series_values if v), default=0)
+        nothing = top == 0
+        chart.setTitle(chart.property("base_title") + (f" · {empty}" if nothing and empty else ""))
         categories = QBarCategoryAxis()
         categories.append(labels)
-        values_axis = QValueAxis()
-        values_axis.setLabelFormat("%.0f")
-        top = max((max(v) for v in series_values if v), default=0)
-        values_axis.setRange(0, float(top) * 1.1 or 1)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
+        categories.setLabelsFont(small)
+        values_axis = QCategoryAxis()
+        values_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        values_axis.setLabelsFont(small)
+        ticks = dashboard.nice_ticks(top)
+        for tick in ticks:
+            values_axis.append(self.money(tick) if money else f"{tick:,.0f}", float(tick))
+        values_axis.setRange(0, float(ticks[-1]))
+        values_axis.setLabelsVisible(not nothing)
+        if tips:
+            series.hovered.connect(lambda status, index, _set: QToolTip.showText(
+                QCursor.pos(), tips[index]) if status and 0 <= index < len(tips) else None)
         if horizontal:
             chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
             chart.addAxis(values_axis, Qt.AlignmentFlag.AlignBottom)
@@ -252,21 +302,34 @@ class DashboardSection(Section):
         series.attachAxis(values_axis)
         if on_click:
             series.clicked.connect(lambda index, _set: on_click(index))
+        theme_chart(chart, self.palette())
 
     def _charts(self) -> None:
         d = self.data
+        profile = settings.load_profile()
+        full = lambda v: format_money(v, profile.currency, profile.locale)  # noqa: E731
+        # Horizontal bars are drawn bottom-up: reversed, the funnel reads top-down in order.
         funnel = list(reversed(d.funnel))
-        self._bars(self.funnel_view, [self.tr(s) for s, _ in funnel],
+        self._bars(self.funnel_view, [f"{self.tr(s)} · {v:,.0f}" for s, v in funnel],
                    [[v for _, v in funnel]], horizontal=True,
-                   on_click=lambda i: self.drill(dashboard.FUNNEL_KEYS[funnel[i][0]]))
+                   on_click=lambda i: self.drill(dashboard.FUNNEL_KEYS[funnel[i][0]]),
+                   tips=[self.tr(f"{s}: {v:,.0f} in this period (click for the list)")
+                         for s, v in funnel], empty=self.tr("nothing in this period"))
         self._bars(self.pipeline_view, [s for s, *_ in d.pipeline],
                    [[t for _, t, _ in d.pipeline], [w for *_, w in d.pipeline]],
                    on_click=lambda i: self.open_list.emit(
-                       "deals", dashboard.deals_in_stage(d.pipeline[i][0])))
+                       "deals", dashboard.deals_in_stage(d.pipeline[i][0])),
+                   names=(self.tr("Total"), self.tr("Weighted by probability")), money=True,
+                   tips=[self.tr(f"{s}: {full(t)} in total, {full(w)} weighted")
+                         for s, t, w in d.pipeline], empty=self.tr("no open deals"))
         self._bars(self.revenue_view, [m.strftime("%b") for m, _ in d.revenue_by_month],
-                   [[v for _, v in d.revenue_by_month]])
-        self._bars(self.forecast_view, [m.strftime("%b %y") for m, _ in d.forecast],
-                   [[v for _, v in d.forecast]])
+                   [[v for _, v in d.revenue_by_month]], money=True,
+                   tips=[f"{m:%B %Y}: {full(v)}" for m, v in d.revenue_by_month],
+                   empty=self.tr("no deals won yet"))
+        self._bars(self.forecast_view, [m.strftime("%b") for m, _ in d.forecast],
+                   [[v for _, v in d.forecast]], money=True,
+                   tips=[f"{m:%B %Y}: {full(v)} weighted" for m, v in d.forecast],
+                   empty=self.tr("no open deals with a close date"))
 
     def _tables(self) -> None:
         def fill(table, rows):
@@ -331,7 +394,7 @@ class MatchesDialog(QDialog):
         super().__init__(parent)
         self.kind, self.ids = kind, ids
         self.setWindowTitle(self.tr(f"{len(ids)} {kind}"))
-        self.resize(520, 420)
+        fit_to_screen(self, 520, 420)
         self.list = QListWidget()
         for text in self.labels():
             self.list.addItem(text)

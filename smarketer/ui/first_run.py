@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from smarketer import settings
 from smarketer.campaigns import account as smtp
 from smarketer.ui.forms import set_field_visible
-from smarketer.ui.settings_page import CURRENCIES, LOCALES
+from smarketer.ui.settings_page import CURRENCIES, LOCALES, locale_label
 
 
 class FirstRunWizard(QWizard):
@@ -56,7 +56,7 @@ class FirstRunWizard(QWizard):
         self.currency.setCurrentText(profile.currency)
         self.locale = QComboBox()
         for code in LOCALES:
-            self.locale.addItem(code, code)
+            self.locale.addItem(locale_label(code), code)
         self.locale.setCurrentIndex(max(0, self.locale.findData(profile.locale)))
         form = QFormLayout(region)
         form.addRow(self.tr("Currency"), self.currency)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import APP_NAME, __version__, backup, contacts, paths
 from smarketer.db import StoreError, close_database, open_database
-from smarketer.ui import dialogs, style, wheel_guard
+from smarketer.ui import dialogs, geometry, style, wheel_guard
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import Section
 from smarketer.ui.toast import Toast
@@ -45,6 +45,9 @@ SECTION_NAMES = ("Dashboard", "Today", "Contacts", "Campaigns", "Deals", "Propos
 # a little after the window is shown even when nobody visits them.
 BACKGROUND_SECTIONS = ("Today", "Campaigns")
 BACKGROUND_BUILD_MS = 3000
+SIDEBAR_WIDTH, SIDEBAR_COLLAPSED_WIDTH = 190, 52
+#: Below this screen width the sidebar starts collapsed (icons only) unless chosen otherwise.
+COLLAPSE_BELOW = 1200
 
 
 class MainWindow(QMainWindow):
@@ -66,7 +69,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(self.tr("Sections"))
-        self.sidebar.setFixedWidth(190)
+        self.sidebar.setFixedWidth(SIDEBAR_WIDTH)
         self.stack = QStackedWidget()
         central = QWidget()
         row = QHBoxLayout(central)
@@ -82,8 +85,9 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.store_label)
-        self.hub.notify.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.hub.notify.connect(lambda text: self.show_status(text, 8000))
         self.toast = Toast(self)
+        self.statusBar().insertPermanentWidget(0, self.toast)  # never over the section's buttons
         self.hub.toast.connect(self.toast.show_message)
         self.hub.data_changed.connect(self._data_changed)
 
@@ -93,6 +97,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         style.follow_system(QApplication.instance(), self._recolor_icons)
         self._restore_geometry()
+        self._restore_view()
         self._background_timer = QTimer(self, singleShot=True, interval=BACKGROUND_BUILD_MS)
         self._background_timer.timeout.connect(self._build_background_sections)
         self._background_timer.start()
@@ -138,6 +143,8 @@ class MainWindow(QMainWindow):
 
             section = DealsSection(self.hub, self.undo_stack)
             section.proposal_requested.connect(self._new_proposal_for)
+            section.figures_button.setDefaultAction(self.actions["board_figures"])
+            section.set_figures_visible(self.actions["board_figures"].isChecked())
         elif label == "Proposals":
             from smarketer.ui.proposals.section import ProposalsSection
 
@@ -225,6 +232,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self._action("palette", self.tr("&Go to Anything…"),
                                          self.open_palette, "Ctrl+K"))
 
+        self._build_view_menu(bar.addMenu(self.tr("&View")))
+
         go_menu = bar.addMenu(self.tr("&Go"))
         for index, label in enumerate(SECTION_NAMES):
             go_menu.addAction(self._action(
@@ -237,6 +246,70 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("demo", self.tr("Open the &Demo"), self.open_demo))
         help_menu.addSeparator()
         help_menu.addAction(self._action("about", self.tr("&About Smarketer"), self.about))
+
+    def _build_view_menu(self, menu) -> None:
+        appearance = menu.addMenu(self.tr("&Appearance"))
+        group = QActionGroup(self)
+        for key, text in (("system", self.tr("&System")), ("light", self.tr("&Light")),
+                          ("dark", self.tr("&Dark"))):
+            action = self._action(f"appearance_{key}", text,
+                                  lambda _c=False, k=key: self.set_appearance(k),
+                                  tip=self.tr("Appearance: ") + text.replace("&", ""))
+            action.setCheckable(True)
+            group.addAction(action)
+            appearance.addAction(action)
+        menu.addSeparator()
+        sidebar = self._action("collapse_sidebar", self.tr("&Collapse Sidebar"),
+                               self._sidebar_toggled, "Ctrl+B",
+                               tip=self.tr("Show only the icons of the sections"))
+        sidebar.setCheckable(True)
+        menu.addAction(sidebar)
+        figures = self._action("board_figures", self.tr("Deal Board &Figures"),
+                               self._figures_toggled,
+                               tip=self.tr("The win rates and forecast beside the deal board"))
+        figures.setCheckable(True)
+        figures.setChecked(True)
+        figures.setIconText(self.tr("Figures"))  # the toggle's text on the board's header
+        menu.addAction(figures)
+
+    def set_appearance(self, choice: str) -> None:
+        """System, light or dark; remembered for the next start."""
+        style.set_appearance(QApplication.instance(), choice)
+        self.actions[f"appearance_{choice}"].setChecked(True)
+        self.ui_state.setValue("view/appearance", choice)
+        self._recolor_icons()
+
+    def set_sidebar_collapsed(self, collapsed: bool) -> None:
+        self.actions["collapse_sidebar"].setChecked(collapsed)
+        self.sidebar.setFixedWidth(SIDEBAR_COLLAPSED_WIDTH if collapsed else SIDEBAR_WIDTH)
+        for row, label in enumerate(SECTION_NAMES):
+            item = self.sidebar.item(row)
+            name = self.tr(label)
+            item.setText("" if collapsed else name)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, name)
+            item.setToolTip(f"{name} (Ctrl+{row + 1})")
+        self.sidebar.setProperty("collapsed", collapsed)
+        self.ui_state.setValue("view/sidebar_collapsed", collapsed)
+
+    def _sidebar_toggled(self) -> None:
+        self.set_sidebar_collapsed(self.actions["collapse_sidebar"].isChecked())
+
+    def _figures_toggled(self) -> None:
+        shown = self.actions["board_figures"].isChecked()
+        deals = self._if_built("Deals")
+        if deals is not None:
+            deals.set_figures_visible(shown)
+        self.ui_state.setValue("view/board_figures", shown)
+
+    def _restore_view(self) -> None:
+        choice = str(self.ui_state.value("view/appearance", "system"))
+        self.set_appearance(choice if choice in style.APPEARANCES else "system")
+        collapsed = self.ui_state.value("view/sidebar_collapsed")
+        if collapsed is None:
+            collapsed = geometry.available(self).width() < COLLAPSE_BELOW
+        self.set_sidebar_collapsed(collapsed in (True, "true"))
+        figures = self.ui_state.value("view/board_figures", True) in (True, "true")
+        self.actions["board_figures"].setChecked(figures)
 
     def section(self, label: str) -> Section:
         return self.section_at(SECTION_NAMES.index(label))
@@ -352,15 +425,27 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         if not self.current_section().focus_search():
-            self.statusBar().showMessage(self.tr("Nothing to search in this section."), 4000)
+            self.show_status(self.tr("Nothing to search in this section."), 4000)
 
     # status
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.store_path.name} — {APP_NAME}")
 
+    def show_status(self, text: str, msecs: int = 0) -> None:
+        """A status-bar message cut to the room left of the contact count (whole in its tooltip)."""
+        bar = self.statusBar()
+        room = bar.width() - self.store_label.sizeHint().width() - 40
+        for widget in (self.progress, self.toast):
+            if widget.isVisible():
+                room -= widget.width()
+        shown = bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(room, 80))
+        bar.setToolTip(text if shown != text else "")
+        bar.showMessage(shown, msecs)
+
     def refresh_status(self) -> None:
-        self.store_label.setText(self.tr(f"{contacts.count():,} contacts · {self.store_path}"))
+        self.store_label.setText(self.tr(f"{contacts.count():,} contacts · {self.store_path.name}"))
+        self.store_label.setToolTip(str(self.store_path))
 
     def _data_changed(self, table: str) -> None:
         self.refresh_status()
@@ -378,13 +463,13 @@ class MainWindow(QMainWindow):
         self.hub.data_changed.emit("setting")
 
     def show_busy(self, text: str) -> None:
-        self.statusBar().showMessage(text)
         self.progress.setRange(0, 0)
         self.progress.show()
+        self.show_status(text)
 
     def _done_busy(self, text: str = "") -> None:
         self.progress.hide()
-        self.statusBar().showMessage(text, 8000)
+        self.show_status(text, 8000)
 
     # store: open, back up, restore
 
@@ -505,9 +590,10 @@ class MainWindow(QMainWindow):
         return box
 
     def _restore_geometry(self) -> None:
-        geometry = self.ui_state.value("main_window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1180, 760)
+        saved = self.ui_state.value("main_window/geometry")
+        if saved is None or not self.restoreGeometry(saved):
+            geometry.fit_to_screen(self, 1180, 760)
+        geometry.clamp_to_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         for timer in self.findChildren(QTimer):  # nothing fires after the window is gone

@@ -1,15 +1,38 @@
-"""Ctrl+K: one box that finds sections, commands, contacts, deals and proposals by name."""
+"""Ctrl+K: one box that finds sections, commands, contacts, deals and proposals by name, and
+runs what it found. Every menu action and every button of a section is a command, found by
+the words of its text and its tooltip ("new deal", "import", "send test email")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QVBoxLayout,
+)
 
-from smarketer import contacts, pipeline
+from smarketer import contacts, pipeline, settings
+from smarketer.money import format_money
 from smarketer.proposals import service
+from smarketer.ui.geometry import fit_to_screen
+
+#: "P-2026-0001", "HR-20", "P-20…": what a proposal number looks like while it is typed.
+PROPOSAL_NUMBER = re.compile(r"^[A-Za-z]{1,8}-\d[\d-]*(-R\d*)?$")
+
+
+#: What File → New makes in each section, offered by Ctrl+K from anywhere.
+NEW_ITEMS = {"Contacts": "New contact", "Campaigns": "New campaign", "Deals": "New deal",
+             "Proposals": "New proposal"}
 
 
 @dataclass
@@ -17,6 +40,24 @@ class Entry:
     kind: str  # Section, Command, Contact, Deal, Proposal
     text: str
     run: Callable[[], None]
+    detail: str = ""  # what tells it apart: its section, stage, contact, value
+    words: str = ""  # more words it is found by (a tooltip, a menu path)
+    source: object = None  # the QAction or button it runs, left out while disabled
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", text.replace("&", "").lower())
+
+
+def matches(query: list[str], text: str) -> bool:
+    """Every word typed starts a word of ``text`` ("send test email" finds "Send a test email
+    to myself"); an empty query matches everything."""
+    have = words_of(text)
+    return all(any(w.startswith(q) for w in have) for q in query)
+
+
+def plain(text: str) -> str:
+    return text.replace("&", "").rstrip("…").rstrip(".").strip()
 
 
 class CommandPalette(QDialog):
@@ -26,61 +67,156 @@ class CommandPalette(QDialog):
         super().__init__(parent or window)
         self.window_ = window
         self.setWindowTitle(self.tr("Go to…"))
-        self.resize(560, 380)
+        fit_to_screen(self, 600, 420)
         self.query = QLineEdit()
         self.query.setPlaceholderText(self.tr("Type a section, a command, a contact, a deal or "
                                               "a proposal"))
         self.query.setAccessibleName(self.tr("Search everything"))
         self.results = QListWidget()
         self.results.setAccessibleName(self.tr("Results"))
+        self.no_match = QLabel()
+        self.no_match.setProperty("role", "emptyText")
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addWidget(self.results, 1)
+        layout.addWidget(self.no_match, 1)
         self.entries: list[Entry] = []
         self.query.textChanged.connect(self.search)
         self.query.returnPressed.connect(self.run_current)
         self.results.itemActivated.connect(lambda _i: self.run_current())
         self.query.installEventFilter(self)
+        self._commands = self._static()
         self.search("")
 
     def eventFilter(self, obj, event):  # noqa: N802 - arrows move in the list while typing
-        from PySide6.QtCore import QEvent
-
         if obj is self.query and event.type() == QEvent.Type.KeyPress and event.key() in (
-                Qt.Key.Key_Down, Qt.Key.Key_Up):
-            row = self.results.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
+                Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8,
+                    Qt.Key.Key_PageUp: -8}[event.key()]
+            row = self.results.currentRow() + step
             self.results.setCurrentRow(max(0, min(self.results.count() - 1, row)))
             return True
         return super().eventFilter(obj, event)
 
+    # what there is
+
     def _static(self) -> list[Entry]:
+        """Sections, then every menu command, then each section's own buttons and actions,
+        each once."""
         w = self.window_
-        found = [Entry("Section", label, lambda i=i: w.go_to(i))
-                 for i, label in enumerate(w.section_labels)]
-        for action in w.actions.values():
-            text = action.text().replace("&", "").rstrip("…")
-            if action.isEnabled() and text:
-                found.append(Entry("Command", text, action.trigger))
+        labels = list(w.section_labels)
+        found = [Entry("Section", label, lambda i=i: w.go_to(i),
+                       words=f"go {label} Ctrl {i + 1}")
+                 for i, label in enumerate(labels)]
+        seen = {("section", label.lower()) for label in labels}
+
+        def add(entry: Entry, key: str) -> None:
+            if (key, entry.text.lower()) not in seen:
+                seen.add((key, entry.text.lower()))
+                found.append(entry)
+
+        for label, text in NEW_ITEMS.items():  # "New deal" whatever section is shown
+            i = labels.index(label)
+            add(Entry("Command", text, lambda i=i: (w.go_to(i), w.section_at(i).new_item()),
+                      label, words="create add"), label)
+        skip = {id(w.actions[k]) for k in w.actions
+                if k.startswith("go_") or k in ("new", "palette")}
+        for menu_action in w.menuBar().actions():
+            self._menu_entries(menu_action.menu(), [], skip, add)
+        for s in w.built_sections():  # a section not yet shown has no buttons to offer
+            i = labels.index(s.label)
+            for text, source, tip in self._section_commands(s):
+                run = source.trigger if isinstance(source, QAction) else source.click
+                add(Entry("Command", text, lambda i=i, run=run: (w.go_to(i), run()), s.label,
+                          words=tip, source=source), s.label)
         return found
+
+    def _menu_entries(self, menu: QMenu | None, path: list[str], skip: set[int], add) -> None:
+        if menu is None:
+            return
+        for action in menu.actions():
+            if action.isSeparator() or id(action) in skip:
+                continue
+            if action.menu() is not None:
+                self._menu_entries(action.menu(), [*path, plain(action.text())], skip, add)
+                continue
+            text = plain(action.text())
+            if not text:
+                continue
+            if path and path[-1] not in ("File", "Edit", "View", "Help", "Go"):
+                text = f"{path[-1]}: {text}"  # "Appearance: Dark"
+            add(Entry("Command", text, action.trigger, words=action.toolTip(),
+                      source=action), "menu")
+
+    def _section_commands(self, section) -> list[tuple[str, object, str]]:
+        """The section's actions and buttons: what a user can click there."""
+        commands = []
+        for action in getattr(section, "actions_", {}).values():
+            if isinstance(action, QAction) and action.text():
+                commands.append((plain(action.text()), action, action.toolTip()))
+        for button in section.findChildren(QAbstractButton):
+            text = plain(button.text())
+            if not text or button.isCheckable() or len(text) < 3:
+                continue
+            commands.append((text, button, button.toolTip()))
+        return commands
+
+    # searching
 
     def search(self, text: str) -> None:
         text = text.strip()
-        low = text.lower()
-        entries = [e for e in self._static() if low in e.text.lower()]
+        query = words_of(text)
+        commands = [e for e in self._commands if matches(query, e.text)]
+        commands += [e for e in self._commands
+                     if e not in commands and query and matches(query, f"{e.words} {e.detail}")]
+        entries = self._enabled(commands)
         if text:
-            w = self.window_
-            for contact_id, label in contacts.find_contacts(text, self.MAX_PER_KIND):
-                entries.append(Entry("Contact", label, lambda c=contact_id: w.show_contact(c)))
-            for deal in pipeline.find_deals(text, self.MAX_PER_KIND):
-                entries.append(Entry("Deal", deal.title, lambda d=deal.id: w.show_deal(d)))
-            for p in service.find_proposals(text, self.MAX_PER_KIND):
-                entries.append(Entry("Proposal", f"{p.label} · {p.title}",
-                                     lambda i=p.id: w.show_proposal(i)))
+            found = self._proposals(text) if PROPOSAL_NUMBER.match(text) else []
+            if not found:
+                found = self._contacts(text) + self._deals(text) + self._proposals(text)
+            entries += found
         self.entries = entries
         self.results.clear()
         for entry in entries:
-            self.results.addItem(QListWidgetItem(f"{entry.text}    ·  {entry.kind}"))
+            item = QListWidgetItem(f"{entry.text}    ·  {entry.kind}"
+                                   + (f" · {entry.detail}" if entry.detail else ""))
+            self.results.addItem(item)
         self.results.setCurrentRow(0 if entries else -1)
+        self.results.setVisible(bool(entries))
+        self.no_match.setVisible(not entries)
+        self.no_match.setText(self.tr("No match for “{}”. Try a section, a command (“new "
+                                      "deal”, “import”), a name or a proposal number.")
+                              .format(text))
+
+    def _enabled(self, entries: list[Entry]) -> list[Entry]:
+        """Leave out commands that cannot run now (a disabled menu action)."""
+        return [e for e in entries if e.source is None or e.source.isEnabled()]
+
+    def _contacts(self, text: str) -> list[Entry]:
+        w = self.window_
+        return [Entry("Contact", label, lambda c=contact_id: w.show_contact(c))
+                for contact_id, label in contacts.find_contacts(text, self.MAX_PER_KIND)]
+
+    def _deals(self, text: str) -> list[Entry]:
+        w = self.window_
+        profile = settings.load_profile()
+        found = []
+        for deal in pipeline.find_deals(text, self.MAX_PER_KIND):
+            who = deal.contact.full_name if deal.contact_id else ""
+            value = format_money(deal.value, profile.currency, profile.locale)
+            detail = " · ".join(x for x in (deal.stage.name, who, value) if x)
+            found.append(Entry("Deal", deal.title, lambda d=deal.id: w.show_deal(d), detail))
+        return found
+
+    def _proposals(self, text: str) -> list[Entry]:
+        w = self.window_
+        found = []
+        for p in service.find_proposals(text, self.MAX_PER_KIND):
+            found.append(Entry("Proposal", f"{p.label} · {p.title}",
+                               lambda i=p.id: w.show_proposal(i), p.status.capitalize()))
+        return found
 
     def run_current(self) -> None:
         row = self.results.currentRow()

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from smarketer.ui import style
+
+
+def menu_text(text: str) -> str:
+    """A user's text as a menu item or button shows it: "About Hollis & Reed", not "Reed"
+    with the R underlined (a single & marks a keyboard mnemonic)."""
+    return text.replace("&", "&&")
 
 
 def title_label(text: str, role: str = "title") -> QLabel:
@@ -15,6 +21,33 @@ def title_label(text: str, role: str = "title") -> QLabel:
     label.setProperty("role", role)
     label.setWordWrap(True)
     return label
+
+
+class IntoResults(QObject):
+    """Down or Enter in a search box moves into its results (the first one if none is
+    current), as in a browser's address bar, instead of six presses of Tab."""
+
+    KEYS = (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+    def __init__(self, search: QLineEdit, results: Callable[[], QAbstractItemView | None],
+                 flush: Callable[[], None] | None = None):
+        super().__init__(search)
+        self.results, self.flush = results, flush  # flush: run a debounced search now
+        search.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and event.key() in self.KEYS and \
+                not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            if self.flush:
+                self.flush()
+            view = self.results()
+            model = view.model() if view is not None else None
+            if model is not None and model.rowCount() > 0:
+                if not view.currentIndex().isValid():
+                    view.setCurrentIndex(model.index(0, 0))
+                view.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return False
 
 
 class EmptyState(QWidget):

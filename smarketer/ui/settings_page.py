@@ -34,6 +34,11 @@ LOCALES = ["en_US", "en_GB", "en_IE", "en_CA", "en_AU", "en_NZ", "de_DE", "de_AT
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif)"
 
 
+def locale_label(code: str) -> str:
+    """"English (Ireland)" for "en_IE": the name a person recognises, the code beside it."""
+    return f"{babel.Locale.parse(code).display_name} ({code})"
+
+
 class ProfileForm(QWidget):
     """The business profile with inline validation; Save stays off until something changed."""
 
@@ -57,7 +62,7 @@ class ProfileForm(QWidget):
         self.currency.addItems(CURRENCIES)
         self.locale = QComboBox()
         for code in LOCALES:
-            self.locale.addItem(f"{babel.Locale.parse(code).display_name} ({code})", code)
+            self.locale.addItem(locale_label(code), code)
         self.tax_rate = QLineEdit()
         self.tax_rate.setPlaceholderText("e.g. 20")
         self.prefix = QLineEdit()
@@ -188,6 +193,20 @@ class ProfileForm(QWidget):
         self._show_logo(None)
 
 
+def align_labels(*widgets: QWidget) -> None:
+    """One label column for several forms, so the page reads as one aligned form."""
+    labels = []
+    for widget in widgets:
+        for form in widget.findChildren(QFormLayout):
+            for row in range(form.rowCount()):
+                item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                if item is not None and item.widget() is not None:
+                    labels.append(item.widget())
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
 class SettingsSection(Section):
     label = "Settings"
 
@@ -195,8 +214,8 @@ class SettingsSection(Section):
         super().__init__(parent)
         self.layout_.addWidget(title_label(self.tr("Settings")))
         self.layout_.addWidget(title_label(
-            self.tr("Business profile: printed on every email footer and proposal."),
-            "subtitle"))
+            self.tr("Your business, the email account that sends, and the inbox that reads "
+                    "replies."), "subtitle"))
         from smarketer.ui.campaigns.account_form import AccountForm
 
         self.profile_form = ProfileForm()
@@ -204,6 +223,9 @@ class SettingsSection(Section):
         page = QWidget()
         page.setMaximumWidth(760)
         column = QVBoxLayout(page)
+        column.addWidget(title_label(self.tr("Business profile"), "emptyTitle"))
+        column.addWidget(title_label(
+            self.tr("Printed on every email footer and proposal."), "subtitle"))
         column.addWidget(self.profile_form)
         column.addWidget(title_label(self.tr("Email account"), "emptyTitle"))
         column.addWidget(title_label(
@@ -223,7 +245,32 @@ class SettingsSection(Section):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(page)
         self.layout_.addWidget(scroll, 1)
+        # One Save for the whole page, always in view below it.
+        self.save_button = self.profile_form.save_button
+        self.save_button.clicked.disconnect()
+        self.save_button.clicked.connect(self.save_all)
+        self.save_button.setText(self.tr("Save settings"))
+        self.save_button.setToolTip(self.tr("Save the profile, the email account and the inbox"))
+        for form in (self.account_form, self.inbox_form):
+            form.save_button.hide()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.profile_form.status, 1)
+        bottom.addWidget(self.save_button)
+        self.layout_.addLayout(bottom)
+        align_labels(self.profile_form, self.account_form, self.inbox_form)
         self.profile_form.load()
+
+    def save_all(self) -> bool:
+        """Save the profile, then the email account and the inbox when they are filled in;
+        stop at the first form with a problem (its fields are marked)."""
+        if not self.profile_form.save():
+            return False
+        for form in (self.account_form, self.inbox_form):
+            if form.host.text().strip() and form.save() is None:
+                self.profile_form.status.setText(self.tr("Fix the marked fields to save."))
+                return False
+        self.profile_form.status.setText(self.tr("Saved."))
+        return True
 
     def reload(self) -> None:
         self.profile_form.load()

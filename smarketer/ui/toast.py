@@ -1,11 +1,12 @@
-"""A quiet, non-blocking notification in the window's corner, with an optional Undo."""
+"""A quiet, non-blocking notification with an optional Undo. In a status bar it sits beside
+the contact count and covers nothing; elsewhere it floats in its parent's corner."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 
 class Toast(QFrame):
@@ -17,7 +18,7 @@ class Toast(QFrame):
         self.button.hide()
         self.button.clicked.connect(self._clicked)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 8, 8, 8)
+        layout.setContentsMargins(10, 1, 4, 1)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)
         self.timer = QTimer(self, singleShot=True)
@@ -31,10 +32,11 @@ class Toast(QFrame):
         self._action = action
         self.button.setText(action_text)
         self.button.setVisible(bool(action_text and action))
-        self.adjustSize()
         parent = self.parentWidget()
-        self.move(parent.width() - self.width() - 24, parent.height() - self.height() - 40)
-        self.raise_()
+        if not isinstance(parent, QStatusBar):
+            self.adjustSize()
+            self.move(parent.width() - self.width() - 24, parent.height() - self.height() - 40)
+            self.raise_()
         self.show()
         self.timer.start(msecs)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from smarketer import overview, pipeline, settings, snapshots
 from smarketer.db.models import Task
 from smarketer.money import format_money_short
+from smarketer.ui import style
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.task_dialog import TaskDialog
 from smarketer.ui.undo import push_done
@@ -144,7 +145,7 @@ class TodaySection(Section):
                 item.setCheckState(Qt.CheckState.Unchecked)
                 item.setData(TaskIdRole, task.id)
                 if heading == self.tr("Overdue"):
-                    item.setForeground(Qt.GlobalColor.red)
+                    item.setForeground(QColor(style.tones().overdue))
                 self.tasks.addItem(item)
         self.tasks.blockSignals(False)
         has_tasks = self.tasks.count() > 0

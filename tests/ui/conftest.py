@@ -14,7 +14,7 @@ def ui_state(tmp_path):
 
 @pytest.fixture
 def make_window(qtbot, qapp, ui_state):
-    qapp.setStyle("Fusion")
+    qapp.setStyle(style.make_style())
     style.apply(qapp, Qt.ColorScheme.Light)
     made = []
 

@@ -13,6 +13,7 @@ from smarketer.ui.main_window import SECTION_NAMES
 
 def test_window_shows_store_and_sections(window, demo_store):
     assert window.windowTitle() == "demo.db — Smarketer"
+    window.set_sidebar_collapsed(False)
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == list(
         SECTION_NAMES)
     assert "60 contacts" in window.store_label.text()

@@ -27,6 +27,7 @@ from smarketer.inbox import account as imap
 from smarketer.inbox import process
 from smarketer.ui.campaigns.signin_panel import SignInPanel, on_panel
 from smarketer.ui.forms import add_field_rows, set_field_visible, show_field_errors
+from smarketer.ui.geometry import fit_to_screen
 
 
 class InboxForm(QWidget):
@@ -147,7 +148,7 @@ class OptOutsDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Opt-outs to confirm"))
-        self.resize(560, 360)
+        fit_to_screen(self, 560, 360)
         self.list = QListWidget()
         confirm = QPushButton(self.tr("Unsubscribe them"))
         confirm.clicked.connect(self.confirm)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,6 +40,8 @@ from smarketer.campaigns.compose import header_text, parts
 from smarketer.campaigns.outbox import CampaignError
 from smarketer.db.models import Campaign, Contact, EmailTemplate
 from smarketer.ui import dialogs
+from smarketer.ui.campaigns.fields_menu import insert_field_button
+from smarketer.ui.flow import button_row
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.workers import run_job
@@ -120,7 +122,14 @@ class CampaignsSection(Section):
                              (self.tr("Subject"), self.subject), (self.tr("Body"), self.body)):
             widget.setAccessibleName(text)
             form.addRow(text, widget)
-        form.addRow("", self.plain_only)
+        self.insert_field = insert_field_button(self._field_target)
+        self._last_text_edit = self.body  # where Insert field puts a field
+        for edit in (self.subject, self.body):
+            edit.installEventFilter(self)
+        options = QHBoxLayout()
+        options.addWidget(self.plain_only, 1)
+        options.addWidget(self.insert_field)
+        form.addRow("", options)
         form.addRow(self.tr("Template"), template_row)
         self.info = QLabel()
         self.info.setWordWrap(True)
@@ -157,7 +166,12 @@ class CampaignsSection(Section):
         self.report = QTableView()
         self.report.setModel(self.report_rows)
         self.report.verticalHeader().hide()
-        self.report.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.report.horizontalHeader()  # addresses whole; the reply gets the rest
+        header.setResizeContentsPrecision(200)  # measured on the first rows, not 100,000
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.report.setWordWrap(False)
         self.report.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.report_summary = QLabel()
         self.report_summary.setWordWrap(True)
@@ -179,9 +193,8 @@ class CampaignsSection(Section):
 
         self.buttons: dict[str, QPushButton] = {}
         self.signin_job = None
-        actions = QHBoxLayout()
         for key, text, slot in [
-            ("test", "Send test to myself", self.send_test),
+            ("test", "Send test email to myself", self.send_test),
             ("send", "Send now", self.send_now),
             ("schedule", "Schedule…", self.schedule),
             ("pause", "Pause", self.pause),
@@ -192,9 +205,8 @@ class CampaignsSection(Section):
         ]:
             button = QPushButton(self.tr(text))
             button.clicked.connect(slot)
-            actions.addWidget(button)
             self.buttons[key] = button
-        actions.addStretch(1)
+        actions = button_row(*self.buttons.values())  # wraps on a narrow window
         self.progress = QProgressBar()
         self.progress.hide()
         self.sending_status = QLabel()
@@ -207,10 +219,12 @@ class CampaignsSection(Section):
         right_layout.addWidget(self.tabs, 1)
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.sending_status)
-        right_layout.addLayout(actions)
+        right_layout.addWidget(actions)
         self.splitter = QSplitter()
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.list)
         self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([260, 900])
         self.empty = EmptyState(
             self.tr("No campaigns yet"),
@@ -239,6 +253,14 @@ class CampaignsSection(Section):
         self.reload()
 
     # the inbox
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - remember subject or body
+        if event.type() == QEvent.Type.FocusIn and obj in (self.subject, self.body):
+            self._last_text_edit = obj
+        return super().eventFilter(obj, event)
+
+    def _field_target(self):
+        return self._last_text_edit
 
     def _schedule_inbox(self) -> None:
         from smarketer.inbox.account import load_imap_account

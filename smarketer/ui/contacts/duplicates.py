@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import contacts
 from smarketer.db.models import Contact
+from smarketer.ui.geometry import fit_to_screen
 
 
 def _describe(contact: Contact) -> str:
@@ -29,7 +30,7 @@ class DuplicatesDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Likely duplicates"))
-        self.resize(860, 480)
+        fit_to_screen(self, 860, 480)
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.table = QTableWidget(0, 4)

@@ -31,6 +31,7 @@ from smarketer.contacts import ContactData, ContactInvalid
 from smarketer.db.models import LIFECYCLE_STATUSES, Contact
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
+from smarketer.ui.flow import button_row
 from smarketer.ui.forms import add_field_rows, show_field_errors
 
 
@@ -158,12 +159,11 @@ class ContactEditor(QWidget):
         self.status_line = QLabel()
         self.status_line.setProperty("role", "subtitle")
 
-        buttons = QHBoxLayout()
-        for button in (self.email_button, self.deal_button, self.unsubscribe_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
+        buttons = QHBoxLayout()  # the contact's actions wrap; Revert and Save stay whole
+        buttons.addWidget(button_row(self.email_button, self.deal_button,
+                                     self.unsubscribe_button), 1)
+        buttons.addWidget(self.revert_button, 0, Qt.AlignmentFlag.AlignTop)
+        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
 
         form_holder = QWidget()
         holder_layout = QVBoxLayout(form_holder)
@@ -339,7 +339,8 @@ class TimelineView(QWidget):
             return
         entries = contacts.timeline(contact_id)
         for entry in entries:
-            when = entry.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            local = entry.occurred_at.astimezone()
+            when = f"{contacts.day_text(local)} {local:%H:%M}"
             label = KIND_LABELS.get(entry.kind, entry.kind.capitalize())
             text = f"{when} · {label}\n{entry.body or entry.summary}"
             item = QListWidgetItem(text)

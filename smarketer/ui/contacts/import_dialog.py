@@ -4,6 +4,7 @@ with duplicates, then import in the background with progress and cancel."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,8 +27,9 @@ from smarketer.exchange.csv_io import DELIMITERS, UnreadableFile
 from smarketer.exchange.files import ImportPlan, replan, run_import
 from smarketer.exchange.importer import ImportCancelled, ImportSummary, clean_record
 from smarketer.exchange.records import TARGETS, Rejected
-from smarketer.ui import dialogs
+from smarketer.ui import dialogs, style
 from smarketer.ui.contacts.undo_import import undo_import
+from smarketer.ui.geometry import fit_to_screen
 from smarketer.ui.workers import run_job
 
 POLICY_LABELS = [
@@ -50,7 +52,7 @@ class ImportDialog(QDialog):
         self.job = None
         self.summary: ImportSummary | None = None
         self.setWindowTitle(self.tr(f"Import {plan.path.name}"))
-        self.resize(900, 640)
+        fit_to_screen(self, 900, 640)
 
         self.about = about = QLabel(self._describe())
         about.setProperty("role", "subtitle")
@@ -264,8 +266,8 @@ class ImportDialog(QDialog):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if problem:
-                    item.setForeground(Qt.GlobalColor.red if isinstance(checked, Rejected)
-                                       else Qt.GlobalColor.darkYellow)
+                    item.setForeground(QColor(style.tones().overdue if isinstance(
+                        checked, Rejected) else style.tones().warning))
                     item.setToolTip(problem)
                 self.preview.setItem(r, c, item)
         has_target = any(t in self.plan.mapping.values()

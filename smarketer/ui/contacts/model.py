@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from smarketer import contacts
 from smarketer.contacts import ContactFilter, ContactRow
+from smarketer.ui import style
 from smarketer.ui.workers import run_job
 
 COLUMNS: list[tuple[str, str]] = [
@@ -147,7 +148,7 @@ class ContactTableModel(QAbstractTableModel):
             return self.tr("Unsubscribed: never emailed by campaigns") if row.unsubscribed \
                 else self.tr("Bounced: the address does not take mail")
         if role == Qt.ItemDataRole.ForegroundRole and (row.unsubscribed or row.bounced):
-            return QBrush(QColor("#8a8f8c"))
+            return QBrush(QColor(style.tones().muted))  # readable, unlike plain grey
         if role == Qt.ItemDataRole.FontRole and key == "email" and (row.unsubscribed or row.bounced):
             font = QFont()
             font.setStrikeOut(True)

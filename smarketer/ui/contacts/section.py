@@ -34,8 +34,9 @@ from smarketer.ui.contacts.editor import ContactEditor
 from smarketer.ui.contacts.import_dialog import ImportDialog
 from smarketer.ui.contacts.model import COLUMNS, ContactTableModel
 from smarketer.ui.contacts.undo_import import undo_import
+from smarketer.ui.flow import button_row
 from smarketer.ui.hub import Hub
-from smarketer.ui.sections import EmptyState, Section, title_label
+from smarketer.ui.sections import EmptyState, IntoResults, Section, title_label
 from smarketer.ui.workers import run_job
 
 IMPORT_FILTER = "Contacts (*.csv *.xlsx *.vcf *.vcard *.txt *.tsv);;All files (*)"
@@ -137,6 +138,7 @@ class ContactsSection(Section):
         self._search_timer = QTimer(self, singleShot=True, interval=120)
         self._search_timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        IntoResults(self.search, lambda: self.table, self._flush_search)
         self.tag_filter = QComboBox()
         self.tag_filter.setAccessibleName(self.tr("Tag filter"))
         self.status_filter = QComboBox()
@@ -168,10 +170,8 @@ class ContactsSection(Section):
         self.to_fix.setToolTip(self.tr("Contacts an import kept with an address that is not "
                                        "valid"))
         self.to_fix.toggled.connect(self.apply_filters)
-        filters = QHBoxLayout()
-        for widget in (self.tag_filter, self.status_filter, self.company_filter,
-                       self.consent_filter, self.reachable, self.to_fix):
-            filters.addWidget(widget)
+        filters = button_row(self.tag_filter, self.status_filter, self.company_filter,
+                             self.consent_filter, self.reachable, self.to_fix)  # wraps
 
         # list
         self.table = QTableView()
@@ -202,7 +202,7 @@ class ContactsSection(Section):
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.addWidget(self.search)
-        middle_layout.addLayout(filters)
+        middle_layout.addWidget(filters)
         middle_layout.addWidget(self.table, 1)
 
         self.editor = ContactEditor()
@@ -439,9 +439,11 @@ class ContactsSection(Section):
         if not ids:
             return
         what = self.tr("this contact") if len(ids) == 1 else self.tr(f"{len(ids)} contacts")
+        first_row = min(i.row() for i in self.table.selectionModel().selectedRows())
 
         def delete() -> None:
             self.undo_stack.push(DeleteContacts(ids, self._changed))
+            self._select_row(first_row)  # the next contact, ready for the next key press
             self.hub.notify.emit(self.tr(f"Moved {what} to the trash. Undo with Ctrl+Z."))
             self.hub.toast.emit(self.tr(f"Moved {what} to the trash."), self.tr("Undo"),
                                 self.undo_stack.undo)
@@ -450,6 +452,16 @@ class ContactsSection(Section):
                         self.tr(f"Move {what} to the trash? You can undo this, or restore "
                                 "from the trash later."),
                         delete, yes_text=self.tr("Delete"), destructive=True)
+
+    def _flush_search(self) -> None:
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.apply_filters()
+
+    def _select_row(self, row: int) -> None:
+        count = self.model.rowCount()
+        if count:
+            self.select_contact(self.model.contact_id(min(row, count - 1)))
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()

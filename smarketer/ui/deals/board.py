@@ -31,11 +31,13 @@ from smarketer.ui.deals.editor import DealDialog, ask_lost_reason
 from smarketer.ui.deals.model import DEAL_MIME, StageDealsModel
 from smarketer.ui.deals.stages_dialog import StagesDialog
 from smarketer.ui.hub import Hub
-from smarketer.ui.sections import EmptyState, Section, title_label
+from smarketer.ui.sections import EmptyState, IntoResults, Section, title_label
 from smarketer.ui.undo import push_done
 from smarketer.ui.workers import run_job
 
-COLUMN_WIDTH = 250
+#: Columns share the board's width between these bounds; below the minimum the board scrolls.
+COLUMN_MIN_WIDTH, COLUMN_MAX_WIDTH = 210, 320
+SIDE_PANEL_WIDTH = 240
 
 
 class DropZone(QLabel):
@@ -67,11 +69,13 @@ class StageColumn(QFrame):
         super().__init__(parent)
         self.stage = stage
         self.setProperty("role", "card")
-        self.setFixedWidth(COLUMN_WIDTH)
+        self.setMinimumWidth(COLUMN_MIN_WIDTH)
+        self.setMaximumWidth(COLUMN_MAX_WIDTH)
         self.title = QLabel()
         self.title.setProperty("role", "emptyTitle")
         self.totals = QLabel()
         self.totals.setProperty("role", "subtitle")
+        self.totals.setWordWrap(True)
         self.model = StageDealsModel(stage.id, self)
         self.view = QListView()
         self.view.setModel(self.model)
@@ -126,6 +130,8 @@ class DealsSection(Section):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Filter deals"))
         self.search.textChanged.connect(lambda _t: self.reload_board())
+        IntoResults(self.search, lambda: next(
+            (c.view for c in self.columns if c.model.rowCount()), None))
         self.tag_filter = QComboBox()
         self.tag_filter.setAccessibleName(self.tr("Tag filter"))
         self.tag_filter.currentIndexChanged.connect(lambda _i: self.reload_board())
@@ -146,7 +152,7 @@ class DealsSection(Section):
         self.board = QWidget()
         self.board_layout = QHBoxLayout(self.board)
         self.board_layout.setContentsMargins(0, 0, 0, 0)
-        self.board_layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.board_layout.addStretch(0)  # what wide columns leave stays on the right
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -163,22 +169,30 @@ class DealsSection(Section):
         side = QVBoxLayout()
         side.addWidget(self.won_zone)
         side.addWidget(self.lost_zone)
-        side.addWidget(self.figures, 1)
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setFixedWidth(250)
+        self.figures_scroll = QScrollArea()  # the figures scroll on a short screen
+        self.figures_scroll.setWidgetResizable(True)
+        self.figures_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.figures_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.figures_scroll.setWidget(self.figures)
+        side.addWidget(self.figures_scroll, 1)
+        side.setContentsMargins(0, 0, 0, 0)
+        self.side_panel = QWidget()
+        self.side_panel.setLayout(side)
+        self.side_panel.setFixedWidth(SIDE_PANEL_WIDTH)
 
-        body = QHBoxLayout()
+        self.body = QWidget()
+        body = QHBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.scroll, 1)
-        body.addWidget(side_widget)
+        body.addWidget(self.side_panel)
         self.empty = EmptyState(
             self.tr("No open deals"),
             self.tr("Open a deal for a contact who showed interest; it moves from New lead to "
                     "Won here, with its follow-up tasks."),
             self.tr("New deal"), self.new_item)
         self.empty.hide()
-        self.layout_.addLayout(body, 1)
-        self.layout_.addWidget(self.empty)
+        self.layout_.addWidget(self.body, 1)
+        self.layout_.addWidget(self.empty, 1)
 
         self._figures_timer = QTimer(self, singleShot=True, interval=0)
         self._figures_timer.timeout.connect(self._show_figures)
@@ -242,7 +256,7 @@ class DealsSection(Section):
             column.model.deal_dropped.connect(self.move)
             column.view.doubleClicked.connect(
                 lambda index, m=column.model: self.open_deal(m.cards[index.row()].id))
-            self.board_layout.addWidget(column)
+            self.board_layout.insertWidget(len(self.columns), column, 1)
             self.columns.append(column)
 
     def current_filter(self) -> BoardFilter:
@@ -273,7 +287,7 @@ class DealsSection(Section):
         weighted = sum((c.data.weighted for c in self.columns), 0)
         self.summary.setText(self.tr(f"{count} open · {money(total)} · weighted {money(weighted)}"))
         any_deals = count > 0 or any(self.current_filter().__dict__.values())
-        self.scroll.setVisible(any_deals)
+        self.body.setVisible(any_deals)
         self.empty.setVisible(not any_deals)
         self._figures_timer.start()  # after the board is on screen
         if select is not None:
@@ -321,8 +335,18 @@ class DealsSection(Section):
                 column.view.setCurrentIndex(column.model.index(row, 0))
                 if focus:
                     column.view.setFocus()
+                self.follow(column)
                 return True
         return False
+
+    def follow(self, column: StageColumn) -> None:
+        """Scroll the board so that ``column`` (holding the selected card) is in view."""
+        self.board.layout().activate()
+        self.scroll.ensureWidgetVisible(column, 0, 0)
+
+    def set_figures_visible(self, shown: bool) -> None:
+        """View → Deal Board Figures: the side panel, or more room for the columns."""
+        self.side_panel.setVisible(shown)
 
     # moves
 

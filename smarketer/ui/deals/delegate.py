@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
+from smarketer.ui import style
 from smarketer.ui.deals.model import CardRole
 
 CARD_HEIGHT = 92
@@ -40,6 +41,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(rect, 6, 6)
         text = palette.color(QPalette.ColorRole.Text)
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        tones = style.tones()  # overdue red and "No next task" amber, readable on Base
         inner = rect.adjusted(9, 6, -9, -6)
         line = inner.height() / 4
 
@@ -67,16 +69,16 @@ class CardDelegate(QStyledItemDelegate):
         if card.expected_close:
             close = card.expected_close.strftime("%d %b")
             if card.expected_close < date.today():
-                painter.setPen(QColor("#b3261e"))
+                painter.setPen(QColor(tones.overdue))
         painter.drawText(third, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          f"{close}  {card.days_in_stage}d" if close else f"{card.days_in_stage}d")
         fourth = QRectF(inner.left(), inner.top() + 3 * line, inner.width(), line)
         if card.next_task:
-            painter.setPen(QColor("#b3261e") if card.overdue else muted)
+            painter.setPen(QColor(tones.overdue) if card.overdue else muted)
             when = card.next_task_due.strftime("%d %b") if card.next_task_due else ""
             label = f"{'Overdue: ' if card.overdue else 'Next: '}{card.next_task} ({when})"
         else:
-            painter.setPen(QColor("#a15c00"))
+            painter.setPen(QColor(tones.warning))
             label = "⚑ No next task"
         painter.drawText(fourth, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          metrics.elidedText(label, Qt.TextElideMode.ElideRight,

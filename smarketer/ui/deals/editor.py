@@ -34,6 +34,7 @@ from smarketer.pipeline import DealData, DealInvalid, PipelineError
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
 from smarketer.ui.forms import add_field_rows, show_field_errors
+from smarketer.ui.geometry import fit_to_screen
 
 
 class LostReasonDialog(QDialog):
@@ -89,7 +90,7 @@ class DealDialog(QDialog):
         profile = settings.load_profile()
         self.currency, self.locale = profile.currency, profile.locale
         self.setWindowTitle(self.tr("New deal") if deal_id is None else self.tr("Deal"))
-        self.resize(620, 600)
+        fit_to_screen(self, 620, 600)
 
         self.title = QLineEdit()
         self.contact = ContactPicker()
@@ -208,6 +209,8 @@ class DealDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.load(contact_id)
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # type at once: Title has the focus
+        self.title.setFocus()
 
     # reading and writing
 
@@ -237,8 +240,9 @@ class DealDialog(QDialog):
             self.source.setCurrentText(deal.source)
             self.notes.setPlainText(deal.notes)
             self.setWindowTitle(deal.title)
-        for button in (self.won_button, self.lost_button, self.delete_button):
-            button.setEnabled(deal is not None)
+        self.delete_button.setEnabled(deal is not None)
+        for button in (self.won_button, self.lost_button):  # a closed deal stays closed
+            button.setEnabled(deal is not None and deal.stage.kind == "open")
         if deal is not None and deal.stage.kind != "open":
             self.status.setText(self.tr(f"{deal.stage.name}"
                                         + (f": {deal.lost_reason}" if deal.lost_reason else "")))

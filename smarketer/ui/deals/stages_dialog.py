@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from smarketer import pipeline
 from smarketer.pipeline import PipelineError
 from smarketer.ui import dialogs
+from smarketer.ui.geometry import fit_to_screen
 
 
 class StagesDialog(QDialog):
@@ -28,7 +29,7 @@ class StagesDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Pipeline stages"))
-        self.resize(560, 420)
+        fit_to_screen(self, 560, 420)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(
             [self.tr("Stage"), self.tr("Win probability"), self.tr("Deals")])

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,8 +19,10 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +34,8 @@ from smarketer.proposals import presentation, service
 from smarketer.proposals.pricing import PricingError
 from smarketer.proposals.service import ItemData, ProposalError
 from smarketer.ui.contacts.completers import ContactPicker
+from smarketer.ui.flow import button_row
+from smarketer.ui.sections import menu_text
 
 COLUMNS = ["Description", "Qty", "Unit", "Unit price", "Disc. %", "Tax %", "Optional", "Amount"]
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
@@ -63,21 +68,42 @@ class ProposalEditor(QWidget):
         self.document_discount = QLineEdit()
         self.document_discount.setPlaceholderText("0")
         self.intro = QPlainTextEdit()
-        self.intro.setFixedHeight(60)
         self.intro.setTabChangesFocus(True)
         self.closing = QPlainTextEdit()
-        self.closing.setFixedHeight(48)
         self.closing.setTabChangesFocus(True)
-        form = QFormLayout()
-        for text, widget in ((self.tr("Title"), self.title), (self.tr("Client"), self.contact),
-                             (self.tr("Deal"), self.deal), (self.tr("Issued"), self.issue_date),
-                             (self.tr("Valid until"), self.valid_until),
-                             (self.tr("Rounding"), self.rounding),
-                             (self.tr("Document discount %"), self.document_discount),
-                             (self.tr("Introduction"), self.intro),
+        for edit in (self.intro, self.closing):
+            edit.setMinimumHeight(44)
+            edit.setMaximumHeight(90)
+        # The header fields in two columns, so the line items keep the height.
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 2)
+        cells = ((self.tr("Title"), self.title, 0, 0, 3), (self.tr("Client"), self.contact, 1, 0, 1),
+                 (self.tr("Deal"), self.deal, 1, 2, 1), (self.tr("Issued"), self.issue_date, 2, 0, 1),
+                 (self.tr("Valid until"), self.valid_until, 2, 2, 1),
+                 (self.tr("Rounding"), self.rounding, 3, 0, 1),
+                 (self.tr("Document discount %"), self.document_discount, 3, 2, 1))
+        for text, widget, row, column, span in cells:
+            widget.setAccessibleName(text)
+            label = QLabel(text)
+            label.setBuddy(widget)
+            grid.addWidget(label, row, column)
+            grid.addWidget(widget, row, column + 1, 1, span)
+        # Introduction, closing and content sections fold away: the line items need the room.
+        self.text_toggle = QToolButton()
+        self.text_toggle.setText(self.tr("Introduction, closing and sections"))
+        self.text_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.text_toggle.setCheckable(True)
+        self.text_toggle.setAutoRaise(True)
+        self.text_toggle.setAccessibleName(self.tr("Show introduction, closing and sections"))
+        self.text_panel = QWidget()
+        text_form = QFormLayout(self.text_panel)
+        text_form.setContentsMargins(0, 0, 0, 0)
+        for text, widget in ((self.tr("Introduction"), self.intro),
                              (self.tr("Closing"), self.closing)):
             widget.setAccessibleName(text)
-            form.addRow(text, widget)
+            text_form.addRow(text, widget)
+        self.text_toggle.toggled.connect(self.show_texts)
         self.title.editingFinished.connect(lambda: self._save_field(title=self.title.text()))
         self.contact.editingFinished.connect(self._client_changed)
         self.deal.activated.connect(lambda _i: self._save_field(deal_id=self.deal.currentData()))
@@ -115,11 +141,8 @@ class ProposalEditor(QWidget):
         self.remove_line.clicked.connect(self._remove)
         self.line_up.clicked.connect(lambda: self._move(-1))
         self.line_down.clicked.connect(lambda: self._move(1))
-        line_buttons = QHBoxLayout()
-        for button in (self.add_line, self.add_heading, self.from_catalog, self.remove_line,
-                       self.line_up, self.line_down):
-            line_buttons.addWidget(button)
-        line_buttons.addStretch(1)
+        line_buttons = button_row(self.add_line, self.add_heading, self.from_catalog,
+                                  self.remove_line, self.line_up, self.line_down)
         self.totals = QLabel()
         self.totals.setTextFormat(Qt.TextFormat.RichText)
         self.totals.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -129,7 +152,7 @@ class ProposalEditor(QWidget):
 
         self.sections = QListWidget()
         self.sections.setAccessibleName(self.tr("Content sections"))
-        self.sections.setMaximumHeight(56)
+        self.sections.setMaximumHeight(72)
         self.insert_block = QPushButton(self.tr("Insert block…"))
         self.insert_block.setToolTip(self.tr("About us, a case study, terms: from your library"))
         self.insert_block.clicked.connect(self._blocks_menu)
@@ -140,24 +163,40 @@ class ProposalEditor(QWidget):
         section_buttons.addStretch(1)
         section_buttons.addWidget(self.insert_block)
         section_buttons.addWidget(self.remove_section)
+        text_form.addRow(section_buttons)
+        text_form.addRow(self.sections)
+        self.text_panel.hide()
+        self.show_texts(False)
+
+        self.items.setMinimumHeight(120)
+        self.items.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        below = QHBoxLayout()
+        below.addWidget(line_buttons, 1, Qt.AlignmentFlag.AlignTop)
+        below.addWidget(self.totals, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addWidget(self.status)
-        layout.addLayout(form)
-        layout.addLayout(section_buttons)
-        layout.addWidget(self.sections)
+        layout.addLayout(grid)
+        layout.addWidget(self.text_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.text_panel)
         layout.addWidget(self.items, 1)
-        layout.addLayout(line_buttons)
+        layout.addLayout(below)
         layout.addWidget(self.error)
-        layout.addWidget(self.totals)
         self.editing_widgets = [self.title, self.contact, self.deal, self.issue_date,
                                 self.valid_until, self.rounding, self.document_discount,
                                 self.intro, self.closing, self.add_line, self.add_heading,
                                 self.from_catalog, self.remove_line, self.line_up,
                                 self.line_down, self.insert_block, self.remove_section]
         self.load(None)
+
+    def show_texts(self, shown: bool) -> None:
+        """Unfold (or fold away) the introduction, closing and content sections."""
+        self.text_panel.setVisible(shown)
+        self.text_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        if self.text_toggle.isChecked() != shown:
+            self.text_toggle.setChecked(shown)
 
     # loading
 
@@ -189,7 +228,10 @@ class ProposalEditor(QWidget):
         self.intro.setPlainText(p.intro)
         self.closing.setPlainText(p.closing)
         self.sections.clear()
-        for section in service.sections(p.id):
+        found = service.sections(p.id)
+        self.text_toggle.setText(self.tr("Introduction, closing and sections ({})").format(
+            len(found)))
+        for section in found:
             item = QListWidgetItem(section.title)
             item.setData(ItemIdRole, section.id)
             item.setToolTip(section.body[:400])
@@ -346,7 +388,7 @@ class ProposalEditor(QWidget):
     def _catalog_menu(self) -> QMenu:
         menu = QMenu(self)
         for product in service.products():
-            action = menu.addAction(f"{product.name} · {product.unit_price:f}")
+            action = menu.addAction(menu_text(f"{product.name} · {product.unit_price:f}"))
             action.triggered.connect(
                 lambda _c=False, pid=product.id: (service.add_product(self.proposal.id, pid),
                                                   self._fill_items(),
@@ -360,7 +402,7 @@ class ProposalEditor(QWidget):
     def _blocks_menu(self) -> QMenu:
         menu = QMenu(self)
         for block in service.blocks():
-            action = menu.addAction(block.title)
+            action = menu.addAction(menu_text(block.title))
             action.triggered.connect(
                 lambda _c=False, bid=block.id: (service.insert_block(self.proposal.id, bid),
                                                 self.load(self.proposal.id)))

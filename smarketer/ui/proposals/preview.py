@@ -7,12 +7,14 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
 
+from smarketer.ui.geometry import fit_to_screen
+
 
 class PdfPreview(QDialog):
     def __init__(self, title: str, data: bytes, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(760, 900)
+        fit_to_screen(self, 760, 900)
         self._bytes = QByteArray(data)
         self._buffer = QBuffer(self._bytes, self)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -26,6 +26,8 @@ from smarketer.proposals import listing, service
 from smarketer.proposals.pdf import build_pdf
 from smarketer.proposals.service import ProposalError
 from smarketer.ui import dialogs
+from smarketer.ui.flow import button_row
+from smarketer.ui.geometry import fit_to_screen
 from smarketer.ui.hub import Hub
 from smarketer.ui.proposals.editor import ProposalEditor
 from smarketer.ui.proposals.preview import PdfPreview
@@ -75,7 +77,6 @@ class ProposalsSection(Section):
         self.editor = ProposalEditor()
         self.editor.changed.connect(self._edited)
         self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
         for key, text, tip, slot in [
             ("preview", "Preview", "See the PDF as the client will", self.preview),
             ("export", "Export PDF…", "Save the PDF to a file", self.export),
@@ -93,18 +94,19 @@ class ProposalsSection(Section):
             button = QPushButton(self.tr(text))
             button.setToolTip(self.tr(tip))
             button.clicked.connect(slot)
-            actions.addWidget(button)
             self.buttons[key] = button
-        actions.addStretch(1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.editor, 1)
-        right_layout.addLayout(actions)
+        right_layout.addWidget(button_row(*self.buttons.values()))
         self.splitter = QSplitter()
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.list)
         self.splitter.addWidget(right)
-        self.splitter.setSizes([420, 900])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([300, 900])
         self.empty = EmptyState(
             self.tr("No proposals yet"),
             self.tr("Put a price on a deal: line items from your catalog, your about-us and "
@@ -355,7 +357,7 @@ class CatalogDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Catalog"))
-        self.resize(760, 420)
+        fit_to_screen(self, 760, 420)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Description"),
                                               self.tr("Unit"), self.tr("Unit price"),
@@ -414,7 +416,7 @@ class BlocksDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Content blocks"))
-        self.resize(620, 460)
+        fit_to_screen(self, 620, 460)
         self.list = QTableWidget(0, 1)
         self.list.setHorizontalHeaderLabels([self.tr("Block")])
         self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
