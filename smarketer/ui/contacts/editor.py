@@ -159,11 +159,9 @@ class ContactEditor(QWidget):
         self.status_line = QLabel()
         self.status_line.setProperty("role", "subtitle")
 
-        buttons = QHBoxLayout()  # the contact's actions wrap; Revert and Save stay whole
-        buttons.addWidget(button_row(self.email_button, self.deal_button,
-                                     self.unsubscribe_button), 1)
-        buttons.addWidget(self.revert_button, 0, Qt.AlignmentFlag.AlignTop)
-        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = button_row(self.email_button, self.deal_button, self.unsubscribe_button,
+                             self.revert_button, self.save_button,
+                             align_right=True)  # wraps on a narrow window, Save last
 
         form_holder = QWidget()
         holder_layout = QVBoxLayout(form_holder)
@@ -185,7 +183,7 @@ class ContactEditor(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status_line)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
