@@ -36,7 +36,7 @@ from smarketer.ui.undo import push_done
 from smarketer.ui.workers import run_job
 
 #: Columns share the board's width between these bounds; below the minimum the board scrolls.
-COLUMN_MIN_WIDTH, COLUMN_MAX_WIDTH = 210, 320
+COLUMN_MIN_WIDTH, COLUMN_MAX_WIDTH = 225, 320
 SIDE_PANEL_WIDTH = 240
 
 

@@ -63,15 +63,16 @@ class CardDelegate(QStyledItemDelegate):
                                             int(inner.width())))
         painter.setPen(text)
         third = QRectF(inner.left(), inner.top() + 2 * line, inner.width(), line)
+        close = card.expected_close.strftime("%d %b") if card.expected_close else ""
+        right = f"{close}  {card.days_in_stage}d" if close else f"{card.days_in_stage}d"
+        room = int(inner.width()) - metrics.horizontalAdvance(right) - 8  # never overlapping
         painter.drawText(third, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         f"{self.money(card.value)} · {card.probability}%")
-        close = ""
-        if card.expected_close:
-            close = card.expected_close.strftime("%d %b")
-            if card.expected_close < date.today():
-                painter.setPen(QColor(tones.overdue))
+                         metrics.elidedText(f"{self.money(card.value)} · {card.probability}%",
+                                            Qt.TextElideMode.ElideRight, max(room, 0)))
+        if card.expected_close and card.expected_close < date.today():
+            painter.setPen(QColor(tones.overdue))
         painter.drawText(third, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         f"{close}  {card.days_in_stage}d" if close else f"{card.days_in_stage}d")
+                         right)
         fourth = QRectF(inner.left(), inner.top() + 3 * line, inner.width(), line)
         if card.next_task:
             painter.setPen(QColor(tones.overdue) if card.overdue else muted)
