@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -121,6 +122,9 @@ class DealsSection(Section):
         self.new_button = QPushButton(self.tr("New deal"))
         self.new_button.setToolTip(self.tr("Open a new deal (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_item)
+        self.figures_button = QToolButton()  # View → Deal Board Figures, set by the window
+        self.figures_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        header.addWidget(self.figures_button)
         header.addWidget(self.stages_button)
         header.addWidget(self.new_button)
         self.layout_.addLayout(header)
