@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -71,9 +71,6 @@ class ProposalEditor(QWidget):
         self.intro.setTabChangesFocus(True)
         self.closing = QPlainTextEdit()
         self.closing.setTabChangesFocus(True)
-        for edit in (self.intro, self.closing):
-            edit.setMinimumHeight(44)
-            edit.setMaximumHeight(90)
         # The header fields in two columns, so the line items keep the height.
         grid = QGridLayout()
         grid.setColumnStretch(1, 3)
@@ -96,13 +93,15 @@ class ProposalEditor(QWidget):
         self.text_toggle.setCheckable(True)
         self.text_toggle.setAutoRaise(True)
         self.text_toggle.setAccessibleName(self.tr("Show introduction, closing and sections"))
-        self.text_panel = QWidget()
-        text_form = QFormLayout(self.text_panel)
-        text_form.setContentsMargins(0, 0, 0, 0)
+        # One tabbed box for the three, so even unfolded they leave the line items room.
+        self.text_panel = QTabWidget()
+        self.text_panel.setDocumentMode(True)
+        self.text_panel.setMaximumHeight(150)
         for text, widget in ((self.tr("Introduction"), self.intro),
                              (self.tr("Closing"), self.closing)):
             widget.setAccessibleName(text)
-            text_form.addRow(text, widget)
+            widget.setMinimumHeight(48)
+            self.text_panel.addTab(widget, text)
         self.text_toggle.toggled.connect(self.show_texts)
         self.title.editingFinished.connect(lambda: self._save_field(title=self.title.text()))
         self.contact.editingFinished.connect(self._client_changed)
@@ -152,19 +151,22 @@ class ProposalEditor(QWidget):
 
         self.sections = QListWidget()
         self.sections.setAccessibleName(self.tr("Content sections"))
-        self.sections.setMaximumHeight(72)
+        self.sections.setMinimumHeight(48)
         self.insert_block = QPushButton(self.tr("Insert block…"))
         self.insert_block.setToolTip(self.tr("About us, a case study, terms: from your library"))
         self.insert_block.clicked.connect(self._blocks_menu)
         self.remove_section = QPushButton(self.tr("Remove section"))
         self.remove_section.clicked.connect(self._remove_section)
-        section_buttons = QHBoxLayout()
-        section_buttons.addWidget(QLabel(self.tr("Sections")))
-        section_buttons.addStretch(1)
+        sections_page = QWidget()
+        section_row = QHBoxLayout(sections_page)
+        section_row.setContentsMargins(0, 0, 0, 0)
+        section_row.addWidget(self.sections, 1)
+        section_buttons = QVBoxLayout()
         section_buttons.addWidget(self.insert_block)
         section_buttons.addWidget(self.remove_section)
-        text_form.addRow(section_buttons)
-        text_form.addRow(self.sections)
+        section_buttons.addStretch(1)
+        section_row.addLayout(section_buttons)
+        self.text_panel.addTab(sections_page, self.tr("Sections"))
         self.text_panel.hide()
         self.show_texts(False)
 
