@@ -271,8 +271,6 @@ class MainWindow(QMainWindow):
         figures.setChecked(True)
         figures.setIconText(self.tr("Figures"))  # the toggle's text on the board's header
         menu.addAction(figures)
-        figures.setIconText(self.tr("Figures"))  # the toggle's text on the board's header
-        self.deals.figures_button.setDefaultAction(figures)
 
     def set_appearance(self, choice: str) -> None:
         """System, light or dark; remembered for the next start."""
