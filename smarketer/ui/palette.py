@@ -35,6 +35,19 @@ NEW_ITEMS = {"Contacts": "New contact", "Campaigns": "New campaign", "Deals": "N
              "Proposals": "New proposal"}
 
 
+#: The main commands of each section, offered before the section is first built (then its
+#: own buttons and actions are offered instead): (text, method of the section).
+SECTION_COMMANDS = {
+    "Dashboard": [("Export PDF", "export_report")],
+    "Contacts": [("Import", "choose_import"), ("Export", "choose_export"),
+                 ("Find duplicates", "show_duplicates")],
+    "Campaigns": [("Send test email to myself", "send_test"), ("Check inbox", "check_inbox"),
+                  ("Import unsubscribes", "import_unsubscribes")],
+    "Deals": [("Stages", "edit_stages")],
+    "Proposals": [("Catalog", "edit_catalog"), ("Blocks", "edit_blocks")],
+}
+
+
 @dataclass
 class Entry:
     kind: str  # Section, Command, Contact, Deal, Proposal
@@ -125,7 +138,15 @@ class CommandPalette(QDialog):
                 if k.startswith("go_") or k in ("new", "palette")}
         for menu_action in w.menuBar().actions():
             self._menu_entries(menu_action.menu(), [], skip, add)
-        for s in w.built_sections():  # a section not yet shown has no buttons to offer
+        built = {s.label for s in w.built_sections()}
+        for label, commands in SECTION_COMMANDS.items():
+            if label in built:
+                continue
+            i = labels.index(label)
+            for text, method in commands:
+                add(Entry("Command", text, lambda i=i, m=method: (
+                    w.go_to(i), getattr(w.section_at(i), m)()), label), label)
+        for s in w.built_sections():  # a section's own buttons, once it is built
             i = labels.index(s.label)
             for text, source, tip in self._section_commands(s):
                 run = source.trigger if isinstance(source, QAction) else source.click
