@@ -33,7 +33,11 @@ def test_commands_are_found_by_their_words(window, qtbot):
     palette.query.clear()
     qtbot.keyClicks(palette.query, "send test email")
     sections = {e.detail for e in palette.entries if e.kind == "Command"}
-    assert {"Campaigns", "Settings"} <= sections
+    assert "Campaigns" in sections
+    window.go_to_section("Settings")  # once built, a section offers its own buttons too
+    palette.close()
+    palette = typed(window, qtbot, "send test email")
+    assert "Settings" in {e.detail for e in palette.entries if e.kind == "Command"}
     palette.query.clear()
     qtbot.keyClicks(palette.query, "dark")
     assert palette.entries[0].text == "Appearance: Dark"
