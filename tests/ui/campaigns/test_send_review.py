@@ -97,9 +97,11 @@ def test_the_review_sends_a_test_to_myself_then_sends_to_all(section, campaign, 
     outbox.update_campaign(campaign.id, body="Dear {{ contact.last_name | default('you') }}.")
     section.reload(select=campaign.id)
     review = section.send_now()
-    qtbot.waitUntil(review.send_button.isEnabled, timeout=10000)
+    qtbot.waitUntil(review.send_button.isEnabled, timeout=20000)
+    # The test message is made for the section's first recipient: wait for its count too.
+    qtbot.waitUntil(lambda: section.summary is not None, timeout=20000)
     qtbot.mouseClick(review.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Test sent" in review.test_status.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "Test sent" in review.test_status.text(), timeout=20000)
     assert [rcpt for rcpt, _ in server.messages] == ["hello@hollisreed.example"]
     qtbot.mouseClick(review.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Done: 5 sent" in section.sending_status.text(), timeout=20000)
