@@ -18,9 +18,10 @@ from peewee import fn
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Company, Contact, ContactTag, ImportChange, ImportRun, Tag
+from smarketer.errors import UserError
 
 
-class UndoRefused(ValueError):
+class UndoRefused(UserError, ValueError):
     """The import cannot be undone (as asked); the message says why."""
 
 
