@@ -197,7 +197,7 @@ def test_hubspot(store):
     g = contact("grace@cobol.example")
     assert (g.company.name, g.title, g.status, g.lead_source) == (
         "COBOL Inc", "Rear Admiral", "customer", "Organic Search")
-    assert g.phone == "+1 202-555-0100"
+    assert g.phone == "+1 202 555 0100"  # already international: kept as written
     assert (g.city, g.region, g.country, g.website) == (
         "Arlington", "VA", "United States", "https://cobol.example")
 
@@ -266,3 +266,31 @@ def test_the_rejected_rows_report_is_safe_in_a_spreadsheet(store, tmp_path):
         assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
     assert summary.report_copy.parent == tmp_path
     assert str(summary.report_copy) in summary.text()
+
+
+@pytest.mark.parametrize("address", [
+    "Ann.Lee+tag@Example.COM", "o'brien@example.ie", "a@bücher.example", "zoë@example.com",
+    "x@localhost", "a..b@example.com", "a@-bad-.example", "user@example", "a" * 65 + "@x.org",
+    "ok@example.com.", "first.last@sub.domain.example.co.uk"])
+def test_the_fast_email_check_agrees_with_the_full_validator(address):
+    from smarketer.exchange.importer import Checks
+    from smarketer.validation import normalise_email
+
+    def outcome(check):
+        try:
+            return check(address)
+        except ValueError:
+            return "invalid"
+
+    assert outcome(Checks().email) == outcome(normalise_email)
+
+
+def test_phones_already_international_are_kept_and_others_normalised():
+    from smarketer.exchange.importer import Checks
+
+    checks = Checks()
+    assert checks.phone("+49 30 1234567", "DE") == "+49 30 1234567"
+    assert checks.phone("030 1234567", "DE") == "+49 30 1234567"
+    assert checks.phone("+49301234567", "DE") == "+49 30 1234567"
+    with pytest.raises(ValueError):
+        checks.phone("call me", "DE")
