@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -99,8 +100,10 @@ def validate_account(account: SmtpAccount) -> tuple[SmtpAccount, dict[str, str]]
         except (TypeError, ValueError):
             errors[key] = "Enter a whole number of at least 1."
     check_sign_in(values, errors)
-    if values["unsubscribe_url"] and not values["unsubscribe_url"].startswith("https://"):
-        errors["unsubscribe_url"] = "The unsubscribe page must be an https:// address."
+    page = urlsplit(values["unsubscribe_url"]) if values["unsubscribe_url"] else None
+    if page and (page.scheme != "https" or not page.hostname or page.fragment):
+        errors["unsubscribe_url"] = ("The unsubscribe page must be an https:// address "
+                                     "(a query string is fine, a #fragment is not).")
     for key in ("from_name",):
         values[key] = " ".join(values[key].split())  # no line breaks in a header
     return replace(account, **values), errors

@@ -58,6 +58,16 @@ def register(commands) -> None:
     smtp_set.add_argument("--from-name", default="", metavar="N")
     smtp_set.add_argument("--rate", type=int, default=None, help="messages per minute")
     smtp_set.add_argument("--daily-cap", type=int, default=None)
+    smtp_set.add_argument("--unsubscribe-page", default=None, metavar="URL",
+                          help="an https:// page that unsubscribes by the token it is given "
+                               "(RFC 8058 one-click; '' removes it); kept when left out")
+    smtp_set.add_argument("--reply-to", default=None, metavar="ADDR",
+                          help="where replies go, if not the From address ('' removes it)")
+    consent = smtp_set.add_mutually_exclusive_group()
+    consent.add_argument("--only-with-consent", dest="only_with_consent", action="store_true",
+                         default=None, help="leave out contacts with no recorded consent")
+    consent.add_argument("--any-consent", dest="only_with_consent", action="store_false",
+                         help="email contacts without recorded consent too")
     add_signin(smtp_commands, "sending account")
     smtp.set_defaults(run=run_smtp)
     shown = command(smtp_commands, "show", "the sending account (never the password)",
@@ -166,9 +176,12 @@ def run_smtp(args) -> int:
         return run_signin(current, args)
     wanted = with_server_arguments(smtp.SmtpAccount(
         from_address=args.from_address, from_name=args.from_name,
-        reply_to=current.reply_to, unsubscribe_url=current.unsubscribe_url,
+        reply_to=current.reply_to if args.reply_to is None else args.reply_to.strip(),
+        unsubscribe_url=(current.unsubscribe_url if args.unsubscribe_page is None
+                         else args.unsubscribe_page.strip()),
         rate_per_minute=current.rate_per_minute, daily_cap=current.daily_cap,
-        only_with_consent=current.only_with_consent), args)
+        only_with_consent=(current.only_with_consent if args.only_with_consent is None
+                           else args.only_with_consent)), args)
     if args.rate or args.daily_cap:
         from dataclasses import replace
 

@@ -152,3 +152,28 @@ def test_send_on_a_terminal_shows_the_review_and_asks(tmp_path, smarketer_home, 
     sent = on_terminal(smarketer_home, tmp_path, ["campaign", "send", "Spring"], "y\n")
     assert "Spring: 4 sent" in sent.stdout, sent.stdout
     assert len(server.messages) == 4
+
+
+def test_smtp_set_takes_the_unsubscribe_page_for_one_click(tmp_path, smarketer_home, account,
+                                                            smtp_server):
+    controller, server = smtp_server
+    fill(1)
+    close_database()
+    base = ["smtp", "set", "--host", "127.0.0.1", "--port", controller.port, "--security",
+            "none", "--from", "hello@hollisreed.example", "--rate", "6000"]
+    refused = run(smarketer_home, tmp_path, *base, "--unsubscribe-page", "http://x.example/u")
+    assert refused.returncode == 1 and "https://" in refused.stderr
+    done = run(smarketer_home, tmp_path, *base, "--unsubscribe-page",
+               "https://hollisreed.example/u?list=news", "--only-with-consent")
+    assert done.returncode == 0, done.stderr
+    shown = run(smarketer_home, tmp_path, "smtp", "show")
+    assert "https://hollisreed.example/u?list=news" in shown.stdout
+    (tmp_path / "spring.md").write_text(TEMPLATE, encoding="utf-8")
+    assert run(smarketer_home, tmp_path, "campaign", "create", "Spring", "--to", "fair",
+               "--template", "spring.md").returncode == 0
+    run(smarketer_home, tmp_path, *base, "--any-consent")  # the page is kept when left out
+    sent = run(smarketer_home, tmp_path, "campaign", "send", "Spring", "--yes")
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    [msg] = server.to("p0@example.com")
+    assert "https://hollisreed.example/u?list=news&token=" in str(msg["List-Unsubscribe"])
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
