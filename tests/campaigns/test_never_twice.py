@@ -104,17 +104,24 @@ def deferred_all(store, campaign_id, count):
         conn.close()
 
 
-def test_a_second_sender_cannot_take_over_while_the_first_waits_to_retry(
-        store, smarketer_home, account, smtp_server):
-    _, server = smtp_server
+def first_sender_waiting_to_retry(name, server, home, store, retry_delay):
+    """Four recipients the server defers once; a first sender with a 1 s lease (renewed every
+    0.2 s) has tried them all and now waits ``retry_delay`` seconds to retry."""
     fill(4)  # (five 4xx in a row would pause the campaign: the server is struggling)
     for i in range(4):
         server.script[f"p{i}@example.com"] = ["451 4.3.0 Try again later"]
-    campaign = outbox.create_campaign("Retry", "tag", "fair", "Retry", "Hello")
+    campaign = outbox.create_campaign(name, "tag", "fair", name, "Hello")
     outbox.start(campaign.id)
-    # The first waits 10 s to retry, far longer than its 1 s lease: only renewal keeps it.
-    first = driver(smarketer_home, store, campaign.id, 1, 0.2, 10)
+    first = driver(home, store, campaign.id, 1, 0.2, retry_delay)
     wait_until(lambda: deferred_all(store, campaign.id, 4), first)
+    return campaign, first
+
+
+def test_a_second_sender_cannot_take_over_while_the_first_waits_to_retry(
+        store, smarketer_home, account, smtp_server):
+    _, server = smtp_server
+    # The first waits 10 s to retry, far longer than its 1 s lease: only renewal keeps it.
+    campaign, first = first_sender_waiting_to_retry("Retry", server, smarketer_home, store, 10)
     time.sleep(1.5)  # the lease would have expired twice over without renewal
     second = driver(smarketer_home, store, campaign.id, 1, 0.2, 0)
     code, out, err = finish(second)
@@ -129,13 +136,7 @@ def test_a_second_sender_cannot_take_over_while_the_first_waits_to_retry(
 def test_a_lease_lost_during_a_retry_wait_stops_the_sender_without_sending(
         store, smarketer_home, account, smtp_server):
     _, server = smtp_server
-    fill(4)  # (five 4xx in a row would pause the campaign: the server is struggling)
-    for i in range(4):
-        server.script[f"p{i}@example.com"] = ["451 4.3.0 Try again later"]
-    campaign = outbox.create_campaign("Expiry", "tag", "fair", "Expiry", "Hello")
-    outbox.start(campaign.id)
-    first = driver(smarketer_home, store, campaign.id, 1, 0.2, 3)
-    wait_until(lambda: deferred_all(store, campaign.id, 4), first)
+    campaign, first = first_sender_waiting_to_retry("Expiry", server, smarketer_home, store, 3)
     first.send_signal(signal.SIGSTOP)  # frozen (a laptop lid, a debugger): the lease expires
     try:
         time.sleep(1.5)
