@@ -55,8 +55,10 @@ def confirm(
     on_yes: Callable[[], None],
     yes_text: str = "OK",
     destructive: bool = False,
+    on_no: Callable[[], None] | None = None,
 ) -> QMessageBox:
-    """Ask before doing something; ``on_yes`` runs only if the user agrees. Escape cancels."""
+    """Ask before doing something; ``on_yes`` runs only if the user agrees (else ``on_no``).
+    Escape cancels."""
     box = _box(parent, QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question,
                title, text, buttons=QMessageBox.StandardButton.Cancel)
     yes = box.addButton(yes_text,
@@ -68,6 +70,8 @@ def confirm(
     def done(_result: int) -> None:
         if box.clickedButton() is yes:
             on_yes()
+        elif on_no is not None:
+            on_no()
 
     box.finished.connect(done)
     box.open()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 Fields = dict[str, tuple[str, QWidget]]
 
@@ -60,3 +70,83 @@ def set_field_visible(form: QFormLayout, widget: QWidget, visible: bool) -> None
                 item is not None and item.widget() is widget):
             form.setRowVisible(row, visible)
             return
+
+
+# ---------------------------------------------------------------- no edit is lost
+#
+# One model for the whole app: forms save as you go. A form you leave (another contact, another
+# section, closing its dialog, quitting) is saved; only when what was typed cannot be saved yet
+# (an invalid field) does the app ask: keep editing, or discard the changes.
+
+
+def widget_value(widget: QWidget):
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QComboBox):
+        return widget.currentIndex(), widget.currentText()
+    if isinstance(widget, QAbstractSpinBox):
+        return widget.text()
+    if isinstance(widget, QAbstractButton) and widget.isCheckable():
+        return widget.isChecked()
+    return None
+
+
+class KeepsEdits:
+    """For a form with ``fields`` (see add_field_rows), ``save() -> truthy`` and ``load()``:
+    knows whether anything changed since it was loaded or saved."""
+
+    #: How the form is named when it cannot be saved ("This contact cannot be saved yet").
+    edit_name = "This form"
+
+    def edit_values(self):
+        return tuple(widget_value(w) for _label, w in self.fields.values())
+
+    def mark_clean(self) -> None:
+        self._clean_values = self.edit_values()
+
+    def has_changes(self) -> bool:
+        clean = getattr(self, "_clean_values", None)
+        return clean is not None and self.edit_values() != clean
+
+    def discard(self) -> None:
+        self.load()
+
+
+def save_or_ask(form, proceed: Callable[[], None],
+                stay: Callable[[], None] | None = None) -> bool:
+    """Leaving ``form``: save its changes, then ``proceed``; when they cannot be saved, ask
+    whether to discard them (then proceed) or keep editing (``stay``). True if left at once."""
+    from smarketer.ui import dialogs
+
+    if not form.has_changes() or form.save():
+        proceed()
+        return True
+
+    def discard() -> None:
+        form.discard()
+        proceed()
+
+    dialogs.confirm(form.window(), form.tr("Keep editing?"),
+                    form.tr("{} cannot be saved yet: fix the marked fields, or discard your "
+                            "changes.").format(form.tr(form.edit_name)),
+                    discard, yes_text=form.tr("Discard changes"), destructive=True, on_no=stay)
+    return False
+
+
+def unsaved_form(area: QWidget):
+    """Save every changed form shown in ``area`` (a section, the window); return the first
+    one that could not be saved, or None. Fields saved when editing finishes (campaign drafts,
+    proposals) are finished first."""
+    from PySide6.QtWidgets import QApplication
+
+    focus = QApplication.focusWidget()
+    if isinstance(focus, QLineEdit) and (focus is area or area.isAncestorOf(focus)):
+        focus.editingFinished.emit()
+    forms = [w for w in [area, *area.findChildren(QWidget)]
+             if isinstance(w, KeepsEdits) and w.isVisible()]
+    for form in forms:
+        if form.has_changes() and not form.save():
+            return form
+    return None

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from smarketer import APP_NAME, __version__, backup, contacts, paths
 from smarketer.db import StoreError, close_database, open_database
 from smarketer.ui import dialogs, geometry, style, wheel_guard
+from smarketer.ui.forms import save_or_ask, unsaved_form
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import Section
 from smarketer.ui.toast import Toast
@@ -413,6 +414,15 @@ class MainWindow(QMainWindow):
     def _show_section(self, index: int) -> None:
         if index < 0:
             return
+        shown = self.stack.currentIndex()
+        if 0 <= shown != index:  # leaving a section saves its forms (or asks)
+            form = unsaved_form(self.stack.widget(shown))
+            if form is not None:
+                self.sidebar.blockSignals(True)
+                self.sidebar.setCurrentRow(shown)
+                self.sidebar.blockSignals(False)
+                save_or_ask(form, lambda: self.go_to(index))
+                return
         section = self.section_at(index)
         self.stack.setCurrentIndex(index)
         new = self.actions.get("new")
@@ -596,6 +606,11 @@ class MainWindow(QMainWindow):
         geometry.clamp_to_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        form = unsaved_form(self)  # what was typed is saved; what cannot be, is asked about
+        if form is not None:
+            event.ignore()
+            save_or_ask(form, self.close)
+            return
         for timer in self.findChildren(QTimer):  # nothing fires after the window is gone
             timer.stop()
         self.ui_state.setValue("main_window/geometry", self.saveGeometry())

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from smarketer import settings
 from smarketer.settings import BusinessProfile
 from smarketer.ui import dialogs
-from smarketer.ui.forms import add_field_rows, show_field_errors
+from smarketer.ui.forms import KeepsEdits, add_field_rows, show_field_errors
 from smarketer.ui.sections import Section, title_label
 
 CURRENCIES = ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "CAD",
@@ -39,8 +39,9 @@ def locale_label(code: str) -> str:
     return f"{babel.Locale.parse(code).display_name} ({code})"
 
 
-class ProfileForm(QWidget):
+class ProfileForm(KeepsEdits, QWidget):
     """The business profile with inline validation; Save stays off until something changed."""
+    edit_name = "The business profile"
 
     saved = Signal(object)
 
@@ -137,6 +138,7 @@ class ProfileForm(QWidget):
         self._logo_id = p.logo_file_id
         self._show_logo(settings.logo_bytes(p))
         self.show_errors({})
+        self.mark_clean()
 
     def profile(self) -> BusinessProfile:
         rate = self.tax_rate.text().strip() or "0"
@@ -148,6 +150,9 @@ class ProfileForm(QWidget):
             default_tax_rate=rate,  # validated (and made a Decimal) by the core
             proposal_prefix=self.prefix.text(), logo_file_id=self._logo_id,
         )
+
+    def edit_values(self):
+        return self.profile()
 
     def show_errors(self, errors: dict[str, str]) -> None:
         show_field_errors(self.fields, self.errors, errors)

@@ -23,7 +23,7 @@ from smarketer.campaigns import account as smtp
 from smarketer.campaigns.compose import owner_test_message
 from smarketer.campaigns.transport import ConnectionLost, SendFailed, TlsProblem, send_test
 from smarketer.ui.campaigns.signin_panel import SignInPanel, on_panel
-from smarketer.ui.forms import add_field_rows, set_field_visible, show_field_errors
+from smarketer.ui.forms import KeepsEdits, add_field_rows, set_field_visible, show_field_errors
 from smarketer.ui.workers import run_job
 
 
@@ -40,7 +40,9 @@ def test_failure_text(exc: BaseException) -> str:
     return f"The test failed: {exc}"
 
 
-class AccountForm(QWidget):
+class AccountForm(KeepsEdits, QWidget):
+    edit_name = "The email account"
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.host = QLineEdit()
@@ -111,6 +113,7 @@ class AccountForm(QWidget):
             self.tr("Kept in the system keyring.") if smtp.keyring_available() else
             self.tr("No system keyring on this computer: the password is asked once per "
                     "session and never written to disk."))
+        self.mark_clean()
 
     def show_account(self, a: smtp.SmtpAccount) -> None:
         self.auth = a.auth
@@ -169,6 +172,7 @@ class AccountForm(QWidget):
                                              "only (no system keyring)."))
         else:
             self.status.setText(self.tr("Saved."))
+        self.mark_clean()
         return saved
 
     def send_test(self) -> None:

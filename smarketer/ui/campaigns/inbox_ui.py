@@ -26,11 +26,12 @@ from smarketer.campaigns import account as smtp
 from smarketer.inbox import account as imap
 from smarketer.inbox import process
 from smarketer.ui.campaigns.signin_panel import SignInPanel, on_panel
-from smarketer.ui.forms import add_field_rows, set_field_visible, show_field_errors
+from smarketer.ui.forms import KeepsEdits, add_field_rows, set_field_visible, show_field_errors
 from smarketer.ui.geometry import fit_to_screen
 
 
-class InboxForm(QWidget):
+class InboxForm(KeepsEdits, QWidget):
+    edit_name = "The inbox settings"
     def __init__(self, parent=None):
         super().__init__(parent)
         self.host = QLineEdit()
@@ -86,6 +87,7 @@ class InboxForm(QWidget):
     def load(self) -> None:
         self.show_account(imap.load_imap_account())
         self.deal_on_reply.setChecked(process.deal_on_reply())
+        self.mark_clean()
 
     def show_account(self, a: imap.ImapAccount) -> None:
         self.auth = a.auth
@@ -137,6 +139,7 @@ class InboxForm(QWidget):
                                 else self.tr("Saved; the password is kept for this session."))
         else:
             self.status.setText(self.tr("Saved."))
+        self.mark_clean()
         return saved
 
 

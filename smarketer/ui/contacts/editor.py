@@ -32,7 +32,7 @@ from smarketer.db.models import LIFECYCLE_STATUSES, Contact
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
 from smarketer.ui.flow import button_row
-from smarketer.ui.forms import add_field_rows, show_field_errors
+from smarketer.ui.forms import KeepsEdits, add_field_rows, show_field_errors
 
 
 class TagsEdit(QLineEdit):
@@ -76,8 +76,9 @@ class TagsEdit(QLineEdit):
         self.setText(f"{head}{tag}, {after.lstrip(', ')}".rstrip(", ") + ", ")
 
 
-class ContactEditor(QWidget):
+class ContactEditor(KeepsEdits, QWidget):
     """Edit one contact (or create one). Emits ``saved(contact_id)``."""
+    edit_name = "This contact"
 
     saved = Signal(int)
     new_deal_requested = Signal(int)
@@ -218,6 +219,7 @@ class ContactEditor(QWidget):
         self.email_state.setVisible(bool(state))
         self.timeline.load(contact_id)
         self.status_line.clear()
+        self.mark_clean()
 
     def show_data(self, d: ContactData) -> None:
         for key in ("first_name", "last_name", "email", "phone", "title", "company", "street",
@@ -252,6 +254,12 @@ class ContactEditor(QWidget):
             tags=tuple(self.tags.tags()),
             notes=self.notes.toPlainText(),
         )
+
+    def edit_values(self):
+        return self.data()
+
+    def discard(self) -> None:
+        self.load(self.contact_id)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         if errors:

@@ -35,6 +35,7 @@ from smarketer.ui.contacts.import_dialog import ImportDialog
 from smarketer.ui.contacts.model import COLUMNS, ContactTableModel
 from smarketer.ui.contacts.undo_import import undo_import
 from smarketer.ui.flow import button_row
+from smarketer.ui.forms import save_or_ask
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, IntoResults, Section, title_label
 from smarketer.ui.workers import run_job
@@ -69,6 +70,7 @@ class ContactsSection(Section):
 
     def __init__(self, hub: Hub, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
+        self._leaving = False  # saving the edited contact before showing the next
         self.hub, self.undo_stack = hub, undo_stack
         self.model = ContactTableModel(self)
         self._select_after: int | None = None  # kept or chosen selection for the next rows
@@ -416,8 +418,29 @@ class ContactsSection(Section):
 
     def _current_changed(self, current, _previous) -> None:
         contact_id = self.model.contact_id(current.row()) if current.isValid() else None
-        if contact_id != self.editor.contact_id:
+        if contact_id == self.editor.contact_id or self._leaving:
+            return
+        if not self.editor.has_changes():
             self.editor.load(contact_id)
+            return
+        # Forms save as you go: the edited contact is saved as the owner moves on. Saving
+        # refreshes the list, so the move to the next contact is made once that is done.
+        self._leaving = True
+        edited = self.editor.contact_id
+
+        def go_on() -> None:
+            self._leaving = False
+            if contact_id is not None:
+                self.select_contact(contact_id, focus=False)
+            if self.editor.contact_id != contact_id:
+                self.editor.load(contact_id)
+
+        def stay() -> None:
+            self._leaving = False
+            if edited is not None:
+                self.select_contact(edited, focus=False)
+
+        QTimer.singleShot(0, lambda: save_or_ask(self.editor, go_on, stay))
 
     def _saved(self, contact_id: int) -> None:
         self._fill_choices()

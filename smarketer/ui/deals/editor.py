@@ -33,7 +33,7 @@ from smarketer.money import format_money
 from smarketer.pipeline import DealData, DealInvalid, PipelineError
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
-from smarketer.ui.forms import add_field_rows, show_field_errors
+from smarketer.ui.forms import KeepsEdits, add_field_rows, save_or_ask, show_field_errors
 from smarketer.ui.geometry import fit_to_screen
 
 
@@ -77,7 +77,8 @@ def ask_lost_reason(parent, title: str, on_reason: Callable[[str], None]) -> Los
     return dialog
 
 
-class DealDialog(QDialog):
+class DealDialog(KeepsEdits, QDialog):
+    edit_name = "This deal"
     """Create or edit a deal. Emits ``changed(deal_id)`` after every saved change."""
 
     changed = Signal(int)
@@ -252,6 +253,7 @@ class DealDialog(QDialog):
         self._load_tasks()
         self._load_history()
         self._load_proposals()
+        self.mark_clean()
 
     def data(self) -> DealData:
         return DealData(
@@ -266,6 +268,19 @@ class DealDialog(QDialog):
             source=self.source.currentText(),
             notes=self.notes.toPlainText(),
         )
+
+    def edit_values(self):
+        return self.data()
+
+    def discard(self) -> None:
+        self.load()
+
+    def reject(self) -> None:
+        """Close (Esc, the window's ×): what was typed is saved, or the owner chooses."""
+        if self.deal_id is None and not self.title.text().strip():
+            super().reject()  # a new deal with nothing typed: nothing to keep
+            return
+        save_or_ask(self, super().reject)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         if errors:
