@@ -323,6 +323,31 @@ def deals_in_stage(stage_id: int) -> list[Deal]:
     return list(Deal.select().where(Deal.stage == stage_id).order_by(Deal.position, Deal.id))
 
 
+@dataclass(frozen=True)
+class ClosedDeal:
+    id: int
+    title: str
+    stage: str  # the Won or Lost stage's name
+    kind: str  # "won" | "lost"
+    value: Decimal
+    closed_at: datetime | None
+    lost_reason: str
+    contact: str
+
+
+def closed_deals(kind: str | None = None, text: str = "", limit: int = 500) -> list[ClosedDeal]:
+    """Won and lost deals (or one ``kind``), most recently closed first."""
+    query = (Deal.select(Deal, Stage, Contact).join(Stage)
+             .switch(Deal).join(Contact, JOIN.LEFT_OUTER)
+             .where(Stage.kind.in_([kind] if kind else ["won", "lost"])))
+    if text.strip():
+        query = query.where(Deal.title.contains(text.strip()))
+    return [ClosedDeal(d.id, d.title, d.stage.name, d.stage.kind, d.value, d.closed_at,
+                       d.lost_reason, (d.contact.full_name or d.contact.email)
+                       if d.contact_id else "")
+            for d in query.order_by(Deal.closed_at.desc(), Deal.id.desc()).limit(limit)]
+
+
 def delete_deal(deal_id: int) -> None:
     Deal.delete().where(Deal.id == deal_id).execute()
 

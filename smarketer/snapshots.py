@@ -16,7 +16,7 @@ from peewee import fn
 
 from smarketer import pipeline
 from smarketer.db import db
-from smarketer.db.models import Activity, Deal, StageChange, Task
+from smarketer.db.models import Activity, Deal, Stage, StageChange, Task
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,29 @@ def task_state(task_id: int) -> TaskState:
 def restore_task(state: TaskState) -> None:
     Task.update(due_date=state.due_date, done_at=state.done_at,
                 notified_at=state.notified_at).where(Task.id == state.task_id).execute()
+
+
+@dataclass(frozen=True)
+class StageLayout:
+    """Every stage's (id, name, win probability, position), for undoing stage edits."""
+
+    stages: tuple[tuple[int, str, int, int], ...]
+
+
+def stage_layout() -> StageLayout:
+    return StageLayout(tuple((s.id, s.name, s.probability, s.position)
+                             for s in pipeline.stages()))
+
+
+def restore_stages(layout: StageLayout) -> None:
+    """Names, probabilities and order as in ``layout``; a stage added since (and still
+    empty) is removed again."""
+    known = {s[0] for s in layout.stages}
+    with db.atomic():
+        for stage in pipeline.open_stages():
+            if stage.id not in known and not Deal.select().where(
+                    Deal.stage == stage.id).exists():
+                pipeline.remove_stage(stage.id)
+        for stage_id, name, probability, position in layout.stages:
+            Stage.update(name=name, probability=probability, position=position).where(
+                Stage.id == stage_id).execute()

@@ -128,10 +128,14 @@ def save_or_ask(form, proceed: Callable[[], None],
         form.discard()
         proceed()
 
-    dialogs.confirm(form.window(), form.tr("Keep editing?"),
-                    form.tr("{} cannot be saved yet: fix the marked fields, or discard your "
-                            "changes.").format(form.tr(form.edit_name)),
-                    discard, yes_text=form.tr("Discard changes"), destructive=True, on_no=stay)
+    from PySide6.QtWidgets import QMessageBox
+
+    box = dialogs.confirm(form.window(), form.tr("Keep editing?"),
+                          form.tr("{} cannot be saved yet: fix the marked fields, or discard "
+                                  "your changes.").format(form.tr(form.edit_name)),
+                          discard, yes_text=form.tr("Discard changes"), destructive=True,
+                          on_no=stay)
+    box.button(QMessageBox.StandardButton.Cancel).setText(form.tr("Keep editing"))
     return False
 
 

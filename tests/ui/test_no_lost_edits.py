@@ -44,7 +44,7 @@ def test_an_edit_that_cannot_be_saved_asks_keep_editing_or_discard(window, qtbot
     section.editor.fields["email"][1].setText("not an address")
     section.select_contact(second)
     qtbot.waitUntil(lambda: box_with(window, "cannot be saved yet") is not None)
-    click(box_with(window, "cannot be saved yet"), "Cancel")  # keep editing
+    click(box_with(window, "cannot be saved yet"), "Keep editing")
     assert section.editor.contact_id == first
     assert section.editor.fields["email"][1].text() == "not an address"
     assert section.table.currentIndex().row() == section.model.row_of(first)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import contacts
 from smarketer.db.models import Contact
+from smarketer.ui import dialogs
 from smarketer.ui.geometry import fit_to_screen
 
 
@@ -64,7 +65,19 @@ class DuplicatesDialog(QDialog):
                     "at the same company or phone.") if pairs else
             self.tr("No likely duplicates found."))
 
-    def merge(self, pair: contacts.DuplicatePair) -> None:
-        contacts.merge_contacts(pair.keep_id, pair.other_id)
-        self.merged.emit()
-        self.load()
+    def merge(self, pair: contacts.DuplicatePair):
+        """Merging cannot be undone: ask first, naming both contacts."""
+        keep = contacts.contact_label(pair.keep_id)
+        other = contacts.contact_label(pair.other_id)
+
+        def merge() -> None:
+            contacts.merge_contacts(pair.keep_id, pair.other_id)
+            self.merged.emit()
+            self.load()
+
+        return dialogs.confirm(
+            self, self.tr("Merge two contacts?"),
+            self.tr("Merge {other} into {keep}? {keep} keeps every email, note, tag, timeline "
+                    "entry, deal and task of {other}, whose own record goes. This cannot be "
+                    "undone.").format(keep=keep, other=other),
+            merge, yes_text=self.tr("Merge"), destructive=True)

@@ -27,6 +27,7 @@ from smarketer.contacts import all_tag_names
 from smarketer.money import format_money, format_money_short
 from smarketer.pipeline import BoardFilter, PipelineError
 from smarketer.ui import dialogs
+from smarketer.ui.deals.closed_dialog import ClosedDealsDialog
 from smarketer.ui.deals.delegate import CardDelegate
 from smarketer.ui.deals.editor import DealDialog, ask_lost_reason
 from smarketer.ui.deals.model import DEAL_MIME, StageDealsModel
@@ -122,6 +123,10 @@ class DealsSection(Section):
         self.new_button = QPushButton(self.tr("New deal"))
         self.new_button.setToolTip(self.tr("Open a new deal (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_item)
+        self.closed_button = QPushButton(self.tr("Won and lost…"))
+        self.closed_button.setToolTip(self.tr("Closed deals: open or reopen them"))
+        self.closed_button.clicked.connect(self.show_closed)
+        header.addWidget(self.closed_button)
         self.figures_button = QToolButton()  # View → Deal Board Figures, set by the window
         self.figures_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         header.addWidget(self.figures_button)
@@ -436,8 +441,36 @@ class DealsSection(Section):
         dialog.open()
         return dialog
 
+    def _stages_edited(self, text: str, before) -> None:
+        after = snapshots.stage_layout()
+
+        def refresh() -> None:
+            self._build_columns()
+            self.reload_board()
+            self.hub.data_changed.emit("deal")
+
+        push_done(self.undo_stack, self.hub, text, lambda: snapshots.restore_stages(before),
+                  lambda: snapshots.restore_stages(after), refresh)
+
+    def show_closed(self) -> ClosedDealsDialog:
+        dialog = ClosedDealsDialog(self.currency, self.locale, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_requested.connect(self.open_deal)
+        dialog.reopen_requested.connect(lambda deal_id: (self.reopen(deal_id), dialog.reload()))
+        dialog.open()
+        self.closed_dialog = dialog
+        return dialog
+
+    def reopen(self, deal_id: int) -> None:
+        """Put a won or lost deal back on the board, in the last open stage (undoable)."""
+        from smarketer.db.models import Deal
+
+        title = Deal.get_by_id(deal_id).title
+        self._undoable(deal_id, self.tr("Reopened {}").format(title),
+                       lambda: pipeline.reopen(deal_id))
+
     def edit_stages(self) -> StagesDialog:
-        dialog = StagesDialog(self)
+        dialog = StagesDialog(self, record=self._stages_edited)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(lambda: (self._build_columns(), self.reload_board()))
         dialog.open()

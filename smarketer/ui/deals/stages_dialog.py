@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from smarketer import pipeline
+from smarketer import pipeline, snapshots
 from smarketer.pipeline import PipelineError
 from smarketer.ui import dialogs
 from smarketer.ui.geometry import fit_to_screen
@@ -26,8 +26,11 @@ from smarketer.ui.geometry import fit_to_screen
 class StagesDialog(QDialog):
     changed = Signal()
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, record=None):
+        """``record(text, before)`` is told of each edit with the layout before it (undo)."""
         super().__init__(parent)
+        self._record = record
+        self._before = None
         self.setWindowTitle(self.tr("Pipeline stages"))
         fit_to_screen(self, 560, 420)
         self.table = QTableWidget(0, 3)
@@ -89,26 +92,34 @@ class StagesDialog(QDialog):
         row = self.table.currentRow()
         return (row, self.stages[row]) if 0 <= row < len(self.stages) else (-1, None)
 
-    def _done(self) -> None:
+    def _done(self, text: str = "") -> None:
         self.message.clear()
+        if self._record and self._before is not None:
+            self._record(text or self.tr("Stage edit"), self._before)
+        self._before = None
         self.changed.emit()
+
+    def _snapshot(self) -> None:
+        self._before = snapshots.stage_layout()
 
     def _renamed(self, item: QTableWidgetItem) -> None:
         if item.column() != 0:
             return
         stage = self.stages[item.row()]
+        self._snapshot()
         try:
             pipeline.update_stage(stage.id, item.text(), stage.probability)
         except PipelineError as exc:
             self.message.setText(str(exc))
             self.load(item.row())
             return
-        self._done()
+        self._done(self.tr("Renamed stage {} to {}").format(stage.name, item.text().strip()))
 
     def _probability(self, stage, value: int) -> None:
+        self._snapshot()
         pipeline.update_stage(stage.id, stage.name, value)
         stage.probability = value
-        self._done()
+        self._done(self.tr("Win probability of {}: {}%").format(stage.name, value))
 
     def _move(self, step: int) -> None:
         row, _stage = self._current()
@@ -117,9 +128,10 @@ class StagesDialog(QDialog):
             return
         ids = [s.id for s in self.stages]
         ids[row], ids[target] = ids[target], ids[row]
+        self._snapshot()
         pipeline.reorder_stages(ids)
         self.load(target)
-        self._done()
+        self._done(self.tr("Moved stage {}").format(self.stages[target].name))
 
     def _add(self) -> None:
         name = dialogs.ask_text(self, self.tr("Add stage"), self.tr("Name of the new stage:"))
@@ -127,9 +139,10 @@ class StagesDialog(QDialog):
             return
         row, stage = self._current()
         after = self.stages[row + 1] if 0 <= row < len(self.stages) - 1 else None
+        self._snapshot()
         new = pipeline.add_stage(name, stage.probability if stage else 50, before=after)
         self.load([s.id for s in pipeline.open_stages()].index(new.id))
-        self._done()
+        self._done(self.tr("Added stage {}").format(new.name))
 
     def _remove(self) -> None:
         row, stage = self._current()

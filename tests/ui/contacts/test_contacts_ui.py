@@ -213,6 +213,10 @@ def test_duplicates_dialog_merges(section, qtbot):
     assert dialog.table.rowCount() >= 1
     row = next(r for r in range(dialog.table.rowCount()) if "Twin" in dialog.table.item(r, 1).text())
     qtbot.mouseClick(dialog.table.cellWidget(row, 3), Qt.MouseButton.LeftButton)
+    box = next(b for b in dialog.findChildren(QMessageBox) if b.isVisible())
+    assert "Twin" in box.text() and "cannot be undone" in box.text()  # names both, asks first
+    assert Contact.get_or_none(Contact.id == twin.id) is not None
+    next(b for b in box.buttons() if b.text() == "Merge").click()
     assert Contact.get_or_none(Contact.id == twin.id) is None
     dialog.close()
 

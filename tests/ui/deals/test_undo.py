@@ -132,3 +132,40 @@ def test_double_click_opens_a_task_and_ctrl_n_adds_one(today_window, qtbot):
     new.contact.set_contact(contacts.contact_ids()[0])
     assert new.save()
     assert task_item(today, "Book a meeting") is not None
+
+
+def test_closed_deals_are_listed_and_can_be_reopened(board_window, qtbot):
+    deals = board_window.deals
+    beta = Deal.get(Deal.title == "Beta")
+    deals.won_zone.dropped.emit(beta.id)
+    dialog = deals.show_closed()
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 0).text().startswith("Beta") and \
+        dialog.table.item(0, 1).text() == "Won"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("lost"))
+    assert dialog.table.rowCount() == 0 and dialog.empty.isVisible()
+    dialog.kind.setCurrentIndex(0)
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.reopen_button, Qt.MouseButton.LeftButton)
+    assert Deal.get_by_id(beta.id).stage.name == "Negotiation"
+    assert titles(deals.columns[-1]) == ["Beta"]
+    assert dialog.table.rowCount() == 0
+    dialog.accept()
+    ctrl_z(board_window, qtbot)  # reopening is undone too
+    assert Deal.get_by_id(beta.id).stage.kind == "won"
+    assert deals.show_closed().table.rowCount() == 1
+
+
+def test_stage_edits_are_undone(board_window, qtbot):
+    deals = board_window.deals
+    dialog = deals.edit_stages()
+    dialog.table.item(1, 0).setText("Called")
+    dialog.table.selectRow(1)
+    qtbot.mouseClick(dialog.up, Qt.MouseButton.LeftButton)
+    assert [c.stage.name for c in deals.columns][:2] == ["Called", "New lead"]
+    dialog.accept()
+    ctrl_z(board_window, qtbot)  # the move
+    assert [c.stage.name for c in deals.columns][:2] == ["New lead", "Called"]
+    ctrl_z(board_window, qtbot)  # the rename
+    assert [c.stage.name for c in deals.columns][:2] == ["New lead", "Contacted"]
+    assert titles(deals.columns[0]) == ["Alpha", "Beta", "Gamma"]
