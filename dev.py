@@ -52,8 +52,11 @@ XCB_DISPLAY_LIBS = {
 FONT_PACKAGE = "fonts-dejavu-core"
 # Programs the tests run (program -> package): a private Dovecot (a real IMAP server) for the
 # inbox tests; the freedesktop.org validators for the desktop entry and AppStream metainfo.
-TEST_PACKAGES = {"dovecot": "dovecot-imapd", "desktop-file-validate": "desktop-file-utils",
-                 "appstreamcli": "appstream"}
+TEST_PACKAGES = {
+    "dovecot": "dovecot-imapd",
+    "desktop-file-validate": "desktop-file-utils",
+    "appstreamcli": "appstream",
+}
 
 
 def say(text: str) -> None:
@@ -89,14 +92,18 @@ def ensure_system_libs() -> None:
         run("apt-get", "update", "-q", env=env)
         run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
     else:
-        say(f"Qt may need these system packages: {' '.join(missing)} "
-            "(install them with your package manager)")
+        say(
+            f"Qt may need these system packages: {' '.join(missing)} (install them with your package manager)"
+        )
 
 
 def ensure_test_servers() -> None:
     """In CI (root, CI=true) install the real servers the tests talk to; elsewhere say so."""
-    missing = [pkg for binary, pkg in TEST_PACKAGES.items()
-               if not shutil.which(binary) and not Path(f"/usr/sbin/{binary}").exists()]
+    missing = [
+        pkg
+        for binary, pkg in TEST_PACKAGES.items()
+        if not shutil.which(binary) and not Path(f"/usr/sbin/{binary}").exists()
+    ]
     if not missing or not sys.platform.startswith("linux"):
         return
     if os.environ.get("CI") == "true" and hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -106,11 +113,9 @@ def ensure_test_servers() -> None:
             run("apt-get", "update", "-q", env=env)
             run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
         except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-            say(f"could not install {' '.join(missing)} ({exc}); the tests that need them "
-                "will be skipped")
+            say(f"could not install {' '.join(missing)} ({exc}); the tests that need them will be skipped")
     else:
-        say(f"some tests need {' '.join(missing)} (apt-get install); they are skipped "
-            "without it")
+        say(f"some tests need {' '.join(missing)} (apt-get install); they are skipped without it")
 
 
 def ensure_venv() -> None:

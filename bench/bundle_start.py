@@ -20,18 +20,21 @@ import time
 from pathlib import Path
 
 RUNS = 5
-BARE_QT = ("from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication, "
-           "QMainWindow; app = QApplication([]); w = QMainWindow(); w.show(); "
-           "QTimer.singleShot(0, lambda: (print('started: bare', flush=True), app.quit())); "
-           "app.exec()")
+BARE_QT = (
+    "from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication, "
+    "QMainWindow; app = QApplication([]); w = QMainWindow(); w.show(); "
+    "QTimer.singleShot(0, lambda: (print('started: bare', flush=True), app.quit())); "
+    "app.exec()"
+)
 
 
 def timed(command: list[str], env: dict[str, str], cwd: Path) -> float:
     """Seconds until the app says its windows are up (it then quits, after its background
     jobs such as the start-up backup are done, which is not counted)."""
     started = time.perf_counter()
-    with subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True) as app:
+    with subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as app:
         for line in app.stdout:
             if line.startswith("started: "):
                 break
@@ -46,13 +49,19 @@ def figure(label: str, command: list[str], work: Path, prepare=None) -> None:
     times = []
     for _ in range(RUNS):
         home = Path(tempfile.mkdtemp(dir=work))
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SMARKETER_SMOKE_TEST="1",
-                   SMARKETER_HOME=str(home), HOME=str(home))
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM="offscreen",
+            SMARKETER_SMOKE_TEST="1",
+            SMARKETER_HOME=str(home),
+            HOME=str(home),
+        )
         if prepare:
             prepare(env, home)
         times.append(timed(command, env, home))
-    print(f"{label:58} median {statistics.median(times):5.2f} s  "
-          f"(min {min(times):.2f}, max {max(times):.2f})")
+    print(
+        f"{label:58} median {statistics.median(times):5.2f} s  (min {min(times):.2f}, max {max(times):.2f})"
+    )
 
 
 def main() -> int:
@@ -63,18 +72,14 @@ def main() -> int:
 
         def with_demo(launcher):
             return lambda env, home: subprocess.run(
-                [str(launcher), "demo", "demo.db"], env=env, cwd=home, check=True,
-                capture_output=True)
+                [str(launcher), "demo", "demo.db"], env=env, cwd=home, check=True, capture_output=True
+            )
 
         figure("bare PySide6 window (baseline)", [sys.executable, "-c", BARE_QT], work)
-        figure("venv: smarketer --db demo.db", [str(venv_cli), "--db", "demo.db"], work,
-               with_demo(venv_cli))
-        figure("bundle: smarketer --db demo.db", [str(bundle), "--db", "demo.db"], work,
-               with_demo(bundle))
-        figure("venv: smarketer --demo (writes a fresh demo first)", [str(venv_cli), "--demo"],
-               work)
-        figure("bundle: smarketer --demo (writes a fresh demo first)", [str(bundle), "--demo"],
-               work)
+        figure("venv: smarketer --db demo.db", [str(venv_cli), "--db", "demo.db"], work, with_demo(venv_cli))
+        figure("bundle: smarketer --db demo.db", [str(bundle), "--db", "demo.db"], work, with_demo(bundle))
+        figure("venv: smarketer --demo (writes a fresh demo first)", [str(venv_cli), "--demo"], work)
+        figure("bundle: smarketer --demo (writes a fresh demo first)", [str(bundle), "--demo"], work)
     return 0
 
 

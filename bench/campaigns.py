@@ -60,13 +60,20 @@ def main() -> None:
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    save_account(SmtpAccount(host="127.0.0.1", port=port, security="none",
-                             from_address="anna@hollisreed.example", rate_per_minute=10**7,
-                             daily_cap=10**7))
+    save_account(
+        SmtpAccount(
+            host="127.0.0.1",
+            port=port,
+            security="none",
+            from_address="anna@hollisreed.example",
+            rate_per_minute=10**7,
+            daily_cap=10**7,
+        )
+    )
     everyone = save_segment("Everyone", ContactFilter())
-    campaign = outbox.create_campaign("Bench", "segment", str(everyone.id),
-                                      "Spring, {{ contact.first_name | default('friend') }}",
-                                      BODY)
+    campaign = outbox.create_campaign(
+        "Bench", "segment", str(everyone.id), "Spring, {{ contact.first_name | default('friend') }}", BODY
+    )
     from smarketer import settings
     from smarketer.campaigns import templates
     from smarketer.campaigns.account import load_account
@@ -79,18 +86,27 @@ def main() -> None:
         if person.company_id:
             person.company = companies[person.company_id]
     start = time.perf_counter()
-    rendered = [templates.render(campaign.subject, campaign.body,
-                                 outbox.context_for(c, f"token{c.id}", profile, account))
-                for c in people]
+    rendered = [
+        templates.render(
+            campaign.subject, campaign.body, outbox.context_for(c, f"token{c.id}", profile, account)
+        )
+        for c in people
+    ]
     render = time.perf_counter() - start
-    print(f"render {len(rendered):,} personalised messages (subject, text and HTML parts): "
-          f"{render:.2f} s  target < 3 s")
+    print(
+        f"render {len(rendered):,} personalised messages (subject, text and HTML parts): "
+        f"{render:.2f} s  target < 3 s"
+    )
     start = time.perf_counter()
-    messages = [outbox.message_for(campaign, c, f"token{c.id}", profile=profile,
-                                   account=account) for c in people[:2000]]
+    messages = [
+        outbox.message_for(campaign, c, f"token{c.id}", profile=profile, account=account)
+        for c in people[:2000]
+    ]
     built = time.perf_counter() - start
-    print(f"… and as complete MIME messages (headers, footer, both parts), 2,000 of them: "
-          f"{built:.2f} s ({built / 2:.2f} ms each)")
+    print(
+        f"… and as complete MIME messages (headers, footer, both parts), 2,000 of them: "
+        f"{built:.2f} s ({built / 2:.2f} ms each)"
+    )
 
     sample = messages[:2000]
     start = time.perf_counter()
@@ -98,8 +114,9 @@ def main() -> None:
         for msg in sample:
             smtp.send_message(msg, to_addrs=["someone@example.com"])
     bare = time.perf_counter() - start
-    print(f"bare smtplib, 2,000 pre-built messages over one connection: {bare:.2f} s "
-          f"({2000 / bare:.0f} msg/s)")
+    print(
+        f"bare smtplib, 2,000 pre-built messages over one connection: {bare:.2f} s ({2000 / bare:.0f} msg/s)"
+    )
 
     import json
 
@@ -108,14 +125,18 @@ def main() -> None:
     start = time.perf_counter()
     result = sender.send_campaign(send.id)
     took = time.perf_counter() - start
-    print(f"outbox, 2,000 messages rendered and sent with the rate limit off: {took:.2f} s "
-          f"({result.sent / took:.0f} msg/s, {result.sent} sent)  target >= 200 msg/s  "
-          f"ratio to bare smtplib {took / bare:.1f}x")
+    print(
+        f"outbox, 2,000 messages rendered and sent with the rate limit off: {took:.2f} s "
+        f"({result.sent / took:.0f} msg/s, {result.sent} sent)  target >= 200 msg/s  "
+        f"ratio to bare smtplib {took / bare:.1f}x"
+    )
     mailmerge_rate = _mailmerge(tmp, port, 2000)
     if mailmerge_rate:
-        print(f"the mailmerge CLI (renders and sends, no outbox), 2,000 messages: "
-              f"{mailmerge_rate:.0f} msg/s; Smarketer's outbox is "
-              f"{result.sent / took / mailmerge_rate:.2f}x its rate")
+        print(
+            f"the mailmerge CLI (renders and sends, no outbox), 2,000 messages: "
+            f"{mailmerge_rate:.0f} msg/s; Smarketer's outbox is "
+            f"{result.sent / took / mailmerge_rate:.2f}x its rate"
+        )
     controller.stop()
 
 
@@ -131,18 +152,25 @@ def _mailmerge(tmp: Path, port: int, count: int) -> float | None:
     folder = tmp / "mailmerge"
     folder.mkdir()
     (folder / "mailmerge_server.conf").write_text(
-        f"[smtp_server]\nhost = 127.0.0.1\nport = {port}\nsecurity = Never\n"
-        "username = None\nratelimit = 0\n", encoding="utf-8")
+        f"[smtp_server]\nhost = 127.0.0.1\nport = {port}\nsecurity = Never\nusername = None\nratelimit = 0\n",
+        encoding="utf-8",
+    )
     (folder / "mailmerge_template.txt").write_text(
         "TO: {{email}}\nSUBJECT: Spring, {{name}}\nFROM: anna@hollisreed.example\n"
         "MIME-Version: 1.0\nContent-Type: text/markdown\n\n"
         "Hello {{name}},\n\nwe run a **spring workshop**. Would you like a place?\n\n"
-        "Best, Anna\n", encoding="utf-8")
+        "Best, Anna\n",
+        encoding="utf-8",
+    )
     rows = ["email,name"] + [f"p{i}@example.com,Person {i}" for i in range(count)]
     (folder / "mailmerge_database.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     start = time.perf_counter()
-    subprocess.run([exe, "--no-dry-run", "--no-limit", "--output-format", "raw"], cwd=folder,
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [exe, "--no-dry-run", "--no-limit", "--output-format", "raw"],
+        cwd=folder,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return count / (time.perf_counter() - start)
 
 

@@ -25,25 +25,64 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from smarketer.demo import CITIES, COMPANY_KINDS, COMPANY_STEMS, FIRST_NAMES, LAST_NAMES, TAGS  # noqa: E402
 
-QUERIES = ["anna", "müller", "lukas", "zoe", "bakery", "nordl", "+49", "workshop", "dub",
-           "orsted", "jonas becker", "studio", "vip", "ha", "kestrel arch", "noemail",
-           "siobhan", "đặng", "trade", "lisbon"]
+QUERIES = [
+    "anna",
+    "müller",
+    "lukas",
+    "zoe",
+    "bakery",
+    "nordl",
+    "+49",
+    "workshop",
+    "dub",
+    "orsted",
+    "jonas becker",
+    "studio",
+    "vip",
+    "ha",
+    "kestrel arch",
+    "noemail",
+    "siobhan",
+    "đặng",
+    "trade",
+    "lisbon",
+]
 
 
 def make_csv(path: Path, n: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(["First Name", "Last Name", "Email Address", "Company", "Job Title",
-                      "Phone", "City", "Tags", "Notes"])
+        out.writerow(
+            [
+                "First Name",
+                "Last Name",
+                "Email Address",
+                "Company",
+                "Job Title",
+                "Phone",
+                "City",
+                "Tags",
+                "Notes",
+            ]
+        )
         for i in range(n):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             company = f"{rng.choice(COMPANY_STEMS)} {rng.choice(COMPANY_KINDS)} {i % 3000}"
             city = rng.choice(CITIES)
-            out.writerow([first, last, f"p{i}.{rng.randint(0, 999)}@example.com", company,
-                          "Owner", f"+49 30 {rng.randint(1000000, 9999999)}", city[0],
-                          ", ".join(rng.sample(TAGS, rng.choice([0, 1, 2]))),
-                          "Met at the fair; interested in the workshop." if i % 4 == 0 else ""])
+            out.writerow(
+                [
+                    first,
+                    last,
+                    f"p{i}.{rng.randint(0, 999)}@example.com",
+                    company,
+                    "Owner",
+                    f"+49 30 {rng.randint(1000000, 9999999)}",
+                    city[0],
+                    ", ".join(rng.sample(TAGS, rng.choice([0, 1, 2]))),
+                    "Met at the fair; interested in the workshop." if i % 4 == 0 else "",
+                ]
+            )
 
 
 def baseline(path: Path, db_path: Path) -> float:
@@ -78,8 +117,10 @@ def main() -> None:
     start = time.perf_counter()
     summary = run_import(plan_import(source), tag="bench")
     took = time.perf_counter() - start
-    print(f"import: {took:.2f} s ({summary.created:,} created)  target < 15 s  "
-          f"baseline csv+executemany {base:.2f} s  ratio {took / base:.1f}x")
+    print(
+        f"import: {took:.2f} s ({summary.created:,} created)  target < 15 s  "
+        f"baseline csv+executemany {base:.2f} s  ratio {took / base:.1f}x"
+    )
 
     latencies = []
     for query in QUERIES:
@@ -89,8 +130,10 @@ def main() -> None:
         latencies.append((time.perf_counter() - t) * 1000)
     latencies.sort()
     p95 = latencies[int(round(0.95 * (len(latencies) - 1)))]
-    print(f"search (ids of every match + first page): p50 {statistics.median(latencies):.1f} ms"
-          f"  p95 {p95:.1f} ms  max {latencies[-1]:.1f} ms  target p95 < 50 ms")
+    print(
+        f"search (ids of every match + first page): p50 {statistics.median(latencies):.1f} ms"
+        f"  p95 {p95:.1f} ms  max {latencies[-1]:.1f} ms  target p95 < 50 ms"
+    )
 
     from PySide6.QtWidgets import QApplication
 
@@ -109,13 +152,14 @@ def main() -> None:
     window.contacts.model.refresh()
     window.contacts.model.index(0, 0).data()
     list_only = (time.perf_counter() - t) * 1000
-    print(f"open window on Contacts to first rows: {first_rows:.0f} ms (list alone "
-          f"{list_only:.0f} ms, first row {shown!r})  target < 300 ms")
+    print(
+        f"open window on Contacts to first rows: {first_rows:.0f} ms (list alone "
+        f"{list_only:.0f} ms, first row {shown!r})  target < 300 ms"
+    )
     for row in range(0, args.contacts, 997):  # scroll through everything
         window.contacts.model.index(row, 1).data()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory with the list open and scrolled end to end: {peak:.0f} MB  "
-          "target < 400 MB")
+    print(f"peak memory with the list open and scrolled end to end: {peak:.0f} MB  target < 400 MB")
 
 
 if __name__ == "__main__":

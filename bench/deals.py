@@ -45,14 +45,22 @@ def main() -> None:
     with db.atomic():
         Deal.delete().execute()
         for i in range(args.deals):
-            deal = Deal.create(title=f"Deal {i}", contact=rng.choice(contact_ids),
-                               value=Decimal(rng.randint(1, 200) * 50),
-                               stage=rng.choice(stages), position=i,
-                               expected_close=today + timedelta(days=rng.randint(-20, 180)))
+            deal = Deal.create(
+                title=f"Deal {i}",
+                contact=rng.choice(contact_ids),
+                value=Decimal(rng.randint(1, 200) * 50),
+                stage=rng.choice(stages),
+                position=i,
+                expected_close=today + timedelta(days=rng.randint(-20, 180)),
+            )
             StageChange.create(deal=deal, to_stage=deal.stage_id)
             if i % 2:
-                Task.create(title="Follow up", due_date=today + timedelta(days=rng.randint(-5, 9)),
-                            deal=deal, contact=deal.contact_id)
+                Task.create(
+                    title="Follow up",
+                    due_date=today + timedelta(days=rng.randint(-5, 9)),
+                    deal=deal,
+                    contact=deal.contact_id,
+                )
 
     conn = sqlite3.connect(store)
     start = time.perf_counter()
@@ -79,8 +87,10 @@ def main() -> None:
     shown = (time.perf_counter() - start) * 1000
     cards = sum(len(c.model.cards) for c in section.columns)
     print(f"{cards:,} open deals on {len(section.columns)} columns")
-    print(f"show the board: {shown:.0f} ms  target < 500 ms  "
-          f"(bare SQL for the same rows {baseline:.0f} ms, ratio {shown / baseline:.0f}x)")
+    print(
+        f"show the board: {shown:.0f} ms  target < 500 ms  "
+        f"(bare SQL for the same rows {baseline:.0f} ms, ratio {shown / baseline:.0f}x)"
+    )
 
     moves, after = [], []
     for _ in range(10):
@@ -98,10 +108,12 @@ def main() -> None:
     start = time.perf_counter()
     pipeline.move_deal(deal_id, section.columns[0].stage.id, 0)
     core_move = (time.perf_counter() - start) * 1000
-    print(f"one move as the board does it (store + the two columns): median "
-          f"{statistics.median(moves):.0f} ms, max {max(moves):.0f} ms  target < 50 ms; "
-          f"the store part alone {core_move:.1f} ms; then the side figures, deferred: "
-          f"median {statistics.median(after):.0f} ms")
+    print(
+        f"one move as the board does it (store + the two columns): median "
+        f"{statistics.median(moves):.0f} ms, max {max(moves):.0f} ms  target < 50 ms; "
+        f"the store part alone {core_move:.1f} ms; then the side figures, deferred: "
+        f"median {statistics.median(after):.0f} ms"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: {peak:.0f} MB")
 

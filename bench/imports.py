@@ -25,29 +25,50 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from smarketer.demo import CITIES, COMPANY_KINDS, COMPANY_STEMS, FIRST_NAMES, LAST_NAMES, TAGS  # noqa: E402
 
-HEADER = ["First Name", "Last Name", "E-mail Address", "E-mail 2 Address", "Company",
-          "Job Title", "Business Phone", "Mobile Phone", "Business City", "Categories", "Notes"]
+HEADER = [
+    "First Name",
+    "Last Name",
+    "E-mail Address",
+    "E-mail 2 Address",
+    "Company",
+    "Job Title",
+    "Business Phone",
+    "Mobile Phone",
+    "Business City",
+    "Categories",
+    "Notes",
+]
 
 
 def make_csv(path: Path, n: int, seed: int = 11) -> None:
     rng = random.Random(seed)
-    domains = [f"{rng.choice(COMPANY_STEMS).lower().replace(' ', '')}{i}.example"
-               for i in range(2000)]
+    domains = [f"{rng.choice(COMPANY_STEMS).lower().replace(' ', '')}{i}.example" for i in range(2000)]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(HEADER)
         for i in range(n):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             domain = rng.choice(domains)
-            phone = (f"+49 30 {rng.randint(1000000, 9999999)}" if rng.random() < 0.8
-                     else f"030 {rng.randint(1000000, 9999999)}")
-            out.writerow([
-                first, last, f"p{i}.{rng.randint(0, 999)}@{domain}",
-                f"p{i}@gmail.example" if i % 10 == 0 else "",
-                f"{rng.choice(COMPANY_STEMS)} {rng.choice(COMPANY_KINDS)} {i % 3000}",
-                "Owner", phone, f"+49 151 {rng.randint(1000000, 9999999)}" if i % 5 == 0 else "",
-                rng.choice(CITIES)[0], ", ".join(rng.sample(TAGS, rng.choice([0, 0, 1, 2]))),
-                "Met at the fair; interested in the workshop." if i % 4 == 0 else ""])
+            phone = (
+                f"+49 30 {rng.randint(1000000, 9999999)}"
+                if rng.random() < 0.8
+                else f"030 {rng.randint(1000000, 9999999)}"
+            )
+            out.writerow(
+                [
+                    first,
+                    last,
+                    f"p{i}.{rng.randint(0, 999)}@{domain}",
+                    f"p{i}@gmail.example" if i % 10 == 0 else "",
+                    f"{rng.choice(COMPANY_STEMS)} {rng.choice(COMPANY_KINDS)} {i % 3000}",
+                    "Owner",
+                    phone,
+                    f"+49 151 {rng.randint(1000000, 9999999)}" if i % 5 == 0 else "",
+                    rng.choice(CITIES)[0],
+                    ", ".join(rng.sample(TAGS, rng.choice([0, 0, 1, 2]))),
+                    "Met at the fair; interested in the workshop." if i % 4 == 0 else "",
+                ]
+            )
 
 
 def baseline(path: Path, db_path: Path) -> float:
@@ -93,8 +114,10 @@ def main() -> None:
     if args.profile:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-    print(f"import: {took:.2f} s (of which reading the file's layout {planned:.2f} s; "
-          f"{summary.created:,} created, {len(summary.rejected)} rejected)  target < 8 s")
+    print(
+        f"import: {took:.2f} s (of which reading the file's layout {planned:.2f} s; "
+        f"{summary.created:,} created, {len(summary.rejected)} rejected)  target < 8 s"
+    )
     print(f"baseline csv + executemany: {base:.2f} s  ratio {took / base:.1f}x")
 
 

@@ -48,8 +48,9 @@ def main() -> None:
     from smarketer.proposals.service import ItemData
 
     open_database(tmp / "store.db")
-    client = contacts.save_contact(contacts.ContactData(first_name="Zoë", last_name="Ørsted",
-                                                        email="zoe@example.com"))
+    client = contacts.save_contact(
+        contacts.ContactData(first_name="Zoë", last_name="Ørsted", email="zoe@example.com")
+    )
     small = service.create_proposal("One page", contact_id=client.id)
     for i in range(8):
         service.add_item(small.id, ItemData(f"Item {i}", "2", "h", "95", tax_rate="23"))
@@ -64,8 +65,10 @@ def main() -> None:
         base = timed(lambda r=rows: plain_table(r))
         pages = pdf.build_pdf(proposal.id).count(b"/Type /Page\n")
         target = "200 ms" if rows < 100 else "3 s"
-        print(f"{name}: {took * 1000:.0f} ms (median of 5, {pages or '?'} pages)  target < "
-              f"{target}  plain reportlab table {base * 1000:.0f} ms, ratio {took / base:.1f}x")
+        print(
+            f"{name}: {took * 1000:.0f} ms (median of 5, {pages or '?'} pages)  target < "
+            f"{target}  plain reportlab table {base * 1000:.0f} ms, ratio {took / base:.1f}x"
+        )
     print(f"font registration, once per process: {fonts * 1000:.0f} ms")
 
 

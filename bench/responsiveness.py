@@ -31,13 +31,43 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SEARCHES = ["a", "e", "m", "s", "an", "mar", "anna", "müller", "lukas", "zoe", "bakery",
-            "studio", "+49", "+353", "workshop", "newsletter", "dublin", "berlin", "ha",
-            "owner", "siobhan", "đặng", "orsted", "kestrel arch", "jonas becker", "lisbon",
-            "trade", "vip", "example", "mail"]
-BODY = ("Hello {{ contact.first_name }},\n\nwe run a spring workshop for "
-        "{{ contact.company | default('small businesses') }} in {{ contact.city }}.\n\n"
-        "{{ sender.name }}\n")
+SEARCHES = [
+    "a",
+    "e",
+    "m",
+    "s",
+    "an",
+    "mar",
+    "anna",
+    "müller",
+    "lukas",
+    "zoe",
+    "bakery",
+    "studio",
+    "+49",
+    "+353",
+    "workshop",
+    "newsletter",
+    "dublin",
+    "berlin",
+    "ha",
+    "owner",
+    "siobhan",
+    "đặng",
+    "orsted",
+    "kestrel arch",
+    "jonas becker",
+    "lisbon",
+    "trade",
+    "vip",
+    "example",
+    "mail",
+]
+BODY = (
+    "Hello {{ contact.first_name }},\n\nwe run a spring workshop for "
+    "{{ contact.company | default('small businesses') }} in {{ contact.city }}.\n\n"
+    "{{ sender.name }}\n"
+)
 
 
 # ---------------------------------------------------------------- the store
@@ -89,10 +119,14 @@ def campaign_figures(path: Path) -> None:
     conn.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
-    print(f"campaign create + count + missing-field check ({len(summary.eligible):,} "
-          f"recipients, {summary.missing_count:,} lacking a field): {checked:.2f} s")
-    print(f"queue {added:,} recipients: {queued:.2f} s  target: seconds  "
-          f"(bare INSERT … SELECT of the same rows {bare:.2f} s, ratio {queued / bare:.1f}x)")
+    print(
+        f"campaign create + count + missing-field check ({len(summary.eligible):,} "
+        f"recipients, {summary.missing_count:,} lacking a field): {checked:.2f} s"
+    )
+    print(
+        f"queue {added:,} recipients: {queued:.2f} s  target: seconds  "
+        f"(bare INSERT … SELECT of the same rows {bare:.2f} s, ratio {queued / bare:.1f}x)"
+    )
 
 
 def search_figures(path: Path) -> None:
@@ -112,18 +146,21 @@ def search_figures(path: Path) -> None:
     conn = sqlite3.connect(path)
     for query in SEARCHES:
         t = time.perf_counter()
-        conn.execute("SELECT rowid FROM contact_fts WHERE contact_fts MATCH ? LIMIT 200",
-                     (match_expression(query),)).fetchall()
+        conn.execute(
+            "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ? LIMIT 200", (match_expression(query),)
+        ).fetchall()
         bare.append((time.perf_counter() - t) * 1000)
     conn.close()
     close_database()
     times.sort()
     p95 = times[round(0.95 * (len(times) - 1))]
     b95 = sorted(bare)[round(0.95 * (len(bare) - 1))]
-    print(f"search, {len(SEARCHES)} queries incl. one-letter and common terms: "
-          f"p50 {statistics.median(times):.1f} ms  p95 {p95:.1f} ms  max {times[-1]:.1f} ms  "
-          f"target p95 < 30, max < 60  (bare FTS5 first 200: p95 {b95:.1f} ms, "
-          f"ratio {p95 / max(b95, 0.1):.1f}x)")
+    print(
+        f"search, {len(SEARCHES)} queries incl. one-letter and common terms: "
+        f"p50 {statistics.median(times):.1f} ms  p95 {p95:.1f} ms  max {times[-1]:.1f} ms  "
+        f"target p95 < 30, max < 60  (bare FTS5 first 200: p95 {b95:.1f} ms, "
+        f"ratio {p95 / max(b95, 0.1):.1f}x)"
+    )
 
 
 # ---------------------------------------------------------------- the app, in a child process
@@ -180,12 +217,12 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
             if keys:
                 QTest.keyClicks(widget_of(), keys.pop(0))
                 QTimer.singleShot(90, one)  # a brisk typist
+
         return one
 
     def first_rows_shown() -> bool:
         section = window._built.get(2)
-        return bool(section is not None and section.model.rowCount()
-                    and section.model.index(0, 0).data())
+        return bool(section is not None and section.model.rowCount() and section.model.index(0, 0).data())
 
     def campaign_counted() -> bool:
         return "recipients" in window.campaigns.info.text()
@@ -204,8 +241,7 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
         board.step(1)  # what Ctrl+Right does
 
     steps = [
-        ("after the first tick: Dashboard figures computed, Today and Campaigns built",
-         lambda: None, None),
+        ("after the first tick: Dashboard figures computed, Today and Campaigns built", lambda: None, None),
         ("Ctrl+3 Contacts (first rows of 100k)", ctrl(3), first_rows_shown),
         ("Ctrl+1 Dashboard", ctrl(1), None),
         ("Ctrl+2 Today", ctrl(2), None),
@@ -213,15 +249,27 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
         ("Ctrl+5 Deals", ctrl(5), None),
         ("Ctrl+6 Proposals", ctrl(6), None),
         ("Ctrl+7 Settings", ctrl(7), None),
-        ("Ctrl+3 then type a search 'anna' key by key", lambda: (
-            ctrl(3)(), window.contacts.search.setFocus(),
-            typing(lambda: window.contacts.search, "anna")()), None),
+        (
+            "Ctrl+3 then type a search 'anna' key by key",
+            lambda: (
+                ctrl(3)(),
+                window.contacts.search.setFocus(),
+                typing(lambda: window.contacts.search, "anna")(),
+            ),
+            None,
+        ),
         ("clear the search (all 100k again)", lambda: window.contacts.search.clear(), None),
         ("open a contact", open_contact, None),
-        ("Ctrl+4 then type ' Thanks!' in the campaign body", lambda: (
-            ctrl(4)(), window.campaigns.body.setFocus(),
-            window.campaigns.body.moveCursor(window.campaigns.body.textCursor().MoveOperation.End),
-            typing(lambda: window.campaigns.body, " Thanks!")()), campaign_counted),
+        (
+            "Ctrl+4 then type ' Thanks!' in the campaign body",
+            lambda: (
+                ctrl(4)(),
+                window.campaigns.body.setFocus(),
+                window.campaigns.body.moveCursor(window.campaigns.body.textCursor().MoveOperation.End),
+                typing(lambda: window.campaigns.body, " Thanks!")(),
+            ),
+            campaign_counted,
+        ),
         ("Ctrl+5 then move a deal (Ctrl+Right)", lambda: (ctrl(5)(), move_deal()), None),
     ]
     state = {"step": -1, "began": 0.0}
@@ -231,16 +279,16 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
         now = time.time()
         if index >= 0:
             _name, _action, done = steps[index]
-            busy = QThreadPool.globalInstance().activeThreadCount() > 0 or (
-                done is not None and not done())
+            busy = QThreadPool.globalInstance().activeThreadCount() > 0 or (done is not None and not done())
             settle = 5.0 if index == 0 else 1.2  # the first step waits for the background build
             if busy or now - state["began"] < settle:
                 QTimer.singleShot(50, advance)
                 return
             mine = [state["began"]] + [t for t in ticks if t >= state["began"]] + [now]
             gaps = [b - a for a, b in zip(mine, mine[1:], strict=False)]
-            results["steps"].append((steps[index][0], max(gaps) * 1000 if gaps else None,
-                                     (now - state["began"]) * 1000))
+            results["steps"].append(
+                (steps[index][0], max(gaps) * 1000 if gaps else None, (now - state["began"]) * 1000)
+            )
         if index + 1 == len(steps):
             app.quit()
             return
@@ -277,8 +325,10 @@ def child_bare(store: str, t0: float) -> None:
     heartbeat.timeout.connect(lambda: ticks.append(time.time()))
     heartbeat.start()
     conn = sqlite3.connect(store)
-    rows = conn.execute("SELECT first_name, last_name, email FROM contact "
-                        "WHERE deleted_at IS NULL ORDER BY sort_name LIMIT 50").fetchall()
+    rows = conn.execute(
+        "SELECT first_name, last_name, email FROM contact "
+        "WHERE deleted_at IS NULL ORDER BY sort_name LIMIT 50"
+    ).fetchall()
     table = QTableWidget(len(rows), 3)
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
@@ -307,10 +357,14 @@ def child_bare(store: str, t0: float) -> None:
 
 def run_child(kind: str, store: Path) -> dict:
     t0 = time.time()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "SMARKETER_HOME": str(store.parent / "home")}
-    done = subprocess.run([sys.executable, __file__, f"--{kind}", str(store), repr(t0)],
-                          capture_output=True, text=True, env=env, timeout=900)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SMARKETER_HOME": str(store.parent / "home")}
+    done = subprocess.run(
+        [sys.executable, __file__, f"--{kind}", str(store), repr(t0)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
     if done.returncode != 0:
         sys.exit(f"{kind} child failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -337,12 +391,16 @@ def main() -> None:
     bare = run_child("child-bare", store)
     rows = run_child("child-rows", store)
     app = run_child("child-app", store)
-    print(f"time to first tick: {app['first_tick'] * 1000:.0f} ms  (bare PySide6 table "
-          f"{bare['first_tick'] * 1000:.0f} ms, ratio {app['first_tick'] / bare['first_tick']:.1f}x)")
+    print(
+        f"time to first tick: {app['first_tick'] * 1000:.0f} ms  (bare PySide6 table "
+        f"{bare['first_tick'] * 1000:.0f} ms, ratio {app['first_tick'] / bare['first_tick']:.1f}x)"
+    )
     first_rows = rows["first_rows"]
-    print(f"window opened on Contacts, first rows shown ({rows['first_row']!r}): "
-          f"{first_rows * 1000:.0f} ms  target < 800 ms  (bare "
-          f"{bare['first_rows'] * 1000:.0f} ms, ratio {first_rows / bare['first_rows']:.1f}x)")
+    print(
+        f"window opened on Contacts, first rows shown ({rows['first_row']!r}): "
+        f"{first_rows * 1000:.0f} ms  target < 800 ms  (bare "
+        f"{bare['first_rows'] * 1000:.0f} ms, ratio {first_rows / bare['first_rows']:.1f}x)"
+    )
     print(f"heartbeat jitter of the bare window at rest: {bare['idle_gap']:.0f} ms")
     print("longest gap between 10 ms ticks, per step (target < 100 ms):")
     for name, gap, took in app["steps"]:

@@ -90,12 +90,19 @@ def sheet(out: Path) -> None:
 
     QGuiApplication.instance() or QGuiApplication([])
     shots = sorted(out.glob("*.png"))
-    names = sorted({p.name.split("-")[0] if not p.name.startswith(("deal-", "stages-", "pdf-"))
-                    else "-".join(p.name.split("-")[:2]) for p in shots})
+    names = sorted(
+        {
+            p.name.split("-")[0]
+            if not p.name.startswith(("deal-", "stages-", "pdf-"))
+            else "-".join(p.name.split("-")[:2])
+            for p in shots
+        }
+    )
     columns = [f"{w}x{h}-{s}" for s in SCHEMES for (w, h) in SIZES]
     cell_w, cell_h, label_h = 200, 125, 14
-    image = QImage(cell_w * len(columns), (cell_h + label_h) * len(names) + label_h,
-                   QImage.Format.Format_RGB32)
+    image = QImage(
+        cell_w * len(columns), (cell_h + label_h) * len(names) + label_h, QImage.Format.Format_RGB32
+    )
     image.fill(QColor("white"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -108,12 +115,16 @@ def sheet(out: Path) -> None:
             path = out / f"{name}-{column}.png"
             if not path.exists():
                 continue
-            shot = QImage(str(path)).scaled(cell_w - 4, cell_h - 2,
-                                            Qt.AspectRatioMode.KeepAspectRatio,
-                                            Qt.TransformationMode.SmoothTransformation)
+            shot = QImage(str(path)).scaled(
+                cell_w - 4,
+                cell_h - 2,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
             painter.drawImage(c * cell_w + (cell_w - shot.width()) // 2, top, shot)
-            painter.drawText(QRect(c * cell_w, top + cell_h, cell_w, label_h),
-                             Qt.AlignmentFlag.AlignCenter, name)
+            painter.drawText(
+                QRect(c * cell_w, top + cell_h, cell_w, label_h), Qt.AlignmentFlag.AlignCenter, name
+            )
     painter.end()
     image.save(str(SHEET), "JPG", 72)
     print(f"{SHEET}: {SHEET.stat().st_size // 1024} KB, {len(shots)} screenshots in {out}")
@@ -133,13 +144,30 @@ def main() -> None:
         return
     for width, height in SIZES:
         config = Path(tempfile.mkdtemp()) / "screen.json"
-        config.write_text(json.dumps({"screens": [
-            {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height,
-             "logicalDpi": 96}]}))
+        config.write_text(
+            json.dumps(
+                {
+                    "screens": [
+                        {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height, "logicalDpi": 96}
+                    ]
+                }
+            )
+        )
         env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", LANG="C.UTF-8")
-        subprocess.run([sys.executable, __file__, "--size", f"{width}x{height}",
-                        "--contacts", str(args.contacts), "--out", str(args.out)],
-                       check=True, env=env)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--size",
+                f"{width}x{height}",
+                "--contacts",
+                str(args.contacts),
+                "--out",
+                str(args.out),
+            ],
+            check=True,
+            env=env,
+        )
     sheet(args.out)
 
 

@@ -45,8 +45,18 @@ def build(out: Path, work: Path) -> Path:
     import PyInstaller.__main__
 
     # In this process, so stopping the build stops all of it.
-    PyInstaller.__main__.run(["--noconfirm", "--log-level", "WARN", "--distpath", str(out),
-                              "--workpath", str(work), str(HERE / "smarketer.spec")])
+    PyInstaller.__main__.run(
+        [
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(out),
+            "--workpath",
+            str(work),
+            str(HERE / "smarketer.spec"),
+        ]
+    )
     return out / "smarketer"
 
 

@@ -74,7 +74,8 @@ class ContactFilter:
             consent=extra.consent if extra.consent != "any" else self.consent,
             reachable_only=extra.reachable_only or self.reachable_only,
             email_to_fix=extra.email_to_fix or self.email_to_fix,
-            trash=extra.trash)
+            trash=extra.trash,
+        )
 
     def describe(self) -> str:
         parts = []
@@ -113,12 +114,15 @@ def filtered(f: ContactFilter, *columns, with_company: bool = False):
     query = query.where(Contact.deleted_at.is_null(not f.trash))
     match = match_expression(f.text)
     if match:
-        query = query.where(Contact.id.in_(
-            SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [match])))
+        query = query.where(
+            Contact.id.in_(SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [match]))
+        )
     for tag in f.tags:
-        query = query.where(Contact.id.in_(
-            ContactTag.select(ContactTag.contact).join(Tag)
-            .where(fn.lower(Tag.name) == tag.lower())))
+        query = query.where(
+            Contact.id.in_(
+                ContactTag.select(ContactTag.contact).join(Tag).where(fn.lower(Tag.name) == tag.lower())
+            )
+        )
     if f.statuses:
         query = query.where(Contact.status.in_(list(f.statuses)))
     if f.company_id is not None:
@@ -128,8 +132,9 @@ def filtered(f: ContactFilter, *columns, with_company: bool = False):
     elif f.consent == "missing":
         query = query.where(Contact.consent == False)  # noqa: E712
     if f.reachable_only:
-        query = query.where(Contact.unsubscribed_at.is_null() & Contact.bounced_at.is_null()
-                            & (Contact.do_not_email == False))  # noqa: E712
+        query = query.where(
+            Contact.unsubscribed_at.is_null() & Contact.bounced_at.is_null() & (Contact.do_not_email == False)  # noqa: E712
+        )
     if f.email_to_fix:
         query = query.where(Contact.email_to_fix != "")
     return query
@@ -138,8 +143,9 @@ def filtered(f: ContactFilter, *columns, with_company: bool = False):
 BROAD_MATCH = 30_000  # a search matching more rows than this walks the name order instead
 
 
-def contact_ids(f: ContactFilter = ContactFilter(), sort: str = "name",
-                descending: bool = False) -> list[int]:
+def contact_ids(
+    f: ContactFilter = ContactFilter(), sort: str = "name", descending: bool = False
+) -> list[int]:
     match = match_expression(f.text)
     if match and sort == "name":
         return _matching_ids_by_name(f, match, descending)
@@ -153,8 +159,9 @@ def _matching_ids_by_name(f: ContactFilter, match: str, descending: bool) -> lis
     """A search in name order without letting SQLite sort every match: a narrow search looks
     its matches up by id and sorts those; a broad one (a common word, a single letter) walks
     the name-ordered index once and keeps the rows that match."""
-    found = [row[0] for row in db.execute_sql(
-        "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", [match])]
+    found = [
+        row[0] for row in db.execute_sql("SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", [match])
+    ]
     rest = replace(f, text="")
     if len(found) > BROAD_MATCH:
         wanted = set(found)
@@ -166,10 +173,14 @@ def _matching_ids_by_name(f: ContactFilter, match: str, descending: bool) -> lis
         sql, params = filtered(rest).sql()
         sql = f"c.id IN ({sql})"
     # CROSS JOIN: look the matches up by id, not walk the name index probing each row.
-    return [row[0] for row in db.execute_sql(
-        "SELECT c.id FROM json_each(?) AS j CROSS JOIN contact AS c ON c.id = j.value "
-        f"WHERE {sql} ORDER BY c.sort_name {direction}, c.id {direction}",
-        [json.dumps(found), *params])]
+    return [
+        row[0]
+        for row in db.execute_sql(
+            "SELECT c.id FROM json_each(?) AS j CROSS JOIN contact AS c ON c.id = j.value "
+            f"WHERE {sql} ORDER BY c.sort_name {direction}, c.id {direction}",
+            [json.dumps(found), *params],
+        )
+    ]
 
 
 def count(f: ContactFilter = ContactFilter()) -> int:
@@ -201,28 +212,70 @@ def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
     if not ids:
         return {}
     tags = tags_by_contact(ids)
-    query = (Contact.select(Contact.id, Contact.first_name, Contact.last_name, Contact.email,
-                            fn.coalesce(Company.name, ""), Contact.phone, Contact.status,
-                            Contact.city, Contact.consent, Contact.unsubscribed_at,
-                            Contact.bounced_at, Contact.created_at, Contact.updated_at)
-             .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
-             .where(Contact.id.in_(ids)).tuples())
+    query = (
+        Contact.select(
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.email,
+            fn.coalesce(Company.name, ""),
+            Contact.phone,
+            Contact.status,
+            Contact.city,
+            Contact.consent,
+            Contact.unsubscribed_at,
+            Contact.bounced_at,
+            Contact.created_at,
+            Contact.updated_at,
+        )
+        .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+        .where(Contact.id.in_(ids))
+        .tuples()
+    )
     rows = {}
-    for (cid, first, last, email, company, phone, status, city, consent, unsubscribed,
-         bounced, created, updated) in query:
+    for (
+        cid,
+        first,
+        last,
+        email,
+        company,
+        phone,
+        status,
+        city,
+        consent,
+        unsubscribed,
+        bounced,
+        created,
+        updated,
+    ) in query:
         rows[cid] = ContactRow(
-            id=cid, name=f"{first} {last}".strip(), email=email, company=company, phone=phone,
-            status=status, tags=", ".join(tags.get(cid, ())), city=city, consent=bool(consent),
-            unsubscribed=unsubscribed is not None, bounced=bounced is not None,
-            created_at=created, updated_at=updated)
+            id=cid,
+            name=f"{first} {last}".strip(),
+            email=email,
+            company=company,
+            phone=phone,
+            status=status,
+            tags=", ".join(tags.get(cid, ())),
+            city=city,
+            consent=bool(consent),
+            unsubscribed=unsubscribed is not None,
+            bounced=bounced is not None,
+            created_at=created,
+            updated_at=updated,
+        )
     return rows
 
 
 def tags_by_contact(ids: list[int]) -> dict[int, list[str]]:
     """contact id -> its tag names in order, for a page of ids (one query)."""
     tags: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in (ContactTag.select(ContactTag.contact, Tag.name).join(Tag)
-                             .where(ContactTag.contact.in_(ids)).order_by(Tag.name).tuples()):
+    for contact_id, name in (
+        ContactTag.select(ContactTag.contact, Tag.name)
+        .join(Tag)
+        .where(ContactTag.contact.in_(ids))
+        .order_by(Tag.name)
+        .tuples()
+    ):
         tags[contact_id].append(name)
     return tags
 
@@ -241,9 +294,14 @@ def find_contact(key: str | int, trash: bool | None = False) -> Contact | None:
     found = query.where(fn.lower(Contact.email) == key.lower()).order_by(Contact.id).first()
     if found is None:  # one of their other addresses (a JSON list)
         pattern = "%" + json.dumps(key.lower())[1:-1].replace("%", "").replace("_", "") + "%"
-        found = next((c for c in query.where(fn.lower(Contact.other_emails) ** pattern)
-                      .order_by(Contact.id)
-                      if key.lower() in (e.lower() for e in c.other_emails or ())), None)
+        found = next(
+            (
+                c
+                for c in query.where(fn.lower(Contact.other_emails) ** pattern).order_by(Contact.id)
+                if key.lower() in (e.lower() for e in c.other_emails or ())
+            ),
+            None,
+        )
     return found
 
 
@@ -279,8 +337,11 @@ class ContactData:
     @classmethod
     def of(cls, contact: Contact) -> ContactData:
         return cls(
-            **{f.name: getattr(contact, f.name) for f in fields(cls)
-               if f.name not in {"other_emails", "company", "tags", "referred_by_id"}},
+            **{
+                f.name: getattr(contact, f.name)
+                for f in fields(cls)
+                if f.name not in {"other_emails", "company", "tags", "referred_by_id"}
+            },
             other_emails=tuple(contact.other_emails or ()),
             company=contact.company.name if contact.company_id else "",
             referred_by_id=contact.referred_by_id,
@@ -302,8 +363,9 @@ def clean_tags(names) -> tuple[str, ...]:
     return tuple(out)
 
 
-def validate_contact(data: ContactData, region: str | None = None,
-                     strict_phone: bool = True) -> tuple[ContactData, dict[str, str]]:
+def validate_contact(
+    data: ContactData, region: str | None = None, strict_phone: bool = True
+) -> tuple[ContactData, dict[str, str]]:
     """Normalise ``data``; return it with a message per invalid field."""
     errors: dict[str, str] = {}
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(data).items()}
@@ -361,12 +423,23 @@ def find_contacts(text: str, limit: int = 15) -> list[tuple[int, str]]:
 def company_names_like(text: str, limit: int = 20) -> list[str]:
     """Company names that start with ``text``, then ones that contain it (for completion)."""
     pattern = text.replace("%", "").replace("_", "")  # LIKE wildcards typed by the user
-    starts = [n for (n,) in Company.select(Company.name)
-              .where(Company.name ** f"{pattern}%").order_by(Company.name).limit(limit).tuples()]
+    starts = [
+        n
+        for (n,) in Company.select(Company.name)
+        .where(Company.name ** f"{pattern}%")
+        .order_by(Company.name)
+        .limit(limit)
+        .tuples()
+    ]
     if len(starts) < limit:
-        starts += [n for (n,) in Company.select(Company.name)
-                   .where(Company.name ** f"%{pattern}%" & Company.name.not_in(starts))
-                   .order_by(Company.name).limit(limit - len(starts)).tuples()]
+        starts += [
+            n
+            for (n,) in Company.select(Company.name)
+            .where(Company.name ** f"%{pattern}%" & Company.name.not_in(starts))
+            .order_by(Company.name)
+            .limit(limit - len(starts))
+            .tuples()
+        ]
     return starts
 
 
@@ -381,8 +454,10 @@ def tag_named(name: str) -> Tag:
 
 
 def tag_names(contact_id: int) -> list[str]:
-    return [t.name for t in Tag.select().join(ContactTag)
-            .where(ContactTag.contact == contact_id).order_by(Tag.name)]
+    return [
+        t.name
+        for t in Tag.select().join(ContactTag).where(ContactTag.contact == contact_id).order_by(Tag.name)
+    ]
 
 
 def all_tag_names() -> list[str]:
@@ -393,8 +468,9 @@ def set_tags(contact_id: int, names) -> None:
     wanted = {tag_named(n).id for n in clean_tags(names)}
     current = {ct.tag_id for ct in ContactTag.select().where(ContactTag.contact == contact_id)}
     if current - wanted:
-        ContactTag.delete().where((ContactTag.contact == contact_id)
-                                  & ContactTag.tag.in_(list(current - wanted))).execute()
+        ContactTag.delete().where(
+            (ContactTag.contact == contact_id) & ContactTag.tag.in_(list(current - wanted))
+        ).execute()
     for tag_id in wanted - current:
         ContactTag.create(contact=contact_id, tag=tag_id)
 
@@ -426,8 +502,7 @@ def _apply(contact: Contact, data: ContactData) -> None:
     contact.updated_at = utc_now()
 
 
-def save_contact(data: ContactData, contact_id: int | None = None,
-                 region: str | None = None) -> Contact:
+def save_contact(data: ContactData, contact_id: int | None = None, region: str | None = None) -> Contact:
     """Validate and save (create when ``contact_id`` is None); raise ContactInvalid."""
     clean, errors = validate_contact(data, region)
     if contact_id is not None and clean.referred_by_id == contact_id:
@@ -449,10 +524,14 @@ def unsubscribe(contact_ids_: list[int], reason: str = "by hand") -> int:
     """Mark contacts unsubscribed (kept whatever a later import says); returns how many."""
     now = utc_now()
     with db.atomic():
-        changed = list(Contact.select(Contact.id).where(
-            Contact.id.in_(contact_ids_) & Contact.unsubscribed_at.is_null()).tuples())
+        changed = list(
+            Contact.select(Contact.id)
+            .where(Contact.id.in_(contact_ids_) & Contact.unsubscribed_at.is_null())
+            .tuples()
+        )
         Contact.update(unsubscribed_at=now, updated_at=now).where(
-            Contact.id.in_([c for (c,) in changed])).execute()
+            Contact.id.in_([c for (c,) in changed])
+        ).execute()
         for (cid,) in changed:
             Activity.create(contact=cid, kind="unsubscribed", summary=f"Unsubscribed ({reason})")
     return len(changed)
@@ -462,8 +541,9 @@ def unsubscribe_addresses(addresses, reason: str = "from a list") -> tuple[int, 
     """Unsubscribe every contact with one of ``addresses``; return (count, unknown ones)."""
     wanted = {a.strip().lower() for a in addresses if a.strip()}
     ids, found = [], set()
-    for cid, email in Contact.select(Contact.id, Contact.email).where(
-            fn.lower(Contact.email).in_(list(wanted))).tuples():
+    for cid, email in (
+        Contact.select(Contact.id, Contact.email).where(fn.lower(Contact.email).in_(list(wanted))).tuples()
+    ):
         ids.append(cid)
         found.add(email.lower())
     return unsubscribe(ids, reason), sorted(wanted - found)
@@ -485,8 +565,11 @@ def timeline(contact_id: int) -> list[Activity]:
     before it (same kind and text within the same minute, e.g. recorded twice by a retried
     job) is left out."""
     kept: list[Activity] = []
-    for entry in (Activity.select().where(Activity.contact == contact_id)
-                  .order_by(Activity.occurred_at.desc(), Activity.id.desc())):
+    for entry in (
+        Activity.select()
+        .where(Activity.contact == contact_id)
+        .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+    ):
         if kept and _same_event(kept[-1], entry):
             continue
         kept.append(entry)
@@ -495,8 +578,12 @@ def timeline(contact_id: int) -> list[Activity]:
 
 def _same_event(a: Activity, b: Activity) -> bool:
     return (a.kind, a.summary, a.body, a.ref_type, a.ref_id) == (
-        b.kind, b.summary, b.body, b.ref_type, b.ref_id) and abs(
-        (a.occurred_at - b.occurred_at).total_seconds()) < 60
+        b.kind,
+        b.summary,
+        b.body,
+        b.ref_type,
+        b.ref_id,
+    ) and abs((a.occurred_at - b.occurred_at).total_seconds()) < 60
 
 
 def day_text(value, today=None) -> str:
@@ -595,9 +682,13 @@ def find_duplicates() -> list[DuplicatePair]:
     """Likely duplicates: the same email, or the same name at the same company or phone."""
     pairs: list[DuplicatePair] = []
     seen: set[tuple[int, int]] = set()
-    live = list(Contact.select(Contact.id, Contact.first_name, Contact.last_name, Contact.email,
-                               Contact.company, Contact.phone)
-                .where(Contact.deleted_at.is_null()).order_by(Contact.id))
+    live = list(
+        Contact.select(
+            Contact.id, Contact.first_name, Contact.last_name, Contact.email, Contact.company, Contact.phone
+        )
+        .where(Contact.deleted_at.is_null())
+        .order_by(Contact.id)
+    )
     groups: dict[tuple, list] = defaultdict(list)
     for c in live:
         if c.email:
@@ -609,8 +700,7 @@ def find_duplicates() -> list[DuplicatePair]:
             digits = re.sub(r"\D", "", c.phone)
             if len(digits) >= 6:
                 groups[("phone", key, digits[-9:])].append(c)
-    reasons = {"email": "same email", "company": "same name and company",
-               "phone": "same name and phone"}
+    reasons = {"email": "same email", "company": "same name and company", "phone": "same name and phone"}
     for key, members in groups.items():
         for other in members[1:]:
             pair = (members[0].id, other.id)
@@ -620,8 +710,21 @@ def find_duplicates() -> list[DuplicatePair]:
     return pairs
 
 
-MERGE_FIELDS = ("first_name", "last_name", "email", "phone", "title", "street", "postal_code",
-                "city", "region", "country", "website", "lead_source", "consent_source")
+MERGE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "title",
+    "street",
+    "postal_code",
+    "city",
+    "region",
+    "country",
+    "website",
+    "lead_source",
+    "consent_source",
+)
 
 
 def merge_contacts(keep_id: int, other_id: int) -> Contact:
@@ -638,8 +741,11 @@ def merge_contacts(keep_id: int, other_id: int) -> Contact:
             keep.company = other.company_id
         if keep.referred_by_id is None and other.referred_by_id not in (None, keep.id):
             keep.referred_by = other.referred_by_id
-        emails = [e for e in [*keep.other_emails, other.email, *other.other_emails]
-                  if e and e.lower() != keep.email.lower()]
+        emails = [
+            e
+            for e in [*keep.other_emails, other.email, *other.other_emails]
+            if e and e.lower() != keep.email.lower()
+        ]
         keep.other_emails = list(dict.fromkeys(emails))
         if other.notes and other.notes not in keep.notes:
             keep.notes = "\n\n".join(n for n in (keep.notes, other.notes) if n)
@@ -656,9 +762,11 @@ def merge_contacts(keep_id: int, other_id: int) -> Contact:
         Contact.update(referred_by=keep.id).where(Contact.referred_by == other.id).execute()
         Deal.update(contact=keep.id).where(Deal.contact == other.id).execute()
         Task.update(contact=keep.id).where(Task.contact == other.id).execute()
-        Activity.create(contact=keep.id, kind="merge",
-                        summary=f"Merged with {other.full_name or other.email}",
-                        body=json.dumps({"email": other.email, "id": other.id}))
+        Activity.create(
+            contact=keep.id,
+            kind="merge",
+            summary=f"Merged with {other.full_name or other.email}",
+            body=json.dumps({"email": other.email, "id": other.id}),
+        )
         other.delete_instance()
     return keep
-

@@ -50,8 +50,9 @@ class Period:
         return Period(self.start - length, self.start, f"before {self.label}")
 
 
-def period(kind: str = "30d", today: date | None = None, start: date | None = None,
-           end: date | None = None) -> Period:
+def period(
+    kind: str = "30d", today: date | None = None, start: date | None = None, end: date | None = None
+) -> Period:
     today = today or date.today()
 
     def at(day: date) -> datetime:
@@ -103,7 +104,7 @@ class Tile:
 
     @property
     def change_text(self) -> str:
-        """"+10 %", "−23 pp", "×7,692" for growth from almost nothing, or "—" when there is
+        """ "+10 %", "−23 pp", "×7,692" for growth from almost nothing, or "—" when there is
         nothing to compare with."""
         change = self.change
         if change is None:
@@ -121,8 +122,11 @@ def nice_ticks(top: Decimal | float, count: int = 5) -> list[Decimal]:
         return [Decimal(i) for i in range(count)]
     raw = top / (count - 1)
     power = Decimal(10) ** (raw.adjusted())
-    step = next(m * power for m in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5),
-                                    Decimal(10)) if m * power >= raw)
+    step = next(
+        m * power
+        for m in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+        if m * power >= raw
+    )
     if step < 1:
         step = Decimal(1)  # counts and money: no fractional ticks
     ticks = [Decimal(0)]
@@ -135,33 +139,59 @@ def _figures(p: Period) -> dict[str, Decimal]:
     a, b = _span(p)
     won_kind = "(SELECT id FROM stage WHERE kind = 'won')"
     lost_kind = "(SELECT id FROM stage WHERE kind = 'lost')"
-    won_values = [Decimal(v) for (v,) in db.execute_sql(
-        f"SELECT value FROM deal WHERE stage_id IN {won_kind} AND closed_at >= ? AND "
-        "closed_at < ?", (a, b)).fetchall()]
-    lost = _one(f"SELECT count(*) FROM deal WHERE stage_id IN {lost_kind} AND closed_at >= ? "
-                "AND closed_at < ?", (a, b))
+    won_values = [
+        Decimal(v)
+        for (v,) in db.execute_sql(
+            f"SELECT value FROM deal WHERE stage_id IN {won_kind} AND closed_at >= ? AND closed_at < ?",
+            (a, b),
+        ).fetchall()
+    ]
+    lost = _one(
+        f"SELECT count(*) FROM deal WHERE stage_id IN {lost_kind} AND closed_at >= ? AND closed_at < ?",
+        (a, b),
+    )
     closed = len(won_values) + lost
     return {
-        "contacts": Decimal(_one("SELECT count(*) FROM contact WHERE deleted_at IS NULL AND "
-                                 "created_at >= ? AND created_at < ?", (a, b))),
-        "emails": Decimal(_one("SELECT count(*) FROM outbox_message WHERE state = 'sent' AND "
-                               "sent_at >= ? AND sent_at < ?", (a, b))),
-        "deals": Decimal(_one("SELECT count(*) FROM deal WHERE created_at >= ? AND "
-                              "created_at < ?", (a, b))),
-        "proposals": Decimal(_one("SELECT count(DISTINCT number) FROM proposal WHERE "
-                                  "sent_at >= ? AND sent_at < ?", (a, b))),
+        "contacts": Decimal(
+            _one(
+                "SELECT count(*) FROM contact WHERE deleted_at IS NULL AND "
+                "created_at >= ? AND created_at < ?",
+                (a, b),
+            )
+        ),
+        "emails": Decimal(
+            _one(
+                "SELECT count(*) FROM outbox_message WHERE state = 'sent' AND sent_at >= ? AND sent_at < ?",
+                (a, b),
+            )
+        ),
+        "deals": Decimal(_one("SELECT count(*) FROM deal WHERE created_at >= ? AND created_at < ?", (a, b))),
+        "proposals": Decimal(
+            _one("SELECT count(DISTINCT number) FROM proposal WHERE sent_at >= ? AND sent_at < ?", (a, b))
+        ),
         "revenue": sum(won_values, Decimal(0)),
         "win_rate": (Decimal(len(won_values)) / closed * 100).quantize(Decimal("0.1"))
-        if closed else Decimal(0),
+        if closed
+        else Decimal(0),
         "won": Decimal(len(won_values)),
-        "reached": Decimal(_one("SELECT count(DISTINCT contact_id) FROM outbox_message WHERE "
-                                "state = 'sent' AND sent_at >= ? AND sent_at < ?", (a, b))),
+        "reached": Decimal(
+            _one(
+                "SELECT count(DISTINCT contact_id) FROM outbox_message WHERE "
+                "state = 'sent' AND sent_at >= ? AND sent_at < ?",
+                (a, b),
+            )
+        ),
     }
 
 
-TILES = [("contacts", "New contacts", False, False), ("emails", "Emails sent", False, False),
-         ("deals", "Deals opened", False, False), ("proposals", "Proposals sent", False, False),
-         ("revenue", "Won revenue", True, False), ("win_rate", "Win rate", False, True)]
+TILES = [
+    ("contacts", "New contacts", False, False),
+    ("emails", "Emails sent", False, False),
+    ("deals", "Deals opened", False, False),
+    ("proposals", "Proposals sent", False, False),
+    ("revenue", "Won revenue", True, False),
+    ("win_rate", "Win rate", False, True),
+]
 
 
 # ---------------------------------------------------------------- attribution
@@ -189,13 +219,15 @@ def attributed_campaign(window_days: int | None = None) -> dict[int, int]:
     window = timedelta(days=window_days or attribution_days())
     sends: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     for contact_id, campaign_id, sent_at in db.execute_sql(  # only contacts that have deals
-            "SELECT contact_id, campaign_id, sent_at FROM outbox_message "
-            "WHERE state = 'sent' AND contact_id IN (SELECT contact_id FROM deal) "
-            "ORDER BY sent_at"):
+        "SELECT contact_id, campaign_id, sent_at FROM outbox_message "
+        "WHERE state = 'sent' AND contact_id IN (SELECT contact_id FROM deal) "
+        "ORDER BY sent_at"
+    ):
         sends[contact_id].append((_READ(sent_at), campaign_id))
     result: dict[int, int] = {}
     for deal_id, contact_id, campaign_id, created in db.execute_sql(
-            "SELECT id, contact_id, campaign_id, created_at FROM deal"):
+        "SELECT id, contact_id, campaign_id, created_at FROM deal"
+    ):
         if campaign_id:
             result[deal_id] = campaign_id
             continue
@@ -215,24 +247,37 @@ def _deal_facts() -> dict[int, tuple[Decimal, bool, int | None, str, int | None]
     """deal id -> (value, won, contact id, source, referrer id)."""
     facts = {}
     for deal_id, value, kind, contact_id, source, lead_source, referrer in db.execute_sql(
-            "SELECT d.id, d.value, s.kind, d.contact_id, d.source, c.lead_source, "
-            "c.referred_by_id FROM deal d JOIN stage s ON s.id = d.stage_id "
-            "LEFT JOIN contact c ON c.id = d.contact_id"):
-        facts[deal_id] = (Decimal(value), kind == "won", contact_id,
-                          (source or lead_source or "Unknown").strip(), referrer)
+        "SELECT d.id, d.value, s.kind, d.contact_id, d.source, c.lead_source, "
+        "c.referred_by_id FROM deal d JOIN stage s ON s.id = d.stage_id "
+        "LEFT JOIN contact c ON c.id = d.contact_id"
+    ):
+        facts[deal_id] = (
+            Decimal(value),
+            kind == "won",
+            contact_id,
+            (source or lead_source or "Unknown").strip(),
+            referrer,
+        )
     return facts
 
 
 def _proposal_deals() -> set[int]:
-    return {d for (d,) in db.execute_sql(
-        "SELECT DISTINCT deal_id FROM proposal WHERE sent_at IS NOT NULL AND deal_id IS NOT NULL")}
+    return {
+        d
+        for (d,) in db.execute_sql(
+            "SELECT DISTINCT deal_id FROM proposal WHERE sent_at IS NOT NULL AND deal_id IS NOT NULL"
+        )
+    }
 
 
 def by_campaign(window_days: int | None = None, facts=None) -> list[AttributionRow]:
-    rows = {cid: AttributionRow(cid, name) for cid, name in db.execute_sql(
-        "SELECT id, name FROM campaign ORDER BY created_at DESC")}
-    for cid, count in db.execute_sql("SELECT campaign_id, count(*) FROM outbox_message "
-                                     "WHERE state = 'sent' GROUP BY campaign_id"):
+    rows = {
+        cid: AttributionRow(cid, name)
+        for cid, name in db.execute_sql("SELECT id, name FROM campaign ORDER BY created_at DESC")
+    }
+    for cid, count in db.execute_sql(
+        "SELECT campaign_id, count(*) FROM outbox_message WHERE state = 'sent' GROUP BY campaign_id"
+    ):
         if cid in rows:
             rows[cid].recipients = count
     facts, with_proposal = facts or _deal_facts(), _proposal_deals()
@@ -259,8 +304,9 @@ def by_source(facts=None) -> list[AttributionRow]:
         if won:
             row.won += 1
             row.revenue += value
-    for source, count in db.execute_sql("SELECT lead_source, count(*) FROM contact WHERE "
-                                        "deleted_at IS NULL GROUP BY lead_source"):
+    for source, count in db.execute_sql(
+        "SELECT lead_source, count(*) FROM contact WHERE deleted_at IS NULL GROUP BY lead_source"
+    ):
         key = (source or "Unknown").strip()
         rows.setdefault(key, AttributionRow(key, key)).recipients = count  # contacts
     return sorted(rows.values(), key=lambda r: (-r.revenue, -r.deals, r.name))
@@ -269,8 +315,9 @@ def by_source(facts=None) -> list[AttributionRow]:
 def by_referrer(facts=None) -> list[AttributionRow]:
     rows: dict[int, AttributionRow] = {}
     for referrer, name, count in db.execute_sql(
-            "SELECT r.id, trim(r.first_name || ' ' || r.last_name), count(c.id) FROM contact c "
-            "JOIN contact r ON r.id = c.referred_by_id GROUP BY r.id"):
+        "SELECT r.id, trim(r.first_name || ' ' || r.last_name), count(c.id) FROM contact c "
+        "JOIN contact r ON r.id = c.referred_by_id GROUP BY r.id"
+    ):
         rows[referrer] = AttributionRow(referrer, name, recipients=count)
     for _deal_id, (value, won, _contact, _source, referrer) in (facts or _deal_facts()).items():
         if referrer in rows:
@@ -305,9 +352,10 @@ def revenue_by_month(months: int = 12, today: date | None = None) -> list[tuple[
         starts.insert(0, (starts[0] - timedelta(days=1)).replace(day=1))
     totals = {m: Decimal(0) for m in starts}
     for value, closed in db.execute_sql(
-            "SELECT d.value, d.closed_at FROM deal d JOIN stage s ON s.id = d.stage_id "
-            "WHERE s.kind = 'won' AND d.closed_at >= ?",
-            (_STAMP(datetime.combine(starts[0], time.min, UTC)),)):
+        "SELECT d.value, d.closed_at FROM deal d JOIN stage s ON s.id = d.stage_id "
+        "WHERE s.kind = 'won' AND d.closed_at >= ?",
+        (_STAMP(datetime.combine(starts[0], time.min, UTC)),),
+    ):
         month = _READ(closed).astimezone().date().replace(day=1)
         if month in totals:
             totals[month] += Decimal(value)
@@ -317,18 +365,24 @@ def revenue_by_month(months: int = 12, today: date | None = None) -> list[tuple[
 def build(p: Period, today: date | None = None) -> Dashboard:
     """Everything the dashboard shows, computed in one pass over the store."""
     now, before = _figures(p), _figures(p.previous)
-    tiles = [Tile(key, label, now[key], before[key], money, percent)
-             for key, label, money, percent in TILES]
+    tiles = [Tile(key, label, now[key], before[key], money, percent) for key, label, money, percent in TILES]
     facts = _deal_facts()
     return Dashboard(
-        period=p, tiles=tiles,
-        funnel=[("Contacts reached", now["reached"]), ("Deals opened", now["deals"]),
-                ("Proposals sent", now["proposals"]), ("Won", now["won"])],
+        period=p,
+        tiles=tiles,
+        funnel=[
+            ("Contacts reached", now["reached"]),
+            ("Deals opened", now["deals"]),
+            ("Proposals sent", now["proposals"]),
+            ("Won", now["won"]),
+        ],
         pipeline=open_pipeline(),
         revenue_by_month=revenue_by_month(12, today),
         forecast=[(m.month, m.weighted) for m in pipeline.forecast(6, today)],
-        campaigns=by_campaign(facts=facts), sources=by_source(facts),
-        referrers=by_referrer(facts))
+        campaigns=by_campaign(facts=facts),
+        sources=by_source(facts),
+        referrers=by_referrer(facts),
+    )
 
 
 def open_pipeline() -> list[tuple[str, Decimal, Decimal]]:
@@ -337,8 +391,9 @@ def open_pipeline() -> list[tuple[str, Decimal, Decimal]]:
     totals = {s.id: [Decimal(0), Decimal(0)] for s in stages}
     probability = {s.id: s.probability for s in stages}
     for stage_id, value, chance in db.execute_sql(
-            "SELECT stage_id, value, probability FROM deal WHERE stage_id IN "
-            "(SELECT id FROM stage WHERE kind = 'open')"):
+        "SELECT stage_id, value, probability FROM deal WHERE stage_id IN "
+        "(SELECT id FROM stage WHERE kind = 'open')"
+    ):
         amount = Decimal(value)
         totals[stage_id][0] += amount
         totals[stage_id][1] += amount * (probability[stage_id] if chance is None else chance) / 100
@@ -352,35 +407,59 @@ def drill(key: str, p: Period) -> tuple[str, list[int]]:
     """What a tile or funnel step stands for: ("contacts" | "deals" | "proposals", ids)."""
     a, b = _span(p)
     queries = {
-        "contacts": ("contacts", "SELECT id FROM contact WHERE deleted_at IS NULL AND "
-                                 "created_at >= ? AND created_at < ?"),
-        "emails": ("contacts", "SELECT DISTINCT contact_id FROM outbox_message WHERE "
-                               "state = 'sent' AND sent_at >= ? AND sent_at < ?"),
-        "reached": ("contacts", "SELECT DISTINCT contact_id FROM outbox_message WHERE "
-                                "state = 'sent' AND sent_at >= ? AND sent_at < ?"),
+        "contacts": (
+            "contacts",
+            "SELECT id FROM contact WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?",
+        ),
+        "emails": (
+            "contacts",
+            "SELECT DISTINCT contact_id FROM outbox_message WHERE "
+            "state = 'sent' AND sent_at >= ? AND sent_at < ?",
+        ),
+        "reached": (
+            "contacts",
+            "SELECT DISTINCT contact_id FROM outbox_message WHERE "
+            "state = 'sent' AND sent_at >= ? AND sent_at < ?",
+        ),
         "deals": ("deals", "SELECT id FROM deal WHERE created_at >= ? AND created_at < ?"),
-        "proposals": ("proposals", "SELECT id FROM proposal WHERE sent_at >= ? AND "
-                                   "sent_at < ?"),
-        "revenue": ("deals", "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
-                             "WHERE s.kind = 'won' AND d.closed_at >= ? AND d.closed_at < ?"),
-        "won": ("deals", "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
-                         "WHERE s.kind = 'won' AND d.closed_at >= ? AND d.closed_at < ?"),
-        "win_rate": ("deals", "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
-                              "WHERE s.kind IN ('won', 'lost') AND d.closed_at >= ? "
-                              "AND d.closed_at < ?"),
+        "proposals": ("proposals", "SELECT id FROM proposal WHERE sent_at >= ? AND sent_at < ?"),
+        "revenue": (
+            "deals",
+            "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
+            "WHERE s.kind = 'won' AND d.closed_at >= ? AND d.closed_at < ?",
+        ),
+        "won": (
+            "deals",
+            "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
+            "WHERE s.kind = 'won' AND d.closed_at >= ? AND d.closed_at < ?",
+        ),
+        "win_rate": (
+            "deals",
+            "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
+            "WHERE s.kind IN ('won', 'lost') AND d.closed_at >= ? "
+            "AND d.closed_at < ?",
+        ),
     }
     kind, sql = queries[key]
     return kind, [i for (i,) in db.execute_sql(sql, (a, b)) if i is not None]
 
 
 def deals_in_stage(stage_name: str) -> list[int]:
-    return [i for (i,) in db.execute_sql(
-        "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id WHERE s.name = ? "
-        "ORDER BY d.position", (stage_name,))]
+    return [
+        i
+        for (i,) in db.execute_sql(
+            "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id WHERE s.name = ? ORDER BY d.position",
+            (stage_name,),
+        )
+    ]
 
 
-FUNNEL_KEYS = {"Contacts reached": "reached", "Deals opened": "deals",
-               "Proposals sent": "proposals", "Won": "won"}
+FUNNEL_KEYS = {
+    "Contacts reached": "reached",
+    "Deals opened": "deals",
+    "Proposals sent": "proposals",
+    "Won": "won",
+}
 
 
 def labels(kind: str, ids: list[int]) -> list[str]:
@@ -392,12 +471,11 @@ def labels(kind: str, ids: list[int]) -> list[str]:
     profile = load_profile()
     money = lambda v: format_money(v, profile.currency, profile.locale)  # noqa: E731
     if kind == "contacts":
-        found = {c.id: c.full_name or c.email for c in
-                 Contact.select().where(Contact.id.in_(ids))}
+        found = {c.id: c.full_name or c.email for c in Contact.select().where(Contact.id.in_(ids))}
     elif kind == "deals":
-        found = {d.id: f"{d.title} · {money(d.value)}" for d in
-                 Deal.select().where(Deal.id.in_(ids))}
+        found = {d.id: f"{d.title} · {money(d.value)}" for d in Deal.select().where(Deal.id.in_(ids))}
     else:
-        found = {p.id: f"{p.label} · {p.title} · {p.status}" for p in
-                 Proposal.select().where(Proposal.id.in_(ids))}
+        found = {
+            p.id: f"{p.label} · {p.title} · {p.status}" for p in Proposal.select().where(Proposal.id.in_(ids))
+        }
     return [found.get(i, "?") for i in ids]

@@ -20,12 +20,11 @@ from smarketer.errors import UserError
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
-
 class DesktopEntryError(UserError, ValueError):
     """The entry cannot be installed or removed; the message says why, in one line."""
 
 
-_RESERVED = set(' \t\n"\'\\><~|&;$*?#()`')
+_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
 
 def data_home() -> Path:
@@ -72,8 +71,9 @@ def targets(home: Path | None = None) -> dict[str, Path]:
 
 def _check_platform() -> None:
     if sys.platform == "win32" or sys.platform == "darwin":
-        raise DesktopEntryError("menu entries are made this way only on Linux and other "
-                        "freedesktop.org desktops")
+        raise DesktopEntryError(
+            "menu entries are made this way only on Linux and other freedesktop.org desktops"
+        )
 
 
 def install(home: Path | None = None, command: list[str] | None = None) -> list[Path]:
@@ -82,8 +82,10 @@ def install(home: Path | None = None, command: list[str] | None = None) -> list[
     shipped = resources.files("smarketer.resources")
     desktop = (shipped / "desktop" / f"{APP_ID}.desktop").read_text(encoding="utf-8")
     exec_value = exec_line(command or launcher())
-    desktop = "".join(f"Exec={exec_value}\n" if line.startswith("Exec=") else line
-                      for line in desktop.splitlines(keepends=True))
+    desktop = "".join(
+        f"Exec={exec_value}\n" if line.startswith("Exec=") else line
+        for line in desktop.splitlines(keepends=True)
+    )
     contents = {
         "desktop": desktop.encode("utf-8"),
         "metainfo": (shipped / "desktop" / f"{APP_ID}.metainfo.xml").read_bytes(),

@@ -23,9 +23,15 @@ def format_money(amount: Decimal, currency: str, locale: str) -> str:
 
 def format_money_short(amount: Decimal, currency: str, locale: str) -> str:
     """Whole units, for board headers and cards: "€12,500"."""
-    return numbers.format_currency(amount, currency, locale=locale, format_type="standard",
-                                   currency_digits=False, decimal_quantization=True,
-                                   format=_whole_pattern(locale))
+    return numbers.format_currency(
+        amount,
+        currency,
+        locale=locale,
+        format_type="standard",
+        currency_digits=False,
+        decimal_quantization=True,
+        format=_whole_pattern(locale),
+    )
 
 
 def _whole_pattern(locale: str) -> str:

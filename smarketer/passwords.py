@@ -58,7 +58,8 @@ def get_password(account) -> str:
         return os.environ[account.password_env]
     raise PasswordUnavailable(
         "No password for the email account: no keyring holds it. Enter it for this session, "
-        f"or set {account.password_env} for the command line.")
+        f"or set {account.password_env} for the command line."
+    )
 
 
 def forget_password(account) -> None:

@@ -31,8 +31,14 @@ from smarketer.db.models import (
 )
 from smarketer.errors import FieldErrors, UserError
 
-DEFAULT_LOST_REASONS = ["Price too high", "Chose a competitor", "No budget", "Bad timing",
-                        "No response", "Not a fit"]
+DEFAULT_LOST_REASONS = [
+    "Price too high",
+    "Chose a competitor",
+    "No budget",
+    "Bad timing",
+    "No response",
+    "Not a fit",
+]
 LOST_REASONS_KEY = "lost_reasons"
 MAX_DEAL_VALUE = Decimal("999999999999")  # a trillion: more is a typing mistake
 
@@ -51,8 +57,7 @@ class PipelineError(UserError, ValueError):
 def stages(kind: str | None = None) -> list[Stage]:
     """Stages in board order: open ones, then Won and Lost (``kind`` picks one kind)."""
     query = Stage.select().order_by(Stage.position, Stage.id)
-    return list(query.where(Stage.kind == kind) if kind else
-                query.where(Stage.kind != "removed"))
+    return list(query.where(Stage.kind == kind) if kind else query.where(Stage.kind != "removed"))
 
 
 def open_stages() -> list[Stage]:
@@ -101,7 +106,8 @@ def update_stage(stage_id: int, name: str, probability: int) -> None:
     if not name.strip():
         raise PipelineError("A stage needs a name.")
     Stage.update(name=name.strip(), probability=_check_probability(probability)).where(
-        Stage.id == stage_id).execute()
+        Stage.id == stage_id
+    ).execute()
 
 
 def _renumber(ordered: list[Stage]) -> None:
@@ -127,8 +133,7 @@ def remove_stage(stage_id: int, move_deals_to: int | None = None) -> int:
         raise PipelineError("The pipeline needs at least one open stage.")
     deals = list(Deal.select().where(Deal.stage == stage_id))
     if deals and (move_deals_to is None or move_deals_to == stage_id):
-        raise PipelineError(f"{stage.name} has {len(deals)} deal(s): choose a stage to move "
-                            "them to first.")
+        raise PipelineError(f"{stage.name} has {len(deals)} deal(s): choose a stage to move them to first.")
     with db.atomic():
         for deal in deals:
             move_deal(deal.id, move_deals_to)
@@ -157,8 +162,9 @@ class DealData:
     notes: str = ""
 
 
-def validate_deal(data: DealData, locale: str | None = None) -> tuple[DealData, dict[str, str],
-                                                                      dict[str, str]]:
+def validate_deal(
+    data: DealData, locale: str | None = None
+) -> tuple[DealData, dict[str, str], dict[str, str]]:
     """(clean data, errors, warnings): warnings are allowed but flagged (a past close date)."""
     from smarketer.money import parse_amount
 
@@ -174,8 +180,11 @@ def validate_deal(data: DealData, locale: str | None = None) -> tuple[DealData, 
             errors["value"] = "The value must be an amount of 0 or more."
     else:
         try:
-            value = parse_amount(str(data.value), locale or settings.load_profile().locale) \
-                if str(data.value).strip() else Decimal("0")
+            value = (
+                parse_amount(str(data.value), locale or settings.load_profile().locale)
+                if str(data.value).strip()
+                else Decimal("0")
+            )
         except ValueError as exc:
             errors["value"] = str(exc)
             value = Decimal("0")
@@ -196,8 +205,7 @@ def validate_deal(data: DealData, locale: str | None = None) -> tuple[DealData, 
 
 def _log(contact_id: int | None, deal: Deal, summary: str) -> None:
     if contact_id:
-        Activity.create(contact=contact_id, kind="deal", summary=summary, ref_type="deal",
-                        ref_id=deal.id)
+        Activity.create(contact=contact_id, kind="deal", summary=summary, ref_type="deal", ref_id=deal.id)
 
 
 def save_deal(data: DealData, deal_id: int | None = None) -> Deal:
@@ -242,8 +250,7 @@ def _next_position(stage_id: int) -> int:
     return (top or 0) + 1
 
 
-def move_deal(deal_id: int, stage_id: int, index: int | None = None,
-              lost_reason: str = "") -> Deal:
+def move_deal(deal_id: int, stage_id: int, index: int | None = None, lost_reason: str = "") -> Deal:
     """Move a deal to ``stage_id`` at ``index`` (end when None); reorders within a stage too.
     A move to a Lost stage needs ``lost_reason``."""
     with db.atomic():
@@ -251,8 +258,11 @@ def move_deal(deal_id: int, stage_id: int, index: int | None = None,
         target = Stage.get_by_id(stage_id)
         if target.kind == "lost" and not (lost_reason.strip() or deal.stage.kind == "lost"):
             raise PipelineError("Say why the deal was lost.")
-        siblings = list(Deal.select(Deal.id, Deal.position).where(
-            (Deal.stage == stage_id) & (Deal.id != deal_id)).order_by(Deal.position, Deal.id))
+        siblings = list(
+            Deal.select(Deal.id, Deal.position)
+            .where((Deal.stage == stage_id) & (Deal.id != deal_id))
+            .order_by(Deal.position, Deal.id)
+        )
         if len({s.position for s in siblings}) != len(siblings):  # ties: number them once
             for number, sibling in enumerate(siblings, 1):
                 Deal.update(position=number).where(Deal.id == sibling.id).execute()
@@ -262,8 +272,8 @@ def move_deal(deal_id: int, stage_id: int, index: int | None = None,
             position = siblings[index].position
             # make room: everything from the drop point down moves one place
             Deal.update(position=Deal.position + 1).where(
-                (Deal.stage == stage_id) & (Deal.id != deal_id)
-                & (Deal.position >= position)).execute()
+                (Deal.stage == stage_id) & (Deal.id != deal_id) & (Deal.position >= position)
+            ).execute()
         else:
             position = (siblings[-1].position + 1) if siblings else 1
         Deal.update(position=position).where(Deal.id == deal_id).execute()
@@ -279,11 +289,11 @@ def move_deal(deal_id: int, stage_id: int, index: int | None = None,
             if target.kind == "lost":
                 update[Deal.lost_reason] = lost_reason.strip()
             Deal.update(update).where(Deal.id == deal_id).execute()
-            StageChange.create(deal=deal_id, from_stage=deal.stage_id, to_stage=stage_id,
-                               changed_at=now)
+            StageChange.create(deal=deal_id, from_stage=deal.stage_id, to_stage=stage_id, changed_at=now)
             verb = {"won": "Deal won", "lost": "Deal lost"}.get(target.kind, "Deal moved to")
-            summary = f"{verb}: {deal.title}" if target.kind != "open" else \
-                f"{verb} {target.name}: {deal.title}"
+            summary = (
+                f"{verb}: {deal.title}" if target.kind != "open" else f"{verb} {target.name}: {deal.title}"
+            )
             if target.kind == "lost":
                 summary += f" ({lost_reason.strip()})"
             _log(deal.contact_id, deal, summary)
@@ -313,8 +323,10 @@ def find_deal(key: str | int) -> Deal | None:
         return Deal.get_or_none(Deal.id == int(key))
     found = list(Deal.select().where(fn.lower(Deal.title) == key.lower()).limit(5))
     if len(found) > 1:
-        raise PipelineError(f"{len(found)} deals are called {key!r}; name one by its id "
-                            f"({', '.join(str(d.id) for d in found)})")
+        raise PipelineError(
+            f"{len(found)} deals are called {key!r}; name one by its id "
+            f"({', '.join(str(d.id) for d in found)})"
+        )
     return found[0] if found else None
 
 
@@ -337,15 +349,28 @@ class ClosedDeal:
 
 def closed_deals(kind: str | None = None, text: str = "", limit: int = 500) -> list[ClosedDeal]:
     """Won and lost deals (or one ``kind``), most recently closed first."""
-    query = (Deal.select(Deal, Stage, Contact).join(Stage)
-             .switch(Deal).join(Contact, JOIN.LEFT_OUTER)
-             .where(Stage.kind.in_([kind] if kind else ["won", "lost"])))
+    query = (
+        Deal.select(Deal, Stage, Contact)
+        .join(Stage)
+        .switch(Deal)
+        .join(Contact, JOIN.LEFT_OUTER)
+        .where(Stage.kind.in_([kind] if kind else ["won", "lost"]))
+    )
     if text.strip():
         query = query.where(Deal.title.contains(text.strip()))
-    return [ClosedDeal(d.id, d.title, d.stage.name, d.stage.kind, d.value, d.closed_at,
-                       d.lost_reason, (d.contact.full_name or d.contact.email)
-                       if d.contact_id else "")
-            for d in query.order_by(Deal.closed_at.desc(), Deal.id.desc()).limit(limit)]
+    return [
+        ClosedDeal(
+            d.id,
+            d.title,
+            d.stage.name,
+            d.stage.kind,
+            d.value,
+            d.closed_at,
+            d.lost_reason,
+            (d.contact.full_name or d.contact.email) if d.contact_id else "",
+        )
+        for d in query.order_by(Deal.closed_at.desc(), Deal.id.desc()).limit(limit)
+    ]
 
 
 def delete_deal(deal_id: int) -> None:
@@ -367,8 +392,11 @@ def effective_probability(deal: Deal, stage: Stage | None = None) -> int:
 
 
 def history(deal_id: int) -> list[StageChange]:
-    return list(StageChange.select().where(StageChange.deal == deal_id)
-                .order_by(StageChange.changed_at, StageChange.id))
+    return list(
+        StageChange.select()
+        .where(StageChange.deal == deal_id)
+        .order_by(StageChange.changed_at, StageChange.id)
+    )
 
 
 # ---------------------------------------------------------------- the board
@@ -410,48 +438,86 @@ class Column:
         return sum((c.value * c.probability / 100 for c in self.cards), Decimal("0"))
 
 
-def board(f: BoardFilter = BoardFilter(), today: date | None = None,
-          now: datetime | None = None, stage_ids: set[int] | None = None) -> list[Column]:
+def board(
+    f: BoardFilter = BoardFilter(),
+    today: date | None = None,
+    now: datetime | None = None,
+    stage_ids: set[int] | None = None,
+) -> list[Column]:
     """A column per open stage (or just ``stage_ids``) with its deal cards, in board order."""
     today = today or date.today()
     now = now or datetime.now(UTC)
-    columns = {s.id: Column(s) for s in open_stages()
-               if stage_ids is None or s.id in stage_ids}
-    query = (Deal.select(Deal.id, Deal.title, Deal.stage, Deal.contact, Deal.value,
-                         Deal.probability, Deal.expected_close, Deal.stage_entered_at,
-                         Contact.first_name, Contact.last_name, Company.name)
-             .join(Contact, JOIN.LEFT_OUTER, on=(Deal.contact == Contact.id))
-             .switch(Deal).join(Company, JOIN.LEFT_OUTER, on=(Deal.company == Company.id))
-             .where(Deal.stage.in_(list(columns)))
-             .order_by(Deal.position, Deal.id))
+    columns = {s.id: Column(s) for s in open_stages() if stage_ids is None or s.id in stage_ids}
+    query = (
+        Deal.select(
+            Deal.id,
+            Deal.title,
+            Deal.stage,
+            Deal.contact,
+            Deal.value,
+            Deal.probability,
+            Deal.expected_close,
+            Deal.stage_entered_at,
+            Contact.first_name,
+            Contact.last_name,
+            Company.name,
+        )
+        .join(Contact, JOIN.LEFT_OUTER, on=(Deal.contact == Contact.id))
+        .switch(Deal)
+        .join(Company, JOIN.LEFT_OUTER, on=(Deal.company == Company.id))
+        .where(Deal.stage.in_(list(columns)))
+        .order_by(Deal.position, Deal.id)
+    )
     if f.text.strip():
         pattern = f"%{f.text.strip()}%"
-        query = query.where((Deal.title ** pattern) | (Company.name ** pattern)
-                            | ((Contact.first_name.concat(" ").concat(Contact.last_name))
-                               ** pattern))
+        query = query.where(
+            (Deal.title**pattern)
+            | (Company.name**pattern)
+            | ((Contact.first_name.concat(" ").concat(Contact.last_name)) ** pattern)
+        )
     if f.tag:
-        query = query.where(Deal.contact.in_(
-            ContactTag.select(ContactTag.contact).join(Tag)
-            .where(fn.lower(Tag.name) == f.tag.lower())))
+        query = query.where(
+            Deal.contact.in_(
+                ContactTag.select(ContactTag.contact).join(Tag).where(fn.lower(Tag.name) == f.tag.lower())
+            )
+        )
     if f.close_month:
         start = f.close_month.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1)
         query = query.where((Deal.expected_close >= start) & (Deal.expected_close < end))
     rows = list(query.tuples())
     tasks = _next_tasks([row[0] for row in rows])
-    for (deal_id, title, stage_id, contact_id, value, probability, expected_close, entered,
-         first, last, company) in rows:
+    for (
+        deal_id,
+        title,
+        stage_id,
+        contact_id,
+        value,
+        probability,
+        expected_close,
+        entered,
+        first,
+        last,
+        company,
+    ) in rows:
         column = columns[stage_id]
         person = " ".join(p for p in (first, last) if p)
         task = tasks.get(deal_id)
-        column.cards.append(DealCard(
-            id=deal_id, title=title, who=" · ".join(p for p in (person, company or "") if p),
-            value=value, probability=column.stage.probability if probability is None
-            else probability, expected_close=expected_close,
-            days_in_stage=max(0, (now - entered).days),
-            next_task=task[0] if task else "", next_task_due=task[1] if task else None,
-            overdue=bool(task and task[1] < today), contact_id=contact_id,
-        ))
+        column.cards.append(
+            DealCard(
+                id=deal_id,
+                title=title,
+                who=" · ".join(p for p in (person, company or "") if p),
+                value=value,
+                probability=column.stage.probability if probability is None else probability,
+                expected_close=expected_close,
+                days_in_stage=max(0, (now - entered).days),
+                next_task=task[0] if task else "",
+                next_task_due=task[1] if task else None,
+                overdue=bool(task and task[1] < today),
+                contact_id=contact_id,
+            )
+        )
     return list(columns.values())
 
 
@@ -459,11 +525,13 @@ def _next_tasks(deal_ids: list[int]) -> dict[int, tuple[str, date]]:
     """deal id -> (title, due date) of its earliest open task."""
     found: dict[int, tuple[str, date]] = {}
     for start in range(0, len(deal_ids), 900):
-        chunk = deal_ids[start:start + 900]
+        chunk = deal_ids[start : start + 900]
         for deal_id, title, due in (
-                Task.select(Task.deal, Task.title, Task.due_date)
-                .where(Task.deal.in_(chunk) & Task.done_at.is_null())
-                .order_by(Task.due_date.desc(), Task.id.desc()).tuples()):
+            Task.select(Task.deal, Task.title, Task.due_date)
+            .where(Task.deal.in_(chunk) & Task.done_at.is_null())
+            .order_by(Task.due_date.desc(), Task.id.desc())
+            .tuples()
+        ):
             found[deal_id] = (title, due)  # the earliest due wins (assigned last)
     return found
 
@@ -471,15 +539,20 @@ def _next_tasks(deal_ids: list[int]) -> dict[int, tuple[str, date]]:
 # ---------------------------------------------------------------- tasks
 
 
-def add_task(title: str, due: date, *, deal_id: int | None = None,
-             contact_id: int | None = None, due_time: str | None = None) -> Task:
+def add_task(
+    title: str,
+    due: date,
+    *,
+    deal_id: int | None = None,
+    contact_id: int | None = None,
+    due_time: str | None = None,
+) -> Task:
     title = _check_task(title, due_time)
     if deal_id is None and contact_id is None:
         raise PipelineError("A task belongs to a deal or a contact.")
     if deal_id is not None and contact_id is None:
         contact_id = Deal.get_by_id(deal_id).contact_id
-    return Task.create(title=title, due_date=due, due_time=due_time or None, deal=deal_id,
-                       contact=contact_id)
+    return Task.create(title=title, due_date=due, due_time=due_time or None, deal=deal_id, contact=contact_id)
 
 
 def _check_task(title: str, due_time: str | None) -> str:
@@ -500,7 +573,8 @@ def update_task(task_id: int, title: str, due: date, due_time: str | None = None
     """Change a task's title, day and time (a new time is announced again)."""
     title = _check_task(title, due_time)
     Task.update(title=title, due_date=due, due_time=due_time or None, notified_at=None).where(
-        Task.id == task_id).execute()
+        Task.id == task_id
+    ).execute()
     return Task.get_by_id(task_id)
 
 
@@ -536,12 +610,14 @@ def agenda(today: date | None = None) -> Agenda:
     today = today or date.today()
     # With each task's deal and contact in the same query: task_context() reads them for
     # every task listed, which must not cost a query each.
-    open_tasks = list(Task.select(Task, Deal, Contact)
-                      .join(Deal, JOIN.LEFT_OUTER, on=(Task.deal == Deal.id)).switch(Task)
-                      .join(Contact, JOIN.LEFT_OUTER, on=(Task.contact == Contact.id))
-                      .where(Task.done_at.is_null()
-                             & (Task.due_date <= today + timedelta(days=7)))
-                      .order_by(Task.due_date, fn.coalesce(Task.due_time, "99:99"), Task.id))
+    open_tasks = list(
+        Task.select(Task, Deal, Contact)
+        .join(Deal, JOIN.LEFT_OUTER, on=(Task.deal == Deal.id))
+        .switch(Task)
+        .join(Contact, JOIN.LEFT_OUTER, on=(Task.contact == Contact.id))
+        .where(Task.done_at.is_null() & (Task.due_date <= today + timedelta(days=7)))
+        .order_by(Task.due_date, fn.coalesce(Task.due_time, "99:99"), Task.id)
+    )
     return Agenda(
         overdue=[t for t in open_tasks if t.due_date < today],
         today=[t for t in open_tasks if t.due_date == today],
@@ -551,11 +627,15 @@ def agenda(today: date | None = None) -> Agenda:
 
 def due_now(now: datetime | None = None) -> list[Task]:
     """Open tasks that have come due and were not announced yet (marks them announced)."""
-    now = (now or datetime.now().astimezone())
+    now = now or datetime.now().astimezone()
     today, clock = now.date(), now.strftime("%H:%M")
-    due = [t for t in Task.select().where(Task.done_at.is_null() & Task.notified_at.is_null()
-                                          & (Task.due_date <= today))
-           if t.due_date < today or (t.due_time or "00:00") <= clock]
+    due = [
+        t
+        for t in Task.select().where(
+            Task.done_at.is_null() & Task.notified_at.is_null() & (Task.due_date <= today)
+        )
+        if t.due_date < today or (t.due_time or "00:00") <= clock
+    ]
     if due:
         Task.update(notified_at=utc_now()).where(Task.id.in_([t.id for t in due])).execute()
     return due
@@ -590,16 +670,17 @@ def forecast(months: int = 6, today: date | None = None) -> list[MonthForecast]:
         starts.append((starts[-1] + timedelta(days=32)).replace(day=1))
     end = (starts[-1] + timedelta(days=32)).replace(day=1)
     buckets = {m: [0, Decimal("0"), Decimal("0")] for m in starts}
-    for deal in (Deal.select(Deal, Stage).join(Stage)
-                 .where((Stage.kind == "open") & Deal.expected_close.is_null(False)
-                        & (Deal.expected_close < end))):
+    for deal in (
+        Deal.select(Deal, Stage)
+        .join(Stage)
+        .where((Stage.kind == "open") & Deal.expected_close.is_null(False) & (Deal.expected_close < end))
+    ):
         month = max(deal.expected_close.replace(day=1), first)
         bucket = buckets[month]
         bucket[0] += 1
         bucket[1] += deal.value
         bucket[2] += deal.value * effective_probability(deal, deal.stage) / 100
-    return [MonthForecast(m, b[0], b[1], b[2].quantize(Decimal("0.01")))
-            for m, b in buckets.items()]
+    return [MonthForecast(m, b[0], b[1], b[2].quantize(Decimal("0.01"))) for m, b in buckets.items()]
 
 
 @dataclass(frozen=True)
@@ -625,8 +706,7 @@ def figures(days: int = 90, now: datetime | None = None) -> PipelineFigures:
     now = now or datetime.now(UTC)
     since = now - timedelta(days=days)
     changes = defaultdict(list)
-    for change in StageChange.select().order_by(StageChange.deal, StageChange.changed_at,
-                                                StageChange.id):
+    for change in StageChange.select().order_by(StageChange.deal, StageChange.changed_at, StageChange.id):
         changes[change.deal_id].append(change)
     kinds = {s.id: s.kind for s in Stage.select()}
     deal_kind = {d.id: kinds[d.stage_id] for d in Deal.select(Deal.id, Deal.stage)}
@@ -645,24 +725,34 @@ def figures(days: int = 90, now: datetime | None = None) -> PipelineFigures:
                 if left is not None and left >= since:
                     durations.append((left - move.changed_at).total_seconds() / 86400)
                 break
-        per_stage.append(StageFigures(
-            stage, entered, won,
-            (Decimal(won) / entered).quantize(Decimal("0.001")) if entered else None,
-            Decimal(str(sum(durations) / len(durations))).quantize(Decimal("0.1"))
-            if durations else None))
-    closed = list(Deal.select(Deal, Stage).join(Stage).where(
-        Stage.kind.in_(["won", "lost"]) & (Deal.closed_at >= since)))
+        per_stage.append(
+            StageFigures(
+                stage,
+                entered,
+                won,
+                (Decimal(won) / entered).quantize(Decimal("0.001")) if entered else None,
+                Decimal(str(sum(durations) / len(durations))).quantize(Decimal("0.1")) if durations else None,
+            )
+        )
+    closed = list(
+        Deal.select(Deal, Stage)
+        .join(Stage)
+        .where(Stage.kind.in_(["won", "lost"]) & (Deal.closed_at >= since))
+    )
     won_deals = [d for d in closed if d.stage.kind == "won"]
     lost_count = len(closed) - len(won_deals)
     return PipelineFigures(
-        days=days, stages=per_stage, won=len(won_deals), lost=lost_count,
-        win_rate=(Decimal(len(won_deals)) / len(closed)).quantize(Decimal("0.001"))
-        if closed else None,
-        average_won_value=(sum((d.value for d in won_deals), Decimal("0")) / len(won_deals))
-        .quantize(Decimal("0.01")) if won_deals else None,
+        days=days,
+        stages=per_stage,
+        won=len(won_deals),
+        lost=lost_count,
+        win_rate=(Decimal(len(won_deals)) / len(closed)).quantize(Decimal("0.001")) if closed else None,
+        average_won_value=(sum((d.value for d in won_deals), Decimal("0")) / len(won_deals)).quantize(
+            Decimal("0.01")
+        )
+        if won_deals
+        else None,
     )
-
-
 
 
 # ---------------------------------------------------------------- lookups for the UI
@@ -670,8 +760,9 @@ def figures(days: int = 90, now: datetime | None = None) -> PipelineFigures:
 
 def tasks_of_deal(deal_id: int) -> list[Task]:
     """Open tasks first (by due date), then done ones."""
-    return list(Task.select().where(Task.deal == deal_id).order_by(
-        Task.done_at.is_null(False), Task.due_date))
+    return list(
+        Task.select().where(Task.deal == deal_id).order_by(Task.done_at.is_null(False), Task.due_date)
+    )
 
 
 def deal_counts_by_stage() -> dict[int, int]:

@@ -79,8 +79,9 @@ def validate_profile(profile: BusinessProfile) -> tuple[BusinessProfile, dict[st
         locale = None
     if values["phone"]:
         try:
-            values["phone"] = normalise_phone(values["phone"],
-                                              locale.territory if locale else None, strict=True)
+            values["phone"] = normalise_phone(
+                values["phone"], locale.territory if locale else None, strict=True
+            )
         except ValueError:
             errors["phone"] = "Not a valid phone number; include the country code (+44 …)."
     if values["website"]:
@@ -138,8 +139,7 @@ SETUP_DONE_KEY = "first_run_done"
 
 def setup_needed() -> bool:
     """True for a store nobody has set up yet (no business name, assistant never finished)."""
-    return (Setting.get_or_none(Setting.key == SETUP_DONE_KEY) is None
-            and not load_profile().name)
+    return Setting.get_or_none(Setting.key == SETUP_DONE_KEY) is None and not load_profile().name
 
 
 def mark_setup_done() -> None:

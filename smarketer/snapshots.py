@@ -35,29 +35,48 @@ class DealPlace:
 
 def deal_place(deal_id: int) -> DealPlace:
     deal = Deal.get_by_id(deal_id)
-    order = [d for (d,) in Deal.select(Deal.id).where(Deal.stage == deal.stage_id)
-             .order_by(Deal.position, Deal.id).tuples()]
+    order = [
+        d
+        for (d,) in Deal.select(Deal.id)
+        .where(Deal.stage == deal.stage_id)
+        .order_by(Deal.position, Deal.id)
+        .tuples()
+    ]
     return DealPlace(
-        deal_id, deal.stage_id, order.index(deal_id), deal.value, deal.lost_reason,
-        deal.stage_entered_at, deal.closed_at, deal.updated_at,
-        StageChange.select(fn.max(StageChange.id)).where(StageChange.deal == deal_id).scalar()
-        or 0,
-        Activity.select(fn.max(Activity.id)).scalar() or 0)
+        deal_id,
+        deal.stage_id,
+        order.index(deal_id),
+        deal.value,
+        deal.lost_reason,
+        deal.stage_entered_at,
+        deal.closed_at,
+        deal.updated_at,
+        StageChange.select(fn.max(StageChange.id)).where(StageChange.deal == deal_id).scalar() or 0,
+        Activity.select(fn.max(Activity.id)).scalar() or 0,
+    )
 
 
 def restore_deal(place: DealPlace) -> None:
     """Put the deal back where ``place`` saw it (stage, row, value, dates, lost reason)."""
     with db.atomic():
-        pipeline.move_deal(place.deal_id, place.stage_id, place.index,
-                           lost_reason=place.lost_reason or "restored")
-        Deal.update(value=place.value, lost_reason=place.lost_reason,
-                    stage_entered_at=place.stage_entered_at, closed_at=place.closed_at,
-                    updated_at=place.updated_at).where(Deal.id == place.deal_id).execute()
-        StageChange.delete().where((StageChange.deal == place.deal_id)
-                                   & (StageChange.id > place.last_change_id)).execute()
-        Activity.delete().where((Activity.ref_type == "deal")
-                                & (Activity.ref_id == place.deal_id)
-                                & (Activity.id > place.last_activity_id)).execute()
+        pipeline.move_deal(
+            place.deal_id, place.stage_id, place.index, lost_reason=place.lost_reason or "restored"
+        )
+        Deal.update(
+            value=place.value,
+            lost_reason=place.lost_reason,
+            stage_entered_at=place.stage_entered_at,
+            closed_at=place.closed_at,
+            updated_at=place.updated_at,
+        ).where(Deal.id == place.deal_id).execute()
+        StageChange.delete().where(
+            (StageChange.deal == place.deal_id) & (StageChange.id > place.last_change_id)
+        ).execute()
+        Activity.delete().where(
+            (Activity.ref_type == "deal")
+            & (Activity.ref_id == place.deal_id)
+            & (Activity.id > place.last_activity_id)
+        ).execute()
 
 
 @dataclass(frozen=True)
@@ -74,8 +93,9 @@ def task_state(task_id: int) -> TaskState:
 
 
 def restore_task(state: TaskState) -> None:
-    Task.update(due_date=state.due_date, done_at=state.done_at,
-                notified_at=state.notified_at).where(Task.id == state.task_id).execute()
+    Task.update(due_date=state.due_date, done_at=state.done_at, notified_at=state.notified_at).where(
+        Task.id == state.task_id
+    ).execute()
 
 
 @dataclass(frozen=True)
@@ -86,8 +106,7 @@ class StageLayout:
 
 
 def stage_layout() -> StageLayout:
-    return StageLayout(tuple((s.id, s.name, s.probability, s.position)
-                             for s in pipeline.stages()))
+    return StageLayout(tuple((s.id, s.name, s.probability, s.position) for s in pipeline.stages()))
 
 
 def restore_stages(layout: StageLayout) -> None:
@@ -96,9 +115,9 @@ def restore_stages(layout: StageLayout) -> None:
     known = {s[0] for s in layout.stages}
     with db.atomic():
         for stage in pipeline.open_stages():
-            if stage.id not in known and not Deal.select().where(
-                    Deal.stage == stage.id).exists():
+            if stage.id not in known and not Deal.select().where(Deal.stage == stage.id).exists():
                 pipeline.remove_stage(stage.id)
         for stage_id, name, probability, position in layout.stages:
             Stage.update(name=name, probability=probability, position=position).where(
-                Stage.id == stage_id).execute()
+                Stage.id == stage_id
+            ).execute()

@@ -27,8 +27,7 @@ def normalise_phone(value: str, region: str | None, strict: bool = False) -> str
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         raise InputInvalid("Not a phone number.") from None
-    ok = phonenumbers.is_valid_number(number) if strict else phonenumbers.is_possible_number(
-        number)
+    ok = phonenumbers.is_valid_number(number) if strict else phonenumbers.is_possible_number(number)
     if not ok:
         raise InputInvalid("Not a valid phone number; include the country code (+44 …).")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

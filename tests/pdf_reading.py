@@ -57,8 +57,13 @@ class Page:
             for word in row[1:]:
                 last = merged[-1]
                 if word.x0 - last.x1 < gap:
-                    merged[-1] = Word(f"{last.text} {word.text}", last.x0, min(last.y0, word.y0),
-                                      word.x1, max(last.y1, word.y1))
+                    merged[-1] = Word(
+                        f"{last.text} {word.text}",
+                        last.x0,
+                        min(last.y0, word.y0),
+                        word.x1,
+                        max(last.y1, word.y1),
+                    )
                 else:
                     merged.append(word)
             out.append(merged)
@@ -66,8 +71,7 @@ class Page:
 
     def outside(self) -> list[Word]:
         """Words not wholly inside the page box."""
-        return [w for w in self.words if w.x0 < 0 or w.y0 < 0 or w.x1 > self.width
-                or w.y1 > self.height]
+        return [w for w in self.words if w.x0 < 0 or w.y0 < 0 or w.x1 > self.width or w.y1 > self.height]
 
     def overlaps(self, slack: float = 0.3) -> list[tuple[str, str]]:
         """Pairs of words whose boxes intersect by more than ``slack`` points each way: text
@@ -75,7 +79,7 @@ class Page:
         words = sorted(self.words, key=lambda w: w.x0)
         found = []
         for i, a in enumerate(words):
-            for b in words[i + 1:]:
+            for b in words[i + 1 :]:
                 if b.x0 >= a.x1 - slack:
                     break
                 if min(a.y1, b.y1) - max(a.y0, b.y0) > slack:
@@ -103,9 +107,15 @@ def _words(page: LTPage) -> list[Word]:
 
     def flush():
         if current:
-            words.append(Word("".join(c.get_text() for c in current), current[0].x0,
-                              min(c.y0 for c in current), current[-1].x1,
-                              max(c.y1 for c in current)))
+            words.append(
+                Word(
+                    "".join(c.get_text() for c in current),
+                    current[0].x0,
+                    min(c.y0 for c in current),
+                    current[-1].x1,
+                    max(c.y1 for c in current),
+                )
+            )
             current.clear()
 
     for char in chars:

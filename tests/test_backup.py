@@ -24,8 +24,10 @@ def test_backup_while_another_connection_writes(demo_store, tmp_path):
     def writer():
         conn = sqlite3.connect(demo_store, timeout=5)
         while not stop.is_set():
-            conn.execute("INSERT INTO activity (contact_id, kind, occurred_at, summary) "
-                         "VALUES (1, 'note', '2026-01-01T00:00:00+00:00', 'busy')")
+            conn.execute(
+                "INSERT INTO activity (contact_id, kind, occurred_at, summary) "
+                "VALUES (1, 'note', '2026-01-01T00:00:00+00:00', 'busy')"
+            )
             conn.commit()
         conn.close()
 

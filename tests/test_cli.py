@@ -14,8 +14,15 @@ from smarketer import __version__
 def cli(smarketer_home, tmp_path):
     def run(*args):
         env = dict(os.environ, SMARKETER_HOME=str(smarketer_home))
-        return subprocess.run([sys.executable, "-m", "smarketer", *map(str, args)],
-                              capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "smarketer", *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=60,
+        )
+
     return run
 
 
@@ -53,7 +60,8 @@ def test_demo_of_a_chosen_size_and_its_bound(cli, tmp_path):
     refused = cli("demo", "huge.db", "--contacts", "100001")
     assert refused.returncode == 1
     assert refused.stderr.strip() == (
-        "smarketer: error: A demo store holds 1 to 100,000 contacts, not 100,001.")
+        "smarketer: error: A demo store holds 1 to 100,000 contacts, not 100,001."
+    )
     assert not (tmp_path / "huge.db").exists()
 
 
@@ -95,17 +103,20 @@ def test_mistakes_give_one_line_and_non_zero_exit(cli, tmp_path, args, code, mes
 def test_import_prints_the_summary_and_tags(cli, tmp_path):
     from tests.conftest import DATA
 
-    result = cli("--db", "s.db", "import", DATA / "imports" / "google-contacts.csv",
-                 "--tag", "Fair 2026")
+    result = cli("--db", "s.db", "import", DATA / "imports" / "google-contacts.csv", "--tag", "Fair 2026")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "Imported google-contacts.csv: 3 created, 0 updated, 0 skipped, 0 rejected")
-    again = cli("--db", "s.db", "import", DATA / "imports" / "apple-contacts.vcf",
-                "--on-duplicate", "update")
+        "Imported google-contacts.csv: 3 created, 0 updated, 0 skipped, 0 rejected"
+    )
+    again = cli("--db", "s.db", "import", DATA / "imports" / "apple-contacts.vcf", "--on-duplicate", "update")
     assert "0 created, 2 updated" in again.stdout
     conn = sqlite3.connect(tmp_path / "s.db")
-    assert conn.execute("SELECT count(*) FROM contact_tag JOIN tag ON tag.id = tag_id "
-                        "WHERE tag.name = 'Fair 2026'").fetchone()[0] == 3
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM contact_tag JOIN tag ON tag.id = tag_id WHERE tag.name = 'Fair 2026'"
+        ).fetchone()[0]
+        == 3
+    )
     conn.close()
 
 
@@ -115,8 +126,7 @@ def test_import_with_a_chosen_encoding_and_delimiter(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Reading pl.csv as Windows-1250 (Central Europe), bar" in result.stderr
     conn = sqlite3.connect(tmp_path / "s.db")
-    assert conn.execute("SELECT first_name, last_name FROM contact").fetchall() == [
-        ("Łukasz", "Wałęsa")]
+    assert conn.execute("SELECT first_name, last_name FROM contact").fetchall() == [("Łukasz", "Wałęsa")]
     conn.close()
     wrong = cli("--db", "s.db", "import", "pl.csv", "--encoding", "klingon")
     assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1
@@ -127,9 +137,11 @@ def test_import_undo_and_history(cli, tmp_path):
     (tmp_path / "a.csv").write_text("Name,Email\nAl One,al@example.com\nBo Two,bo@example.com\n")
     assert cli("--db", "s.db", "import", "a.csv").returncode == 0
     conn = sqlite3.connect(tmp_path / "s.db")
-    conn.execute("INSERT INTO activity (contact_id, kind, summary, body, occurred_at) "
-                 "SELECT id, 'note', 'hi', 'hi', '2026-11-23T10:00:00+00:00' FROM contact "
-                 "WHERE email = 'bo@example.com'")
+    conn.execute(
+        "INSERT INTO activity (contact_id, kind, summary, body, occurred_at) "
+        "SELECT id, 'note', 'hi', 'hi', '2026-11-23T10:00:00+00:00' FROM contact "
+        "WHERE email = 'bo@example.com'"
+    )
     conn.commit()
     listed = cli("--db", "s.db", "import", "--history")
     assert "a.csv: 2 created, 0 updated, 0 skipped, 0 rejected" in listed.stdout
@@ -138,8 +150,7 @@ def test_import_undo_and_history(cli, tmp_path):
     assert "run again with --undo --yes to undo the other 1" in refused.stderr
     done = cli("--db", "s.db", "import", "--undo", "--yes")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ("Undid the import of a.csv: 1 contacts taken back; "
-                                   "1 used since were kept")
+    assert done.stdout.strip() == ("Undid the import of a.csv: 1 contacts taken back; 1 used since were kept")
     assert conn.execute("SELECT email FROM contact").fetchall() == [("bo@example.com",)]
     conn.close()
     again = cli("--db", "s.db", "import", "--undo")
@@ -150,8 +161,9 @@ def test_import_of_an_unreadable_file_fails_clearly(cli, tmp_path):
     (tmp_path / "photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     result = cli("--db", "s.db", "import", "photo.csv")
     assert result.returncode == 1
-    assert result.stderr.strip() == ("smarketer: error: photo.csv: this is a PNG image, "
-                                     "not a CSV or vCard file")
+    assert result.stderr.strip() == (
+        "smarketer: error: photo.csv: this is a PNG image, not a CSV or vCard file"
+    )
     missing = cli("--db", "s.db", "import", "nope.csv")
     assert missing.returncode == 1 and "nope.csv: no such file" in missing.stderr
 
@@ -162,8 +174,10 @@ def test_export_contacts_of_a_segment(cli, tmp_path):
     conn.execute("""INSERT INTO segment (name, filter, created_at) VALUES ('VIPs',
                  '{"tags": ["vip"]}', '2026-01-01T00:00:00+00:00')""")
     conn.commit()
-    vips = conn.execute("SELECT count(DISTINCT contact_id) FROM contact_tag JOIN tag "
-                        "ON tag.id = tag_id WHERE tag.name = 'vip'").fetchone()[0]
+    vips = conn.execute(
+        "SELECT count(DISTINCT contact_id) FROM contact_tag JOIN tag "
+        "ON tag.id = tag_id WHERE tag.name = 'vip'"
+    ).fetchone()[0]
     conn.close()
     result = cli("--db", "d.db", "export", "contacts", "-o", "vip.vcf", "--segment", "vips")
     assert result.returncode == 0, result.stderr
@@ -208,14 +222,28 @@ def test_proposal_import_show_pdf_and_list(cli, tmp_path):
 
     from pypdf import PdfReader
 
-    (tmp_path / "p.json").write_text(json.dumps({
-        "title": "Website refresh",
-        "client": {"email": "zoe@example.com", "first_name": "Zoë", "last_name": "Łukasiewicz"},
-        "rounding": "line", "document_discount": "5",
-        "items": [{"heading": "Phase 1"},
-                  {"description": "Workshop", "quantity": 2, "unit": "day",
-                   "unit_price": 450.10, "discount": "10", "tax_rate": 23}],
-    }), encoding="utf-8")
+    (tmp_path / "p.json").write_text(
+        json.dumps(
+            {
+                "title": "Website refresh",
+                "client": {"email": "zoe@example.com", "first_name": "Zoë", "last_name": "Łukasiewicz"},
+                "rounding": "line",
+                "document_discount": "5",
+                "items": [
+                    {"heading": "Phase 1"},
+                    {
+                        "description": "Workshop",
+                        "quantity": 2,
+                        "unit": "day",
+                        "unit_price": 450.10,
+                        "discount": "10",
+                        "tax_rate": 23,
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     created = cli("--db", "s.db", "proposal", "import", "p.json")
     assert created.returncode == 0, created.stderr
     # 2 × 450.10 = 900.20; −10 % = 810.18; −5 % (40.51) = 769.67; +23 % (177.02) = 946.69
@@ -234,13 +262,14 @@ def test_proposal_import_show_pdf_and_list(cli, tmp_path):
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        ('{"title": "x", "items": [{"description": "a", "quantity": 0}]}',
-         "items[0].quantity: must be more than 0"),
-        ('{"title": "x", "items": [{"unit_price": "ten"}]}',
-         "items[0].unit_price: 'ten' is not a number"),
+        (
+            '{"title": "x", "items": [{"description": "a", "quantity": 0}]}',
+            "items[0].quantity: must be more than 0",
+        ),
+        ('{"title": "x", "items": [{"unit_price": "ten"}]}', "items[0].unit_price: 'ten' is not a number"),
         ('{"title": ""}', "title: A proposal needs a title."),
         ("{bad", "not valid JSON (line 1, column 2"),
-        ('[1, 2]', "must be a JSON object"),
+        ("[1, 2]", "must be a JSON object"),
     ],
 )
 def test_proposal_import_refuses_bad_documents(cli, tmp_path, document, message):

@@ -8,19 +8,35 @@ from smarketer.db.models import Activity, Company, Contact
 
 
 def add(first, last="", email="", company="", tags=(), **kw):
-    return contacts.save_contact(ContactData(first_name=first, last_name=last, email=email,
-                                             company=company, tags=tuple(tags), **kw))
+    return contacts.save_contact(
+        ContactData(first_name=first, last_name=last, email=email, company=company, tags=tuple(tags), **kw)
+    )
 
 
 @pytest.fixture
 def people(store):
     return {
-        "zoe": add("Zoë", "Łukasiewicz", "zoe@nordlicht.example", "Nordlicht Bakery",
-                   ["workshop", "vip"], status="lead", consent=True),
-        "hans": add("Hans", "Ørsted", "hans@example.dk", "Kestrel Architects", ["workshop"],
-                    status="customer", phone="+45 33 12 34 56"),
-        "dang": add("Đặng", "Văn Minh", "minh@example.vn", status="lead",
-                    notes="Asked about the spring workshop"),
+        "zoe": add(
+            "Zoë",
+            "Łukasiewicz",
+            "zoe@nordlicht.example",
+            "Nordlicht Bakery",
+            ["workshop", "vip"],
+            status="lead",
+            consent=True,
+        ),
+        "hans": add(
+            "Hans",
+            "Ørsted",
+            "hans@example.dk",
+            "Kestrel Architects",
+            ["workshop"],
+            status="customer",
+            phone="+45 33 12 34 56",
+        ),
+        "dang": add(
+            "Đặng", "Văn Minh", "minh@example.vn", status="lead", notes="Asked about the spring workshop"
+        ),
         "ada": add("Ada", "Byron", "ada@example.com", "Nordlicht Bakery", status="qualified"),
     }
 
@@ -57,8 +73,9 @@ def test_search_is_prefix_case_and_accent_insensitive(people, query, expected):
 
 def test_search_follows_edits_tags_and_company_renames(people):
     zoe = people["zoe"]
-    contacts.save_contact(ContactData.of(zoe).__class__(
-        **{**ContactData.of(zoe).__dict__, "last_name": "Kowalski"}), zoe.id)
+    contacts.save_contact(
+        ContactData.of(zoe).__class__(**{**ContactData.of(zoe).__dict__, "last_name": "Kowalski"}), zoe.id
+    )
     assert names(ContactFilter(text="lukas")) == []
     assert names(ContactFilter(text="kowal")) == ["Zoë Kowalski"]
     contacts.add_tags(people["ada"].id, ["fairgoer"])
@@ -71,7 +88,10 @@ def test_filters_combine(people):
     assert names(ContactFilter(tags=("workshop",))) == ["Hans Ørsted", "Zoë Łukasiewicz"]
     assert names(ContactFilter(tags=("workshop", "vip"))) == ["Zoë Łukasiewicz"]
     assert names(ContactFilter(statuses=("lead", "qualified"))) == [
-        "Ada Byron", "Zoë Łukasiewicz", "Đặng Văn Minh"]
+        "Ada Byron",
+        "Zoë Łukasiewicz",
+        "Đặng Văn Minh",
+    ]
     assert names(ContactFilter(consent="recorded")) == ["Zoë Łukasiewicz"]
     assert len(names(ContactFilter(consent="missing"))) == 3
     contacts.unsubscribe([people["zoe"].id])
@@ -80,8 +100,12 @@ def test_filters_combine(people):
 
 def test_sorting(people):
     rows = contacts.fetch_rows(ids := contacts.contact_ids(sort="company"))
-    assert [rows[i].company for i in ids] == ["", "Kestrel Architects", "Nordlicht Bakery",
-                                              "Nordlicht Bakery"]
+    assert [rows[i].company for i in ids] == [
+        "",
+        "Kestrel Architects",
+        "Nordlicht Bakery",
+        "Nordlicht Bakery",
+    ]
     ids = contacts.contact_ids(sort="name", descending=True)
     assert contacts.fetch_rows(ids)[ids[0]].name == "Đặng Văn Minh"
 
@@ -136,8 +160,14 @@ def test_duplicates_are_found(people):
 
 def test_merge_keeps_everything(people):
     zoe = people["zoe"]
-    twin = add("Zoe", "", "zoe.l@gmail.example", tags=["podcast"], title="Owner",
-               notes="Met at the podcast recording")
+    twin = add(
+        "Zoe",
+        "",
+        "zoe.l@gmail.example",
+        tags=["podcast"],
+        title="Owner",
+        notes="Met at the podcast recording",
+    )
     contacts.add_note(twin.id, "Phoned about pricing")
     contacts.add_note(zoe.id, "First note")
     referred = add("Friend", "", "friend@example.com", referred_by_id=twin.id)

@@ -14,8 +14,13 @@ NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 def snapshot():
     return [
-        (c.full_name, c.email, c.status, c.company.name if c.company else None,
-         sorted(t.tag.name for t in c.contact_tags))
+        (
+            c.full_name,
+            c.email,
+            c.status,
+            c.company.name if c.company else None,
+            sorted(t.tag.name for t in c.contact_tags),
+        )
         for c in Contact.select().order_by(Contact.id)
     ]
 
@@ -37,8 +42,7 @@ def test_demo_is_realistic(tmp_path):
     assert Company.select().count() >= 30
     assert ContactTag.select().count() > 100
     assert Activity.select().count() > 100
-    assert {c.status for c in Contact.select()} == {
-        "subscriber", "lead", "qualified", "customer", "former"}
+    assert {c.status for c in Contact.select()} == {"subscriber", "lead", "qualified", "customer", "former"}
     assert load_profile().address
     assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
     emails = [c.email for c in Contact.select()]
@@ -92,8 +96,13 @@ def test_every_demo_record_passes_the_apps_own_validators(tmp_path):
         except ValueError as exc:
             problems[company.name] = str(exc)
     for deal in Deal.select():
-        data = pipeline.DealData(title=deal.title, contact_id=deal.contact_id, value=deal.value,
-                                 probability=deal.probability, stage_id=deal.stage_id)
+        data = pipeline.DealData(
+            title=deal.title,
+            contact_id=deal.contact_id,
+            value=deal.value,
+            probability=deal.probability,
+            stage_id=deal.stage_id,
+        )
         errors = pipeline.validate_deal(data, profile.locale)[1]
         if errors:
             problems[deal.title] = errors

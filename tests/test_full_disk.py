@@ -16,8 +16,9 @@ def small_disk(tmp_path):
     mount.mkdir()
     if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("mounting a small tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     yield mount
@@ -42,16 +43,20 @@ def test_an_import_onto_a_full_disk_says_so_in_one_line(tmp_path, smarketer_home
     shutil.copy(tmp_path / "demo.db", store)
     before = count(store)
     rows = ["first_name,last_name,email,notes"] + [
-        f"Person{i},Family{i},person{i}@example.com,{'a long note ' * 40}" for i in range(6000)]
+        f"Person{i},Family{i},person{i}@example.com,{'a long note ' * 40}" for i in range(6000)
+    ]
     (tmp_path / "big.csv").write_text("\n".join(rows), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "smarketer", "--db", str(store), "import",
-                           str(tmp_path / "big.csv")], capture_output=True, text=True,
-                          env={**os.environ, "SMARKETER_HOME": str(smarketer_home)}, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "smarketer", "--db", str(store), "import", str(tmp_path / "big.csv")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SMARKETER_HOME": str(smarketer_home)},
+        timeout=300,
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if "error" in line]
-    assert errors == ["smarketer: error: the disk is full: free some space, then try again"], (
-        done.stderr)
+    assert errors == ["smarketer: error: the disk is full: free some space, then try again"], done.stderr
     assert count(store) == before  # nothing half-imported, nothing lost
     conn = sqlite3.connect(store)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

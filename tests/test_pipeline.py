@@ -14,9 +14,15 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def zoe(store):
-    return contacts.save_contact(contacts.ContactData(
-        first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com",
-        company="Nordlicht Bakery", tags=("workshop",)))
+    return contacts.save_contact(
+        contacts.ContactData(
+            first_name="Zoë",
+            last_name="Łukasiewicz",
+            email="zoe@example.com",
+            company="Nordlicht Bakery",
+            tags=("workshop",),
+        )
+    )
 
 
 def stage(name):
@@ -29,9 +35,14 @@ def new(title, value="1000", **kw):
 
 def test_default_pipeline(store):
     assert [(s.name, s.probability, s.kind) for s in pipeline.stages()] == [
-        ("New lead", 10, "open"), ("Contacted", 20, "open"), ("Qualified", 40, "open"),
-        ("Proposal sent", 60, "open"), ("Negotiation", 80, "open"), ("Won", 100, "won"),
-        ("Lost", 0, "lost")]
+        ("New lead", 10, "open"),
+        ("Contacted", 20, "open"),
+        ("Qualified", 40, "open"),
+        ("Proposal sent", 60, "open"),
+        ("Negotiation", 80, "open"),
+        ("Won", 100, "won"),
+        ("Lost", 0, "lost"),
+    ]
 
 
 def test_new_deal_fills_company_from_contact_and_logs(zoe):
@@ -39,8 +50,7 @@ def test_new_deal_fills_company_from_contact_and_logs(zoe):
     assert deal.value == Decimal("12500.50")
     assert deal.company.name == "Nordlicht Bakery"
     assert deal.stage.name == "New lead"
-    assert [(c.from_stage_id, c.to_stage.name) for c in pipeline.history(deal.id)] == [
-        (None, "New lead")]
+    assert [(c.from_stage_id, c.to_stage.name) for c in pipeline.history(deal.id)] == [(None, "New lead")]
     assert Activity.get(Activity.contact == zoe.id).summary == "Deal opened: Website refresh"
 
 
@@ -85,8 +95,7 @@ def test_lost_needs_a_reason_and_won_closes(zoe):
     with pytest.raises(PipelineError, match="why"):
         pipeline.move_deal(deal.id, pipeline.lost_stage().id)
     lost = pipeline.mark_lost(deal.id, "Price too high")
-    assert (lost.stage.kind, lost.lost_reason, lost.closed_at is not None) == (
-        "lost", "Price too high", True)
+    assert (lost.stage.kind, lost.lost_reason, lost.closed_at is not None) == ("lost", "Price too high", True)
     reopened = pipeline.reopen(deal.id)
     assert reopened.closed_at is None and reopened.lost_reason == ""
     won = pipeline.mark_won(deal.id, Decimal("900"))
@@ -104,7 +113,12 @@ def test_stage_editing(store):
     assert StageChange.select().count() == 2  # history still names the removed stage
     extra = pipeline.add_stage("Discovery call", 30, before=stage("Qualified"))
     assert [s.name for s in pipeline.open_stages()] == [
-        "Contacted", "Discovery call", "Qualified", "Proposal sent", "Negotiation"]
+        "Contacted",
+        "Discovery call",
+        "Qualified",
+        "Proposal sent",
+        "Negotiation",
+    ]
     pipeline.update_stage(extra.id, "Discovery", 35)
     ids = [s.id for s in pipeline.open_stages()]
     pipeline.reorder_stages(list(reversed(ids)))
@@ -128,12 +142,11 @@ def test_board_cards_and_totals(zoe):
     assert column.total == Decimal("10500")
     assert column.weighted == Decimal("1250")  # 10000 × 10 % + 500 × 50 %
     assert not column.cards[1].next_task  # flagged on the card: no next task
-    assert [c.title for c in pipeline.board(BoardFilter(text="nordlicht"))[0].cards] == [
-        "Bakery site"]
-    assert [c.title for c in pipeline.board(BoardFilter(tag="workshop"))[0].cards] == [
-        "Bakery site"]
-    assert [c.title for c in pipeline.board(BoardFilter(close_month=date(2026, 11, 1)))[0]
-            .cards] == ["Bakery site"]
+    assert [c.title for c in pipeline.board(BoardFilter(text="nordlicht"))[0].cards] == ["Bakery site"]
+    assert [c.title for c in pipeline.board(BoardFilter(tag="workshop"))[0].cards] == ["Bakery site"]
+    assert [c.title for c in pipeline.board(BoardFilter(close_month=date(2026, 11, 1)))[0].cards] == [
+        "Bakery site"
+    ]
 
 
 def test_agenda_lists_overdue_first_and_snooze(zoe):
@@ -164,18 +177,15 @@ def test_due_now_announces_each_task_once(zoe):
 
 def test_forecast_by_month(store):
     new("Now", "1000", expected_close=TODAY)  # New lead: 10 %
-    new("Overdue counts now", "2000", expected_close=TODAY - timedelta(days=40),
-        probability=50)
+    new("Overdue counts now", "2000", expected_close=TODAY - timedelta(days=40), probability=50)
     new("January", "4000", expected_close=date(2027, 1, 15), probability=25)
     new("Too far", "9999", expected_close=date(2027, 9, 1))
     won = new("Won already", "5000", expected_close=TODAY)
     pipeline.mark_won(won.id)
     months = pipeline.forecast(6, today=TODAY)
-    assert [m.month for m in months][:3] == [date(2026, 11, 1), date(2026, 12, 1),
-                                             date(2027, 1, 1)]
+    assert [m.month for m in months][:3] == [date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)]
     assert len(months) == 6
-    assert (months[0].deals, months[0].total, months[0].weighted) == (
-        2, Decimal("3000"), Decimal("1100.00"))
+    assert (months[0].deals, months[0].total, months[0].weighted) == (2, Decimal("3000"), Decimal("1100.00"))
     assert months[2].weighted == Decimal("1000.00")
     assert sum(m.deals for m in months) == 3
 
@@ -194,11 +204,11 @@ def test_figures_on_a_known_history(store):
             previous = to
         kind = Stage.get_by_id(previous).kind
         Deal.update(stage=previous, closed_at=moves[-1][0] if kind != "open" else None).where(
-            Deal.id == deal.id).execute()
+            Deal.id == deal.id
+        ).execute()
 
     won, lost = pipeline.won_stage().id, pipeline.lost_stage().id
-    history("W1", [(now - 30 * day, lead), (now - 26 * day, qualified), (now - 20 * day, won)],
-            "3000")
+    history("W1", [(now - 30 * day, lead), (now - 26 * day, qualified), (now - 20 * day, won)], "3000")
     history("W2", [(now - 20 * day, lead), (now - 18 * day, won)], "1000")
     history("L1", [(now - 10 * day, lead), (now - 4 * day, lost)])
     history("Open", [(now - 5 * day, lead)])

@@ -8,8 +8,11 @@ from smarketer.contacts import Contact, ContactFilter
 
 
 def reference(f, descending=False):
-    order = (Contact.sort_name.desc(), Contact.id.desc()) if descending else (
-        Contact.sort_name.asc(), Contact.id.asc())
+    order = (
+        (Contact.sort_name.desc(), Contact.id.desc())
+        if descending
+        else (Contact.sort_name.asc(), Contact.id.asc())
+    )
     return [c.id for c in contacts.filtered(f).order_by(*order)]
 
 
@@ -19,9 +22,12 @@ def test_search_order_matches_the_plain_query(demo_store, monkeypatch, broad_fro
     some = list(Contact.select().order_by(Contact.id).limit(5))
     contacts.delete_contacts([c.id for c in some])
     filters = [ContactFilter(text=t) for t in ("a", "e", "studio", "anna", "+353", "zz")]
-    filters += [ContactFilter(text="a", statuses=("lead",)),
-                ContactFilter(text="e", tags=("newsletter",), reachable_only=True),
-                ContactFilter(text="a", trash=True), ContactFilter(text=some[0].last_name)]
+    filters += [
+        ContactFilter(text="a", statuses=("lead",)),
+        ContactFilter(text="e", tags=("newsletter",), reachable_only=True),
+        ContactFilter(text="a", trash=True),
+        ContactFilter(text=some[0].last_name),
+    ]
     for f in filters:
         for descending in (False, True):
             assert contacts.contact_ids(f, descending=descending) == reference(f, descending)

@@ -21,11 +21,19 @@ PNG_1PX = bytes.fromhex(
 
 
 def test_profile_round_trips_normalised(store):
-    saved = save_profile(BusinessProfile(
-        name="  Hollis & Reed  ", address="  12 Quay St \n\n Galway ", email="Hello@Example.COM",
-        phone="091 524 411", website="hollisreed.ie", currency="eur", locale="en_IE",
-        default_tax_rate="23", proposal_prefix="HR",
-    ))
+    saved = save_profile(
+        BusinessProfile(
+            name="  Hollis & Reed  ",
+            address="  12 Quay St \n\n Galway ",
+            email="Hello@Example.COM",
+            phone="091 524 411",
+            website="hollisreed.ie",
+            currency="eur",
+            locale="en_IE",
+            default_tax_rate="23",
+            proposal_prefix="HR",
+        )
+    )
     loaded = load_profile()
     assert loaded == saved
     assert loaded.name == "Hollis & Reed"

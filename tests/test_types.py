@@ -8,14 +8,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STRICT = ["smarketer/db", "smarketer/errors.py", "smarketer/campaigns/errors.py",
-          "smarketer/campaigns/lease.py", "smarketer/campaigns/suppression.py"]
+STRICT = [
+    "smarketer/db",
+    "smarketer/errors.py",
+    "smarketer/campaigns/errors.py",
+    "smarketer/campaigns/lease.py",
+    "smarketer/campaigns/suppression.py",
+]
 
 
 def test_the_strict_modules_type_check():
     if not (ROOT / "pyproject.toml").exists():
         pytest.skip("needs the source tree")
     pytest.importorskip("mypy")
-    done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", *STRICT],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", *STRICT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

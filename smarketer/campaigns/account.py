@@ -102,8 +102,9 @@ def validate_account(account: SmtpAccount) -> tuple[SmtpAccount, dict[str, str]]
     check_sign_in(values, errors)
     page = urlsplit(values["unsubscribe_url"]) if values["unsubscribe_url"] else None
     if page and (page.scheme != "https" or not page.hostname or page.fragment):
-        errors["unsubscribe_url"] = ("The unsubscribe page must be an https:// address "
-                                     "(a query string is fine, a #fragment is not).")
+        errors["unsubscribe_url"] = (
+            "The unsubscribe page must be an https:// address (a query string is fine, a #fragment is not)."
+        )
     for key in ("from_name",):
         values[key] = " ".join(values[key].split())  # no line breaks in a header
     return replace(account, **values), errors
@@ -117,8 +118,10 @@ def check_sign_in(values: dict, errors: dict[str, str]) -> None:
         errors["auth"] = "Sign in with a password or with the provider (oauth2)."
     elif values["auth"] == "oauth2":
         if not provider(values["provider"]).oauth:
-            errors["auth"] = (f"{provider(values['provider']).name} signs in with a password; "
-                              "choose Gmail, Google Workspace, Microsoft 365 or Outlook.com.")
+            errors["auth"] = (
+                f"{provider(values['provider']).name} signs in with a password; "
+                "choose Gmail, Google Workspace, Microsoft 365 or Outlook.com."
+            )
         if "@" not in values["username"]:
             errors["username"] = "Enter the mailbox's address you sign in with."
 
@@ -148,8 +151,7 @@ def credentials(account):
 
 def needs_sign_in(account) -> bool:
     """A provider sign-in that is missing, expired or revoked (its refresh token is gone)."""
-    return account.auth == "oauth2" and not has_refresh_token(
-        Grant(account.provider, account.username))
+    return account.auth == "oauth2" and not has_refresh_token(Grant(account.provider, account.username))
 
 
 def load_account() -> SmtpAccount:

@@ -41,10 +41,16 @@ END"""
 
 # When a contact field is empty for the template (see templates.contact_context).
 _EMPTY = {
-    "first_name": "c.first_name = ''", "last_name": "c.last_name = ''",
-    "full_name": "(c.first_name = '' AND c.last_name = '')", "email": "c.email = ''",
-    "title": "c.title = ''", "company": "coalesce(co.name, '') = ''", "city": "c.city = ''",
-    "country": "c.country = ''", "phone": "c.phone = ''", "website": "c.website = ''",
+    "first_name": "c.first_name = ''",
+    "last_name": "c.last_name = ''",
+    "full_name": "(c.first_name = '' AND c.last_name = '')",
+    "email": "c.email = ''",
+    "title": "c.title = ''",
+    "company": "coalesce(co.name, '') = ''",
+    "city": "c.city = ''",
+    "country": "c.country = ''",
+    "phone": "c.phone = ''",
+    "website": "c.website = ''",
 }
 
 
@@ -64,8 +70,10 @@ def _members(campaign: Campaign) -> tuple[str, list]:
     """SQL (and its parameters) selecting the ids of the live contacts a first step
     addresses: a segment's filter, a tag's, or the picked ids."""
     if campaign.audience_kind == "contacts":
-        return ("SELECT id FROM contact WHERE deleted_at IS NULL "
-                "AND id IN (SELECT value FROM json_each(?))", [campaign.audience])
+        return (
+            "SELECT id FROM contact WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+            [campaign.audience],
+        )
     if campaign.audience_kind == "segment":
         segment = contacts.segment_by_id(int(campaign.audience))
         if segment is None:
@@ -77,14 +85,17 @@ def _members(campaign: Campaign) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _scan(campaign: Campaign, columns: str = "", join_company: bool = False,
-          members: tuple[str, list] | None = None):
+def _scan(
+    campaign: Campaign, columns: str = "", join_company: bool = False, members: tuple[str, list] | None = None
+):
     """One row per member: (id, reason or None, consent, *columns), in name order."""
     sql, params = members or _members(campaign)
     company = "LEFT JOIN company co ON co.id = c.company_id" if join_company else ""
     return db.execute_sql(
         f"SELECT c.id, {_REASON}, c.consent{columns} FROM contact c {company} "
-        f"WHERE c.id IN ({sql}) ORDER BY c.id", params)
+        f"WHERE c.id IN ({sql}) ORDER BY c.id",
+        params,
+    )
 
 
 def audience(campaign: Campaign, account: SmtpAccount | None = None) -> Audience:
@@ -107,16 +118,20 @@ def audience(campaign: Campaign, account: SmtpAccount | None = None) -> Audience
 
 def answered_since(contact_id: int, since: datetime) -> bool:
     """Whether the contact replied, left or bounced since ``since``."""
-    return db.execute_sql(
-        "SELECT EXISTS (SELECT 1 FROM inbound_message WHERE contact_id = ? AND kind IN "
-        f"({', '.join('?' * len(ANSWER_KINDS))}) AND received_at >= ?)",
-        [contact_id, *ANSWER_KINDS, _STAMP(since)]).fetchone()[0] == 1
+    return (
+        db.execute_sql(
+            "SELECT EXISTS (SELECT 1 FROM inbound_message WHERE contact_id = ? AND kind IN "
+            f"({', '.join('?' * len(ANSWER_KINDS))}) AND received_at >= ?)",
+            [contact_id, *ANSWER_KINDS, _STAMP(since)],
+        ).fetchone()[0]
+        == 1
+    )
 
 
 _FOLLOW_UP = f"""
 SELECT o.contact_id, o.sent_at,
        EXISTS (SELECT 1 FROM inbound_message i WHERE i.contact_id = o.contact_id
-               AND i.kind IN ({', '.join(f"'{k}'" for k in ANSWER_KINDS)})
+               AND i.kind IN ({", ".join(f"'{k}'" for k in ANSWER_KINDS)})
                AND i.received_at >= o.sent_at),
        EXISTS (SELECT 1 FROM contact c WHERE c.id = o.contact_id AND c.deleted_at IS NULL
                AND c.unsubscribed_at IS NULL AND c.bounced_at IS NULL AND c.do_not_email = 0
@@ -132,8 +147,7 @@ def follow_up_audience(campaign: Campaign, now: datetime | None = None) -> Audie
     still reachable and were emailed at least ``delay_days`` ago (the others wait)."""
     due_before = _STAMP((now or utc_now()) - timedelta(days=campaign.delay_days or 0))
     result = Audience([])
-    for contact_id, sent_at, answered, reachable in db.execute_sql(
-            _FOLLOW_UP, [campaign.parent_id]):
+    for contact_id, sent_at, answered, reachable in db.execute_sql(_FOLLOW_UP, [campaign.parent_id]):
         if answered:
             result.excluded["replied or left"] += 1
         elif not reachable:
@@ -152,8 +166,11 @@ def context_for(contact, token: str = "preview", profile=None, account=None) -> 
     account = account or load_account()
     return {
         "contact": templates.contact_context(contact),
-        "sender": {"name": account.from_name or profile.name, "business": profile.name,
-                   "email": account.from_address},
+        "sender": {
+            "name": account.from_name or profile.name,
+            "business": profile.name,
+            "email": account.from_address,
+        },
         "unsubscribe": "reply with the word unsubscribe",
         "token": token,
     }
@@ -175,8 +192,7 @@ def fields_used(*sources: str) -> tuple[str, ...]:
         named = 0
         for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
             if isinstance(node.node, nodes.Name) and node.node.name == "contact":
-                key = node.attr if isinstance(node, nodes.Getattr) else getattr(
-                    node.arg, "value", None)
+                key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
                 if not isinstance(key, str):
                     return templates.CONTACT_FIELDS
                 used.add(key)
@@ -191,8 +207,9 @@ def missing_fields(campaign: Campaign) -> list[tuple[int, str, str]]:
     return _audience_and_missing(campaign)[1]
 
 
-def _audience_and_missing(campaign: Campaign, account: SmtpAccount | None = None
-                          ) -> tuple[Audience, list[tuple[int, str, str]]]:
+def _audience_and_missing(
+    campaign: Campaign, account: SmtpAccount | None = None
+) -> tuple[Audience, list[tuple[int, str, str]]]:
     """The audience and its recipients lacking a field, from one pass over the contacts.
 
     Recipients are grouped in SQL by which of the fields the template reads they have empty;
@@ -206,8 +223,11 @@ def _audience_and_missing(campaign: Campaign, account: SmtpAccount | None = None
         members = ("SELECT value FROM json_each(?)", [json.dumps(result.eligible)])
     groups: dict[int, list[tuple[int, str]]] = {}
     for contact_id, reason, consent, bits, first, last, email in _scan(
-            campaign, f", {mask}, c.first_name, c.last_name, c.email",
-            join_company="company" in used, members=members):
+        campaign,
+        f", {mask}, c.first_name, c.last_name, c.email",
+        join_company="company" in used,
+        members=members,
+    ):
         if members is None:  # a first step: the rules of audience() on the same rows
             if reason is None and not consent:
                 result.without_consent += 1
@@ -217,20 +237,23 @@ def _audience_and_missing(campaign: Campaign, account: SmtpAccount | None = None
                 result.excluded[reason] += 1
                 continue
             result.eligible.append(contact_id)
-        groups.setdefault(bits, []).append(
-            (contact_id, " ".join(p for p in (first, last) if p) or email))
+        groups.setdefault(bits, []).append((contact_id, " ".join(p for p in (first, last) if p) or email))
     found = []
     for group in groups.values():
         missing = templates.missing_field(
-            campaign.subject, campaign.body,
-            context_for(Contact.get_by_id(group[0][0]), profile=profile, account=account))
+            campaign.subject,
+            campaign.body,
+            context_for(Contact.get_by_id(group[0][0]), profile=profile, account=account),
+        )
         if missing:
             found += [(contact_id, name, missing) for contact_id, name in group]
     return result, sorted(found, key=lambda row: row[0])
 
 
-_QUEUE = ("INSERT INTO outbox_message (campaign_id, contact_id, email, token, queued_at, "
-          "in_reply_to) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+_QUEUE = (
+    "INSERT INTO outbox_message (campaign_id, contact_id, email, token, queued_at, "
+    "in_reply_to) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
 
 
 def queue(campaign_id: int) -> int:
@@ -238,18 +261,30 @@ def queue(campaign_id: int) -> int:
     campaign = Campaign.get_by_id(campaign_id)
     with db.atomic("IMMEDIATE"):  # the write lock first: a second queuer waits, then sees ours
         eligible = audience(campaign).eligible
-        threads = dict(db.execute_sql(
-            "SELECT contact_id, message_id FROM outbox_message WHERE campaign_id = ?",
-            [campaign.parent_id]).fetchall()) if campaign.parent_id else {}
+        threads = (
+            dict(
+                db.execute_sql(
+                    "SELECT contact_id, message_id FROM outbox_message WHERE campaign_id = ?",
+                    [campaign.parent_id],
+                ).fetchall()
+            )
+            if campaign.parent_id
+            else {}
+        )
         new = db.execute_sql(
             "SELECT c.id, c.email FROM contact c WHERE c.id IN (SELECT value FROM json_each(?)) "
             "AND NOT EXISTS (SELECT 1 FROM outbox_message o WHERE o.campaign_id = ? "
             "AND o.contact_id = c.id) ORDER BY c.id",
-            [json.dumps(eligible), campaign_id]).fetchall()
+            [json.dumps(eligible), campaign_id],
+        ).fetchall()
         now = _STAMP(utc_now())
-        cursor = db.connection().executemany(_QUEUE, [
-            (campaign_id, contact_id, email, secrets.token_urlsafe(16), now,
-             threads.get(contact_id)) for contact_id, email in new])
+        cursor = db.connection().executemany(
+            _QUEUE,
+            [
+                (campaign_id, contact_id, email, secrets.token_urlsafe(16), now, threads.get(contact_id))
+                for contact_id, email in new
+            ],
+        )
         return max(cursor.rowcount, 0)
 
 
@@ -278,6 +313,13 @@ def summarize(campaign_id: int) -> AudienceSummary:
     except templates.TemplateProblem as exc:
         result, problem = audience(campaign, account), str(exc)
     return AudienceSummary(
-        campaign_id, result.eligible, dict(result.excluded), result.without_consent,
-        result.waiting, account.only_with_consent, len(missing),
-        (missing[0][1], missing[0][2]) if missing else None, problem)
+        campaign_id,
+        result.eligible,
+        dict(result.excluded),
+        result.without_consent,
+        result.waiting,
+        account.only_with_consent,
+        len(missing),
+        (missing[0][1], missing[0][2]) if missing else None,
+        problem,
+    )

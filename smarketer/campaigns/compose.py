@@ -48,10 +48,15 @@ def list_id(profile: BusinessProfile, account: SmtpAccount) -> str:
 
 def footer_text(profile: BusinessProfile, account: SmtpAccount, token: str) -> str:
     address = ", ".join(profile.address.splitlines())
-    how = (f"unsubscribe here: {unsubscribe_link(account.unsubscribe_url, token)}"
-           if account.unsubscribe_url else "reply with the word unsubscribe")
-    return (f"\n\n-- \n{profile.name}, {address}\n"
-            f"You receive this email from {profile.name}. To receive no more, {how}.\n")
+    how = (
+        f"unsubscribe here: {unsubscribe_link(account.unsubscribe_url, token)}"
+        if account.unsubscribe_url
+        else "reply with the word unsubscribe"
+    )
+    return (
+        f"\n\n-- \n{profile.name}, {address}\n"
+        f"You receive this email from {profile.name}. To receive no more, {how}.\n"
+    )
 
 
 def footer_html(profile: BusinessProfile, account: SmtpAccount, token: str) -> str:
@@ -61,10 +66,14 @@ def footer_html(profile: BusinessProfile, account: SmtpAccount, token: str) -> s
         link = html.escape(unsubscribe_link(account.unsubscribe_url, token))
         how = f'<a href="{link}">unsubscribe here</a>'
     else:
-        how = (f'<a href="{html.escape(unsubscribe_mailto(account, token))}">unsubscribe</a> '
-               "(or reply with the word unsubscribe)")
-    return (f'<hr><p style="color:#666;font-size:12px">{name}, {address}<br>'
-            f"You receive this email from {name}. To receive no more, {how}.</p>")
+        how = (
+            f'<a href="{html.escape(unsubscribe_mailto(account, token))}">unsubscribe</a> '
+            "(or reply with the word unsubscribe)"
+        )
+    return (
+        f'<hr><p style="color:#666;font-size:12px">{name}, {address}<br>'
+        f"You receive this email from {name}. To receive no more, {how}.</p>"
+    )
 
 
 def address(name: str, email: str) -> Address:
@@ -128,21 +137,33 @@ def _header(value: str) -> str:
     return value if _plain_enough(value) else _encoded_words(value)
 
 
-def build_message(rendered: Rendered, *, to_name: str, to_email: str, account: SmtpAccount,
-                  profile: BusinessProfile, token: str, message_id: str | None = None,
-                  references: str | None = None) -> Message:
+def build_message(
+    rendered: Rendered,
+    *,
+    to_name: str,
+    to_email: str,
+    account: SmtpAccount,
+    profile: BusinessProfile,
+    token: str,
+    message_id: str | None = None,
+    references: str | None = None,
+) -> Message:
     """The email for one recipient. Built with the email package's classic MIME classes:
     three times faster than EmailMessage's header registry, the same bytes on the wire."""
-    text = MIMEText(rendered.text.rstrip() + footer_text(profile, account, token), "plain",
-                    _TEXT)
+    text = MIMEText(rendered.text.rstrip() + footer_text(profile, account, token), "plain", _TEXT)
     if rendered.html is None:
         msg: Message = text
     else:
         msg = MIMEMultipart("alternative")
         msg.attach(text)
-        msg.attach(MIMEText(f"<!DOCTYPE html><html><body>{rendered.html}"
-                            f"{footer_html(profile, account, token)}</body></html>", "html",
-                            _TEXT))
+        msg.attach(
+            MIMEText(
+                f"<!DOCTYPE html><html><body>{rendered.html}"
+                f"{footer_html(profile, account, token)}</body></html>",
+                "html",
+                _TEXT,
+            )
+        )
     sender = account.from_name or profile.name
     msg["From"] = _mailbox(sender, account.from_address)
     msg["To"] = _mailbox(to_name, to_email)

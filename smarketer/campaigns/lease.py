@@ -55,8 +55,7 @@ class Holder:
 
 def new_owner() -> str:
     """A lease holder's name: this machine, this process, a nonce and when it started."""
-    return (f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}:"
-            f"{int(utc_now().timestamp())}")
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}:{int(utc_now().timestamp())}"
 
 
 def parse_owner(owner: str | None) -> Holder | None:
@@ -65,8 +64,7 @@ def parse_owner(owner: str | None) -> Holder | None:
     parts = owner.split(":")
     if len(parts) < 2 or not parts[1].isdigit():
         return None
-    since = (datetime.fromtimestamp(int(parts[3]), UTC) if len(parts) > 3 and parts[3].isdigit()
-             else utc_now())
+    since = datetime.fromtimestamp(int(parts[3]), UTC) if len(parts) > 3 and parts[3].isdigit() else utc_now()
     return Holder(parts[0], int(parts[1]), since)
 
 
@@ -91,13 +89,19 @@ def _owner_is_dead(owner: str | None) -> bool:
 
 
 def free_dead_leases() -> None:
-    held = cast(list[tuple[int, str]], list(
-        Campaign.select(Campaign.id, Campaign.lock_owner).where(
-            Campaign.lock_owner.is_null(False)).tuples()))
+    held = cast(
+        list[tuple[int, str]],
+        list(
+            Campaign.select(Campaign.id, Campaign.lock_owner)
+            .where(Campaign.lock_owner.is_null(False))
+            .tuples()
+        ),
+    )
     for campaign_id, owner in held:
         if _owner_is_dead(owner):
             Campaign.update(lock_owner=None, lock_until=None).where(
-                (Campaign.id == campaign_id) & (Campaign.lock_owner == owner)).execute()
+                (Campaign.id == campaign_id) & (Campaign.lock_owner == owner)
+            ).execute()
 
 
 def claim(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
@@ -106,37 +110,57 @@ def claim(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
     now = now or utc_now()
     free_dead_leases()
     with db.atomic("IMMEDIATE"):
-        taken = Campaign.update(
-            lock_owner=owner, lock_until=now + timedelta(seconds=LEASE_SECONDS)).where(
-            (Campaign.id == campaign_id) & (
-                Campaign.lock_owner.is_null() | (Campaign.lock_owner == owner)
-                | Campaign.lock_until.is_null() | (Campaign.lock_until < now))).execute() == 1
+        taken = (
+            Campaign.update(lock_owner=owner, lock_until=now + timedelta(seconds=LEASE_SECONDS))
+            .where(
+                (Campaign.id == campaign_id)
+                & (
+                    Campaign.lock_owner.is_null()
+                    | (Campaign.lock_owner == owner)
+                    | Campaign.lock_until.is_null()
+                    | (Campaign.lock_until < now)
+                )
+            )
+            .execute()
+            == 1
+        )
         if taken:
             db.execute_sql(
                 "UPDATE outbox_message SET state = 'unknown', reply = ? "
                 "WHERE campaign_id = ? AND state = 'sending'",
-                ("interrupted while sending: check your Sent folder before sending it again",
-                 campaign_id))
+                ("interrupted while sending: check your Sent folder before sending it again", campaign_id),
+            )
     return taken
 
 
 def renew(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
     """Extend our lease; False when it is no longer ours (the caller must stop at once)."""
     until = (now or utc_now()) + timedelta(seconds=LEASE_SECONDS)
-    return Campaign.update(lock_until=until).where(
-        (Campaign.id == campaign_id) & (Campaign.lock_owner == owner)).execute() == 1
+    return (
+        Campaign.update(lock_until=until)
+        .where((Campaign.id == campaign_id) & (Campaign.lock_owner == owner))
+        .execute()
+        == 1
+    )
 
 
 def release(campaign_id: int, owner: str) -> None:
     Campaign.update(lock_owner=None, lock_until=None).where(
-        (Campaign.id == campaign_id) & (Campaign.lock_owner == owner)).execute()
+        (Campaign.id == campaign_id) & (Campaign.lock_owner == owner)
+    ).execute()
 
 
 def holder(campaign_id: int) -> Holder | None:
     """Who sends this campaign now (None when nobody holds a live lease)."""
-    found = cast(tuple[str | None, datetime | None], (
-        Campaign.select(Campaign.lock_owner, Campaign.lock_until)
-        .where(Campaign.id == campaign_id).tuples().get()))
+    found = cast(
+        tuple[str | None, datetime | None],
+        (
+            Campaign.select(Campaign.lock_owner, Campaign.lock_until)
+            .where(Campaign.id == campaign_id)
+            .tuples()
+            .get()
+        ),
+    )
     owner, until = found
     if owner is None or until is None or until < utc_now() or _owner_is_dead(owner):
         return None
@@ -144,10 +168,8 @@ def holder(campaign_id: int) -> Holder | None:
 
 
 # The clause an outbox write adds to prove the writer still holds the campaign's lease.
-HOLDS_LEASE = ("EXISTS (SELECT 1 FROM campaign WHERE id = ? AND lock_owner = ? "
-               "AND lock_until >= ?)")
+HOLDS_LEASE = "EXISTS (SELECT 1 FROM campaign WHERE id = ? AND lock_owner = ? AND lock_until >= ?)"
 
 
-def holds_params(campaign_id: int, owner: str,
-                 now: datetime | None = None) -> tuple[int, str, str | None]:
+def holds_params(campaign_id: int, owner: str, now: datetime | None = None) -> tuple[int, str, str | None]:
     return campaign_id, owner, _STAMP(now or utc_now())

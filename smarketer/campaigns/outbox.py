@@ -50,13 +50,7 @@ from smarketer.campaigns.suppression import (  # noqa: F401 - the outbox's publi
 )
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import (
-    Campaign,
-    Contact,
-    Deal,
-    OutboxMessage,
-    Tag,
-)
+from smarketer.db.models import Campaign, Contact, Deal, OutboxMessage, Tag
 
 RETRY_DELAYS = (60, 300, 1800)  # seconds before the 2nd, 3rd and 4th try of a 4xx
 MAX_CONSECUTIVE_ERRORS = 5
@@ -65,8 +59,9 @@ MAX_CONSECUTIVE_ERRORS = 5
 # ---------------------------------------------------------------- campaigns and audiences
 
 
-def create_campaign(name: str, audience_kind: str, audience: str, subject: str, body: str,
-                    plain_only: bool = False) -> Campaign:
+def create_campaign(
+    name: str, audience_kind: str, audience: str, subject: str, body: str, plain_only: bool = False
+) -> Campaign:
     name = name.strip()
     if not name:
         raise CampaignError("A campaign needs a name.")
@@ -76,25 +71,37 @@ def create_campaign(name: str, audience_kind: str, audience: str, subject: str, 
     if not subject.strip():
         raise CampaignError("The email needs a subject.")
     templates.check(subject, body)
-    return Campaign.create(name=name, audience_kind=audience_kind, audience=str(audience),
-                           subject=subject, body=body, plain_only=plain_only)
+    return Campaign.create(
+        name=name,
+        audience_kind=audience_kind,
+        audience=str(audience),
+        subject=subject,
+        body=body,
+        plain_only=plain_only,
+    )
 
 
-def create_follow_up(parent_id: int, delay_days: int, body: str,
-                     subject: str | None = None) -> Campaign:
+def create_follow_up(parent_id: int, delay_days: int, body: str, subject: str | None = None) -> Campaign:
     """Step 2 (3, …) of a sequence: sent ``delay_days`` after the previous step, in the same
     thread, only to those who have not replied, unsubscribed or bounced."""
     parent = Campaign.get_by_id(parent_id)
     if not 1 <= int(delay_days) <= 365:
         raise CampaignError("Wait 1 to 365 days before a follow-up.")
     steps = Campaign.select().where(Campaign.parent == parent_id).count()
-    subject = subject or (parent.subject if parent.subject.lower().startswith("re:")
-                          else f"Re: {parent.subject}")
+    subject = subject or (
+        parent.subject if parent.subject.lower().startswith("re:") else f"Re: {parent.subject}"
+    )
     templates.check(subject, body)
-    return Campaign.create(name=f"{parent.name} – follow-up {steps + 1}",
-                           audience_kind=parent.audience_kind, audience=parent.audience,
-                           subject=subject, body=body, plain_only=parent.plain_only,
-                           parent=parent_id, delay_days=int(delay_days))
+    return Campaign.create(
+        name=f"{parent.name} – follow-up {steps + 1}",
+        audience_kind=parent.audience_kind,
+        audience=parent.audience,
+        subject=subject,
+        body=body,
+        plain_only=parent.plain_only,
+        parent=parent_id,
+        delay_days=int(delay_days),
+    )
 
 
 #: A draft whose audience is not chosen yet (a new campaign starts so); start() refuses it.
@@ -124,11 +131,11 @@ def update_campaign(campaign_id: int, **fields) -> Campaign:
     if campaign.status not in ("draft", "scheduled"):
         raise CampaignError("A campaign that has started sending cannot be changed.")
     if "subject" in fields or "body" in fields:
-        templates.check(fields.get("subject", campaign.subject),
-                        fields.get("body", campaign.body))
+        templates.check(fields.get("subject", campaign.subject), fields.get("body", campaign.body))
     if "audience_kind" in fields or "audience" in fields:
-        _check_audience(fields.get("audience_kind", campaign.audience_kind),
-                        fields.get("audience", campaign.audience))
+        _check_audience(
+            fields.get("audience_kind", campaign.audience_kind), fields.get("audience", campaign.audience)
+        )
     for key, value in fields.items():
         setattr(campaign, key, value)
     campaign.save()
@@ -150,18 +157,32 @@ def resolve_audience(text: str) -> tuple[str, str]:
     raise CampaignError(f"No segment or tag named {text!r}.")
 
 
-def message_for(campaign: Campaign, contact: Contact, token: str, message_id: str | None = None,
-                profile=None, account=None, in_reply_to: str | None = None):
+def message_for(
+    campaign: Campaign,
+    contact: Contact,
+    token: str,
+    message_id: str | None = None,
+    profile=None,
+    account=None,
+    in_reply_to: str | None = None,
+):
     """The email for one recipient (``profile``/``account`` passed in by a sender that
     renders thousands, read from the store otherwise)."""
     profile = profile or settings.load_profile()
     account = account or load_account()
-    rendered = templates.render(campaign.subject, campaign.body,
-                                context_for(contact, token, profile, account),
-                                campaign.plain_only)
-    return build_message(rendered, to_name=contact.full_name, to_email=contact.email,
-                         account=account, profile=profile, token=token, message_id=message_id,
-                         references=in_reply_to)
+    rendered = templates.render(
+        campaign.subject, campaign.body, context_for(contact, token, profile, account), campaign.plain_only
+    )
+    return build_message(
+        rendered,
+        to_name=contact.full_name,
+        to_email=contact.email,
+        account=account,
+        profile=profile,
+        token=token,
+        message_id=message_id,
+        references=in_reply_to,
+    )
 
 
 def preview(campaign: Campaign, contact_id: int):
@@ -175,8 +196,10 @@ def ready_to_send(account: SmtpAccount | None = None) -> None:
     account = account or load_account()
     profile = settings.load_profile()
     if not profile.address.strip():
-        raise CampaignError("Add your postal address to the business profile (Settings) first: "
-                            "every campaign email must carry it.")
+        raise CampaignError(
+            "Add your postal address to the business profile (Settings) first: "
+            "every campaign email must carry it."
+        )
     if not account.configured:
         raise CampaignError("Set up your email account (Settings → Email account) first.")
 
@@ -194,29 +217,33 @@ def start(campaign_id: int, at: datetime | None = None) -> Campaign:
         raise CampaignError("Choose who receives it (an audience) first.")
     queue(campaign_id)
     scheduled = bool(at and at > utc_now())
-    Campaign.update(status="scheduled" if scheduled else "sending",
-                    scheduled_at=at if scheduled else None, pause_reason="").where(
-        (Campaign.id == campaign_id)
-        & Campaign.status.in_(["draft", "scheduled", "paused", "sending"])).execute()
+    Campaign.update(
+        status="scheduled" if scheduled else "sending",
+        scheduled_at=at if scheduled else None,
+        pause_reason="",
+    ).where(
+        (Campaign.id == campaign_id) & Campaign.status.in_(["draft", "scheduled", "paused", "sending"])
+    ).execute()
     return Campaign.get_by_id(campaign_id)
 
 
 def pause(campaign_id: int, reason: str = "Paused by you.") -> None:
     Campaign.update(status="paused", pause_reason=reason).where(
-        (Campaign.id == campaign_id) & Campaign.status.in_(["sending", "scheduled"])).execute()
+        (Campaign.id == campaign_id) & Campaign.status.in_(["sending", "scheduled"])
+    ).execute()
 
 
 def resume(campaign_id: int) -> None:
     ready_to_send()
     queue(campaign_id)
     Campaign.update(status="sending", pause_reason="").where(
-        (Campaign.id == campaign_id) & Campaign.status.in_(["paused", "done"])).execute()
+        (Campaign.id == campaign_id) & Campaign.status.in_(["paused", "done"])
+    ).execute()
 
 
 def cancel(campaign_id: int) -> None:
     with db.atomic():
-        Campaign.update(status="cancelled", finished_at=utc_now()).where(
-            Campaign.id == campaign_id).execute()
+        Campaign.update(status="cancelled", finished_at=utc_now()).where(Campaign.id == campaign_id).execute()
         OutboxMessage.update(state="skipped", reply="campaign cancelled").where(
             (OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == "queued")
         ).execute()
@@ -225,11 +252,13 @@ def cancel(campaign_id: int) -> None:
 def due_follow_ups() -> list[Campaign]:
     """Started follow-up steps with recipients due now (queued for the outbox)."""
     due = []
-    for campaign in Campaign.select().where(Campaign.parent.is_null(False)
-                                            & (Campaign.status == "sending")):
-        if queue(campaign.id) or OutboxMessage.select().where(
-                (OutboxMessage.campaign == campaign.id)
-                & (OutboxMessage.state == "queued")).exists():
+    for campaign in Campaign.select().where(Campaign.parent.is_null(False) & (Campaign.status == "sending")):
+        if (
+            queue(campaign.id)
+            or OutboxMessage.select()
+            .where((OutboxMessage.campaign == campaign.id) & (OutboxMessage.state == "queued"))
+            .exists()
+        ):
             due.append(campaign)
     return due
 
@@ -237,10 +266,16 @@ def due_follow_ups() -> list[Campaign]:
 def due_scheduled(now: datetime | None = None) -> list[Campaign]:
     now = now or utc_now()
     due = []
-    for campaign in Campaign.select().where((Campaign.status == "scheduled")
-                                            & (Campaign.scheduled_at <= now)):
-        if Campaign.update(status="sending").where(  # whoever flips it first starts it
-                (Campaign.id == campaign.id) & (Campaign.status == "scheduled")).execute():
+    for campaign in Campaign.select().where(
+        (Campaign.status == "scheduled") & (Campaign.scheduled_at <= now)
+    ):
+        if (
+            Campaign.update(status="sending")
+            .where(  # whoever flips it first starts it
+                (Campaign.id == campaign.id) & (Campaign.status == "scheduled")
+            )
+            .execute()
+        ):
             due.append(campaign)
     return due
 
@@ -249,19 +284,23 @@ def recover_interrupted(now: datetime | None = None) -> int:
     """Rows left ``sending`` by a sender that is gone become ``unknown`` (never resent)."""
     now = now or utc_now()
     free_dead_leases()
-    stale = Campaign.select(Campaign.id).where(
-        Campaign.lock_until.is_null() | (Campaign.lock_until < now))
-    return OutboxMessage.update(
-        state="unknown",
-        reply="interrupted while sending: check your Sent folder before sending it again",
-    ).where((OutboxMessage.state == "sending") & OutboxMessage.campaign.in_(stale)).execute()
+    stale = Campaign.select(Campaign.id).where(Campaign.lock_until.is_null() | (Campaign.lock_until < now))
+    return (
+        OutboxMessage.update(
+            state="unknown", reply="interrupted while sending: check your Sent folder before sending it again"
+        )
+        .where((OutboxMessage.state == "sending") & OutboxMessage.campaign.in_(stale))
+        .execute()
+    )
 
 
 def sent_in_last_day(now: datetime | None = None) -> int:
     now = now or utc_now()
-    return OutboxMessage.select().where((OutboxMessage.state == "sent")
-                                        & (OutboxMessage.sent_at > now - timedelta(days=1))
-                                        ).count()
+    return (
+        OutboxMessage.select()
+        .where((OutboxMessage.state == "sent") & (OutboxMessage.sent_at > now - timedelta(days=1)))
+        .count()
+    )
 
 
 # ---------------------------------------------------------------- report
@@ -295,19 +334,33 @@ def report(campaign_id: int, attribution_days: int = 30) -> CampaignReport:
     ids = [r.contact_id for r in sent if r.contact_id]
     deals = unsubscribed = 0
     if first and ids:
-        unsubscribed = Contact.select().where(Contact.id.in_(ids)
-                                              & (Contact.unsubscribed_at >= first)).count()
-        deals = Deal.select().where(
-            (Deal.campaign_id == campaign_id) | (
-                Deal.contact.in_(ids) & (Deal.created_at >= first)
-                & (Deal.created_at <= first + timedelta(days=attribution_days)))).count()
+        unsubscribed = (
+            Contact.select().where(Contact.id.in_(ids) & (Contact.unsubscribed_at >= first)).count()
+        )
+        deals = (
+            Deal.select()
+            .where(
+                (Deal.campaign_id == campaign_id)
+                | (
+                    Deal.contact.in_(ids)
+                    & (Deal.created_at >= first)
+                    & (Deal.created_at <= first + timedelta(days=attribution_days))
+                )
+            )
+            .count()
+        )
     return CampaignReport(
-        recipients=len(rows), by_state=Counter(r.state for r in rows), excluded=aud.excluded,
+        recipients=len(rows),
+        by_state=Counter(r.state for r in rows),
+        excluded=aud.excluded,
         without_consent=aud.without_consent,
         failures=[(r.email, r.reply) for r in rows if r.state == "failed"],
         unknown=[(r.email, r.reply) for r in rows if r.state == "unknown"],
-        unsubscribed_since=unsubscribed, deals_opened=deals, first_sent=first,
-        replies=_replies(campaign_id))
+        unsubscribed_since=unsubscribed,
+        deals_opened=deals,
+        first_sent=first,
+        replies=_replies(campaign_id),
+    )
 
 
 def _replies(campaign_id: int) -> int:
@@ -316,25 +369,25 @@ def _replies(campaign_id: int) -> int:
     return replies(campaign_id)
 
 
-
-
 # ---------------------------------------------------------------- lookups for the UI
 
 
 def campaigns_with_counts() -> list[tuple[Campaign, dict[str, int]]]:
     """Every campaign, newest first, with its outbox rows counted by state."""
     counts: dict[int, dict[str, int]] = {}
-    for campaign_id, state, n in (OutboxMessage.select(
-            OutboxMessage.campaign, OutboxMessage.state, fn.COUNT(OutboxMessage.id))
-            .group_by(OutboxMessage.campaign, OutboxMessage.state).tuples()):
+    for campaign_id, state, n in (
+        OutboxMessage.select(OutboxMessage.campaign, OutboxMessage.state, fn.COUNT(OutboxMessage.id))
+        .group_by(OutboxMessage.campaign, OutboxMessage.state)
+        .tuples()
+    ):
         counts.setdefault(campaign_id, {})[state] = n
-    return [(c, counts.get(c.id, {})) for c in
-            Campaign.select().order_by(Campaign.created_at.desc())]
+    return [(c, counts.get(c.id, {})) for c in Campaign.select().order_by(Campaign.created_at.desc())]
 
 
 def outbox_rows(campaign_id: int) -> list[OutboxMessage]:
-    return list(OutboxMessage.select().where(OutboxMessage.campaign == campaign_id)
-                .order_by(OutboxMessage.id))
+    return list(
+        OutboxMessage.select().where(OutboxMessage.campaign == campaign_id).order_by(OutboxMessage.id)
+    )
 
 
 def saved_templates():
@@ -348,8 +401,7 @@ def save_template(name: str, subject: str, body: str, plain_only: bool = False):
     from smarketer.db.models import EmailTemplate
 
     templates.check(subject, body)
-    values = {"subject": subject, "body": body, "plain_only": plain_only,
-              "updated_at": utc_now()}
+    values = {"subject": subject, "body": body, "plain_only": plain_only, "updated_at": utc_now()}
     existing = EmailTemplate.get_or_none(fn.lower(EmailTemplate.name) == name.strip().lower())
     if existing:
         EmailTemplate.update(**values).where(EmailTemplate.id == existing.id).execute()

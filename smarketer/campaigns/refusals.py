@@ -9,22 +9,27 @@ ACCOUNT = "Settings → Email account"
 APP_PASSWORD = (
     "Google asks for an app password or a sign-in with Google. In {where} choose Gmail (or "
     "Google Workspace) and Sign in with Google; or create an app password (Google Account → "
-    "Security → 2-Step Verification → App passwords) and enter it as the password.")
+    "Security → 2-Step Verification → App passwords) and enter it as the password."
+)
 BASIC_AUTH_OFF = (
     "Microsoft no longer accepts passwords for this mailbox. In {where} choose Microsoft 365 "
-    "(or Outlook.com) and Sign in with Microsoft.")
+    "(or Outlook.com) and Sign in with Microsoft."
+)
 SMTP_AUTH_OFF = (
     "Sending through SMTP (SMTP AUTH) is turned off for your Microsoft 365 organisation or "
     "this mailbox. An administrator turns it on: Microsoft 365 admin center → Users → Active "
     "users → the mailbox → Mail → Manage email apps → Authenticated SMTP; or for everyone, "
     "Set-TransportConfig -SmtpClientAuthenticationDisabled $false in Exchange Online "
-    "PowerShell.")
+    "PowerShell."
+)
 WRONG_CREDENTIALS = (
     "The server did not accept the user name and password (or the sign-in). Check them in "
-    "{where}; if you sign in with Google or Microsoft, sign in again.")
+    "{where}; if you sign in with Google or Microsoft, sign in again."
+)
 AUTH_REQUIRED = (
     "The server wants the account to log in before sending. Enter the user name and password "
-    "(or sign in) in {where}.")
+    "(or sign in) in {where}."
+)
 
 
 def account_refusal(code: int | None, reply: str, where: str = ACCOUNT) -> str | None:
@@ -34,9 +39,14 @@ def account_refusal(code: int | None, reply: str, where: str = ACCOUNT) -> str |
         words = APP_PASSWORD
     elif "5.7.139" in text:
         words = BASIC_AUTH_OFF if "basic auth" in text else SMTP_AUTH_OFF
-    elif ("5.7.3" in text or "5.7.8" in text or code == 535
-          or "authenticationfailed" in text or "authentication failed" in text
-          or "invalid credentials" in text):
+    elif (
+        "5.7.3" in text
+        or "5.7.8" in text
+        or code == 535
+        or "authenticationfailed" in text
+        or "authentication failed" in text
+        or "invalid credentials" in text
+    ):
         words = WRONG_CREDENTIALS
     elif code == 530 or "authentication required" in text:
         words = AUTH_REQUIRED

@@ -53,25 +53,29 @@ class SendReview:
 
     def lines(self) -> list[str]:
         """The review as text lines (the command line prints them before asking)."""
-        sender = f"{self.from_name} <{self.from_address}>" if self.from_name \
-            else self.from_address
-        out = [f"{self.campaign_name}: {self.recipients:,} recipient(s)"
-               + (f" ({self.already_sent:,} sent earlier are not sent again)"
-                  if self.already_sent else ""),
-               f"  left out: {self.left_out_text()}"]
+        sender = f"{self.from_name} <{self.from_address}>" if self.from_name else self.from_address
+        out = [
+            f"{self.campaign_name}: {self.recipients:,} recipient(s)"
+            + (f" ({self.already_sent:,} sent earlier are not sent again)" if self.already_sent else ""),
+            f"  left out: {self.left_out_text()}",
+        ]
         if self.without_consent:
-            out.append(f"  without recorded consent: {self.without_consent:,}"
-                       + (" (left out)" if self.consent_required else " (they receive it)"))
+            out.append(
+                f"  without recorded consent: {self.without_consent:,}"
+                + (" (left out)" if self.consent_required else " (they receive it)")
+            )
         if self.missing_field:
-            out.append(f"  lacking a merge field: {self.missing_field:,}, e.g. "
-                       f"{self.missing_example}")
+            out.append(f"  lacking a merge field: {self.missing_field:,}, e.g. {self.missing_example}")
         out.append(f"  from: {sender} via {self.server}")
-        out.append(f"  pace: {self.rate_per_minute:,} per minute, at most {self.daily_cap:,} a "
-                   f"day ({self.sent_last_day:,} sent in the last 24 hours)")
+        out.append(
+            f"  pace: {self.rate_per_minute:,} per minute, at most {self.daily_cap:,} a "
+            f"day ({self.sent_last_day:,} sent in the last 24 hours)"
+        )
         if self.recipients and self.last_at:
-            out.append(f"  last one goes out: about {self.last_at.astimezone():%Y-%m-%d %H:%M}"
-                       + (f" ({self.days} days: the daily cap pauses it each day)"
-                          if self.days > 1 else ""))
+            out.append(
+                f"  last one goes out: about {self.last_at.astimezone():%Y-%m-%d %H:%M}"
+                + (f" ({self.days} days: the daily cap pauses it each day)" if self.days > 1 else "")
+            )
         if self.problem:
             out.append(f"  cannot send: {self.problem}")
         return out
@@ -81,8 +85,9 @@ class SendReview:
         return f"Send to {self.recipients:,}"
 
 
-def estimate_finish(count: int, start: datetime, rate_per_minute: int, daily_cap: int,
-                    sent_last_day: int = 0) -> tuple[datetime, int]:
+def estimate_finish(
+    count: int, start: datetime, rate_per_minute: int, daily_cap: int, sent_last_day: int = 0
+) -> tuple[datetime, int]:
     """(when the last of ``count`` emails goes out, days it takes) at the rate and cap.
 
     The sender pauses at the daily cap; the estimate assumes it is resumed a day later."""
@@ -98,8 +103,7 @@ def estimate_finish(count: int, start: datetime, rate_per_minute: int, daily_cap
     return start + timedelta(days=extra_days) + interval * (last_day_count - 1), extra_days + 1
 
 
-def review_send(campaign_id: int, at: datetime | None = None,
-                now: datetime | None = None) -> SendReview:
+def review_send(campaign_id: int, at: datetime | None = None, now: datetime | None = None) -> SendReview:
     """The figures of sending ``campaign_id`` now (or at ``at``), without changing anything."""
     now = now or utc_now()
     campaign = Campaign.get_by_id(campaign_id)
@@ -114,28 +118,52 @@ def review_send(campaign_id: int, at: datetime | None = None,
     elif not outbox.has_audience(campaign):
         problem = "Choose who receives it (an audience) first."
     summary = summarize(campaign_id)
-    handled = {c for (c,) in OutboxMessage.select(OutboxMessage.contact).where(
-        (OutboxMessage.campaign == campaign_id)
-        & OutboxMessage.state.in_(("sent", "sending", "unknown", "failed", "skipped"))).tuples()}
-    already_sent = OutboxMessage.select().where(
-        (OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == "sent")).count()
+    handled = {
+        c
+        for (c,) in OutboxMessage.select(OutboxMessage.contact)
+        .where(
+            (OutboxMessage.campaign == campaign_id)
+            & OutboxMessage.state.in_(("sent", "sending", "unknown", "failed", "skipped"))
+        )
+        .tuples()
+    }
+    already_sent = (
+        OutboxMessage.select()
+        .where((OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == "sent"))
+        .count()
+    )
     to_send = [i for i in summary.eligible if i not in handled]
     problem = problem or summary.problem
     if not to_send and not problem:
         problem = "Nobody in this audience can be emailed."
-    example = ("{} has no {}".format(*summary.missing_example)
-               if summary.missing_example else "")
+    example = "{} has no {}".format(*summary.missing_example) if summary.missing_example else ""
     sent_last_day = outbox.sent_in_last_day(now)
     start = max(at, now) if at else now
-    last, days = estimate_finish(len(to_send), start, account.rate_per_minute,
-                                 account.daily_cap, sent_last_day if start - now <
-                                 timedelta(days=1) else 0)
+    last, days = estimate_finish(
+        len(to_send),
+        start,
+        account.rate_per_minute,
+        account.daily_cap,
+        sent_last_day if start - now < timedelta(days=1) else 0,
+    )
     return SendReview(
-        campaign_id=campaign.id, campaign_name=campaign.name, recipients=len(to_send),
-        already_sent=already_sent, left_out=dict(summary.excluded),
-        without_consent=summary.without_consent, consent_required=summary.only_with_consent,
-        missing_field=summary.missing_count if to_send else 0, missing_example=example,
-        from_address=account.from_address, from_name=account.from_name,
-        server=account.host, rate_per_minute=account.rate_per_minute,
-        daily_cap=account.daily_cap, sent_last_day=sent_last_day, starts_at=start,
-        last_at=last, days=days, problem=problem)
+        campaign_id=campaign.id,
+        campaign_name=campaign.name,
+        recipients=len(to_send),
+        already_sent=already_sent,
+        left_out=dict(summary.excluded),
+        without_consent=summary.without_consent,
+        consent_required=summary.only_with_consent,
+        missing_field=summary.missing_count if to_send else 0,
+        missing_example=example,
+        from_address=account.from_address,
+        from_name=account.from_name,
+        server=account.host,
+        rate_per_minute=account.rate_per_minute,
+        daily_cap=account.daily_cap,
+        sent_last_day=sent_last_day,
+        starts_at=start,
+        last_at=last,
+        days=days,
+        problem=problem,
+    )

@@ -48,27 +48,39 @@ log = logging.getLogger(__name__)
 # The sender's hot path is plain prepared SQL: peewee's query building would cost more per
 # message than rendering and sending together.
 _STAMP = InstantField().db_value
-_NEXT_ROW = ("SELECT id, contact_id, email, token, attempts, in_reply_to FROM outbox_message "
-             "WHERE campaign_id = ? AND state = 'queued' "
-             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1")
-_RECIPIENT = ("SELECT c.first_name, c.last_name, c.email, c.title, c.company_id, co.name, "
-              "c.city, c.country, c.phone, c.website FROM contact c "
-              "LEFT JOIN company co ON co.id = c.company_id "
-              "WHERE c.id = ? AND c.deleted_at IS NULL AND c.unsubscribed_at IS NULL "
-              "AND c.bounced_at IS NULL AND c.do_not_email = 0 "
-              "AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = c.email)")
+_NEXT_ROW = (
+    "SELECT id, contact_id, email, token, attempts, in_reply_to FROM outbox_message "
+    "WHERE campaign_id = ? AND state = 'queued' "
+    "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1"
+)
+_RECIPIENT = (
+    "SELECT c.first_name, c.last_name, c.email, c.title, c.company_id, co.name, "
+    "c.city, c.country, c.phone, c.website FROM contact c "
+    "LEFT JOIN company co ON co.id = c.company_id "
+    "WHERE c.id = ? AND c.deleted_at IS NULL AND c.unsubscribed_at IS NULL "
+    "AND c.bounced_at IS NULL AND c.do_not_email = 0 "
+    "AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = c.email)"
+)
 # queued → sending: only while still queued and while the lease is still ours.
-_MARK_SENDING = ("UPDATE outbox_message SET state = 'sending', sending_at = ?, attempts = ?, "
-                 "message_id = ? WHERE id = ? AND state = 'queued' AND " + lease.HOLDS_LEASE)
+_MARK_SENDING = (
+    "UPDATE outbox_message SET state = 'sending', sending_at = ?, attempts = ?, "
+    "message_id = ? WHERE id = ? AND state = 'queued' AND " + lease.HOLDS_LEASE
+)
 # queued → failed (this recipient's message cannot be made), under the same proof.
-_MARK_UNRENDERABLE = ("UPDATE outbox_message SET state = 'failed', reply = ? "
-                      "WHERE id = ? AND state = 'queued' AND " + lease.HOLDS_LEASE)
+_MARK_UNRENDERABLE = (
+    "UPDATE outbox_message SET state = 'failed', reply = ? "
+    "WHERE id = ? AND state = 'queued' AND " + lease.HOLDS_LEASE
+)
 # sending → sent: the server took it, whatever happened to the lease meanwhile (a takeover
 # may already have called the row unknown: the truth is better).
-_MARK_SENT = ("UPDATE outbox_message SET state = 'sent', sent_at = ?, reply = ? "
-              "WHERE id = ? AND state IN ('sending', 'unknown')")
-_TIMELINE = ("INSERT INTO activity (contact_id, kind, occurred_at, summary, body, ref_type, "
-             "ref_id) VALUES (?, 'email', ?, ?, ?, 'campaign', ?)")
+_MARK_SENT = (
+    "UPDATE outbox_message SET state = 'sent', sent_at = ?, reply = ? "
+    "WHERE id = ? AND state IN ('sending', 'unknown')"
+)
+_TIMELINE = (
+    "INSERT INTO activity (contact_id, kind, occurred_at, summary, body, ref_type, "
+    "ref_id) VALUES (?, 'email', ?, ?, ?, 'campaign', ?)"
+)
 _PAUSED_BY_YOU = "Paused by you."
 
 
@@ -96,9 +108,18 @@ def _recipient(contact_id: int | None):
         return None
     first, last, email, title, company_id, company, city, country, phone, website = found
     return SimpleNamespace(
-        first_name=first, last_name=last, full_name=f"{first} {last}".strip(), email=email,
-        title=title, company_id=company_id, company=SimpleNamespace(name=company or ""),
-        city=city, country=country, phone=phone, website=website)
+        first_name=first,
+        last_name=last,
+        full_name=f"{first} {last}".strip(),
+        email=email,
+        title=title,
+        company_id=company_id,
+        company=SimpleNamespace(name=company or ""),
+        city=city,
+        country=country,
+        phone=phone,
+        website=website,
+    )
 
 
 @dataclass
@@ -129,16 +150,22 @@ class _Sent:
 class Sender:
     """One run over one campaign's outbox (``send_campaign`` is the way to call it)."""
 
-    def __init__(self, campaign_id: int, *, password: str | None = None,
-                 transport_factory: Callable[[SmtpAccount, str | None], SmtpTransport]
-                 | None = None,
-                 progress: Callable[[int, int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None,
-                 status: Callable[[str], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep,
-                 retry_delays: tuple[float, ...] = RETRY_DELAYS,
-                 reconnect_delay: float = 30, owner: str | None = None,
-                 renew_every: float = lease.RENEW_SECONDS, wait_for_lease: bool = False):
+    def __init__(
+        self,
+        campaign_id: int,
+        *,
+        password: str | None = None,
+        transport_factory: Callable[[SmtpAccount, str | None], SmtpTransport] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        status: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        retry_delays: tuple[float, ...] = RETRY_DELAYS,
+        reconnect_delay: float = 30,
+        owner: str | None = None,
+        renew_every: float = lease.RENEW_SECONDS,
+        wait_for_lease: bool = False,
+    ):
         self.campaign_id = campaign_id
         self.password = password
         self.make_transport = transport_factory or (lambda acc, pw: SmtpTransport(acc, pw))
@@ -180,8 +207,10 @@ class Sender:
         except lease.LeaseLost:
             self._flush()
             self.result.status = "lost"
-            self.result.reason = ("Another Smarketer took this campaign over while this one "
-                                  "waited; it stopped without sending more.")
+            self.result.reason = (
+                "Another Smarketer took this campaign over while this one "
+                "waited; it stopped without sending more."
+            )
             log.warning("campaign %s: lease lost by %s", self.campaign_id, self.owner)
         finally:
             self._flush()
@@ -221,25 +250,35 @@ class Sender:
             raise CampaignError(f"{campaign.name} is {campaign.status}.")
         if campaign.status in ("draft", "scheduled", "paused"):
             queue(self.campaign_id)
-        Campaign.update(status="sending", pause_reason="", started_at=fn.coalesce(
-            Campaign.started_at, utc_now())).where(
-            (Campaign.id == self.campaign_id) & (Campaign.lock_owner == self.owner)).execute()
+        Campaign.update(
+            status="sending", pause_reason="", started_at=fn.coalesce(Campaign.started_at, utc_now())
+        ).where((Campaign.id == self.campaign_id) & (Campaign.lock_owner == self.owner)).execute()
         if self.password is None and self.account.username:
             self.password = credentials(self.account)
         self.transport = self.make_transport(self.account, self.password)
         self.interval = 60.0 / max(self.account.rate_per_minute, 1)
         self.profile = settings.load_profile()
-        counts = Counter(s for (s,) in OutboxMessage.select(OutboxMessage.state).where(
-            OutboxMessage.campaign == self.campaign_id).tuples())
+        counts = Counter(
+            s
+            for (s,) in OutboxMessage.select(OutboxMessage.state)
+            .where(OutboxMessage.campaign == self.campaign_id)
+            .tuples()
+        )
         self.total = sum(counts.values())
         self.done_before = self.total - counts["queued"] - counts["sending"]
         self.sent_today = sent_in_last_day()
         self.renewed = self.checked = time.monotonic()
         self.campaign = Campaign.get_by_id(self.campaign_id)
-        self.parent_sent = {c: t for c, t in OutboxMessage.select(
-            OutboxMessage.contact, OutboxMessage.sent_at).where(
-            OutboxMessage.campaign == self.campaign.parent_id).tuples()
-        } if self.campaign.parent_id else {}
+        self.parent_sent = (
+            {
+                c: t
+                for c, t in OutboxMessage.select(OutboxMessage.contact, OutboxMessage.sent_at)
+                .where(OutboxMessage.campaign == self.campaign.parent_id)
+                .tuples()
+            }
+            if self.campaign.parent_id
+            else {}
+        )
 
     def _check_outside(self) -> None:
         """Cancelled here, paused or cancelled elsewhere, the lease kept; progress shown."""
@@ -276,9 +315,11 @@ class Sender:
             self.sleep(min(0.5, remaining, self.renew_every))
 
     def _no_row_due(self) -> None:
-        later = (OutboxMessage.select(fn.min(OutboxMessage.next_attempt_at)).where(
-            (OutboxMessage.campaign == self.campaign_id)
-            & (OutboxMessage.state == "queued")).scalar())
+        later = (
+            OutboxMessage.select(fn.min(OutboxMessage.next_attempt_at))
+            .where((OutboxMessage.campaign == self.campaign_id) & (OutboxMessage.state == "queued"))
+            .scalar()
+        )
         if later is None:
             if self.campaign.parent_id and follow_up_audience(self.campaign).waiting:
                 raise _Stop("sending", write=False)  # more recipients come due later
@@ -291,20 +332,29 @@ class Sender:
     def _send(self, row: _Row) -> None:
         account = self.account
         if self.sent_today >= account.daily_cap:
-            raise _Stop("paused", f"The daily cap of {account.daily_cap} emails is reached; "
-                        "resume tomorrow or raise the cap in Settings.")
+            raise _Stop(
+                "paused",
+                f"The daily cap of {account.daily_cap} emails is reached; "
+                "resume tomorrow or raise the cap in Settings.",
+            )
         contact = _recipient(row.contact_id)
         if contact is None:
-            self._skip(row, "no longer reachable (unsubscribed, bounced or removed) before "
-                       "sending")
+            self._skip(row, "no longer reachable (unsubscribed, bounced or removed) before sending")
             return
-        if self.campaign.parent_id and answered_since(row.contact_id, self.parent_sent.get(
-                row.contact_id, self.campaign.created_at)):
+        if self.campaign.parent_id and answered_since(
+            row.contact_id, self.parent_sent.get(row.contact_id, self.campaign.created_at)
+        ):
             self._skip(row, "replied before the follow-up")
             return
         try:
-            message = message_for(self.campaign, contact, row.token, profile=self.profile,
-                                  account=account, in_reply_to=row.in_reply_to)
+            message = message_for(
+                self.campaign,
+                contact,
+                row.token,
+                profile=self.profile,
+                account=account,
+                in_reply_to=row.in_reply_to,
+            )
         except (UndefinedError, templates.TemplateProblem) as exc:
             self._unrenderable(row, contact, exc)
             return
@@ -337,9 +387,20 @@ class Sender:
         with db.atomic("IMMEDIATE"):
             self._write_pending(now)
             still_ours = lease.renew(self.campaign_id, self.owner, now)
-            claimed = still_ours and db.execute_sql(_MARK_SENDING, (
-                _STAMP(now), row.attempts + 1, message_id, row.id,
-                *lease.holds_params(self.campaign_id, self.owner, now))).rowcount == 1
+            claimed = (
+                still_ours
+                and db.execute_sql(
+                    _MARK_SENDING,
+                    (
+                        _STAMP(now),
+                        row.attempts + 1,
+                        message_id,
+                        row.id,
+                        *lease.holds_params(self.campaign_id, self.owner, now),
+                    ),
+                ).rowcount
+                == 1
+            )
         if not still_ours:
             raise lease.LeaseLost
         self.renewed = time.monotonic()
@@ -350,8 +411,16 @@ class Sender:
             return
         sent, stamp = self.pending, _STAMP(now)
         db.execute_sql(_MARK_SENT, (stamp, sent.reply, sent.row.id))
-        db.execute_sql(_TIMELINE, (sent.row.contact_id, stamp, f"Email sent: {sent.subject}",
-                                   f"Campaign {self.campaign.name}", self.campaign_id))
+        db.execute_sql(
+            _TIMELINE,
+            (
+                sent.row.contact_id,
+                stamp,
+                f"Email sent: {sent.subject}",
+                f"Campaign {self.campaign.name}",
+                self.campaign_id,
+            ),
+        )
         self.pending = None
 
     def _flush(self) -> None:
@@ -373,29 +442,34 @@ class Sender:
     def _finish(self, row: _Row, **values) -> None:
         """sending → another state (only while still sending)."""
         OutboxMessage.update(**values).where(
-            (OutboxMessage.id == row.id) & (OutboxMessage.state == "sending")).execute()
+            (OutboxMessage.id == row.id) & (OutboxMessage.state == "sending")
+        ).execute()
 
     def _requeue(self, row: _Row, **values) -> None:
         self._finish(row, state="queued", attempts=row.attempts, **values)
 
     def _skip(self, row: _Row, reason: str) -> None:
         OutboxMessage.update(state="skipped", reply=reason).where(
-            (OutboxMessage.id == row.id) & (OutboxMessage.state == "queued")).execute()
+            (OutboxMessage.id == row.id) & (OutboxMessage.state == "queued")
+        ).execute()
         self.result.skipped += 1
 
     def _unrenderable(self, row: _Row, contact, exc: Exception) -> None:
         """This recipient's message cannot be made: failed with the reason, the rest go on."""
         if isinstance(exc, UndefinedError):
             name = templates.undefined_name(exc)
-            reason = (f"not sent: the template uses {name}, which {contact.full_name or row.email}"
-                      " has no value for (give it a default or fill it in)")
+            reason = (
+                f"not sent: the template uses {name}, which {contact.full_name or row.email}"
+                " has no value for (give it a default or fill it in)"
+            )
         else:
             reason = f"not sent: {exc}"
         now = utc_now()
         with db.atomic("IMMEDIATE"):
             self._write_pending(now)
-            done = db.execute_sql(_MARK_UNRENDERABLE, (reason, row.id, *lease.holds_params(
-                self.campaign_id, self.owner, now))).rowcount
+            done = db.execute_sql(
+                _MARK_UNRENDERABLE, (reason, row.id, *lease.holds_params(self.campaign_id, self.owner, now))
+            ).rowcount
         if done:
             self.result.failed += 1
         else:
@@ -403,8 +477,7 @@ class Sender:
 
     def _connection_lost(self, row: _Row, exc: ConnectionLost) -> None:
         if exc.data_sent:
-            self._finish(row, state="unknown",
-                         reply=f"{exc}: it may have arrived; check your Sent folder")
+            self._finish(row, state="unknown", reply=f"{exc}: it may have arrived; check your Sent folder")
             self.result.unknown += 1
             return
         self._requeue(row)
@@ -419,15 +492,18 @@ class Sender:
             self._account_problem(exc.explained())
         if exc.temporary and row.attempts + 1 <= len(self.retry_delays):
             delay = self.retry_delays[row.attempts]
-            self._finish(row, state="queued", reply=reply_text,  # this attempt counts
-                         next_attempt_at=utc_now() + timedelta(seconds=delay))
+            self._finish(
+                row,
+                state="queued",
+                reply=reply_text,  # this attempt counts
+                next_attempt_at=utc_now() + timedelta(seconds=delay),
+            )
         else:
             self._finish(row, state="failed", reply=reply_text)
             self.result.failed += 1
             if exc.recipient_bounced:
                 self.consecutive -= 1  # the address is bad, not the sending
-                Contact.update(bounced_at=utc_now()).where(
-                    Contact.id == row.contact_id).execute()
+                Contact.update(bounced_at=utc_now()).where(Contact.id == row.contact_id).execute()
                 suppress(row.email, f"bounced: {reply_text}")
         if self.consecutive >= MAX_CONSECUTIVE_ERRORS:
             raise _Stop("paused", f"{self.consecutive} errors in a row; the last: {reply_text}")
@@ -439,10 +515,13 @@ class Sender:
 
     def _set_status(self, state: str, reason: str) -> None:
         """Only while the campaign is still ours and sending: never over a newer status."""
-        Campaign.update(status=state, pause_reason=reason,
-                        finished_at=utc_now() if state == "done" else None).where(
-            (Campaign.id == self.campaign_id) & (Campaign.lock_owner == self.owner)
-            & (Campaign.status == "sending")).execute()
+        Campaign.update(
+            status=state, pause_reason=reason, finished_at=utc_now() if state == "done" else None
+        ).where(
+            (Campaign.id == self.campaign_id)
+            & (Campaign.lock_owner == self.owner)
+            & (Campaign.status == "sending")
+        ).execute()
 
 
 def send_campaign(campaign_id: int, **options) -> SendResult:

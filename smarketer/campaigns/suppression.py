@@ -16,8 +16,9 @@ from smarketer.db.models import Contact, OutboxMessage, Suppression
 
 
 def suppress(email: str, reason: str) -> None:
-    Suppression.insert(email=email.strip().lower(), reason=reason,
-                       created_at=utc_now()).on_conflict_ignore().execute()
+    Suppression.insert(
+        email=email.strip().lower(), reason=reason, created_at=utc_now()
+    ).on_conflict_ignore().execute()
 
 
 def is_suppressed(email: str) -> bool:
@@ -32,7 +33,8 @@ def unsubscribe_contact(contact_id: int, reason: str) -> None:
         if contact.email:
             suppress(contact.email, f"unsubscribed ({reason})")
         OutboxMessage.update(state="skipped", reply="unsubscribed before sending").where(
-            (OutboxMessage.contact == contact_id) & (OutboxMessage.state == "queued")).execute()
+            (OutboxMessage.contact == contact_id) & (OutboxMessage.state == "queued")
+        ).execute()
 
 
 def unsubscribe_by_token(token: str) -> Contact | None:

@@ -31,8 +31,18 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from smarketer.errors import UserError
 
-CONTACT_FIELDS = ("first_name", "last_name", "full_name", "email", "title", "company", "city",
-                  "country", "phone", "website")
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "title",
+    "company",
+    "city",
+    "country",
+    "phone",
+    "website",
+)
 MAX_PART_CHARS = 500_000
 MAX_RENDER_SECONDS = 2.0
 MAX_RANGE = 10_000
@@ -59,8 +69,9 @@ _TOKEN = re.compile(_NONCE + r"(\d+)Z")
 def _check_deadline() -> None:
     deadline = getattr(_bounds, "deadline", None)
     if deadline is not None and time.monotonic() > deadline:
-        raise SecurityError(f"the template took longer than {MAX_RENDER_SECONDS:g} s to fill "
-                            "in (a loop too long?)")
+        raise SecurityError(
+            f"the template took longer than {MAX_RENDER_SECONDS:g} s to fill in (a loop too long?)"
+        )
 
 
 def _bounded_range(*args):
@@ -101,8 +112,11 @@ class _BoundedSandbox(SandboxedEnvironment):
             raise SecurityError("the exponent is too large")
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(times, int) and (
-                        len(seq) * times > MAX_PART_CHARS):
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(times, int)
+                    and (len(seq) * times > MAX_PART_CHARS)
+                ):
                     raise SecurityError("the value would be too long")
         return super().call_binop(context, operator, left, right)
 
@@ -118,10 +132,16 @@ _token_env = _BoundedSandbox(finalize=_token_for)
 def contact_context(contact) -> dict:
     """Only the fields the contact has: an empty one is undefined in the template."""
     values = {
-        "first_name": contact.first_name, "last_name": contact.last_name,
-        "full_name": contact.full_name, "email": contact.email, "title": contact.title,
-        "company": contact.company.name if contact.company_id else "", "city": contact.city,
-        "country": contact.country, "phone": contact.phone, "website": contact.website,
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "full_name": contact.full_name,
+        "email": contact.email,
+        "title": contact.title,
+        "company": contact.company.name if contact.company_id else "",
+        "city": contact.city,
+        "country": contact.country,
+        "phone": contact.phone,
+        "website": contact.website,
     }
     return {k: v for k, v in values.items() if v}
 
@@ -129,8 +149,7 @@ def contact_context(contact) -> dict:
 #: What every field looks like when a template is checked before it is saved.
 SAMPLE_CONTEXT = {
     "contact": {name: f"Sample {name.replace('_', ' ')}" for name in CONTACT_FIELDS},
-    "sender": {"name": "Sample Sender", "business": "Sample Business",
-               "email": "sender@example.com"},
+    "sender": {"name": "Sample Sender", "business": "Sample Business", "email": "sender@example.com"},
     "unsubscribe": "reply with the word unsubscribe",
     "token": "sample-token",
 }
@@ -152,8 +171,10 @@ def check(subject: str, body: str) -> None:
     try:
         render(subject, body, SAMPLE_CONTEXT)
     except UndefinedError as exc:
-        raise TemplateProblem(f"The template uses {undefined_name(exc)!r}, which is not a "
-                              "field Smarketer knows (see Insert field).") from None
+        raise TemplateProblem(
+            f"The template uses {undefined_name(exc)!r}, which is not a "
+            "field Smarketer knows (see Insert field)."
+        ) from None
     except TemplateProblem as exc:
         raise TemplateProblem(f"The template cannot be filled in: {exc}") from None
 
@@ -176,8 +197,7 @@ def _to_html(text: str) -> str:
 class _PlainText(HTMLParser):
     """The HTML Markdown made, as the plain text a person would have typed."""
 
-    BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre",
-              "table"}
+    BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "table"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -215,7 +235,7 @@ class _PlainText(HTMLParser):
         if tag == "a" and self.links:
             href = self.links.pop()
             start = len(self.out) - 1 - self.out[::-1].index("\x00")
-            label = "".join(self.out[start + 1:])
+            label = "".join(self.out[start + 1 :])
             del self.out[start:]
             shown = href and href.removeprefix("mailto:") not in (label, "")
             self.out.append(f"{label} ({href})" if shown else label)
@@ -267,8 +287,7 @@ def _generate(template, context: dict) -> str:
     for chunk in template.generate(context):
         size += len(chunk)
         if size > MAX_PART_CHARS:
-            raise TemplateProblem(f"the message would be longer than {MAX_PART_CHARS:,} "
-                                  "characters")
+            raise TemplateProblem(f"the message would be longer than {MAX_PART_CHARS:,} characters")
         _check_deadline()
         chunks.append(chunk)
     return "".join(chunks)
@@ -326,7 +345,7 @@ def parse_template_file(text: str) -> tuple[str, str]:
         for line in front.group(1).splitlines():
             key, _, value = line.partition(":")
             if key.strip().lower() == "subject":
-                return value.strip().strip('"\''), front.group(2).lstrip("\n")
+                return value.strip().strip("\"'"), front.group(2).lstrip("\n")
         raise TemplateProblem("The front matter has no subject: line.")
     first, _, rest = text.partition("\n")
     if first.lower().startswith("subject:"):

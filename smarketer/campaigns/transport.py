@@ -30,9 +30,14 @@ class SendFailed(Exception):
         """Replies about the sender's account, not the recipient: stop, do not burn through
         the list (authentication, policy, quota, daily limits)."""
         text = self.reply.lower()
-        return (self.code in (530, 534, 535, 454) or " 5.7." in f" {text}"
-                or text.startswith("5.7.") or "quota" in text or "limit" in text
-                or "too many" in text)
+        return (
+            self.code in (530, 534, 535, 454)
+            or " 5.7." in f" {text}"
+            or text.startswith("5.7.")
+            or "quota" in text
+            or "limit" in text
+            or "too many" in text
+        )
 
     def explained(self) -> str:
         """What the refusal means for the owner, with the next step, and the exact reply."""
@@ -41,8 +46,12 @@ class SendFailed(Exception):
     @property
     def recipient_bounced(self) -> bool:
         text = self.reply.lower()
-        return self.code >= 500 and (text.startswith("5.1.") or " 5.1." in f" {text}"
-                                     or self.code in (550, 551, 553) and "user" in text)
+        return self.code >= 500 and (
+            text.startswith("5.1.")
+            or " 5.1." in f" {text}"
+            or self.code in (550, 551, 553)
+            and "user" in text
+        )
 
 
 class SignInRequired(SendFailed):
@@ -74,12 +83,16 @@ def _tls_problem(host: str, port: int, exc: ssl.SSLError) -> TlsProblem:
             hint = "its certificate is not signed by an authority this computer trusts"
         else:
             hint = "its certificate could not be verified"
-        return TlsProblem(f"{host}:{port} cannot be trusted: {hint} ({why}). Nothing was sent; "
-                          "check the server name in Settings → Email account or ask your "
-                          "provider.")
+        return TlsProblem(
+            f"{host}:{port} cannot be trusted: {hint} ({why}). Nothing was sent; "
+            "check the server name in Settings → Email account or ask your "
+            "provider."
+        )
     why = exc.reason or exc
-    return TlsProblem(f"A secure connection to {host}:{port} could not be set up ({why}); "
-                      "check the port and the security setting (SSL or STARTTLS).")
+    return TlsProblem(
+        f"A secure connection to {host}:{port} could not be set up ({why}); "
+        "check the port and the security setting (SSL or STARTTLS)."
+    )
 
 
 class ConnectionLost(Exception):
@@ -103,8 +116,7 @@ def _close(conn: smtplib.SMTP | None) -> None:
             pass
 
 
-def authenticate(conn: smtplib.SMTP, account: SmtpAccount,
-                 secret: str | TokenSource | None) -> None:
+def authenticate(conn: smtplib.SMTP, account: SmtpAccount, secret: str | TokenSource | None) -> None:
     """SMTP AUTH: a password, or a signed-in mailbox's access token (XOAUTH2, else OAUTHBEARER
     where only that is offered). A refused token is refreshed and tried once more."""
     if not isinstance(secret, TokenSource):
@@ -113,12 +125,13 @@ def authenticate(conn: smtplib.SMTP, account: SmtpAccount,
     offered = conn.esmtp_features.get("auth", "").upper().split()
     bearer = "OAUTHBEARER" in offered and "XOAUTH2" not in offered
     for attempt in (1, 2):
-        text = (secret.oauthbearer(account.host, account.port) if bearer
-                else secret.xoauth2())
+        text = secret.oauthbearer(account.host, account.port) if bearer else secret.xoauth2()
         try:  # a refusal comes as a 334 challenge (JSON details) that is answered empty
-            conn.auth("OAUTHBEARER" if bearer else "XOAUTH2",
-                      lambda challenge=None, text=text: text if challenge is None else "",
-                      initial_response_ok=True)
+            conn.auth(
+                "OAUTHBEARER" if bearer else "XOAUTH2",
+                lambda challenge=None, text=text: text if challenge is None else "",
+                initial_response_ok=True,
+            )
             return
         except smtplib.SMTPAuthenticationError:
             if attempt == 2:
@@ -129,8 +142,13 @@ def authenticate(conn: smtplib.SMTP, account: SmtpAccount,
 class SmtpTransport:
     """One connection. ``ssl_context`` defaults to the system's verified one."""
 
-    def __init__(self, account: SmtpAccount, password: str | None,
-                 ssl_context: ssl.SSLContext | None = None, timeout: float = TIMEOUT):
+    def __init__(
+        self,
+        account: SmtpAccount,
+        password: str | None,
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float = TIMEOUT,
+    ):
         self.account, self.password = account, password
         self.context = ssl_context or ssl.create_default_context()
         self.timeout = timeout
@@ -141,8 +159,7 @@ class SmtpTransport:
         conn = None
         try:
             if a.security == "ssl":
-                conn = smtplib.SMTP_SSL(a.host, a.port, timeout=self.timeout,
-                                        context=self.context)
+                conn = smtplib.SMTP_SSL(a.host, a.port, timeout=self.timeout, context=self.context)
             else:
                 conn = smtplib.SMTP(a.host, a.port, timeout=self.timeout)
                 conn.ehlo()
@@ -165,19 +182,19 @@ class SmtpTransport:
             raise _tls_problem(a.host, a.port, exc) from None
         except (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError) as exc:
             _close(conn)  # the line dropped during the handshake: the network, not the account
-            raise ConnectionLost(f"Cannot reach {a.host}:{a.port} ({exc})",
-                                 data_sent=False) from None
+            raise ConnectionLost(f"Cannot reach {a.host}:{a.port} ({exc})", data_sent=False) from None
         except ssl.SSLError as exc:
             _close(conn)
             raise _tls_problem(a.host, a.port, exc) from None
         except smtplib.SMTPNotSupportedError as exc:
             _close(conn)
-            raise TlsProblem(f"{a.host}:{a.port} does not offer {a.security.upper()} "
-                             f"({exc}); pick the security setting your provider names.") from None
+            raise TlsProblem(
+                f"{a.host}:{a.port} does not offer {a.security.upper()} "
+                f"({exc}); pick the security setting your provider names."
+            ) from None
         except (OSError, smtplib.SMTPException) as exc:
             _close(conn)
-            raise ConnectionLost(f"Cannot reach {a.host}:{a.port} ({exc})",
-                                 data_sent=False) from None
+            raise ConnectionLost(f"Cannot reach {a.host}:{a.port} ({exc})", data_sent=False) from None
         self.connection = conn
 
     def send(self, msg: EmailMessage, to: str) -> str:
@@ -208,8 +225,9 @@ class SmtpTransport:
             raise SendFailed(exc.smtp_code, _reply(exc), data_sent=data_sent) from None
         except (TimeoutError, OSError, smtplib.SMTPException) as exc:
             self.connection = None
-            raise ConnectionLost(f"The connection to {self.account.host} was lost ({exc})",
-                                 data_sent=data_sent) from None
+            raise ConnectionLost(
+                f"The connection to {self.account.host} was lost ({exc})", data_sent=data_sent
+            ) from None
 
     def close(self) -> None:
         if self.connection is not None:
@@ -220,8 +238,9 @@ class SmtpTransport:
             self.connection = None
 
 
-def send_test(account: SmtpAccount, password: str | None, msg: EmailMessage,
-              ssl_context: ssl.SSLContext | None = None) -> str:
+def send_test(
+    account: SmtpAccount, password: str | None, msg: EmailMessage, ssl_context: ssl.SSLContext | None = None
+) -> str:
     """Send one message to the owner; the server's exact reply, or SendFailed/ConnectionLost."""
     transport = SmtpTransport(account, password, ssl_context)
     try:

@@ -37,21 +37,32 @@ from smarketer.errors import UserError
 
 __all__ = ["EXIT_FAILED", "EXIT_USAGE", "build_parser", "main"]
 
-GROUPS = (store, profile, contacts, address_book, segments, pipeline, proposals, mail, campaigns,
-          reports, desktop)
+GROUPS = (
+    store,
+    profile,
+    contacts,
+    address_book,
+    segments,
+    pipeline,
+    proposals,
+    mail,
+    campaigns,
+    reports,
+    desktop,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="smarketer",
-        description="Sales and marketing for the owner-operator. "
-        "Without a command, opens the app.",
+        description="Sales and marketing for the owner-operator. Without a command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"smarketer {__version__}")
     parser.add_argument(
-        "--db", type=Path, metavar="FILE",
-        help=f"the database file to use (default: {paths.default_database()}); "
-        "created if it does not exist",
+        "--db",
+        type=Path,
+        metavar="FILE",
+        help=f"the database file to use (default: {paths.default_database()}); created if it does not exist",
     )
     parser.add_argument(
         "--demo", action="store_true", help="open the app on a freshly generated demo database"

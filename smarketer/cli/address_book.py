@@ -11,26 +11,59 @@ from smarketer.errors import UserError
 PAGE = 500  # contacts read per query when listing
 
 # Command-line option -> ContactData field, for add and edit (the editor's fields).
-TEXT_FIELDS = ("first_name", "last_name", "email", "phone", "title", "company", "street",
-               "postal_code", "city", "region", "country", "website", "notes", "lead_source",
-               "consent_source")
+TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "title",
+    "company",
+    "street",
+    "postal_code",
+    "city",
+    "region",
+    "country",
+    "website",
+    "notes",
+    "lead_source",
+    "consent_source",
+)
 
 
 def add_filter_options(parser, *, segment: bool = True) -> None:
     """The contact list's filter words, shared by `contacts list` and `segment create`."""
     if segment:
         parser.add_argument("--segment", metavar="NAME", help="only the contacts of this segment")
-    parser.add_argument("--search", metavar="TEXT", default="",
-                        help="names, emails, companies, phones, notes, tags (as the search box)")
-    parser.add_argument("--tag", action="append", default=[], metavar="TAG",
-                        help="carries this tag (repeat: every one of them)")
-    parser.add_argument("--status", action="append", default=[], metavar="STATUS",
-                        help="has this lifecycle status (repeat: any of them)")
+    parser.add_argument(
+        "--search",
+        metavar="TEXT",
+        default="",
+        help="names, emails, companies, phones, notes, tags (as the search box)",
+    )
+    parser.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="carries this tag (repeat: every one of them)",
+    )
+    parser.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        metavar="STATUS",
+        help="has this lifecycle status (repeat: any of them)",
+    )
     parser.add_argument("--company", metavar="NAME", help="works at this company")
-    parser.add_argument("--consent", choices=["any", "recorded", "missing"], default="any",
-                        help="consent to email recorded or missing")
-    parser.add_argument("--emailable", action="store_true",
-                        help="leave out unsubscribed, bounced and do-not-email contacts")
+    parser.add_argument(
+        "--consent",
+        choices=["any", "recorded", "missing"],
+        default="any",
+        help="consent to email recorded or missing",
+    )
+    parser.add_argument(
+        "--emailable", action="store_true", help="leave out unsubscribed, bounced and do-not-email contacts"
+    )
 
 
 def filter_from(args):
@@ -46,10 +79,15 @@ def filter_from(args):
         company_id = contacts.company_id_named(args.company)
         if company_id is None:
             raise UserError(f"no company named {args.company!r}")
-    f = contacts.ContactFilter(text=args.search.strip(), tags=tuple(args.tag),
-                               statuses=tuple(args.status), company_id=company_id,
-                               consent=args.consent, reachable_only=args.emailable,
-                               trash=getattr(args, "trash", False))
+    f = contacts.ContactFilter(
+        text=args.search.strip(),
+        tags=tuple(args.tag),
+        statuses=tuple(args.status),
+        company_id=company_id,
+        consent=args.consent,
+        reachable_only=args.emailable,
+        trash=getattr(args, "trash", False),
+    )
     if getattr(args, "segment", None):
         return find_segment(args.segment, contacts.segment_filter).narrowed_by(f)
     return f
@@ -58,8 +96,15 @@ def filter_from(args):
 def find_segment(name: str, then=lambda s: s):
     from smarketer import contacts
 
-    return then(found(contacts.find_segment(name), lambda: f"no segment named {name!r} "
-                      f"(segments: {', '.join(s.name for s in contacts.segments()) or 'none yet'})"))
+    return then(
+        found(
+            contacts.find_segment(name),
+            lambda: (
+                f"no segment named {name!r} "
+                f"(segments: {', '.join(s.name for s in contacts.segments()) or 'none yet'})"
+            ),
+        )
+    )
 
 
 def find_contact(key: str, *, trash: bool = False):
@@ -67,62 +112,92 @@ def find_contact(key: str, *, trash: bool = False):
     from smarketer import contacts
 
     where = " in the trash" if trash else ""
-    return found(contacts.find_contact(key, trash=trash),
-                 f"no contact {key!r}{where} (find one: smarketer contacts list --search TEXT)")
+    return found(
+        contacts.find_contact(key, trash=trash),
+        f"no contact {key!r}{where} (find one: smarketer contacts list --search TEXT)",
+    )
 
 
 def register(commands) -> None:
-    group = command(commands, "contacts", "the address book: list, show, add, edit, tag, delete",
-                    "smarketer contacts list --tag vip")
-    actions = group.add_subparsers(dest="contacts_command", metavar="ACTION",
-                                   parser_class=Parser, required=True)
+    group = command(
+        commands,
+        "contacts",
+        "the address book: list, show, add, edit, tag, delete",
+        "smarketer contacts list --tag vip",
+    )
+    actions = group.add_subparsers(
+        dest="contacts_command", metavar="ACTION", parser_class=Parser, required=True
+    )
 
-    listing = command(actions, "list", "contacts as a table, filtered like the contact list",
-                      "smarketer contacts list --segment 'Newsletter' --search dublin --json")
+    listing = command(
+        actions,
+        "list",
+        "contacts as a table, filtered like the contact list",
+        "smarketer contacts list --segment 'Newsletter' --search dublin --json",
+    )
     add_filter_options(listing)
     listing.add_argument("--trash", action="store_true", help="the deleted contacts instead")
     add_json_flag(listing)
     listing.set_defaults(run=run_list)
 
-    shown = command(actions, "show", "a contact's fields, tags and timeline",
-                    "smarketer contacts show zoe@example.com")
+    shown = command(
+        actions, "show", "a contact's fields, tags and timeline", "smarketer contacts show zoe@example.com"
+    )
     shown.add_argument("key", metavar="ID|EMAIL")
     add_json_flag(shown)
     shown.set_defaults(run=run_show)
 
-    add = command(actions, "add", "a new contact (checked as in the editor)",
-                  "smarketer contacts add --first-name Zoë --email zoe@example.com "
-                  "--tag workshop --consent --consent-source 'fair 2026'")
+    add = command(
+        actions,
+        "add",
+        "a new contact (checked as in the editor)",
+        "smarketer contacts add --first-name Zoë --email zoe@example.com "
+        "--tag workshop --consent --consent-source 'fair 2026'",
+    )
     _field_options(add, new=True)
     add.set_defaults(run=run_add)
 
-    edit = command(actions, "edit", "change fields of a contact; the others stay",
-                   "smarketer contacts edit 12 --city Galway --status customer")
+    edit = command(
+        actions,
+        "edit",
+        "change fields of a contact; the others stay",
+        "smarketer contacts edit 12 --city Galway --status customer",
+    )
     edit.add_argument("key", metavar="ID|EMAIL")
     _field_options(edit, new=False)
     edit.set_defaults(run=run_edit)
 
-    note = command(actions, "note", "add a note to a contact's timeline",
-                   "smarketer contacts note 12 'Called: wants a quote in March'")
+    note = command(
+        actions,
+        "note",
+        "add a note to a contact's timeline",
+        "smarketer contacts note 12 'Called: wants a quote in March'",
+    )
     note.add_argument("key", metavar="ID|EMAIL")
     note.add_argument("text", metavar="TEXT")
     note.set_defaults(run=run_note)
 
     for name, help_text, example in (
-            ("tag", "add tags to a contact", "smarketer contacts tag 12 vip 'fair 2026'"),
-            ("untag", "remove tags from a contact", "smarketer contacts untag 12 vip")):
+        ("tag", "add tags to a contact", "smarketer contacts tag 12 vip 'fair 2026'"),
+        ("untag", "remove tags from a contact", "smarketer contacts untag 12 vip"),
+    ):
         tagging = command(actions, name, help_text, example)
         tagging.add_argument("key", metavar="ID|EMAIL")
         tagging.add_argument("tags", nargs="+", metavar="TAG")
         tagging.set_defaults(run=run_tag)
 
-    delete = command(actions, "delete", "move contacts to the trash (restore brings them back)",
-                     "smarketer contacts delete 12 zoe@example.com")
+    delete = command(
+        actions,
+        "delete",
+        "move contacts to the trash (restore brings them back)",
+        "smarketer contacts delete 12 zoe@example.com",
+    )
     delete.add_argument("keys", nargs="+", metavar="ID|EMAIL")
     delete.set_defaults(run=run_delete)
 
-    restore = command(actions, "restore", "bring contacts back from the trash",
-                      "smarketer contacts restore 12")
+    restore = command(
+        actions, "restore", "bring contacts back from the trash", "smarketer contacts restore 12"
+    )
     restore.add_argument("keys", nargs="+", metavar="ID|EMAIL")
     restore.set_defaults(run=run_restore)
 
@@ -132,27 +207,39 @@ def _field_options(parser, *, new: bool) -> None:
 
     default = "" if new else None
     for name in TEXT_FIELDS:
-        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default=default,
-                            metavar="TEXT")
-    parser.add_argument("--other-email", action="append", dest="other_emails", metavar="ADDR",
-                        help="another address of the contact (repeat for more)"
-                        + ("" if new else "; replaces the ones it has"))
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default=default, metavar="TEXT")
+    parser.add_argument(
+        "--other-email",
+        action="append",
+        dest="other_emails",
+        metavar="ADDR",
+        help="another address of the contact (repeat for more)"
+        + ("" if new else "; replaces the ones it has"),
+    )
     parser.add_argument("--status", choices=LIFECYCLE_STATUSES, default="lead" if new else None)
-    parser.add_argument("--consent", action=argparse.BooleanOptionalAction,
-                        default=False if new else None, help="consent to email is recorded")
-    parser.add_argument("--do-not-email", action=argparse.BooleanOptionalAction,
-                        default=False if new else None, help="never email this contact")
+    parser.add_argument(
+        "--consent",
+        action=argparse.BooleanOptionalAction,
+        default=False if new else None,
+        help="consent to email is recorded",
+    )
+    parser.add_argument(
+        "--do-not-email",
+        action=argparse.BooleanOptionalAction,
+        default=False if new else None,
+        help="never email this contact",
+    )
     parser.add_argument("--referred-by", metavar="ID|EMAIL", help="who referred them")
     if new:
-        parser.add_argument("--tag", action="append", default=[], dest="tags", metavar="TAG",
-                            help="a tag (repeat for more)")
+        parser.add_argument(
+            "--tag", action="append", default=[], dest="tags", metavar="TAG", help="a tag (repeat for more)"
+        )
 
 
 def _data_from(args, base):
     from dataclasses import replace
 
-    changes = {name: getattr(args, name) for name in TEXT_FIELDS
-               if getattr(args, name) is not None}
+    changes = {name: getattr(args, name) for name in TEXT_FIELDS if getattr(args, name) is not None}
     for name in ("status", "consent", "do_not_email"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
@@ -230,8 +317,10 @@ def run_delete(args) -> int:
     chosen = _contacts(args.keys, trash=False)
     contacts.delete_contacts([c.id for c in chosen])
     ids = " ".join(str(c.id) for c in chosen)
-    print(f"Moved {len(chosen)} contact{'s' if len(chosen) != 1 else ''} to the trash "
-          f"(undo: smarketer contacts restore {ids})")
+    print(
+        f"Moved {len(chosen)} contact{'s' if len(chosen) != 1 else ''} to the trash "
+        f"(undo: smarketer contacts restore {ids})"
+    )
     return 0
 
 
@@ -253,26 +342,49 @@ def run_list(args) -> int:
     ids = contacts.contact_ids(f)
     listed = []
     for start in range(0, len(ids), PAGE):
-        page = ids[start:start + PAGE]
+        page = ids[start : start + PAGE]
         rows, tags = contacts.fetch_rows(page), contacts.tags_by_contact(page)
-        listed += [{"id": cid, "name": rows[cid].name, "email": rows[cid].email,
-                    "company": rows[cid].company, "phone": rows[cid].phone,
-                    "status": rows[cid].status, "tags": tags.get(cid, []),
-                    "city": rows[cid].city, "consent": rows[cid].consent,
-                    "unsubscribed": rows[cid].unsubscribed, "bounced": rows[cid].bounced,
-                    "created_at": rows[cid].created_at, "updated_at": rows[cid].updated_at}
-                   for cid in page]
+        listed += [
+            {
+                "id": cid,
+                "name": rows[cid].name,
+                "email": rows[cid].email,
+                "company": rows[cid].company,
+                "phone": rows[cid].phone,
+                "status": rows[cid].status,
+                "tags": tags.get(cid, []),
+                "city": rows[cid].city,
+                "consent": rows[cid].consent,
+                "unsubscribed": rows[cid].unsubscribed,
+                "bounced": rows[cid].bounced,
+                "created_at": rows[cid].created_at,
+                "updated_at": rows[cid].updated_at,
+            }
+            for cid in page
+        ]
     document = {"filter": f.describe(), "count": len(listed), "contacts": listed}
 
     def text() -> str:
         if not listed:
-            return ("No contacts match." if contacts.count() else
-                    "No contacts yet: smarketer import FILE, or smarketer contacts add …")
+            return (
+                "No contacts match."
+                if contacts.count()
+                else "No contacts yet: smarketer import FILE, or smarketer contacts add …"
+            )
         local = Local.of_profile()
         rows = [["ID", "Name", "Email", "Company", "Status", "Tags", "Updated"]]
-        rows += [[str(c["id"]), c["name"], c["email"], c["company"], c["status"],
-                  ", ".join(c["tags"]), local.day(c["updated_at"].astimezone().date())]
-                 for c in listed]
+        rows += [
+            [
+                str(c["id"]),
+                c["name"],
+                c["email"],
+                c["company"],
+                c["status"],
+                ", ".join(c["tags"]),
+                local.day(c["updated_at"].astimezone().date()),
+            ]
+            for c in listed
+        ]
         return table(rows, right={0}) + f"\n{len(listed):,} contacts ({f.describe()})"
 
     return show(args, document, text)
@@ -288,41 +400,70 @@ def run_show(args) -> int:
     if contact is None:
         find_contact(args.key)  # the one-line error
     data = contacts.ContactData.of(contact)
-    document = {"contact": {
-        "id": contact.id, **asdict(data), "name": contact.full_name,
-        "referred_by": contacts.contact_label(data.referred_by_id),
-        "consent_at": contact.consent_at, "unsubscribed_at": contact.unsubscribed_at,
-        "bounced_at": contact.bounced_at, "created_at": contact.created_at,
-        "updated_at": contact.updated_at, "deleted_at": contact.deleted_at,
-        "timeline": [{"id": a.id, "at": a.occurred_at, "kind": a.kind, "summary": a.summary,
-                      "body": a.body} for a in contacts.timeline(contact.id)],
-    }}
+    document = {
+        "contact": {
+            "id": contact.id,
+            **asdict(data),
+            "name": contact.full_name,
+            "referred_by": contacts.contact_label(data.referred_by_id),
+            "consent_at": contact.consent_at,
+            "unsubscribed_at": contact.unsubscribed_at,
+            "bounced_at": contact.bounced_at,
+            "created_at": contact.created_at,
+            "updated_at": contact.updated_at,
+            "deleted_at": contact.deleted_at,
+            "timeline": [
+                {"id": a.id, "at": a.occurred_at, "kind": a.kind, "summary": a.summary, "body": a.body}
+                for a in contacts.timeline(contact.id)
+            ],
+        }
+    }
 
     def text() -> str:
         c = document["contact"]
         local = Local.of_profile()
-        address = ", ".join(p for p in (c["street"], f"{c['postal_code']} {c['city']}".strip(),
-                                        c["region"], c["country"]) if p)
-        email_state = [f"unsubscribed {local.instant(c['unsubscribed_at'])}"
-                       if c["unsubscribed_at"] else "",
-                       f"bounced {local.instant(c['bounced_at'])}" if c["bounced_at"] else "",
-                       "do not email" if c["do_not_email"] else ""]
-        pairs = [("Name", c["name"] or "—"), ("Email", c["email"]),
-                 ("Other emails", ", ".join(c["other_emails"])), ("Phone", c["phone"]),
-                 ("Title", c["title"]), ("Company", c["company"]), ("Address", address),
-                 ("Website", c["website"]), ("Status", c["status"]),
-                 ("Tags", ", ".join(c["tags"])), ("Lead source", c["lead_source"]),
-                 ("Referred by", c["referred_by"]),
-                 ("Consent", (f"recorded {local.instant(c['consent_at'])}"
-                              + (f" ({c['consent_source']})" if c["consent_source"] else ""))
-                  if c["consent"] else "not recorded"),
-                 ("Email state", ", ".join(s for s in email_state if s)),
-                 ("Notes", c["notes"]), ("Added", local.instant(c["created_at"])),
-                 ("In the trash", local.instant(c["deleted_at"]))]
+        address = ", ".join(
+            p
+            for p in (c["street"], f"{c['postal_code']} {c['city']}".strip(), c["region"], c["country"])
+            if p
+        )
+        email_state = [
+            f"unsubscribed {local.instant(c['unsubscribed_at'])}" if c["unsubscribed_at"] else "",
+            f"bounced {local.instant(c['bounced_at'])}" if c["bounced_at"] else "",
+            "do not email" if c["do_not_email"] else "",
+        ]
+        pairs = [
+            ("Name", c["name"] or "—"),
+            ("Email", c["email"]),
+            ("Other emails", ", ".join(c["other_emails"])),
+            ("Phone", c["phone"]),
+            ("Title", c["title"]),
+            ("Company", c["company"]),
+            ("Address", address),
+            ("Website", c["website"]),
+            ("Status", c["status"]),
+            ("Tags", ", ".join(c["tags"])),
+            ("Lead source", c["lead_source"]),
+            ("Referred by", c["referred_by"]),
+            (
+                "Consent",
+                (
+                    f"recorded {local.instant(c['consent_at'])}"
+                    + (f" ({c['consent_source']})" if c["consent_source"] else "")
+                )
+                if c["consent"]
+                else "not recorded",
+            ),
+            ("Email state", ", ".join(s for s in email_state if s)),
+            ("Notes", c["notes"]),
+            ("Added", local.instant(c["created_at"])),
+            ("In the trash", local.instant(c["deleted_at"])),
+        ]
         lines = [f"Contact {c['id']}", fields_table([(k, v) for k, v in pairs if v])]
         lines += ["", "Timeline"]
-        lines += [f"  {local.instant(a['at'])}  {a['kind']}: {a['summary']}"
-                  for a in c["timeline"]] or ["  Nothing yet."]
+        lines += [f"  {local.instant(a['at'])}  {a['kind']}: {a['summary']}" for a in c["timeline"]] or [
+            "  Nothing yet."
+        ]
         return "\n".join(lines)
 
     return show(args, document, text)

@@ -11,16 +11,19 @@ from smarketer.cli.output import Local, add_json_flag, show, table
 def find_campaign(name: str):
     from smarketer.campaigns import outbox
 
-    return found(outbox.find_campaign(name),
-                 f"no campaign named {name!r} (see: smarketer campaign list)")
+    return found(outbox.find_campaign(name), f"no campaign named {name!r} (see: smarketer campaign list)")
 
 
 def register(actions) -> None:
     listing = actions.choices["list"]
     add_json_flag(listing)
     listing.set_defaults(run=run_list)
-    report = command(actions, "report", "per recipient: state, sent at, reply, bounce",
-                     "smarketer campaign report 'Spring workshop' --json")
+    report = command(
+        actions,
+        "report",
+        "per recipient: state, sent at, reply, bounce",
+        "smarketer campaign report 'Spring workshop' --json",
+    )
     report.add_argument("name", metavar="NAME")
     add_json_flag(report)
     report.set_defaults(run=run_report)
@@ -34,18 +37,28 @@ def run_list(args) -> int:
     listed = []
     for c in Campaign.select().order_by(Campaign.created_at.desc()):
         r = outbox.report(c.id)
-        listed.append({"id": c.id, "name": c.name, "status": c.status,
-                       "pause_reason": c.pause_reason, "created_at": c.created_at,
-                       **{state: r.by_state[state] for state in ("queued", "sent", "failed",
-                                                                  "unknown")},
-                       "replies": r.replies})
+        listed.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "status": c.status,
+                "pause_reason": c.pause_reason,
+                "created_at": c.created_at,
+                **{state: r.by_state[state] for state in ("queued", "sent", "failed", "unknown")},
+                "replies": r.replies,
+            }
+        )
 
     def text() -> str:
         rows = [["Campaign", "Status", "Queued", "Sent", "Failed", "Unknown", "Replies"]]
-        rows += [[c["name"], c["status"] + (f" ({c['pause_reason']})" if c["pause_reason"]
-                                            else ""),
-                  *(str(c[k]) for k in ("queued", "sent", "failed", "unknown", "replies"))]
-                 for c in listed]
+        rows += [
+            [
+                c["name"],
+                c["status"] + (f" ({c['pause_reason']})" if c["pause_reason"] else ""),
+                *(str(c[k]) for k in ("queued", "sent", "failed", "unknown", "replies")),
+            ]
+            for c in listed
+        ]
         return table(rows, right={2, 3, 4, 5, 6}) if listed else "No campaigns yet."
 
     return show(args, {"campaigns": listed}, text)
@@ -60,14 +73,25 @@ def run_report(args) -> int:
     r = outbox.report(campaign.id)
     lines = recipient_lines(campaign.id)
     document = {
-        "campaign": {"id": campaign.id, "name": campaign.name, "status": campaign.status,
-                     "pause_reason": campaign.pause_reason, "subject": campaign.subject,
-                     "created_at": campaign.created_at, "started_at": campaign.started_at,
-                     "finished_at": campaign.finished_at},
-        "summary": {"recipients": r.recipients, "by_state": dict(sorted(r.by_state.items())),
-                    "replies": r.replies, "left_out": dict(sorted(r.excluded.items())),
-                    "unsubscribed_since": r.unsubscribed_since,
-                    "deals_opened": r.deals_opened, "first_sent_at": r.first_sent},
+        "campaign": {
+            "id": campaign.id,
+            "name": campaign.name,
+            "status": campaign.status,
+            "pause_reason": campaign.pause_reason,
+            "subject": campaign.subject,
+            "created_at": campaign.created_at,
+            "started_at": campaign.started_at,
+            "finished_at": campaign.finished_at,
+        },
+        "summary": {
+            "recipients": r.recipients,
+            "by_state": dict(sorted(r.by_state.items())),
+            "replies": r.replies,
+            "left_out": dict(sorted(r.excluded.items())),
+            "unsubscribed_since": r.unsubscribed_since,
+            "deals_opened": r.deals_opened,
+            "first_sent_at": r.first_sent,
+        },
         "recipients": [asdict(line) for line in lines],
     }
 
@@ -76,16 +100,25 @@ def run_report(args) -> int:
         states = ", ".join(f"{n} {s}" for s, n in sorted(r.by_state.items())) or "nothing queued"
         left_out = ", ".join(f"{n} {why}" for why, n in sorted(r.excluded.items())) or "none"
         rate = f" ({r.reply_rate:.0%})" if r.reply_rate is not None else ""
-        head = (f"{campaign.name} [{campaign.status}]: {states}. Replies: {r.replies}{rate}. "
-                f"Left out: {left_out}. Unsubscribed since: {r.unsubscribed_since}. "
-                f"Deals opened: {r.deals_opened}.")
+        head = (
+            f"{campaign.name} [{campaign.status}]: {states}. Replies: {r.replies}{rate}. "
+            f"Left out: {left_out}. Unsubscribed since: {r.unsubscribed_since}. "
+            f"Deals opened: {r.deals_opened}."
+        )
         if not lines:
             return head + "\nNo recipients queued yet: smarketer campaign send NAME"
         rows = [["Recipient", "Email", "State", "Sent", "Replied", "Bounce / server reply"]]
-        rows += [[line.name, line.email, line.state, local.instant(line.sent_at),
-                  local.instant(line.replied_at),
-                  line.bounce or (line.server_reply if line.state != "sent" else "")]
-                 for line in lines]
+        rows += [
+            [
+                line.name,
+                line.email,
+                line.state,
+                local.instant(line.sent_at),
+                local.instant(line.replied_at),
+                line.bounce or (line.server_reply if line.state != "sent" else ""),
+            ]
+            for line in lines
+        ]
         return head + "\n\n" + table(rows)
 
     return show(args, document, text)

@@ -23,9 +23,13 @@ class Parser(argparse.ArgumentParser):
 def command(actions, name: str, help_text: str, example: str, **kwargs) -> Parser:
     """A sub-command whose --help says what it does and ends with an example."""
     return actions.add_parser(
-        name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".",
-        epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter,
-        **kwargs)
+        name,
+        help=help_text,
+        description=help_text[0].upper() + help_text[1:] + ".",
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kwargs,
+    )
 
 
 def found(thing, message: str | Callable[[], str]):
@@ -64,6 +68,9 @@ def progress_printer(label: str) -> Callable[[int, int], None]:
 def table(rows: list[list[str]], right: set[int] = frozenset()) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join(
-        "  ".join(cell.rjust(w) if i in right else cell.ljust(w)
-                  for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
-        for row in rows)
+        "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    )

@@ -7,36 +7,47 @@ from pathlib import Path
 
 from smarketer.cli.console import fail, open_store, progress_printer
 
-DELIMITER_NAMES = {"comma": ",", ",": ",", "semicolon": ";", ";": ";", "tab": "\t",
-                   "bar": "|", "|": "|"}
+DELIMITER_NAMES = {"comma": ",", ",": ",", "semicolon": ";", ";": ";", "tab": "\t", "bar": "|", "|": "|"}
 
 
 def register(commands) -> None:
     imp = commands.add_parser("import", help="import contacts from a CSV or vCard file")
-    imp.add_argument("path", type=Path, metavar="PATH", nargs="?",
-                     help="the file to import (not with --undo or --history)")
-    imp.add_argument("--on-duplicate", choices=["skip", "update", "overwrite"], default="skip",
-                     help="a contact whose email is already known: leave it (skip, default), "
-                     "fill its empty fields (update) or replace fields (overwrite)")
+    imp.add_argument(
+        "path", type=Path, metavar="PATH", nargs="?", help="the file to import (not with --undo or --history)"
+    )
+    imp.add_argument(
+        "--on-duplicate",
+        choices=["skip", "update", "overwrite"],
+        default="skip",
+        help="a contact whose email is already known: leave it (skip, default), "
+        "fill its empty fields (update) or replace fields (overwrite)",
+    )
     imp.add_argument("--tag", help="tag every imported contact, e.g. the fair where you met")
-    imp.add_argument("--encoding", metavar="NAME",
-                     help="read a CSV file in this encoding (e.g. cp1252, utf-8, cp1250) "
-                     "instead of the one detected")
-    imp.add_argument("--delimiter", choices=list(DELIMITER_NAMES),
-                     help="the CSV delimiter instead of the one detected")
-    imp.add_argument("--sheet", metavar="NAME", help="the sheet of an Excel workbook to read "
-                     "(the first by default)")
-    imp.add_argument("--undo", action="store_true",
-                     help="undo the last import (contacts used since are named and kept; "
-                     "add --yes to undo the rest)")
+    imp.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="read a CSV file in this encoding (e.g. cp1252, utf-8, cp1250) instead of the one detected",
+    )
+    imp.add_argument(
+        "--delimiter", choices=list(DELIMITER_NAMES), help="the CSV delimiter instead of the one detected"
+    )
+    imp.add_argument(
+        "--sheet", metavar="NAME", help="the sheet of an Excel workbook to read (the first by default)"
+    )
+    imp.add_argument(
+        "--undo",
+        action="store_true",
+        help="undo the last import (contacts used since are named and kept; add --yes to undo the rest)",
+    )
     imp.add_argument("--yes", action="store_true", help="with --undo: undo what can be undone")
     imp.add_argument("--history", action="store_true", help="list the latest imports")
     imp.set_defaults(run=run_import)
 
     exp = commands.add_parser("export", help="export contacts to CSV or vCard")
     exp.add_argument("what", choices=["contacts"])
-    exp.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
-                     help="OUT.csv, OUT.xlsx or OUT.vcf")
+    exp.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT", help="OUT.csv, OUT.xlsx or OUT.vcf"
+    )
     exp.add_argument("--segment", metavar="NAME", help="only the contacts of this segment")
     exp.add_argument("--vcard-version", choices=["3.0", "4.0"], default="3.0")
     exp.set_defaults(run=run_export)
@@ -53,14 +64,14 @@ def run_import(args) -> int:
     if args.path is None:
         return fail("import needs a file (or --undo, --history)")
     open_store(args)
-    plan = plan_import(args.path, args.encoding,
-                       DELIMITER_NAMES[args.delimiter] if args.delimiter else None, args.sheet)
+    plan = plan_import(
+        args.path, args.encoding, DELIMITER_NAMES[args.delimiter] if args.delimiter else None, args.sheet
+    )
     if plan.kind == "xlsx":
         print(f"Reading sheet {plan.layout.delimiter!r} of {args.path.name}", file=sys.stderr)
     elif plan.layout is not None:
         print(f"Reading {args.path.name} as {plan.layout.describe()}", file=sys.stderr)
-    summary = run_import(plan, policy=args.on_duplicate, tag=args.tag,
-                         progress=progress_printer("Read"))
+    summary = run_import(plan, policy=args.on_duplicate, tag=args.tag, progress=progress_printer("Read"))
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"Imported {args.path.name}: {summary.text()}")
@@ -86,10 +97,12 @@ def _undo(args) -> int:
         return fail("there is no import to undo")
     check = history.check_undo(last.id)
     if check.used and not args.yes:
-        print(f"{len(check.used)} contacts of {last.source} were used since the import and "
-              f"would be kept as they are:\n{check.describe_used()}", file=sys.stderr)
-        return fail(f"nothing undone; run again with --undo --yes to undo the other "
-                    f"{check.undoable}")
+        print(
+            f"{len(check.used)} contacts of {last.source} were used since the import and "
+            f"would be kept as they are:\n{check.describe_used()}",
+            file=sys.stderr,
+        )
+        return fail(f"nothing undone; run again with --undo --yes to undo the other {check.undoable}")
     done = history.undo_import(last.id, keep_used=True)
     kept = f"; {len(check.used)} used since were kept" if check.used else ""
     print(f"Undid the import of {last.source}: {done} contacts taken back{kept}")

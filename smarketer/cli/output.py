@@ -45,7 +45,7 @@ def show(args, document: dict, text: Callable[[], str]) -> int:
 
 
 def fields_table(pairs: list[tuple[str, str]]) -> str:
-    """"Label  value" lines, values aligned (empty ones left out); a value of several lines
+    """ "Label  value" lines, values aligned (empty ones left out); a value of several lines
     stays indented."""
     pairs = [(label, value) for label, value in pairs if value]
     width = max((len(label) for label, _ in pairs), default=0)

@@ -11,8 +11,9 @@ from smarketer.errors import UserError
 
 def register(commands) -> None:
     proposal = commands.add_parser("proposal", help="proposals: list, show, pdf, import")
-    proposal_commands = proposal.add_subparsers(dest="proposal_command", metavar="ACTION",
-                                                parser_class=Parser, required=True)
+    proposal_commands = proposal.add_subparsers(
+        dest="proposal_command", metavar="ACTION", parser_class=Parser, required=True
+    )
     proposal_commands.add_parser("list", help="every proposal with its status and total")
     show = proposal_commands.add_parser("show", help="lines and totals as text")
     show.add_argument("number", metavar="NUMBER")
@@ -69,8 +70,9 @@ def _list(summaries) -> int:
         print("No proposals yet.")
         return 0
     rows = [["Number", "Title", "Client", "Status", "Issued", "Total"]]
-    rows += [[s.label, s.title, s.client, s.status, s.issued,
-              s.total or "cannot be priced"] for s in summaries]
+    rows += [
+        [s.label, s.title, s.client, s.status, s.issued, s.total or "cannot be priced"] for s in summaries
+    ]
     print(table(rows, right={5}))
     for s in summaries:
         if s.problem:
@@ -81,8 +83,10 @@ def _list(summaries) -> int:
 def _show(shown) -> int:
     s = shown.summary
     print(f"{s.label}  {s.title}  [{s.status}]")
-    print(f"Client: {s.client or '—'}   Issued {s.issued}   Valid until {shown.valid_until}   "
-          f"Rounding: {shown.rounding}")
+    print(
+        f"Client: {s.client or '—'}   Issued {s.issued}   Valid until {shown.valid_until}   "
+        f"Rounding: {shown.rounding}"
+    )
     rows = [["#", "Description", "Qty", "Unit price", "Disc.", "Tax", "Amount"]]
     n = 0
     for item in shown.items:
@@ -91,9 +95,17 @@ def _show(shown) -> int:
             continue
         n += 1
         first = (item.description.splitlines() or [""])[0]
-        rows.append([str(n), ("Optional: " if item.optional else "") + first[:50],
-                     item.quantity, item.unit_price, item.discount, item.tax_rate,
-                     item.amount])
+        rows.append(
+            [
+                str(n),
+                ("Optional: " if item.optional else "") + first[:50],
+                item.quantity,
+                item.unit_price,
+                item.discount,
+                item.tax_rate,
+                item.amount,
+            ]
+        )
     print(_plain(table(rows, right={2, 3, 4, 5, 6})))
     if s.problem:
         return fail(f"{s.label} cannot be priced: {s.problem}")

@@ -28,8 +28,7 @@ def run_report(args) -> int:
     print(table([["Funnel", "Count"]] + [[s, f"{v:,.0f}"] for s, v in d.funnel], right={1}))
     print()
     rows = [["Campaign", "Sent", "Deals", "Won", "Revenue"]]
-    rows += [[r.name, str(r.recipients), str(r.deals), str(r.won), money(r.revenue)]
-             for r in d.campaigns]
+    rows += [[r.name, str(r.recipients), str(r.deals), str(r.won), money(r.revenue)] for r in d.campaigns]
     print(table(rows, right={1, 2, 3, 4}) if len(rows) > 1 else "No campaigns yet.")
     if args.output:
         if not args.output.parent.is_dir():

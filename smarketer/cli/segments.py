@@ -9,26 +9,37 @@ from smarketer.errors import UserError
 
 
 def register(commands) -> None:
-    group = command(commands, "segment", "saved contact filters, the audiences of campaigns",
-                    "smarketer segment create VIPs --tag vip --emailable")
-    actions = group.add_subparsers(dest="segment_command", metavar="ACTION",
-                                   parser_class=Parser, required=True)
-    listing = command(actions, "list", "every segment with its filter and size",
-                      "smarketer segment list --json")
+    group = command(
+        commands,
+        "segment",
+        "saved contact filters, the audiences of campaigns",
+        "smarketer segment create VIPs --tag vip --emailable",
+    )
+    actions = group.add_subparsers(
+        dest="segment_command", metavar="ACTION", parser_class=Parser, required=True
+    )
+    listing = command(
+        actions, "list", "every segment with its filter and size", "smarketer segment list --json"
+    )
     add_json_flag(listing)
     listing.set_defaults(run=run_list)
 
-    create = command(actions, "create", "save a filter under a name (the contact list's "
-                     "filter words)", "smarketer segment create 'Dublin leads' --search dublin "
-                     "--status lead --consent recorded")
+    create = command(
+        actions,
+        "create",
+        "save a filter under a name (the contact list's filter words)",
+        "smarketer segment create 'Dublin leads' --search dublin --status lead --consent recorded",
+    )
     create.add_argument("name", metavar="NAME")
     add_filter_options(create)
-    create.add_argument("--replace", action="store_true",
-                        help="give an existing segment of that name this filter")
+    create.add_argument(
+        "--replace", action="store_true", help="give an existing segment of that name this filter"
+    )
     create.set_defaults(run=run_create)
 
-    delete = command(actions, "delete", "delete a segment; its contacts stay",
-                     "smarketer segment delete 'Dublin leads'")
+    delete = command(
+        actions, "delete", "delete a segment; its contacts stay", "smarketer segment delete 'Dublin leads'"
+    )
     delete.add_argument("name", metavar="NAME")
     delete.set_defaults(run=run_delete)
 
@@ -37,17 +48,28 @@ def run_list(args) -> int:
     from smarketer import contacts
 
     open_store(args)
-    document = {"segments": [
-        {"id": s.id, "name": s.name, "filter": contacts.segment_filter(s).to_json(),
-         "description": contacts.segment_filter(s).describe(), "count": n,
-         "created_at": s.created_at}
-        for s, n in contacts.segments_with_counts()]}
+    document = {
+        "segments": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "filter": contacts.segment_filter(s).to_json(),
+                "description": contacts.segment_filter(s).describe(),
+                "count": n,
+                "created_at": s.created_at,
+            }
+            for s, n in contacts.segments_with_counts()
+        ]
+    }
 
     def text() -> str:
         rows = [["Segment", "Contacts", "Filter"]]
         rows += [[s["name"], f"{s['count']:,}", s["description"]] for s in document["segments"]]
-        return table(rows, right={1}) if len(rows) > 1 else (
-            "No segments yet: smarketer segment create NAME --tag TAG …")
+        return (
+            table(rows, right={1})
+            if len(rows) > 1
+            else ("No segments yet: smarketer segment create NAME --tag TAG …")
+        )
 
     return show(args, document, text)
 
@@ -59,11 +81,12 @@ def run_create(args) -> int:
     f = filter_from(args)
     existing = contacts.find_segment(args.name)
     if existing is not None and not args.replace:
-        raise UserError(f"a segment named {existing.name!r} exists; add --replace to give it "
-                        "this filter")
+        raise UserError(f"a segment named {existing.name!r} exists; add --replace to give it this filter")
     segment = contacts.save_segment(args.name, f)
-    print(f"Saved segment {segment.name}: {f.describe()} "
-          f"({contacts.count(contacts.segment_filter(segment)):,} contacts)")
+    print(
+        f"Saved segment {segment.name}: {f.describe()} "
+        f"({contacts.count(contacts.segment_filter(segment)):,} contacts)"
+    )
     return 0
 
 

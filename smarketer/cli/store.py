@@ -12,8 +12,13 @@ def register(commands) -> None:
     demo.add_argument("file", type=Path, metavar="FILE")
     demo.add_argument("--force", action="store_true", help="replace FILE if it exists")
     demo.add_argument("--seed", type=int, default=None, help="random seed (default 2026)")
-    demo.add_argument("--contacts", type=int, default=None, metavar="N",
-                      help="how many contacts, 1 to 100,000 (default 240)")
+    demo.add_argument(
+        "--contacts",
+        type=int,
+        default=None,
+        metavar="N",
+        help="how many contacts, 1 to 100,000 (default 240)",
+    )
     demo.set_defaults(run=run_demo)
 
     backup = commands.add_parser("backup", help="copy the database to a backup file")

@@ -69,9 +69,7 @@ def probe(path: Path) -> int:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-        ).fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as exc:
         if _is_lock_error(exc):
@@ -87,11 +85,7 @@ def probe(path: Path) -> int:
 
 
 def open_database(
-    path: Path | str,
-    *,
-    backup_dir: Path | None = None,
-    busy_timeout_ms: int = 5000,
-    create: bool = True,
+    path: Path | str, *, backup_dir: Path | None = None, busy_timeout_ms: int = 5000, create: bool = True
 ) -> SqliteDatabase:
     """Open (or create) the store at ``path``, migrate it and bind the ``db`` proxy to it.
 
@@ -128,9 +122,7 @@ def open_database(
         database.close()
         if _is_lock_error(exc):
             raise StoreError(path, "is locked by another program; close it and try again") from None
-        raise StoreError(
-            path, f"could not be brought up to date and was left unchanged ({exc})"
-        ) from None
+        raise StoreError(path, f"could not be brought up to date and was left unchanged ({exc})") from None
     except BaseException:
         database.close()
         raise
@@ -157,14 +149,19 @@ def _writable(path: Path) -> bool:
 
 
 _STORE_PROBLEMS = (  # what SQLite says → what the owner can do about it
-    (("database or disk is full", "disk full", "disk is full", "no space left"),
-     "the disk is full: free some space, then try again"),
-    (("database is locked", "database is busy", "database table is locked"),
-     "the database is locked by another program (Smarketer open elsewhere?); try again when "
-     "it has finished"),
-    (("readonly database", "read-only", "unable to open database file"),
-     "the store's file or folder cannot be written: check its permissions, or open a copy "
-     "elsewhere"),
+    (
+        ("database or disk is full", "disk full", "disk is full", "no space left"),
+        "the disk is full: free some space, then try again",
+    ),
+    (
+        ("database is locked", "database is busy", "database table is locked"),
+        "the database is locked by another program (Smarketer open elsewhere?); try again when "
+        "it has finished",
+    ),
+    (
+        ("readonly database", "read-only", "unable to open database file"),
+        "the store's file or folder cannot be written: check its permissions, or open a copy elsewhere",
+    ),
 )
 
 

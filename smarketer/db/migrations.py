@@ -123,8 +123,9 @@ def _v2(database: SqliteDatabase) -> None:
     rows = database.execute_sql("SELECT id, first_name, last_name FROM contact").fetchall()
     database.execute_sql("DROP TRIGGER contact_fts_update")  # the text did not change
     for contact_id, first, last in rows:
-        database.execute_sql("UPDATE contact SET sort_name = ? WHERE id = ?",
-                             (sort_key(first, last), contact_id))
+        database.execute_sql(
+            "UPDATE contact SET sort_name = ? WHERE id = ?", (sort_key(first, last), contact_id)
+        )
     for statement in statements(search.schema_v2()):
         if "TRIGGER contact_fts_update" in statement:
             database.execute_sql(statement)

@@ -243,8 +243,7 @@ class Proposal(BaseModel):
     id = AutoField()
     number = TextField()
     revision = IntegerField(default=1)
-    previous = ForeignKeyField("self", null=True, on_delete="SET NULL",
-                               column_name="previous_id")
+    previous = ForeignKeyField("self", null=True, on_delete="SET NULL", column_name="previous_id")
     deal = ForeignKeyField(Deal, null=True, backref="proposals", on_delete="SET NULL")
     contact = ForeignKeyField(Contact, null=True, backref="proposals", on_delete="SET NULL")
     title = TextField()
@@ -291,8 +290,7 @@ class ProposalSection(BaseModel):
     body = TextField(default="")
 
 
-ALL_MODELS.extend([Product, ContentBlock, ProposalSequence, Proposal, ProposalItem,
-                   ProposalSection])
+ALL_MODELS.extend([Product, ContentBlock, ProposalSequence, Proposal, ProposalItem, ProposalSection])
 
 
 class Suppression(BaseModel):
@@ -333,8 +331,9 @@ class Campaign(BaseModel):
     started_at = InstantField(null=True)
     finished_at = InstantField(null=True)
     #: A follow-up step: sent ``delay_days`` after its parent to those who did not answer.
-    parent = ForeignKeyField("self", null=True, backref="follow_ups", on_delete="CASCADE",
-                             column_name="parent_id")
+    parent = ForeignKeyField(
+        "self", null=True, backref="follow_ups", on_delete="CASCADE", column_name="parent_id"
+    )
     delay_days = IntegerField(null=True)
 
 
@@ -375,8 +374,7 @@ class ImapFolderState(BaseModel):
     synced_at = InstantField(null=True)
 
 
-INBOUND_KINDS = ("reply", "auto_reply", "hard_bounce", "soft_bounce", "unsubscribe", "optout",
-                 "other")
+INBOUND_KINDS = ("reply", "auto_reply", "hard_bounce", "soft_bounce", "unsubscribe", "optout", "other")
 
 
 class InboundMessage(BaseModel):
@@ -393,8 +391,7 @@ class InboundMessage(BaseModel):
     status = TextField(default="done")  # done | to_confirm (an opt-out) | dismissed
     contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
     campaign = ForeignKeyField(Campaign, null=True, on_delete="SET NULL")
-    outbox = ForeignKeyField(OutboxMessage, null=True, on_delete="SET NULL",
-                             column_name="outbox_id")
+    outbox = ForeignKeyField(OutboxMessage, null=True, on_delete="SET NULL", column_name="outbox_id")
     detail = TextField(default="")
     snippet = TextField(default="")
 

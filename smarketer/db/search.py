@@ -14,9 +14,30 @@ from peewee import Database
 
 # Letters unicode61 keeps as they are, and their plain-Latin spelling.
 FOLD = {
-    "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d",
-    "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "TH", "þ": "th",
-    "ı": "i", "Ħ": "H", "ħ": "h", "Ŀ": "L", "ŀ": "l", "Ŋ": "N", "ŋ": "n", "Ŧ": "T", "ŧ": "t",
+    "Ł": "L",
+    "ł": "l",
+    "Ø": "O",
+    "ø": "o",
+    "Đ": "D",
+    "đ": "d",
+    "Ð": "D",
+    "ð": "d",
+    "ß": "ss",
+    "Æ": "AE",
+    "æ": "ae",
+    "Œ": "OE",
+    "œ": "oe",
+    "Þ": "TH",
+    "þ": "th",
+    "ı": "i",
+    "Ħ": "H",
+    "ħ": "h",
+    "Ŀ": "L",
+    "ŀ": "l",
+    "Ŋ": "N",
+    "ŋ": "n",
+    "Ŧ": "T",
+    "ŧ": "t",
 }
 _FOLD_TABLE = str.maketrans(FOLD)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -56,15 +77,16 @@ SELECT c.id,
        c.notes,
        coalesce((SELECT group_concat(t.name, ' ') FROM contact_tag ct
                  JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id), ''),
-       {fold_sql("c.first_name || ' ' || c.last_name || ' ' || coalesce(co.name, '')"
-                 " || ' ' || c.city")}
+       {fold_sql("c.first_name || ' ' || c.last_name || ' ' || coalesce(co.name, '') || ' ' || c.city")}
 FROM contact c LEFT JOIN company co ON co.id = c.company_id
 """
 
 
 def _refresh(condition: str) -> str:
-    return (f"DELETE FROM contact_fts WHERE rowid IN (SELECT c.id FROM contact c WHERE {condition});"
-            f"{_ROW} WHERE {condition};")
+    return (
+        f"DELETE FROM contact_fts WHERE rowid IN (SELECT c.id FROM contact c WHERE {condition});"
+        f"{_ROW} WHERE {condition};"
+    )
 
 
 def schema_v2() -> str:
@@ -115,8 +137,12 @@ def match_expression(query: str) -> str | None:
     return " ".join(terms)
 
 
-_BULK_TRIGGERS = ("contact_fts_insert", "contact_fts_update", "contact_fts_tag_added",
-                  "contact_fts_tag_removed")
+_BULK_TRIGGERS = (
+    "contact_fts_insert",
+    "contact_fts_update",
+    "contact_fts_tag_added",
+    "contact_fts_tag_removed",
+)
 
 
 class BulkIndexing:
@@ -129,7 +155,9 @@ class BulkIndexing:
         self.database = database
         rows = database.execute_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
-            f"({', '.join('?' * len(_BULK_TRIGGERS))})", _BULK_TRIGGERS).fetchall()
+            f"({', '.join('?' * len(_BULK_TRIGGERS))})",
+            _BULK_TRIGGERS,
+        ).fetchall()
         self._triggers = rows
         for name, _sql in rows:
             database.execute_sql(f"DROP TRIGGER {name}")
@@ -139,14 +167,13 @@ class BulkIndexing:
         self._ids.add(contact_id)
 
     def finish(self) -> None:
-        self.database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS bulk_touched "
-                                  "(id INTEGER PRIMARY KEY)")
+        self.database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS bulk_touched (id INTEGER PRIMARY KEY)")
         self.database.execute_sql("DELETE FROM bulk_touched")
         self.database.connection().executemany(
-            "INSERT INTO bulk_touched (id) VALUES (?)", ((i,) for i in self._ids))
+            "INSERT INTO bulk_touched (id) VALUES (?)", ((i,) for i in self._ids)
+        )
         condition = "c.id IN (SELECT id FROM temp.bulk_touched)"
-        self.database.execute_sql(
-            "DELETE FROM contact_fts WHERE rowid IN (SELECT id FROM temp.bulk_touched)")
+        self.database.execute_sql("DELETE FROM contact_fts WHERE rowid IN (SELECT id FROM temp.bulk_touched)")
         self.database.execute_sql(f"{_ROW} WHERE {condition}")
         self.database.execute_sql("DELETE FROM bulk_touched")
         for _name, sql in self._triggers:

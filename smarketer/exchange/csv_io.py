@@ -86,8 +86,7 @@ def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None)
     except OSError as exc:
         raise UnreadableFile(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if delimiter is not None and delimiter not in DELIMITERS:
-        raise UnreadableFile(f"{path}: the delimiter must be one of comma, semicolon, tab or "
-                             "bar (, ; \\t |)")
+        raise UnreadableFile(f"{path}: the delimiter must be one of comma, semicolon, tab or bar (, ; \\t |)")
     lines = _head_lines(path, encoding)
     text = "".join(lines)
     if sum(ch < " " and ch not in "\r\n\t" for ch in text[:4096]) > 200:
@@ -147,8 +146,7 @@ class _Record:
 
     @property
     def where(self) -> str:
-        return f"line {self.first}" if self.first == self.last else \
-            f"lines {self.first}–{self.last}"
+        return f"line {self.first}" if self.first == self.last else f"lines {self.first}–{self.last}"
 
 
 def _records(lines: Iterator[str], first_number: int, delimiter: str) -> Iterator[_Record]:
@@ -186,17 +184,19 @@ def _checked(records: Iterator[_Record], width: int, delimiter: str) -> Iterator
             yield record
             continue
         first_line = record.lines[0].rstrip("\r\n")
-        yield Rejected(f"line {record.first}",
-                       f"a quote opened on line {record.first} is not closed where it should "
-                       f"be (lines {record.first}–{record.last} would have become one "
-                       "contact); fix the quote and import this line again",
-                       first_line.split(delimiter))
-        yield from _checked(_records(iter(record.lines[1:]), record.first + 1, delimiter),
-                            width, delimiter)
+        yield Rejected(
+            f"line {record.first}",
+            f"a quote opened on line {record.first} is not closed where it should "
+            f"be (lines {record.first}–{record.last} would have become one "
+            "contact); fix the quote and import this line again",
+            first_line.split(delimiter),
+        )
+        yield from _checked(_records(iter(record.lines[1:]), record.first + 1, delimiter), width, delimiter)
 
 
-def read_rows(path: Path, layout: CsvLayout, mapping: dict[int, str],
-              limit: int | None = None) -> Iterator[Incoming | Rejected]:
+def read_rows(
+    path: Path, layout: CsvLayout, mapping: dict[int, str], limit: int | None = None
+) -> Iterator[Incoming | Rejected]:
     """Stream the data rows as records; ``where`` gives the line number(s) in the file."""
     width = len(layout.headers)
     text = encodings.TextLines(Path(path), layout.encoding)
@@ -214,13 +214,20 @@ def read_rows(path: Path, layout: CsvLayout, mapping: dict[int, str],
                 continue
             bad = [n for n in range(record.first, record.last + 1) if n in text.bad_lines]
             if bad:
-                yield Rejected(record.where, f"line {bad[0]} holds bytes that are not "
-                               f"{encodings.label(layout.encoding)} "
-                               f"({text.bad_lines[bad[0]]}); choose the file's encoding or "
-                               "fix the line", cells)
+                yield Rejected(
+                    record.where,
+                    f"line {bad[0]} holds bytes that are not "
+                    f"{encodings.label(layout.encoding)} "
+                    f"({text.bad_lines[bad[0]]}); choose the file's encoding or "
+                    "fix the line",
+                    cells,
+                )
             elif len(cells) > width and any(c.strip() for c in cells[width:]):
-                yield Rejected(record.where, f"{len(cells)} cells but the header has {width} "
-                               "(a delimiter inside an unquoted value?)", cells)
+                yield Rejected(
+                    record.where,
+                    f"{len(cells)} cells but the header has {width} (a delimiter inside an unquoted value?)",
+                    cells,
+                )
             else:
                 yield record_from_cells(record.where, cells, ordered, layout.headers)
         produced += 1
@@ -230,20 +237,34 @@ def read_rows(path: Path, layout: CsvLayout, mapping: dict[int, str],
 
 def count_rows(path: Path, layout: CsvLayout) -> int:
     """Data rows, counted by streaming (for the progress bar)."""
-    records = _records(iter(encodings.TextLines(Path(path), layout.encoding)), 1,
-                       layout.delimiter)
+    records = _records(iter(encodings.TextLines(Path(path), layout.encoding)), 1, layout.delimiter)
     return max(0, sum(1 for _ in records) - layout.header_row - 1)
 
 
 EXPORT_COLUMNS = [
-    ("First name", "first_name"), ("Last name", "last_name"), ("Email", "email"),
-    ("Other emails", "other_emails"), ("Phone", "phone"), ("Job title", "title"),
-    ("Company", "company"), ("Street", "street"), ("Postal code", "postal_code"),
-    ("City", "city"), ("Region", "region"), ("Country", "country"), ("Website", "website"),
-    ("Status", "status"), ("Lead source", "lead_source"), ("Tags", "tags"),
-    ("Consent", "consent_at"), ("Consent source", "consent_source"),
-    ("Unsubscribed", "unsubscribed_at"), ("Bounced", "bounced_at"),
-    ("Do not email", "do_not_email"), ("Email to fix", "email_to_fix"), ("Notes", "notes"),
+    ("First name", "first_name"),
+    ("Last name", "last_name"),
+    ("Email", "email"),
+    ("Other emails", "other_emails"),
+    ("Phone", "phone"),
+    ("Job title", "title"),
+    ("Company", "company"),
+    ("Street", "street"),
+    ("Postal code", "postal_code"),
+    ("City", "city"),
+    ("Region", "region"),
+    ("Country", "country"),
+    ("Website", "website"),
+    ("Status", "status"),
+    ("Lead source", "lead_source"),
+    ("Tags", "tags"),
+    ("Consent", "consent_at"),
+    ("Consent source", "consent_source"),
+    ("Unsubscribed", "unsubscribed_at"),
+    ("Bounced", "bounced_at"),
+    ("Do not email", "do_not_email"),
+    ("Email to fix", "email_to_fix"),
+    ("Notes", "notes"),
 ]
 
 

@@ -43,11 +43,24 @@ ENCODINGS: dict[str, str] = {
     "latin-1": "ISO-8859-1 (Latin-1)",
 }
 # Single-byte candidates, most likely first (ties go to the earlier one).
-_SINGLE_BYTE = ["cp1252", "iso8859-15", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257",
-                "mac-roman", "cp850", "koi8-r", "latin-1"]
+_SINGLE_BYTE = [
+    "cp1252",
+    "iso8859-15",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1257",
+    "mac-roman",
+    "cp850",
+    "koi8-r",
+    "latin-1",
+]
 _WORD = re.compile(rb"[0-9A-Za-z\x80-\xff]*[\x80-\xff][0-9A-Za-z\x80-\xff]*")
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
-                            rb"[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
+    rb"[\xf0-\xf4][\x80-\xbf]{3}"
+)
 _INSIDE_OK = set("’‘·–—")  # apostrophes, Catalan middle dot, dashes: fine inside a word
 _UNDECODABLE = 10  # penalty per word a code page cannot decode at all
 
@@ -61,12 +74,10 @@ def canonical(encoding: str) -> str:
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
-        raise LookupError(f"unknown encoding {encoding!r}; use one of "
-                         f"{', '.join(ENCODINGS)}") from None
+        raise LookupError(f"unknown encoding {encoding!r}; use one of {', '.join(ENCODINGS)}") from None
     for known in ENCODINGS:
         if codecs.lookup(known).name == name:
-            return known if not (known == "utf-8" and encoding.lower().endswith("sig")) \
-                else "utf-8-sig"
+            return known if not (known == "utf-8" and encoding.lower().endswith("sig")) else "utf-8-sig"
     return name
 
 
@@ -122,7 +133,7 @@ def _oddness(word: str) -> int:
                 odd += 1
         elif "LATIN" not in unicodedata.name(ch, "") and has_ascii_letter:
             odd += 1  # a Cyrillic or Greek letter glued to Latin ones
-        elif i and ch.isupper() and (word[i - 1].islower() or word[i + 1:i + 2].islower()):
+        elif i and ch.isupper() and (word[i - 1].islower() or word[i + 1 : i + 2].islower()):
             odd += 1  # "MŸller", "RenŽ": a capital inside a lower-case word
     for run in re.findall(r"[^\x00-\x7f]{3,}", word):
         if all(c.isalpha() and "LATIN" in unicodedata.name(c, "") for c in run):

@@ -15,15 +15,23 @@ PAGE = 1000
 def contact_dicts(contact_ids: list[int]) -> Iterator[dict]:
     """Every field of each contact (with its company name and tags), in the given order."""
     for start in range(0, len(contact_ids), PAGE):
-        page = contact_ids[start:start + PAGE]
+        page = contact_ids[start : start + PAGE]
         tags: dict[int, list[str]] = defaultdict(list)
-        for cid, name in (ContactTag.select(ContactTag.contact, Tag.name).join(Tag)
-                          .where(ContactTag.contact.in_(page)).order_by(Tag.name).tuples()):
+        for cid, name in (
+            ContactTag.select(ContactTag.contact, Tag.name)
+            .join(Tag)
+            .where(ContactTag.contact.in_(page))
+            .order_by(Tag.name)
+            .tuples()
+        ):
             tags[cid].append(name)
         found = {}
-        for c in (Contact.select(Contact, Company.name.alias("company_name"))
-                  .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
-                  .where(Contact.id.in_(page)).objects()):
+        for c in (
+            Contact.select(Contact, Company.name.alias("company_name"))
+            .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+            .where(Contact.id.in_(page))
+            .objects()
+        ):
             data = dict(c.__data__)  # the column values, without following foreign keys
             data["company"] = c.company_name or ""
             data["tags"] = tags[c.id]

@@ -43,8 +43,9 @@ class ImportPlan:
         return list(self.records(limit))
 
 
-def plan_import(path: Path, encoding: str | None = None, delimiter: str | None = None,
-                sheet: str | None = None) -> ImportPlan:
+def plan_import(
+    path: Path, encoding: str | None = None, delimiter: str | None = None, sheet: str | None = None
+) -> ImportPlan:
     """Look at a file (by content, not extension); raise UnreadableFile with the reason.
     ``encoding`` and ``delimiter`` replace what would be detected (CSV only); ``sheet``
     picks a workbook's sheet (the first by default)."""
@@ -61,14 +62,12 @@ def plan_import(path: Path, encoding: str | None = None, delimiter: str | None =
         return ImportPlan(path, "vcard")
     if xlsx_io.is_workbook(path):
         layout = xlsx_io.sniff(path, sheet)
-        return ImportPlan(path, "xlsx", layout, xlsx_io.plan_mapping(layout),
-                          xlsx_io.sheet_names(path))
+        return ImportPlan(path, "xlsx", layout, xlsx_io.plan_mapping(layout), xlsx_io.sheet_names(path))
     layout = csv_io.sniff(path, encoding, delimiter)
     return ImportPlan(path, "csv", layout, csv_io.guess_mapping(layout.headers))
 
 
-def replan(plan: ImportPlan, encoding: str | None = None,
-           delimiter: str | None = None) -> ImportPlan:
+def replan(plan: ImportPlan, encoding: str | None = None, delimiter: str | None = None) -> ImportPlan:
     """The same file read with another encoding or delimiter; the column mapping is kept
     when the header row reads the same."""
     if plan.kind == "vcard" or plan.layout is None:
@@ -76,8 +75,7 @@ def replan(plan: ImportPlan, encoding: str | None = None,
     if plan.kind == "xlsx":  # the "delimiter" names the sheet
         new = plan_import(plan.path, sheet=delimiter or plan.layout.delimiter)
     else:
-        new = plan_import(plan.path, encoding or plan.layout.encoding,
-                          delimiter or plan.layout.delimiter)
+        new = plan_import(plan.path, encoding or plan.layout.encoding, delimiter or plan.layout.delimiter)
     if new.layout and new.layout.headers == plan.layout.headers:
         new.mapping = dict(plan.mapping)
     return new
@@ -92,14 +90,22 @@ def run_import(
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportSummary:
     """Import every record of ``plan`` in one transaction (see importer's rules)."""
-    if plan.kind != "vcard" and not any(t in plan.mapping.values() for t in
-                                      ("email", "first_name", "last_name", "full_name")):
+    if plan.kind != "vcard" and not any(
+        t in plan.mapping.values() for t in ("email", "first_name", "last_name", "full_name")
+    ):
         raise UnreadableFile(f"{plan.path}: no column is mapped to a name or an email")
     total = plan.count()
     return import_records(
-        plan.records(), policy=policy, tag=tag, region=settings.load_profile().region,
-        source_name=plan.path.name, source_path=plan.path, total=total, progress=progress,
-        cancelled=cancelled)
+        plan.records(),
+        policy=policy,
+        tag=tag,
+        region=settings.load_profile().region,
+        source_name=plan.path.name,
+        source_path=plan.path,
+        total=total,
+        progress=progress,
+        cancelled=cancelled,
+    )
 
 
 def export_contacts(contact_ids: list[int], path: Path, vcard_version: str = "3.0") -> int:

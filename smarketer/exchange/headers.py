@@ -52,61 +52,208 @@ def _words(header: str) -> list[str]:
 # Exact header names (compacted) -> target. Checked before the patterns below.
 EXACT: dict[str, str] = {}
 for _target, _names in {
-    "first_name": ["firstname", "givenname", "first", "forename", "vorname", "prenom", "nombre",
-                   "voornaam", "nome", "personfirstname", "imie", "imya"],
-    "middle_name": ["middlename", "additionalname", "weiterevornamen", "deuxiemeprenom",
-                    "segundonombre"],
-    "last_name": ["lastname", "familyname", "surname", "last", "nachname", "nom", "apellidos",
-                  "apellido", "achternaam", "cognome", "personlastname", "nazwisko", "familiya"],
-    "full_name": ["name", "fullname", "displayname", "contactname", "contact", "personname",
-                  "nomcomplet", "vollstandigername", "nombrecompleto"],
-    "title": ["jobtitle", "position", "organizationtitle", "organization1title", "role",
-              "title", "funktion", "fonction", "puesto", "cargo", "functie", "posizione",
-              "persontitle"],
-    "company": ["company", "organization", "organizationname", "organization1name",
-                "companyname", "organisation", "firma", "employer", "accountname", "societe",
-                "organizacion", "empresa", "bedrijf", "societa", "personorganization",
-                "associatedcompany", "organisationname"],
-    "notes": ["notes", "note", "comments", "description", "notizen", "remarques",
-              "notas", "opmerkingen", "notizie", "personnote"],
+    "first_name": [
+        "firstname",
+        "givenname",
+        "first",
+        "forename",
+        "vorname",
+        "prenom",
+        "nombre",
+        "voornaam",
+        "nome",
+        "personfirstname",
+        "imie",
+        "imya",
+    ],
+    "middle_name": ["middlename", "additionalname", "weiterevornamen", "deuxiemeprenom", "segundonombre"],
+    "last_name": [
+        "lastname",
+        "familyname",
+        "surname",
+        "last",
+        "nachname",
+        "nom",
+        "apellidos",
+        "apellido",
+        "achternaam",
+        "cognome",
+        "personlastname",
+        "nazwisko",
+        "familiya",
+    ],
+    "full_name": [
+        "name",
+        "fullname",
+        "displayname",
+        "contactname",
+        "contact",
+        "personname",
+        "nomcomplet",
+        "vollstandigername",
+        "nombrecompleto",
+    ],
+    "title": [
+        "jobtitle",
+        "position",
+        "organizationtitle",
+        "organization1title",
+        "role",
+        "title",
+        "funktion",
+        "fonction",
+        "puesto",
+        "cargo",
+        "functie",
+        "posizione",
+        "persontitle",
+    ],
+    "company": [
+        "company",
+        "organization",
+        "organizationname",
+        "organization1name",
+        "companyname",
+        "organisation",
+        "firma",
+        "employer",
+        "accountname",
+        "societe",
+        "organizacion",
+        "empresa",
+        "bedrijf",
+        "societa",
+        "personorganization",
+        "associatedcompany",
+        "organisationname",
+    ],
+    "notes": [
+        "notes",
+        "note",
+        "comments",
+        "description",
+        "notizen",
+        "remarques",
+        "notas",
+        "opmerkingen",
+        "notizie",
+        "personnote",
+    ],
     "status": ["status", "lifecyclestatus", "lifecyclestage", "stage"],
     "lead_source": ["leadsource", "source", "originalsource", "personsource"],
-    "tags": ["tags", "labels", "groupmembership", "categories", "groups", "tag", "kategorien",
-             "categories", "categorias", "categorieen", "personlabels", "label"],
-    "consent": ["consent", "consentdate", "optintime", "confirmtime", "gdprconsent",
-                "marketingconsent", "emailconsent"],
-    "unsubscribed": ["unsubscribed", "unsubtime", "optouttime", "unsubscribeddate",
-                     "emailoptout", "unsubscribedfromallemail"],
+    "tags": [
+        "tags",
+        "labels",
+        "groupmembership",
+        "categories",
+        "groups",
+        "tag",
+        "kategorien",
+        "categories",
+        "categorias",
+        "categorieen",
+        "personlabels",
+        "label",
+    ],
+    "consent": [
+        "consent",
+        "consentdate",
+        "optintime",
+        "confirmtime",
+        "gdprconsent",
+        "marketingconsent",
+        "emailconsent",
+    ],
+    "unsubscribed": [
+        "unsubscribed",
+        "unsubtime",
+        "optouttime",
+        "unsubscribeddate",
+        "emailoptout",
+        "unsubscribedfromallemail",
+    ],
     "do_not_email": ["donotemail", "nomail", "donotcontact"],
     "consent_source": ["consentsource", "optinsource"],
     "email_to_fix": ["emailtofix"],
     "other_emails": ["otheremails"],
     "bounced": ["bounced", "cleantime", "bounceddate", "hardbounced"],
-    "street": ["street", "address", "streetaddress", "addressline1", "strasse", "rue", "calle",
-               "adres"],
-    "postal_code": ["postalcode", "zip", "zipcode", "postcode", "plz", "postleitzahl",
-                    "codepostal", "codigopostal", "cap"],
+    "street": ["street", "address", "streetaddress", "addressline1", "strasse", "rue", "calle", "adres"],
+    "postal_code": [
+        "postalcode",
+        "zip",
+        "zipcode",
+        "postcode",
+        "plz",
+        "postleitzahl",
+        "codepostal",
+        "codigopostal",
+        "cap",
+    ],
     "city": ["city", "town", "locality", "ort", "stadt", "ville", "ciudad", "plaats", "citta"],
     "region": ["region", "state", "province", "stateregion", "bundesland", "provincia"],
     "country": ["country", "countryregion", "cc", "land", "pays", "pais", "landregion"],
-    "website": ["website", "webpage", "website1value", "url", "homepage", "web", "websiteurl",
-                "webseite", "siteweb", "sitioweb"],
+    "website": [
+        "website",
+        "webpage",
+        "website1value",
+        "url",
+        "homepage",
+        "web",
+        "websiteurl",
+        "webseite",
+        "siteweb",
+        "sitioweb",
+    ],
 }.items():
     for _name in _names:
         EXACT.setdefault(_name, _target)
 
 _ADDRESS_PARTS = {  # country before region: "Land/Region geschäftlich" is a country
     "street": {"street", "strasse", "rue", "calle", "addressline1", "line1"},
-    "postal_code": {"postal", "postalcode", "zip", "zipcode", "postcode", "plz",
-                    "postleitzahl", "codepostal"},
+    "postal_code": {
+        "postal",
+        "postalcode",
+        "zip",
+        "zipcode",
+        "postcode",
+        "plz",
+        "postleitzahl",
+        "codepostal",
+    },
     "city": {"city", "town", "locality", "ort", "ville", "ciudad"},
     "country": {"country", "countryregion", "land", "pays", "pais"},
     "region": {"state", "region", "province", "bundesland"},
 }
-_NOT_VALUES = {"type", "label", "display", "displayname", "status", "optout", "format",
-               "kind", "typ", "phonetic", "yomi"}
-_LABELS = ("business", "work", "geschaftlich", "bureau", "trabajo", "mailing", "primary",
-           "home", "privat", "personal", "domicile", "casa", "other", "weitere", "autre")
+_NOT_VALUES = {
+    "type",
+    "label",
+    "display",
+    "displayname",
+    "status",
+    "optout",
+    "format",
+    "kind",
+    "typ",
+    "phonetic",
+    "yomi",
+}
+_LABELS = (
+    "business",
+    "work",
+    "geschaftlich",
+    "bureau",
+    "trabajo",
+    "mailing",
+    "primary",
+    "home",
+    "privat",
+    "personal",
+    "domicile",
+    "casa",
+    "other",
+    "weitere",
+    "autre",
+)
 
 
 def _label(words: list[str]) -> str:
@@ -128,16 +275,28 @@ def classify(header: str) -> tuple[str | None, str]:
     if has & _NOT_VALUES and words[-1] != "value":
         return None, ""  # "E-mail 1 - Type", "Phone 1 - Label": not values themselves
     label = _label(words)
-    if has & {"mail", "emails", "emailaddress", "courriel", "correo", "messagerie"} or \
-            any(w.startswith("email") for w in words):
+    if has & {"mail", "emails", "emailaddress", "courriel", "correo", "messagerie"} or any(
+        w.startswith("email") for w in words
+    ):
         if has & {"name", "nom", "nombre", "angezeigter"}:
             return None, ""  # Outlook's "E-mail Display Name"
         return "email", label
     if "fax" in has or "pager" in has:
         return "notes_field", label
-    if has & {"phone", "mobile", "mobil", "cell", "telephone", "telefon", "tel", "handy",
-              "movil", "telefono", "mobiltelefon", "portable"} or \
-            any(w.startswith(("phone", "tele", "mobil")) for w in words):
+    if has & {
+        "phone",
+        "mobile",
+        "mobil",
+        "cell",
+        "telephone",
+        "telefon",
+        "tel",
+        "handy",
+        "movil",
+        "telefono",
+        "mobiltelefon",
+        "portable",
+    } or any(w.startswith(("phone", "tele", "mobil")) for w in words):
         return "phone", label
     if has & {"website", "web", "url", "homepage", "webpage", "site", "webseite"}:
         return "website", label
@@ -157,8 +316,7 @@ def classify(header: str) -> tuple[str | None, str]:
 
 def _group_rank(label: str) -> int:
     word = label.rstrip("0123456789")
-    if word in ("", "business", "work", "geschaftlich", "bureau", "trabajo", "mailing",
-                "primary"):
+    if word in ("", "business", "work", "geschaftlich", "bureau", "trabajo", "mailing", "primary"):
         return 0
     return 1 if word in ("home", "privat", "personal", "domicile", "casa") else 2
 
@@ -209,8 +367,10 @@ def _rank(header: str, target: str | None) -> tuple[int, int]:
 def ordered_mapping(mapping: dict[int, str], headers) -> list[tuple[int, str]]:
     """The mapping in the order cells are read: full and middle names last, and of several
     email or phone columns the best-labelled first."""
-    return sorted(mapping.items(), key=lambda item: (
-        item[1] in ("full_name", "middle_name"), priority(headers[item[0]])))
+    return sorted(
+        mapping.items(),
+        key=lambda item: (item[1] in ("full_name", "middle_name"), priority(headers[item[0]])),
+    )
 
 
 def priority(header: str) -> int:

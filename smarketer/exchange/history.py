@@ -26,14 +26,40 @@ class UndoRefused(UserError, ValueError):
 
 
 # Tables whose rows mean a contact has been used (contact_id column in each).
-_USED_BY = {"activity": "a note or timeline entry", "deal": "a deal", "task": "a task",
-            "proposal": "a proposal", "outbox_message": "an email",
-            "inbound_message": "an email received"}
-_RESTORABLE = {"first_name", "last_name", "other_emails", "phone", "title", "company_id",
-               "street", "postal_code", "city", "region", "country", "website", "notes",
-               "status", "lead_source", "consent", "consent_at", "consent_source",
-               "unsubscribed_at", "bounced_at", "email_to_fix", "do_not_email", "sort_name",
-               "updated_at"}
+_USED_BY = {
+    "activity": "a note or timeline entry",
+    "deal": "a deal",
+    "task": "a task",
+    "proposal": "a proposal",
+    "outbox_message": "an email",
+    "inbound_message": "an email received",
+}
+_RESTORABLE = {
+    "first_name",
+    "last_name",
+    "other_emails",
+    "phone",
+    "title",
+    "company_id",
+    "street",
+    "postal_code",
+    "city",
+    "region",
+    "country",
+    "website",
+    "notes",
+    "status",
+    "lead_source",
+    "consent",
+    "consent_at",
+    "consent_source",
+    "unsubscribed_at",
+    "bounced_at",
+    "email_to_fix",
+    "do_not_email",
+    "sort_name",
+    "updated_at",
+}
 
 
 @dataclass(frozen=True)
@@ -52,8 +78,10 @@ class ImportRunInfo:
     def describe(self) -> str:
         when = self.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         state = " (undone)" if self.undone_at else ""
-        return (f"{when} {self.source}: {self.created} created, {self.updated} updated, "
-                f"{self.skipped} skipped, {self.rejected} rejected{state}")
+        return (
+            f"{when} {self.source}: {self.created} created, {self.updated} updated, "
+            f"{self.skipped} skipped, {self.rejected} rejected{state}"
+        )
 
 
 @dataclass
@@ -73,8 +101,9 @@ class UndoCheck:
 
 
 def _info(run: ImportRun) -> ImportRunInfo:
-    return ImportRunInfo(run.id, run.source, run.started_at, run.created, run.updated,
-                         run.skipped, run.rejected, run.undone_at)
+    return ImportRunInfo(
+        run.id, run.source, run.started_at, run.created, run.updated, run.skipped, run.rejected, run.undone_at
+    )
 
 
 def history(limit: int = 50) -> list[ImportRunInfo]:
@@ -83,8 +112,7 @@ def history(limit: int = 50) -> list[ImportRunInfo]:
 
 
 def last_undoable() -> ImportRunInfo | None:
-    run = (ImportRun.select().where(ImportRun.undone_at.is_null())
-           .order_by(ImportRun.id.desc()).first())
+    run = ImportRun.select().where(ImportRun.undone_at.is_null()).order_by(ImportRun.id.desc()).first()
     return _info(run) if run else None
 
 
@@ -101,32 +129,43 @@ def check_undo(run_id: int) -> UndoCheck:
     """Which contacts of the import can be taken back, and which were used since."""
     run = _run(run_id)
     check = UndoCheck(_info(run))
-    changes = list(ImportChange.select(ImportChange.contact, ImportChange.created,
-                                       ImportChange.stamp).where(ImportChange.run == run.id)
-                   .tuples())
+    changes = list(
+        ImportChange.select(ImportChange.contact, ImportChange.created, ImportChange.stamp)
+        .where(ImportChange.run == run.id)
+        .tuples()
+    )
     created = [cid for cid, made, _stamp in changes if made]
     used: dict[int, str] = {}
     for table, why in _USED_BY.items():
         for start in range(0, len(created), 900):
-            page = created[start:start + 900]
+            page = created[start : start + 900]
             rows = db.execute_sql(
-                f"SELECT DISTINCT contact_id FROM {table} WHERE contact_id IN "
-                f"({', '.join('?' * len(page))})", page).fetchall()
+                f"SELECT DISTINCT contact_id FROM {table} WHERE contact_id IN ({', '.join('?' * len(page))})",
+                page,
+            ).fetchall()
             for (cid,) in rows:
                 used.setdefault(cid, f"has {why}")
     stamps = {cid: stamp for cid, _made, stamp in changes}
     for start in range(0, len(changes), 900):
-        page = [cid for cid, _made, _stamp in changes[start:start + 900]]
+        page = [cid for cid, _made, _stamp in changes[start : start + 900]]
         for cid, updated in db.execute_sql(
-                f"SELECT id, updated_at FROM contact WHERE id IN ({', '.join('?' * len(page))})",
-                page).fetchall():
+            f"SELECT id, updated_at FROM contact WHERE id IN ({', '.join('?' * len(page))})", page
+        ).fetchall():
             if updated != stamps[cid]:
                 used.setdefault(cid, "edited since the import")
-    names = dict(Contact.select(Contact.id, fn.trim(Contact.first_name.concat(" ")
-                                                    .concat(Contact.last_name)))
-                 .where(Contact.id.in_(list(used))).tuples()) if used else {}
-    check.used = sorted(((cid, names.get(cid) or f"contact {cid}", why)
-                         for cid, why in used.items()), key=lambda u: u[1].lower())
+    names = (
+        dict(
+            Contact.select(Contact.id, fn.trim(Contact.first_name.concat(" ").concat(Contact.last_name)))
+            .where(Contact.id.in_(list(used)))
+            .tuples()
+        )
+        if used
+        else {}
+    )
+    check.used = sorted(
+        ((cid, names.get(cid) or f"contact {cid}", why) for cid, why in used.items()),
+        key=lambda u: u[1].lower(),
+    )
     check.undoable = len({cid for cid, _made, _stamp in changes}) - len(used)
     return check
 
@@ -137,9 +176,11 @@ def undo_import(run_id: int, keep_used: bool = False) -> int:
     with db.atomic():
         check = check_undo(run_id)
         if check.used and not keep_used:
-            raise UndoRefused(f"{len(check.used)} contacts of this import were used since "
-                            f"(e.g. {check.used[0][1]}: {check.used[0][2]}); undo the rest "
-                            "to leave them as they are")
+            raise UndoRefused(
+                f"{len(check.used)} contacts of this import were used since "
+                f"(e.g. {check.used[0][1]}: {check.used[0][2]}); undo the rest "
+                "to leave them as they are"
+            )
         run = ImportRun.get_by_id(run_id)
         leave = {cid for cid, _name, _why in check.used}
         done: set[int] = set()
@@ -154,17 +195,20 @@ def undo_import(run_id: int, keep_used: bool = False) -> int:
             replaced = {k: v for k, v in change.replaced.items() if k in _RESTORABLE}
             if replaced:
                 columns = ", ".join(f"{k} = ?" for k in replaced)
-                db.execute_sql(f"UPDATE contact SET {columns} WHERE id = ?",
-                               [*replaced.values(), cid])
+                db.execute_sql(f"UPDATE contact SET {columns} WHERE id = ?", [*replaced.values(), cid])
             if change.added_tags:
-                ContactTag.delete().where((ContactTag.contact == cid)
-                                          & ContactTag.tag.in_(change.added_tags)).execute()
+                ContactTag.delete().where(
+                    (ContactTag.contact == cid) & ContactTag.tag.in_(change.added_tags)
+                ).execute()
         if run.new_companies:
-            Company.delete().where(Company.id.in_(run.new_companies) & ~fn.EXISTS(
-                Contact.select().where(Contact.company == Company.id))).execute()
+            Company.delete().where(
+                Company.id.in_(run.new_companies)
+                & ~fn.EXISTS(Contact.select().where(Contact.company == Company.id))
+            ).execute()
         if run.new_tags:
-            Tag.delete().where(Tag.id.in_(run.new_tags) & ~fn.EXISTS(
-                ContactTag.select().where(ContactTag.tag == Tag.id))).execute()
+            Tag.delete().where(
+                Tag.id.in_(run.new_tags) & ~fn.EXISTS(ContactTag.select().where(ContactTag.tag == Tag.id))
+            ).execute()
         run.undone_at = utc_now()
         run.save()
     return len(done)

@@ -27,30 +27,29 @@ from peewee import fn
 from smarketer import contacts, paths
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models import (
-    LIFECYCLE_STATUSES,
-    Company,
-    Contact,
-    ImportRun,
-    Suppression,
-    Tag,
-)
+from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, ImportRun, Suppression, Tag
 from smarketer.db.search import BulkIndexing, sort_key
-from smarketer.exchange.records import (
-    MAX_FIELD,
-    MAX_NOTES,
-    Incoming,
-    Rejected,
-    neutralise,
-    parse_flag,
-)
+from smarketer.exchange.records import MAX_FIELD, MAX_NOTES, Incoming, Rejected, neutralise, parse_flag
 from smarketer.jobs import Cancelled
 from smarketer.validation import normalise_email, normalise_phone
 
 POLICIES = ("skip", "update", "overwrite")
-TEXT_FIELDS = ("first_name", "last_name", "phone", "title", "street", "postal_code", "city",
-               "region", "country", "website", "notes", "lead_source", "email_to_fix",
-               "consent_source")
+TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "title",
+    "street",
+    "postal_code",
+    "city",
+    "region",
+    "country",
+    "website",
+    "notes",
+    "lead_source",
+    "email_to_fix",
+    "consent_source",
+)
 
 
 class ImportCancelled(Cancelled):
@@ -73,11 +72,15 @@ class ImportSummary:
         return self.created + self.updated + self.skipped + len(self.rejected)
 
     def text(self) -> str:
-        line = (f"{self.created} created, {self.updated} updated, {self.skipped} skipped, "
-                f"{len(self.rejected)} rejected")
+        line = (
+            f"{self.created} created, {self.updated} updated, {self.skipped} skipped, "
+            f"{len(self.rejected)} rejected"
+        )
         if self.email_to_fix:
-            line += (f"\n{self.email_to_fix} kept with an email address that needs fixing "
-                     "(the filter \"Email needs fixing\" lists them)")
+            line += (
+                f"\n{self.email_to_fix} kept with an email address that needs fixing "
+                '(the filter "Email needs fixing" lists them)'
+            )
         if self.report:
             line += f"\nRejected rows and their reasons: {self.report}"
         if self.report_copy:
@@ -93,8 +96,10 @@ def _too_long(values: dict[str, object]) -> str | None:
     return None
 
 
-_DOT_ATOM = re.compile(r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
-                       r"@([A-Za-z0-9.-]+)")
+_DOT_ATOM = re.compile(
+    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    r"@([A-Za-z0-9.-]+)"
+)
 _INTERNATIONAL_PHONE = re.compile(r"\+[1-9][0-9]{0,2}(?:[ -][0-9]{1,8}){1,6}")
 
 
@@ -134,8 +139,9 @@ class Checks:
 _FULL_CHECKS = Checks()
 
 
-def clean_record(record: Incoming, region: str | None,
-                 checks: Checks = _FULL_CHECKS) -> dict[str, object] | Rejected:
+def clean_record(
+    record: Incoming, region: str | None, checks: Checks = _FULL_CHECKS
+) -> dict[str, object] | Rejected:
     """Validate one record: a dict of contact columns (plus tags) or a Rejected."""
     v = record.values
     problem = _too_long(v)
@@ -143,8 +149,11 @@ def clean_record(record: Incoming, region: str | None,
         return Rejected(record.where, problem, record.raw)
     row: dict[str, object] = {k: str(v[k]).strip() for k in TEXT_FIELDS if v.get(k)}
     email = str(v.get("email", "")).strip()
-    candidates = [e for e in [email, *(str(o) for o in v.get("other_emails", []))]  # type: ignore[union-attr]
-                  if e.strip()]
+    candidates = [
+        e
+        for e in [email, *(str(o) for o in v.get("other_emails", []))]  # type: ignore[union-attr]
+        if e.strip()
+    ]
     good: list[str] = []
     to_fix: list[str] = []
     for candidate in candidates:
@@ -171,8 +180,11 @@ def clean_record(record: Incoming, region: str | None,
         row["status"] = status
     if v.get("company"):
         row["company"] = str(v["company"]).strip()
-    for flag, column in (("consent", "consent_at"), ("unsubscribed", "unsubscribed_at"),
-                         ("bounced", "bounced_at")):
+    for flag, column in (
+        ("consent", "consent_at"),
+        ("unsubscribed", "unsubscribed_at"),
+        ("bounced", "bounced_at"),
+    ):
         parsed = parse_flag(str(v.get(flag, "")))
         if parsed:
             row[column] = parsed[1] or utc_now()
@@ -182,13 +194,37 @@ def clean_record(record: Incoming, region: str | None,
     return row
 
 
-_INSERT_COLUMNS = ("first_name", "last_name", "email", "other_emails", "phone", "title",
-                   "company_id", "street", "postal_code", "city", "region", "country",
-                   "website", "notes", "status", "lead_source", "consent", "consent_at",
-                   "consent_source", "unsubscribed_at", "bounced_at", "created_at",
-                   "updated_at", "sort_name", "email_to_fix", "do_not_email")
-_INSERT_SQL = (f"INSERT INTO contact ({', '.join(_INSERT_COLUMNS)}) "
-               f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
+_INSERT_COLUMNS = (
+    "first_name",
+    "last_name",
+    "email",
+    "other_emails",
+    "phone",
+    "title",
+    "company_id",
+    "street",
+    "postal_code",
+    "city",
+    "region",
+    "country",
+    "website",
+    "notes",
+    "status",
+    "lead_source",
+    "consent",
+    "consent_at",
+    "consent_source",
+    "unsubscribed_at",
+    "bounced_at",
+    "created_at",
+    "updated_at",
+    "sort_name",
+    "email_to_fix",
+    "do_not_email",
+)
+_INSERT_SQL = (
+    f"INSERT INTO contact ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
+)
 _STAMP = InstantField().db_value
 
 
@@ -204,8 +240,9 @@ class _Writer:
         self.new_tags: list[int] = []
         self.extra_tags = contacts.clean_tags([tag] if tag else [])
         self.by_email = {
-            e.lower(): cid for cid, e in Contact.select(Contact.id, Contact.email)
-            .where(Contact.email != "").tuples()}
+            e.lower(): cid
+            for cid, e in Contact.select(Contact.id, Contact.email).where(Contact.email != "").tuples()
+        }
         self.companies = {n.lower(): cid for cid, n in Company.select(Company.id, Company.name).tuples()}
         self.tags = {n.lower(): tid for tid, n in Tag.select(Tag.id, Tag.name).tuples()}
         self.suppressed = {e for (e,) in Suppression.select(fn.lower(Suppression.email)).tuples()}
@@ -218,8 +255,10 @@ class _Writer:
     def company_id(self, name: str) -> int:
         key = name.lower()
         if key not in self.companies:
-            self.cursor.execute("INSERT INTO company (name, created_at, updated_at) "
-                                "VALUES (?, ?, ?)", (name, self.now, self.now))
+            self.cursor.execute(
+                "INSERT INTO company (name, created_at, updated_at) VALUES (?, ?, ?)",
+                (name, self.now, self.now),
+            )
             self.companies[key] = self.cursor.lastrowid
             self.new_companies.append(self.cursor.lastrowid)
         return self.companies[key]
@@ -258,18 +297,22 @@ class _Writer:
             if email:
                 self.by_email[email] = contact_id
             summary.created += 1
-            self.changes.append((self.run_id, contact_id, 1, "{}", json.dumps(tag_ids),
-                                 self.now))
+            self.changes.append((self.run_id, contact_id, 1, "{}", json.dumps(tag_ids), self.now))
         else:
             contact_id = existing
             self._flush_tags()  # this file may have tagged the contact already
-            had = {t for (t,) in self.cursor.execute(
-                "SELECT tag_id FROM contact_tag WHERE contact_id = ?", (contact_id,))}
+            had = {
+                t
+                for (t,) in self.cursor.execute(
+                    "SELECT tag_id FROM contact_tag WHERE contact_id = ?", (contact_id,)
+                )
+            }
             replaced, stamp = self._update(existing, row)
             added = [t for t in tag_ids if t not in had]
             if replaced or added:
-                self.changes.append((self.run_id, contact_id, 0, json.dumps(replaced),
-                                     json.dumps(added), stamp))
+                self.changes.append(
+                    (self.run_id, contact_id, 0, json.dumps(replaced), json.dumps(added), stamp)
+                )
             summary.updated += 1
         self.index.touched(contact_id)
         self.tagged.extend((contact_id, t) for t in tag_ids)
@@ -277,20 +320,29 @@ class _Writer:
             self._flush_tags()
 
     def _flush_tags(self) -> None:
-        self.cursor.executemany("INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) "
-                                "VALUES (?, ?)", self.tagged)
+        self.cursor.executemany(
+            "INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", self.tagged
+        )
         self.tagged.clear()
         self.cursor.executemany(
             "INSERT INTO import_change (run_id, contact_id, created, replaced, added_tags, "
-            "stamp) VALUES (?, ?, ?, ?, ?, ?)", self.changes)
+            "stamp) VALUES (?, ?, ?, ?, ?, ?)",
+            self.changes,
+        )
         self.changes.clear()
 
     def _insert(self, row: dict[str, object]) -> int:
         values = {
             **dict.fromkeys(_INSERT_COLUMNS, ""),
             "other_emails": json.dumps(row.get("other_emails", []), ensure_ascii=False),
-            "company_id": None, "consent": 0, "consent_at": None, "unsubscribed_at": None,
-            "bounced_at": None, "status": "lead", "do_not_email": 0, "created_at": self.now,
+            "company_id": None,
+            "consent": 0,
+            "consent_at": None,
+            "unsubscribed_at": None,
+            "bounced_at": None,
+            "status": "lead",
+            "do_not_email": 0,
+            "created_at": self.now,
             "updated_at": self.now,
             "sort_name": sort_key(str(row.get("first_name", "")), str(row.get("last_name", ""))),
         }
@@ -380,10 +432,14 @@ def import_records(
                 if progress:
                     progress(n, max(total, n))
         writer.finish()
-        ImportRun.update(created=summary.created, updated=summary.updated,
-                         skipped=summary.skipped, rejected=len(summary.rejected),
-                         new_companies=writer.new_companies, new_tags=writer.new_tags).where(
-            ImportRun.id == run.id).execute()
+        ImportRun.update(
+            created=summary.created,
+            updated=summary.updated,
+            skipped=summary.skipped,
+            rejected=len(summary.rejected),
+            new_companies=writer.new_companies,
+            new_tags=writer.new_tags,
+        ).where(ImportRun.id == run.id).execute()
     if progress:
         progress(summary.read, summary.read)
     if summary.rejected:

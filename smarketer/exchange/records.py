@@ -131,8 +131,7 @@ def collect(values: dict[str, object], target: str, text: str, header: str = "")
     if target == "tags":
         values.setdefault("tags", []).extend(split_tags(text))
     elif target in ("email", "other_emails"):
-        found = parts if target == "email" else [
-            e for p in parts for e in re.split(r"[,;\s]+", p) if e]
+        found = parts if target == "email" else [e for p in parts for e in re.split(r"[,;\s]+", p) if e]
         emails = values.setdefault("emails", [])
         emails.extend(e for e in found if e not in emails)  # type: ignore[attr-defined]
     elif target == "notes":
@@ -144,8 +143,7 @@ def collect(values: dict[str, object], target: str, text: str, header: str = "")
             values[target] = parts[0]
             parts = parts[1:]
         if parts:
-            _add_note(values, f"{header or TARGETS[target]}: {' / '.join(parts)}",
-                      "extra_notes")
+            _add_note(values, f"{header or TARGETS[target]}: {' / '.join(parts)}", "extra_notes")
     elif target in ("full_name", "middle_name"):
         values.setdefault(target, text)
     elif target not in values:
@@ -175,8 +173,7 @@ def finish(values: dict[str, object]) -> dict[str, object]:
     return values
 
 
-def record_from_cells(where: str, cells: list[str], ordered: list[tuple[int, str]],
-                      headers) -> Incoming:
+def record_from_cells(where: str, cells: list[str], ordered: list[tuple[int, str]], headers) -> Incoming:
     """One row's cells as a record, the columns read in ``ordered`` (column, target) order."""
     values: dict[str, object] = {}
     for index, target in ordered:

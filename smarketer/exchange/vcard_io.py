@@ -128,8 +128,9 @@ def card_to_record(card, where: str, raw: str) -> Incoming:
 
     def ranked(prop: str) -> list[str]:
         items = contents.get(prop, [])
-        preferred = [i for i in items if "PREF" in [t.upper() for t in i.params.get("TYPE", [])]
-                     or "PREF" in i.params]
+        preferred = [
+            i for i in items if "PREF" in [t.upper() for t in i.params.get("TYPE", [])] or "PREF" in i.params
+        ]
         return [_text(i.value) for i in preferred + [i for i in items if i not in preferred]]
 
     emails = [e for e in ranked("email") if e]
@@ -153,8 +154,9 @@ def card_to_record(card, where: str, raw: str) -> Incoming:
         values["postal_code"] = _text(getattr(adr, "code", ""))
         values["country"] = _text(getattr(adr, "country", ""))
     for adr in contents.get("adr", [])[1:]:
-        text = ", ".join(_text(getattr(adr.value, part, "")) for part in
-                         ("street", "code", "city", "region", "country"))
+        text = ", ".join(
+            _text(getattr(adr.value, part, "")) for part in ("street", "code", "city", "region", "country")
+        )
         extra.append(f"Address: {', '.join(p for p in text.split(', ') if p)}")
     urls = [_text(u.value) for u in contents.get("url", []) if _text(u.value)]
     if urls:
@@ -193,8 +195,11 @@ def read_cards(path: Path) -> Iterator[Incoming | Rejected]:
         where = f"card {number} (line {line})"
         bad = [n for n in bad_lines if line <= n <= last]
         if bad:
-            yield Rejected(where, f"line {bad[0]} holds bytes that are not "
-                           f"{encodings.label(encoding)} ({bad_lines[bad[0]]})", [card_text[:2000]])
+            yield Rejected(
+                where,
+                f"line {bad[0]} holds bytes that are not {encodings.label(encoding)} ({bad_lines[bad[0]]})",
+                [card_text[:2000]],
+            )
         elif not card_text.rstrip().upper().endswith("END:VCARD"):
             yield Rejected(where, "the card has no END:VCARD (file cut short?)", [card_text[:2000]])
             continue
@@ -233,8 +238,7 @@ OWN_PROPERTIES = {
     "X-SMARKETER-EMAIL-TO-FIX": "email_to_fix",
 }
 # ... and the import target each one feeds.
-_OWN_TARGETS = {"consent_at": "consent", "unsubscribed_at": "unsubscribed",
-                "bounced_at": "bounced"}
+_OWN_TARGETS = {"consent_at": "consent", "unsubscribed_at": "unsubscribed", "bounced_at": "bounced"}
 
 
 def _own_value(value) -> str:
@@ -251,8 +255,12 @@ def _to_vcard(d: dict, version: str):
     card = vobject.vCard()
     card.add("version").value = version
     card.add("n").value = vobject.vcard.Name(family=d["last_name"], given=d["first_name"])
-    card.add("fn").value = " ".join(p for p in (d["first_name"], d["last_name"]) if p) or \
-        d["email"] or d.get("email_to_fix", "") or "?"
+    card.add("fn").value = (
+        " ".join(p for p in (d["first_name"], d["last_name"]) if p)
+        or d["email"]
+        or d.get("email_to_fix", "")
+        or "?"
+    )
     for i, address in enumerate([d["email"], *d["other_emails"]]):
         if address:
             line = card.add("email")
@@ -275,8 +283,12 @@ def _to_vcard(d: dict, version: str):
         card.add("title").value = d["title"]
     if any(d[k] for k in ("street", "city", "region", "postal_code", "country")):
         card.add("adr").value = vobject.vcard.Address(
-            street=d["street"], city=d["city"], region=d["region"], code=d["postal_code"],
-            country=d["country"])
+            street=d["street"],
+            city=d["city"],
+            region=d["region"],
+            code=d["postal_code"],
+            country=d["country"],
+        )
     if d["website"]:
         card.add("url").value = d["website"]
     if d["notes"]:

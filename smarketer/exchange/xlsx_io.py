@@ -64,8 +64,9 @@ def _rows(path: Path, sheet: str) -> Iterator[list[str]]:
     workbook = _open(path)
     try:
         if sheet not in workbook.sheetnames:
-            raise UnreadableFile(f"{path}: no sheet named {sheet!r} (sheets: "
-                                 f"{', '.join(workbook.sheetnames)})")
+            raise UnreadableFile(
+                f"{path}: no sheet named {sheet!r} (sheets: {', '.join(workbook.sheetnames)})"
+            )
         for row in workbook[sheet].iter_rows(values_only=True):
             yield [_text(v) for v in row]
     finally:
@@ -93,8 +94,9 @@ def sniff(path: Path, sheet: str | None = None) -> CsvLayout:
     return CsvLayout(XLSX, sheet, header_row, tuple(h.strip() for h in headers))
 
 
-def read_rows(path: Path, layout: CsvLayout, mapping: dict[int, str],
-              limit: int | None = None) -> Iterator[Incoming | Rejected]:
+def read_rows(
+    path: Path, layout: CsvLayout, mapping: dict[int, str], limit: int | None = None
+) -> Iterator[Incoming | Rejected]:
     ordered = ordered_mapping(mapping, layout.headers)
     produced = 0
     for number, cells in enumerate(_rows(path, layout.delimiter), 1):

@@ -52,12 +52,17 @@ def save_imap_account(account: ImapAccount) -> ImapAccount:
         errors["security"] = "Unencrypted reading is only allowed on this computer (localhost)."
     if not 1 <= int(account.port) <= 65535:
         errors["port"] = "The port is a number such as 993."
-    check_sign_in({"provider": account.provider, "auth": account.auth,
-                   "username": account.username.strip()}, errors)
+    check_sign_in(
+        {"provider": account.provider, "auth": account.auth, "username": account.username.strip()}, errors
+    )
     if errors:
         raise AccountInvalid(errors)
-    clean = replace(account, host=account.host.strip(), username=account.username.strip(),
-                    folders=tuple(f.strip() for f in account.folders if f.strip()) or ("INBOX",))
+    clean = replace(
+        account,
+        host=account.host.strip(),
+        username=account.username.strip(),
+        folders=tuple(f.strip() for f in account.folders if f.strip()) or ("INBOX",),
+    )
     data = asdict(clean)
     data["folders"] = list(clean.folders)
     Setting.replace(key=ACCOUNT_KEY, value=data).execute()

@@ -16,12 +16,33 @@ from email.utils import getaddresses, parseaddr
 AUTO_SUBJECTS = re.compile(
     r"^(out of (the )?office|automatic reply|auto(matic)?[- ]?reply|autoreply|abwesenheit|"
     r"réponse automatique|respuesta automática|risposta automatica|afwezig|i am away|"
-    r"i'm away|on vacation|vacation reply)", re.I)
+    r"i'm away|on vacation|vacation reply)",
+    re.I,
+)
 OPT_OUT_WORDS = {
-    "unsubscribe", "stop", "remove me", "remove", "unsubscribe me", "please unsubscribe",
-    "please remove me", "opt out", "optout", "abmelden", "bitte abmelden", "austragen",
-    "désabonner", "desinscrire", "désinscrire", "se désabonner", "baja", "darme de baja",
-    "cancelar suscripción", "uitschrijven", "afmelden", "annulla iscrizione", "cancellami",
+    "unsubscribe",
+    "stop",
+    "remove me",
+    "remove",
+    "unsubscribe me",
+    "please unsubscribe",
+    "please remove me",
+    "opt out",
+    "optout",
+    "abmelden",
+    "bitte abmelden",
+    "austragen",
+    "désabonner",
+    "desinscrire",
+    "désinscrire",
+    "se désabonner",
+    "baja",
+    "darme de baja",
+    "cancelar suscripción",
+    "uitschrijven",
+    "afmelden",
+    "annulla iscrizione",
+    "cancellami",
 }
 STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 
@@ -68,8 +89,12 @@ def own_words(text: str) -> str:
         stripped = line.strip()
         if stripped.startswith(">"):
             continue
-        if stripped in ("--", "-- ") or re.match(r"^On .+ wrote:$", stripped) or re.match(
-                r"^Am .+ schrieb .+:$", stripped) or stripped.startswith("-----Original"):
+        if (
+            stripped in ("--", "-- ")
+            or re.match(r"^On .+ wrote:$", stripped)
+            or re.match(r"^Am .+ schrieb .+:$", stripped)
+            or stripped.startswith("-----Original")
+        ):
             break
         lines.append(line)
     return "\n".join(lines).strip()
@@ -97,9 +122,13 @@ def _dsn_bounces(msg: Message) -> list[Bounce]:
                 continue
             address = recipient.split(";", 1)[-1].strip().strip("<>")
             match = STATUS.search(status)
-            found.append(Bounce(address.lower(), match.group(0) if match else
-                                ("4.0.0" if action == "delayed" else "5.0.0"),
-                                (block.get("Diagnostic-Code") or "").split(";", 1)[-1].strip()))
+            found.append(
+                Bounce(
+                    address.lower(),
+                    match.group(0) if match else ("4.0.0" if action == "delayed" else "5.0.0"),
+                    (block.get("Diagnostic-Code") or "").split(";", 1)[-1].strip(),
+                )
+            )
     return found
 
 
@@ -111,8 +140,7 @@ def _text_bounces(msg: Message) -> list[Bounce]:
     match = STATUS.search(text)
     code = re.search(r"\b([45])\d\d\b", text)
     status = match.group(0) if match else (f"{code.group(1)}.0.0" if code else "5.0.0")
-    diagnostic = next((line.strip() for line in text.splitlines() if re.search(
-        r"\b[45]\d\d\b", line)), "")
+    diagnostic = next((line.strip() for line in text.splitlines() if re.search(r"\b[45]\d\d\b", line)), "")
     return [Bounce(a.lower(), status, diagnostic) for a in failed]
 
 
@@ -130,11 +158,16 @@ def classify(msg: Message, unsubscribe_address: str = "") -> Classified:
         result.bounces = bounces
         result.kind = "hard_bounce" if any(b.hard for b in bounces) else "soft_bounce"
         return result
-    auto = (msg.get("Auto-Submitted", "no").lower() not in ("no", "")
-            or msg.get("X-Autoreply") or msg.get("X-Autorespond")
-            or (msg.get("Precedence", "").lower() in ("auto_reply", "bulk", "junk")
-                and AUTO_SUBJECTS.search(subject))
-            or AUTO_SUBJECTS.search(subject))
+    auto = (
+        msg.get("Auto-Submitted", "no").lower() not in ("no", "")
+        or msg.get("X-Autoreply")
+        or msg.get("X-Autorespond")
+        or (
+            msg.get("Precedence", "").lower() in ("auto_reply", "bulk", "junk")
+            and AUTO_SUBJECTS.search(subject)
+        )
+        or AUTO_SUBJECTS.search(subject)
+    )
     if auto:
         result.kind = "auto_reply"
         return result

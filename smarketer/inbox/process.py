@@ -16,8 +16,7 @@ from smarketer.inbox.classify import Classified
 def _contact_by_address(address: str) -> Contact | None:
     if not address:
         return None
-    return Contact.get_or_none((fn.lower(Contact.email) == address.lower())
-                               & Contact.deleted_at.is_null())
+    return Contact.get_or_none((fn.lower(Contact.email) == address.lower()) & Contact.deleted_at.is_null())
 
 
 def _sent_row(references: list[str]) -> OutboxMessage | None:
@@ -28,16 +27,25 @@ def _sent_row(references: list[str]) -> OutboxMessage | None:
     return None
 
 
-def apply(c: Classified, *, message_id: str | None, folder: str, uid: int,
-          received_at: datetime, soft_bounce_limit: int = 3) -> InboundMessage | None:
+def apply(
+    c: Classified,
+    *,
+    message_id: str | None,
+    folder: str,
+    uid: int,
+    received_at: datetime,
+    soft_bounce_limit: int = 3,
+) -> InboundMessage | None:
     """Record the message once (by Message-ID) and act on it; None if seen before."""
-    if message_id and InboundMessage.select().where(
-            InboundMessage.message_id == message_id).exists():
+    if message_id and InboundMessage.select().where(InboundMessage.message_id == message_id).exists():
         return None
     with db.atomic():
         row = _sent_row(c.references)
-        contact = (Contact.get_or_none(Contact.id == row.contact_id) if row and row.contact_id
-                   else _contact_by_address(c.from_address))
+        contact = (
+            Contact.get_or_none(Contact.id == row.contact_id)
+            if row and row.contact_id
+            else _contact_by_address(c.from_address)
+        )
         detail, status = "", "done"
         if c.kind in ("hard_bounce", "soft_bounce"):
             for bounce in c.bounces:
@@ -47,41 +55,59 @@ def apply(c: Classified, *, message_id: str | None, folder: str, uid: int,
                 if bounced is None:
                     continue
                 if bounce.hard:
-                    Contact.update(bounced_at=utc_now()).where(
-                        Contact.id == bounced.id).execute()
+                    Contact.update(bounced_at=utc_now()).where(Contact.id == bounced.id).execute()
                     suppression.suppress(bounce.recipient, f"bounced: {bounce.status}")
-                    Activity.create(contact=bounced, kind="email",
-                                    summary=f"Email bounced ({bounce.status})", body=detail)
+                    Activity.create(
+                        contact=bounced, kind="email", summary=f"Email bounced ({bounce.status})", body=detail
+                    )
                 else:
-                    soft = InboundMessage.select().where(
-                        (InboundMessage.contact == bounced.id)
-                        & (InboundMessage.kind == "soft_bounce")).count() + 1
+                    soft = (
+                        InboundMessage.select()
+                        .where(
+                            (InboundMessage.contact == bounced.id) & (InboundMessage.kind == "soft_bounce")
+                        )
+                        .count()
+                        + 1
+                    )
                     if soft >= soft_bounce_limit:
-                        Contact.update(bounced_at=utc_now()).where(
-                            Contact.id == bounced.id).execute()
+                        Contact.update(bounced_at=utc_now()).where(Contact.id == bounced.id).execute()
                         suppression.suppress(bounce.recipient, f"{soft} soft bounces")
                         detail += f" (suppressed after {soft} soft bounces)"
         elif c.kind == "unsubscribe":
             unsubscribed = suppression.unsubscribe_by_token(c.token)
             contact = unsubscribed or contact
-            detail = "unsubscribed by their personal link" if unsubscribed else \
-                "unknown unsubscribe token"
+            detail = "unsubscribed by their personal link" if unsubscribed else "unknown unsubscribe token"
         elif c.kind == "optout":
             status = "to_confirm"
             detail = "asked in plain words to be left alone: confirm to unsubscribe"
         elif c.kind in ("reply", "auto_reply") and contact is not None:
             label = "Reply received" if c.kind == "reply" else "Auto-reply received"
-            Activity.create(contact=contact, kind="email", summary=f"{label}: {c.subject}",
-                            body=c.snippet, occurred_at=received_at,
-                            ref_type="campaign" if row else "",
-                            ref_id=row.campaign_id if row else None)
+            Activity.create(
+                contact=contact,
+                kind="email",
+                summary=f"{label}: {c.subject}",
+                body=c.snippet,
+                occurred_at=received_at,
+                ref_type="campaign" if row else "",
+                ref_id=row.campaign_id if row else None,
+            )
             if c.kind == "reply" and row is not None and deal_on_reply():
                 _open_deal(contact, row.campaign_id)
         return InboundMessage.create(
-            message_id=message_id, folder=folder, uid=uid, from_address=c.from_address,
-            subject=c.subject[:500], received_at=received_at, kind=c.kind, status=status,
-            contact=contact, campaign=row.campaign_id if row else None,
-            outbox=row.id if row else None, detail=detail, snippet=c.snippet)
+            message_id=message_id,
+            folder=folder,
+            uid=uid,
+            from_address=c.from_address,
+            subject=c.subject[:500],
+            received_at=received_at,
+            kind=c.kind,
+            status=status,
+            contact=contact,
+            campaign=row.campaign_id if row else None,
+            outbox=row.id if row else None,
+            detail=detail,
+            snippet=c.snippet,
+        )
 
 
 DEAL_ON_REPLY_KEY = "open_deal_on_reply"
@@ -105,18 +131,25 @@ def _open_deal(contact: Contact, campaign_id: int) -> None:
     from smarketer import pipeline
     from smarketer.db.models import Campaign, Deal
 
-    if Deal.select().where((Deal.contact == contact.id) & (Deal.campaign_id == campaign_id)
-                           ).exists():
+    if Deal.select().where((Deal.contact == contact.id) & (Deal.campaign_id == campaign_id)).exists():
         return
     name = Campaign.get_by_id(campaign_id).name
-    pipeline.save_deal(pipeline.DealData(
-        title=f"{contact.full_name or contact.email} – replied to {name}",
-        contact_id=contact.id, source=f"Campaign: {name}", campaign_id=campaign_id))
+    pipeline.save_deal(
+        pipeline.DealData(
+            title=f"{contact.full_name or contact.email} – replied to {name}",
+            contact_id=contact.id,
+            source=f"Campaign: {name}",
+            campaign_id=campaign_id,
+        )
+    )
 
 
 def to_confirm() -> list[InboundMessage]:
-    return list(InboundMessage.select().where(InboundMessage.status == "to_confirm")
-                .order_by(InboundMessage.received_at))
+    return list(
+        InboundMessage.select()
+        .where(InboundMessage.status == "to_confirm")
+        .order_by(InboundMessage.received_at)
+    )
 
 
 def confirm_optout(inbound_id: int) -> None:
@@ -135,6 +168,9 @@ def dismiss(inbound_id: int) -> None:
 
 def replies(campaign_id: int) -> int:
     """Contacts who really replied to a campaign (auto-replies do not count)."""
-    return (InboundMessage.select(fn.COUNT(fn.DISTINCT(InboundMessage.contact)))
-            .where((InboundMessage.campaign == campaign_id) & (InboundMessage.kind == "reply"))
-            .scalar() or 0)
+    return (
+        InboundMessage.select(fn.COUNT(fn.DISTINCT(InboundMessage.contact)))
+        .where((InboundMessage.campaign == campaign_id) & (InboundMessage.kind == "reply"))
+        .scalar()
+        or 0
+    )

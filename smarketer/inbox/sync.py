@@ -43,13 +43,11 @@ class SyncResult:
     def text(self) -> str:
         if not self.read:
             return "No new messages."
-        parts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in
-                          sorted(self.kinds.items()))
+        parts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(self.kinds.items()))
         return f"{self.read} new message(s): {parts}."
 
 
-def authenticate(conn: imaplib.IMAP4, account: ImapAccount,
-                 secret: str | TokenSource) -> None:
+def authenticate(conn: imaplib.IMAP4, account: ImapAccount, secret: str | TokenSource) -> None:
     """LOGIN with a password, or AUTHENTICATE XOAUTH2 (OAUTHBEARER where only that is
     offered) with a signed-in mailbox's access token, refreshed and tried once more if
     refused."""
@@ -58,11 +56,12 @@ def authenticate(conn: imaplib.IMAP4, account: ImapAccount,
         return
     bearer = "AUTH=OAUTHBEARER" in conn.capabilities and "AUTH=XOAUTH2" not in conn.capabilities
     for attempt in (1, 2):
-        text = (secret.oauthbearer(account.host, account.port) if bearer
-                else secret.xoauth2()).encode()
+        text = (secret.oauthbearer(account.host, account.port) if bearer else secret.xoauth2()).encode()
         try:  # a refusal may come as a challenge (JSON details): answered empty
-            conn.authenticate("OAUTHBEARER" if bearer else "XOAUTH2",
-                              lambda challenge, text=text: b"" if challenge else text)
+            conn.authenticate(
+                "OAUTHBEARER" if bearer else "XOAUTH2",
+                lambda challenge, text=text: b"" if challenge else text,
+            )
             return
         except imaplib.IMAP4.error:
             if attempt == 2:
@@ -70,20 +69,25 @@ def authenticate(conn: imaplib.IMAP4, account: ImapAccount,
             secret.invalidate()
 
 
-def connect(account: ImapAccount, password: str | TokenSource,
-            ssl_context: ssl.SSLContext | None = None, timeout: float = 30) -> imaplib.IMAP4:
+def connect(
+    account: ImapAccount,
+    password: str | TokenSource,
+    ssl_context: ssl.SSLContext | None = None,
+    timeout: float = 30,
+) -> imaplib.IMAP4:
     context = ssl_context or ssl.create_default_context()
     try:
         if account.security == "ssl":
-            conn = imaplib.IMAP4_SSL(account.host, account.port, ssl_context=context,
-                                     timeout=timeout)
+            conn = imaplib.IMAP4_SSL(account.host, account.port, ssl_context=context, timeout=timeout)
         else:
             conn = imaplib.IMAP4(account.host, account.port, timeout=timeout)
             if account.security == "starttls":
                 conn.starttls(ssl_context=context)
     except (TimeoutError, OSError, imaplib.IMAP4.error) as exc:
-        raise InboxUnavailable(f"Cannot reach {account.host}:{account.port} ({exc}); the "
-                               "inbox will be read when the server is back.") from None
+        raise InboxUnavailable(
+            f"Cannot reach {account.host}:{account.port} ({exc}); the "
+            "inbox will be read when the server is back."
+        ) from None
     try:
         authenticate(conn, account, password)
     except (SignInNeeded, TokenServiceUnreachable) as exc:
@@ -92,8 +96,10 @@ def connect(account: ImapAccount, password: str | TokenSource,
     except imaplib.IMAP4.error as exc:
         conn.logout()
         reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
-        raise InboxUnavailable(f"The server refused the login for {account.username}. "
-                               + explain(None, str(reason), "Settings → Inbox")) from None
+        raise InboxUnavailable(
+            f"The server refused the login for {account.username}. "
+            + explain(None, str(reason), "Settings → Inbox")
+        ) from None
     return conn
 
 
@@ -102,9 +108,14 @@ def _uidvalidity(conn: imaplib.IMAP4) -> int:
     return int(data[0]) if data and data[0] else 0
 
 
-def sync(account: ImapAccount, password: str | TokenSource, *, ssl_context: ssl.SSLContext | None = None,
-         progress: Callable[[int, int], None] | None = None,
-         cancelled: Callable[[], bool] | None = None) -> SyncResult:
+def sync(
+    account: ImapAccount,
+    password: str | TokenSource,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> SyncResult:
     result = SyncResult()
     unsubscribe_address = load_account().from_address
     conn = connect(account, password, ssl_context)
@@ -118,17 +129,15 @@ def sync(account: ImapAccount, password: str | TokenSource, *, ssl_context: ssl.
             if state is None or state.uidvalidity != validity:
                 if state is not None:
                     result.resynced.append(folder)
-                state = ImapFolderState.replace(folder=folder, uidvalidity=validity,
-                                                last_uid=0).execute()
+                state = ImapFolderState.replace(folder=folder, uidvalidity=validity, last_uid=0).execute()
                 state = ImapFolderState.get(ImapFolderState.folder == folder)
             typ, data = conn.uid("SEARCH", None, f"UID {state.last_uid + 1}:*")
             uids = [int(u) for u in (data[0] or b"").split() if int(u) > state.last_uid]
             for start in range(0, len(uids), BATCH):
                 if cancelled and cancelled():
                     return result
-                chunk = uids[start:start + BATCH]
-                typ, fetched = conn.uid("FETCH", ",".join(map(str, chunk)),
-                                        "(UID BODY.PEEK[])")
+                chunk = uids[start : start + BATCH]
+                typ, fetched = conn.uid("FETCH", ",".join(map(str, chunk)), "(UID BODY.PEEK[])")
                 for item in fetched:
                     if not isinstance(item, tuple):
                         continue
@@ -142,15 +151,19 @@ def sync(account: ImapAccount, password: str | TokenSource, *, ssl_context: ssl.
                         received = utc_now()
                     classified = classify(msg, unsubscribe_address)
                     recorded = process.apply(
-                        classified, message_id=(msg.get("Message-ID") or "").strip() or None,
-                        folder=folder, uid=uid, received_at=received,
-                        soft_bounce_limit=account.soft_bounce_limit)
+                        classified,
+                        message_id=(msg.get("Message-ID") or "").strip() or None,
+                        folder=folder,
+                        uid=uid,
+                        received_at=received,
+                        soft_bounce_limit=account.soft_bounce_limit,
+                    )
                     if recorded is not None:
                         result.read += 1
                         result.kinds[classified.kind] += 1
-                    ImapFolderState.update(last_uid=max(uid, state.last_uid),
-                                           synced_at=utc_now()).where(
-                        ImapFolderState.folder == folder).execute()
+                    ImapFolderState.update(last_uid=max(uid, state.last_uid), synced_at=utc_now()).where(
+                        ImapFolderState.folder == folder
+                    ).execute()
                     state.last_uid = max(uid, state.last_uid)
                 if progress:
                     progress(min(start + BATCH, len(uids)), len(uids))

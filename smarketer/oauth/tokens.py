@@ -61,7 +61,8 @@ def client_for(preset: Provider, client_id: str = "", client_secret: str = "") -
         raise SignInNeeded(
             f"Smarketer has no registered client ID for {preset.name} yet. Register one (see "
             "the README, 'Signing in with Google or Microsoft') and paste it in Settings → "
-            "Email account → Advanced, or pass --client-id.")
+            "Email account → Advanced, or pass --client-id."
+        )
     return client_id, client_secret
 
 
@@ -70,9 +71,12 @@ def session(preset: Provider, client_id: str, client_secret: str = "", **kwargs)
     provider issued a desktop-app secret (Google does; it is not confidential)."""
     from authlib.integrations.requests_client import OAuth2Session
 
-    return OAuth2Session(client_id, client_secret or None,
-                         token_endpoint_auth_method="client_secret_post" if client_secret
-                         else "none", **kwargs)
+    return OAuth2Session(
+        client_id,
+        client_secret or None,
+        token_endpoint_auth_method="client_secret_post" if client_secret else "none",
+        **kwargs,
+    )
 
 
 def has_refresh_token(grant: Grant) -> bool:
@@ -90,8 +94,7 @@ def keep_tokens(grant: Grant, token: dict, clock: Callable[[], float] = time.tim
     if token.get("refresh_token"):
         kept = passwords.store_password(grant, token["refresh_token"])
     with _lock:
-        _access[grant.key] = (token["access_token"],
-                              clock() + float(token.get("expires_in") or 3600))
+        _access[grant.key] = (token["access_token"], clock() + float(token.get("expires_in") or 3600))
     return kept
 
 
@@ -105,29 +108,41 @@ def oauth_error_words(exc: OAuthError, preset: Provider) -> str:
     """What a token service's refusal means, and what to do next."""
     text = f"{exc.error} {exc.description or ''}"
     where = f"Settings → Email account → {preset.button or 'Sign in'}"
-    if any(code in text for code in ("AADSTS65001", "AADSTS90094", "AADSTS90099",
-                                     "admin_consent", "consent_required")):
-        return (f"Your organisation requires an administrator to approve Smarketer for "
-                f"{preset.name}. Ask your Microsoft 365 administrator to grant admin consent "
-                "(Microsoft Entra admin center → Enterprise applications → Smarketer → "
-                f"Permissions → Grant admin consent), then sign in again ({where}).")
+    if any(
+        code in text
+        for code in ("AADSTS65001", "AADSTS90094", "AADSTS90099", "admin_consent", "consent_required")
+    ):
+        return (
+            f"Your organisation requires an administrator to approve Smarketer for "
+            f"{preset.name}. Ask your Microsoft 365 administrator to grant admin consent "
+            "(Microsoft Entra admin center → Enterprise applications → Smarketer → "
+            f"Permissions → Grant admin consent), then sign in again ({where})."
+        )
     if exc.error in ("invalid_client", "unauthorized_client"):
-        return (f"{preset.name} does not accept this client ID ({exc.error}). Check the client "
-                "ID in Settings → Email account → Advanced.")
+        return (
+            f"{preset.name} does not accept this client ID ({exc.error}). Check the client "
+            "ID in Settings → Email account → Advanced."
+        )
     if exc.error == "access_denied":
         return f"The sign-in to {preset.name} was cancelled or refused. Sign in again ({where})."
     if exc.error == "invalid_grant":
-        return (f"Your sign-in to {preset.name} has expired or was revoked. Sign in again "
-                f"({where}).")
+        return f"Your sign-in to {preset.name} has expired or was revoked. Sign in again ({where})."
     return f"{preset.name} refused the sign-in ({exc.error}). Sign in again ({where})."
 
 
 class TokenSource:
     """A valid access token for one mailbox whenever asked, refreshed before it expires."""
 
-    def __init__(self, provider_key: str, username: str, client_id: str = "",
-                 client_secret: str = "", *, clock: Callable[[], float] = time.time,
-                 timeout: float = TIMEOUT):
+    def __init__(
+        self,
+        provider_key: str,
+        username: str,
+        client_id: str = "",
+        client_secret: str = "",
+        *,
+        clock: Callable[[], float] = time.time,
+        timeout: float = TIMEOUT,
+    ):
         self.preset = provider(provider_key)
         self.username = username
         self.grant = Grant(provider_key, username)
@@ -136,8 +151,7 @@ class TokenSource:
 
     @classmethod
     def for_account(cls, account, **kwargs) -> TokenSource:
-        return cls(account.provider, account.username, account.client_id,
-                   account.client_secret, **kwargs)
+        return cls(account.provider, account.username, account.client_id, account.client_secret, **kwargs)
 
     @property
     def expires_at(self) -> float:
@@ -165,12 +179,14 @@ class TokenSource:
         except passwords.PasswordUnavailable:
             raise SignInNeeded(
                 f"Not signed in to {self.preset.name} as {self.username}. Sign in "
-                f"(Settings → Email account → {self.preset.button or 'Sign in'}).") from None
+                f"(Settings → Email account → {self.preset.button or 'Sign in'})."
+            ) from None
         client_id, client_secret = client_for(self.preset, self.client_id, self.client_secret)
         client = session(self.preset, client_id, client_secret)
         try:
-            token = client.refresh_token(self.preset.token_url, refresh_token=refresh_token,
-                                         timeout=self.timeout)
+            token = client.refresh_token(
+                self.preset.token_url, refresh_token=refresh_token, timeout=self.timeout
+            )
         except OAuthError as exc:
             log.warning("Token refresh for %s refused: %s", self.preset.name, exc.error)
             if exc.error in ("invalid_grant", "invalid_client", "unauthorized_client"):
@@ -179,7 +195,8 @@ class TokenSource:
         except (requests.RequestException, ValueError) as exc:
             raise TokenServiceUnreachable(
                 f"Cannot reach {self.preset.name}'s sign-in service ({type(exc).__name__}); "
-                "will try again when the network is back.") from None
+                "will try again when the network is back."
+            ) from None
         finally:
             client.close()
         if "refresh_token" in token and token["refresh_token"] == refresh_token:
@@ -199,5 +216,6 @@ class TokenSource:
 
     def oauthbearer(self, host: str, port: int) -> str:
         """The SASL OAUTHBEARER initial response (RFC 7628)."""
-        return (f"n,a={self.username},\x01host={host}\x01port={port}\x01"
-                f"auth=Bearer {self.access_token()}\x01\x01")
+        return (
+            f"n,a={self.username},\x01host={host}\x01port={port}\x01auth=Bearer {self.access_token()}\x01\x01"
+        )

@@ -48,13 +48,33 @@ MAX_VALID_DAYS = 3650
 FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
 MAX_ID = 2**63 - 1
 MAX_NUMBER_CHARS = 40  # "0.000001" to "1000000000.000000" need far fewer
-TEXT_LIMITS = {"title": 300, "intro": 20_000, "closing": 20_000, "description": 10_000,
-               "heading": 500, "unit": 40, "email": 320, "first_name": 200, "last_name": 200,
-               "company": 300, "deal": 300}
-DOCUMENT_KEYS = ("title", "client", "deal", "rounding", "currency", "issue_date", "valid_days",
-                 "intro", "closing", "document_discount", "items")
-ITEM_KEYS = ("description", "quantity", "unit", "unit_price", "discount", "tax_rate",
-             "optional")
+TEXT_LIMITS = {
+    "title": 300,
+    "intro": 20_000,
+    "closing": 20_000,
+    "description": 10_000,
+    "heading": 500,
+    "unit": 40,
+    "email": 320,
+    "first_name": 200,
+    "last_name": 200,
+    "company": 300,
+    "deal": 300,
+}
+DOCUMENT_KEYS = (
+    "title",
+    "client",
+    "deal",
+    "rounding",
+    "currency",
+    "issue_date",
+    "valid_days",
+    "intro",
+    "closing",
+    "document_discount",
+    "items",
+)
+ITEM_KEYS = ("description", "quantity", "unit", "unit_price", "discount", "tax_rate", "optional")
 CLIENT_KEYS = ("email", "first_name", "last_name", "company")
 # What JSON writes as a number (strings may hold the same, with spaces around).
 NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -79,19 +99,26 @@ def load_json(path: Path) -> dict:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ProposalError(f"{path}: {size:,} bytes is too large for a proposal "
-                                f"(at most {MAX_FILE_BYTES:,})")
+            raise ProposalError(
+                f"{path}: {size:,} bytes is too large for a proposal (at most {MAX_FILE_BYTES:,})"
+            )
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ProposalError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
         raise ProposalError(f"{path}: not a UTF-8 text file") from None
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=Decimal,
-                          object_pairs_hook=_no_duplicates)
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=Decimal,
+            parse_constant=Decimal,
+            object_pairs_hook=_no_duplicates,
+        )
     except json.JSONDecodeError as exc:
-        raise ProposalError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                            f"{exc.msg})") from None
+        raise ProposalError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
     except _DuplicateKey as exc:
         raise ProposalError(f"{path}: the key {str(exc)!r} appears twice in one object") from None
     except RecursionError:
@@ -107,8 +134,9 @@ def load_json(path: Path) -> dict:
 def _kind(value) -> str:
     if isinstance(value, bool):
         return "true/false"
-    return {dict: "an object", list: "a list", str: "text", Decimal: "a number",
-            type(None): "null"}.get(type(value), type(value).__name__)
+    return {dict: "an object", list: "a list", str: "text", Decimal: "a number", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _text(value, where: str, key: str) -> str:
@@ -136,8 +164,7 @@ def _decimal(value, where: str) -> Decimal:
     if not value.is_finite():
         raise ProposalError(f"{where}: {value} is not a number")
     if len(value.as_tuple().digits) > MAX_NUMBER_CHARS:
-        raise ProposalError(f"{where}: a number of {len(value.as_tuple().digits):,} digits is "
-                            "too long")
+        raise ProposalError(f"{where}: a number of {len(value.as_tuple().digits):,} digits is too long")
     return value
 
 
@@ -157,8 +184,7 @@ def _whole(value, where: str, low: int, high: int) -> int:
 
 def _flag(value, where: str) -> bool:
     if not isinstance(value, bool):
-        raise ProposalError(f"{where}: must be true or false (without quotes), not "
-                            f"{_kind(value)}")
+        raise ProposalError(f"{where}: must be true or false (without quotes), not {_kind(value)}")
     return value
 
 
@@ -173,14 +199,13 @@ def _object(value, where: str, keys: tuple[str, ...]) -> dict:
 
 def _day(value, where: str) -> date:
     if not isinstance(value, str):
-        raise ProposalError(f"{where}: must be a date like \"2026-11-23\", not {_kind(value)}")
+        raise ProposalError(f'{where}: must be a date like "2026-11-23", not {_kind(value)}')
     try:
         day = date.fromisoformat(value.strip()[:20])
     except ValueError:
         raise ProposalError(f"{where}: {value[:40]!r} is not a date like 2026-11-23") from None
     if not FIRST_DATE <= day <= LAST_DATE:
-        raise ProposalError(f"{where}: {day.isoformat()} is outside {FIRST_DATE.year}–"
-                            f"{LAST_DATE.year}")
+        raise ProposalError(f"{where}: {day.isoformat()} is outside {FIRST_DATE.year}–{LAST_DATE.year}")
     return day
 
 
@@ -211,8 +236,8 @@ def _client(spec) -> contacts.ContactData | None:
         spec = {"email": spec}
     spec = _object(spec, "client", CLIENT_KEYS)
     data = contacts.ContactData(
-        **{key: _text(spec.get(key), f"client.{key}", key).strip() for key in CLIENT_KEYS},
-        status="qualified")
+        **{key: _text(spec.get(key), f"client.{key}", key).strip() for key in CLIENT_KEYS}, status="qualified"
+    )
     clean, errors = contacts.validate_contact(data)
     if errors:
         key, message = next(iter(errors.items()))
@@ -237,24 +262,29 @@ def _item(spec, index: int) -> ItemData:
     where = f"items[{index}]"
     if isinstance(spec, dict) and "heading" in spec:
         _object(spec, where, ("heading",))
-        return ItemData(description=_text(spec["heading"], f"{where}.heading", "heading"),
-                        heading=True)
+        return ItemData(description=_text(spec["heading"], f"{where}.heading", "heading"), heading=True)
     spec = _object(spec, where, ITEM_KEYS)
     rate = spec.get("tax_rate")
     item = ItemData(
         description=_text(spec.get("description"), f"{where}.description", "description"),
-        quantity=_bounded(spec.get("quantity", "1"), f"{where}.quantity", MAX_QUANTITY,
-                          QUANTITY_PLACES, above_zero=True),
+        quantity=_bounded(
+            spec.get("quantity", "1"), f"{where}.quantity", MAX_QUANTITY, QUANTITY_PLACES, above_zero=True
+        ),
         unit=_text(spec.get("unit"), f"{where}.unit", "unit"),
-        unit_price=_bounded(spec.get("unit_price", "0"), f"{where}.unit_price",
-                            MAX_UNIT_PRICE, PRICE_PLACES),
-        discount=_bounded(spec.get("discount", "0"), f"{where}.discount", HUNDRED,
-                          PERCENT_PLACES),
-        tax_rate=None if rate is None else _bounded(rate, f"{where}.tax_rate", HUNDRED,
-                                                    PERCENT_PLACES),
-        optional=_flag(spec.get("optional", False), f"{where}.optional"))
-    Line.of(item.description, item.quantity, item.unit_price, item.discount,
-            item.tax_rate or ZERO, item.optional, where=where)  # the pricing rules too
+        unit_price=_bounded(spec.get("unit_price", "0"), f"{where}.unit_price", MAX_UNIT_PRICE, PRICE_PLACES),
+        discount=_bounded(spec.get("discount", "0"), f"{where}.discount", HUNDRED, PERCENT_PLACES),
+        tax_rate=None if rate is None else _bounded(rate, f"{where}.tax_rate", HUNDRED, PERCENT_PLACES),
+        optional=_flag(spec.get("optional", False), f"{where}.optional"),
+    )
+    Line.of(
+        item.description,
+        item.quantity,
+        item.unit_price,
+        item.discount,
+        item.tax_rate or ZERO,
+        item.optional,
+        where=where,
+    )  # the pricing rules too
     return item
 
 
@@ -267,8 +297,7 @@ def read_document(data) -> ProposalDraft:
         raise ProposalError("title: A proposal needs a title.")
     rounding = data.get("rounding") or "line"
     if rounding not in ROUNDING_POLICIES:
-        raise ProposalError(f"rounding: must be {' or '.join(ROUNDING_POLICIES)}, not "
-                            f"{rounding!s:.40}")
+        raise ProposalError(f"rounding: must be {' or '.join(ROUNDING_POLICIES)}, not {rounding!s:.40}")
     currency = data.get("currency") or None
     if currency is not None and not (isinstance(currency, str) and is_currency(currency)):
         raise ProposalError(f"currency: {currency!s:.40} is not a currency code like EUR")
@@ -278,17 +307,22 @@ def read_document(data) -> ProposalDraft:
     if len(items) > MAX_ITEMS:
         raise ProposalError(f"items: {len(items):,} lines is too many (at most {MAX_ITEMS:,})")
     return ProposalDraft(
-        title=title, client=_client(data.get("client")), deal_id=_deal(data.get("deal")),
-        rounding=rounding, currency=currency,
-        issue_date=None if data.get("issue_date") is None else _day(data["issue_date"],
-                                                                     "issue_date"),
-        valid_days=_whole(data.get("valid_days", Decimal(service.DEFAULT_VALID_DAYS)),
-                          "valid_days", 0, MAX_VALID_DAYS),
+        title=title,
+        client=_client(data.get("client")),
+        deal_id=_deal(data.get("deal")),
+        rounding=rounding,
+        currency=currency,
+        issue_date=None if data.get("issue_date") is None else _day(data["issue_date"], "issue_date"),
+        valid_days=_whole(
+            data.get("valid_days", Decimal(service.DEFAULT_VALID_DAYS)), "valid_days", 0, MAX_VALID_DAYS
+        ),
         intro=_text(data.get("intro"), "intro", "intro"),
         closing=_text(data.get("closing"), "closing", "closing"),
-        document_discount=_bounded(data.get("document_discount", "0"), "document_discount",
-                                   HUNDRED, PERCENT_PLACES),
-        items=tuple(_item(item, index) for index, item in enumerate(items)))
+        document_discount=_bounded(
+            data.get("document_discount", "0"), "document_discount", HUNDRED, PERCENT_PLACES
+        ),
+        items=tuple(_item(item, index) for index, item in enumerate(items)),
+    )
 
 
 def _contact_id(client: contacts.ContactData | None) -> int | None:
@@ -306,11 +340,17 @@ def import_proposal(data) -> Proposal:
     draft = read_document(data)
     with db.atomic():
         proposal = service.create_proposal(
-            draft.title, contact_id=_contact_id(draft.client), deal_id=draft.deal_id,
-            issue_date=draft.issue_date, valid_days=draft.valid_days, rounding=draft.rounding,
-            currency=draft.currency)
-        service.update_proposal(proposal.id, intro=draft.intro, closing=draft.closing,
-                                document_discount=draft.document_discount)
+            draft.title,
+            contact_id=_contact_id(draft.client),
+            deal_id=draft.deal_id,
+            issue_date=draft.issue_date,
+            valid_days=draft.valid_days,
+            rounding=draft.rounding,
+            currency=draft.currency,
+        )
+        service.update_proposal(
+            proposal.id, intro=draft.intro, closing=draft.closing, document_discount=draft.document_discount
+        )
         for index, item in enumerate(draft.items):
             try:
                 service.add_item(proposal.id, item)

@@ -54,19 +54,22 @@ def _problem(exc: Exception) -> str:
 
 
 def _raw(proposal_id: int | None = None) -> list[tuple]:
-    sql = ("SELECT id, number, revision, title, status, issue_date, valid_until, rounding "
-           "FROM proposal")
+    sql = "SELECT id, number, revision, title, status, issue_date, valid_until, rounding FROM proposal"
     if proposal_id is not None:
         return db.execute_sql(sql + " WHERE id = ?", (proposal_id,)).fetchall()
-    return db.execute_sql(sql + " ORDER BY issue_date DESC, number DESC, revision DESC"
-                          ).fetchall()
+    return db.execute_sql(sql + " ORDER BY issue_date DESC, number DESC, revision DESC").fetchall()
 
 
 def _summary(row: tuple) -> tuple[ProposalSummary, Proposal | None, object]:
     """The summary, the model row and its totals (None for both when damaged)."""
     pid, number, revision, title, status, issued = row[:6]
-    base = dict(id=pid, label=_label(number, revision), title=str(title or ""),
-                status=str(status or ""), issued=str(issued or ""))
+    base = dict(
+        id=pid,
+        label=_label(number, revision),
+        title=str(title or ""),
+        status=str(status or ""),
+        issued=str(issued or ""),
+    )
     client = ""
     try:
         proposal = Proposal.get_by_id(pid)
@@ -93,16 +96,26 @@ def _raw_items(proposal_id: int) -> list[PrintedItem]:
     """The stored lines as they are, for a proposal that cannot be priced."""
     rows = db.execute_sql(
         "SELECT kind, description, quantity, unit, unit_price, discount, tax_rate, optional "
-        "FROM proposal_item WHERE proposal_id = ? ORDER BY position, id", (proposal_id,))
+        "FROM proposal_item WHERE proposal_id = ? ORDER BY position, id",
+        (proposal_id,),
+    )
     out = []
     for kind, description, quantity, unit, price, discount, rate, optional in rows:
         if kind == "heading":
             out.append(PrintedItem(True, str(description or "")))
             continue
-        out.append(PrintedItem(False, str(description or ""),
-                               f"{str(quantity)[:24]} {unit or ''}".strip(), str(price)[:24],
-                               f"{str(discount)[:12]} %", f"{str(rate)[:12]} %", "",
-                               bool(optional)))
+        out.append(
+            PrintedItem(
+                False,
+                str(description or ""),
+                f"{str(quantity)[:24]} {unit or ''}".strip(),
+                str(price)[:24],
+                f"{str(discount)[:12]} %",
+                f"{str(rate)[:12]} %",
+                "",
+                bool(optional),
+            )
+        )
     return out
 
 
@@ -114,11 +127,13 @@ def view(proposal_id: int) -> ProposalView:
         return ProposalView(summary, valid_until, rounding, _raw_items(proposal_id))
     currency, locale = proposal.currency, proposal.locale
     return ProposalView(
-        summary, valid_until, rounding,
+        summary,
+        valid_until,
+        rounding,
         presentation.items(service.items(proposal.id), totals, currency, locale),
-        presentation.total_rows(totals, proposal.document_discount, proposal.rounding,
-                                currency, locale),
-        presentation.notes(totals, proposal.rounding, currency, locale))
+        presentation.total_rows(totals, proposal.document_discount, proposal.rounding, currency, locale),
+        presentation.notes(totals, proposal.rounding, currency, locale),
+    )
 
 
 def find_id(number: str) -> int | None:
@@ -127,9 +142,11 @@ def find_id(number: str) -> int | None:
     number = number.strip()
     base, _, rev = number.rpartition("-R")
     if base and rev.isdigit():
-        row = db.execute_sql("SELECT id FROM proposal WHERE number = ? AND revision = ?",
-                             (base, int(rev))).fetchone()
+        row = db.execute_sql(
+            "SELECT id FROM proposal WHERE number = ? AND revision = ?", (base, int(rev))
+        ).fetchone()
     else:
-        row = db.execute_sql("SELECT id FROM proposal WHERE number = ? ORDER BY revision DESC",
-                             (number,)).fetchone()
+        row = db.execute_sql(
+            "SELECT id FROM proposal WHERE number = ? ORDER BY revision DESC", (number,)
+        ).fetchone()
     return row[0] if row else None

@@ -35,14 +35,15 @@ def proposal_email(proposal: Proposal, pdf: bytes) -> EmailMessage:
         f"Hello {greeting},\n\nplease find attached our proposal {proposal.label} "
         f"“{proposal.title}” ({total}), valid until {proposal.valid_until:%d %B %Y}.\n\n"
         f"To accept it, sign the last page and send it back, or simply reply to this email.\n\n"
-        f"Kind regards,\n{account.from_name or profile.name}\n{profile.name}\n")
-    msg.add_attachment(pdf, maintype="application", subtype="pdf",
-                       filename=f"{proposal.label}.pdf")
+        f"Kind regards,\n{account.from_name or profile.name}\n{profile.name}\n"
+    )
+    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{proposal.label}.pdf")
     return msg
 
 
-def email_proposal(proposal_id: int, password: str | None,
-                   transport_factory: Callable[..., SmtpTransport] | None = None) -> str:
+def email_proposal(
+    proposal_id: int, password: str | None, transport_factory: Callable[..., SmtpTransport] | None = None
+) -> str:
     """Send the proposal; returns the server's reply. A draft becomes sent."""
     proposal = Proposal.get_by_id(proposal_id)
     pdf = service.sent_pdf(proposal_id) or build_pdf(proposal_id)
@@ -55,7 +56,11 @@ def email_proposal(proposal_id: int, password: str | None,
         transport.close()
     if proposal.status == "draft":
         service.mark_sent(proposal_id, pdf)
-    Activity.create(contact=proposal.contact_id, kind="email",
-                    summary=f"Proposal {proposal.label} emailed with its PDF",
-                    ref_type="proposal", ref_id=proposal_id)
+    Activity.create(
+        contact=proposal.contact_id,
+        kind="email",
+        summary=f"Proposal {proposal.label} emailed with its PDF",
+        ref_type="proposal",
+        ref_id=proposal_id,
+    )
     return reply

@@ -28,15 +28,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import (
-    Image,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from smarketer import settings
 from smarketer.money import format_day
@@ -99,10 +91,15 @@ def document_of(proposal_id: int) -> ProposalDocument:
         client_lines.append(client.full_name or client.email)
         if client.company_id:
             client_lines.append(client.company.name)
-        client_lines += [p for p in (client.street,
-                                     " ".join(x for x in (client.postal_code, client.city) if x),
-                                     presentation.country_name(client.country or "", locale))
-                         if p]
+        client_lines += [
+            p
+            for p in (
+                client.street,
+                " ".join(x for x in (client.postal_code, client.city) if x),
+                presentation.country_name(client.country or "", locale),
+            )
+            if p
+        ]
         if client.email and client.full_name:
             client_lines.append(client.email)
     rows = presentation.items(service.items(proposal.id), totals, currency, locale)
@@ -117,18 +114,26 @@ def document_of(proposal_id: int) -> ProposalDocument:
     business = [line for line in profile.address.splitlines()]
     business += [p for p in (profile.email, profile.phone, profile.website) if p]
     return ProposalDocument(
-        label=proposal.label, title=proposal.title,
-        business_name=profile.name or "Your business", business_lines=business,
+        label=proposal.label,
+        title=proposal.title,
+        business_name=profile.name or "Your business",
+        business_lines=business,
         client_lines=client_lines,
         issue_date=format_day(proposal.issue_date, locale),
         valid_until=format_day(proposal.valid_until, locale),
-        intro=proposal.intro, sections=[(s.title, s.body) for s in service.sections(proposal.id)],
+        intro=proposal.intro,
+        sections=[(s.title, s.body) for s in service.sections(proposal.id)],
         items=rows,
-        totals=presentation.total_rows(totals, proposal.document_discount, proposal.rounding,
-                                       currency, locale),
+        totals=presentation.total_rows(
+            totals, proposal.document_discount, proposal.rounding, currency, locale
+        ),
         notes=presentation.notes(totals, proposal.rounding, currency, locale),
-        closing=proposal.closing, logo=logo, author=profile.name,
-        letter=territory in LETTER_TERRITORIES, warnings=warnings)
+        closing=proposal.closing,
+        logo=logo,
+        author=profile.name,
+        letter=territory in LETTER_TERRITORIES,
+        warnings=warnings,
+    )
 
 
 def build_pdf(proposal_id: int) -> bytes:
@@ -144,19 +149,29 @@ def _styles():
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11, textColor=MUTED),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
-        "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=18, leading=22,
-                                textColor=ACCENT, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=12, leading=16,
-                             spaceBefore=10, spaceAfter=4),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=BOLD, fontSize=18, leading=22, textColor=ACCENT, spaceAfter=4
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=BOLD, fontSize=12, leading=16, spaceBefore=10, spaceAfter=4
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
-        "cellr": ParagraphStyle("cellr", parent=base, fontSize=8.5, leading=11,
-                                alignment=TA_RIGHT),
-        "optional": ParagraphStyle("optional", parent=base, fontSize=8.5, leading=11,
-                                   alignment=TA_RIGHT, textColor=MUTED),
-        "head": ParagraphStyle("head", parent=base, fontName=BOLD, fontSize=8.5, leading=11,
-                               textColor=colors.white),
-        "headr": ParagraphStyle("headr", parent=base, fontName=BOLD, fontSize=8.5, leading=11,
-                                textColor=colors.white, alignment=TA_RIGHT),
+        "cellr": ParagraphStyle("cellr", parent=base, fontSize=8.5, leading=11, alignment=TA_RIGHT),
+        "optional": ParagraphStyle(
+            "optional", parent=base, fontSize=8.5, leading=11, alignment=TA_RIGHT, textColor=MUTED
+        ),
+        "head": ParagraphStyle(
+            "head", parent=base, fontName=BOLD, fontSize=8.5, leading=11, textColor=colors.white
+        ),
+        "headr": ParagraphStyle(
+            "headr",
+            parent=base,
+            fontName=BOLD,
+            fontSize=8.5,
+            leading=11,
+            textColor=colors.white,
+            alignment=TA_RIGHT,
+        ),
     }
 
 
@@ -174,8 +189,7 @@ def _chunks(description: str) -> list[str]:
         return [description]
     pieces: list[str] = []
     for paragraph in description.split("\n"):
-        pieces += textwrap.wrap(paragraph, CHUNK, break_long_words=True,
-                                replace_whitespace=False) or [""]
+        pieces += textwrap.wrap(paragraph, CHUNK, break_long_words=True, replace_whitespace=False) or [""]
     rows, current = [], ""
     for piece in pieces:
         if current and len(current) + len(piece) + 1 > CHUNK:
@@ -236,19 +250,18 @@ def _items_table(items: list[PrintedItem], width: float, s) -> Table:
     priced = [i for i in items if not i.heading]
     # Very long figures first get a smaller font, then take room from the description; a
     # figure is never broken inside (the quantity's unit may go to a second line at worst).
-    for size, share in ((8.5, MIN_DESCRIPTION), (7.5, MIN_DESCRIPTION), (6.5, MIN_DESCRIPTION),
-                        (6.5, 0.25)):
-        widths = [max(_fit([head], BOLD, 8.5, FIGURE_PAD),
-                      _fit([get(i) for i in priced], FONT, size, FIGURE_PAD))
-                  for head, get in columns]
+    for size, share in ((8.5, MIN_DESCRIPTION), (7.5, MIN_DESCRIPTION), (6.5, MIN_DESCRIPTION), (6.5, 0.25)):
+        widths = [
+            max(_fit([head], BOLD, 8.5, FIGURE_PAD), _fit([get(i) for i in priced], FONT, size, FIGURE_PAD))
+            for head, get in columns
+        ]
         room = width * (1 - share)
         if sum(widths) <= room:
             break
     else:
         widths[0] = max(18 * mm, widths[0] - (sum(widths) - room))
     figure_style = ParagraphStyle("fig", parent=s["cellr"], fontSize=size, leading=size + 2.5)
-    optional_style = ParagraphStyle("opt", parent=s["optional"], fontSize=size,
-                                    leading=size + 2.5)
+    optional_style = ParagraphStyle("opt", parent=s["optional"], fontSize=size, leading=size + 2.5)
     headers = ["Description"] + [head for head, _ in columns]
     rows = [[Paragraph(t, s["headr"] if n else s["head"]) for n, t in enumerate(headers)]]
     blank = [""] * len(columns)
@@ -256,7 +269,8 @@ def _items_table(items: list[PrintedItem], width: float, s) -> Table:
         ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#d9dedb")),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (1, 0), (-1, -1), FIGURE_PAD),
         ("RIGHTPADDING", (1, 0), (-1, -1), FIGURE_PAD),
     ]
@@ -271,8 +285,9 @@ def _items_table(items: list[PrintedItem], width: float, s) -> Table:
         if item.optional:
             label = f'<font color="{ACCENT.hexval()}"><b>Optional</b></font> · {label}'
             figure = optional_style
-        rows.append([Paragraph(label, s["cell"])] + [
-            Paragraph(_text(get(item)), figure) for _, get in columns])
+        rows.append(
+            [Paragraph(label, s["cell"])] + [Paragraph(_text(get(item)), figure) for _, get in columns]
+        )
         if item.optional:
             style.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), OPTIONAL_FILL))
         for more in parts[1:]:
@@ -286,13 +301,19 @@ def _items_table(items: list[PrintedItem], width: float, s) -> Table:
 
 def _totals_table(totals: list[TotalRow], width: float, s) -> Table:
     amount = max(40 * mm, _fit([r.amount for r in totals], BOLD, 9.5))
-    table = Table([[Paragraph(f"<b>{_text(r.label)}</b>" if r.strong else _text(r.label),
-                              s["right"]),
-                    Paragraph(f"<b>{_text(r.amount)}</b>" if r.strong else _text(r.amount),
-                              s["right"])] for r in totals],
-                  colWidths=[width - amount, amount])
-    table.setStyle(TableStyle([("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT),
-                               ("TOPPADDING", (0, 0), (-1, -1), 2)]))
+    table = Table(
+        [
+            [
+                Paragraph(f"<b>{_text(r.label)}</b>" if r.strong else _text(r.label), s["right"]),
+                Paragraph(f"<b>{_text(r.amount)}</b>" if r.strong else _text(r.amount), s["right"]),
+            ]
+            for r in totals
+        ],
+        colWidths=[width - amount, amount],
+    )
+    table.setStyle(
+        TableStyle([("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT), ("TOPPADDING", (0, 0), (-1, -1), 2)])
+    )
     return table
 
 
@@ -302,9 +323,17 @@ def render(doc: ProposalDocument) -> bytes:
     out = io.BytesIO()
     pagesize = LETTER if doc.letter else A4
     template = SimpleDocTemplate(
-        out, pagesize=pagesize, leftMargin=SIDE, rightMargin=SIDE, topMargin=16 * mm,
-        bottomMargin=20 * mm, title=f"{doc.label} {doc.title}", author=doc.author,
-        subject=f"Proposal {doc.label}", creator="Smarketer")
+        out,
+        pagesize=pagesize,
+        leftMargin=SIDE,
+        rightMargin=SIDE,
+        topMargin=16 * mm,
+        bottomMargin=20 * mm,
+        title=f"{doc.label} {doc.title}",
+        author=doc.author,
+        subject=f"Proposal {doc.label}",
+        creator="Smarketer",
+    )
     width = pagesize[0] - 2 * SIDE - 12  # the frame keeps 6 pt of padding on each side
     story: list = []
 
@@ -325,24 +354,30 @@ def render(doc: ProposalDocument) -> bytes:
     for p in right[1:]:
         p.style = ParagraphStyle("r", parent=s["small"], alignment=TA_RIGHT)
     header = Table([[left, right]], colWidths=[width * 0.5, width * 0.5])
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    header.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     story += [header, Spacer(1, 10 * mm)]
 
     # client and document facts
-    client = [Paragraph(_text(line), s["base"]) for line in doc.client_lines] or [
-        Paragraph("—", s["base"])]
-    facts = Table([[Paragraph("Proposal", s["small"]), Paragraph(_text(doc.label), s["right"])],
-                   [Paragraph("Date", s["small"]), Paragraph(doc.issue_date, s["right"])],
-                   [Paragraph("Valid until", s["small"]),
-                    Paragraph(doc.valid_until, s["right"])]],
-                  colWidths=[25 * mm, 45 * mm])
-    facts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    client = [Paragraph(_text(line), s["base"]) for line in doc.client_lines] or [Paragraph("—", s["base"])]
+    facts = Table(
+        [
+            [Paragraph("Proposal", s["small"]), Paragraph(_text(doc.label), s["right"])],
+            [Paragraph("Date", s["small"]), Paragraph(doc.issue_date, s["right"])],
+            [Paragraph("Valid until", s["small"]), Paragraph(doc.valid_until, s["right"])],
+        ],
+        colWidths=[25 * mm, 45 * mm],
+    )
+    facts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     block = Table([[client, facts]], colWidths=[width - 70 * mm, 70 * mm])
-    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [block, Spacer(1, 8 * mm), Paragraph(_text(doc.title), s["title"])]
     story += _paragraphs(doc.intro, s["base"])
     for title, body in doc.sections:
@@ -360,14 +395,28 @@ def render(doc: ProposalDocument) -> bytes:
     if doc.closing:
         ending.append(Spacer(1, 6 * mm))
         ending += _paragraphs(doc.closing, s["base"])
-    sign = Table([[Paragraph("Accepted by (name)", s["small"]), Paragraph("Signature", s["small"]),
-                   Paragraph("Date", s["small"])], ["", "", ""]],
-                 colWidths=[width * 0.4, width * 0.35, width * 0.25], rowHeights=[None, 14 * mm])
-    sign.setStyle(TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    ending += [Spacer(1, 8 * mm), Paragraph("Acceptance", s["h2"]),
-               Paragraph(_text(f"To accept proposal {doc.label}, sign and return this page."),
-                         s["base"]), Spacer(1, 4 * mm), sign]
+    sign = Table(
+        [
+            [
+                Paragraph("Accepted by (name)", s["small"]),
+                Paragraph("Signature", s["small"]),
+                Paragraph("Date", s["small"]),
+            ],
+            ["", "", ""],
+        ],
+        colWidths=[width * 0.4, width * 0.35, width * 0.25],
+        rowHeights=[None, 14 * mm],
+    )
+    sign.setStyle(
+        TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    )
+    ending += [
+        Spacer(1, 8 * mm),
+        Paragraph("Acceptance", s["h2"]),
+        Paragraph(_text(f"To accept proposal {doc.label}, sign and return this page."), s["base"]),
+        Spacer(1, 4 * mm),
+        sign,
+    ]
     story.append(KeepTogether(ending))
 
     class Canvas(_NumberedCanvas):
@@ -375,5 +424,3 @@ def render(doc: ProposalDocument) -> bytes:
 
     template.build(story, canvasmaker=Canvas)
     return out.getvalue()
-
-

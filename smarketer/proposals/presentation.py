@@ -65,8 +65,9 @@ def money(amount: Decimal, currency: str, locale: str) -> str:
 
 def price(amount: Decimal, currency: str, locale: str) -> str:
     """Every decimal the amount has, at least the currency's: €0.125, KWD10.000, €9.99."""
-    return numbers.format_currency(amount.normalize() if amount else amount, currency,
-                                   locale=locale, decimal_quantization=False)
+    return numbers.format_currency(
+        amount.normalize() if amount else amount, currency, locale=locale, decimal_quantization=False
+    )
 
 
 def number(value: Decimal, locale: str) -> str:
@@ -86,13 +87,18 @@ def quantity(value: Decimal, unit: str, locale: str) -> str:
             # Babel picks the plural form and the pattern but rounds the number to 3 decimals:
             # put the exact number back in its place.
             text = units.format_unit(value, cldr, locale=locale)
-            text = text.replace(numbers.format_decimal(value, locale=locale),
-                                number(value, locale), 1)
+            text = text.replace(numbers.format_decimal(value, locale=locale), number(value, locale), 1)
             return text
         except (ValueError, KeyError, UnknownLocaleError):
             pass
-    if (unit and value != 1 and _language(locale) == "en" and re.fullmatch(r"[a-z]{3,}", unit)
-            and unit not in NO_PLURAL and not unit.endswith("s")):
+    if (
+        unit
+        and value != 1
+        and _language(locale) == "en"
+        and re.fullmatch(r"[a-z]{3,}", unit)
+        and unit not in NO_PLURAL
+        and not unit.endswith("s")
+    ):
         unit = _english_plural(unit)
     return f"{number(value, locale)} {unit}" if unit else number(value, locale)
 
@@ -105,20 +111,25 @@ def _english_plural(word: str) -> str:
     return word + "s"
 
 
-def items(stored_items, totals: ProposalTotals, currency: str, locale: str
-          ) -> list[PrintedItem]:
+def items(stored_items, totals: ProposalTotals, currency: str, locale: str) -> list[PrintedItem]:
     """One printed row per stored item (headings included), beside its computed amounts."""
     rows = []
     for item, amounts in zip(stored_items, totals.lines, strict=True):
         if item.kind == "heading":
             rows.append(PrintedItem(True, item.description))
             continue
-        rows.append(PrintedItem(
-            False, item.description, quantity(item.quantity, item.unit, locale),
-            price(item.unit_price, currency, locale),
-            percent(item.discount, locale) if item.discount else "",
-            percent(item.tax_rate, locale), money(amounts.net, currency, locale),
-            item.optional))
+        rows.append(
+            PrintedItem(
+                False,
+                item.description,
+                quantity(item.quantity, item.unit, locale),
+                price(item.unit_price, currency, locale),
+                percent(item.discount, locale) if item.discount else "",
+                percent(item.tax_rate, locale),
+                money(amounts.net, currency, locale),
+                item.optional,
+            )
+        )
     return rows
 
 
@@ -128,18 +139,21 @@ def rounding_difference(totals: ProposalTotals) -> Decimal:
     return totals.subtotal - totals.line_discounts - printed
 
 
-def total_rows(totals: ProposalTotals, document_discount: Decimal, rounding: str,
-               currency: str, locale: str) -> list[TotalRow]:
+def total_rows(
+    totals: ProposalTotals, document_discount: Decimal, rounding: str, currency: str, locale: str
+) -> list[TotalRow]:
     """From the sum of the printed amounts to the total, each row adding up to the next."""
     m = lambda v: money(v, currency, locale)  # noqa: E731
     difference = rounding_difference(totals)
     rows = [TotalRow("Subtotal", m(totals.subtotal - totals.line_discounts - difference))]
     if difference:
-        rows.append(TotalRow("Rounding (whole document)",
-                             ("+" if difference > 0 else "−") + m(abs(difference))))
+        rows.append(
+            TotalRow("Rounding (whole document)", ("+" if difference > 0 else "−") + m(abs(difference)))
+        )
     if totals.document_discount:
-        rows.append(TotalRow(f"Discount {percent(document_discount, locale)}",
-                             "−" + m(totals.document_discount)))
+        rows.append(
+            TotalRow(f"Discount {percent(document_discount, locale)}", "−" + m(totals.document_discount))
+        )
     if difference or totals.document_discount:
         rows.append(TotalRow("Net", m(totals.net)))
     for tax in totals.taxes:
@@ -156,20 +170,29 @@ def total_rows(totals: ProposalTotals, document_discount: Decimal, rounding: str
 def notes(totals: ProposalTotals, rounding: str, currency: str, locale: str) -> list[str]:
     out = []
     if totals.optional_total:
-        out.append(f"Optional items are not included in the total (together "
-                   f"{money(totals.optional_total, currency, locale)} before tax).")
+        out.append(
+            f"Optional items are not included in the total (together "
+            f"{money(totals.optional_total, currency, locale)} before tax)."
+        )
     difference = rounding_difference(totals)
-    if rounding == "global" and (difference or any(t.exact_base != t.base
-                                                   for t in totals.taxes)):
-        out.append("Rounded once for the whole document: each tax is computed on its exact "
-                   "base and rounded once" + ("; the rounding row is the difference between the "
-                                              "printed line amounts and the exact subtotal."
-                                              if difference else "."))
+    if rounding == "global" and (difference or any(t.exact_base != t.base for t in totals.taxes)):
+        out.append(
+            "Rounded once for the whole document: each tax is computed on its exact "
+            "base and rounded once"
+            + (
+                "; the rounding row is the difference between the "
+                "printed line amounts and the exact subtotal."
+                if difference
+                else "."
+            )
+        )
     if rounding == "line" and any(
-            (t.base * t.rate / 100).quantize(quantum(currency), ROUND_HALF_UP) != t.tax
-            for t in totals.taxes):
-        out.append("Tax is rounded to the cent on each line, so a tax can differ by a few "
-                   "cents from its rate applied to the base.")
+        (t.base * t.rate / 100).quantize(quantum(currency), ROUND_HALF_UP) != t.tax for t in totals.taxes
+    ):
+        out.append(
+            "Tax is rounded to the cent on each line, so a tax can differ by a few "
+            "cents from its rate applied to the base."
+        )
     return out
 
 

@@ -52,8 +52,7 @@ def to_decimal(value, what: str) -> Decimal:
     if isinstance(value, float):
         raise PricingError(f"{what}: amounts are never floats; pass text such as '12.50'")
     try:
-        number = Decimal(str(value).strip().replace(",", ".")) if not isinstance(
-            value, Decimal) else value
+        number = Decimal(str(value).strip().replace(",", ".")) if not isinstance(value, Decimal) else value
     except InvalidOperation:
         raise PricingError(f"{what}: {value!r} is not a number") from None
     if not number.is_finite():
@@ -67,8 +66,9 @@ def places(number: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def check_bounds(number: Decimal, what: str, low: Decimal, high: Decimal, decimals: int,
-                 *, above_low: bool = False) -> None:
+def check_bounds(
+    number: Decimal, what: str, low: Decimal, high: Decimal, decimals: int, *, above_low: bool = False
+) -> None:
     """PricingError naming ``what`` unless low (<) <= number <= high with at most ``decimals``."""
     if not isinstance(number, Decimal) or not number.is_finite():
         raise PricingError(f"{what}: {number!s:.40} is not a number")
@@ -100,20 +100,38 @@ class Line:
     heading: bool = False
 
     @classmethod
-    def of(cls, description="", quantity="1", unit_price="0", discount="0", tax_rate="0",
-           optional=False, heading=False, where: str = "line") -> Line:
-        line = cls(description, to_decimal(quantity, f"{where}: quantity"),
-                   to_decimal(unit_price, f"{where}: unit price"),
-                   to_decimal(discount, f"{where}: discount"),
-                   to_decimal(tax_rate, f"{where}: tax rate"), bool(optional), bool(heading))
+    def of(
+        cls,
+        description="",
+        quantity="1",
+        unit_price="0",
+        discount="0",
+        tax_rate="0",
+        optional=False,
+        heading=False,
+        where: str = "line",
+    ) -> Line:
+        line = cls(
+            description,
+            to_decimal(quantity, f"{where}: quantity"),
+            to_decimal(unit_price, f"{where}: unit price"),
+            to_decimal(discount, f"{where}: discount"),
+            to_decimal(tax_rate, f"{where}: tax rate"),
+            bool(optional),
+            bool(heading),
+        )
         line.check(where)
         return line
 
     def check(self, where: str = "line") -> None:
         if self.heading:
             return
-        for name, value in (("quantity", self.quantity), ("unit price", self.unit_price),
-                            ("discount", self.discount), ("tax rate", self.tax_rate)):
+        for name, value in (
+            ("quantity", self.quantity),
+            ("unit price", self.unit_price),
+            ("discount", self.discount),
+            ("tax rate", self.tax_rate),
+        ):
             if not isinstance(value, Decimal) or not value.is_finite():
                 raise PricingError(f"{where}: the {name} {value!s:.40} is not a number")
         if self.quantity <= 0:
@@ -124,10 +142,8 @@ class Line:
             raise PricingError(f"{where}: the discount must be from 0 to 100 %")
         if not ZERO <= self.tax_rate <= HUNDRED:
             raise PricingError(f"{where}: the tax rate must be from 0 to 100 %")
-        check_bounds(self.quantity, f"{where}: quantity", ZERO, MAX_QUANTITY, QUANTITY_PLACES,
-                     above_low=True)
-        check_bounds(self.unit_price, f"{where}: unit price", ZERO, MAX_UNIT_PRICE,
-                     PRICE_PLACES)
+        check_bounds(self.quantity, f"{where}: quantity", ZERO, MAX_QUANTITY, QUANTITY_PLACES, above_low=True)
+        check_bounds(self.unit_price, f"{where}: unit price", ZERO, MAX_UNIT_PRICE, PRICE_PLACES)
         check_bounds(self.discount, f"{where}: discount", ZERO, HUNDRED, PERCENT_PLACES)
         check_bounds(self.tax_rate, f"{where}: tax rate", ZERO, HUNDRED, PERCENT_PLACES)
 
@@ -172,16 +188,16 @@ def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-get_currency_precision(currency))
 
 
-def compute_totals(lines: list[Line], currency: str, document_discount="0",
-                   rounding: str = "line") -> ProposalTotals:
+def compute_totals(
+    lines: list[Line], currency: str, document_discount="0", rounding: str = "line"
+) -> ProposalTotals:
     """The figures of a document; PricingError names the first line that cannot be priced."""
     with localcontext() as context:
         context.prec = PRECISION
         return _compute(lines, currency, document_discount, rounding)
 
 
-def _compute(lines: list[Line], currency: str, document_discount, rounding: str
-             ) -> ProposalTotals:
+def _compute(lines: list[Line], currency: str, document_discount, rounding: str) -> ProposalTotals:
     if rounding not in ROUNDING_POLICIES:
         raise PricingError(f"unknown rounding policy {rounding!r}; use line or global")
     doc_pct = to_decimal(document_discount, "document discount")
@@ -228,13 +244,17 @@ def _compute(lines: list[Line], currency: str, document_discount, rounding: str
         doc_disc += dd
         bases[line.tax_rate] += taxable
         taxes[line.tax_rate] += tax
-    tax_lines = tuple(TaxLine(rate, r(bases[rate]), r(taxes[rate]), bases[rate])
-                      for rate in sorted(bases))
+    tax_lines = tuple(TaxLine(rate, r(bases[rate]), r(taxes[rate]), bases[rate]) for rate in sorted(bases))
     net = sum((t.base for t in tax_lines), ZERO)
     subtotal, line_disc = r(subtotal), r(line_disc)
     document_discount_amount = subtotal - line_disc - net if rounding == "global" else r(doc_disc)
     return ProposalTotals(
-        subtotal=subtotal, line_discounts=line_disc,
-        document_discount=document_discount_amount, net=net, taxes=tax_lines,
-        total=net + sum((t.tax for t in tax_lines), ZERO), lines=tuple(shown),
-        optional_total=r(optional_total))
+        subtotal=subtotal,
+        line_discounts=line_disc,
+        document_discount=document_discount_amount,
+        net=net,
+        taxes=tax_lines,
+        total=net + sum((t.tax for t in tax_lines), ZERO),
+        lines=tuple(shown),
+        optional_total=r(optional_total),
+    )

@@ -74,9 +74,16 @@ def _next_number(year: int, prefix: str) -> str:
     return f"{prefix}-{year}-{last:04d}"
 
 
-def create_proposal(title: str, *, contact_id: int | None = None, deal_id: int | None = None,
-                    issue_date: date | None = None, valid_days: int = DEFAULT_VALID_DAYS,
-                    rounding: str = "line", currency: str | None = None) -> Proposal:
+def create_proposal(
+    title: str,
+    *,
+    contact_id: int | None = None,
+    deal_id: int | None = None,
+    issue_date: date | None = None,
+    valid_days: int = DEFAULT_VALID_DAYS,
+    rounding: str = "line",
+    currency: str | None = None,
+) -> Proposal:
     title = title.strip()
     if not title:
         raise ProposalError("A proposal needs a title.")
@@ -88,24 +95,45 @@ def create_proposal(title: str, *, contact_id: int | None = None, deal_id: int |
         contact_id = Deal.get_by_id(deal_id).contact_id
     with db.atomic():
         proposal = Proposal.create(
-            number=_next_number(issue_date.year, profile.proposal_prefix), title=title,
-            contact=contact_id, deal=deal_id, issue_date=issue_date,
+            number=_next_number(issue_date.year, profile.proposal_prefix),
+            title=title,
+            contact=contact_id,
+            deal=deal_id,
+            issue_date=issue_date,
             valid_until=issue_date + timedelta(days=valid_days),
-            currency=currency or profile.currency, locale=profile.locale, rounding=rounding)
+            currency=currency or profile.currency,
+            locale=profile.locale,
+            rounding=rounding,
+        )
         _log(proposal, f"Proposal {proposal.label} drafted: {title}")
     return proposal
 
 
 def _log(proposal: Proposal, summary: str) -> None:
     if proposal.contact_id:
-        Activity.create(contact=proposal.contact_id, kind="proposal", summary=summary,
-                        ref_type="proposal", ref_id=proposal.id)
+        Activity.create(
+            contact=proposal.contact_id,
+            kind="proposal",
+            summary=summary,
+            ref_type="proposal",
+            ref_id=proposal.id,
+        )
 
 
 def update_proposal(proposal_id: int, **fields) -> Proposal:
     proposal = editable(proposal_id)
-    allowed = {"title", "contact_id", "deal_id", "issue_date", "valid_until", "intro",
-               "closing", "document_discount", "rounding", "currency"}
+    allowed = {
+        "title",
+        "contact_id",
+        "deal_id",
+        "issue_date",
+        "valid_until",
+        "intro",
+        "closing",
+        "document_discount",
+        "rounding",
+        "currency",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ProposalError(f"Cannot set {', '.join(sorted(unknown))} on a proposal.")
@@ -130,8 +158,7 @@ def update_proposal(proposal_id: int, **fields) -> Proposal:
 def editable(proposal_id: int) -> Proposal:
     proposal = Proposal.get_by_id(proposal_id)
     if proposal.status not in EDITABLE:
-        raise ProposalError(f"{proposal.label} was {proposal.status}; make a new revision to "
-                            "change it.")
+        raise ProposalError(f"{proposal.label} was {proposal.status}; make a new revision to change it.")
     return proposal
 
 
@@ -145,8 +172,10 @@ def delete_proposal(proposal_id: int) -> None:
             year = proposal.issue_date.year
             sequence = ProposalSequence.get(ProposalSequence.year == year)
             if proposal.number != _format_number(proposal.number, sequence.last):
-                raise ProposalError("Only the newest proposal of the year can be deleted, so "
-                                    "numbers stay without gaps. Mark it declined instead.")
+                raise ProposalError(
+                    "Only the newest proposal of the year can be deleted, so "
+                    "numbers stay without gaps. Mark it declined instead."
+                )
             sequence.last -= 1
             sequence.save()
         elif proposal.previous_id:
@@ -170,12 +199,20 @@ def _clean_item(data: ItemData, where: str) -> dict:
     rate = data.tax_rate
     if rate in (None, ""):
         rate = settings.load_profile().default_tax_rate
-    line = Line.of(data.description, data.quantity, data.unit_price, data.discount, rate,
-                   data.optional, where=where)
-    return {"kind": "item", "description": data.description.strip(), "quantity": line.quantity,
-            "unit": data.unit.strip(), "unit_price": line.unit_price,
-            "discount": line.discount, "tax_rate": line.tax_rate, "optional": line.optional,
-            "product": data.product_id}
+    line = Line.of(
+        data.description, data.quantity, data.unit_price, data.discount, rate, data.optional, where=where
+    )
+    return {
+        "kind": "item",
+        "description": data.description.strip(),
+        "quantity": line.quantity,
+        "unit": data.unit.strip(),
+        "unit_price": line.unit_price,
+        "discount": line.discount,
+        "tax_rate": line.tax_rate,
+        "optional": line.optional,
+        "product": data.product_id,
+    }
 
 
 def add_item(proposal_id: int, data: ItemData, position: int | None = None) -> ProposalItem:
@@ -187,17 +224,24 @@ def add_item(proposal_id: int, data: ItemData, position: int | None = None) -> P
             position = count + 1
         else:
             ProposalItem.update(position=ProposalItem.position + 1).where(
-                (ProposalItem.proposal == proposal_id)
-                & (ProposalItem.position >= position)).execute()
+                (ProposalItem.proposal == proposal_id) & (ProposalItem.position >= position)
+            ).execute()
         return ProposalItem.create(proposal=proposal_id, position=position, **values)
 
 
 def add_product(proposal_id: int, product_id: int, quantity="1") -> ProposalItem:
     product = Product.get_by_id(product_id)
-    return add_item(proposal_id, ItemData(
-        description=f"{product.name}\n{product.description}".strip(), quantity=quantity,
-        unit=product.unit, unit_price=product.unit_price, tax_rate=product.tax_rate,
-        product_id=product.id))
+    return add_item(
+        proposal_id,
+        ItemData(
+            description=f"{product.name}\n{product.description}".strip(),
+            quantity=quantity,
+            unit=product.unit,
+            unit_price=product.unit_price,
+            tax_rate=product.tax_rate,
+            product_id=product.id,
+        ),
+    )
 
 
 def update_item(item_id: int, data: ItemData) -> ProposalItem:
@@ -234,20 +278,27 @@ def _renumber(proposal_id: int) -> None:
 
 
 def items(proposal_id: int) -> list[ProposalItem]:
-    return list(ProposalItem.select().where(ProposalItem.proposal == proposal_id)
-                .order_by(ProposalItem.position, ProposalItem.id))
+    return list(
+        ProposalItem.select()
+        .where(ProposalItem.proposal == proposal_id)
+        .order_by(ProposalItem.position, ProposalItem.id)
+    )
 
 
 def sections(proposal_id: int) -> list[ProposalSection]:
-    return list(ProposalSection.select().where(ProposalSection.proposal == proposal_id)
-                .order_by(ProposalSection.position, ProposalSection.id))
+    return list(
+        ProposalSection.select()
+        .where(ProposalSection.proposal == proposal_id)
+        .order_by(ProposalSection.position, ProposalSection.id)
+    )
 
 
 def add_section(proposal_id: int, title: str, body: str) -> ProposalSection:
     editable(proposal_id)
     position = ProposalSection.select().where(ProposalSection.proposal == proposal_id).count()
-    return ProposalSection.create(proposal=proposal_id, position=position + 1,
-                                  title=title.strip(), body=body.strip())
+    return ProposalSection.create(
+        proposal=proposal_id, position=position + 1, title=title.strip(), body=body.strip()
+    )
 
 
 def insert_block(proposal_id: int, block_id: int) -> ProposalSection:
@@ -266,14 +317,24 @@ def remove_section(section_id: int) -> None:
 
 
 def lines_of(proposal_id: int) -> list[Line]:
-    return [Line(description=i.description, quantity=i.quantity, unit_price=i.unit_price,
-                 discount=i.discount, tax_rate=i.tax_rate, optional=i.optional,
-                 heading=i.kind == "heading") for i in items(proposal_id)]
+    return [
+        Line(
+            description=i.description,
+            quantity=i.quantity,
+            unit_price=i.unit_price,
+            discount=i.discount,
+            tax_rate=i.tax_rate,
+            optional=i.optional,
+            heading=i.kind == "heading",
+        )
+        for i in items(proposal_id)
+    ]
 
 
 def totals(proposal: Proposal) -> ProposalTotals:
-    return compute_totals(lines_of(proposal.id), proposal.currency, proposal.document_discount,
-                          proposal.rounding)
+    return compute_totals(
+        lines_of(proposal.id), proposal.currency, proposal.document_discount, proposal.rounding
+    )
 
 
 # ---------------------------------------------------------------- life cycle
@@ -285,19 +346,19 @@ def mark_sent(proposal_id: int, pdf: bytes) -> Proposal:
     if proposal.status != "draft":
         raise ProposalError(f"{proposal.label} was already {proposal.status}.")
     with db.atomic():
-        stored = StoredFile.create(name=f"{proposal.label}.pdf", mime_type="application/pdf",
-                                   data=pdf)
+        stored = StoredFile.create(name=f"{proposal.label}.pdf", mime_type="application/pdf", data=pdf)
         proposal.status, proposal.sent_at, proposal.sent_pdf = "sent", utc_now(), stored
         proposal.save()
         if proposal.previous_id:
-            Proposal.update(status="superseded").where(
-                Proposal.id == proposal.previous_id).execute()
-        _log(proposal, f"Proposal {proposal.label} sent: {proposal.title} "
-                       f"({totals(proposal).total} {proposal.currency})")
+            Proposal.update(status="superseded").where(Proposal.id == proposal.previous_id).execute()
+        _log(
+            proposal,
+            f"Proposal {proposal.label} sent: {proposal.title} "
+            f"({totals(proposal).total} {proposal.currency})",
+        )
         if proposal.deal_id:
             deal = Deal.get_by_id(proposal.deal_id)
-            target = next((s for s in pipeline.open_stages() if s.name.lower() ==
-                           "proposal sent"), None)
+            target = next((s for s in pipeline.open_stages() if s.name.lower() == "proposal sent"), None)
             if deal.stage.kind == "open" and target and deal.stage.position < target.position:
                 pipeline.move_deal(deal.id, target.id)
     return proposal
@@ -313,8 +374,7 @@ def new_revision(proposal_id: int) -> Proposal:
     source = Proposal.get_by_id(proposal_id)
     if source.status == "draft":
         raise ProposalError(f"{source.label} is still a draft: change it directly.")
-    latest = Proposal.select(fn.max(Proposal.revision)).where(
-        Proposal.number == source.number).scalar()
+    latest = Proposal.select(fn.max(Proposal.revision)).where(Proposal.number == source.number).scalar()
     with db.atomic():
         revision = _copy(source, number=source.number, revision=latest + 1, previous=source.id)
         _log(revision, f"Proposal {revision.label} drafted (revision of {source.label})")
@@ -326,27 +386,47 @@ def duplicate(proposal_id: int) -> Proposal:
     source = Proposal.get_by_id(proposal_id)
     profile = settings.load_profile()
     with db.atomic():
-        return _copy(source, number=_next_number(date.today().year, profile.proposal_prefix),
-                     revision=1, previous=None, title=f"{source.title} (copy)")
+        return _copy(
+            source,
+            number=_next_number(date.today().year, profile.proposal_prefix),
+            revision=1,
+            previous=None,
+            title=f"{source.title} (copy)",
+        )
 
 
 def _copy(source: Proposal, **overrides) -> Proposal:
     today = date.today()
-    data = {k: getattr(source, k) for k in (
-        "title", "currency", "locale", "intro", "closing", "document_discount", "rounding")}
-    data.update(contact=source.contact_id, deal=source.deal_id, issue_date=today,
-                valid_until=today + (source.valid_until - source.issue_date))
+    data = {
+        k: getattr(source, k)
+        for k in ("title", "currency", "locale", "intro", "closing", "document_discount", "rounding")
+    }
+    data.update(
+        contact=source.contact_id,
+        deal=source.deal_id,
+        issue_date=today,
+        valid_until=today + (source.valid_until - source.issue_date),
+    )
     data.update(overrides)
     copy = Proposal.create(status="draft", **data)
     for item in items(source.id):
-        ProposalItem.create(proposal=copy, position=item.position, kind=item.kind,
-                            product=item.product_id, description=item.description,
-                            quantity=item.quantity, unit=item.unit, unit_price=item.unit_price,
-                            discount=item.discount, tax_rate=item.tax_rate,
-                            optional=item.optional)
+        ProposalItem.create(
+            proposal=copy,
+            position=item.position,
+            kind=item.kind,
+            product=item.product_id,
+            description=item.description,
+            quantity=item.quantity,
+            unit=item.unit,
+            unit_price=item.unit_price,
+            discount=item.discount,
+            tax_rate=item.tax_rate,
+            optional=item.optional,
+        )
     for section in sections(source.id):
-        ProposalSection.create(proposal=copy, position=section.position, title=section.title,
-                               body=section.body)
+        ProposalSection.create(
+            proposal=copy, position=section.position, title=section.title, body=section.body
+        )
     return copy
 
 
@@ -355,8 +435,7 @@ def _decided(proposal_id: int, status: str) -> Proposal:
     proposal = Proposal.get_by_id(proposal_id)
     if proposal.status not in ("sent", "expired"):
         verb = "accepted" if status == "accepted" else "declined"
-        raise ProposalError(f"Only a sent proposal can be {verb} ({proposal.label} is "
-                            f"{proposal.status}).")
+        raise ProposalError(f"Only a sent proposal can be {verb} ({proposal.label} is {proposal.status}).")
     proposal.status, proposal.decided_at = status, utc_now()
     proposal.save()
     return proposal
@@ -383,8 +462,11 @@ def decline(proposal_id: int) -> Proposal:
 def expire_overdue(today: date | None = None) -> int:
     """Sent proposals past their valid-until date become expired; returns how many."""
     today = today or date.today()
-    return Proposal.update(status="expired").where(
-        (Proposal.status == "sent") & (Proposal.valid_until < today)).execute()
+    return (
+        Proposal.update(status="expired")
+        .where((Proposal.status == "sent") & (Proposal.valid_until < today))
+        .execute()
+    )
 
 
 def find(number: str) -> Proposal | None:
@@ -393,13 +475,15 @@ def find(number: str) -> Proposal | None:
     base, _, rev = number.rpartition("-R")
     if base and rev.isdigit():
         return Proposal.get_or_none((Proposal.number == base) & (Proposal.revision == int(rev)))
-    return (Proposal.select().where(Proposal.number == number)
-            .order_by(Proposal.revision.desc()).first())
+    return Proposal.select().where(Proposal.number == number).order_by(Proposal.revision.desc()).first()
 
 
 def all_proposals() -> list[Proposal]:
-    return list(Proposal.select().order_by(Proposal.issue_date.desc(), Proposal.number.desc(),
-                                           Proposal.revision.desc()))
+    return list(
+        Proposal.select().order_by(
+            Proposal.issue_date.desc(), Proposal.number.desc(), Proposal.revision.desc()
+        )
+    )
 
 
 def client_of(proposal: Proposal) -> Contact | None:
@@ -409,8 +493,16 @@ def client_of(proposal: Proposal) -> Contact | None:
 # ---------------------------------------------------------------- catalog and blocks
 
 
-def save_product(name: str, unit_price, *, description: str = "", unit: str = "",
-                 tax_rate=None, active: bool = True, product_id: int | None = None) -> Product:
+def save_product(
+    name: str,
+    unit_price,
+    *,
+    description: str = "",
+    unit: str = "",
+    tax_rate=None,
+    active: bool = True,
+    product_id: int | None = None,
+) -> Product:
     if not name.strip():
         raise ProposalError("A product needs a name.")
     price = to_decimal(unit_price, "unit price")
@@ -422,8 +514,14 @@ def save_product(name: str, unit_price, *, description: str = "", unit: str = ""
         raise ProposalError("The tax rate must be from 0 to 100 %.")
     if rate is not None:
         check_bounds(rate, "tax rate", Decimal(0), Decimal(100), PERCENT_PLACES)
-    values = {"name": name.strip(), "description": description.strip(), "unit": unit.strip(),
-              "unit_price": price, "tax_rate": rate, "active": active}
+    values = {
+        "name": name.strip(),
+        "description": description.strip(),
+        "unit": unit.strip(),
+        "unit_price": price,
+        "tax_rate": rate,
+        "active": active,
+    }
     if product_id:
         Product.update(**values).where(Product.id == product_id).execute()
         return Product.get_by_id(product_id)
@@ -440,7 +538,8 @@ def save_block(title: str, body: str, block_id: int | None = None) -> ContentBlo
         raise ProposalError("A content block needs a title.")
     if block_id:
         ContentBlock.update(title=title.strip(), body=body.strip()).where(
-            ContentBlock.id == block_id).execute()
+            ContentBlock.id == block_id
+        ).execute()
         return ContentBlock.get_by_id(block_id)
     return ContentBlock.create(title=title.strip(), body=body.strip())
 
@@ -449,17 +548,13 @@ def blocks() -> list[ContentBlock]:
     return list(ContentBlock.select().order_by(ContentBlock.title))
 
 
-
-
-
 def for_deal(deal_id: int) -> list[Proposal]:
     return list(Proposal.select().where(Proposal.deal == deal_id).order_by(Proposal.id))
 
 
 def find_proposals(text: str, limit: int = 6) -> list[Proposal]:
     pattern = f"%{text.strip()}%"
-    return list(Proposal.select().where((Proposal.title ** pattern)
-                                        | (Proposal.number ** pattern)).limit(limit))
+    return list(Proposal.select().where((Proposal.title**pattern) | (Proposal.number**pattern)).limit(limit))
 
 
 __all__ = ["ItemData", "PricingError", "ProposalError"]

@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 def crash_message(exc_type, exc, tb) -> tuple[str, str]:
     """The text and the detail shown for an uncaught exception."""
     detail = "".join(traceback.format_exception(exc_type, exc, tb))
-    text = (f"Something went wrong: {exc_type.__name__}: {exc}\n\n"
-            f"Your data is safe: every change is saved as you make it. The details were "
-            f"written to the log at {paths.log_file()}.")
+    text = (
+        f"Something went wrong: {exc_type.__name__}: {exc}\n\n"
+        f"Your data is safe: every change is saved as you make it. The details were "
+        f"written to the log at {paths.log_file()}."
+    )
     return text, detail
 
 
@@ -59,7 +61,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def start_automatic_backup(store_path: Path):
     """Back up the store in the background as the app starts, keeping the last ten."""
     return run_job(
-        backup.automatic_backup, store_path,
+        backup.automatic_backup,
+        store_path,
         on_failure=lambda exc: log.warning("Automatic backup failed: %s", exc),
     )
 

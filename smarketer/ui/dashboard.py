@@ -45,8 +45,13 @@ from smarketer.ui.hub import Hub
 from smarketer.ui.sections import Section, title_label
 from smarketer.ui.workers import run_job
 
-PERIOD_LABELS = [("month", "This month"), ("30d", "Last 30 days"), ("90d", "Last 90 days"),
-                 ("ytd", "This year"), ("custom", "Custom…")]
+PERIOD_LABELS = [
+    ("month", "This month"),
+    ("30d", "Last 30 days"),
+    ("90d", "Last 90 days"),
+    ("ytd", "This year"),
+    ("custom", "Custom…"),
+]
 
 
 class TileButton(QFrame):
@@ -160,13 +165,26 @@ class DashboardSection(Section):
         charts.addWidget(self.forecast_view, 1, 1)
         column.addLayout(charts)
         self.tables = QTabWidget()
-        self.campaign_table = self._table([self.tr(t) for t in (
-            "Campaign", "Emails sent", "Deals", "Proposals", "Won", "Revenue",
-            "Revenue per email")])
-        self.source_table = self._table([self.tr(t) for t in (
-            "Lead source", "Contacts", "Deals", "Proposals", "Won", "Revenue")])
-        self.referrer_table = self._table([self.tr(t) for t in (
-            "Referrer", "Referrals", "Their deals", "Won", "Revenue")])
+        self.campaign_table = self._table(
+            [
+                self.tr(t)
+                for t in (
+                    "Campaign",
+                    "Emails sent",
+                    "Deals",
+                    "Proposals",
+                    "Won",
+                    "Revenue",
+                    "Revenue per email",
+                )
+            ]
+        )
+        self.source_table = self._table(
+            [self.tr(t) for t in ("Lead source", "Contacts", "Deals", "Proposals", "Won", "Revenue")]
+        )
+        self.referrer_table = self._table(
+            [self.tr(t) for t in ("Referrer", "Referrals", "Their deals", "Won", "Revenue")]
+        )
         self.tables.addTab(self.campaign_table, self.tr("By campaign"))
         self.tables.addTab(self.source_table, self.tr("By lead source"))
         self.tables.addTab(self.referrer_table, self.tr("By referrer"))
@@ -197,8 +215,9 @@ class DashboardSection(Section):
     def current_period(self) -> dashboard.Period:
         kind = self.period_box.currentData()
         if kind == "custom":
-            return dashboard.period("custom", start=self.start.date().toPython(),
-                                    end=self.end.date().toPython())
+            return dashboard.period(
+                "custom", start=self.start.date().toPython(), end=self.end.date().toPython()
+            )
         return dashboard.period(kind)
 
     def _period_changed(self) -> None:
@@ -215,8 +234,7 @@ class DashboardSection(Section):
             return
         self.loading = True
         # bound methods: Qt drops the call if this section is gone by the time it is done
-        self.job = run_job(dashboard.build, p, on_success=self._show,
-                           on_failure=self._failed)
+        self.job = run_job(dashboard.build, p, on_success=self._show, on_failure=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
@@ -235,31 +253,49 @@ class DashboardSection(Section):
         self.data = data
         for tile in self.data.tiles:
             widget = self.tiles[tile.key]
-            value = self.money(tile.value) if tile.money else (
-                f"{tile.value:.0f} %" if tile.percent else f"{tile.value:,.0f}")
+            value = (
+                self.money(tile.value)
+                if tile.money
+                else (f"{tile.value:.0f} %" if tile.percent else f"{tile.value:,.0f}")
+            )
             widget.value.setText(value)
             widget.caption.setText(self.tr(tile.label))
             change = tile.change
             widget.change.setText(
-                self.tr("new this period") if change is None and tile.value else
-                "—" if change is None else self.tr("{} vs before").format(tile.change_text))
+                self.tr("new this period")
+                if change is None and tile.value
+                else "—"
+                if change is None
+                else self.tr("{} vs before").format(tile.change_text)
+            )
         self._charts()
         self._tables()
-        self.attribution_note.setText(self.tr(
-            f"A deal counts for the campaign it came from, else for the last campaign email "
-            f"its contact received within {dashboard.attribution_days()} days before it "
-            "was opened."))
+        self.attribution_note.setText(
+            self.tr(
+                f"A deal counts for the campaign it came from, else for the last campaign email "
+                f"its contact received within {dashboard.attribution_days()} days before it "
+                "was opened."
+            )
+        )
 
     def changeEvent(self, event) -> None:  # noqa: N802 - charts follow light and dark
         if event.type() == QEvent.Type.PaletteChange:
-            for view in (self.funnel_view, self.pipeline_view, self.revenue_view,
-                         self.forecast_view):
+            for view in (self.funnel_view, self.pipeline_view, self.revenue_view, self.forecast_view):
                 theme_chart(view.chart(), self.palette())
         super().changeEvent(event)
 
-    def _bars(self, view: QChartView, labels: list[str], series_values: list[list],
-              horizontal: bool = False, on_click=None, names: tuple[str, ...] = (),
-              money: bool = False, tips: list[str] | None = None, empty: str = "") -> None:
+    def _bars(
+        self,
+        view: QChartView,
+        labels: list[str],
+        series_values: list[list],
+        horizontal: bool = False,
+        on_click=None,
+        names: tuple[str, ...] = (),
+        money: bool = False,
+        tips: list[str] | None = None,
+        empty: str = "",
+    ) -> None:
         """Bars with round ticks, money labels where it is money, a legend when there are
         two series, a tooltip per bar, and an honest word when there is nothing to draw."""
         chart = view.chart()
@@ -290,8 +326,13 @@ class DashboardSection(Section):
         values_axis.setRange(0, float(ticks[-1]))
         values_axis.setLabelsVisible(not nothing)
         if tips:
-            series.hovered.connect(lambda status, index, _set: QToolTip.showText(
-                QCursor.pos(), tips[index]) if status and 0 <= index < len(tips) else None)
+            series.hovered.connect(
+                lambda status, index, _set: (
+                    QToolTip.showText(QCursor.pos(), tips[index])
+                    if status and 0 <= index < len(tips)
+                    else None
+                )
+            )
         if horizontal:
             chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
             chart.addAxis(values_axis, Qt.AlignmentFlag.AlignBottom)
@@ -310,26 +351,41 @@ class DashboardSection(Section):
         full = lambda v: format_money(v, profile.currency, profile.locale)  # noqa: E731
         # Horizontal bars are drawn bottom-up: reversed, the funnel reads top-down in order.
         funnel = list(reversed(d.funnel))
-        self._bars(self.funnel_view, [f"{self.tr(s)} · {v:,.0f}" for s, v in funnel],
-                   [[v for _, v in funnel]], horizontal=True,
-                   on_click=lambda i: self.drill(dashboard.FUNNEL_KEYS[funnel[i][0]]),
-                   tips=[self.tr(f"{s}: {v:,.0f} in this period (click for the list)")
-                         for s, v in funnel], empty=self.tr("nothing in this period"))
-        self._bars(self.pipeline_view, [s for s, *_ in d.pipeline],
-                   [[t for _, t, _ in d.pipeline], [w for *_, w in d.pipeline]],
-                   on_click=lambda i: self.open_list.emit(
-                       "deals", dashboard.deals_in_stage(d.pipeline[i][0])),
-                   names=(self.tr("Total"), self.tr("Weighted by probability")), money=True,
-                   tips=[self.tr(f"{s}: {full(t)} in total, {full(w)} weighted")
-                         for s, t, w in d.pipeline], empty=self.tr("no open deals"))
-        self._bars(self.revenue_view, [m.strftime("%b") for m, _ in d.revenue_by_month],
-                   [[v for _, v in d.revenue_by_month]], money=True,
-                   tips=[f"{m:%B %Y}: {full(v)}" for m, v in d.revenue_by_month],
-                   empty=self.tr("no deals won yet"))
-        self._bars(self.forecast_view, [m.strftime("%b") for m, _ in d.forecast],
-                   [[v for _, v in d.forecast]], money=True,
-                   tips=[f"{m:%B %Y}: {full(v)} weighted" for m, v in d.forecast],
-                   empty=self.tr("no open deals with a close date"))
+        self._bars(
+            self.funnel_view,
+            [f"{self.tr(s)} · {v:,.0f}" for s, v in funnel],
+            [[v for _, v in funnel]],
+            horizontal=True,
+            on_click=lambda i: self.drill(dashboard.FUNNEL_KEYS[funnel[i][0]]),
+            tips=[self.tr(f"{s}: {v:,.0f} in this period (click for the list)") for s, v in funnel],
+            empty=self.tr("nothing in this period"),
+        )
+        self._bars(
+            self.pipeline_view,
+            [s for s, *_ in d.pipeline],
+            [[t for _, t, _ in d.pipeline], [w for *_, w in d.pipeline]],
+            on_click=lambda i: self.open_list.emit("deals", dashboard.deals_in_stage(d.pipeline[i][0])),
+            names=(self.tr("Total"), self.tr("Weighted by probability")),
+            money=True,
+            tips=[self.tr(f"{s}: {full(t)} in total, {full(w)} weighted") for s, t, w in d.pipeline],
+            empty=self.tr("no open deals"),
+        )
+        self._bars(
+            self.revenue_view,
+            [m.strftime("%b") for m, _ in d.revenue_by_month],
+            [[v for _, v in d.revenue_by_month]],
+            money=True,
+            tips=[f"{m:%B %Y}: {full(v)}" for m, v in d.revenue_by_month],
+            empty=self.tr("no deals won yet"),
+        )
+        self._bars(
+            self.forecast_view,
+            [m.strftime("%b") for m, _ in d.forecast],
+            [[v for _, v in d.forecast]],
+            money=True,
+            tips=[f"{m:%B %Y}: {full(v)} weighted" for m, v in d.forecast],
+            empty=self.tr("no open deals with a close date"),
+        )
 
     def _tables(self) -> None:
         def fill(table, rows):
@@ -338,19 +394,39 @@ class DashboardSection(Section):
                 for c, value in enumerate(values):
                     item = QTableWidgetItem(value)
                     if c:
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                              | Qt.AlignmentFlag.AlignVCenter)
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     table.setItem(r, c, item)
 
         m = self.money
-        fill(self.campaign_table, [[r.name, str(r.recipients), str(r.deals), str(r.proposals),
-                                    str(r.won), m(r.revenue),
-                                    m(r.revenue_per_email) if r.revenue_per_email is not None
-                                    else "—"] for r in self.data.campaigns])
-        fill(self.source_table, [[r.name, str(r.recipients), str(r.deals), str(r.proposals),
-                                  str(r.won), m(r.revenue)] for r in self.data.sources])
-        fill(self.referrer_table, [[r.name, str(r.recipients), str(r.deals), str(r.won),
-                                    m(r.revenue)] for r in self.data.referrers])
+        fill(
+            self.campaign_table,
+            [
+                [
+                    r.name,
+                    str(r.recipients),
+                    str(r.deals),
+                    str(r.proposals),
+                    str(r.won),
+                    m(r.revenue),
+                    m(r.revenue_per_email) if r.revenue_per_email is not None else "—",
+                ]
+                for r in self.data.campaigns
+            ],
+        )
+        fill(
+            self.source_table,
+            [
+                [r.name, str(r.recipients), str(r.deals), str(r.proposals), str(r.won), m(r.revenue)]
+                for r in self.data.sources
+            ],
+        )
+        fill(
+            self.referrer_table,
+            [
+                [r.name, str(r.recipients), str(r.deals), str(r.won), m(r.revenue)]
+                for r in self.data.referrers
+            ],
+        )
 
     def chart_values(self, view: QChartView) -> list[list[float]]:
         series = view.chart().series()[0]
@@ -367,8 +443,9 @@ class DashboardSection(Section):
 
         if self.data is None:
             return
-        path = dialogs.ask_save_file(self, self.tr("Save the dashboard as"),
-                                     "dashboard.pdf", "PDF documents (*.pdf)")
+        path = dialogs.ask_save_file(
+            self, self.tr("Save the dashboard as"), "dashboard.pdf", "PDF documents (*.pdf)"
+        )
         if path is not None:
             write_report_pdf(self.data, path)
             self.hub.notify.emit(self.tr(f"Saved {path.name}."))
@@ -378,8 +455,9 @@ class DashboardSection(Section):
 
         if self.data is None:
             return
-        path = dialogs.ask_save_file(self, self.tr("Save the attribution tables as"),
-                                     "attribution.csv", "CSV (*.csv)")
+        path = dialogs.ask_save_file(
+            self, self.tr("Save the attribution tables as"), "attribution.csv", "CSV (*.csv)"
+        )
         if path is not None:
             write_tables_csv(self.data, path)
             self.hub.notify.emit(self.tr(f"Saved {path.name}."))
@@ -412,5 +490,3 @@ class MatchesDialog(QDialog):
         row = self.list.currentRow()
         if 0 <= row < len(self.ids):
             self.opened.emit(self.kind, self.ids[row])
-
-

@@ -59,11 +59,16 @@ def confirm(
 ) -> QMessageBox:
     """Ask before doing something; ``on_yes`` runs only if the user agrees (else ``on_no``).
     Escape cancels."""
-    box = _box(parent, QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question,
-               title, text, buttons=QMessageBox.StandardButton.Cancel)
-    yes = box.addButton(yes_text,
-                        QMessageBox.ButtonRole.DestructiveRole if destructive
-                        else QMessageBox.ButtonRole.AcceptRole)
+    box = _box(
+        parent,
+        QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question,
+        title,
+        text,
+        buttons=QMessageBox.StandardButton.Cancel,
+    )
+    yes = box.addButton(
+        yes_text, QMessageBox.ButtonRole.DestructiveRole if destructive else QMessageBox.ButtonRole.AcceptRole
+    )
     box.setDefaultButton(QMessageBox.StandardButton.Cancel if destructive else yes)
     box.setEscapeButton(QMessageBox.StandardButton.Cancel)
 
@@ -102,8 +107,7 @@ def ask_password(parent: QWidget, title: str, label: str) -> str | None:
     return value if ok and value else None
 
 
-def ask_number(parent: QWidget, title: str, label: str, value: int, low: int,
-               high: int) -> int | None:
+def ask_number(parent: QWidget, title: str, label: str, value: int, low: int, high: int) -> int | None:
     from PySide6.QtWidgets import QInputDialog
 
     number, ok = QInputDialog.getInt(parent, title, label, value, low, high)

@@ -37,8 +37,12 @@ class FirstRunWizard(QWizard):
 
         business = QWizardPage()
         business.setTitle(self.tr("Your business"))
-        business.setSubTitle(self.tr("Printed on every email and proposal; the postal address "
-                                     "is required by law in marketing emails."))
+        business.setSubTitle(
+            self.tr(
+                "Printed on every email and proposal; the postal address "
+                "is required by law in marketing emails."
+            )
+        )
         self.name = QLineEdit(profile.name)
         self.address = QPlainTextEdit(profile.address)
         self.address.setTabChangesFocus(True)
@@ -64,8 +68,11 @@ class FirstRunWizard(QWizard):
 
         mail = QWizardPage()
         mail.setTitle(self.tr("Your email account (optional)"))
-        mail.setSubTitle(self.tr("Campaigns and proposals go out through your own mailbox. "
-                                 "You can do this later in Settings."))
+        mail.setSubTitle(
+            self.tr(
+                "Campaigns and proposals go out through your own mailbox. You can do this later in Settings."
+            )
+        )
         from smarketer.ui.campaigns.signin_panel import SignInPanel
 
         self.signin = SignInPanel()
@@ -92,8 +99,9 @@ class FirstRunWizard(QWizard):
 
         contacts_page = QWizardPage()
         contacts_page.setTitle(self.tr("Your contacts (optional)"))
-        contacts_page.setSubTitle(self.tr("Bring them in from Google Contacts, Outlook, "
-                                          "LinkedIn, Apple Contacts or Mailchimp."))
+        contacts_page.setSubTitle(
+            self.tr("Bring them in from Google Contacts, Outlook, LinkedIn, Apple Contacts or Mailchimp.")
+        )
         self.import_button = QPushButton(self.tr("Import contacts after setup…"))
         self.import_button.setCheckable(True)
         box = QVBoxLayout(contacts_page)
@@ -112,29 +120,41 @@ class FirstRunWizard(QWizard):
         return super().validateCurrentPage()
 
     def _profile(self) -> settings.BusinessProfile:
-        return replace(settings.load_profile(), name=self.name.text(),
-                       address=self.address.toPlainText(),
-                       currency=self.currency.currentText(),
-                       locale=self.locale.currentData())
+        return replace(
+            settings.load_profile(),
+            name=self.name.text(),
+            address=self.address.toPlainText(),
+            currency=self.currency.currentText(),
+            locale=self.locale.currentData(),
+        )
 
     def _account(self) -> smtp.SmtpAccount:
-        typed = replace(smtp.load_account(), host=self.host.text(), port=587,
-                        security="starttls", from_address=self.from_address.text(),
-                        username=self.username.text(), provider="other", auth="password")
+        typed = replace(
+            smtp.load_account(),
+            host=self.host.text(),
+            port=587,
+            security="starttls",
+            from_address=self.from_address.text(),
+            username=self.username.text(),
+            provider="other",
+            auth="password",
+        )
         key = self.signin.key()
         if key == "other":
             return typed
         preset = smtp.apply_provider(typed, key)
-        return replace(preset, client_id=self.signin.client_id.text().strip(),
-                       client_secret=self.signin.client_secret.text().strip(),
-                       auth="password" if self.signin.use_password.isChecked() else preset.auth)
+        return replace(
+            preset,
+            client_id=self.signin.client_id.text().strip(),
+            client_secret=self.signin.client_secret.text().strip(),
+            auth="password" if self.signin.use_password.isChecked() else preset.auth,
+        )
 
     def choose_provider(self, key: str) -> None:
         """The provider's server and sign-in; a password row only where one is used."""
         self.signin.use_password.setChecked(False)
         account = self._account()
-        self.signin.show_for(key, account.username, account.client_id, account.client_secret,
-                             account.auth)
+        self.signin.show_for(key, account.username, account.client_id, account.client_secret, account.auth)
         self.host.setText(account.host)
         self.host.setEnabled(key == "other")
         self.choose_method(account.auth)
@@ -162,14 +182,15 @@ class FirstRunWizard(QWizard):
             self.test_result.setText(" ".join(errors.values()))
             return None
         self.test_result.setText(self.tr("Sending…"))
-        secret = (smtp.credentials(account) if account.auth == "oauth2"
-                  else self.password.text() or None)
-        self.job = run_job(send_test, account, secret,
-                           test_message(account),
-                           on_success=lambda reply: self.test_result.setText(
-                               self.tr(f"Accepted: {reply}")),
-                           on_failure=lambda exc: self.test_result.setText(
-                               test_failure_text(exc)))
+        secret = smtp.credentials(account) if account.auth == "oauth2" else self.password.text() or None
+        self.job = run_job(
+            send_test,
+            account,
+            secret,
+            test_message(account),
+            on_success=lambda reply: self.test_result.setText(self.tr(f"Accepted: {reply}")),
+            on_failure=lambda exc: self.test_result.setText(test_failure_text(exc)),
+        )
         return self.job
 
     def accept(self) -> None:

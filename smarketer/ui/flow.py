@@ -10,8 +10,7 @@ from smarketer.ui import style
 
 
 class FlowLayout(QLayout):
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6,
-                 align_right: bool = False):
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6, align_right: bool = False):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
@@ -47,7 +46,8 @@ class FlowLayout(QLayout):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         width = sum(i.sizeHint().width() for i in self._visible()) + self._spacing * max(
-            0, len(self._visible()) - 1)
+            0, len(self._visible()) - 1
+        )
         height = max((i.sizeHint().height() for i in self._visible()), default=0)
         return QSize(width, height)
 
@@ -84,8 +84,9 @@ class FlowLayout(QLayout):
             x = area.x() + (area.width() - used if self._align_right else 0)
             for item, hint in row:
                 if move:
-                    item.setGeometry(QRect(QPoint(max(x, area.x()), y),
-                                           QSize(min(hint.width(), area.width()), height)))
+                    item.setGeometry(
+                        QRect(QPoint(max(x, area.x()), y), QSize(min(hint.width(), area.width()), height))
+                    )
                 x += hint.width() + self._spacing
             y += height + self._spacing
         return y - self._spacing - rect.y() + margins.bottom() if rows[0] else 0

@@ -19,9 +19,12 @@ from PySide6.QtWidgets import (
 Fields = dict[str, tuple[str, QWidget]]
 
 
-def add_field_rows(form: QFormLayout, fields: Fields,
-                   after: Callable[[str], None] | None = None,
-                   extra: dict[str, QWidget] | None = None) -> dict[str, QLabel]:
+def add_field_rows(
+    form: QFormLayout,
+    fields: Fields,
+    after: Callable[[str], None] | None = None,
+    extra: dict[str, QWidget] | None = None,
+) -> dict[str, QLabel]:
     """Add each (label, widget) with a hidden error label beneath it; return the error labels.
 
     ``extra`` puts a widget between a field and its error line (a hint); ``after(key)`` may
@@ -48,8 +51,7 @@ def add_field_rows(form: QFormLayout, fields: Fields,
     return errors
 
 
-def show_field_errors(fields: Fields, labels: dict[str, QLabel],
-                      errors: dict[str, str]) -> bool:
+def show_field_errors(fields: Fields, labels: dict[str, QLabel], errors: dict[str, str]) -> bool:
     """Show each field's message (hide the others), focus the first invalid field; True if
     there was any."""
     for key, label in labels.items():
@@ -66,8 +68,7 @@ def set_field_visible(form: QFormLayout, widget: QWidget, visible: bool) -> None
     for row in range(form.rowCount()):
         item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
         box = item.layout() if item is not None else None
-        if box is not None and box.indexOf(widget) >= 0 or (
-                item is not None and item.widget() is widget):
+        if box is not None and box.indexOf(widget) >= 0 or (item is not None and item.widget() is widget):
             form.setRowVisible(row, visible)
             return
 
@@ -114,8 +115,7 @@ class KeepsEdits:
         self.load()
 
 
-def save_or_ask(form, proceed: Callable[[], None],
-                stay: Callable[[], None] | None = None) -> bool:
+def save_or_ask(form, proceed: Callable[[], None], stay: Callable[[], None] | None = None) -> bool:
     """Leaving ``form``: save its changes, then ``proceed``; when they cannot be saved, ask
     whether to discard them (then proceed) or keep editing (``stay``). True if left at once."""
     from smarketer.ui import dialogs
@@ -130,11 +130,17 @@ def save_or_ask(form, proceed: Callable[[], None],
 
     from PySide6.QtWidgets import QMessageBox
 
-    box = dialogs.confirm(form.window(), form.tr("Keep editing?"),
-                          form.tr("{} cannot be saved yet: fix the marked fields, or discard "
-                                  "your changes.").format(form.tr(form.edit_name)),
-                          discard, yes_text=form.tr("Discard changes"), destructive=True,
-                          on_no=stay)
+    box = dialogs.confirm(
+        form.window(),
+        form.tr("Keep editing?"),
+        form.tr("{} cannot be saved yet: fix the marked fields, or discard your changes.").format(
+            form.tr(form.edit_name)
+        ),
+        discard,
+        yes_text=form.tr("Discard changes"),
+        destructive=True,
+        on_no=stay,
+    )
     box.button(QMessageBox.StandardButton.Cancel).setText(form.tr("Keep editing"))
     return False
 
@@ -148,8 +154,7 @@ def unsaved_form(area: QWidget):
     focus = QApplication.focusWidget()
     if isinstance(focus, QLineEdit) and (focus is area or area.isAncestorOf(focus)):
         focus.editingFinished.emit()
-    forms = [w for w in [area, *area.findChildren(QWidget)]
-             if isinstance(w, KeepsEdits) and w.isVisible()]
+    forms = [w for w in [area, *area.findChildren(QWidget)] if isinstance(w, KeepsEdits) and w.isVisible()]
     for form in forms:
         if form.has_changes() and not form.save():
             return form

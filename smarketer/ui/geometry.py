@@ -23,8 +23,10 @@ def available(widget: QWidget | None = None) -> QRect:
 def fitted_size(preferred: QSize, area: QRect | QSize) -> QSize:
     """``preferred`` shrunk to fit ``area`` less the room a window frame needs."""
     room = area.size() if isinstance(area, QRect) else area
-    return QSize(min(preferred.width(), max(320, room.width() - FRAME_ROOM.width())),
-                 min(preferred.height(), max(240, room.height() - FRAME_ROOM.height())))
+    return QSize(
+        min(preferred.width(), max(320, room.width() - FRAME_ROOM.width())),
+        min(preferred.height(), max(240, room.height() - FRAME_ROOM.height())),
+    )
 
 
 def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:

@@ -40,8 +40,7 @@ if TYPE_CHECKING:
     from smarketer.ui.proposals.section import ProposalsSection
     from smarketer.ui.today import TodaySection
 
-SECTION_NAMES = ("Dashboard", "Today", "Contacts", "Campaigns", "Deals", "Proposals",
-                 "Settings")
+SECTION_NAMES = ("Dashboard", "Today", "Contacts", "Campaigns", "Deals", "Proposals", "Settings")
 # Sections whose timers must run while the app is open (due tasks, scheduled campaigns): built
 # a little after the window is shown even when nobody visits them.
 BACKGROUND_SECTIONS = ("Today", "Campaigns")
@@ -52,13 +51,11 @@ COLLAPSE_BELOW = 1200
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store_path: Path, hub: Hub | None = None,
-                 ui_state: QSettings | None = None):
+    def __init__(self, store_path: Path, hub: Hub | None = None, ui_state: QSettings | None = None):
         super().__init__()
         self.store_path = Path(store_path)
         self.hub = hub or Hub(self)
-        self.ui_state = ui_state or QSettings(str(paths.ui_state_file()),
-                                              QSettings.Format.IniFormat)
+        self.ui_state = ui_state or QSettings(str(paths.ui_state_file()), QSettings.Format.IniFormat)
         self.actions: dict[str, QAction] = {}
         self.section_labels = SECTION_NAMES
         self._built: dict[int, Section] = {}  # a section is built when first shown
@@ -125,8 +122,9 @@ class MainWindow(QMainWindow):
         elif label == "Today":
             from smarketer.ui.today import TodaySection
 
-            section = TodaySection(go_to=lambda _i: self.go_to_section("Deals"), hub=self.hub,
-                                   undo_stack=self.undo_stack)
+            section = TodaySection(
+                go_to=lambda _i: self.go_to_section("Deals"), hub=self.hub, undo_stack=self.undo_stack
+            )
             section.open_deal.connect(self.show_deal)
         elif label == "Contacts":
             from smarketer.ui.contacts.section import ContactsSection
@@ -200,50 +198,52 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
-        file_menu.addAction(self._action("new", self.tr("&New"), self.new_item,
-                                         QKeySequence.StandardKey.New))
+        file_menu.addAction(self._action("new", self.tr("&New"), self.new_item, QKeySequence.StandardKey.New))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("open", self.tr("&Open Database…"), self.choose_store,
-                                         QKeySequence.StandardKey.Open))
-        file_menu.addAction(self._action("backup", self.tr("&Back Up Now…"), self.backup_now,
-                                         "Ctrl+Shift+B"))
-        file_menu.addAction(self._action("restore", self.tr("&Restore from Backup…"),
-                                         self.choose_restore))
-        file_menu.addAction(self._action("undo_import", self.tr("&Undo Last Import…"),
-                                         lambda: self.contacts.undo_import()))
+        file_menu.addAction(
+            self._action("open", self.tr("&Open Database…"), self.choose_store, QKeySequence.StandardKey.Open)
+        )
+        file_menu.addAction(self._action("backup", self.tr("&Back Up Now…"), self.backup_now, "Ctrl+Shift+B"))
+        file_menu.addAction(self._action("restore", self.tr("&Restore from Backup…"), self.choose_restore))
+        file_menu.addAction(
+            self._action("undo_import", self.tr("&Undo Last Import…"), lambda: self.contacts.undo_import())
+        )
         file_menu.addSeparator()
         file_menu.addAction(self._action("quit", self.tr("&Quit"), self.close, "Ctrl+Q"))
 
         edit_menu = bar.addMenu(self.tr("&Edit"))
         for key, action, shortcut in (
-            ("undo", self.undo_stack.createUndoAction(self, self.tr("&Undo")),
-             QKeySequence.StandardKey.Undo),
-            ("redo", self.undo_stack.createRedoAction(self, self.tr("&Redo")),
-             QKeySequence.StandardKey.Redo),
+            ("undo", self.undo_stack.createUndoAction(self, self.tr("&Undo")), QKeySequence.StandardKey.Undo),
+            ("redo", self.undo_stack.createRedoAction(self, self.tr("&Redo")), QKeySequence.StandardKey.Redo),
         ):
             action.setShortcut(QKeySequence(shortcut))
-            action.setToolTip(f"{key.capitalize()} ("
-                              f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+            action.setToolTip(
+                f"{key.capitalize()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
             self.addAction(action)
             self.actions[key] = action
             edit_menu.addAction(action)
         edit_menu.addSeparator()
-        edit_menu.addAction(self._action("find", self.tr("&Find"), self.focus_search,
-                                         QKeySequence.StandardKey.Find))
-        edit_menu.addAction(self._action("palette", self.tr("&Go to Anything…"),
-                                         self.open_palette, "Ctrl+K"))
+        edit_menu.addAction(
+            self._action("find", self.tr("&Find"), self.focus_search, QKeySequence.StandardKey.Find)
+        )
+        edit_menu.addAction(self._action("palette", self.tr("&Go to Anything…"), self.open_palette, "Ctrl+K"))
 
         self._build_view_menu(bar.addMenu(self.tr("&View")))
 
         go_menu = bar.addMenu(self.tr("&Go"))
         for index, label in enumerate(SECTION_NAMES):
-            go_menu.addAction(self._action(
-                f"go_{label.lower()}", self.tr(label),
-                lambda _checked=False, i=index: self.go_to(i), f"Ctrl+{index + 1}"))
+            go_menu.addAction(
+                self._action(
+                    f"go_{label.lower()}",
+                    self.tr(label),
+                    lambda _checked=False, i=index: self.go_to(i),
+                    f"Ctrl+{index + 1}",
+                )
+            )
 
         help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addAction(self._action("setup", self.tr("&Setup Assistant…"),
-                                         self.open_setup))
+        help_menu.addAction(self._action("setup", self.tr("&Setup Assistant…"), self.open_setup))
         help_menu.addAction(self._action("demo", self.tr("Open the &Demo"), self.open_demo))
         help_menu.addSeparator()
         help_menu.addAction(self._action("about", self.tr("&About Smarketer"), self.about))
@@ -251,23 +251,36 @@ class MainWindow(QMainWindow):
     def _build_view_menu(self, menu) -> None:
         appearance = menu.addMenu(self.tr("&Appearance"))
         group = QActionGroup(self)
-        for key, text in (("system", self.tr("&System")), ("light", self.tr("&Light")),
-                          ("dark", self.tr("&Dark"))):
-            action = self._action(f"appearance_{key}", text,
-                                  lambda _c=False, k=key: self.set_appearance(k),
-                                  tip=self.tr("Appearance: ") + text.replace("&", ""))
+        for key, text in (
+            ("system", self.tr("&System")),
+            ("light", self.tr("&Light")),
+            ("dark", self.tr("&Dark")),
+        ):
+            action = self._action(
+                f"appearance_{key}",
+                text,
+                lambda _c=False, k=key: self.set_appearance(k),
+                tip=self.tr("Appearance: ") + text.replace("&", ""),
+            )
             action.setCheckable(True)
             group.addAction(action)
             appearance.addAction(action)
         menu.addSeparator()
-        sidebar = self._action("collapse_sidebar", self.tr("&Collapse Sidebar"),
-                               self._sidebar_toggled, "Ctrl+B",
-                               tip=self.tr("Show only the icons of the sections"))
+        sidebar = self._action(
+            "collapse_sidebar",
+            self.tr("&Collapse Sidebar"),
+            self._sidebar_toggled,
+            "Ctrl+B",
+            tip=self.tr("Show only the icons of the sections"),
+        )
         sidebar.setCheckable(True)
         menu.addAction(sidebar)
-        figures = self._action("board_figures", self.tr("Deal Board &Figures"),
-                               self._figures_toggled,
-                               tip=self.tr("The win rates and forecast beside the deal board"))
+        figures = self._action(
+            "board_figures",
+            self.tr("Deal Board &Figures"),
+            self._figures_toggled,
+            tip=self.tr("The win rates and forecast beside the deal board"),
+        )
         figures.setCheckable(True)
         figures.setChecked(True)
         figures.setIconText(self.tr("Figures"))  # the toggle's text on the board's header
@@ -367,8 +380,9 @@ class MainWindow(QMainWindow):
         wizard = FirstRunWizard(self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.accepted.connect(self.reload_all)
-        wizard.import_requested.connect(lambda: (self.go_to_section("Contacts"),
-                                                 self.contacts.choose_import()))
+        wizard.import_requested.connect(
+            lambda: (self.go_to_section("Contacts"), self.contacts.choose_import())
+        )
         wizard.open()
         return wizard
 
@@ -377,9 +391,13 @@ class MainWindow(QMainWindow):
 
         dialog = MatchesDialog(kind, ids, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.opened.connect(lambda k, i: {"contacts": self.show_contact,
-                                            "deals": self.show_deal,
-                                            "proposals": self.show_proposal}[k](i))
+        dialog.opened.connect(
+            lambda k, i: {
+                "contacts": self.show_contact,
+                "deals": self.show_deal,
+                "proposals": self.show_proposal,
+            }[k](i)
+        )
         dialog.open()
         return dialog
 
@@ -530,13 +548,13 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, self.tr("Cannot open the demo"), str(exc))
             self.reload_all()
 
-        run_job(write_demo, paths.demo_database(), force=True, on_success=opened,
-                on_failure=failed)
+        run_job(write_demo, paths.demo_database(), force=True, on_success=opened, on_failure=failed)
 
     def backup_now(self) -> None:
         stamp = datetime.now().strftime("%Y-%m-%d")
-        dest = dialogs.ask_save_file(self, self.tr("Back up the database to"),
-                                     f"{self.store_path.stem}-backup-{stamp}.db")
+        dest = dialogs.ask_save_file(
+            self, self.tr("Back up the database to"), f"{self.store_path.stem}-backup-{stamp}.db"
+        )
         if dest is None:
             return
         self.show_busy(self.tr("Backing up…"))
@@ -546,21 +564,32 @@ class MainWindow(QMainWindow):
             self.actions["backup"].setEnabled(True)
             self._done_busy(text)
 
-        run_job(backup.backup_open_store, dest,
-                on_success=lambda out: finished(self.tr(f"Backed up to {out}")),
-                on_failure=lambda exc: (finished(""), dialogs.show_error(
-                    self, self.tr("Backup failed"), str(exc))))
+        run_job(
+            backup.backup_open_store,
+            dest,
+            on_success=lambda out: finished(self.tr(f"Backed up to {out}")),
+            on_failure=lambda exc: (
+                finished(""),
+                dialogs.show_error(self, self.tr("Backup failed"), str(exc)),
+            ),
+        )
 
     def choose_restore(self) -> None:
         source = dialogs.ask_open_file(self, self.tr("Restore from which backup?"))
         if source is None:
             return
         dialogs.confirm(
-            self, self.tr("Restore from backup?"),
-            self.tr(f"Replace everything in {self.store_path.name} with the contents of "
-                    f"{source.name}?\n\nThe current contents are kept as an automatic backup "
-                    "first, so this can be undone by restoring that."),
-            lambda: self.restore_from(source), yes_text=self.tr("Restore"), destructive=True)
+            self,
+            self.tr("Restore from backup?"),
+            self.tr(
+                f"Replace everything in {self.store_path.name} with the contents of "
+                f"{source.name}?\n\nThe current contents are kept as an automatic backup "
+                "first, so this can be undone by restoring that."
+            ),
+            lambda: self.restore_from(source),
+            yes_text=self.tr("Restore"),
+            destructive=True,
+        )
 
     def restore_from(self, source: Path) -> None:
         target = self.store_path
@@ -577,8 +606,14 @@ class MainWindow(QMainWindow):
                 dialogs.show_error(self, self.tr("Restore failed"), str(error))
             self.reload_all()
 
-        run_job(backup.restore, source, target, force=True,
-                on_success=reopen, on_failure=lambda exc: reopen(None, exc))
+        run_job(
+            backup.restore,
+            source,
+            target,
+            force=True,
+            on_success=reopen,
+            on_failure=lambda exc: reopen(None, exc),
+        )
 
     # about, geometry
 
@@ -587,14 +622,16 @@ class MainWindow(QMainWindow):
         box.setWindowTitle(self.tr("About Smarketer"))
         box.setIconPixmap(style.app_icon().pixmap(64, 64))
         box.setText(f"<b>{APP_NAME} {__version__}</b>")
-        box.setInformativeText(self.tr(
-            "Sales and marketing for the owner-operator: contacts, campaigns, deals and "
-            f"proposals in one offline app.\n\nDatabase: {self.store_path}\n"
-            f"Log: {paths.log_file()}"))
+        box.setInformativeText(
+            self.tr(
+                "Sales and marketing for the owner-operator: contacts, campaigns, deals and "
+                f"proposals in one offline app.\n\nDatabase: {self.store_path}\n"
+                f"Log: {paths.log_file()}"
+            )
+        )
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         show_log = box.addButton(self.tr("Show Log Folder"), QMessageBox.ButtonRole.ActionRole)
-        show_log.clicked.connect(lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(paths.log_dir()))))
+        show_log.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_dir()))))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
@@ -618,5 +655,3 @@ class MainWindow(QMainWindow):
             self.ui_state.setValue("contacts/header", contacts_section.header_state())
         self.ui_state.sync()
         super().closeEvent(event)
-
-

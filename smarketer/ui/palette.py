@@ -31,18 +31,28 @@ PROPOSAL_NUMBER = re.compile(r"^[A-Za-z]{1,8}-\d[\d-]*(-R\d*)?$")
 
 
 #: What File → New makes in each section, offered by Ctrl+K from anywhere.
-NEW_ITEMS = {"Contacts": "New contact", "Campaigns": "New campaign", "Deals": "New deal",
-             "Proposals": "New proposal"}
+NEW_ITEMS = {
+    "Contacts": "New contact",
+    "Campaigns": "New campaign",
+    "Deals": "New deal",
+    "Proposals": "New proposal",
+}
 
 
 #: The main commands of each section, offered before the section is first built (then its
 #: own buttons and actions are offered instead): (text, method of the section).
 SECTION_COMMANDS = {
     "Dashboard": [("Export PDF", "export_report")],
-    "Contacts": [("Import", "choose_import"), ("Export", "choose_export"),
-                 ("Find duplicates", "show_duplicates")],
-    "Campaigns": [("Send test email to myself", "send_test"), ("Check inbox", "check_inbox"),
-                  ("Import unsubscribes", "import_unsubscribes")],
+    "Contacts": [
+        ("Import", "choose_import"),
+        ("Export", "choose_export"),
+        ("Find duplicates", "show_duplicates"),
+    ],
+    "Campaigns": [
+        ("Send test email to myself", "send_test"),
+        ("Check inbox", "check_inbox"),
+        ("Import unsubscribes", "import_unsubscribes"),
+    ],
     "Deals": [("Stages", "edit_stages")],
     "Proposals": [("Catalog", "edit_catalog"), ("Blocks", "edit_blocks")],
 }
@@ -82,8 +92,7 @@ class CommandPalette(QDialog):
         self.setWindowTitle(self.tr("Go to…"))
         fit_to_screen(self, 600, 420)
         self.query = QLineEdit()
-        self.query.setPlaceholderText(self.tr("Type a section, a command, a contact, a deal or "
-                                              "a proposal"))
+        self.query.setPlaceholderText(self.tr("Type a section, a command, a contact, a deal or a proposal"))
         self.query.setAccessibleName(self.tr("Search everything"))
         self.results = QListWidget()
         self.results.setAccessibleName(self.tr("Results"))
@@ -104,10 +113,14 @@ class CommandPalette(QDialog):
         self.search("")
 
     def eventFilter(self, obj, event):  # noqa: N802 - arrows move in the list while typing
-        if obj is self.query and event.type() == QEvent.Type.KeyPress and event.key() in (
-                Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8,
-                    Qt.Key.Key_PageUp: -8}[event.key()]
+        if (
+            obj is self.query
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp)
+        ):
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8, Qt.Key.Key_PageUp: -8}[
+                event.key()
+            ]
             row = self.results.currentRow() + step
             self.results.setCurrentRow(max(0, min(self.results.count() - 1, row)))
             return True
@@ -120,9 +133,10 @@ class CommandPalette(QDialog):
         each once."""
         w = self.window_
         labels = list(w.section_labels)
-        found = [Entry("Section", label, lambda i=i: w.go_to(i),
-                       words=f"go {label} Ctrl {i + 1}")
-                 for i, label in enumerate(labels)]
+        found = [
+            Entry("Section", label, lambda i=i: w.go_to(i), words=f"go {label} Ctrl {i + 1}")
+            for i, label in enumerate(labels)
+        ]
         seen = {("section", label.lower()) for label in labels}
 
         def add(entry: Entry, key: str) -> None:
@@ -132,10 +146,17 @@ class CommandPalette(QDialog):
 
         for label, text in NEW_ITEMS.items():  # "New deal" whatever section is shown
             i = labels.index(label)
-            add(Entry("Command", text, lambda i=i: (w.go_to(i), w.section_at(i).new_item()),
-                      label, words="create add"), label)
-        skip = {id(w.actions[k]) for k in w.actions
-                if k.startswith("go_") or k in ("new", "palette")}
+            add(
+                Entry(
+                    "Command",
+                    text,
+                    lambda i=i: (w.go_to(i), w.section_at(i).new_item()),
+                    label,
+                    words="create add",
+                ),
+                label,
+            )
+        skip = {id(w.actions[k]) for k in w.actions if k.startswith("go_") or k in ("new", "palette")}
         for menu_action in w.menuBar().actions():
             self._menu_entries(menu_action.menu(), [], skip, add)
         built = {s.label for s in w.built_sections()}
@@ -144,14 +165,30 @@ class CommandPalette(QDialog):
                 continue
             i = labels.index(label)
             for text, method in commands:
-                add(Entry("Command", text, lambda i=i, m=method: (
-                    w.go_to(i), getattr(w.section_at(i), m)()), label), label)
+                add(
+                    Entry(
+                        "Command",
+                        text,
+                        lambda i=i, m=method: (w.go_to(i), getattr(w.section_at(i), m)()),
+                        label,
+                    ),
+                    label,
+                )
         for s in w.built_sections():  # a section's own buttons, once it is built
             i = labels.index(s.label)
             for text, source, tip in self._section_commands(s):
                 run = source.trigger if isinstance(source, QAction) else source.click
-                add(Entry("Command", text, lambda i=i, run=run: (w.go_to(i), run()), s.label,
-                          words=tip, source=source), s.label)
+                add(
+                    Entry(
+                        "Command",
+                        text,
+                        lambda i=i, run=run: (w.go_to(i), run()),
+                        s.label,
+                        words=tip,
+                        source=source,
+                    ),
+                    s.label,
+                )
         return found
 
     def _menu_entries(self, menu: QMenu | None, path: list[str], skip: set[int], add) -> None:
@@ -168,8 +205,7 @@ class CommandPalette(QDialog):
                 continue
             if path and path[-1] not in ("File", "Edit", "View", "Help", "Go"):
                 text = f"{path[-1]}: {text}"  # "Appearance: Dark"
-            add(Entry("Command", text, action.trigger, words=action.toolTip(),
-                      source=action), "menu")
+            add(Entry("Command", text, action.trigger, words=action.toolTip(), source=action), "menu")
 
     def _section_commands(self, section) -> list[tuple[str, object, str]]:
         """The section's actions and buttons: what a user can click there."""
@@ -190,8 +226,11 @@ class CommandPalette(QDialog):
         text = text.strip()
         query = words_of(text)
         commands = [e for e in self._commands if matches(query, e.text)]
-        commands += [e for e in self._commands
-                     if e not in commands and query and matches(query, f"{e.words} {e.detail}")]
+        commands += [
+            e
+            for e in self._commands
+            if e not in commands and query and matches(query, f"{e.words} {e.detail}")
+        ]
         entries = self._enabled(commands)
         if text:
             found = self._proposals(text) if PROPOSAL_NUMBER.match(text) else []
@@ -201,15 +240,19 @@ class CommandPalette(QDialog):
         self.entries = entries
         self.results.clear()
         for entry in entries:
-            item = QListWidgetItem(f"{entry.text}    ·  {entry.kind}"
-                                   + (f" · {entry.detail}" if entry.detail else ""))
+            item = QListWidgetItem(
+                f"{entry.text}    ·  {entry.kind}" + (f" · {entry.detail}" if entry.detail else "")
+            )
             self.results.addItem(item)
         self.results.setCurrentRow(0 if entries else -1)
         self.results.setVisible(bool(entries))
         self.no_match.setVisible(not entries)
-        self.no_match.setText(self.tr("No match for “{}”. Try a section, a command (“new "
-                                      "deal”, “import”), a name or a proposal number.")
-                              .format(text))
+        self.no_match.setText(
+            self.tr(
+                "No match for “{}”. Try a section, a command (“new "
+                "deal”, “import”), a name or a proposal number."
+            ).format(text)
+        )
 
     def _enabled(self, entries: list[Entry]) -> list[Entry]:
         """Leave out commands that cannot run now (a disabled menu action)."""
@@ -217,8 +260,10 @@ class CommandPalette(QDialog):
 
     def _contacts(self, text: str) -> list[Entry]:
         w = self.window_
-        return [Entry("Contact", label, lambda c=contact_id: w.show_contact(c))
-                for contact_id, label in contacts.find_contacts(text, self.MAX_PER_KIND)]
+        return [
+            Entry("Contact", label, lambda c=contact_id: w.show_contact(c))
+            for contact_id, label in contacts.find_contacts(text, self.MAX_PER_KIND)
+        ]
 
     def _deals(self, text: str) -> list[Entry]:
         w = self.window_
@@ -235,8 +280,14 @@ class CommandPalette(QDialog):
         w = self.window_
         found = []
         for p in service.find_proposals(text, self.MAX_PER_KIND):
-            found.append(Entry("Proposal", f"{p.label} · {p.title}",
-                               lambda i=p.id: w.show_proposal(i), p.status.capitalize()))
+            found.append(
+                Entry(
+                    "Proposal",
+                    f"{p.label} · {p.title}",
+                    lambda i=p.id: w.show_proposal(i),
+                    p.status.capitalize(),
+                )
+            )
         return found
 
     def run_current(self) -> None:

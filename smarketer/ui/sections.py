@@ -29,15 +29,22 @@ class IntoResults(QObject):
 
     KEYS = (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
-    def __init__(self, search: QLineEdit, results: Callable[[], QAbstractItemView | None],
-                 flush: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        search: QLineEdit,
+        results: Callable[[], QAbstractItemView | None],
+        flush: Callable[[], None] | None = None,
+    ):
         super().__init__(search)
         self.results, self.flush = results, flush  # flush: run a debounced search now
         search.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.KeyPress and event.key() in self.KEYS and \
-                not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in self.KEYS
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
             if self.flush:
                 self.flush()
             view = self.results()
@@ -53,8 +60,14 @@ class IntoResults(QObject):
 class EmptyState(QWidget):
     """A calm centred message saying what will be here and what to do next."""
 
-    def __init__(self, title: str, text: str, action_text: str = "",
-                 action: Callable[[], None] | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        title: str,
+        text: str,
+        action_text: str = "",
+        action: Callable[[], None] | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addStretch(1)

@@ -26,21 +26,66 @@ from smarketer.ui import dialogs
 from smarketer.ui.forms import KeepsEdits, add_field_rows, show_field_errors
 from smarketer.ui.sections import Section, title_label
 
-CURRENCIES = ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "CAD",
-              "AUD", "NZD", "JPY", "INR", "ZAR", "BRL", "MXN"]
-LOCALES = ["en_US", "en_GB", "en_IE", "en_CA", "en_AU", "en_NZ", "de_DE", "de_AT", "de_CH",
-           "fr_FR", "fr_BE", "fr_CA", "nl_NL", "nl_BE", "es_ES", "es_MX", "it_IT", "pt_PT",
-           "pt_BR", "pl_PL", "cs_CZ", "da_DK", "sv_SE", "nb_NO", "fi_FI", "hu_HU", "ja_JP"]
+CURRENCIES = [
+    "EUR",
+    "USD",
+    "GBP",
+    "CHF",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
+    "CZK",
+    "HUF",
+    "CAD",
+    "AUD",
+    "NZD",
+    "JPY",
+    "INR",
+    "ZAR",
+    "BRL",
+    "MXN",
+]
+LOCALES = [
+    "en_US",
+    "en_GB",
+    "en_IE",
+    "en_CA",
+    "en_AU",
+    "en_NZ",
+    "de_DE",
+    "de_AT",
+    "de_CH",
+    "fr_FR",
+    "fr_BE",
+    "fr_CA",
+    "nl_NL",
+    "nl_BE",
+    "es_ES",
+    "es_MX",
+    "it_IT",
+    "pt_PT",
+    "pt_BR",
+    "pl_PL",
+    "cs_CZ",
+    "da_DK",
+    "sv_SE",
+    "nb_NO",
+    "fi_FI",
+    "hu_HU",
+    "ja_JP",
+]
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif)"
 
 
 def locale_label(code: str) -> str:
-    """"English (Ireland)" for "en_IE": the name a person recognises, the code beside it."""
+    """ "English (Ireland)" for "en_IE": the name a person recognises, the code beside it."""
     return f"{babel.Locale.parse(code).display_name} ({code})"
 
 
 class ProfileForm(KeepsEdits, QWidget):
     """The business profile with inline validation; Save stays off until something changed."""
+
     edit_name = "The business profile"
 
     saved = Signal(object)
@@ -113,8 +158,12 @@ class ProfileForm(KeepsEdits, QWidget):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addStretch(1)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence.StandardKey.Save,
+            self,
+            self.save,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
 
     # reading and writing the widgets
 
@@ -144,11 +193,16 @@ class ProfileForm(KeepsEdits, QWidget):
         rate = self.tax_rate.text().strip() or "0"
         return replace(
             BusinessProfile(),
-            name=self.name.text(), address=self.address.toPlainText(), email=self.email.text(),
-            phone=self.phone.text(), website=self.website.text(),
-            currency=self.currency.currentText(), locale=self.locale.currentData() or "",
+            name=self.name.text(),
+            address=self.address.toPlainText(),
+            email=self.email.text(),
+            phone=self.phone.text(),
+            website=self.website.text(),
+            currency=self.currency.currentText(),
+            locale=self.locale.currentData() or "",
             default_tax_rate=rate,  # validated (and made a Decimal) by the core
-            proposal_prefix=self.prefix.text(), logo_file_id=self._logo_id,
+            proposal_prefix=self.prefix.text(),
+            logo_file_id=self._logo_id,
         )
 
     def edit_values(self):
@@ -174,9 +228,13 @@ class ProfileForm(KeepsEdits, QWidget):
     def _show_logo(self, data: bytes | None) -> None:
         pixmap = QPixmap()
         if data and pixmap.loadFromData(data):
-            self.logo_preview.setPixmap(pixmap.scaled(
-                self.logo_preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation))
+            self.logo_preview.setPixmap(
+                pixmap.scaled(
+                    self.logo_preview.size(),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
         else:
             self.logo_preview.setText(self.tr("No logo"))
         self.logo_remove.setEnabled(self._logo_id is not None)
@@ -218,9 +276,12 @@ class SettingsSection(Section):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.layout_.addWidget(title_label(self.tr("Settings")))
-        self.layout_.addWidget(title_label(
-            self.tr("Your business, the email account that sends, and the inbox that reads "
-                    "replies."), "subtitle"))
+        self.layout_.addWidget(
+            title_label(
+                self.tr("Your business, the email account that sends, and the inbox that reads replies."),
+                "subtitle",
+            )
+        )
         from smarketer.ui.campaigns.account_form import AccountForm
 
         self.profile_form = ProfileForm()
@@ -229,20 +290,23 @@ class SettingsSection(Section):
         page.setMaximumWidth(760)
         column = QVBoxLayout(page)
         column.addWidget(title_label(self.tr("Business profile"), "emptyTitle"))
-        column.addWidget(title_label(
-            self.tr("Printed on every email footer and proposal."), "subtitle"))
+        column.addWidget(title_label(self.tr("Printed on every email footer and proposal."), "subtitle"))
         column.addWidget(self.profile_form)
         column.addWidget(title_label(self.tr("Email account"), "emptyTitle"))
-        column.addWidget(title_label(
-            self.tr("Campaigns and proposals are sent through your own mailbox."), "subtitle"))
+        column.addWidget(
+            title_label(self.tr("Campaigns and proposals are sent through your own mailbox."), "subtitle")
+        )
         column.addWidget(self.account_form)
         from smarketer.ui.campaigns.inbox_ui import InboxForm
 
         self.inbox_form = InboxForm()
         column.addWidget(title_label(self.tr("Inbox"), "emptyTitle"))
-        column.addWidget(title_label(
-            self.tr("Replies, bounces and unsubscribes are read from your mailbox, read-only."),
-            "subtitle"))
+        column.addWidget(
+            title_label(
+                self.tr("Replies, bounces and unsubscribes are read from your mailbox, read-only."),
+                "subtitle",
+            )
+        )
         column.addWidget(self.inbox_form)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -281,4 +345,3 @@ class SettingsSection(Section):
         self.profile_form.load()
         self.account_form.load()
         self.inbox_form.load()
-

@@ -40,17 +40,31 @@ class Tones:
     chart_grid: str
 
 
-LIGHT_TONES = Tones(overdue="#b3261e", warning="#8a4b00", positive="#1e6b45",
-                    muted="#5f6865", chart_series=("#2f6f5e", "#8fbfae", "#b36b00"),
-                    chart_grid="#dde2df")
-DARK_TONES = Tones(overdue="#ff9c94", warning="#ffc266", positive="#7fd8a8",
-                   muted="#a9b2ae", chart_series=("#5fb39a", "#2f6f5e", "#e0a040"),
-                   chart_grid="#3a4044")
+LIGHT_TONES = Tones(
+    overdue="#b3261e",
+    warning="#8a4b00",
+    positive="#1e6b45",
+    muted="#5f6865",
+    chart_series=("#2f6f5e", "#8fbfae", "#b36b00"),
+    chart_grid="#dde2df",
+)
+DARK_TONES = Tones(
+    overdue="#ff9c94",
+    warning="#ffc266",
+    positive="#7fd8a8",
+    muted="#a9b2ae",
+    chart_series=("#5fb39a", "#2f6f5e", "#e0a040"),
+    chart_grid="#3a4044",
+)
 
 #: Phosphor icons (MIT licence, shipped inside qtawesome) for each section of the app.
 ICONS = {
-    "Dashboard": "ph.chart-line-up", "Today": "ph.sun", "Contacts": "ph.address-book",
-    "Campaigns": "ph.paper-plane-tilt", "Deals": "ph.columns", "Proposals": "ph.file-text",
+    "Dashboard": "ph.chart-line-up",
+    "Today": "ph.sun",
+    "Contacts": "ph.address-book",
+    "Campaigns": "ph.paper-plane-tilt",
+    "Deals": "ph.columns",
+    "Proposals": "ph.file-text",
     "Settings": "ph.gear",
 }
 
@@ -96,8 +110,7 @@ def _phosphor_font() -> tuple[str, dict[str, str]] | None:
     charmaps = sorted(folder.glob("phosphor-charmap-*.json"))
     if not fonts or not charmaps:
         return None
-    families = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(
-        str(fonts[-1])))
+    families = QFontDatabase.applicationFontFamilies(QFontDatabase.addApplicationFont(str(fonts[-1])))
     if not families:
         return None
     return families[0], json.loads(charmaps[-1].read_text(encoding="utf-8"))
@@ -120,8 +133,11 @@ def contrast(a: QColor | str, b: QColor | str) -> float:
         def channel(c: float) -> float:
             return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-        return (0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
-                + 0.0722 * channel(color.blueF()))
+        return (
+            0.2126 * channel(color.redF())
+            + 0.7152 * channel(color.greenF())
+            + 0.0722 * channel(color.blueF())
+        )
 
     la, lb = sorted((luminance(QColor(a)), luminance(QColor(b))), reverse=True)
     return (la + 0.05) / (lb + 0.05)
@@ -130,21 +146,30 @@ def contrast(a: QColor | str, b: QColor | str) -> float:
 def dark_palette() -> QPalette:
     p = QPalette()
     colors = {
-        QPalette.ColorRole.Window: "#202427", QPalette.ColorRole.WindowText: "#e3e7e5",
-        QPalette.ColorRole.Base: "#17191b", QPalette.ColorRole.AlternateBase: "#24282b",
-        QPalette.ColorRole.Text: "#e3e7e5", QPalette.ColorRole.Button: "#2b3033",
-        QPalette.ColorRole.ButtonText: "#e3e7e5", QPalette.ColorRole.Highlight: ACCENT,
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2b3033",
-        QPalette.ColorRole.ToolTipText: "#e3e7e5", QPalette.ColorRole.PlaceholderText: "#a3aca8",
-        QPalette.ColorRole.Mid: "#454b4f", QPalette.ColorRole.Link: ACCENT_DARK,
-        QPalette.ColorRole.Light: "#3a4044", QPalette.ColorRole.Midlight: "#30353a",
-        QPalette.ColorRole.Dark: "#111314", QPalette.ColorRole.Shadow: "#000000",
-        QPalette.ColorRole.BrightText: "#ffffff", QPalette.ColorRole.LinkVisited: "#9fc9bb",
+        QPalette.ColorRole.Window: "#202427",
+        QPalette.ColorRole.WindowText: "#e3e7e5",
+        QPalette.ColorRole.Base: "#17191b",
+        QPalette.ColorRole.AlternateBase: "#24282b",
+        QPalette.ColorRole.Text: "#e3e7e5",
+        QPalette.ColorRole.Button: "#2b3033",
+        QPalette.ColorRole.ButtonText: "#e3e7e5",
+        QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#2b3033",
+        QPalette.ColorRole.ToolTipText: "#e3e7e5",
+        QPalette.ColorRole.PlaceholderText: "#a3aca8",
+        QPalette.ColorRole.Mid: "#454b4f",
+        QPalette.ColorRole.Link: ACCENT_DARK,
+        QPalette.ColorRole.Light: "#3a4044",
+        QPalette.ColorRole.Midlight: "#30353a",
+        QPalette.ColorRole.Dark: "#111314",
+        QPalette.ColorRole.Shadow: "#000000",
+        QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.LinkVisited: "#9fc9bb",
     }
     for role, value in colors.items():
         p.setColor(role, QColor(value))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
-                 QPalette.ColorRole.ButtonText):
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f7773"))
     return p
 
@@ -166,8 +191,10 @@ def indicator_border(palette: QPalette) -> QColor:
 class Style(QProxyStyle):
     """Fusion, with check boxes whose outline shows on a dark Base too."""
 
-    CHECKS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-              QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck)
+    CHECKS = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    )
 
     def drawPrimitive(self, element, option, painter: QPainter, widget=None) -> None:  # noqa: N802
         super().drawPrimitive(element, option, painter, widget)
@@ -178,8 +205,7 @@ class Style(QProxyStyle):
             painter.setPen(QPen(indicator_border(option.palette), 1))
             r: QRect = option.rect
             side = min(r.width(), r.height()) - 1
-            box = QRect(r.x() + (r.width() - side) // 2, r.y() + (r.height() - side) // 2,
-                        side, side)
+            box = QRect(r.x() + (r.width() - side) // 2, r.y() + (r.height() - side) // 2, side, side)
             painter.drawRect(box.adjusted(0, 0, -1, -1))
             painter.restore()
 
@@ -231,7 +257,8 @@ def apply(app: QApplication, scheme: Qt.ColorScheme | None = None) -> None:
     app.setWindowIcon(app_icon())
     if scheme is None:
         scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(
-            _appearance, app.styleHints().colorScheme())
+            _appearance, app.styleHints().colorScheme()
+        )
     dark = scheme == Qt.ColorScheme.Dark
     app.setPalette(dark_palette() if dark else light_palette())
     app.setStyleSheet(stylesheet(dark))

@@ -54,8 +54,9 @@ class TaskDialog(QDialog):
         else:
             context = pipeline.task_context(task)
             form.addRow(self.tr("For"), QLabel(context or "—"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         if task is not None and task.deal_id:
             deal_button = QPushButton(self.tr("Open deal"))
             buttons.addButton(deal_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -75,8 +76,9 @@ class TaskDialog(QDialog):
                 contact_id = self.contact.contact_id()
                 if contact_id is None:
                     raise PipelineError(self.tr("Pick the contact the task is for."))
-                self.task_id = pipeline.add_task(self.title.text(), due, contact_id=contact_id,
-                                                 due_time=time).id
+                self.task_id = pipeline.add_task(
+                    self.title.text(), due, contact_id=contact_id, due_time=time
+                ).id
         except PipelineError as exc:
             self.error.setText(str(exc))
             self.error.show()

@@ -26,8 +26,9 @@ class Toast(QFrame):
         self._action: Callable[[], None] | None = None
         self.hide()
 
-    def show_message(self, text: str, action_text: str = "",
-                     action: Callable[[], None] | None = None, msecs: int = 6000) -> None:
+    def show_message(
+        self, text: str, action_text: str = "", action: Callable[[], None] | None = None, msecs: int = 6000
+    ) -> None:
         self.label.setText(text)
         self._action = action
         self.button.setText(action_text)

@@ -85,9 +85,13 @@ class TodaySection(Section):
         self.layout_.addWidget(self.task_area, 1)
         self.empty = EmptyState(
             self.tr("Nothing due"),
-            self.tr("Follow-up tasks from your deals and contacts are listed here, overdue "
-                    "first. Add the next step to every open deal so none goes cold."),
-            self.tr("Go to the deal board"), lambda: self._go_to(3))
+            self.tr(
+                "Follow-up tasks from your deals and contacts are listed here, overdue "
+                "first. Add the next step to every open deal so none goes cold."
+            ),
+            self.tr("Go to the deal board"),
+            lambda: self._go_to(3),
+        )
         self.layout_.addWidget(self.empty, 1)
 
         self.timer = QTimer(self, interval=self.CHECK_EVERY_MS)
@@ -100,9 +104,13 @@ class TodaySection(Section):
         part = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
         profile = settings.load_profile()
         self.greeting.setText(self.tr(f"Good {part}"))
-        self.subtitle.setText(profile.name or self.tr(
-            "Set up your business profile in Settings (Ctrl+6) so emails and proposals "
-            "carry your details."))
+        self.subtitle.setText(
+            profile.name
+            or self.tr(
+                "Set up your business profile in Settings (Ctrl+6) so emails and proposals "
+                "carry your details."
+            )
+        )
         while self.cards.count():
             self.cards.takeAt(0).widget().deleteLater()
         summary = overview.store_summary()
@@ -112,8 +120,7 @@ class TodaySection(Section):
         figures = [
             (f"{summary.contacts:,}", self.tr("contacts")),
             (f"{sum(len(c.cards) for c in columns):,}", self.tr("open deals")),
-            (format_money_short(weighted, profile.currency, profile.locale),
-             self.tr("weighted pipeline")),
+            (format_money_short(weighted, profile.currency, profile.locale), self.tr("weighted pipeline")),
             (f"{len(agenda.overdue) + len(agenda.today)}", self.tr("tasks due")),
         ]
         for column, (value, caption) in enumerate(figures):
@@ -123,8 +130,11 @@ class TodaySection(Section):
     def _fill_tasks(self, agenda) -> None:
         self.tasks.blockSignals(True)
         self.tasks.clear()
-        groups = [(self.tr("Overdue"), agenda.overdue), (self.tr("Today"), agenda.today),
-                  (self.tr("Next 7 days"), agenda.upcoming)]
+        groups = [
+            (self.tr("Overdue"), agenda.overdue),
+            (self.tr("Today"), agenda.today),
+            (self.tr("Next 7 days"), agenda.upcoming),
+        ]
         bold = QFont()
         bold.setBold(True)
         for heading, tasks in groups:
@@ -135,13 +145,12 @@ class TodaySection(Section):
             head.setFont(bold)
             self.tasks.addItem(head)
             for task in tasks:
-                when = task.due_date.strftime("%a %d %b") + (f" {task.due_time}"
-                                                             if task.due_time else "")
+                when = task.due_date.strftime("%a %d %b") + (f" {task.due_time}" if task.due_time else "")
                 context = pipeline.task_context(task)
-                item = QListWidgetItem(f"{task.title}  ·  {when}" +
-                                       (f"  ·  {context}" if context else ""))
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                              | Qt.ItemFlag.ItemIsUserCheckable)
+                item = QListWidgetItem(f"{task.title}  ·  {when}" + (f"  ·  {context}" if context else ""))
+                item.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
+                )
                 item.setCheckState(Qt.CheckState.Unchecked)
                 item.setData(TaskIdRole, task.id)
                 if heading == self.tr("Overdue"):
@@ -153,21 +162,30 @@ class TodaySection(Section):
         self.empty.setVisible(not has_tasks)
 
     def task_ids(self) -> list[int]:
-        return [self.tasks.item(i).data(TaskIdRole) for i in range(self.tasks.count())
-                if self.tasks.item(i).data(TaskIdRole)]
+        return [
+            self.tasks.item(i).data(TaskIdRole)
+            for i in range(self.tasks.count())
+            if self.tasks.item(i).data(TaskIdRole)
+        ]
 
     def _toggled(self, item: QListWidgetItem) -> None:
         task_id = item.data(TaskIdRole)
         if task_id and item.checkState() == Qt.CheckState.Checked:
-            self._undoable(task_id, self.tr("Task done: {}").format(Task.get_by_id(task_id).title),
-                           lambda: pipeline.complete_task(task_id))
+            self._undoable(
+                task_id,
+                self.tr("Task done: {}").format(Task.get_by_id(task_id).title),
+                lambda: pipeline.complete_task(task_id),
+            )
 
     def snooze_selected(self, days: int = 1) -> None:
         item = self.tasks.currentItem()
         task_id = item.data(TaskIdRole) if item else None
         if task_id:
-            self._undoable(task_id, self.tr("Snoozed {}").format(Task.get_by_id(task_id).title),
-                           lambda: pipeline.snooze_task(task_id, days))
+            self._undoable(
+                task_id,
+                self.tr("Snoozed {}").format(Task.get_by_id(task_id).title),
+                lambda: pipeline.snooze_task(task_id, days),
+            )
             due = Task.get_by_id(task_id).due_date
             if self.hub:
                 self.hub.notify.emit(self.tr("Snoozed to {}.").format(f"{due:%a %d %b}"))
@@ -175,8 +193,9 @@ class TodaySection(Section):
     def _undoable(self, task_id: int, text: str, change) -> None:
         before = snapshots.task_state(task_id)
         change()
-        push_done(self.undo_stack, self.hub, text, lambda: snapshots.restore_task(before),
-                  change, self._changed)
+        push_done(
+            self.undo_stack, self.hub, text, lambda: snapshots.restore_task(before), change, self._changed
+        )
         self._changed()
 
     def _changed(self) -> None:

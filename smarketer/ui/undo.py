@@ -13,8 +13,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 
 class DoneChange(QUndoCommand):
-    def __init__(self, text: str, undo: Callable[[], object], redo: Callable[[], object],
-                 after: Callable[[], object]):
+    def __init__(
+        self, text: str, undo: Callable[[], object], redo: Callable[[], object], after: Callable[[], object]
+    ):
         super().__init__(text)
         self._undo, self._redo, self._after = undo, redo, after
         self._done = True  # pushed after the change was made: the first redo does nothing
@@ -31,8 +32,14 @@ class DoneChange(QUndoCommand):
         self._after()
 
 
-def push_done(stack: QUndoStack | None, hub, text: str, undo: Callable[[], object],
-              redo: Callable[[], object], after: Callable[[], object]) -> DoneChange | None:
+def push_done(
+    stack: QUndoStack | None,
+    hub,
+    text: str,
+    undo: Callable[[], object],
+    redo: Callable[[], object],
+    after: Callable[[], object],
+) -> DoneChange | None:
     """Record a change already made and announce it with an Undo button in the toast."""
     if stack is None:
         return None

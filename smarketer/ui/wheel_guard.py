@@ -8,13 +8,7 @@ and an unfocused one passes the wheel on to its parent (the scroll area scrolls 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (
-    QAbstractSlider,
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QWidget
 
 GUARDED = (QAbstractSpinBox, QComboBox, QAbstractSlider)
 

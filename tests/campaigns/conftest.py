@@ -46,8 +46,9 @@ class Recorder:
         if envelope.rcpt_tos[0] in self.stall:
             await asyncio.sleep(1.5)
         with self.lock:
-            self.messages.append((envelope.rcpt_tos[0],
-                                  message_from_bytes(envelope.content, policy=policy.default)))
+            self.messages.append(
+                (envelope.rcpt_tos[0], message_from_bytes(envelope.content, policy=policy.default))
+            )
         return "250 2.0.0 Queued as 12345"
 
     def to(self, address):
@@ -66,21 +67,38 @@ def smtp_server():
 @pytest.fixture
 def account(store, smtp_server):
     controller, _ = smtp_server
-    save_profile(BusinessProfile(name="Hollis & Reed", address="12 Quay Street\nGalway H91",
-                                 email="hello@hollisreed.example"))
-    return save_account(SmtpAccount(host="127.0.0.1", port=controller.port, security="none",
-                                    from_address="hello@hollisreed.example",
-                                    from_name="Anna Hollis", rate_per_minute=100000,
-                                    daily_cap=1000))
+    save_profile(
+        BusinessProfile(
+            name="Hollis & Reed", address="12 Quay Street\nGalway H91", email="hello@hollisreed.example"
+        )
+    )
+    return save_account(
+        SmtpAccount(
+            host="127.0.0.1",
+            port=controller.port,
+            security="none",
+            from_address="hello@hollisreed.example",
+            from_name="Anna Hollis",
+            rate_per_minute=100000,
+            daily_cap=1000,
+        )
+    )
 
 
 @pytest.fixture
 def recipients(account):
     people = []
-    for first, last, email in (("Zoë", "Łukasiewicz", "zoe@example.com"),
-                               ("<script>alert(1)</script>", "Bobby", "bobby@example.com"),
-                               ("Hans", "Ørsted", "hans@example.dk"),
-                               ("Ada", "", "ada@example.com")):
-        people.append(contacts.save_contact(contacts.ContactData(
-            first_name=first, last_name=last, email=email, tags=("workshop",), consent=True)))
+    for first, last, email in (
+        ("Zoë", "Łukasiewicz", "zoe@example.com"),
+        ("<script>alert(1)</script>", "Bobby", "bobby@example.com"),
+        ("Hans", "Ørsted", "hans@example.dk"),
+        ("Ada", "", "ada@example.com"),
+    ):
+        people.append(
+            contacts.save_contact(
+                contacts.ContactData(
+                    first_name=first, last_name=last, email=email, tags=("workshop",), consent=True
+                )
+            )
+        )
     return people

@@ -18,9 +18,12 @@ def main(argv: list[str]) -> int:
     open_database(store)
     try:
         result = sender.send_campaign(
-            int(campaign_id), retry_delays=(float(retry_delay),) * 3,
-            renew_every=float(renew_every), wait_for_lease="wait" in argv[5:],
-            reconnect_delay=0.2)
+            int(campaign_id),
+            retry_delays=(float(retry_delay),) * 3,
+            renew_every=float(renew_every),
+            wait_for_lease="wait" in argv[5:],
+            reconnect_delay=0.2,
+        )
     except lease.CampaignBusy as exc:
         print(f"busy: {exc}", flush=True)
         return 0

@@ -20,16 +20,23 @@ def reference_audience(campaign):
     if campaign.audience_kind == "tag":
         ids = contacts.contact_ids(contacts.ContactFilter(tags=(campaign.audience,)))
     elif campaign.audience_kind == "segment":
-        ids = contacts.contact_ids(contacts.segment_filter(
-            contacts.segment_by_id(int(campaign.audience))))
+        ids = contacts.contact_ids(contacts.segment_filter(contacts.segment_by_id(int(campaign.audience))))
     else:
         ids = [i for i in contacts.contact_ids() if i in set(json.loads(campaign.audience))]
     account = load_account()
     eligible, excluded = [], {}
     for c in Contact.select().where(Contact.id.in_(ids)).order_by(Contact.id):
-        reason = ("no email address" if not c.email else
-                  "unsubscribed" if c.unsubscribed_at or outbox.is_suppressed(c.email) else
-                  "bounced" if c.bounced_at else "do not email" if c.do_not_email else None)
+        reason = (
+            "no email address"
+            if not c.email
+            else "unsubscribed"
+            if c.unsubscribed_at or outbox.is_suppressed(c.email)
+            else "bounced"
+            if c.bounced_at
+            else "do not email"
+            if c.do_not_email
+            else None
+        )
         if reason is None and not c.consent and account.only_with_consent:
             reason = "no recorded consent"
         if reason:
@@ -43,8 +50,7 @@ def reference_missing(campaign):
     found = []
     for contact_id in reference_audience(campaign)[0]:
         contact = Contact.get_by_id(contact_id)
-        missing = templates.missing_field(campaign.subject, campaign.body,
-                                          aud.context_for(contact))
+        missing = templates.missing_field(campaign.subject, campaign.body, aud.context_for(contact))
         if missing:
             found.append((contact_id, contact.full_name or contact.email, missing))
     return found
@@ -87,6 +93,7 @@ def test_set_based_checks_agree_with_the_per_recipient_rules(demo_store, subject
         checked.append((len(result.eligible), len(missing)))
     assert all(eligible for eligible, _ in checked)  # the data leaves someone to check
 
+
 def test_consent_can_be_required(demo_store):
     account = load_account()
     campaign = outbox.create_campaign("All", "tag", "newsletter", "Hi", "Hello")
@@ -99,9 +106,9 @@ def test_consent_can_be_required(demo_store):
 
 
 def test_fields_used_are_found_in_the_template():
-    assert aud.fields_used("Hi {{ contact.first_name }}",
-                           "{{ contact['city'] | upper }} {{ sender.name }}") == (
-        "first_name", "city")
+    assert aud.fields_used(
+        "Hi {{ contact.first_name }}", "{{ contact['city'] | upper }} {{ sender.name }}"
+    ) == ("first_name", "city")
     assert aud.fields_used("{{ contact }}") == templates.CONTACT_FIELDS
     assert aud.fields_used("{% for k in contact %}{% endfor %}") == templates.CONTACT_FIELDS
     assert aud.fields_used("plain") == ()
@@ -120,19 +127,25 @@ def test_queue_adds_each_recipient_once_with_a_unique_token(demo_store):
 
 def test_follow_up_audience_and_its_thread(demo_store):
     done = Campaign.get(Campaign.name == "Autumn news")  # sent 24 days ago by the demo
-    sent = list(OutboxMessage.select().where((OutboxMessage.campaign == done.id)
-                                             & (OutboxMessage.state == "sent"))
-                .order_by(OutboxMessage.id))
+    sent = list(
+        OutboxMessage.select()
+        .where((OutboxMessage.campaign == done.id) & (OutboxMessage.state == "sent"))
+        .order_by(OutboxMessage.id)
+    )
     replied, gone = sent[0], sent[1]
-    InboundMessage.create(folder="INBOX", uid=1, received_at=replied.sent_at + timedelta(hours=1),
-                          kind="reply", contact=replied.contact_id)
+    InboundMessage.create(
+        folder="INBOX",
+        uid=1,
+        received_at=replied.sent_at + timedelta(hours=1),
+        kind="reply",
+        contact=replied.contact_id,
+    )
     Contact.update(unsubscribed_at=utc_now()).where(Contact.id == gone.contact_id).execute()
     step = outbox.create_follow_up(done.id, 3, "Just checking, {{ contact.last_name }}.")
     result = aud.follow_up_audience(step)
     assert result.excluded == {"replied or left": 1, "unsubscribed or bounced": 1}
     assert result.eligible == [r.contact_id for r in sent[2:]]
-    assert aud.follow_up_audience(outbox.create_follow_up(done.id, 30, "Later")).waiting == len(
-        sent) - 2
+    assert aud.follow_up_audience(outbox.create_follow_up(done.id, 30, "Later")).waiting == len(sent) - 2
     Campaign.update(status="sending").where(Campaign.id == step.id).execute()
     assert aud.queue(step.id) == len(sent) - 2
     threads = {r.contact_id: r.message_id for r in sent}
@@ -145,8 +158,7 @@ def test_follow_up_audience_and_its_thread(demo_store):
 
 def test_the_summary_is_the_audience_and_its_missing_fields(demo_store):
     vary_the_data()
-    campaign = outbox.create_campaign("S", "tag", "newsletter", "Hi {{ contact.title }}",
-                                      "Hello")
+    campaign = outbox.create_campaign("S", "tag", "newsletter", "Hi {{ contact.title }}", "Hello")
     summary = aud.summarize(campaign.id)
     result, missing = aud.audience(campaign), aud.missing_fields(campaign)
     assert (summary.eligible, summary.excluded) == (result.eligible, dict(result.excluded))

@@ -18,30 +18,51 @@ Hello {{ contact.first_name | default("there") }}, join our workshop.
 
 
 def run(home, tmp_path, *args, env=None):
-    return subprocess.run([sys.executable, "-m", "smarketer", "--db", str(tmp_path / "store.db"),
-                           *map(str, args)], capture_output=True, text=True, cwd=tmp_path,
-                          env={**os.environ, "SMARKETER_HOME": str(home), **(env or {})},
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "smarketer", "--db", str(tmp_path / "store.db"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "SMARKETER_HOME": str(home), **(env or {})},
+        timeout=120,
+    )
 
 
 def fill(count):
     for i in range(count):
-        contacts.save_contact(contacts.ContactData(first_name=f"P{i}", email=f"p{i}@example.com",
-                                                   tags=("fair",)))
+        contacts.save_contact(
+            contacts.ContactData(first_name=f"P{i}", email=f"p{i}@example.com", tags=("fair",))
+        )
 
 
 def test_smtp_set_create_list_and_send(tmp_path, smarketer_home, account, smtp_server):
     controller, server = smtp_server
     fill(5)
     close_database()
-    result = run(smarketer_home, tmp_path, "smtp", "set", "--host", "127.0.0.1", "--port",
-                 controller.port, "--security", "none", "--from", "hello@hollisreed.example",
-                 "--from-name", "Anna", "--rate", "6000")
+    result = run(
+        smarketer_home,
+        tmp_path,
+        "smtp",
+        "set",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        controller.port,
+        "--security",
+        "none",
+        "--from",
+        "hello@hollisreed.example",
+        "--from-name",
+        "Anna",
+        "--rate",
+        "6000",
+    )
     assert result.returncode == 0, result.stderr
     assert "via 127.0.0.1" in result.stdout
     (tmp_path / "spring.md").write_text(TEMPLATE, encoding="utf-8")
-    created = run(smarketer_home, tmp_path, "campaign", "create", "Spring", "--to", "fair",
-                  "--template", "spring.md")
+    created = run(
+        smarketer_home, tmp_path, "campaign", "create", "Spring", "--to", "fair", "--template", "spring.md"
+    )
     assert created.returncode == 0, created.stderr
     assert "Created campaign Spring: 5 recipients" in created.stdout
     sent = run(smarketer_home, tmp_path, "campaign", "send", "Spring")  # no terminal: no question
@@ -67,24 +88,47 @@ def test_send_exits_non_zero_when_some_failed(tmp_path, smarketer_home, account,
 
 
 def test_smtp_password_without_a_keyring(tmp_path, smarketer_home, store):
-    result = run(smarketer_home, tmp_path, "smtp", "set", "--host", "smtp.example.com",
-                 "--port", "587", "--security", "starttls", "--username", "anna",
-                 "--from", "anna@example.com", env={"SMARKETER_SMTP_PASSWORD": "s3cret",
-                                                   "PYTHON_KEYRING_BACKEND":
-                                                       "keyring.backends.fail.Keyring"})
+    result = run(
+        smarketer_home,
+        tmp_path,
+        "smtp",
+        "set",
+        "--host",
+        "smtp.example.com",
+        "--port",
+        "587",
+        "--security",
+        "starttls",
+        "--username",
+        "anna",
+        "--from",
+        "anna@example.com",
+        env={"SMARKETER_SMTP_PASSWORD": "s3cret", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
+    )
     assert result.returncode == 0, result.stderr
     assert "No system keyring here: the password was not stored" in result.stdout
     conn = sqlite3.connect(tmp_path / "store.db")
     stored = " ".join(str(v) for row in conn.execute("SELECT * FROM setting") for v in row)
     conn.close()
     assert "s3cret" not in stored
-    insecure = run(smarketer_home, tmp_path, "smtp", "set", "--host", "smtp.example.com",
-                   "--port", "25", "--security", "none", "--from", "anna@example.com")
+    insecure = run(
+        smarketer_home,
+        tmp_path,
+        "smtp",
+        "set",
+        "--host",
+        "smtp.example.com",
+        "--port",
+        "25",
+        "--security",
+        "none",
+        "--from",
+        "anna@example.com",
+    )
     assert insecure.returncode == 1 and "only allowed to this computer" in insecure.stderr
 
 
-def test_killed_sender_restarts_without_sending_anyone_twice(tmp_path, smarketer_home,
-                                                              account, smtp_server):
+def test_killed_sender_restarts_without_sending_anyone_twice(tmp_path, smarketer_home, account, smtp_server):
     _, server = smtp_server
     fill(40)
     from smarketer.campaigns import outbox
@@ -92,9 +136,12 @@ def test_killed_sender_restarts_without_sending_anyone_twice(tmp_path, smarketer
     outbox.create_campaign("Spring", "tag", "fair", "Hi {{ contact.first_name }}", "Hello")
     close_database()
     sender = subprocess.Popen(
-        [sys.executable, "-m", "smarketer", "--db", str(tmp_path / "store.db"), "campaign",
-         "send", "Spring"], cwd=tmp_path, env={**os.environ, "SMARKETER_HOME": str(smarketer_home)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "smarketer", "--db", str(tmp_path / "store.db"), "campaign", "send", "Spring"],
+        cwd=tmp_path,
+        env={**os.environ, "SMARKETER_HOME": str(smarketer_home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while len(server.messages) < 12 and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -104,8 +151,7 @@ def test_killed_sender_restarts_without_sending_anyone_twice(tmp_path, smarketer
     assert 12 <= received_before < 40
     again = run(smarketer_home, tmp_path, "campaign", "send", "Spring")
     conn = sqlite3.connect(tmp_path / "store.db")
-    unknown = {e for (e,) in conn.execute(
-        "SELECT email FROM outbox_message WHERE state = 'unknown'")}
+    unknown = {e for (e,) in conn.execute("SELECT email FROM outbox_message WHERE state = 'unknown'")}
     states = dict(conn.execute("SELECT state, count(*) FROM outbox_message GROUP BY state"))
     conn.close()
     received = [rcpt for rcpt, _ in server.messages]
@@ -120,15 +166,19 @@ def on_terminal(home, tmp_path, command, answer):
     """Run ``smarketer --db … COMMAND`` under a pseudo-terminal, typing ``answer``."""
     import shlex
 
-    line = shlex.join([sys.executable, "-m", "smarketer", "--db", str(tmp_path / "store.db"),
-                       *command])
-    return subprocess.run(["script", "-qec", line, "/dev/null"], input=answer,
-                          capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                          env={**os.environ, "SMARKETER_HOME": str(home)})
+    line = shlex.join([sys.executable, "-m", "smarketer", "--db", str(tmp_path / "store.db"), *command])
+    return subprocess.run(
+        ["script", "-qec", line, "/dev/null"],
+        input=answer,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "SMARKETER_HOME": str(home)},
+    )
 
 
-def test_send_on_a_terminal_shows_the_review_and_asks(tmp_path, smarketer_home, account,
-                                                      smtp_server):
+def test_send_on_a_terminal_shows_the_review_and_asks(tmp_path, smarketer_home, account, smtp_server):
     import shutil
 
     import pytest
@@ -154,23 +204,52 @@ def test_send_on_a_terminal_shows_the_review_and_asks(tmp_path, smarketer_home, 
     assert len(server.messages) == 4
 
 
-def test_smtp_set_takes_the_unsubscribe_page_for_one_click(tmp_path, smarketer_home, account,
-                                                            smtp_server):
+def test_smtp_set_takes_the_unsubscribe_page_for_one_click(tmp_path, smarketer_home, account, smtp_server):
     controller, server = smtp_server
     fill(1)
     close_database()
-    base = ["smtp", "set", "--host", "127.0.0.1", "--port", controller.port, "--security",
-            "none", "--from", "hello@hollisreed.example", "--rate", "6000"]
+    base = [
+        "smtp",
+        "set",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        controller.port,
+        "--security",
+        "none",
+        "--from",
+        "hello@hollisreed.example",
+        "--rate",
+        "6000",
+    ]
     refused = run(smarketer_home, tmp_path, *base, "--unsubscribe-page", "http://x.example/u")
     assert refused.returncode == 1 and "https://" in refused.stderr
-    done = run(smarketer_home, tmp_path, *base, "--unsubscribe-page",
-               "https://hollisreed.example/u?list=news", "--only-with-consent")
+    done = run(
+        smarketer_home,
+        tmp_path,
+        *base,
+        "--unsubscribe-page",
+        "https://hollisreed.example/u?list=news",
+        "--only-with-consent",
+    )
     assert done.returncode == 0, done.stderr
     shown = run(smarketer_home, tmp_path, "smtp", "show")
     assert "https://hollisreed.example/u?list=news" in shown.stdout
     (tmp_path / "spring.md").write_text(TEMPLATE, encoding="utf-8")
-    assert run(smarketer_home, tmp_path, "campaign", "create", "Spring", "--to", "fair",
-               "--template", "spring.md").returncode == 0
+    assert (
+        run(
+            smarketer_home,
+            tmp_path,
+            "campaign",
+            "create",
+            "Spring",
+            "--to",
+            "fair",
+            "--template",
+            "spring.md",
+        ).returncode
+        == 0
+    )
     run(smarketer_home, tmp_path, *base, "--any-consent")  # the page is kept when left out
     sent = run(smarketer_home, tmp_path, "campaign", "send", "Spring", "--yes")
     assert sent.returncode == 0, sent.stdout + sent.stderr

@@ -48,8 +48,7 @@ def raw_server(account):
 
 
 def person(first, email, **extra):
-    return contacts.save_contact(contacts.ContactData(first_name=first, email=email,
-                                                      tags=("news",), **extra))
+    return contacts.save_contact(contacts.ContactData(first_name=first, email=email, tags=("news",), **extra))
 
 
 def send(body=BODY, subject="Spring, {{ contact.first_name }}"):
@@ -80,8 +79,9 @@ def test_line_breaks_plain_text_list_id_and_encoding(raw_server):
 
 
 def test_merge_values_stay_text_in_the_html(raw_server):
-    person("[Click me](javascript:alert(1))", "eve@example.com",
-           last_name="![x](http://tracker.example/p.gif)")
+    person(
+        "[Click me](javascript:alert(1))", "eve@example.com", last_name="![x](http://tracker.example/p.gif)"
+    )
     send(body="Hello {{ contact.full_name }}, **welcome**.\n")
     html = parsed(raw_server.raw["eve@example.com"]).get_body(("html",)).get_content()
     assert "<strong>welcome</strong>" in html  # the owner's Markdown works …
@@ -102,8 +102,7 @@ def test_a_very_long_name_is_folded_within_the_line_limits(raw_server):
         assert max(len(line) for line in lines if b"mailto:" not in line) <= 78  # folded
         for word in re.findall(rb"=\?[^?]+\?[bBqQ]\?[^?]*\?=", head):
             assert len(word) <= 75
-    assert str(parsed(raw_server.raw["long@example.com"])["To"].addresses[0].display_name
-               ).startswith("Zoëüü")
+    assert str(parsed(raw_server.raw["long@example.com"])["To"].addresses[0].display_name).startswith("Zoëüü")
 
 
 def test_unsubscribe_page_with_a_query_string(raw_server):
@@ -131,12 +130,15 @@ def test_a_recipient_without_a_field_fails_alone_with_its_name(raw_server):
     assert email == "bob@example.com" and "city" in reason and "Bob" in reason
 
 
-@pytest.mark.parametrize("body", [
-    "{{ contact.__class__.__mro__ }}",  # refused by the sandbox
-    "{% for i in range(10**8) %}x{% endfor %}",  # too many
-    "{{ 'x' * 10**9 }}",  # too big
-    "{{ contact.shoe_size }}",  # no such field
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ contact.__class__.__mro__ }}",  # refused by the sandbox
+        "{% for i in range(10**8) %}x{% endfor %}",  # too many
+        "{{ 'x' * 10**9 }}",  # too big
+        "{{ contact.shoe_size }}",  # no such field
+    ],
+)
 def test_a_template_that_cannot_be_filled_creates_no_campaign(account, body):
     with pytest.raises((CampaignError, templates.TemplateProblem)):
         outbox.create_campaign("Bad", "contacts", "[1]", "Hi", body)

@@ -19,22 +19,38 @@ TRIALS = int(os.environ.get("SMARKETER_TRIALS", "4"))
 
 def fill(count, tag="fair"):
     for i in range(count):
-        contacts.save_contact(contacts.ContactData(first_name=f"P{i}", email=f"p{i}@example.com",
-                                                   tags=(tag,)))
+        contacts.save_contact(
+            contacts.ContactData(first_name=f"P{i}", email=f"p{i}@example.com", tags=(tag,))
+        )
 
 
 def cli(home, store, *args):
-    return subprocess.Popen([sys.executable, "-m", "smarketer", "--db", str(store), *args],
-                            env={**os.environ, "SMARKETER_HOME": str(home)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "smarketer", "--db", str(store), *args],
+        env={**os.environ, "SMARKETER_HOME": str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def driver(home, store, campaign_id, lease_seconds, renew_every, retry_delay, *extra):
     return subprocess.Popen(
-        [sys.executable, str(DRIVER), str(store), str(campaign_id), str(lease_seconds),
-         str(renew_every), str(retry_delay), *extra],
-        env={**os.environ, "SMARKETER_HOME": str(home)}, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            str(DRIVER),
+            str(store),
+            str(campaign_id),
+            str(lease_seconds),
+            str(renew_every),
+            str(retry_delay),
+            *extra,
+        ],
+        env={**os.environ, "SMARKETER_HOME": str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(process, timeout=120):
@@ -45,8 +61,12 @@ def finish(process, timeout=120):
 def states(store, campaign_id):
     conn = sqlite3.connect(store)
     try:
-        return dict(conn.execute("SELECT state, count(*) FROM outbox_message "
-                                 "WHERE campaign_id = ? GROUP BY state", (campaign_id,)))
+        return dict(
+            conn.execute(
+                "SELECT state, count(*) FROM outbox_message WHERE campaign_id = ? GROUP BY state",
+                (campaign_id,),
+            )
+        )
     finally:
         conn.close()
 
@@ -64,8 +84,7 @@ def received_for(server, subject):
     return [rcpt for rcpt, msg in server.messages if msg["Subject"] == subject]
 
 
-def test_two_senders_started_at_once_send_each_recipient_once(store, smarketer_home, account,
-                                                               smtp_server):
+def test_two_senders_started_at_once_send_each_recipient_once(store, smarketer_home, account, smtp_server):
     _, server = smtp_server
     from dataclasses import replace
 
@@ -82,8 +101,11 @@ def test_two_senders_started_at_once_send_each_recipient_once(store, smarketer_h
         results = [finish(first), finish(second)]
         received = received_for(server, subject)
         assert len(received) == len(set(received)), f"trial {trial}: somebody got it twice"
-        assert set(received) == everyone, (f"trial {trial}: somebody got nothing",
-                                           states(store, campaign.id), results)
+        assert set(received) == everyone, (
+            f"trial {trial}: somebody got nothing",
+            states(store, campaign.id),
+            results,
+        )
         for code, out, err in results:
             assert code == 0, out + err
             assert "Traceback" not in err
@@ -97,9 +119,14 @@ def test_two_senders_started_at_once_send_each_recipient_once(store, smarketer_h
 def deferred_all(store, campaign_id, count):
     conn = sqlite3.connect(store)
     try:
-        return conn.execute("SELECT count(*) FROM outbox_message WHERE campaign_id = ? AND "
-                            "state = 'queued' AND attempts = 1", (campaign_id,)
-                            ).fetchone()[0] == count
+        return (
+            conn.execute(
+                "SELECT count(*) FROM outbox_message WHERE campaign_id = ? AND "
+                "state = 'queued' AND attempts = 1",
+                (campaign_id,),
+            ).fetchone()[0]
+            == count
+        )
     finally:
         conn.close()
 
@@ -118,15 +145,15 @@ def first_sender_waiting_to_retry(name, server, home, store, retry_delay):
 
 
 def test_a_second_sender_cannot_take_over_while_the_first_waits_to_retry(
-        store, smarketer_home, account, smtp_server):
+    store, smarketer_home, account, smtp_server
+):
     _, server = smtp_server
     # The first waits 10 s to retry, far longer than its 1 s lease: only renewal keeps it.
     campaign, first = first_sender_waiting_to_retry("Retry", server, smarketer_home, store, 10)
     time.sleep(1.5)  # the lease would have expired twice over without renewal
     second = driver(smarketer_home, store, campaign.id, 1, 0.2, 0)
     code, out, err = finish(second)
-    assert code == 0 and out.startswith("busy: This campaign is being sent by Smarketer on "), (
-        out + err)
+    assert code == 0 and out.startswith("busy: This campaign is being sent by Smarketer on "), out + err
     code, out, err = finish(first)
     assert out.split()[:2] == ["done", "4"], out + err
     received = received_for(server, "Retry")
@@ -134,7 +161,8 @@ def test_a_second_sender_cannot_take_over_while_the_first_waits_to_retry(
 
 
 def test_a_lease_lost_during_a_retry_wait_stops_the_sender_without_sending(
-        store, smarketer_home, account, smtp_server):
+    store, smarketer_home, account, smtp_server
+):
     _, server = smtp_server
     campaign, first = first_sender_waiting_to_retry("Expiry", server, smarketer_home, store, 3)
     first.send_signal(signal.SIGSTOP)  # frozen (a laptop lid, a debugger): the lease expires
@@ -154,8 +182,7 @@ def test_a_lease_lost_during_a_retry_wait_stops_the_sender_without_sending(
     assert states(store, campaign.id) == {"sent": 4}
 
 
-def test_a_sender_killed_while_another_waits_for_the_lease(store, smarketer_home, account,
-                                                            smtp_server):
+def test_a_sender_killed_while_another_waits_for_the_lease(store, smarketer_home, account, smtp_server):
     _, server = smtp_server
     fill(40)
     everyone = {f"p{i}@example.com" for i in range(40)}
@@ -177,9 +204,12 @@ def test_a_sender_killed_while_another_waits_for_the_lease(store, smarketer_home
     received = received_for(server, "Killed")
     assert len(received) == len(set(received)), "somebody got the email twice"
     conn = sqlite3.connect(store)
-    unknown = {e for (e,) in conn.execute(
-        "SELECT email FROM outbox_message WHERE state = 'unknown' AND campaign_id = ?",
-        (campaign.id,))}
+    unknown = {
+        e
+        for (e,) in conn.execute(
+            "SELECT email FROM outbox_message WHERE state = 'unknown' AND campaign_id = ?", (campaign.id,)
+        )
+    }
     conn.close()
     assert set(received) | unknown == everyone
     assert len(unknown) <= 1  # at most the one in flight when it was killed

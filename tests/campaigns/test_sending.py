@@ -39,8 +39,13 @@ def test_full_send_with_headers_parts_footer_and_encoding(smtp_server, recipient
     assert "=?utf-8?" in msg.as_string().split("\n\n", 1)[0]  # RFC 2047 on the wire
     assert msg["From"] == "Anna Hollis <hello@hollisreed.example>"
     assert msg["Message-ID"] and msg["Date"]
-    assert msg["List-Unsubscribe"].strip().startswith(  # folding may put a space first
-        "<mailto:hello@hollisreed.example?subject=unsubscribe")
+    assert (
+        msg["List-Unsubscribe"]
+        .strip()
+        .startswith(  # folding may put a space first
+            "<mailto:hello@hollisreed.example?subject=unsubscribe"
+        )
+    )
     assert msg.get_content_type() == "multipart/alternative"
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
@@ -50,13 +55,17 @@ def test_full_send_with_headers_parts_footer_and_encoding(smtp_server, recipient
     assert (row.state, row.reply) == ("sent", "250 2.0.0 Queued as 12345")
     assert row.message_id == msg["Message-ID"]
     assert Activity.get(Activity.contact == recipients[0].id).summary == (
-        "Email sent: Spring workshop for Zoë")
+        "Email sent: Spring workshop for Zoë"
+    )
 
 
 def test_contact_data_is_escaped_in_html_and_cannot_inject_headers(smtp_server, recipients):
     _, server = smtp_server
-    contacts.save_contact(contacts.ContactData(
-        first_name="Eve\r\nBcc: all@evil.example", email="eve@example.com", tags=("workshop",)))
+    contacts.save_contact(
+        contacts.ContactData(
+            first_name="Eve\r\nBcc: all@evil.example", email="eve@example.com", tags=("workshop",)
+        )
+    )
     campaign = make()
     outbox.start(campaign.id)
     sender.send_campaign(campaign.id)
@@ -67,8 +76,12 @@ def test_contact_data_is_escaped_in_html_and_cannot_inject_headers(smtp_server, 
     assert eve["Bcc"] is None
     assert eve["Subject"] == "Spring workshop for Eve Bcc: all@evil.example"
     assert {rcpt for rcpt, _ in server.messages} == {
-        "zoe@example.com", "bobby@example.com", "hans@example.dk", "ada@example.com",
-        "eve@example.com"}
+        "zoe@example.com",
+        "bobby@example.com",
+        "hans@example.dk",
+        "ada@example.com",
+        "eve@example.com",
+    }
 
 
 def test_excluded_contacts_never_receive_anything(smtp_server, recipients):
@@ -117,8 +130,7 @@ def test_5xx_fails_with_the_reason_and_5_1_x_marks_bounced(smtp_server, recipien
     outbox.start(campaign.id)
     result = sender.send_campaign(campaign.id)
     assert (result.sent, result.failed, result.status) == (2, 2, "done")
-    assert OutboxMessage.get(OutboxMessage.email == "ada@example.com").reply == (
-        "552 5.3.4 Message too big")
+    assert OutboxMessage.get(OutboxMessage.email == "ada@example.com").reply == ("552 5.3.4 Message too big")
     assert Contact.get_by_id(recipients[2].id).bounced_at is not None
     assert Contact.get_by_id(recipients[3].id).bounced_at is None
     assert outbox.is_suppressed("hans@example.dk")
@@ -142,8 +154,9 @@ def test_the_server_dropping_mid_campaign(smtp_server, recipients):
     server.drop_after = 2  # the third message meets a closing server
     campaign = make()
     outbox.start(campaign.id)
-    result = sender.send_campaign(campaign.id, retry_delays=(0, 0, 0), reconnect_delay=0,
-                                  sleep=lambda s: None)
+    result = sender.send_campaign(
+        campaign.id, retry_delays=(0, 0, 0), reconnect_delay=0, sleep=lambda s: None
+    )
     assert result.status == "done"
     # the third message's data went out and the reply never came: unknown, not resent
     dropped = OutboxMessage.get(OutboxMessage.state == "unknown")
@@ -159,16 +172,19 @@ def test_a_reply_that_never_comes_is_unknown_and_never_resent(smtp_server, recip
     server.stall.add("hans@example.dk")
     campaign = make()
     outbox.start(campaign.id)
-    sender.send_campaign(campaign.id, transport_factory=lambda a, p: SmtpTransport(
-        a, p, timeout=0.5), reconnect_delay=0, sleep=lambda s: None)
+    sender.send_campaign(
+        campaign.id,
+        transport_factory=lambda a, p: SmtpTransport(a, p, timeout=0.5),
+        reconnect_delay=0,
+        sleep=lambda s: None,
+    )
     row = OutboxMessage.get(OutboxMessage.email == "hans@example.dk")
     assert row.state == "unknown" and "Sent folder" in row.reply
     outbox.resume(campaign.id)
     sender.send_campaign(campaign.id)
     received = [rcpt for rcpt, _ in server.messages]
     assert len(received) == len(set(received))  # nobody twice
-    assert set(received) - {"hans@example.dk"} == {
-        "zoe@example.com", "bobby@example.com", "ada@example.com"}
+    assert set(received) - {"hans@example.dk"} == {"zoe@example.com", "bobby@example.com", "ada@example.com"}
     assert OutboxMessage.get(OutboxMessage.email == "hans@example.dk").attempts == 1
 
 

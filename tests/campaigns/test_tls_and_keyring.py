@@ -54,19 +54,31 @@ def certificate(tmp_path_factory):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=2))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                critical=False)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
     cert_file, key_file = folder / "cert.pem", folder / "key.pem"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.TraditionalOpenSSL,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_file, key_file
 
 
@@ -81,10 +93,16 @@ def tls_server(certificate):
         return AuthResult(success=ok, handled=False)
 
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port(),
-                            tls_context=server_context, require_starttls=True,
-                            authenticator=authenticate, auth_required=True,
-                            auth_require_tls=True)
+    controller = Controller(
+        recorder,
+        hostname="127.0.0.1",
+        port=free_port(),
+        tls_context=server_context,
+        require_starttls=True,
+        authenticator=authenticate,
+        auth_required=True,
+        auth_require_tls=True,
+    )
     controller.start()
     yield controller, recorder, ssl.create_default_context(cafile=str(cert_file))
     controller.stop()
@@ -96,25 +114,30 @@ def tls_account(store, tls_server):
 
     controller, _, _ = tls_server
     save_profile(BusinessProfile(name="Hollis & Reed", address="12 Quay Street, Galway"))
-    return smtp.save_account(smtp.SmtpAccount(
-        host="127.0.0.1", port=controller.port, security="starttls", username="anna",
-        from_address="anna@hollisreed.example", rate_per_minute=100000))
+    return smtp.save_account(
+        smtp.SmtpAccount(
+            host="127.0.0.1",
+            port=controller.port,
+            security="starttls",
+            username="anna",
+            from_address="anna@hollisreed.example",
+            rate_per_minute=100000,
+        )
+    )
 
 
-def test_starttls_and_auth_with_the_password_from_the_keyring(tls_server, tls_account,
-                                                              memory_keyring):
+def test_starttls_and_auth_with_the_password_from_the_keyring(tls_server, tls_account, memory_keyring):
     _, recorder, client_context = tls_server
     assert smtp.store_password(tls_account, "s3cret")
     assert memory_keyring.store == {(smtp.KEYRING_SERVICE, tls_account.key): "s3cret"}
-    contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com",
-                                               tags=("fair",)))
+    contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com", tags=("fair",)))
     campaign = outbox.create_campaign("Fair", "tag", "fair", "Hello", "Hi {{ contact.first_name }}")
     outbox.start(campaign.id)
-    result = sender.send_campaign(campaign.id, transport_factory=lambda a, p: SmtpTransport(
-        a, p, ssl_context=client_context))
+    result = sender.send_campaign(
+        campaign.id, transport_factory=lambda a, p: SmtpTransport(a, p, ssl_context=client_context)
+    )
     assert result.sent == 1
-    assert recorder.to("zoe@example.com")[0].get_body(("plain",)).get_content().startswith(
-        "Hi Zoë")
+    assert recorder.to("zoe@example.com")[0].get_body(("plain",)).get_content().startswith("Hi Zoë")
 
 
 def test_wrong_password_shows_the_servers_exact_reply(tls_server, tls_account):
@@ -179,12 +202,12 @@ def test_smtp_and_imap_passwords_of_one_mailbox_stay_apart(store):
         keyring.set_keyring(before)
 
 
-def test_an_untrusted_certificate_pauses_the_campaign_with_the_reason(tls_server, tls_account,
-                                                                     memory_keyring, caplog):
+def test_an_untrusted_certificate_pauses_the_campaign_with_the_reason(
+    tls_server, tls_account, memory_keyring, caplog
+):
     _, recorder, _ = tls_server
     smtp.store_password(tls_account, "s3cret")
-    contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com",
-                                               tags=("fair",)))
+    contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com", tags=("fair",)))
     campaign = outbox.create_campaign("Fair", "tag", "fair", "Hello", "Hi")
     outbox.start(campaign.id)
     result = sender.send_campaign(campaign.id, reconnect_delay=0)  # the system's trust only

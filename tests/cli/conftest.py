@@ -31,12 +31,11 @@ def run_cli(smarketer_home, tmp_path):
     """``run_cli(*args, db=..., code=...)``: smarketer --db DB ARGS in a fresh process."""
 
     def run(*args, db="store.db", input=None, env=None):
-        full_env = dict(os.environ, SMARKETER_HOME=str(smarketer_home), LANG="C.UTF-8",
-                        **(env or {}))
-        cmd = [sys.executable, "-m", "smarketer", *(["--db", str(db)] if db else []),
-               *map(str, args)]
-        done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, env=full_env,
-                              input=input, timeout=120)
+        full_env = dict(os.environ, SMARKETER_HOME=str(smarketer_home), LANG="C.UTF-8", **(env or {}))
+        cmd = [sys.executable, "-m", "smarketer", *(["--db", str(db)] if db else []), *map(str, args)]
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, cwd=tmp_path, env=full_env, input=input, timeout=120
+        )
         return Run(done.returncode, done.stdout, done.stderr)
 
     return run

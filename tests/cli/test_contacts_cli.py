@@ -12,14 +12,29 @@ def _add(run_cli, *args):
 
 
 def test_add_list_show_edit_and_the_timeline(run_cli, tmp_path):
-    zoe = _add(run_cli, "--first-name", "Zoë", "--last-name", "Łukasiewicz", "--email",
-               "zoe@Example.COM", "--tag", "vip", "--tag", "fair 2026", "--consent",
-               "--consent-source", "fair", "--city", "Galway", "--phone", "+353 91 123 456")
-    bob = _add(run_cli, "--first-name", "Bob", "--email", "bob@example.com", "--status",
-               "customer")
+    zoe = _add(
+        run_cli,
+        "--first-name",
+        "Zoë",
+        "--last-name",
+        "Łukasiewicz",
+        "--email",
+        "zoe@Example.COM",
+        "--tag",
+        "vip",
+        "--tag",
+        "fair 2026",
+        "--consent",
+        "--consent-source",
+        "fair",
+        "--city",
+        "Galway",
+        "--phone",
+        "+353 91 123 456",
+    )
+    bob = _add(run_cli, "--first-name", "Bob", "--email", "bob@example.com", "--status", "customer")
     listed = run_cli("contacts", "list")
-    assert listed.lines[0].split() == ["ID", "Name", "Email", "Company", "Status", "Tags",
-                                       "Updated"]
+    assert listed.lines[0].split() == ["ID", "Name", "Email", "Company", "Status", "Tags", "Updated"]
     assert listed.lines[1].split()[:3] == [str(bob), "Bob", "bob@example.com"]
     assert "Zoë Łukasiewicz  zoe@example.com" in listed.lines[2]
     assert "fair 2026, vip" in listed.lines[2]
@@ -32,14 +47,15 @@ def test_add_list_show_edit_and_the_timeline(run_cli, tmp_path):
     assert only["tags"] == ["fair 2026", "vip"] and only["consent"] is True
     assert only["created_at"].endswith("+00:00")  # ISO 8601 with its zone
 
-    assert run_cli("contacts", "edit", str(zoe), "--city", "Dublin", "--no-consent"
-                   ).returncode == 0
-    assert run_cli("contacts", "note", "zoe@example.com", "Wants a quote in March"
-                   ).returncode == 0
+    assert run_cli("contacts", "edit", str(zoe), "--city", "Dublin", "--no-consent").returncode == 0
+    assert run_cli("contacts", "note", "zoe@example.com", "Wants a quote in March").returncode == 0
     shown = run_cli("contacts", "show", "zoe@example.com")
     assert shown.lines[0] == f"Contact {zoe}"
-    fields = dict(line.split(None, 1) for line in shown.lines[1:] if line and line[0] != " "
-                  and len(line.split(None, 1)) == 2)
+    fields = dict(
+        line.split(None, 1)
+        for line in shown.lines[1:]
+        if line and line[0] != " " and len(line.split(None, 1)) == 2
+    )
     assert fields["Address"] == "Dublin" and fields["Phone"] == "+353 91 123 456"
     assert fields["Consent"] == "not recorded" and fields["Tags"] == "fair 2026, vip"
     assert shown.lines[-1].endswith("note: Wants a quote in March")
@@ -51,12 +67,33 @@ def test_add_list_show_edit_and_the_timeline(run_cli, tmp_path):
 
 
 def test_filters_match_the_contact_list_and_search(run_cli):
-    _add(run_cli, "--first-name", "Anna", "--email", "anna@dublin.example", "--company",
-         "Quay Cafe", "--status", "customer", "--consent")
-    _add(run_cli, "--first-name", "Hans", "--last-name", "Ørsted", "--email", "hans@example.dk",
-         "--status", "lead")
-    names = lambda *args: [c["name"] for c in run_cli("contacts", "list", *args, "--json")  # noqa: E731
-                           .json()["contacts"]]
+    _add(
+        run_cli,
+        "--first-name",
+        "Anna",
+        "--email",
+        "anna@dublin.example",
+        "--company",
+        "Quay Cafe",
+        "--status",
+        "customer",
+        "--consent",
+    )
+    _add(
+        run_cli,
+        "--first-name",
+        "Hans",
+        "--last-name",
+        "Ørsted",
+        "--email",
+        "hans@example.dk",
+        "--status",
+        "lead",
+    )
+
+    def names(*args):
+        return [c["name"] for c in run_cli("contacts", "list", *args, "--json").json()["contacts"]]
+
     assert names("--search", "dublin") == ["Anna"]
     assert names("--status", "lead") == ["Hans Ørsted"]
     assert names("--company", "quay cafe") == ["Anna"]
@@ -81,8 +118,9 @@ def test_tag_untag_delete_and_restore(run_cli, tmp_path):
     assert run_cli("contacts", "list", "--json").json()["count"] == 1  # nothing deleted
 
     deleted = run_cli("contacts", "delete", "zoe@example.com")
-    assert deleted.stdout.strip() == (f"Moved 1 contact to the trash (undo: smarketer contacts "
-                                      f"restore {zoe})")
+    assert deleted.stdout.strip() == (
+        f"Moved 1 contact to the trash (undo: smarketer contacts restore {zoe})"
+    )
     assert run_cli("contacts", "list", "--json").json()["count"] == 0
     assert run_cli("contacts", "list", "--trash", "--json").json()["count"] == 1
     conn = sqlite3.connect(tmp_path / "store.db")
@@ -98,15 +136,13 @@ def test_invalid_fields_are_one_line_and_nothing_is_written(run_cli, tmp_path):
     assert line.startswith("smarketer: error: email: ") and "phone: " in line
     assert run_cli("contacts", "list", "--json").json()["count"] == 0
     missing = run_cli("contacts", "show", "nobody@example.com")
-    assert one_line_error(missing).startswith(
-        "smarketer: error: no contact 'nobody@example.com'")
+    assert one_line_error(missing).startswith("smarketer: error: no contact 'nobody@example.com'")
     usage = run_cli("contacts", "add", "--status", "vip")
     assert "invalid choice: 'vip'" in one_line_error(usage, code=2)
 
 
 def test_segments_use_the_same_filter_words(run_cli):
-    _add(run_cli, "--first-name", "Anna", "--email", "anna@example.com", "--tag", "vip",
-         "--consent")
+    _add(run_cli, "--first-name", "Anna", "--email", "anna@example.com", "--tag", "vip", "--consent")
     _add(run_cli, "--first-name", "Bob", "--email", "bob@example.com", "--tag", "vip")
     created = run_cli("segment", "create", "VIPs", "--tag", "vip", "--consent", "recorded")
     assert created.stdout.strip() == "Saved segment VIPs: tagged vip, consent recorded (1 contacts)"

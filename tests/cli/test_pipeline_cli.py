@@ -6,8 +6,7 @@ from tests.cli.conftest import one_line_error
 
 
 def _contact(run_cli):
-    assert run_cli("contacts", "add", "--first-name", "Zoë", "--email",
-                   "zoe@example.com").returncode == 0
+    assert run_cli("contacts", "add", "--first-name", "Zoë", "--email", "zoe@example.com").returncode == 0
 
 
 def test_stages_list(run_cli):
@@ -17,17 +16,28 @@ def test_stages_list(run_cli):
     kinds = [s["kind"] for s in document["stages"]]
     assert kinds[-2:] == ["won", "lost"] and set(kinds[:-2]) == {"open"}
     assert [line.split()[0] for line in listed.lines[1:]] == [
-        s["name"].split()[0] for s in document["stages"]]
+        s["name"].split()[0] for s in document["stages"]
+    ]
 
 
 def test_deal_create_show_move_won_lost(run_cli):
     _contact(run_cli)
-    created = run_cli("deal", "create", "Website refresh", "--contact", "zoe@example.com",
-                      "--value", "4800.50", "--close", "2030-03-31", "--probability", "40")
+    created = run_cli(
+        "deal",
+        "create",
+        "Website refresh",
+        "--contact",
+        "zoe@example.com",
+        "--value",
+        "4800.50",
+        "--close",
+        "2030-03-31",
+        "--probability",
+        "40",
+    )
     assert created.returncode == 0, created.stderr
     first_stage = run_cli("stages", "list", "--json").json()["stages"][0]["name"]
-    assert created.stdout.strip() == (f"Created deal 1: Website refresh ({first_stage}, "
-                                      "€4,800.50)")
+    assert created.stdout.strip() == (f"Created deal 1: Website refresh ({first_stage}, €4,800.50)")
     deal = run_cli("deal", "show", "website refresh", "--json").json()["deal"]
     assert deal["value"] == "4800.50" and deal["weighted"] == "1920.20"
     assert deal["contact"] == "Zoë" and deal["expected_close"] == "2030-03-31"
@@ -57,14 +67,12 @@ def test_deal_mistakes_are_one_line_and_write_nothing(run_cli, tmp_path):
     import sqlite3
 
     assert "no deal '9'" in one_line_error(run_cli("deal", "show", "9"))
-    assert "not an amount" in one_line_error(run_cli("deal", "create", "X", "--value", "ten"),
-                                             code=2)
+    assert "not an amount" in one_line_error(run_cli("deal", "create", "X", "--value", "ten"), code=2)
     too_much = run_cli("deal", "create", "X", "--value", "1e20")
     assert "value: " in one_line_error(too_much)
     odds = run_cli("deal", "create", "X", "--probability", "140")
     assert "probability: The probability must be from 0 to 100." in one_line_error(odds)
-    assert "no stage named 'Nope'" in one_line_error(
-        run_cli("deal", "create", "X", "--stage", "Nope"))
+    assert "no stage named 'Nope'" in one_line_error(run_cli("deal", "create", "X", "--stage", "Nope"))
     conn = sqlite3.connect(tmp_path / "store.db")
     assert conn.execute("SELECT count(*) FROM deal").fetchone()[0] == 0
     conn.close()
@@ -76,8 +84,7 @@ def test_tasks_add_done_snooze(run_cli):
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     added = run_cli("task", "add", "Call back", "--due", yesterday, "--deal", "Logo")
     assert added.returncode == 0, added.stderr
-    run_cli("task", "add", "Send quote", "--due", "today", "--time", "09:30", "--contact",
-            "zoe@example.com")
+    run_cli("task", "add", "Send quote", "--due", "today", "--time", "09:30", "--contact", "zoe@example.com")
     listed = run_cli("tasks")
     assert listed.lines[0].split() == ["ID", "When", "Task", "For"]
     assert "(overdue)" in listed.lines[1] and "Call back" in listed.lines[1]
@@ -89,12 +96,13 @@ def test_tasks_add_done_snooze(run_cli):
 
     snoozed = run_cli("task", "snooze", "1", "--days", "3")
     assert snoozed.returncode == 0, snoozed.stderr
-    assert run_cli("task", "list", "--upcoming", "--json").json()["upcoming"][0][
-        "due_date"] == (date.today() + timedelta(days=3)).isoformat()
+    assert (
+        run_cli("task", "list", "--upcoming", "--json").json()["upcoming"][0]["due_date"]
+        == (date.today() + timedelta(days=3)).isoformat()
+    )
     assert run_cli("task", "done", "2").stdout.strip() == "Done: Send quote"
     assert run_cli("tasks").stdout.strip() == "Nothing overdue and nothing due today."
-    assert "give 1 to 365 days" in one_line_error(run_cli("task", "snooze", "1", "--days",
-                                                          "9999"), code=2)
+    assert "give 1 to 365 days" in one_line_error(run_cli("task", "snooze", "1", "--days", "9999"), code=2)
     assert "no task 42" in one_line_error(run_cli("task", "done", "42"))
     orphan = run_cli("task", "add", "Nothing", "--due", "today")
     assert one_line_error(orphan) == "smarketer: error: A task belongs to a deal or a contact."

@@ -27,8 +27,7 @@ def test_ticks_are_round_numbers_that_cover_the_top():
 
 def test_growth_from_almost_nothing_is_a_factor_not_a_huge_percentage():
     assert Tile("emails", "Emails", Decimal(7692), Decimal(1)).change_text == "×7,692"
-    assert Tile("revenue", "Won", Decimal(153), Decimal(100), money=True
-                ).change_text == "+53 %"
+    assert Tile("revenue", "Won", Decimal(153), Decimal(100), money=True).change_text == "+53 %"
 
 
 def test_drill_down_amounts_carry_the_currency(history):  # noqa: F811
@@ -37,8 +36,13 @@ def test_drill_down_amounts_carry_the_currency(history):  # noqa: F811
     assert all("€" in text for text in dashboard.labels(kind, ids))
 
 
-def test_charts_have_legends_round_money_ticks_and_follow_dark(make_window, store, history,  # noqa: F811
-                                                               qtbot, qapp):
+def test_charts_have_legends_round_money_ticks_and_follow_dark(
+    make_window,  # noqa: F811
+    store,
+    history,  # noqa: F811
+    qtbot,
+    qapp,
+):
     window = make_window(store)
     section = window.dashboard
     qtbot.waitUntil(lambda: not section.loading, timeout=10000)
@@ -57,8 +61,7 @@ def test_charts_have_legends_round_money_ticks_and_follow_dark(make_window, stor
     try:
         assert pipeline.backgroundBrush().color() == qapp.palette().color(QPalette.ColorRole.Base)
         assert pipeline.backgroundBrush().color().lightness() < light.lightness()
-        assert style.contrast(pipeline.titleBrush().color(),
-                              pipeline.backgroundBrush().color()) >= 4.5
+        assert style.contrast(pipeline.titleBrush().color(), pipeline.backgroundBrush().color()) >= 4.5
     finally:
         window.set_appearance("system")
 

@@ -20,10 +20,17 @@ def at(days_ago: float) -> datetime:
 @pytest.fixture
 def history(store):
     """Two campaigns, three deals (one reachable from both campaigns), one referral."""
+
     def person(name, source="", referred_by=None, created=10):
-        c = contacts.save_contact(contacts.ContactData(
-            first_name=name, email=f"{name.lower()}@example.com", tags=("all",),
-            lead_source=source, referred_by_id=referred_by))
+        c = contacts.save_contact(
+            contacts.ContactData(
+                first_name=name,
+                email=f"{name.lower()}@example.com",
+                tags=("all",),
+                lead_source=source,
+                referred_by_id=referred_by,
+            )
+        )
         Contact.update(created_at=at(created)).where(Contact.id == c.id).execute()
         return c
 
@@ -36,9 +43,15 @@ def history(store):
     Campaign.update(created_at=at(60)).where(Campaign.id == spring.id).execute()
 
     def sent(campaign, contact, days_ago):
-        OutboxMessage.create(campaign=campaign, contact=contact, email=contact.email,
-                             token=f"{campaign.id}-{contact.id}", state="sent",
-                             sent_at=at(days_ago), queued_at=at(days_ago))
+        OutboxMessage.create(
+            campaign=campaign,
+            contact=contact,
+            email=contact.email,
+            token=f"{campaign.id}-{contact.id}",
+            state="sent",
+            sent_at=at(days_ago),
+            queued_at=at(days_ago),
+        )
 
     for c in (ann, bob, cid):
         sent(spring, c, 20)
@@ -47,8 +60,9 @@ def history(store):
     won, lost = pipeline.won_stage().id, pipeline.lost_stage().id
 
     def deal(title, contact, value, days_ago, stage=None, closed=None, campaign=None):
-        d = pipeline.save_deal(pipeline.DealData(title=title, contact_id=contact.id,
-                                                 value=value, campaign_id=campaign))
+        d = pipeline.save_deal(
+            pipeline.DealData(title=title, contact_id=contact.id, value=value, campaign_id=campaign)
+        )
         values = {"created_at": at(days_ago)}
         if stage:
             values.update(stage=stage, closed_at=at(closed))
@@ -59,12 +73,26 @@ def history(store):
     deal("Bob's logo", bob, "800", 15, lost, 3)
     deal("Cid's flyers", cid, "500", 5, campaign=spring.id)  # explicit source: Spring
     old = deal("Old win", rita, "10000", 100, won, 95)
-    proposal = Proposal.create(number="P-2026-0001", title="Ann's site", contact=ann,
-                               deal=ann_deal, issue_date=TODAY, valid_until=TODAY,
-                               currency="EUR", locale="en_IE", status="accepted",
-                               sent_at=at(4))
-    return {"spring": spring, "autumn": autumn, "ann_deal": ann_deal, "old": old,
-            "proposal": proposal, "rita": rita}
+    proposal = Proposal.create(
+        number="P-2026-0001",
+        title="Ann's site",
+        contact=ann,
+        deal=ann_deal,
+        issue_date=TODAY,
+        valid_until=TODAY,
+        currency="EUR",
+        locale="en_IE",
+        status="accepted",
+        sent_at=at(4),
+    )
+    return {
+        "spring": spring,
+        "autumn": autumn,
+        "ann_deal": ann_deal,
+        "old": old,
+        "proposal": proposal,
+        "rita": rita,
+    }
 
 
 def test_tiles_against_the_previous_period(history):
@@ -82,8 +110,7 @@ def test_tiles_against_the_previous_period(history):
 
 def test_funnel_pipeline_and_revenue_series(history):
     board = dashboard.build(dashboard.period("30d", TODAY), TODAY)
-    assert board.funnel == [("Contacts reached", 3), ("Deals opened", 3),
-                            ("Proposals sent", 1), ("Won", 1)]
+    assert board.funnel == [("Contacts reached", 3), ("Deals opened", 3), ("Proposals sent", 1), ("Won", 1)]
     assert board.pipeline[0] == ("New lead", Decimal("500"), Decimal("50.00"))
     months = dict(board.revenue_by_month)
     assert len(months) == 12
@@ -114,12 +141,10 @@ def test_attribution_window_is_a_setting(history):
 
 def test_by_source_and_by_referrer(history):
     sources = {r.name: r for r in dashboard.by_source()}
-    assert (sources["Trade fair"].revenue, sources["Website form"].deals) == (
-        Decimal("10000"), 2)
+    assert (sources["Trade fair"].revenue, sources["Website form"].deals) == (Decimal("10000"), 2)
     assert sources["Website form"].revenue == Decimal("3000")
     [rita] = dashboard.by_referrer()
-    assert (rita.name, rita.recipients, rita.deals, rita.revenue) == ("Rita", 2, 2,
-                                                                      Decimal("3000"))
+    assert (rita.name, rita.recipients, rita.deals, rita.revenue) == ("Rita", 2, 2, Decimal("3000"))
 
 
 def test_drill_down_lists_what_a_tile_counts(history):
@@ -127,10 +152,10 @@ def test_drill_down_lists_what_a_tile_counts(history):
     assert dashboard.drill("revenue", p) == ("deals", [history["ann_deal"].id])
     kind, ids = dashboard.drill("proposals", p)
     assert (kind, ids) == ("proposals", [history["proposal"].id])
-    assert dashboard.drill("reached", p)[0] == "contacts" and len(dashboard.drill(
-        "reached", p)[1]) == 3
+    assert dashboard.drill("reached", p)[0] == "contacts" and len(dashboard.drill("reached", p)[1]) == 3
     assert dashboard.deals_in_stage("New lead") == [
-        d.id for d in Deal.select().join(Stage).where(Stage.name == "New lead")]
+        d.id for d in Deal.select().join(Stage).where(Stage.name == "New lead")
+    ]
 
 
 def test_periods(store):

@@ -34,8 +34,7 @@ def test_tiles_and_chart_series_hold_the_figures(dash_window, history):  # noqa:
     totals, weighted = section.chart_values(section.pipeline_view)
     assert totals[0] == 500.0 and weighted[0] == 50.0
     assert section.campaign_table.item(0, 0).text() in ("Autumn", "Spring")
-    names = [section.campaign_table.item(r, 0).text()
-             for r in range(section.campaign_table.rowCount())]
+    names = [section.campaign_table.item(r, 0).text() for r in range(section.campaign_table.rowCount())]
     autumn = names.index("Autumn")
     assert section.campaign_table.item(autumn, 5).text() == "€3,000"
 
@@ -76,9 +75,23 @@ def test_report_command(history, tmp_path, smarketer_home, store):  # noqa: F811
 
     close_database()
     result = subprocess.run(
-        [sys.executable, "-m", "smarketer", "--db", str(store), "report", "--period", "30d",
-         "-o", str(tmp_path / "r.pdf")], capture_output=True, text=True,
-        env={**os.environ, "SMARKETER_HOME": str(smarketer_home)}, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "smarketer",
+            "--db",
+            str(store),
+            "report",
+            "--period",
+            "30d",
+            "-o",
+            str(tmp_path / "r.pdf"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SMARKETER_HOME": str(smarketer_home)},
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "Won revenue" in result.stdout and "€3,000" in result.stdout
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")

@@ -98,7 +98,7 @@ def test_corrupt_pages_are_refused(demo_store, tmp_path):
     close_database()
     data = bytearray(demo_store.read_bytes())
     for offset in range(4096 * 2, len(data) - 4096, 4096):  # scribble over every b-tree page
-        data[offset:offset + 64] = b"\xff" * 64
+        data[offset : offset + 64] = b"\xff" * 64
     broken = tmp_path / "corrupt.db"
     broken.write_bytes(bytes(data))
     with pytest.raises(StoreError, match="damaged"):

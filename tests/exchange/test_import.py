@@ -114,16 +114,18 @@ def test_semicolon_utf8_bom_and_local_phone(store):
     ],
 )
 def test_duplicate_policies(store, tmp_path, policy, title, phone, counts):
-    contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@nordlicht.example",
-                                               title="Owner"))
+    contacts.save_contact(
+        contacts.ContactData(first_name="Zoë", email="zoe@nordlicht.example", title="Owner")
+    )
     path = tmp_path / "again.csv"
-    path.write_text("Email,First Name,Job Title,Phone\n"
-                    "ZOE@nordlicht.example,Zoe,Baker,+48 601 234 567\n", encoding="utf-8")
+    path.write_text(
+        "Email,First Name,Job Title,Phone\nZOE@nordlicht.example,Zoe,Baker,+48 601 234 567\n",
+        encoding="utf-8",
+    )
     s = run_import(plan_import(path), policy=policy)
     assert (s.created, s.updated, s.skipped) == counts
     zoe = by_email("zoe@nordlicht.example")
-    assert (zoe.title, zoe.phone, zoe.first_name) == (
-        title, phone, "Zoe" if policy == "overwrite" else "Zoë")
+    assert (zoe.title, zoe.phone, zoe.first_name) == (title, phone, "Zoe" if policy == "overwrite" else "Zoë")
     assert Contact.select().count() == 1
 
 
@@ -147,7 +149,9 @@ def test_bad_rows_are_rejected_with_reasons_and_a_report(store, tmp_path):
         f"Long,Notes,long@example.com,{long_notes}\n"
         f"{'N' * 5000},Name,huge@example.com,\n"
         "Nul\0Byte,Here,nul@example.com,\n"
-        "\n", encoding="utf-8")
+        "\n",
+        encoding="utf-8",
+    )
     s = run_import(plan_import(path))
     assert s.created == 5  # Good, Bad Email (kept, address to fix), Short Row, Long Notes, Nul
     reasons = {r.where: r.reason for r in s.rejected}
@@ -164,8 +168,7 @@ def test_bad_rows_are_rejected_with_reasons_and_a_report(store, tmp_path):
         rows = list(csv.reader(fh))
     assert rows[0] == ["where", "reason", "original"]
     assert rows[1][:2] == ["line 4", reasons["line 4"]] and rows[1][2:5] == ["", "", ""]
-    assert s.report_copy == tmp_path / s.report.name and s.report_copy.read_bytes() == \
-        s.report.read_bytes()
+    assert s.report_copy == tmp_path / s.report.name and s.report_copy.read_bytes() == s.report.read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -209,8 +212,12 @@ def test_cancel_leaves_nothing_half_imported(store, tmp_path):
             fh.write(f"p{i}@example.com,Person {i}\n")
     seen = []
     with pytest.raises(ImportCancelled):
-        run_import(plan_import(path), tag="fair", progress=lambda d, t: seen.append((d, t)),
-                   cancelled=lambda: len(seen) >= 2)
+        run_import(
+            plan_import(path),
+            tag="fair",
+            progress=lambda d, t: seen.append((d, t)),
+            cancelled=lambda: len(seen) >= 2,
+        )
     assert seen[0] == (500, 3000)
     assert Contact.select().count() == 0
     assert Company.select().count() == 0 and ContactTag.select().count() == 0
@@ -239,8 +246,9 @@ def test_large_file_is_streamed(store, tmp_path, monkeypatch):
 def triggers():
     from smarketer.db import db
 
-    return sorted(r[0] for r in db.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    return sorted(
+        r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    )
 
 
 def test_search_triggers_survive_imports_and_cancels(store, tmp_path):

@@ -17,12 +17,19 @@ def write(tmp_path, name, text):
 
 
 def test_undo_takes_back_created_and_restores_updated(store, tmp_path):
-    known = contacts.save_contact(ContactData(first_name="Ann", last_name="Old", email="ann@example.com",
-                                              title="", phone="", tags=("old",)))
+    known = contacts.save_contact(
+        ContactData(
+            first_name="Ann", last_name="Old", email="ann@example.com", title="", phone="", tags=("old",)
+        )
+    )
     before = Contact.get_by_id(known.id)
-    path = write(tmp_path, "fair.csv", "Name,Email,Title,Company,Tags\n"
-                 "Ann New,ann@example.com,Owner,Acme,fair\n"
-                 "Bob Brand,bob@example.com,Chef,Brandnew Ltd,fair\n")
+    path = write(
+        tmp_path,
+        "fair.csv",
+        "Name,Email,Title,Company,Tags\n"
+        "Ann New,ann@example.com,Owner,Acme,fair\n"
+        "Bob Brand,bob@example.com,Chef,Brandnew Ltd,fair\n",
+    )
     summary = run_import(plan_import(path), policy="update", tag="Fair 2026")
     assert (summary.created, summary.updated) == (1, 1)
     assert Contact.get_by_id(known.id).title == "Owner"
@@ -44,8 +51,11 @@ def test_undo_takes_back_created_and_restores_updated(store, tmp_path):
 
 
 def test_contacts_used_since_are_named_and_kept(store, tmp_path):
-    path = write(tmp_path, "list.csv", "Name,Email\nCid Used,cid@example.com\n"
-                 "Dee Edited,dee@example.com\nEve Untouched,eve@example.com\n")
+    path = write(
+        tmp_path,
+        "list.csv",
+        "Name,Email\nCid Used,cid@example.com\nDee Edited,dee@example.com\nEve Untouched,eve@example.com\n",
+    )
     run_id = run_import(plan_import(path)).run_id
     cid = Contact.get(Contact.email == "cid@example.com")
     contacts.add_note(cid.id, "Called, wants a quote")
@@ -55,7 +65,9 @@ def test_contacts_used_since_are_named_and_kept(store, tmp_path):
     check = history.check_undo(run_id)
     assert check.undoable == 1
     assert [(name, why) for _id, name, why in check.used] == [
-        ("Cid Used", "has a note or timeline entry"), ("Dee Edited", "edited since the import")]
+        ("Cid Used", "has a note or timeline entry"),
+        ("Dee Edited", "edited since the import"),
+    ]
     with pytest.raises(history.UndoRefused, match="2 contacts of this import were used since"):
         history.undo_import(run_id)
     assert Contact.select().count() == 3  # refused: nothing changed

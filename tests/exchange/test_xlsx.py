@@ -26,16 +26,21 @@ def workbook(path, sheets):
 
 
 def test_a_workbook_is_read_from_the_sheet_picked(store, tmp_path):
-    path = workbook(tmp_path / "fair.xlsx", {
-        "Notes": [["Collected at the fair"], ["ignore this sheet"]],
-        "People": [["Exported 2026-11-01"], [],
-                   ["First Name", "Last Name", "E-mail Address", "Mobile Phone", "Met on"],
-                   ["Zoë", "Łukasiewicz", "zoe@nordlicht.example", 48601234567,
-                    datetime(2026, 10, 3, 14, 0)],
-                   ["Jo", "Fine", "jo@example.com", None, None]]})
+    path = workbook(
+        tmp_path / "fair.xlsx",
+        {
+            "Notes": [["Collected at the fair"], ["ignore this sheet"]],
+            "People": [
+                ["Exported 2026-11-01"],
+                [],
+                ["First Name", "Last Name", "E-mail Address", "Mobile Phone", "Met on"],
+                ["Zoë", "Łukasiewicz", "zoe@nordlicht.example", 48601234567, datetime(2026, 10, 3, 14, 0)],
+                ["Jo", "Fine", "jo@example.com", None, None],
+            ],
+        },
+    )
     plan = plan_import(path)
-    assert (plan.kind, plan.sheets, plan.layout.delimiter) == ("xlsx", ["Notes", "People"],
-                                                               "Notes")
+    assert (plan.kind, plan.sheets, plan.layout.delimiter) == ("xlsx", ["Notes", "People"], "Notes")
     plan = replan(plan, delimiter="People")
     assert plan.layout.header_row == 2
     assert plan.layout.headers[:3] == ("First Name", "Last Name", "E-mail Address")
@@ -51,19 +56,35 @@ def test_a_workbook_is_read_from_the_sheet_picked(store, tmp_path):
 
 
 def test_xlsx_round_trip_and_cells_are_text(store, tmp_path):
-    contacts.save_contact(ContactData(
-        first_name="=HYPERLINK(\"http://evil.example\")", last_name="@SUM(A1)",
-        email="formula@example.com", phone="+44 20 7946 0000", notes="Line one\nLine two",
-        tags=("vip",), status="customer", lead_source="Fair", company="Acme"))
-    contacts.save_contact(ContactData(first_name="René", last_name="Fässler",
-                                      email="rene@example.ch", other_emails=("r@example.net",)))
-    keys = ("first_name", "last_name", "email", "other_emails", "phone", "notes", "status",
-            "lead_source")
+    contacts.save_contact(
+        ContactData(
+            first_name='=HYPERLINK("http://evil.example")',
+            last_name="@SUM(A1)",
+            email="formula@example.com",
+            phone="+44 20 7946 0000",
+            notes="Line one\nLine two",
+            tags=("vip",),
+            status="customer",
+            lead_source="Fair",
+            company="Acme",
+        )
+    )
+    contacts.save_contact(
+        ContactData(
+            first_name="René", last_name="Fässler", email="rene@example.ch", other_emails=("r@example.net",)
+        )
+    )
+    keys = ("first_name", "last_name", "email", "other_emails", "phone", "notes", "status", "lead_source")
 
     def snapshot():
-        return sorted((tuple(str(getattr(c, k)) for k in keys),
-                       c.company.name if c.company else "", tuple(contacts.tag_names(c.id)))
-                      for c in Contact.select())
+        return sorted(
+            (
+                tuple(str(getattr(c, k)) for k in keys),
+                c.company.name if c.company else "",
+                tuple(contacts.tag_names(c.id)),
+            )
+            for c in Contact.select()
+        )
 
     before = snapshot()
     out = tmp_path / "out.xlsx"

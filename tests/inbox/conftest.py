@@ -16,8 +16,7 @@ import pytest
 
 from tests.campaigns.conftest import account, free_port, smtp_server  # noqa: F401
 
-DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists(
-    "/usr/sbin/dovecot") else None)
+DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
 
 
 def private_dovecot(auth: str, files: dict[str, str] | None = None):
@@ -25,8 +24,9 @@ def private_dovecot(auth: str, files: dict[str, str] | None = None):
     ``{mail}``, ``{uid}`` and ``{gid}`` filled in; ``files`` are written beside the config
     first); yields its port, base folder and mail folder and stops it afterwards."""
     if DOVECOT is None:
-        pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd; "
-                    "`python3 dev.py test` does it in CI)")
+        pytest.skip(
+            "Dovecot is not installed (apt-get install dovecot-imapd; `python3 dev.py test` does it in CI)"
+        )
     if os.geteuid() != 0:
         pytest.skip("the private Dovecot instance needs root here")
     nobody = pwd.getpwnam("nobody")
@@ -116,7 +116,6 @@ def append(server, raw: bytes, folder: str = "INBOX") -> None:
     conn.login(server["user"], server["password"])
     if folder != "INBOX":
         conn.create(folder)
-    typ, data = conn.append(folder, None, None, raw.replace(b"\r\n", b"\n").replace(
-        b"\n", b"\r\n"))
+    typ, data = conn.append(folder, None, None, raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
     assert typ == "OK", data
     conn.logout()

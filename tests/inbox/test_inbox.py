@@ -22,15 +22,22 @@ FIXTURES = DATA / "inbox"
 def sent_campaign(account):
     """A campaign whose emails carry the Message-IDs the fixtures reply to."""
     people = {}
-    for _n, (first, email) in enumerate((("Zoë", "zoe@example.com"), ("Hans", "hans@example.dk"),
-                                        ("Bobby", "bobby@example.com"),
-                                        ("Nobody", "nobody@example.com"),
-                                        ("Gone", "gone@contoso.example"),
-                                        ("Left", "left@example.org"),
-                                        ("Full", "full@mailbox.example"),
-                                        ("Ada", "ada@example.com")), 1):
-        people[first] = contacts.save_contact(contacts.ContactData(
-            first_name=first, email=email, tags=("spring",)))
+    for _n, (first, email) in enumerate(
+        (
+            ("Zoë", "zoe@example.com"),
+            ("Hans", "hans@example.dk"),
+            ("Bobby", "bobby@example.com"),
+            ("Nobody", "nobody@example.com"),
+            ("Gone", "gone@contoso.example"),
+            ("Left", "left@example.org"),
+            ("Full", "full@mailbox.example"),
+            ("Ada", "ada@example.com"),
+        ),
+        1,
+    ):
+        people[first] = contacts.save_contact(
+            contacts.ContactData(first_name=first, email=email, tags=("spring",))
+        )
     campaign = outbox.create_campaign("Spring", "tag", "spring", "Spring workshop", "Hello")
     outbox.queue(campaign.id)
     ids = {"Nobody": 1, "Gone": 2, "Hans": 3, "Zoë": 4, "Bobby": 5}
@@ -45,8 +52,9 @@ def sent_campaign(account):
 
 @pytest.fixture
 def imap(dovecot, store):
-    return save_imap_account(ImapAccount(host="127.0.0.1", port=dovecot["port"],
-                                         security="none", username="owner"))
+    return save_imap_account(
+        ImapAccount(host="127.0.0.1", port=dovecot["port"], security="none", username="owner")
+    )
 
 
 def fill(dovecot, names):
@@ -63,8 +71,7 @@ def test_classifier_on_real_shaped_messages():
 
     assert kind("gmail-bounce.eml") == ("hard_bounce", [("nobody@example.com", "5.1.1")])
     assert kind("m365-bounce.eml") == ("hard_bounce", [("gone@contoso.example", "5.1.10")])
-    assert kind("postfix-soft-bounce.eml") == ("soft_bounce",
-                                               [("full@mailbox.example", "4.2.2")])
+    assert kind("postfix-soft-bounce.eml") == ("soft_bounce", [("full@mailbox.example", "4.2.2")])
     assert kind("exim-bounce.eml") == ("hard_bounce", [("left@example.org", "5.1.1")])
     assert kind("out-of-office.eml") == ("auto_reply", [])
     assert kind("reply-threaded.eml") == ("reply", [])
@@ -74,17 +81,38 @@ def test_classifier_on_real_shaped_messages():
 
 def test_sync_reads_everything_read_only_and_acts(dovecot, imap, sent_campaign):
     campaign, people = sent_campaign
-    fill(dovecot, ["gmail-bounce.eml", "m365-bounce.eml", "postfix-soft-bounce.eml",
-                   "exim-bounce.eml", "out-of-office.eml", "reply-threaded.eml",
-                   "reply-unthreaded.eml", "keyword-optout.eml"])
+    fill(
+        dovecot,
+        [
+            "gmail-bounce.eml",
+            "m365-bounce.eml",
+            "postfix-soft-bounce.eml",
+            "exim-bounce.eml",
+            "out-of-office.eml",
+            "reply-threaded.eml",
+            "reply-unthreaded.eml",
+            "keyword-optout.eml",
+        ],
+    )
     token = OutboxMessage.get(OutboxMessage.email == "ada@example.com").token
-    append(dovecot, (f"From: Ada <ada@example.com>\nTo: hello@hollisreed.example\n"
-                     f"Subject: unsubscribe {token}\nMessage-ID: <unsub-1@example.com>\n"
-                     "Date: Mon, 23 Nov 2026 14:00:00 +0100\n\n").encode())
+    append(
+        dovecot,
+        (
+            f"From: Ada <ada@example.com>\nTo: hello@hollisreed.example\n"
+            f"Subject: unsubscribe {token}\nMessage-ID: <unsub-1@example.com>\n"
+            "Date: Mon, 23 Nov 2026 14:00:00 +0100\n\n"
+        ).encode(),
+    )
     result = sync(imap, "secret")
     assert result.read == 9
-    assert result.kinds == {"hard_bounce": 3, "soft_bounce": 1, "auto_reply": 1, "reply": 2,
-                            "optout": 1, "unsubscribe": 1}
+    assert result.kinds == {
+        "hard_bounce": 3,
+        "soft_bounce": 1,
+        "auto_reply": 1,
+        "reply": 2,
+        "optout": 1,
+        "unsubscribe": 1,
+    }
     # bounces: hard ones bounced and suppressed, the soft one only counted
     for name in ("Nobody", "Gone", "Left"):
         assert Contact.get_by_id(people[name].id).bounced_at is not None, name
@@ -125,8 +153,11 @@ def test_repeated_soft_bounces_suppress(dovecot, imap, sent_campaign):
 
 
 def test_a_new_uidvalidity_resyncs_without_duplicates(dovecot, imap, sent_campaign):
-    save_imap_account(ImapAccount(host="127.0.0.1", port=dovecot["port"], security="none",
-                                  username="owner", folders=("Replies",)))
+    save_imap_account(
+        ImapAccount(
+            host="127.0.0.1", port=dovecot["port"], security="none", username="owner", folders=("Replies",)
+        )
+    )
     replies_account = load_imap_account()
     append(dovecot, (FIXTURES / "reply-threaded.eml").read_bytes(), folder="Replies")
     assert sync(replies_account, "secret").read == 1
@@ -162,14 +193,32 @@ def test_inbox_commands(dovecot, tmp_path, smarketer_home, sent_campaign):
     close_database()
 
     def run(*args, password="secret"):
-        env = {**os.environ, "SMARKETER_HOME": str(smarketer_home),
-               "SMARKETER_IMAP_PASSWORD": password,
-               "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-        return subprocess.run([sys.executable, "-m", "smarketer", "--db", str(store), *args],
-                              capture_output=True, text=True, env=env, timeout=60)
+        env = {
+            **os.environ,
+            "SMARKETER_HOME": str(smarketer_home),
+            "SMARKETER_IMAP_PASSWORD": password,
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "smarketer", "--db", str(store), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
 
-    set_result = run("inbox", "set", "--host", "127.0.0.1", "--port", str(dovecot["port"]),
-                     "--security", "none", "--username", "owner")
+    set_result = run(
+        "inbox",
+        "set",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(dovecot["port"]),
+        "--security",
+        "none",
+        "--username",
+        "owner",
+    )
     assert set_result.returncode == 0, set_result.stderr
     assert "No system keyring here" in set_result.stdout
     synced = run("inbox", "sync")

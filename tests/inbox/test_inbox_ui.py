@@ -11,8 +11,9 @@ from tests.ui.conftest import make_window, ui_state  # noqa: F401
 
 @pytest.fixture
 def inbox_window(make_window, store, dovecot, sent_campaign, qtbot):  # noqa: F811
-    account = save_imap_account(ImapAccount(host="127.0.0.1", port=dovecot["port"],
-                                            security="none", username="owner"))
+    account = save_imap_account(
+        ImapAccount(host="127.0.0.1", port=dovecot["port"], security="none", username="owner")
+    )
     remember_for_session(account, "secret")
     fill(dovecot, ["reply-threaded.eml", "keyword-optout.eml", "gmail-bounce.eml"])
     window = make_window(store)

@@ -39,11 +39,21 @@ def provider(clock, monkeypatch, memory_keyring):  # noqa: F811
     """The provider running, and a preset for it beside Gmail's and Microsoft's."""
     state = ProviderServer(clock)
     running = Running(state)
-    monkeypatch.setitem(providers.PROVIDERS, PROVIDER, providers.Provider(
-        PROVIDER, "Test Mail", signin="oauth2", family="test", button="Sign in with Test Mail",
-        authorize_url=f"{state.url}/authorize", token_url=f"{state.url}/token",
-        device_url=f"{state.url}/devicecode",
-        scopes=("mail", "offline_access")))
+    monkeypatch.setitem(
+        providers.PROVIDERS,
+        PROVIDER,
+        providers.Provider(
+            PROVIDER,
+            "Test Mail",
+            signin="oauth2",
+            family="test",
+            button="Sign in with Test Mail",
+            authorize_url=f"{state.url}/authorize",
+            token_url=f"{state.url}/token",
+            device_url=f"{state.url}/devicecode",
+            scopes=("mail", "offline_access"),
+        ),
+    )
     monkeypatch.setattr(tokens, "_access", {})  # no token from another test
     monkeypatch.setattr(passwords, "_session", {})
     yield state
@@ -109,8 +119,9 @@ class XOAuth2Recorder(Recorder):
     async def auth_XOAUTH2(self, server, args):  # noqa: N802 - aiosmtpd's naming
         if len(args) < 2:  # smtplib always sends the initial response
             return AuthResult(success=False, handled=False)
-        fields = dict(part.split("=", 1) for part in
-                      base64.b64decode(args[1]).decode().split("\x01") if "=" in part)
+        fields = dict(
+            part.split("=", 1) for part in base64.b64decode(args[1]).decode().split("\x01") if "=" in part
+        )
         token = fields.get("auth", "").removeprefix("Bearer ")
         user = self.provider.username_for(token)
         if user is None or user != fields.get("user"):
@@ -137,9 +148,16 @@ def starttls_server(handler, cert_and_key, **auth):
     cert_file, key_file = cert_and_key
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert_file, key_file)
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
-                            tls_context=server_context, require_starttls=True,
-                            auth_required=True, auth_require_tls=True, **auth)
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=free_port(),
+        tls_context=server_context,
+        require_starttls=True,
+        auth_required=True,
+        auth_require_tls=True,
+        **auth,
+    )
     controller.start()
     try:
         yield controller, ssl.create_default_context(cafile=str(cert_file))
@@ -170,9 +188,11 @@ userdb {{
 
 @pytest.fixture
 def oauth_dovecot(provider):
-    introspection = (f"introspection_url = {provider.url}/introspect\n"
-                     "introspection_mode = post\n"
-                     f"client_id = {DOVECOT_CLIENT}\nclient_secret = {DOVECOT_SECRET}\n"
-                     "username_attribute = username\nactive_attribute = active\n"
-                     "active_value = true\n")
+    introspection = (
+        f"introspection_url = {provider.url}/introspect\n"
+        "introspection_mode = post\n"
+        f"client_id = {DOVECOT_CLIENT}\nclient_secret = {DOVECOT_SECRET}\n"
+        "username_attribute = username\nactive_attribute = active\n"
+        "active_value = true\n"
+    )
     yield from private_dovecot(OAUTH2_AUTH, {"oauth2.conf": introspection})

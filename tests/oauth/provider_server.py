@@ -17,11 +17,7 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
-from authlib.oauth2.rfc8628 import (
-    DEVICE_CODE_GRANT_TYPE,
-    DeviceAuthorizationEndpoint,
-    DeviceCodeGrant,
-)
+from authlib.oauth2.rfc8628 import DEVICE_CODE_GRANT_TYPE, DeviceAuthorizationEndpoint, DeviceCodeGrant
 from flask import Flask, redirect, request
 from werkzeug.serving import make_server
 
@@ -47,8 +43,7 @@ class Clock:
 class Client:
     client_id: str
     secret: str = ""
-    grant_types: tuple[str, ...] = ("authorization_code", "refresh_token",
-                                    DEVICE_CODE_GRANT_TYPE)
+    grant_types: tuple[str, ...] = ("authorization_code", "refresh_token", DEVICE_CODE_GRANT_TYPE)
 
     def get_client_id(self):
         return self.client_id
@@ -183,18 +178,28 @@ class ProviderServer:
 
 def build_app(state: ProviderServer) -> Flask:
     app = Flask("test-oauth-provider")
-    app.config["OAUTH2_TOKEN_EXPIRES_IN"] = {"authorization_code": state.expires_in,
-                                             "refresh_token": state.expires_in}
+    app.config["OAUTH2_TOKEN_EXPIRES_IN"] = {
+        "authorization_code": state.expires_in,
+        "refresh_token": state.expires_in,
+    }
     app.config["OAUTH2_REFRESH_TOKEN_GENERATOR"] = True
     state.clients[CLIENT_ID] = Client(CLIENT_ID)
     state.clients[DOVECOT_CLIENT] = Client(DOVECOT_CLIENT, DOVECOT_SECRET, grant_types=())
 
     def save_token(token, req):
         with state.lock:
-            state.tokens.append(Token(
-                token["access_token"], token.get("refresh_token", ""), token.get("scope", ""),
-                req.user, req.client.get_client_id(), state.clock(), int(token["expires_in"]),
-                state.clock))
+            state.tokens.append(
+                Token(
+                    token["access_token"],
+                    token.get("refresh_token", ""),
+                    token.get("scope", ""),
+                    req.user,
+                    req.client.get_client_id(),
+                    state.clock(),
+                    int(token["expires_in"]),
+                    state.clock,
+                )
+            )
 
     server = AuthorizationServer(app, query_client=state.clients.get, save_token=save_token)
 
@@ -203,9 +208,15 @@ def build_app(state: ProviderServer) -> Flask:
 
         def save_authorization_code(self, code, req):
             data = req.payload.data
-            state.codes[code] = Code(code, req.client.get_client_id(), req.payload.redirect_uri,
-                                     req.payload.scope, data.get("code_challenge"),
-                                     data.get("code_challenge_method"), req.user)
+            state.codes[code] = Code(
+                code,
+                req.client.get_client_id(),
+                req.payload.redirect_uri,
+                req.payload.scope,
+                data.get("code_challenge"),
+                data.get("code_challenge_method"),
+                req.user,
+            )
 
         def query_authorization_code(self, code, client):
             found = state.codes.get(code)
@@ -243,8 +254,13 @@ def build_app(state: ProviderServer) -> Flask:
                 return next((t for t in state.tokens if t.access_token == token_string), None)
 
         def introspect_token(self, token):
-            return {"active": True, "username": token.user, "client_id": token.client_id,
-                    "scope": token.scope, "exp": int(token.issued_at + token.expires_in)}
+            return {
+                "active": True,
+                "username": token.user,
+                "client_id": token.client_id,
+                "scope": token.scope,
+                "exp": int(token.issued_at + token.expires_in),
+            }
 
         def check_permission(self, token, client, req):
             return client.get_client_id() == DOVECOT_CLIENT
@@ -257,8 +273,8 @@ def build_app(state: ProviderServer) -> Flask:
 
         def save_device_credential(self, client_id, scope, data):
             state.devices[data["device_code"]] = DeviceCredential(
-                client_id, scope, data["user_code"], state.clock() + data["expires_in"],
-                state.clock)
+                client_id, scope, data["user_code"], state.clock() + data["expires_in"], state.clock
+            )
 
     class DeviceGrant(DeviceCodeGrant):
         TOKEN_ENDPOINT_AUTH_METHODS = ["none"]
@@ -281,10 +297,18 @@ def build_app(state: ProviderServer) -> Flask:
     @app.get("/authorize")
     def authorize():  # the test user is signed in and consents at once
         if state.refused_consent:  # as Microsoft answers for a tenant that needs an admin
-            return redirect(request.args["redirect_uri"] + "?" + urlencode({
-                "error": "consent_required", "state": request.args["state"],
-                "error_description": "AADSTS65001: The user or administrator has not "
-                "consented to use the application."}))
+            return redirect(
+                request.args["redirect_uri"]
+                + "?"
+                + urlencode(
+                    {
+                        "error": "consent_required",
+                        "state": request.args["state"],
+                        "error_description": "AADSTS65001: The user or administrator has not "
+                        "consented to use the application.",
+                    }
+                )
+            )
         grant = server.get_consent_grant(end_user=USER)
         return server.create_authorization_response(grant_user=USER, grant=grant)
 

@@ -43,25 +43,51 @@ def run(monkeypatch, browser, *argv):
     return code, out.getvalue()
 
 
-def test_gmail_preset_fills_servers_limits_and_sign_in(tmp_path, monkeypatch, browser,
-                                                       capsys):
-    code, out = run(monkeypatch, browser, "--db", str(tmp_path / "s.db"), "smtp", "set",
-                    "--provider", "gmail", "--from", "anna@gmail.com")
+def test_gmail_preset_fills_servers_limits_and_sign_in(tmp_path, monkeypatch, browser, capsys):
+    code, out = run(
+        monkeypatch,
+        browser,
+        "--db",
+        str(tmp_path / "s.db"),
+        "smtp",
+        "set",
+        "--provider",
+        "gmail",
+        "--from",
+        "anna@gmail.com",
+    )
     assert code == 0
     assert "via smtp.gmail.com:465 (ssl), 20 a minute, 400 a day" in out
     assert "Sign in with Gmail next: smarketer smtp signin" in out
-    code, out = run(monkeypatch, browser, "--db", str(tmp_path / "s.db"), "smtp", "signin",
-                    "--no-browser")
+    code, out = run(monkeypatch, browser, "--db", str(tmp_path / "s.db"), "smtp", "signin", "--no-browser")
     assert code == 1
     assert "no registered client ID for Gmail" in capsys.readouterr().err
 
 
 def test_signin_without_a_browser_prints_the_address_and_waits(
-        tmp_path, monkeypatch, browser, provider, memory_keyring, oauth_dovecot):
+    tmp_path, monkeypatch, browser, provider, memory_keyring, oauth_dovecot
+):
     db = str(tmp_path / "s.db")
-    code, out = run(monkeypatch, browser, "--db", db, "smtp", "set", "--provider", PROVIDER,
-                    "--host", "127.0.0.1", "--port", "2525", "--security", "none",
-                    "--from", USER, "--client-id", CLIENT_ID)
+    code, out = run(
+        monkeypatch,
+        browser,
+        "--db",
+        db,
+        "smtp",
+        "set",
+        "--provider",
+        PROVIDER,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "2525",
+        "--security",
+        "none",
+        "--from",
+        USER,
+        "--client-id",
+        CLIENT_ID,
+    )
     assert code == 0 and load_account_from(db).auth == "oauth2"
     code, out = run(monkeypatch, browser, "--db", db, "smtp", "signin", "--no-browser")
     assert code == 0, out
@@ -69,9 +95,26 @@ def test_signin_without_a_browser_prints_the_address_and_waits(
     assert f"Signed in to Test Mail as {USER}. The sign-in is kept in the system keyring." in out
     assert len(memory_keyring.store) == 1
 
-    code, out = run(monkeypatch, browser, "--db", db, "inbox", "set", "--provider", PROVIDER,
-                    "--host", "127.0.0.1", "--port", str(oauth_dovecot["port"]),
-                    "--security", "none", "--username", USER, "--client-id", CLIENT_ID)
+    code, out = run(
+        monkeypatch,
+        browser,
+        "--db",
+        db,
+        "inbox",
+        "set",
+        "--provider",
+        PROVIDER,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(oauth_dovecot["port"]),
+        "--security",
+        "none",
+        "--username",
+        USER,
+        "--client-id",
+        CLIENT_ID,
+    )
     assert code == 0 and "inbox signin" in out
     code, out = run(monkeypatch, browser, "--db", db, "inbox", "sync")  # one sign-in serves both
     assert code == 0 and "No new messages." in out
@@ -87,11 +130,27 @@ def load_account_from(db):
         close_database()
 
 
-def test_signin_for_a_password_account_says_what_to_do(tmp_path, monkeypatch, browser,
-                                                       capsys):
+def test_signin_for_a_password_account_says_what_to_do(tmp_path, monkeypatch, browser, capsys):
     db = str(tmp_path / "s.db")
     monkeypatch.setenv("SMARKETER_IMAP_PASSWORD", "pw")
-    assert run(monkeypatch, browser, "--db", db, "inbox", "set", "--host", "127.0.0.1",
-               "--port", "143", "--security", "none", "--username", "anna")[0] == 0
+    assert (
+        run(
+            monkeypatch,
+            browser,
+            "--db",
+            db,
+            "inbox",
+            "set",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "143",
+            "--security",
+            "none",
+            "--username",
+            "anna",
+        )[0]
+        == 0
+    )
     assert run(monkeypatch, browser, "--db", db, "inbox", "signin")[0] == 1
     assert "signs in with a password" in capsys.readouterr().err

@@ -13,7 +13,8 @@ from tests.oauth.provider_server import CLIENT_ID, USER
 
 
 def test_sign_in_through_the_browser_keeps_only_the_refresh_token_in_the_keyring(
-        provider, browser, clock, memory_keyring):
+    provider, browser, clock, memory_keyring
+):
     result = sign_in(PROVIDER, USER, CLIENT_ID, open_url=browser, clock=clock)
     browser.join()
 
@@ -25,13 +26,13 @@ def test_sign_in_through_the_browser_keeps_only_the_refresh_token_in_the_keyring
     assert page.status_code == 200 and "You can close this tab" in page.text
     assert result.in_keyring and "Signed in to Test Mail as anna@hollisreed.example" in result.text()
     [issued] = provider.tokens
-    assert memory_keyring.store == {("Smarketer OAuth", Grant(PROVIDER, USER).key):
-                                    issued.refresh_token}
+    assert memory_keyring.store == {("Smarketer OAuth", Grant(PROVIDER, USER).key): issued.refresh_token}
     assert source(clock).access_token() == issued.access_token  # no second request
 
 
 def test_access_token_is_refreshed_before_it_expires_and_rotation_is_kept(
-        signed_in, provider, clock, memory_keyring):
+    signed_in, provider, clock, memory_keyring
+):
     first = source(clock).access_token()
     clock.advance(3600 - 120)
     assert source(clock).access_token() == first  # still two minutes to go
@@ -43,11 +44,15 @@ def test_access_token_is_refreshed_before_it_expires_and_rotation_is_kept(
 
 
 def test_a_revoked_sign_in_says_sign_in_again_and_forgets_the_refresh_token(
-        signed_in, provider, clock, memory_keyring):
+    signed_in, provider, clock, memory_keyring
+):
     provider.revoke_all()
     clock.advance(7200)
-    with pytest.raises(SignInNeeded, match="Test Mail has expired or was revoked. Sign in "
-                       r"again \(Settings → Email account → Sign in with Test Mail\)"):
+    with pytest.raises(
+        SignInNeeded,
+        match="Test Mail has expired or was revoked. Sign in "
+        r"again \(Settings → Email account → Sign in with Test Mail\)",
+    ):
         source(clock).access_token()
     assert memory_keyring.store == {}
     with pytest.raises(SignInNeeded, match="Not signed in to Test Mail"):
@@ -98,8 +103,6 @@ def test_device_code_sign_in_for_a_machine_without_a_browser(provider, clock, me
         uri, code = re.search(r"Open (\S+) and enter the code (\S+)\.", shown[0]).groups()
         requests.get(uri, params={"user_code": code}, timeout=10)
 
-    result = sign_in_with_code(PROVIDER, USER, CLIENT_ID, show=shown.append, sleep=phone,
-                               clock=clock)
+    result = sign_in_with_code(PROVIDER, USER, CLIENT_ID, show=shown.append, sleep=phone, clock=clock)
     assert polls == [5.0] and result.in_keyring
     assert source(clock).access_token() == provider.tokens[-1].access_token
-

@@ -31,7 +31,10 @@ def test_gmail_preset_fills_the_form_and_offers_sign_in_with_google(settings_pag
     form.from_address.setText("anna@gmail.com")
     choose(form.signin, "gmail")
     assert (form.host.text(), form.port.value(), form.security.currentData()) == (
-        "smtp.gmail.com", 465, "ssl")
+        "smtp.gmail.com",
+        465,
+        "ssl",
+    )
     assert (form.rate.value(), form.daily_cap.value()) == (20, 400)
     assert form.username.text() == "anna@gmail.com"
     assert not form.password.isVisible() and form.signin.button.isVisible()
@@ -69,11 +72,16 @@ def test_the_setup_assistant_offers_sign_in_with_google(qtbot, store):
     wizard.accept()
     saved = smtp.load_account()
     assert (saved.provider, saved.auth, saved.port, saved.daily_cap) == (
-        "google-workspace", "oauth2", 465, 1800)
+        "google-workspace",
+        "oauth2",
+        465,
+        1800,
+    )
 
 
-def test_sign_in_from_settings_through_the_browser(provider, settings_page, browser, qtbot,
-                                                   monkeypatch, memory_keyring):
+def test_sign_in_from_settings_through_the_browser(
+    provider, settings_page, browser, qtbot, monkeypatch, memory_keyring
+):
     monkeypatch.setattr(signin_panel, "open_url", browser)
     form = settings_page.account_form
     form.from_address.setText(USER)
@@ -84,8 +92,9 @@ def test_sign_in_from_settings_through_the_browser(provider, settings_page, brow
     job = form.signin.button.click() or form.signin.job
     assert form.signin.state.text() == "Finish signing in in your browser…"
     qtbot.waitUntil(lambda: job.done, timeout=20000)
-    assert form.signin.state.text() == (f"Signed in to Test Mail as {USER}. The sign-in is "
-                                        "kept in the system keyring.")
+    assert form.signin.state.text() == (
+        f"Signed in to Test Mail as {USER}. The sign-in is kept in the system keyring."
+    )
     saved = smtp.load_account()
     assert (saved.provider, saved.auth, saved.client_id) == (PROVIDER, "oauth2", CLIENT_ID)
     assert len(memory_keyring.store) == 1
@@ -94,21 +103,37 @@ def test_sign_in_from_settings_through_the_browser(provider, settings_page, brow
     assert imap.load_imap_account().auth == "password"  # the inbox is set on its own
 
 
-def test_a_paused_campaign_offers_sign_in_again(make_window, store, provider, browser,  # noqa: F811
-                                                qtbot, monkeypatch, memory_keyring):
+def test_a_paused_campaign_offers_sign_in_again(
+    make_window,  # noqa: F811
+    store,
+    provider,
+    browser,  # noqa: F811
+    qtbot,
+    monkeypatch,
+    memory_keyring,
+):
     monkeypatch.setattr(signin_panel, "open_url", browser)
     from smarketer import contacts
     from smarketer.settings import BusinessProfile, save_profile
 
     save_profile(BusinessProfile(name="Hollis & Reed", address="12 Quay Street", email=USER))
-    contacts.save_contact(contacts.ContactData(first_name="Ada", email="ada@example.com",
-                                               tags=("workshop",)))
-    smtp.save_account(smtp.SmtpAccount(host="127.0.0.1", port=2525, security="none",
-                                       username=USER, from_address=USER, provider=PROVIDER,
-                                       auth="oauth2", client_id=CLIENT_ID))
+    contacts.save_contact(contacts.ContactData(first_name="Ada", email="ada@example.com", tags=("workshop",)))
+    smtp.save_account(
+        smtp.SmtpAccount(
+            host="127.0.0.1",
+            port=2525,
+            security="none",
+            username=USER,
+            from_address=USER,
+            provider=PROVIDER,
+            auth="oauth2",
+            client_id=CLIENT_ID,
+        )
+    )
     made = outbox.create_campaign("Spring", "tag", "workshop", "Hi", "Hello")
-    Campaign.update(status="paused", pause_reason="Your sign-in to Test Mail has expired or was "
-                    "revoked. Sign in again.").where(Campaign.id == made.id).execute()
+    Campaign.update(
+        status="paused", pause_reason="Your sign-in to Test Mail has expired or was revoked. Sign in again."
+    ).where(Campaign.id == made.id).execute()
     window = make_window(store)
     window.go_to_section("Campaigns")
     section = window.campaigns

@@ -34,10 +34,12 @@ def base_env(home: Path, path: str) -> dict[str, str]:
     return env
 
 
-def run(launcher: list[str], *args: str, cwd: Path, env: dict[str, str],
-        timeout: float = 180) -> subprocess.CompletedProcess:
-    result = subprocess.run([*launcher, *args], cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=timeout)
+def run(
+    launcher: list[str], *args: str, cwd: Path, env: dict[str, str], timeout: float = 180
+) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [*launcher, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert result.returncode == 0, (args, result.stdout, result.stderr)
     return result
 
@@ -48,10 +50,10 @@ def embedded_fonts(pdf: Path) -> set[str]:
         for font in (page["/Resources"].get("/Font") or {}).values():
             font = font.get_object()
             descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0].get_object() if descendants else font).get(
-                "/FontDescriptor")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
             if descriptor is not None and any(
-                    key in descriptor.get_object() for key in ("/FontFile", "/FontFile2")):
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2")
+            ):
                 fonts.add(str(font["/BaseFont"]))
     return fonts
 
@@ -70,8 +72,7 @@ def desktop_entry_of(path: Path) -> dict[str, str]:
 def exec_arguments(value: str) -> list[str]:
     """What a desktop does with Exec= (Desktop Entry spec): unescape the string, split it at
     unquoted spaces (inside quotes a backslash escapes " ` $ \\), then %% becomes %."""
-    value = re.sub(r"\\(.)", lambda m: {"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(
-        m[1], m[1]), value)
+    value = re.sub(r"\\(.)", lambda m: {"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(m[1], m[1]), value)
     args, current, quoted, i = [], None, False, 0
     while i < len(value):
         ch = value[i]
@@ -97,16 +98,14 @@ def check_installed_app(launcher: list[str], work: Path, path: str) -> dict[str,
     work.mkdir(parents=True, exist_ok=True)
     env = base_env(work / "home", path)
 
-    assert run(launcher, "--version", cwd=work, env=env).stdout.strip() == \
-        f"smarketer {__version__}"
+    assert run(launcher, "--version", cwd=work, env=env).stdout.strip() == f"smarketer {__version__}"
 
     run(launcher, "demo", "demo.db", cwd=work, env=env)
     assert (work / "demo.db").stat().st_size > 100_000
 
     listing = run(launcher, "--db", "demo.db", "proposal", "list", cwd=work, env=env).stdout
     number = listing.splitlines()[1].split()[0]
-    run(launcher, "--db", "demo.db", "proposal", "pdf", number, "-o", "proposal.pdf",
-        cwd=work, env=env)
+    run(launcher, "--db", "demo.db", "proposal", "pdf", number, "-o", "proposal.pdf", cwd=work, env=env)
     assert number in page_text(work / "proposal.pdf")
     assert any("DejaVuSans" in font for font in embedded_fonts(work / "proposal.pdf"))
 
@@ -131,10 +130,8 @@ def check_installed_app(launcher: list[str], work: Path, path: str) -> dict[str,
     share = work / "share"
     entry_env = dict(env, XDG_DATA_HOME=str(share))
     run(launcher, "install-desktop-entry", cwd=work, env=entry_env)
-    command = exec_arguments(desktop_entry_of(share / "applications" / f"{APP_ID}.desktop")[
-        "Exec"])
-    assert run(command, "--version", cwd=work, env=env).stdout.strip() == \
-        f"smarketer {__version__}"
+    command = exec_arguments(desktop_entry_of(share / "applications" / f"{APP_ID}.desktop")["Exec"])
+    assert run(command, "--version", cwd=work, env=env).stdout.strip() == f"smarketer {__version__}"
     assert (share / "icons" / "hicolor" / "256x256" / "apps" / f"{APP_ID}.png").is_file()
     run(launcher, "uninstall-desktop-entry", cwd=work, env=entry_env)
     assert not (share / "applications" / f"{APP_ID}.desktop").exists()

@@ -23,10 +23,13 @@ from tests.packaging import smoke
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
-    pytest.mark.skipif(not sys.platform.startswith("linux"),
-                       reason="the tarball is Linux's; Windows and macOS build on their own"),
-    pytest.mark.skipif(importlib.util.find_spec("PyInstaller") is None,
-                       reason="pyinstaller comes with the test extra"),
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"),
+        reason="the tarball is Linux's; Windows and macOS build on their own",
+    ),
+    pytest.mark.skipif(
+        importlib.util.find_spec("PyInstaller") is None, reason="pyinstaller comes with the test extra"
+    ),
     pytest.mark.timeout(1800),  # the build (in the first test's setup) takes minutes
 ]
 
@@ -34,8 +37,20 @@ pytestmark = [
 #: Charts, Pdf, PdfWidgets, Svg for icons), what they link (DBus, Network, OpenGL) and the
 #: xcb and Wayland platform plugins' own.
 QT_LIBRARIES = {
-    "Charts", "Core", "DBus", "Gui", "Network", "OpenGL", "OpenGLWidgets", "Pdf", "PdfWidgets",
-    "Svg", "WaylandClient", "Widgets", "WlShellIntegration", "XcbQpa",
+    "Charts",
+    "Core",
+    "DBus",
+    "Gui",
+    "Network",
+    "OpenGL",
+    "OpenGLWidgets",
+    "Pdf",
+    "PdfWidgets",
+    "Svg",
+    "WaylandClient",
+    "Widgets",
+    "WlShellIntegration",
+    "XcbQpa",
 }
 
 
@@ -43,8 +58,18 @@ QT_LIBRARIES = {
 def bundle(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("bundle")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "packaging" / "build_bundle.py"), "--out", str(out / "dist"),
-         "--work", str(out / "work")], capture_output=True, text=True, timeout=1800)
+        [
+            sys.executable,
+            str(ROOT / "packaging" / "build_bundle.py"),
+            "--out",
+            str(out / "dist"),
+            "--work",
+            str(out / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     tarball = next((out / "dist").glob(f"smarketer-{__version__}-linux-*.tar.gz"))
     unpacked = out / "unpacked"
@@ -62,8 +87,7 @@ def test_bundle_holds_the_app_its_menu_entry_and_only_the_qt_it_uses(bundle):
     assert (root / "smarketer").is_file()
     for name in (f"{APP_ID}.desktop", f"{APP_ID}.png", "README.txt"):
         assert (root / name).is_file(), name
-    qt = {re.match(r"libQt6(\w+?)\.so", p.name)[1]
-          for p in (root / "_internal").rglob("libQt6*.so*")}
+    qt = {re.match(r"libQt6(\w+?)\.so", p.name)[1] for p in (root / "_internal").rglob("libQt6*.so*")}
     assert qt == QT_LIBRARIES
     assert not list((root / "_internal").rglob("*WebEngine*"))
     # What the owner downloads and keeps; README.md states these figures.

@@ -36,8 +36,9 @@ def test_desktop_file_is_valid():
 
 def test_metainfo_is_valid():
     appstreamcli = tool("appstreamcli", "appstream")
-    result = subprocess.run([appstreamcli, "validate", "--no-net", "--explain", str(METAINFO)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [appstreamcli, "validate", "--no-net", "--explain", str(METAINFO)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -62,11 +63,11 @@ def test_png_icons_are_the_svg_at_their_sizes(qapp):
     spec.loader.exec_module(make_icons)
     assert make_icons.SIZES == desktop_entry.ICON_SIZES
     for size in make_icons.SIZES:
-        shipped = QImage(str(make_icons.png_path(size))).convertToFormat(
-            QImage.Format.Format_ARGB32)
+        shipped = QImage(str(make_icons.png_path(size))).convertToFormat(QImage.Format.Format_ARGB32)
         assert (shipped.width(), shipped.height()) == (size, size)
-        assert shipped == make_icons.render(size), \
+        assert shipped == make_icons.render(size), (
             f"{size}px differs from the SVG: run packaging/make_icons.py"
+        )
 
 
 @pytest.fixture
@@ -103,8 +104,7 @@ def test_installed_entry_is_valid_and_starts_this_smarketer(tmp_path, odd_launch
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "smarketer", *args], capture_output=True,
-                          text=True, env=env)
+    return subprocess.run([sys.executable, "-m", "smarketer", *args], capture_output=True, text=True, env=env)
 
 
 def test_cli_adds_and_removes_the_menu_entry(tmp_path):

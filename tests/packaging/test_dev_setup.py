@@ -11,9 +11,18 @@ _spec = importlib.util.spec_from_file_location("dev_script", ROOT / "dev.py")
 dev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(dev)
 
-XCB_PACKAGES = {"libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0",
-                "libxcb-render-util0", "libxcb-randr0", "libxcb-shape0", "libxcb-xkb1",
-                "libxkbcommon-x11-0", "libx11-xcb1"}
+XCB_PACKAGES = {
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-image0",
+    "libxcb-render-util0",
+    "libxcb-randr0",
+    "libxcb-shape0",
+    "libxcb-xkb1",
+    "libxkbcommon-x11-0",
+    "libx11-xcb1",
+}
 
 
 def test_xcb_libraries_are_asked_for_only_with_a_display(monkeypatch):

@@ -24,9 +24,10 @@ from tests.packaging import smoke
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
-    pytest.mark.skipif(subprocess.run([sys.executable, "-c", "import build, twine"],
-                                      capture_output=True).returncode != 0,
-                       reason="build and twine come with the test extra"),
+    pytest.mark.skipif(
+        subprocess.run([sys.executable, "-c", "import build, twine"], capture_output=True).returncode != 0,
+        reason="build and twine come with the test extra",
+    ),
     pytest.mark.timeout(900),  # building, and a dozen starts of the installed app
 ]
 
@@ -34,8 +35,9 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
-    result = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Package would be ignored" not in result.stdout + result.stderr
     return {"wheel": next(out.glob("*.whl")), "sdist": next(out.glob("*.tar.gz"))}
@@ -50,9 +52,11 @@ def shipped_resources() -> set[str]:
 
 
 def test_metadata_passes_twine_check(dist):
-    result = subprocess.run([sys.executable, "-m", "twine", "check", "--strict",
-                             str(dist["wheel"]), str(dist["sdist"])],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", str(dist["wheel"]), str(dist["sdist"])],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -62,16 +66,26 @@ def test_wheel_carries_every_module_resource_and_licence(dist):
     assert modules - names == set()
     assert shipped_resources() - names == set()
     info = f"smarketer-{__version__}.dist-info"
-    assert {f"{info}/licenses/LICENSE", f"{info}/licenses/resources/LICENSES.md",
-            f"{info}/licenses/resources/fonts/DejaVu-LICENSE.txt"} <= names
+    assert {
+        f"{info}/licenses/LICENSE",
+        f"{info}/licenses/resources/LICENSES.md",
+        f"{info}/licenses/resources/fonts/DejaVu-LICENSE.txt",
+    } <= names
     assert f"{info}/entry_points.txt" in names
     assert not any(n.startswith(("tests/", "bench/")) for n in names)
 
 
 def test_sdist_carries_what_it_takes_to_build_and_test(dist):
     names = {n.split("/", 1)[1] for n in tarfile.open(dist["sdist"]).getnames() if "/" in n}
-    assert {"LICENSE", "README.md", "pyproject.toml", "dev.py", "tests/conftest.py",
-            "packaging/smarketer.spec", "resources/smarketer.svg"} <= names
+    assert {
+        "LICENSE",
+        "README.md",
+        "pyproject.toml",
+        "dev.py",
+        "tests/conftest.py",
+        "packaging/smarketer.spec",
+        "resources/smarketer.svg",
+    } <= names
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
 
 
@@ -79,23 +93,52 @@ def test_the_wheel_alone_runs_the_app(dist, tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
-                    "--quiet", "--no-deps", "--no-index", str(dist["wheel"])], check=True)
-    site = Path(subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        capture_output=True, text=True, check=True).stdout.strip())
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            str(dist["wheel"]),
+        ],
+        check=True,
+    )
+    site = Path(
+        subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     # Lend the dependencies (PySide6 & co.); a path line in a .pth does not run the .pth files
     # of that folder, so the checkout's editable install stays out of reach.
     (site / "zz_lent_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
 
     where = subprocess.run(
-        [python, "-c", "import smarketer, smarketer.ui.app; from importlib import resources; "
-         "print(smarketer.__file__); print(resources.files('smarketer.resources'))"],
-        cwd=tmp_path, capture_output=True, text=True, check=True, env={"PATH": ""}).stdout
+        [
+            python,
+            "-c",
+            "import smarketer, smarketer.ui.app; from importlib import resources; "
+            "print(smarketer.__file__); print(resources.files('smarketer.resources'))",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": ""},
+    ).stdout
     assert all(line.startswith(str(site)) for line in where.splitlines()), where
-    check = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "check"],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "check"], capture_output=True, text=True
+    )
     assert "smarketer" not in check.stdout, check.stdout
 
-    smoke.check_installed_app([str(venv / "bin" / "smarketer")], tmp_path / "run",
-                              smoke.executable_path(venv / "bin"))
+    smoke.check_installed_app(
+        [str(venv / "bin" / "smarketer")], tmp_path / "run", smoke.executable_path(venv / "bin")
+    )

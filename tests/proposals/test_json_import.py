@@ -33,9 +33,10 @@ def run(capsys, tmp_path, monkeypatch):
 def counts(path) -> tuple[int, ...]:
     conn = sqlite3.connect(path)
     try:
-        return tuple(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                     for table in ("proposal", "proposal_item", "proposal_sequence", "contact",
-                                   "activity"))
+        return tuple(
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("proposal", "proposal_item", "proposal_sequence", "contact", "activity")
+        )
     finally:
         conn.close()
 
@@ -44,7 +45,7 @@ HOSTILE = [
     # numbers out of any sane range, in every spelling
     (ITEM % '{"quantity": 1e400}', "items[0].quantity: 1E+400 is too large (at most 1,000,000,000)"),
     (ITEM % '{"quantity": "1E+999999"}', "items[0].quantity: 1E+999999 is too large"),
-    (ITEM % ('{"unit_price": ' + DIGITS + '}'), "items[0].unit_price: a number of 5,000 digits is too long"),
+    (ITEM % ('{"unit_price": ' + DIGITS + "}"), "items[0].unit_price: a number of 5,000 digits is too long"),
     (ITEM % ('{"unit_price": "' + DIGITS + '"}'), "items[0].unit_price: a number of 5,000 characters"),
     (ITEM % '{"description": "a"}, {"unit_price": -1}', "items[1].unit_price: must be at least 0"),
     (ITEM % '{"unit_price": 0.1234567}', "items[0].unit_price: 0.1234567 has more than 6 decimals"),
@@ -64,7 +65,7 @@ HOSTILE = [
     (ITEM % '{"description": 5}', "items[0].description: must be text, not a number"),
     (ITEM % '{"heading": ["a"]}', "items[0].heading: must be text, not a list"),
     (ITEM % '{"qty": 2}', "items[0]: unknown key 'qty'"),
-    (ITEM % '7', "items[0]: must be an object, not a number"),
+    (ITEM % "7", "items[0]: must be an object, not a number"),
     ('{"title": "x", "items": {"a": 1}}', "items: must be a list, not an object"),
     ('{"title": ["x"]}', "title: must be text, not a list"),
     ('{"title": "x", "valid_day": 3}', "the document: unknown key 'valid_day'"),
@@ -97,10 +98,10 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize(("document", "message"), HOSTILE,
-                         ids=[f"{i}-{m[:30]}" for i, (_, m) in enumerate(HOSTILE)])
-def test_hostile_json_is_refused_in_one_line_and_writes_nothing(run, tmp_path, document,
-                                                               message):
+@pytest.mark.parametrize(
+    ("document", "message"), HOSTILE, ids=[f"{i}-{m[:30]}" for i, (_, m) in enumerate(HOSTILE)]
+)
+def test_hostile_json_is_refused_in_one_line_and_writes_nothing(run, tmp_path, document, message):
     (tmp_path / "p.json").write_text(document, encoding="utf-8")
     code, out, err = run("proposal", "import", "p.json")
     assert code == 1
@@ -114,23 +115,51 @@ def test_hostile_json_is_refused_in_one_line_and_writes_nothing(run, tmp_path, d
 def test_the_whole_document_is_checked_before_the_first_write(run, tmp_path):
     """A good client and many good lines, then one bad line: no contact, no number taken."""
     good = {"description": "Design", "quantity": "2", "unit_price": "95"}
-    (tmp_path / "p.json").write_text(json.dumps({
-        "title": "Site", "client": {"email": "new@example.com", "first_name": "Ann"},
-        "items": [good] * 20 + [{"quantity": "1e400"}]}), encoding="utf-8")
+    (tmp_path / "p.json").write_text(
+        json.dumps(
+            {
+                "title": "Site",
+                "client": {"email": "new@example.com", "first_name": "Ann"},
+                "items": [good] * 20 + [{"quantity": "1e400"}],
+            }
+        ),
+        encoding="utf-8",
+    )
     code, _, err = run("proposal", "import", "p.json")
-    assert (code, err.strip()) == (1, "smarketer: error: items[20].quantity: 1E+400 is too "
-                                      "large (at most 1,000,000,000)")
+    assert (code, err.strip()) == (
+        1,
+        "smarketer: error: items[20].quantity: 1E+400 is too large (at most 1,000,000,000)",
+    )
     assert counts(tmp_path / "s.db") == (0, 0, 0, 0, 0)
 
 
 def test_bounds_that_are_fine_import_exactly(run, tmp_path):
-    (tmp_path / "p.json").write_text(json.dumps({
-        "title": "Edges", "valid_days": 3650, "issue_date": "2026-11-23",
-        "items": [{"description": "Bulk emails", "quantity": "1000000000",
-                   "unit_price": "0.000123", "tax_rate": "0"},
-                  {"description": "Retainer", "quantity": "0.0001", "unit_price": "999999999.99",
-                   "discount": "12.3456", "tax_rate": "21", "optional": True}]}),
-        encoding="utf-8")
+    (tmp_path / "p.json").write_text(
+        json.dumps(
+            {
+                "title": "Edges",
+                "valid_days": 3650,
+                "issue_date": "2026-11-23",
+                "items": [
+                    {
+                        "description": "Bulk emails",
+                        "quantity": "1000000000",
+                        "unit_price": "0.000123",
+                        "tax_rate": "0",
+                    },
+                    {
+                        "description": "Retainer",
+                        "quantity": "0.0001",
+                        "unit_price": "999999999.99",
+                        "discount": "12.3456",
+                        "tax_rate": "21",
+                        "optional": True,
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     code, out, err = run("proposal", "import", "p.json")
     assert code == 0, err
     assert out.strip() == "Created draft P-2026-0001: Edges (€123,000.00)"
@@ -143,18 +172,26 @@ DAMAGE = [
     ("UPDATE proposal_item SET unit_price = '" + DIGITS + "' WHERE id = ?", "unit price:"),
     ("UPDATE proposal_item SET discount = 'abc' WHERE id = ?", "ConversionSyntax"),
     ("UPDATE proposal_item SET tax_rate = 'NaN' WHERE id = ?", "the tax rate NaN is not a number"),
-    ("UPDATE proposal SET document_discount = 'zz' WHERE id = (SELECT proposal_id FROM "
-     "proposal_item WHERE id = ?)", "ConversionSyntax"),
-    ("UPDATE proposal SET locale = 'xx_YY' WHERE id = (SELECT proposal_id FROM "
-     "proposal_item WHERE id = ?)", "xx_YY"),
+    (
+        "UPDATE proposal SET document_discount = 'zz' WHERE id = (SELECT proposal_id FROM "
+        "proposal_item WHERE id = ?)",
+        "ConversionSyntax",
+    ),
+    (
+        "UPDATE proposal SET locale = 'xx_YY' WHERE id = (SELECT proposal_id FROM "
+        "proposal_item WHERE id = ?)",
+        "xx_YY",
+    ),
 ]
 
 
 def test_list_and_show_survive_any_row_already_in_a_store(run, tmp_path):
     """Rows an older version let in (or a hand edit): listed and shown as damaged, never a
     crash; the sound proposals around them are unaffected."""
-    document = {"title": "Sound", "items": [{"description": "Design", "quantity": "2",
-                                             "unit": "day", "unit_price": "450"}]}
+    document = {
+        "title": "Sound",
+        "items": [{"description": "Design", "quantity": "2", "unit": "day", "unit_price": "450"}],
+    }
     (tmp_path / "p.json").write_text(json.dumps(document), encoding="utf-8")
     for _ in range(len(DAMAGE) + 1):
         assert run("proposal", "import", "p.json")[0] == 0

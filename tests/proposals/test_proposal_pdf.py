@@ -29,11 +29,14 @@ def item_rows(page):
         return []
     anchors = {w.text: w.x1 for w in rows[header_at] if w.text in FIGURE_COLUMNS}
     out = []
-    for row in rows[header_at + 1:]:
+    for row in rows[header_at + 1 :]:
         if any(w.text in ("Subtotal", "Acceptance") or w.text.startswith("Page ") for w in row):
             break
-        cells = {"description": " ".join(
-            w.text for w in row if not any(abs(w.x1 - x) < 1.5 for x in anchors.values()))}
+        cells = {
+            "description": " ".join(
+                w.text for w in row if not any(abs(w.x1 - x) < 1.5 for x in anchors.values())
+            )
+        }
         for name, x in anchors.items():
             cells.update((name, w.text) for w in row if abs(w.x1 - x) < 1.5)
         out.append(cells)
@@ -89,14 +92,14 @@ def check_document(data: bytes, rounding: str, places: int):
     page, rows = totals_rows(pages)
     figures = dict(rows)
     assert amount(figures["Subtotal"]) == printed_sum  # the Amount column adds up
-    running = printed_sum + sum((amount(v) for k, v in rows if k.startswith(("Rounding",
-                                                                             "Discount"))), D(0))
+    running = printed_sum + sum((amount(v) for k, v in rows if k.startswith(("Rounding", "Discount"))), D(0))
     net = amount(figures.get("Net", figures["Subtotal"]))
     assert running == net
     taxes = [(k, v) for k, v in rows if k.startswith("Tax ")]
-    bases = {D(re.match(r"Tax ([\d.]+) % on", k).group(1)): amount(k.split(" on ")[1]
-                                                                         .split(" ")[0])
-             for k, _ in taxes}
+    bases = {
+        D(re.match(r"Tax ([\d.]+) % on", k).group(1)): amount(k.split(" on ")[1].split(" ")[0])
+        for k, _ in taxes
+    }
     assert set(bases) == rates  # every rate, 0 % included, has its base line
     assert sum(bases.values()) == net
     assert net + sum(amount(v) for _, v in taxes) == amount(figures["Total"])
@@ -106,14 +109,20 @@ def check_document(data: bytes, rounding: str, places: int):
 
 @pytest.fixture
 def client(business):
-    return contacts.save_contact(contacts.ContactData(
-        first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com",
-        company="Nordlicht Bakery", city="Cork", country="IE"))
+    return contacts.save_contact(
+        contacts.ContactData(
+            first_name="Zoë",
+            last_name="Łukasiewicz",
+            email="zoe@example.com",
+            company="Nordlicht Bakery",
+            city="Cork",
+            country="IE",
+        )
+    )
 
 
 def proposal(client, rounding, lines, currency=None, discount="0"):
-    p = service.create_proposal("Website refresh", contact_id=client.id, rounding=rounding,
-                                currency=currency)
+    p = service.create_proposal("Website refresh", contact_id=client.id, rounding=rounding, currency=currency)
     service.update_proposal(p.id, document_discount=discount, closing="Thank you.")
     for line in lines:
         service.add_item(p.id, line)
@@ -122,8 +131,13 @@ def proposal(client, rounding, lines, currency=None, discount="0"):
 
 MIXED = [
     ItemData("Phase 1", heading=True),
-    ItemData("Discovery workshop with your whole team, including a written summary and a "
-             "prioritised backlog", "2", "day", "450", "12.5"),
+    ItemData(
+        "Discovery workshop with your whole team, including a written summary and a prioritised backlog",
+        "2",
+        "day",
+        "450",
+        "12.5",
+    ),
     ItemData("Sticker", "1", "", "0.125", tax_rate="21"),
     ItemData("Brochures A5", "250", "pc", "0.385", tax_rate="13.5"),
     ItemData("Export shipping", "1", "", "75.84", tax_rate="0"),
@@ -161,11 +175,11 @@ def test_global_rounding_shows_how_the_total_is_reached(client):
     assert "Rounded once for the whole document" in "\n".join(p.text for p in pages)
 
 
-@pytest.mark.parametrize(("currency", "places", "price", "printed"), [
-    ("KWD", 3, "10.0005", "KWD10.0005"), ("JPY", 0, "0.5", "¥0.5"), ("EUR", 2, "0.004", "€0.004"),
-])
-def test_unit_prices_keep_their_decimals_in_any_currency(client, currency, places, price,
-                                                          printed):
+@pytest.mark.parametrize(
+    ("currency", "places", "price", "printed"),
+    [("KWD", 3, "10.0005", "KWD10.0005"), ("JPY", 0, "0.5", "¥0.5"), ("EUR", 2, "0.004", "€0.004")],
+)
+def test_unit_prices_keep_their_decimals_in_any_currency(client, currency, places, price, printed):
     lines = [ItemData("Tiny", "3", "", price, tax_rate="0"), ItemData("One", "1", "", price)]
     pages, _ = check_document(proposal(client, "line", lines, currency=currency), "line", places)
     assert printed in pages[0].text
@@ -182,9 +196,17 @@ def test_acceptance_stays_with_the_totals_on_a_long_proposal(client):
 def test_the_largest_figures_fit_their_columns(client):
     """A billion months at a billion each, every decimal allowed: smaller figures, a narrower
     description, nothing printed over anything else and every figure whole."""
-    lines = [ItemData("A very long description " * 30, "999999999.9999", "month",
-                      "999999999.999999", "12.3456", tax_rate="12.3456"),
-             ItemData("Short", "0.0001", "licence", "0.000001", tax_rate="0")]
+    lines = [
+        ItemData(
+            "A very long description " * 30,
+            "999999999.9999",
+            "month",
+            "999999999.999999",
+            "12.3456",
+            tax_rate="12.3456",
+        ),
+        ItemData("Short", "0.0001", "licence", "0.000001", tax_rate="0"),
+    ]
     pages, rows = check_document(proposal(client, "global", lines), "global", 2)
     [big] = [row for p in pages for row in item_rows(p) if "Amount" in row][:1]
     assert big["Qty"].startswith("999,999,999.9999")  # not rounded to 1,000,000,000

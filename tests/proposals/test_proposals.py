@@ -17,9 +17,14 @@ from smarketer.settings import BusinessProfile, save_profile
 
 @pytest.fixture
 def client(business):
-    return contacts.save_contact(contacts.ContactData(
-        first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com",
-        company="Ørsted & Đặng <b>Bakery</b>"))
+    return contacts.save_contact(
+        contacts.ContactData(
+            first_name="Zoë",
+            last_name="Łukasiewicz",
+            email="zoe@example.com",
+            company="Ørsted & Đặng <b>Bakery</b>",
+        )
+    )
 
 
 def text_of(data: bytes) -> list[str]:
@@ -52,21 +57,29 @@ def test_items_use_the_default_tax_rate_and_are_validated(client):
         service.add_item(proposal.id, ItemData("Nothing", "0", unit_price="5"))
     totals = service.totals(proposal)
     assert (totals.net, totals.tax, totals.total) == (
-        Decimal("1235.00"), Decimal("243.68"), Decimal("1478.68"))  # 810×23 % + 425×13.5 %
+        Decimal("1235.00"),
+        Decimal("243.68"),
+        Decimal("1478.68"),
+    )  # 810×23 % + 425×13.5 %
 
 
 def test_pdf_reads_back_with_totals_names_and_metadata(client):
     proposal = make(client)
     data = pdf.build_pdf(proposal.id)
     [page] = text_of(data)
-    for expected in ("Zoë Łukasiewicz", "Ørsted & Đặng <b>Bakery</b>", "HR-2026-0001",
-                     "€1,478.68", "€810.00", "Page 1 of 1",
-                     "Accepted by (name)"):
+    for expected in (
+        "Zoë Łukasiewicz",
+        "Ørsted & Đặng <b>Bakery</b>",
+        "HR-2026-0001",
+        "€1,478.68",
+        "€810.00",
+        "Page 1 of 1",
+        "Accepted by (name)",
+    ):
         assert expected in page, expected
     meta = PdfReader(io.BytesIO(data)).metadata
     assert meta.title == "HR-2026-0001 Website" and meta.author == "Hollis & Reed"
-    fonts = {str(f) for p in PdfReader(io.BytesIO(data)).pages
-             for f in p["/Resources"]["/Font"].values()}
+    fonts = {str(f) for p in PdfReader(io.BytesIO(data)).pages for f in p["/Resources"]["/Font"].values()}
     assert fonts  # DejaVu is embedded (reportlab subsets TTFs into the file)
 
 
@@ -118,8 +131,7 @@ def test_sent_pdf_is_kept_byte_for_byte_and_revisions_leave_it(client):
 
 
 def test_accepting_wins_the_deal_at_the_total(client):
-    deal = pipeline.save_deal(pipeline.DealData(title="Website", value="999",
-                                                contact_id=client.id))
+    deal = pipeline.save_deal(pipeline.DealData(title="Website", value="999", contact_id=client.id))
     proposal = make(client, deal_id=deal.id)
     with pytest.raises(ProposalError, match="Only a sent proposal"):
         service.accept(proposal.id)
@@ -152,12 +164,17 @@ def test_duplicate_gets_a_new_number_and_the_same_content(client):
 
 
 def test_catalog_products_become_lines(client):
-    product = service.save_product("Design hour", "95.00", unit="h", tax_rate="23",
-                                   description="Senior designer")
+    product = service.save_product(
+        "Design hour", "95.00", unit="h", tax_rate="23", description="Senior designer"
+    )
     proposal = service.create_proposal("From catalog", contact_id=client.id)
     item = service.add_product(proposal.id, product.id, quantity="12.5")
     assert (item.description, item.unit, item.unit_price, item.quantity) == (
-        "Design hour\nSenior designer", "h", Decimal("95.00"), Decimal("12.5"))
+        "Design hour\nSenior designer",
+        "h",
+        Decimal("95.00"),
+        Decimal("12.5"),
+    )
     with pytest.raises(ProposalError):
         service.save_product("Bad", "-1")
 
@@ -171,8 +188,10 @@ def test_rounding_policy_is_stored_and_used(client):
     assert service.totals(Proposal.get_by_id(proposal.id)).tax == Decimal("0.10")
 
 
-@pytest.mark.parametrize(("price", "message"), [
-    ("1e400", "unit price: 1E+400 is too large"), ("0.1234567", "more than 6 decimals")])
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [("1e400", "unit price: 1E+400 is too large"), ("0.1234567", "more than 6 decimals")],
+)
 def test_catalog_prices_are_bounded_like_lines(client, price, message):
     with pytest.raises(PricingError) as caught:
         service.save_product("Huge", price)

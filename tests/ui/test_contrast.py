@@ -13,16 +13,24 @@ from smarketer.ui.main_window import MainWindow
 R = QPalette.ColorRole
 AA = 4.5
 TEXT_ON = [  # (text role, background role) pairs the widgets use
-    (R.Text, R.Base), (R.Text, R.AlternateBase), (R.WindowText, R.Window),
-    (R.ButtonText, R.Button), (R.HighlightedText, R.Highlight), (R.PlaceholderText, R.Base),
-    (R.PlaceholderText, R.Window), (R.Link, R.Base), (R.ToolTipText, R.ToolTipBase),
+    (R.Text, R.Base),
+    (R.Text, R.AlternateBase),
+    (R.WindowText, R.Window),
+    (R.ButtonText, R.Button),
+    (R.HighlightedText, R.Highlight),
+    (R.PlaceholderText, R.Base),
+    (R.PlaceholderText, R.Window),
+    (R.Link, R.Base),
+    (R.ToolTipText, R.ToolTipBase),
 ]
 
 
 def palettes(qapp):
     qapp.setStyle(style.make_style())
-    return [("light", style.light_palette(), style.LIGHT_TONES),
-            ("dark", style.dark_palette(), style.DARK_TONES)]
+    return [
+        ("light", style.light_palette(), style.LIGHT_TONES),
+        ("dark", style.dark_palette(), style.DARK_TONES),
+    ]
 
 
 def test_every_text_role_reaches_aa_in_both_palettes(qapp):
@@ -58,13 +66,17 @@ def test_an_unchecked_optional_box_is_visible_in_dark(window, qapp, qtbot):
         window.go_to_section("Proposals")
         items = window.proposals.editor.items
         qtbot.waitUntil(lambda: items.rowCount() > 1)
-        row = next(r for r in range(items.rowCount())
-                   if items.item(r, 6).flags() & Qt.ItemFlag.ItemIsUserCheckable)
+        row = next(
+            r for r in range(items.rowCount()) if items.item(r, 6).flags() & Qt.ItemFlag.ItemIsUserCheckable
+        )
         rect = items.visualItemRect(items.item(row, 6))
         image = items.viewport().grab(rect).toImage()
         base = qapp.palette().color(R.Base)
-        best = max(style.contrast(image.pixelColor(x, y), base)
-                   for x in range(image.width()) for y in range(image.height()))
+        best = max(
+            style.contrast(image.pixelColor(x, y), base)
+            for x in range(image.width())
+            for y in range(image.height())
+        )
         assert best >= 3
     finally:
         window.set_appearance("system")
@@ -76,8 +88,7 @@ def test_appearance_is_chosen_and_remembered(make_window, demo_store, ui_state, 
     assert style.is_dark(qapp)
     assert ui_state.value("view/appearance") == "dark"
     window.close()
-    again = MainWindow(demo_store, Hub(), QSettings(ui_state.fileName(),
-                                                    QSettings.Format.IniFormat))
+    again = MainWindow(demo_store, Hub(), QSettings(ui_state.fileName(), QSettings.Format.IniFormat))
     try:
         assert again.actions["appearance_dark"].isChecked() and style.is_dark(qapp)
         again.actions["appearance_light"].trigger()

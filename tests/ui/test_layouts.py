@@ -50,14 +50,21 @@ def test_dialogs_fit_the_smallest_screen(window, qtbot):
     window.go_to_section("Proposals")
     window.proposals.preview()
     qtbot.waitUntil(lambda: getattr(window.proposals, "preview_dialog", None) is not None)
-    opened = [DealDialog(None, None, window), window.open_palette(), window.open_setup(),
-              window.deals.edit_stages(), window.contacts.show_duplicates(),
-              window.proposals.preview_dialog]
+    opened = [
+        DealDialog(None, None, window),
+        window.open_palette(),
+        window.open_setup(),
+        window.deals.edit_stages(),
+        window.contacts.show_duplicates(),
+        window.proposals.preview_dialog,
+    ]
     area = geometry.available(window)
     for dialog in opened:
         assert fits(dialog.minimumSizeHint()), (type(dialog).__name__, dialog.minimumSizeHint())
         assert dialog.width() <= area.width() and dialog.height() <= area.height() - 80, (
-            type(dialog).__name__, dialog.size())
+            type(dialog).__name__,
+            dialog.size(),
+        )
         dialog.close()
 
 
@@ -77,8 +84,7 @@ def test_ctrl_right_scrolls_the_board_to_follow_the_card(window, qtbot):
     board.select(deal_id)
     assert board.scroll.horizontalScrollBar().maximum() > 0, "five stages cannot fit here"
     for step in range(1, len(board.columns)):
-        qtbot.keyClick(board.columns[step - 1].view, Qt.Key.Key_Right,
-                       Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(board.columns[step - 1].view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
         column = board.columns[step]
         assert column.model.row_of(deal_id) >= 0
         assert visible_in(board.scroll, column), f"stage {step} is off-screen"
@@ -90,8 +96,7 @@ def test_the_board_columns_share_a_wide_window(window, qtbot):
     window.set_sidebar_collapsed(True)
     window.go_to_section("Deals")
     window.deals.set_figures_visible(False)
-    qtbot.waitUntil(lambda: all(visible_in(window.deals.scroll, c)
-                                for c in window.deals.columns))
+    qtbot.waitUntil(lambda: all(visible_in(window.deals.scroll, c) for c in window.deals.columns))
     assert window.deals.scroll.horizontalScrollBar().maximum() == 0
 
 

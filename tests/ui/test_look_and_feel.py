@@ -35,8 +35,9 @@ def test_each_section_renders_in_light_and_dark(window, qapp, tmp_path, scheme):
 
 
 def test_ctrl_k_finds_a_contact_and_opens_it(window, qtbot):
-    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", last_name="Łukasiewicz",
-                                                     email="zoe@example.com"))
+    zoe = contacts.save_contact(
+        contacts.ContactData(first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com")
+    )
     window.contacts.reload()
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     palette = window.findChild(CommandPalette)
@@ -76,7 +77,10 @@ def test_setup_assistant_writes_the_profile(make_window, store, qtbot):
     wizard.accept()
     profile = load_profile()
     assert (profile.name, profile.address, profile.currency) == (
-        "Hollis & Reed", "12 Quay Street\nGalway", "GBP")
+        "Hollis & Reed",
+        "12 Quay Street\nGalway",
+        "GBP",
+    )
     assert not first_run_needed()
     assert "Hollis & Reed" in window.today.subtitle.text()
 
@@ -116,8 +120,7 @@ def test_tab_order_in_the_contact_form_follows_the_form(window, qtbot):
         widget = widget.nextInFocusChain()
         while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
             widget = widget.nextInFocusChain()
-    assert order[:5] == [editor.first_name, editor.last_name, editor.email,
-                         editor.other_emails, editor.phone]
+    assert order[:5] == [editor.first_name, editor.last_name, editor.email, editor.other_emails, editor.phone]
     assert all(w.accessibleName() for w in order[:5])
 
 

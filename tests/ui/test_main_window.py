@@ -14,19 +14,19 @@ from smarketer.ui.main_window import SECTION_NAMES
 def test_window_shows_store_and_sections(window, demo_store):
     assert window.windowTitle() == "demo.db — Smarketer"
     window.set_sidebar_collapsed(False)
-    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == list(
-        SECTION_NAMES)
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == list(SECTION_NAMES)
     assert "60 contacts" in window.store_label.text()
     today = window.today
-    assert "60" in [c.widget().findChildren(type(today.greeting))[0].text()
-                    for c in (today.cards.itemAt(i) for i in range(today.cards.count()))]
+    assert "60" in [
+        c.widget().findChildren(type(today.greeting))[0].text()
+        for c in (today.cards.itemAt(i) for i in range(today.cards.count()))
+    ]
 
 
 def test_clicking_the_sidebar_switches_sections(window, qtbot):
     for index, name in enumerate(SECTION_NAMES):
         rect = window.sidebar.visualItemRect(window.sidebar.item(index))
-        qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton,
-                         pos=rect.center())
+        qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         assert window.current_section().label == name
 
 
@@ -182,8 +182,11 @@ def test_uncaught_exception_is_logged_and_shown(window, qtbot, monkeypatch):
         raise RuntimeError("boom in a slot")
     except RuntimeError:
         sys.excepthook(*sys.exc_info())
-    boxes = [w for w in QApplication.topLevelWidgets()
-             if isinstance(w, QMessageBox) and "boom in a slot" in w.text()]
+    boxes = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and "boom in a slot" in w.text()
+    ]
     assert boxes
     assert "RuntimeError" in boxes[0].detailedText()
     assert str(paths.log_file()) in boxes[0].text()

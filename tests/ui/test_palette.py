@@ -66,8 +66,7 @@ def test_no_match_says_so(window, qtbot):
 def test_a_proposal_number_finds_the_proposal(window, qtbot):
     proposal = service.all_proposals()[0]
     palette = typed(window, qtbot, proposal.label[:4])
-    assert palette.entries and all(e.kind == "Proposal" for e in palette.entries
-                                   if e.kind != "Command")
+    assert palette.entries and all(e.kind == "Proposal" for e in palette.entries if e.kind != "Command")
     palette.query.clear()
     qtbot.keyClicks(palette.query, proposal.label)
     assert palette.entries[0].kind == "Proposal"
@@ -78,10 +77,10 @@ def test_a_proposal_number_finds_the_proposal(window, qtbot):
 def test_same_named_deals_are_told_apart(window, qtbot):
     people = contacts.find_contacts("a", 2)
     stages = pipeline.open_stages()
-    for (contact_id, _label), stage, value in zip(people, stages[:2], ("1200", "4500"),
-                                                  strict=True):
-        pipeline.save_deal(pipeline.DealData(title="Twin deal", contact_id=contact_id,
-                                             value=value, stage_id=stage.id))
+    for (contact_id, _label), stage, value in zip(people, stages[:2], ("1200", "4500"), strict=True):
+        pipeline.save_deal(
+            pipeline.DealData(title="Twin deal", contact_id=contact_id, value=value, stage_id=stage.id)
+        )
     palette = typed(window, qtbot, "twin deal")
     deals = [e for e in palette.entries if e.kind == "Deal"]
     assert len(deals) == 2

@@ -14,9 +14,16 @@ def wheel(widget, steps: int = -3) -> None:
     """Turn the mouse wheel over ``widget`` (negative: towards the user, i.e. down)."""
     centre = QPointF(widget.rect().center())
     for _ in range(abs(steps)):
-        event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(),
-                            QPoint(0, 120 if steps > 0 else -120), Qt.MouseButton.NoButton,
-                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        event = QWheelEvent(
+            centre,
+            QPointF(widget.mapToGlobal(centre.toPoint())),
+            QPoint(),
+            QPoint(0, 120 if steps > 0 else -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
         QApplication.sendEvent(widget, event)
 
 
@@ -76,8 +83,10 @@ def test_two_columns_mapped_to_one_field_are_named(window, qtbot, monkeypatch, t
 
 def test_a_demo_contact_with_a_phone_saves_after_editing_only_the_title(window, qtbot):
     """Once refused with "include the country code" for a French demo number."""
-    lyon = Contact.select().where(Contact.phone.startswith("+33")).first() or \
-        Contact.select().where(Contact.phone != "").first()
+    lyon = (
+        Contact.select().where(Contact.phone.startswith("+33")).first()
+        or Contact.select().where(Contact.phone != "").first()
+    )
     window.show_contact(lyon.id)
     editor = window.contacts.editor
     assert editor.contact_id == lyon.id

@@ -49,8 +49,7 @@ def test_a_long_status_message_stops_before_the_contact_count(window):
     assert bar.fontMetrics().horizontalAdvance(shown) < room
 
 
-def test_the_undo_toast_covers_no_button_and_the_next_contact_is_selected(
-        window, qtbot, monkeypatch):
+def test_the_undo_toast_covers_no_button_and_the_next_contact_is_selected(window, qtbot, monkeypatch):
     monkeypatch.setattr(dialogs, "confirm", lambda parent, t, x, on_yes, **k: on_yes())
     window.go_to_section("Contacts")
     section = window.contacts
@@ -72,8 +71,7 @@ def test_down_in_the_search_box_moves_into_the_results(window, qtbot):
     qtbot.keyClicks(section.search, "a")
     qtbot.keyClick(section.search, Qt.Key.Key_Down)
     assert section.table.hasFocus() and section.table.currentIndex().isValid()
-    assert section.editor.contact_id == section.model.contact_id(
-        section.table.currentIndex().row())
+    assert section.editor.contact_id == section.model.contact_id(section.table.currentIndex().row())
 
 
 def test_the_timeline_lists_an_event_once_with_the_apps_dates(window):

@@ -32,8 +32,7 @@ def test_sections_are_built_when_first_shown(make_window, demo_store, qtbot, mon
     assert built(window) == ["Dashboard", "Contacts", "Proposals"]
 
 
-def test_sections_with_timers_are_built_soon_after_the_window(make_window, demo_store, qtbot,
-                                                              monkeypatch):
+def test_sections_with_timers_are_built_soon_after_the_window(make_window, demo_store, qtbot, monkeypatch):
     monkeypatch.setattr(main_window, "BACKGROUND_BUILD_MS", 10)
     window = make_window(demo_store)
     qtbot.waitUntil(lambda: {"Today", "Campaigns"} <= set(built(window)))
@@ -61,11 +60,26 @@ print(json.dumps(sorted(sys.modules)))
 
 def test_the_window_opens_without_the_heavy_modules(demo_store):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", START, str(demo_store)], env=env,
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", START, str(demo_store)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
-    heavy = {"PySide6.QtPdf", "PySide6.QtPdfWidgets", "reportlab", "jinja2", "markdown",
-             "qtawesome", "qtpy", "phonenumbers", "email_validator", "vobject"}
+    heavy = {
+        "PySide6.QtPdf",
+        "PySide6.QtPdfWidgets",
+        "reportlab",
+        "jinja2",
+        "markdown",
+        "qtawesome",
+        "qtpy",
+        "phonenumbers",
+        "email_validator",
+        "vobject",
+    }
     assert loaded & heavy == set()
     assert "smarketer.ui.dashboard" in loaded and "smarketer.ui.deals.board" not in loaded
-

@@ -50,8 +50,11 @@ class AccountForm(KeepsEdits, QWidget):
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
         self.security = QComboBox()
-        for key, text in (("starttls", "STARTTLS (port 587)"), ("ssl", "SSL/TLS (port 465)"),
-                          ("none", "None (this computer only)")):
+        for key, text in (
+            ("starttls", "STARTTLS (port 587)"),
+            ("ssl", "SSL/TLS (port 465)"),
+            ("none", "None (this computer only)"),
+        ):
             self.security.addItem(self.tr(text), key)
         self.username = QLineEdit()
         self.password = QLineEdit()
@@ -69,15 +72,17 @@ class AccountForm(KeepsEdits, QWidget):
         self.daily_cap.setRange(1, 100000)
         self.unsubscribe_url = QLineEdit()
         self.unsubscribe_url.setPlaceholderText(self.tr("optional: https://… one-click page"))
-        self.only_with_consent = QCheckBox(self.tr("Only email contacts with recorded consent "
-                                                   "(opt-in rules such as GDPR)"))
+        self.only_with_consent = QCheckBox(
+            self.tr("Only email contacts with recorded consent (opt-in rules such as GDPR)")
+        )
         self.signin = SignInPanel()
         self.signin.provider_chosen.connect(self.choose_provider)
         self.signin.wanted.connect(self.sign_in)
         self.signin.method_chosen.connect(self.choose_method)
         self.fields = {
             "provider": (self.tr("Provider"), self.signin),
-            "host": (self.tr("Server"), self.host), "port": (self.tr("Port"), self.port),
+            "host": (self.tr("Server"), self.host),
+            "port": (self.tr("Port"), self.port),
             "security": (self.tr("Security"), self.security),
             "username": (self.tr("User name"), self.username),
             "password": (self.tr("Password"), self.password),
@@ -110,9 +115,13 @@ class AccountForm(KeepsEdits, QWidget):
     def load(self) -> None:
         self.show_account(smtp.load_account())
         self.password_state.setText(
-            self.tr("Kept in the system keyring.") if smtp.keyring_available() else
-            self.tr("No system keyring on this computer: the password is asked once per "
-                    "session and never written to disk."))
+            self.tr("Kept in the system keyring.")
+            if smtp.keyring_available()
+            else self.tr(
+                "No system keyring on this computer: the password is asked once per "
+                "session and never written to disk."
+            )
+        )
         self.mark_clean()
 
     def show_account(self, a: smtp.SmtpAccount) -> None:
@@ -147,14 +156,23 @@ class AccountForm(KeepsEdits, QWidget):
 
     def account(self) -> smtp.SmtpAccount:
         return replace(
-            smtp.SmtpAccount(), host=self.host.text(), port=self.port.value(),
-            security=self.security.currentData(), username=self.username.text(),
-            from_address=self.from_address.text(), from_name=self.from_name.text(),
-            reply_to=self.reply_to.text(), rate_per_minute=self.rate.value(),
-            daily_cap=self.daily_cap.value(), unsubscribe_url=self.unsubscribe_url.text(),
-            only_with_consent=self.only_with_consent.isChecked(), provider=self.signin.key(),
-            auth=self.auth, client_id=self.signin.client_id.text().strip(),
-            client_secret=self.signin.client_secret.text().strip())
+            smtp.SmtpAccount(),
+            host=self.host.text(),
+            port=self.port.value(),
+            security=self.security.currentData(),
+            username=self.username.text(),
+            from_address=self.from_address.text(),
+            from_name=self.from_name.text(),
+            reply_to=self.reply_to.text(),
+            rate_per_minute=self.rate.value(),
+            daily_cap=self.daily_cap.value(),
+            unsubscribe_url=self.unsubscribe_url.text(),
+            only_with_consent=self.only_with_consent.isChecked(),
+            provider=self.signin.key(),
+            auth=self.auth,
+            client_id=self.signin.client_id.text().strip(),
+            client_secret=self.signin.client_secret.text().strip(),
+        )
 
     def save(self) -> smtp.SmtpAccount | None:
         try:
@@ -167,9 +185,11 @@ class AccountForm(KeepsEdits, QWidget):
         if self.password.text():
             kept = smtp.store_password(saved, self.password.text())
             self.password.clear()
-            self.status.setText(self.tr("Saved; the password is in the system keyring.") if kept
-                                else self.tr("Saved; the password is kept for this session "
-                                             "only (no system keyring)."))
+            self.status.setText(
+                self.tr("Saved; the password is in the system keyring.")
+                if kept
+                else self.tr("Saved; the password is kept for this session only (no system keyring).")
+            )
         else:
             self.status.setText(self.tr("Saved."))
         self.mark_clean()
@@ -188,8 +208,14 @@ class AccountForm(KeepsEdits, QWidget):
                 return
         self.test_button.setEnabled(False)
         self.status.setText(self.tr("Sending a test email…"))
-        self.job = run_job(send_test, saved, password, test_message(saved),
-                           on_success=self._tested, on_failure=self._test_failed)
+        self.job = run_job(
+            send_test,
+            saved,
+            password,
+            test_message(saved),
+            on_success=self._tested,
+            on_failure=self._test_failed,
+        )
 
     def _tested(self, reply: str) -> None:
         self.test_button.setEnabled(True)

@@ -11,23 +11,19 @@ from smarketer.campaigns.templates import CONTACT_FIELDS
 
 #: Fields whose empty value needs a word in its place ("Hello there,").
 DEFAULTS = {"first_name": "there", "company": "your business"}
-SENDER_FIELDS = (("name", "Your name"), ("business", "Your business name"),
-                 ("email", "Your email address"))
+SENDER_FIELDS = (("name", "Your name"), ("business", "Your business name"), ("email", "Your email address"))
 
 
 def field_text(group: str, key: str) -> str:
     default = DEFAULTS.get(key) if group == "contact" else None
-    return (f'{{{{ {group}.{key} | default("{default}") }}}}' if default
-            else f"{{{{ {group}.{key} }}}}")
+    return f'{{{{ {group}.{key} | default("{default}") }}}}' if default else f"{{{{ {group}.{key} }}}}"
 
 
-def insert_field_button(target: Callable[[], QWidget], parent: QWidget | None = None
-                        ) -> QToolButton:
+def insert_field_button(target: Callable[[], QWidget], parent: QWidget | None = None) -> QToolButton:
     """A button whose menu inserts a field into ``target()`` (a line or text edit)."""
     button = QToolButton(parent)
     button.setText(button.tr("Insert field"))
-    button.setToolTip(button.tr("Insert a merge field (the contact's first name, company…) "
-                                "at the cursor"))
+    button.setToolTip(button.tr("Insert a merge field (the contact's first name, company…) at the cursor"))
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
     menu = QMenu(button)
     contact = menu.addMenu(button.tr("Contact"))

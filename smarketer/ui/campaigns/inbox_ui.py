@@ -32,6 +32,7 @@ from smarketer.ui.geometry import fit_to_screen
 
 class InboxForm(KeepsEdits, QWidget):
     edit_name = "The inbox settings"
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.host = QLineEdit()
@@ -39,8 +40,11 @@ class InboxForm(KeepsEdits, QWidget):
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
         self.security = QComboBox()
-        for key, text in (("ssl", "SSL/TLS (port 993)"), ("starttls", "STARTTLS (port 143)"),
-                          ("none", "None (this computer only)")):
+        for key, text in (
+            ("ssl", "SSL/TLS (port 993)"),
+            ("starttls", "STARTTLS (port 143)"),
+            ("none", "None (this computer only)"),
+        ):
             self.security.addItem(self.tr(text), key)
         self.username = QLineEdit()
         self.password = QLineEdit()
@@ -53,23 +57,28 @@ class InboxForm(KeepsEdits, QWidget):
         self.soft_limit = QSpinBox()
         self.soft_limit.setRange(1, 20)
         self.soft_limit.setSuffix(self.tr(" soft bounces"))
-        self.soft_limit.setToolTip(self.tr("Stop emailing an address after this many temporary "
-                                           "failures (mailbox full, server busy…)"))
+        self.soft_limit.setToolTip(
+            self.tr(
+                "Stop emailing an address after this many temporary failures (mailbox full, server busy…)"
+            )
+        )
         self.deal_on_reply = QCheckBox(self.tr("Open a deal when a campaign recipient replies"))
         self.signin = SignInPanel()
         self.signin.provider_chosen.connect(self.choose_provider)
         self.signin.wanted.connect(self.sign_in)
         self.signin.method_chosen.connect(self.choose_method)
-        self.fields = {"provider": (self.tr("Provider"), self.signin),
-                       "host": (self.tr("Server"), self.host),
-                       "port": (self.tr("Port"), self.port),
-                       "security": (self.tr("Security"), self.security),
-                       "username": (self.tr("User name"), self.username),
-                       "password": (self.tr("Password"), self.password),
-                       "folders": (self.tr("Folders to read"), self.folders),
-                       "sync_minutes": (self.tr("Read every"), self.minutes),
-                       "soft_bounce_limit": (self.tr("Suppress after"), self.soft_limit),
-                       "deal_on_reply": ("", self.deal_on_reply)}
+        self.fields = {
+            "provider": (self.tr("Provider"), self.signin),
+            "host": (self.tr("Server"), self.host),
+            "port": (self.tr("Port"), self.port),
+            "security": (self.tr("Security"), self.security),
+            "username": (self.tr("User name"), self.username),
+            "password": (self.tr("Password"), self.password),
+            "folders": (self.tr("Folders to read"), self.folders),
+            "sync_minutes": (self.tr("Read every"), self.minutes),
+            "soft_bounce_limit": (self.tr("Suppress after"), self.soft_limit),
+            "deal_on_reply": ("", self.deal_on_reply),
+        }
         self.form = form = QFormLayout()
         self.errors = add_field_rows(form, self.fields)
         self.status = QLabel()
@@ -103,13 +112,19 @@ class InboxForm(KeepsEdits, QWidget):
 
     def account(self) -> imap.ImapAccount:
         return replace(
-            imap.load_imap_account(), host=self.host.text(), port=self.port.value(),
-            security=self.security.currentData(), username=self.username.text(),
+            imap.load_imap_account(),
+            host=self.host.text(),
+            port=self.port.value(),
+            security=self.security.currentData(),
+            username=self.username.text(),
             folders=tuple(f.strip() for f in self.folders.text().split(",")),
-            sync_minutes=self.minutes.value(), soft_bounce_limit=self.soft_limit.value(),
-            provider=self.signin.key(), auth=self.auth,
+            sync_minutes=self.minutes.value(),
+            soft_bounce_limit=self.soft_limit.value(),
+            provider=self.signin.key(),
+            auth=self.auth,
             client_id=self.signin.client_id.text().strip(),
-            client_secret=self.signin.client_secret.text().strip())
+            client_secret=self.signin.client_secret.text().strip(),
+        )
 
     def choose_provider(self, key: str) -> None:
         """Fill in the provider's server and sign-in method."""
@@ -135,8 +150,11 @@ class InboxForm(KeepsEdits, QWidget):
         if self.password.text():
             kept = smtp.store_password(saved, self.password.text())
             self.password.clear()
-            self.status.setText(self.tr("Saved; the password is in the system keyring.") if kept
-                                else self.tr("Saved; the password is kept for this session."))
+            self.status.setText(
+                self.tr("Saved; the password is in the system keyring.")
+                if kept
+                else self.tr("Saved; the password is kept for this session.")
+            )
         else:
             self.status.setText(self.tr("Saved."))
         self.mark_clean()

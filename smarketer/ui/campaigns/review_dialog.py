@@ -41,8 +41,13 @@ class SendReviewDialog(QDialog):
 
     confirmed = Signal()
 
-    def __init__(self, campaign_id: int, at: datetime | None = None,
-                 send_test: Callable[[], object] | None = None, parent=None):
+    def __init__(
+        self,
+        campaign_id: int,
+        at: datetime | None = None,
+        send_test: Callable[[], object] | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         self.campaign_id, self.at = campaign_id, at
         self.review: SendReview | None = None
@@ -57,13 +62,15 @@ class SendReviewDialog(QDialog):
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for key, text in (("recipients", self.tr("Recipients")),
-                          ("left_out", self.tr("Left out")),
-                          ("consent", self.tr("Consent")),
-                          ("fields", self.tr("Merge fields")),
-                          ("from", self.tr("From")),
-                          ("pace", self.tr("Pace")),
-                          ("last", self.tr("Last one goes out"))):
+        for key, text in (
+            ("recipients", self.tr("Recipients")),
+            ("left_out", self.tr("Left out")),
+            ("consent", self.tr("Consent")),
+            ("fields", self.tr("Merge fields")),
+            ("from", self.tr("From")),
+            ("pace", self.tr("Pace")),
+            ("last", self.tr("Last one goes out")),
+        ):
             label = QLabel("…")
             label.setWordWrap(True)
             label.setObjectName(f"review_{key}")
@@ -76,8 +83,9 @@ class SendReviewDialog(QDialog):
         self.problem.hide()
 
         self.test_button = QPushButton(self.tr("Send a test to myself"))
-        self.test_button.setToolTip(self.tr("One email to your own address, as the first "
-                                            "recipient will see it"))
+        self.test_button.setToolTip(
+            self.tr("One email to your own address, as the first recipient will see it")
+        )
         self.test_button.setEnabled(send_test is not None)
         self.test_status = QLabel()
         self.test_status.setWordWrap(True)
@@ -90,8 +98,8 @@ class SendReviewDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.send_button = self.buttons.addButton(
-            self.tr("Schedule…") if at else self.tr("Send…"),
-            QDialogButtonBox.ButtonRole.AcceptRole)
+            self.tr("Schedule…") if at else self.tr("Send…"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.send_button.setEnabled(False)
         self.send_button.setAutoDefault(False)
         self.cancel_button.setDefault(True)  # Enter never sends by accident
@@ -106,8 +114,7 @@ class SendReviewDialog(QDialog):
         layout.addLayout(test_row)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.job = run_job(review_send, campaign_id, at, on_success=self.show_review,
-                           on_failure=self._failed)
+        self.job = run_job(review_send, campaign_id, at, on_success=self.show_review, on_failure=self._failed)
 
     # filling in
 
@@ -115,43 +122,54 @@ class SendReviewDialog(QDialog):
         self.review = r
         self.busy.hide()
         when = self.tr(" on {}").format(_when(r.starts_at)) if self.at else ""
-        self.heading.setText(self.tr("{name}: {count} emails{when}").format(
-            name=r.campaign_name, count=f"{r.recipients:,}", when=when))
+        self.heading.setText(
+            self.tr("{name}: {count} emails{when}").format(
+                name=r.campaign_name, count=f"{r.recipients:,}", when=when
+            )
+        )
         v = self.values
         v["recipients"].setText(
             self.tr("{count} will receive it").format(count=f"<b>{r.recipients:,}</b>")
-            + (self.tr(" ({} already sent earlier are not sent again)").format(
-                f"{r.already_sent:,}") if r.already_sent else ""))
-        v["left_out"].setText(self.tr("{} ({})").format(
-            f"{r.left_out_total:,}", r.left_out_text()) if r.left_out_total
-            else self.tr("Nobody"))
+            + (
+                self.tr(" ({} already sent earlier are not sent again)").format(f"{r.already_sent:,}")
+                if r.already_sent
+                else ""
+            )
+        )
+        v["left_out"].setText(
+            self.tr("{} ({})").format(f"{r.left_out_total:,}", r.left_out_text())
+            if r.left_out_total
+            else self.tr("Nobody")
+        )
         if not r.without_consent:
             consent = self.tr("Everyone has recorded consent.")
         elif r.consent_required:
-            consent = self.tr("{} without recorded consent are left out.").format(
-                f"{r.without_consent:,}")
+            consent = self.tr("{} without recorded consent are left out.").format(f"{r.without_consent:,}")
         else:
-            consent = self.tr("{} have no recorded consent and will receive it "
-                              "(Settings → Email account can leave them out).").format(
-                f"{r.without_consent:,}")
+            consent = self.tr(
+                "{} have no recorded consent and will receive it "
+                "(Settings → Email account can leave them out)."
+            ).format(f"{r.without_consent:,}")
         v["consent"].setText(consent)
-        v["consent"].setProperty("role", "fieldError" if r.without_consent
-                                 and not r.consent_required else "")
+        v["consent"].setProperty("role", "fieldError" if r.without_consent and not r.consent_required else "")
         v["fields"].setText(
             self.tr("{} lack a field the template uses, e.g. {}.").format(
-                f"{r.missing_field:,}", r.missing_example) if r.missing_field
-            else self.tr("Every email can be filled in."))
+                f"{r.missing_field:,}", r.missing_example
+            )
+            if r.missing_field
+            else self.tr("Every email can be filled in.")
+        )
         v["fields"].setProperty("role", "fieldError" if r.missing_field else "")
         sender = f"{r.from_name} <{r.from_address}>" if r.from_name else r.from_address
-        v["from"].setText(self.tr("{} via {}").format(sender, r.server) if r.server
-                          else sender or "—")
-        v["pace"].setText(self.tr("{rate} per minute, at most {cap} a day ({sent} sent in "
-                                  "the last 24 hours)").format(
-            rate=f"{r.rate_per_minute:,}", cap=f"{r.daily_cap:,}", sent=f"{r.sent_last_day:,}"))
+        v["from"].setText(self.tr("{} via {}").format(sender, r.server) if r.server else sender or "—")
+        v["pace"].setText(
+            self.tr("{rate} per minute, at most {cap} a day ({sent} sent in the last 24 hours)").format(
+                rate=f"{r.rate_per_minute:,}", cap=f"{r.daily_cap:,}", sent=f"{r.sent_last_day:,}"
+            )
+        )
         last = self.tr("about {}").format(_when(r.last_at))
         if r.days > 1:
-            last += self.tr(": the daily cap spreads it over {} days (resume it each "
-                            "day)").format(r.days)
+            last += self.tr(": the daily cap spreads it over {} days (resume it each day)").format(r.days)
         v["last"].setText(last if r.recipients else "—")
         for label in v.values():  # the role changed: let the style sheet see it
             label.style().unpolish(label)
@@ -159,8 +177,10 @@ class SendReviewDialog(QDialog):
         self.problem.setText(r.problem)
         self.problem.setVisible(bool(r.problem))
         self.send_button.setText(
-            self.tr("Schedule for {}").format(f"{r.recipients:,}") if self.at
-            else self.tr("Send to {}").format(f"{r.recipients:,}"))
+            self.tr("Schedule for {}").format(f"{r.recipients:,}")
+            if self.at
+            else self.tr("Send to {}").format(f"{r.recipients:,}")
+        )
         self.send_button.setEnabled(r.can_send)
         # wrapped lines need their height once the text is in
         self.layout().invalidate()
@@ -180,10 +200,8 @@ class SendReviewDialog(QDialog):
         if job is None:
             return
         self.test_status.setText(self.tr("Sending a test…"))
-        job.succeeded.connect(lambda reply: self.test_status.setText(
-            self.tr("Test sent: {}").format(reply)))
-        job.failed.connect(lambda exc: self.test_status.setText(
-            self.tr("The test failed: {}").format(exc)))
+        job.succeeded.connect(lambda reply: self.test_status.setText(self.tr("Test sent: {}").format(reply)))
+        job.failed.connect(lambda exc: self.test_status.setText(self.tr("The test failed: {}").format(exc)))
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         if not self.job.done:  # closed before the figures came: drop them

@@ -85,8 +85,9 @@ class CampaignsSection(Section):
         self.new_button.setToolTip(self.tr("Start a campaign (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_item)
         self.inbox_button = QPushButton(self.tr("Check inbox"))
-        self.inbox_button.setToolTip(self.tr("Read replies, bounces and unsubscribes from "
-                                             "your mailbox (Settings → Inbox)"))
+        self.inbox_button.setToolTip(
+            self.tr("Read replies, bounces and unsubscribes from your mailbox (Settings → Inbox)")
+        )
         self.inbox_button.clicked.connect(lambda: self.check_inbox(ask=True))
         self.optouts_button = QPushButton()
         self.optouts_button.clicked.connect(self.show_optouts)
@@ -98,8 +99,7 @@ class CampaignsSection(Section):
 
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Campaigns"))
-        self.list.currentItemChanged.connect(lambda item, _p: self.load(
-            item.data(IdRole) if item else None))
+        self.list.currentItemChanged.connect(lambda item, _p: self.load(item.data(IdRole) if item else None))
 
         # composing
         self.name = QLineEdit()
@@ -118,8 +118,12 @@ class CampaignsSection(Section):
         template_row.addWidget(self.template_box, 1)
         template_row.addWidget(self.save_template_button)
         form = QFormLayout()
-        for text, widget in ((self.tr("Name"), self.name), (self.tr("Audience"), self.audience),
-                             (self.tr("Subject"), self.subject), (self.tr("Body"), self.body)):
+        for text, widget in (
+            (self.tr("Name"), self.name),
+            (self.tr("Audience"), self.audience),
+            (self.tr("Subject"), self.subject),
+            (self.tr("Body"), self.body),
+        ):
             widget.setAccessibleName(text)
             form.addRow(text, widget)
         self.insert_field = insert_field_button(self._field_target)
@@ -136,8 +140,7 @@ class CampaignsSection(Section):
         self.warnings = QLabel()
         self.warnings.setProperty("role", "fieldError")
         self.warnings.setWordWrap(True)
-        for signal in (self.subject.editingFinished, self.audience.activated,
-                       self.plain_only.toggled):
+        for signal in (self.subject.editingFinished, self.audience.activated, self.plain_only.toggled):
             signal.connect(lambda *_: self.save_draft())
         self._body_timer = QTimer(self, singleShot=True, interval=600)
         self._body_timer.timeout.connect(self.save_draft)
@@ -161,8 +164,9 @@ class CampaignsSection(Section):
         preview_layout.addLayout(nav)
         preview_layout.addWidget(self.preview, 1)
 
-        self.report_rows = ReportRowsModel([self.tr("Recipient"), self.tr("State"),
-                                            self.tr("Server reply")], self)
+        self.report_rows = ReportRowsModel(
+            [self.tr("Recipient"), self.tr("State"), self.tr("Server reply")], self
+        )
         self.report = QTableView()
         self.report.setModel(self.report_rows)
         self.report.verticalHeader().hide()
@@ -228,9 +232,13 @@ class CampaignsSection(Section):
         self.splitter.setSizes([260, 900])
         self.empty = EmptyState(
             self.tr("No campaigns yet"),
-            self.tr("Write one personal email to a segment of your contacts; Smarketer sends it "
-                    "through your own account, one recipient at a time, at a polite pace."),
-            self.tr("New campaign"), self.new_item)
+            self.tr(
+                "Write one personal email to a segment of your contacts; Smarketer sends it "
+                "through your own account, one recipient at a time, at a polite pace."
+            ),
+            self.tr("New campaign"),
+            self.new_item,
+        )
         self.layout_.addWidget(self.splitter, 1)
         self.layout_.addWidget(self.empty, 1)
         self.campaign: Campaign | None = None
@@ -280,16 +288,18 @@ class CampaignsSection(Section):
         account = imap.load_imap_account()
         if not account.configured:
             if ask:
-                dialogs.show_error(self, self.tr("No inbox yet"),
-                                   self.tr("Set up your inbox in Settings → Inbox first."))
+                dialogs.show_error(
+                    self, self.tr("No inbox yet"), self.tr("Set up your inbox in Settings → Inbox first.")
+                )
             return None
         try:
             password = smtp.credentials(account)
         except smtp.PasswordUnavailable:
             if not ask:
                 return None
-            password = dialogs.ask_password(self, self.tr("Inbox password"),
-                                            self.tr("Password for your inbox (this session):"))
+            password = dialogs.ask_password(
+                self, self.tr("Inbox password"), self.tr("Password for your inbox (this session):")
+            )
             if not password:
                 return None
             smtp.remember_for_session(account, password)
@@ -313,8 +323,7 @@ class CampaignsSection(Section):
 
         dialog = OptOutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(lambda: (self._update_optouts(),
-                                        self.hub.data_changed.emit("contact")))
+        dialog.changed.connect(lambda: (self._update_optouts(), self.hub.data_changed.emit("contact")))
         dialog.open()
         return dialog
 
@@ -339,8 +348,11 @@ class CampaignsSection(Section):
         self.list.clear()
         for c, counts in outbox.campaigns_with_counts():
             total = sum(counts.values())
-            item = QListWidgetItem(("    ↳ " if c.parent_id else "") + f"{c.name}\n{c.status}" +
-                                   (f" · {counts.get('sent', 0)}/{total} sent" if total else ""))
+            item = QListWidgetItem(
+                ("    ↳ " if c.parent_id else "")
+                + f"{c.name}\n{c.status}"
+                + (f" · {counts.get('sent', 0)}/{total} sent" if total else "")
+            )
             item.setData(IdRole, c.id)
             self.list.addItem(item)
             if c.id == current:
@@ -358,14 +370,22 @@ class CampaignsSection(Section):
         c = self.campaign
         if c is None:
             return
-        days = dialogs.ask_number(self, self.tr("Follow-up"),
-                                  self.tr("Send to those who have not replied, after how many "
-                                          "days?"), 4, 1, 365)
+        days = dialogs.ask_number(
+            self,
+            self.tr("Follow-up"),
+            self.tr("Send to those who have not replied, after how many days?"),
+            4,
+            1,
+            365,
+        )
         if days is None:
             return
         step = outbox.create_follow_up(
-            c.id, days, "Hello {{ contact.first_name | default(\"there\") }},\n\njust checking "
-            "that my last email reached you. Would a short call help?\n\n{{ sender.name }}\n")
+            c.id,
+            days,
+            'Hello {{ contact.first_name | default("there") }},\n\njust checking '
+            "that my last email reached you. Would a short call help?\n\n{{ sender.name }}\n",
+        )
         self.reload(select=step.id)
 
     def new_item(self) -> None:
@@ -375,8 +395,7 @@ class CampaignsSection(Section):
             number += 1
             name = self.tr(f"Campaign {number}")
         # No audience is chosen for the owner: the first segment is rarely the right one.
-        campaign = outbox.create_campaign(name, *outbox.NO_AUDIENCE, self.tr("Hello from us"),
-                                          DEFAULT_BODY)
+        campaign = outbox.create_campaign(name, *outbox.NO_AUDIENCE, self.tr("Hello from us"), DEFAULT_BODY)
         self.reload(select=campaign.id)
         self.tabs.setCurrentIndex(0)
         self.name.setFocus()
@@ -390,15 +409,17 @@ class CampaignsSection(Section):
         self.audience.clear()
         self.audience.addItem(self.tr("Choose who receives it…"), _key(*outbox.NO_AUDIENCE))
         for segment in contacts.segments():
-            self.audience.addItem(self.tr("Segment: {}").format(segment.name),
-                                  _key("segment", str(segment.id)))
+            self.audience.addItem(
+                self.tr("Segment: {}").format(segment.name), _key("segment", str(segment.id))
+            )
         for tag in contacts.all_tag_names():
             self.audience.addItem(self.tr(f"Tag: {tag}"), _key("tag", tag))
         self.audience.blockSignals(False)
         self._counts_request += 1
         request = self._counts_request
         self.counts_job = run_job(
-            _segment_counts, on_success=lambda counts: self._show_counts(request, counts))
+            _segment_counts, on_success=lambda counts: self._show_counts(request, counts)
+        )
 
     def _show_counts(self, request: int, counts: dict[str, int]) -> None:
         if request != self._counts_request:
@@ -426,13 +447,13 @@ class CampaignsSection(Section):
         self.template_box.setCurrentIndex(0)
 
     def save_template(self) -> None:
-        name = dialogs.ask_text(self, self.tr("Save template"), self.tr("Template name:"),
-                                self.name.text())
+        name = dialogs.ask_text(self, self.tr("Save template"), self.tr("Template name:"), self.name.text())
         if not name:
             return
         try:
-            outbox.save_template(name, self.subject.text(), self.body.toPlainText(),
-                                 self.plain_only.isChecked())
+            outbox.save_template(
+                name, self.subject.text(), self.body.toPlainText(), self.plain_only.isChecked()
+            )
         except templates.TemplateProblem as exc:
             self.warnings.setText(str(exc))
             return
@@ -453,8 +474,7 @@ class CampaignsSection(Section):
         self.campaign = Campaign.get_or_none(Campaign.id == campaign_id) if campaign_id else None
         c = self.campaign
         editable = c is not None and c.status in ("draft", "scheduled")
-        for widget in (self.name, self.audience, self.subject, self.body, self.plain_only,
-                       self.template_box):
+        for widget in (self.name, self.audience, self.subject, self.body, self.plain_only, self.template_box):
             widget.setEnabled(editable)
         if c is not None and c.parent_id:
             self.audience.setEnabled(False)  # a follow-up goes to its step's non-repliers
@@ -462,8 +482,11 @@ class CampaignsSection(Section):
             self.name.setText(c.name)
             index = self.audience.findData(_key(c.audience_kind, c.audience))
             if index < 0:
-                label = (self.tr(f"{len(json.loads(c.audience))} picked contacts")
-                         if c.audience_kind == "contacts" else self.tr("(audience removed)"))
+                label = (
+                    self.tr(f"{len(json.loads(c.audience))} picked contacts")
+                    if c.audience_kind == "contacts"
+                    else self.tr("(audience removed)")
+                )
                 self.audience.addItem(label, _key(c.audience_kind, c.audience))
                 index = self.audience.count() - 1
             self.audience.setCurrentIndex(max(0, index))
@@ -488,9 +511,13 @@ class CampaignsSection(Section):
             self.campaign = None
             return
         kind, audience = _split(self.audience.currentData()) or (c.audience_kind, c.audience)
-        fields = {"subject": self.subject.text(), "body": self.body.toPlainText(),
-                  "plain_only": self.plain_only.isChecked(), "audience_kind": kind,
-                  "audience": audience}
+        fields = {
+            "subject": self.subject.text(),
+            "body": self.body.toPlainText(),
+            "plain_only": self.plain_only.isChecked(),
+            "audience_kind": kind,
+            "audience": audience,
+        }
         name = self.name.text().strip()
         if name and name.lower() != c.name.lower():
             if outbox.find_campaign(name):
@@ -515,8 +542,7 @@ class CampaignsSection(Section):
             self.warnings.clear()
             return
         if not self.campaign.parent_id and not outbox.has_audience(self.campaign):
-            self.info.setText(self.tr("Choose who receives it: a segment or a tag (save one "
-                                      "in Contacts)."))
+            self.info.setText(self.tr("Choose who receives it: a segment or a tag (save one in Contacts)."))
             self.warnings.clear()
             return
         self.info.setText(self.tr("Counting recipients…"))
@@ -527,9 +553,11 @@ class CampaignsSection(Section):
             return
         request = self._summary_request
         self.summary_job = run_job(
-            recipients.summarize, self.campaign.id,
+            recipients.summarize,
+            self.campaign.id,
             on_success=lambda summary: self._show_summary(request, summary),
-            on_failure=lambda exc: self._summary_failed(request, exc))
+            on_failure=lambda exc: self._summary_failed(request, exc),
+        )
 
     def _summary_failed(self, request: int, exc: BaseException) -> None:
         if request == self._summary_request and self.campaign is not None:
@@ -542,24 +570,41 @@ class CampaignsSection(Section):
         self.summary = summary
         excluded = ", ".join(f"{n:,} {why}" for why, n in sorted(summary.excluded.items()))
         if c.parent_id:
-            self.info.setText(self.tr(
-                f"Follow-up {c.delay_days} days after {c.parent.name}: "
-                f"{len(summary.eligible):,} due now, {summary.waiting:,} later; left out: "
-                + (excluded or "none") + "."))
+            self.info.setText(
+                self.tr(
+                    f"Follow-up {c.delay_days} days after {c.parent.name}: "
+                    f"{len(summary.eligible):,} due now, {summary.waiting:,} later; left out: "
+                    + (excluded or "none")
+                    + "."
+                )
+            )
         else:
-            consent = (self.tr(f" {summary.without_consent:,} have no recorded consent"
-                               + (" and are left out." if summary.only_with_consent else "."))
-                       if summary.without_consent else "")
-            self.info.setText(self.tr(f"{len(summary.eligible):,} recipients"
-                                      + (f" · left out: {excluded}" if excluded else "") + "."
-                                      + consent))
+            consent = (
+                self.tr(
+                    f" {summary.without_consent:,} have no recorded consent"
+                    + (" and are left out." if summary.only_with_consent else ".")
+                )
+                if summary.without_consent
+                else ""
+            )
+            self.info.setText(
+                self.tr(
+                    f"{len(summary.eligible):,} recipients"
+                    + (f" · left out: {excluded}" if excluded else "")
+                    + "."
+                    + consent
+                )
+            )
         if summary.problem:
             self.warnings.setText(summary.problem)
         elif summary.missing_example:
             name, field = summary.missing_example
-            self.warnings.setText(self.tr(
-                f"{summary.missing_count:,} recipient(s) lack a field the template uses "
-                f"without a default, e.g. {name} has no {field}."))
+            self.warnings.setText(
+                self.tr(
+                    f"{summary.missing_count:,} recipient(s) lack a field the template uses "
+                    f"without a default, e.g. {name} has no {field}."
+                )
+            )
         else:
             self.warnings.clear()
         if self.tabs.currentIndex() == 1:
@@ -568,13 +613,15 @@ class CampaignsSection(Section):
     def _update_buttons(self) -> None:
         status = self.campaign.status if self.campaign else None
         sending = self.job is not None and not self.job.done
-        enable = {"test": status is not None and not sending,
-                  "send": status in ("draft", "scheduled") and not sending,
-                  "schedule": status in ("draft", "scheduled") and not sending,
-                  "pause": sending or status in ("sending", "scheduled"),
-                  "resume": status == "paused" and not sending,
-                  "cancel": status in ("draft", "scheduled", "paused", "sending"),
-                  "follow": status is not None}
+        enable = {
+            "test": status is not None and not sending,
+            "send": status in ("draft", "scheduled") and not sending,
+            "schedule": status in ("draft", "scheduled") and not sending,
+            "pause": sending or status in ("sending", "scheduled"),
+            "resume": status == "paused" and not sending,
+            "cancel": status in ("draft", "scheduled", "paused", "sending"),
+            "follow": status is not None,
+        }
         for key, on in enable.items():
             self.buttons[key].setEnabled(on)
         signin = self.buttons["signin"]  # a paused campaign whose provider sign-in ended
@@ -600,8 +647,7 @@ class CampaignsSection(Section):
             self.sending_status.setText(self.tr(failure_text(exc)))
             self._update_buttons()
 
-        self.signin_job = start_sign_in(a.provider, a.username, a.client_id, a.client_secret,
-                                        done, failed)
+        self.signin_job = start_sign_in(a.provider, a.username, a.client_id, a.client_secret, done, failed)
         self._update_buttons()
         return self.signin_job
 
@@ -635,16 +681,21 @@ class CampaignsSection(Section):
             self.preview.setPlainText(self.tr(f"This recipient's email cannot be made: {exc}"))
         else:
             text, body = parts(msg)
-            header = (f"<p><b>To:</b> {_esc(header_text(msg, 'To'))}<br>"
-                      f"<b>Subject:</b> {_esc(header_text(msg, 'Subject'))}</p><hr>")
+            header = (
+                f"<p><b>To:</b> {_esc(header_text(msg, 'To'))}<br>"
+                f"<b>Subject:</b> {_esc(header_text(msg, 'Subject'))}</p><hr>"
+            )
             if body and not self.campaign.plain_only:
                 self.preview.setHtml(header + body)
             else:
-                self.preview.setHtml(header + f"<pre style='white-space:pre-wrap'>{_esc(text)}"
-                                     "</pre>")
-        self.preview_label.setText(self.tr(f"Recipient {self.preview_index + 1} of "
-                                           f"{len(self.preview_ids)}: "
-                                           f"{contact.full_name or contact.email}"))
+                self.preview.setHtml(header + f"<pre style='white-space:pre-wrap'>{_esc(text)}</pre>")
+        self.preview_label.setText(
+            self.tr(
+                f"Recipient {self.preview_index + 1} of "
+                f"{len(self.preview_ids)}: "
+                f"{contact.full_name or contact.email}"
+            )
+        )
         self.prev_button.setEnabled(self.preview_index > 0)
         self.next_button.setEnabled(self.preview_index < len(self.preview_ids) - 1)
 
@@ -654,8 +705,9 @@ class CampaignsSection(Section):
         self._report_request += 1
         request = self._report_request
         self.report_summary.setText(self.tr("Counting…"))
-        self.report_job = run_job(_report_data, self.campaign.id,
-                                  on_success=lambda data: self._show_report(request, data))
+        self.report_job = run_job(
+            _report_data, self.campaign.id, on_success=lambda data: self._show_report(request, data)
+        )
 
     def _show_report(self, request: int, data) -> None:
         if request != self._report_request or self.campaign is None:
@@ -664,14 +716,20 @@ class CampaignsSection(Section):
         self.report_rows.set_rows(rows)
         states = ", ".join(f"{n} {s}" for s, n in sorted(r.by_state.items())) or "nothing queued"
         excluded = ", ".join(f"{n} {why}" for why, n in sorted(r.excluded.items())) or "none"
-        unknown = (self.tr(f" {len(r.unknown)} unknown: check your Sent folder before sending "
-                           "them again.") if r.unknown else "")
+        unknown = (
+            self.tr(f" {len(r.unknown)} unknown: check your Sent folder before sending them again.")
+            if r.unknown
+            else ""
+        )
         rate = f" ({r.reply_rate:.0%})" if r.reply_rate is not None else ""
-        self.report_summary.setText(self.tr(
-            f"{states}. Replies: {r.replies}{rate}. Left out: {excluded}. "
-            f"Unsubscribed since: {r.unsubscribed_since}. "
-            f"Deals opened by recipients: {r.deals_opened}.{unknown}"
-            + (f" Paused: {self.campaign.pause_reason}" if self.campaign.pause_reason else "")))
+        self.report_summary.setText(
+            self.tr(
+                f"{states}. Replies: {r.replies}{rate}. Left out: {excluded}. "
+                f"Unsubscribed since: {r.unsubscribed_since}. "
+                f"Deals opened by recipients: {r.deals_opened}.{unknown}"
+                + (f" Paused: {self.campaign.pause_reason}" if self.campaign.pause_reason else "")
+            )
+        )
 
     # sending
 
@@ -683,9 +741,10 @@ class CampaignsSection(Section):
             return True, smtp.credentials(account)
         except smtp.PasswordUnavailable:
             password = dialogs.ask_password(
-                self, self.tr("Email password"),
-                self.tr(f"Password for {account.username} at {account.host} (kept for this "
-                        "session only):"))
+                self,
+                self.tr("Email password"),
+                self.tr(f"Password for {account.username} at {account.host} (kept for this session only):"),
+            )
             if password:
                 smtp.remember_for_session(account, password)
             return password is not None, password
@@ -714,11 +773,15 @@ class CampaignsSection(Section):
             return None
         self.sending_status.setText(self.tr("Sending a test to yourself…"))
         self.test_job = run_job(
-            send_test, account, password, msg,
+            send_test,
+            account,
+            password,
+            msg,
             on_success=lambda reply: self.sending_status.setText(
-                self.tr(f"Test sent to {account.from_address}: {reply}")),
-            on_failure=lambda exc: self.sending_status.setText(
-                self.tr(f"The test failed: {exc}")))
+                self.tr(f"Test sent to {account.from_address}: {reply}")
+            ),
+            on_failure=lambda exc: self.sending_status.setText(self.tr(f"The test failed: {exc}")),
+        )
         return self.test_job
 
     def review(self, at=None, on_confirmed=None):
@@ -757,14 +820,14 @@ class CampaignsSection(Section):
         def started(_result) -> None:
             if kwargs.get("at"):
                 self.sending_status.clear()
-                self.hub.notify.emit(self.tr("Scheduled (Smarketer must be open then, or run: "
-                                             "smarketer campaign send)."))
+                self.hub.notify.emit(
+                    self.tr("Scheduled (Smarketer must be open then, or run: smarketer campaign send).")
+                )
                 self.reload()
             else:
                 self._run_sender(campaign_id)
 
-        self.start_job = run_job(start, campaign_id, on_success=started, on_failure=failed,
-                                 **kwargs)
+        self.start_job = run_job(start, campaign_id, on_success=started, on_failure=failed, **kwargs)
 
     def _run_sender(self, campaign_id: int) -> None:
         ok, password = self._password()
@@ -775,9 +838,15 @@ class CampaignsSection(Section):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.sending_status.setText(self.tr("Sending…"))
-        self.job = run_job(sender.send_campaign, campaign_id, password=password,
-                           status=self.status_text.emit, on_progress=self._progressed,
-                           on_success=self._finished, on_failure=self._failed)
+        self.job = run_job(
+            sender.send_campaign,
+            campaign_id,
+            password=password,
+            status=self.status_text.emit,
+            on_progress=self._progressed,
+            on_success=self._finished,
+            on_failure=self._failed,
+        )
         self.reload(select=campaign_id)
 
     def _progressed(self, done: int, total: int) -> None:
@@ -787,8 +856,11 @@ class CampaignsSection(Section):
 
     def _finished(self, result) -> None:
         self.progress.hide()
-        text = (self.tr(f"Done: {result.sent} sent, {result.failed} failed.")
-                if result.status == "done" else self.tr(f"Paused: {result.reason}"))
+        text = (
+            self.tr(f"Done: {result.sent} sent, {result.failed} failed.")
+            if result.status == "done"
+            else self.tr(f"Paused: {result.reason}")
+        )
         self.sending_status.setText(text)
         self.hub.notify.emit(text)
         self.hub.data_changed.emit("campaign")
@@ -806,8 +878,9 @@ class CampaignsSection(Section):
         when = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600))
         when.setCalendarPopup(True)
         when.setDisplayFormat("yyyy-MM-dd HH:mm")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         layout = QFormLayout(dialog)
@@ -817,8 +890,10 @@ class CampaignsSection(Section):
         def accepted() -> None:
             at = when.dateTime().toPython().astimezone(UTC)
             campaign_id = self.campaign.id
-            self.review(at, lambda: self._start_in_background(
-                outbox.start, campaign_id, self.tr("Not scheduled"), at=at))
+            self.review(
+                at,
+                lambda: self._start_in_background(outbox.start, campaign_id, self.tr("Not scheduled"), at=at),
+            )
 
         dialog.accepted.connect(accepted)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -831,8 +906,10 @@ class CampaignsSection(Section):
             return
         if getattr(self, "due_job", None) is not None and not self.due_job.done:
             return
-        self.due_job = run_job(_due_campaign, on_success=lambda campaign_id: (
-            campaign_id is not None and self._run_sender(campaign_id)))
+        self.due_job = run_job(
+            _due_campaign,
+            on_success=lambda campaign_id: campaign_id is not None and self._run_sender(campaign_id),
+        )
 
     def pause(self) -> None:
         if self.job is not None and not self.job.done:
@@ -853,14 +930,19 @@ class CampaignsSection(Section):
             outbox.cancel(c.id)
             self.reload()
 
-        dialogs.confirm(self, self.tr("Cancel campaign?"),
-                        self.tr(f"Stop {c.name} for good? Emails already sent stay sent; the "
-                                "others are not sent."),
-                        cancel, yes_text=self.tr("Cancel campaign"), destructive=True)
+        dialogs.confirm(
+            self,
+            self.tr("Cancel campaign?"),
+            self.tr(f"Stop {c.name} for good? Emails already sent stay sent; the others are not sent."),
+            cancel,
+            yes_text=self.tr("Cancel campaign"),
+            destructive=True,
+        )
 
     def import_unsubscribes(self) -> None:
-        path = dialogs.ask_open_file(self, self.tr("A file of addresses to unsubscribe"),
-                                     "Text or CSV (*.txt *.csv);;All files (*)")
+        path = dialogs.ask_open_file(
+            self, self.tr("A file of addresses to unsubscribe"), "Text or CSV (*.txt *.csv);;All files (*)"
+        )
         if path is None:
             return
         try:
@@ -869,8 +951,9 @@ class CampaignsSection(Section):
             dialogs.show_error(self, self.tr("Cannot read the file"), f"{path}: {exc}")
             return
         known, total = outbox.unsubscribe_list(outbox.addresses_in(text))
-        self.hub.notify.emit(self.tr(f"{total} addresses suppressed; {known} of them were "
-                                     "contacts and are now unsubscribed."))
+        self.hub.notify.emit(
+            self.tr(f"{total} addresses suppressed; {known} of them were contacts and are now unsubscribed.")
+        )
         self.hub.data_changed.emit("contact")
 
 
@@ -900,13 +983,17 @@ class ReportRowsModel(QAbstractTableModel):
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if (role == Qt.ItemDataRole.DisplayRole
-                and orientation == Qt.Orientation.Horizontal and section < len(self.headers)):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and section < len(self.headers)
+        ):
             return self.headers[section]
         return None
 
 
 # Jobs for the worker threads: plain data in, plain data out.
+
 
 def _segment_counts() -> dict[str, int]:
     return {_key("segment", str(i)): n for i, n in contacts.segment_counts().items()}

@@ -27,12 +27,21 @@ from smarketer.ui.workers import run_job
 open_url = webbrowser.open  # the one seam tests replace: the system browser
 
 
-def start_sign_in(provider_key: str, username: str, client_id: str, client_secret: str,
-                  on_success, on_failure):
+def start_sign_in(
+    provider_key: str, username: str, client_id: str, client_secret: str, on_success, on_failure
+):
     """The browser sign-in as a cancellable background job."""
-    return run_job(sign_in, provider_key, username, client_id, client_secret,
-                   open_url=open_url, cancellable=True, on_success=on_success,
-                   on_failure=on_failure)
+    return run_job(
+        sign_in,
+        provider_key,
+        username,
+        client_id,
+        client_secret,
+        open_url=open_url,
+        cancellable=True,
+        on_success=on_success,
+        on_failure=on_failure,
+    )
 
 
 def failure_text(exc: BaseException) -> str:
@@ -112,8 +121,7 @@ class SignInPanel(QWidget):
     def _show_advanced(self, on: bool) -> None:
         self.advanced_body.setVisible(on and self.advanced.isVisibleTo(self))
 
-    def show_for(self, key: str, username: str, client_id: str, client_secret: str,
-                 auth: str) -> None:
+    def show_for(self, key: str, username: str, client_id: str, client_secret: str, auth: str) -> None:
         """Show an account's provider, sign-in method and whether its mailbox is signed in."""
         self.provider.setCurrentIndex(max(0, self.provider.findData(key)))
         self.use_password.blockSignals(True)
@@ -127,8 +135,7 @@ class SignInPanel(QWidget):
 
     def refresh(self) -> None:
         preset = provider(self.key())
-        self.help.setText(" ".join(filter(None, (self.tr(preset.limits),
-                                                 self.tr(preset.password_help)))))
+        self.help.setText(" ".join(filter(None, (self.tr(preset.limits), self.tr(preset.password_help)))))
         self.help.setVisible(bool(preset.limits or preset.password_help))
         signing_in = preset.oauth and not self.use_password.isChecked()
         self.use_password.setVisible(preset.oauth)
@@ -159,8 +166,14 @@ class SignInPanel(QWidget):
         self.button.setEnabled(False)
         self.cancel_button.show()
         self.state.setText(self.tr("Finish signing in in your browser…"))
-        self.job = start_sign_in(preset.key, username, self.client_id.text().strip(),
-                                 self.client_secret.text().strip(), self._done, self._failed)
+        self.job = start_sign_in(
+            preset.key,
+            username,
+            self.client_id.text().strip(),
+            self.client_secret.text().strip(),
+            self._done,
+            self._failed,
+        )
         return self.job
 
     def cancel(self) -> None:

@@ -21,8 +21,7 @@ class CompanyCompleter(QCompleter):
         edit.textEdited.connect(self._lookup)
 
     def _lookup(self, text: str) -> None:
-        self._names.setStringList(contacts.company_names_like(text.strip(), 20)
-                                  if text.strip() else [])
+        self._names.setStringList(contacts.company_names_like(text.strip(), 20) if text.strip() else [])
 
 
 class ContactPicker(QLineEdit):

@@ -35,8 +35,7 @@ class DuplicatesDialog(QDialog):
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Keep"), self.tr("Merge into it"), self.tr("Why"), ""])
+        self.table.setHorizontalHeaderLabels([self.tr("Keep"), self.tr("Merge into it"), self.tr("Why"), ""])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -56,14 +55,22 @@ class DuplicatesDialog(QDialog):
             for column, text in enumerate((_describe(keep), _describe(other), pair.reason)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
             button = QPushButton(self.tr("Merge"))
-            button.setToolTip(self.tr("Keep the first; its empty fields, every email, note, "
-                                      "tag and timeline entry of the second are added to it"))
+            button.setToolTip(
+                self.tr(
+                    "Keep the first; its empty fields, every email, note, "
+                    "tag and timeline entry of the second are added to it"
+                )
+            )
             button.clicked.connect(lambda _c=False, p=pair: self.merge(p))
             self.table.setCellWidget(row, 3, button)
         self.info.setText(
-            self.tr(f"{len(pairs)} likely duplicate pair(s): the same email, or the same name "
-                    "at the same company or phone.") if pairs else
-            self.tr("No likely duplicates found."))
+            self.tr(
+                f"{len(pairs)} likely duplicate pair(s): the same email, or the same name "
+                "at the same company or phone."
+            )
+            if pairs
+            else self.tr("No likely duplicates found.")
+        )
 
     def merge(self, pair: contacts.DuplicatePair):
         """Merging cannot be undone: ask first, naming both contacts."""
@@ -76,8 +83,14 @@ class DuplicatesDialog(QDialog):
             self.load()
 
         return dialogs.confirm(
-            self, self.tr("Merge two contacts?"),
-            self.tr("Merge {other} into {keep}? {keep} keeps every email, note, tag, timeline "
-                    "entry, deal and task of {other}, whose own record goes. This cannot be "
-                    "undone.").format(keep=keep, other=other),
-            merge, yes_text=self.tr("Merge"), destructive=True)
+            self,
+            self.tr("Merge two contacts?"),
+            self.tr(
+                "Merge {other} into {keep}? {keep} keeps every email, note, tag, timeline "
+                "entry, deal and task of {other}, whose own record goes. This cannot be "
+                "undone."
+            ).format(keep=keep, other=other),
+            merge,
+            yes_text=self.tr("Merge"),
+            destructive=True,
+        )

@@ -71,13 +71,14 @@ class TagsEdit(QLineEdit):
 
     def _insert(self, tag: str) -> None:
         before = self.text()[: self.cursorPosition()]
-        after = self.text()[self.cursorPosition():]
+        after = self.text()[self.cursorPosition() :]
         head = before.rsplit(",", 1)[0] + ", " if "," in before else ""
         self.setText(f"{head}{tag}, {after.lstrip(', ')}".rstrip(", ") + ", ")
 
 
 class ContactEditor(KeepsEdits, QWidget):
     """Edit one contact (or create one). Emits ``saved(contact_id)``."""
+
     edit_name = "This contact"
 
     saved = Signal(int)
@@ -160,9 +161,14 @@ class ContactEditor(KeepsEdits, QWidget):
         self.status_line = QLabel()
         self.status_line.setProperty("role", "subtitle")
 
-        buttons = button_row(self.email_button, self.deal_button, self.unsubscribe_button,
-                             self.revert_button, self.save_button,
-                             align_right=True)  # wraps on a narrow window, Save last
+        buttons = button_row(
+            self.email_button,
+            self.deal_button,
+            self.unsubscribe_button,
+            self.revert_button,
+            self.save_button,
+            align_right=True,
+        )  # wraps on a narrow window, Save last
 
         form_holder = QWidget()
         holder_layout = QVBoxLayout(form_holder)
@@ -185,8 +191,12 @@ class ContactEditor(KeepsEdits, QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status_line)
         layout.addWidget(buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence.StandardKey.Save,
+            self,
+            self.save,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
 
     # loading
 
@@ -199,22 +209,26 @@ class ContactEditor(KeepsEdits, QWidget):
         contact = Contact.get_or_none(Contact.id == contact_id) if contact_id else None
         data = ContactData.of(contact) if contact else ContactData()
         self.show_data(data)
-        self.heading.setText(contact.full_name or contact.email if contact
-                             else self.tr("New contact"))
+        self.heading.setText(contact.full_name or contact.email if contact else self.tr("New contact"))
         for button in (self.email_button, self.deal_button, self.unsubscribe_button):
             button.setEnabled(contact is not None)
         state = []
         if contact is not None:
             if contact.unsubscribed_at:
-                state.append(self.tr("Unsubscribed on ") + contact.unsubscribed_at.astimezone()
-                             .strftime("%Y-%m-%d"))
+                state.append(
+                    self.tr("Unsubscribed on ") + contact.unsubscribed_at.astimezone().strftime("%Y-%m-%d")
+                )
             if contact.bounced_at:
-                state.append(self.tr("Email bounced on ") + contact.bounced_at.astimezone()
-                             .strftime("%Y-%m-%d"))
+                state.append(
+                    self.tr("Email bounced on ") + contact.bounced_at.astimezone().strftime("%Y-%m-%d")
+                )
             self.unsubscribe_button.setEnabled(contact.unsubscribed_at is None)
             if contact.email_to_fix:
-                state.append(self.tr("Email needs fixing: the import read \"{}\"; type the "
-                                     "right address and save").format(contact.email_to_fix))
+                state.append(
+                    self.tr(
+                        'Email needs fixing: the import read "{}"; type the right address and save'
+                    ).format(contact.email_to_fix)
+                )
         self.email_state.setText(" · ".join(state))
         self.email_state.setVisible(bool(state))
         self.timeline.load(contact_id)
@@ -222,9 +236,21 @@ class ContactEditor(KeepsEdits, QWidget):
         self.mark_clean()
 
     def show_data(self, d: ContactData) -> None:
-        for key in ("first_name", "last_name", "email", "phone", "title", "company", "street",
-                    "postal_code", "city", "country", "website", "lead_source",
-                    "consent_source"):
+        for key in (
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "title",
+            "company",
+            "street",
+            "postal_code",
+            "city",
+            "country",
+            "website",
+            "lead_source",
+            "consent_source",
+        ):
             self.fields[key][1].setText(getattr(d, key))
         self.other_emails.setText(", ".join(d.other_emails))
         self.status.setCurrentIndex(max(0, self.status.findData(d.status)))
@@ -243,9 +269,24 @@ class ContactEditor(KeepsEdits, QWidget):
                 base = ContactData.of(contact)
         return replace(
             base,
-            **{k: self.fields[k][1].text() for k in (
-                "first_name", "last_name", "email", "phone", "title", "company", "street",
-                "postal_code", "city", "country", "website", "lead_source", "consent_source")},
+            **{
+                k: self.fields[k][1].text()
+                for k in (
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "title",
+                    "company",
+                    "street",
+                    "postal_code",
+                    "city",
+                    "country",
+                    "website",
+                    "lead_source",
+                    "consent_source",
+                )
+            },
             other_emails=tuple(e.strip() for e in self.other_emails.text().split(",")),
             status=self.status.currentData(),
             referred_by_id=self.referred_by.contact_id(),
@@ -291,8 +332,15 @@ class ContactEditor(KeepsEdits, QWidget):
             self.saved.emit(self.contact_id)
 
 
-KIND_LABELS = {"note": "Note", "email": "Email", "merge": "Merged", "unsubscribed": "Email",
-               "deal": "Deal", "proposal": "Proposal", "import": "Import"}
+KIND_LABELS = {
+    "note": "Note",
+    "email": "Email",
+    "merge": "Merged",
+    "unsubscribed": "Email",
+    "deal": "Deal",
+    "proposal": "Proposal",
+    "import": "Import",
+}
 
 
 class TimelineView(QWidget):
@@ -313,8 +361,9 @@ class TimelineView(QWidget):
         self.add_button = QPushButton(self.tr("Add note"))
         self.add_button.setToolTip(self.tr("Add the note to the timeline (Ctrl+Return)"))
         self.add_button.clicked.connect(self.add_note)
-        QShortcut(QKeySequence("Ctrl+Return"), self.note, self.add_note,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence("Ctrl+Return"), self.note, self.add_note, context=Qt.ShortcutContext.WidgetShortcut
+        )
         row = QHBoxLayout()
         row.addWidget(self.note, 1)
         row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -338,8 +387,7 @@ class TimelineView(QWidget):
     def load(self, contact_id: int | None) -> None:
         self.contact_id = contact_id
         self.list.clear()
-        for widget in (self.note, self.add_button, self.task_title, self.task_due,
-                       self.task_button):
+        for widget in (self.note, self.add_button, self.task_title, self.task_due, self.task_button):
             widget.setEnabled(contact_id is not None)
         if contact_id is None:
             return
@@ -353,16 +401,16 @@ class TimelineView(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.list.addItem(item)
         if not entries:
-            self.list.addItem(self.tr("Nothing yet. Notes, emails, deals and proposals will "
-                                      "show up here."))
+            self.list.addItem(self.tr("Nothing yet. Notes, emails, deals and proposals will show up here."))
 
     def add_task(self) -> None:
         if self.contact_id is None or not self.task_title.text().strip():
             return
         from smarketer import pipeline
 
-        task = pipeline.add_task(self.task_title.text(), self.task_due.date().toPython(),
-                                 contact_id=self.contact_id)
+        task = pipeline.add_task(
+            self.task_title.text(), self.task_due.date().toPython(), contact_id=self.contact_id
+        )
         contacts.add_note(self.contact_id, f"Task added: {task.title} (due {task.due_date})")
         self.task_title.clear()
         self.load(self.contact_id)

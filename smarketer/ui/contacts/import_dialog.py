@@ -88,7 +88,8 @@ class ImportDialog(QDialog):
 
         self.mapping = QTableWidget(0, 3)
         self.mapping.setHorizontalHeaderLabels(
-            [self.tr("Column in the file"), self.tr("First value"), self.tr("Imports as")])
+            [self.tr("Column in the file"), self.tr("First value"), self.tr("Imports as")]
+        )
         self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.mapping.verticalHeader().hide()
         self.mapping.setAccessibleName(self.tr("Column mapping"))
@@ -100,8 +101,8 @@ class ImportDialog(QDialog):
 
         self.preview = QTableWidget(0, 5)
         self.preview.setHorizontalHeaderLabels(
-            [self.tr("Where"), self.tr("Name"), self.tr("Email"), self.tr("Company"),
-             self.tr("Problem")])
+            [self.tr("Where"), self.tr("Name"), self.tr("Email"), self.tr("Company"), self.tr("Problem")]
+        )
         self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.preview.verticalHeader().hide()
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -127,12 +128,11 @@ class ImportDialog(QDialog):
         self.report_button = QPushButton(self.tr("Open report of rejected rows"))
         self.report_button.hide()
         self.report_button.clicked.connect(
-            lambda: self.summary and self.summary.report
-            and dialogs.open_url(self.summary.report.as_uri()))
+            lambda: self.summary and self.summary.report and dialogs.open_url(self.summary.report.as_uri())
+        )
 
         self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton(self.tr("Import"),
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.buttons.addButton(self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start)
@@ -159,22 +159,28 @@ class ImportDialog(QDialog):
 
     def _describe(self) -> str:
         if self.plan.kind == "vcard":
-            return self.tr("A vCard file: names, emails, phones, company, address, notes and "
-                           "categories (as tags) are read from each card; photos are skipped.")
+            return self.tr(
+                "A vCard file: names, emails, phones, company, address, notes and "
+                "categories (as tags) are read from each card; photos are skipped."
+            )
         layout = self.plan.layout
-        skipped = (self.tr(", {} line(s) above the header skipped").format(layout.header_row)
-                   if layout.header_row else "")
+        skipped = (
+            self.tr(", {} line(s) above the header skipped").format(layout.header_row)
+            if layout.header_row
+            else ""
+        )
         if self.plan.kind == "xlsx":
-            return self.tr("An Excel workbook, sheet \"{}\"{}. Check what each column "
-                           "imports as.").format(layout.delimiter, skipped)
-        return self.tr("A CSV file in {}, separated by {}{}. If names look wrong, choose "
-                       "another encoding below; check what each column imports as.").format(
-            encodings.label(layout.encoding), DELIMITERS[layout.delimiter], skipped)
+            return self.tr('An Excel workbook, sheet "{}"{}. Check what each column imports as.').format(
+                layout.delimiter, skipped
+            )
+        return self.tr(
+            "A CSV file in {}, separated by {}{}. If names look wrong, choose "
+            "another encoding below; check what each column imports as."
+        ).format(encodings.label(layout.encoding), DELIMITERS[layout.delimiter], skipped)
 
     def _show_layout(self) -> None:
         layout = self.plan.layout
-        for combo, value in ((self.encoding, layout.encoding),
-                             (self.delimiter, layout.delimiter)):
+        for combo, value in ((self.encoding, layout.encoding), (self.delimiter, layout.delimiter)):
             if combo.count() == 0:
                 continue
             combo.blockSignals(True)
@@ -188,8 +194,7 @@ class ImportDialog(QDialog):
     def _reread(self) -> None:
         """Read the file again with the encoding and delimiter chosen."""
         try:
-            self.plan = replan(self.plan, self.encoding.currentData() or None,
-                               self.delimiter.currentData())
+            self.plan = replan(self.plan, self.encoding.currentData() or None, self.delimiter.currentData())
         except UnreadableFile as exc:
             self.result.setText(str(exc))
             return
@@ -237,11 +242,14 @@ class ImportDialog(QDialog):
         for row, target in sorted(self.plan.mapping.items()):
             by_target.setdefault(target, []).append(headers[row])
         doubled = {t: cols for t, cols in by_target.items() if len(cols) > 1}
-        self.mapping_warning.setText(" ".join(
-            self.tr("{columns} all import as {field}: choose one, or “Don't import” for the "
-                    "others.").format(columns=", ".join(f"“{c}”" for c in cols),
-                                      field=self.tr(TARGETS.get(t, t)))
-            for t, cols in doubled.items()))
+        self.mapping_warning.setText(
+            " ".join(
+                self.tr(
+                    "{columns} all import as {field}: choose one, or “Don't import” for the others."
+                ).format(columns=", ".join(f"“{c}”" for c in cols), field=self.tr(TARGETS.get(t, t)))
+                for t, cols in doubled.items()
+            )
+        )
         self.mapping_warning.setVisible(bool(doubled))
 
     def refresh_preview(self) -> None:
@@ -257,29 +265,40 @@ class ImportDialog(QDialog):
             if isinstance(checked, Rejected):
                 problem = checked.reason
             elif checked.get("email_to_fix"):
-                problem = self.tr("kept; the email needs fixing: {}").format(
-                    checked["email_to_fix"])
-            cells = [record.where, name, str(values.get("email", "")),
-                     str(values.get("company", "")), problem]
+                problem = self.tr("kept; the email needs fixing: {}").format(checked["email_to_fix"])
+            cells = [
+                record.where,
+                name,
+                str(values.get("email", "")),
+                str(values.get("company", "")),
+                problem,
+            ]
             problems += isinstance(checked, Rejected)
             to_fix += bool(problem) and not isinstance(checked, Rejected)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if problem:
-                    item.setForeground(QColor(style.tones().overdue if isinstance(
-                        checked, Rejected) else style.tones().warning))
+                    item.setForeground(
+                        QColor(
+                            style.tones().overdue if isinstance(checked, Rejected) else style.tones().warning
+                        )
+                    )
                     item.setToolTip(problem)
                 self.preview.setItem(r, c, item)
-        has_target = any(t in self.plan.mapping.values()
-                         for t in ("email", "first_name", "last_name", "full_name"))
+        has_target = any(
+            t in self.plan.mapping.values() for t in ("email", "first_name", "last_name", "full_name")
+        )
         self.import_button.setEnabled(self.plan.kind == "vcard" or has_target)
         notes = []
         if problems:
-            notes.append(self.tr("{} of the first {} rows would be rejected (they are listed "
-                                 "in a report after the import).").format(problems, len(records)))
+            notes.append(
+                self.tr(
+                    "{} of the first {} rows would be rejected (they are listed "
+                    "in a report after the import)."
+                ).format(problems, len(records))
+            )
         if to_fix:
-            notes.append(self.tr("{} would be kept with an email address that needs fixing.")
-                         .format(to_fix))
+            notes.append(self.tr("{} would be kept with an email address that needs fixing.").format(to_fix))
         if not (has_target or self.plan.kind == "vcard"):
             notes.append(self.tr("Map at least one column to a name or an email to import."))
         self.result.setText(" ".join(notes))
@@ -296,10 +315,15 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.result.setText(self.tr("Importing…"))
-        self.job = run_job(run_import, self.plan, policy=self.policy.currentData(),
-                           tag=self.tag.text().strip() or None,
-                           on_progress=self._progressed, on_success=self._done,
-                           on_failure=self._failed)
+        self.job = run_job(
+            run_import,
+            self.plan,
+            policy=self.policy.currentData(),
+            tag=self.tag.text().strip() or None,
+            on_progress=self._progressed,
+            on_success=self._done,
+            on_failure=self._failed,
+        )
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -329,8 +353,7 @@ class ImportDialog(QDialog):
         if isinstance(exc, ImportCancelled):
             self.result.setText(self.tr("Cancelled: nothing was imported."))
         else:
-            self.result.setText(self.tr("The import failed and nothing was imported: ")
-                                + str(exc))
+            self.result.setText(self.tr("The import failed and nothing was imported: ") + str(exc))
         self.import_button.setEnabled(True)
         self.policy.setEnabled(True)
         self.tag.setEnabled(True)
@@ -350,5 +373,3 @@ class ImportDialog(QDialog):
             self.job.cancel()
             return
         super().reject()
-
-

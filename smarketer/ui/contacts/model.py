@@ -70,8 +70,7 @@ class ContactTableModel(QAbstractTableModel):
             return
         request = self._request
         self.loading = True
-        self.job = run_job(contacts.contact_ids, *args,
-                           on_success=lambda ids: self._show(request, ids))
+        self.job = run_job(contacts.contact_ids, *args, on_success=lambda ids: self._show(request, ids))
 
     def _show(self, request: int, ids: list[int]) -> None:
         if request != self._request:
@@ -88,13 +87,12 @@ class ContactTableModel(QAbstractTableModel):
         """Re-read the shown values (after an edit) without changing which rows there are."""
         self._pages.clear()
         if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1,
-                                                               len(COLUMNS) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
     def _row(self, row: int) -> ContactRow | None:
         page = row // self.PAGE
         if page not in self._pages:
-            ids = self._ids[page * self.PAGE:(page + 1) * self.PAGE]
+            ids = self._ids[page * self.PAGE : (page + 1) * self.PAGE]
             self._pages[page] = contacts.fetch_rows(ids)
             while len(self._pages) > self.MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -145,8 +143,11 @@ class ContactTableModel(QAbstractTableModel):
                 return row.status.capitalize()
             return getattr(row, key)
         if role == Qt.ItemDataRole.ToolTipRole and (row.unsubscribed or row.bounced):
-            return self.tr("Unsubscribed: never emailed by campaigns") if row.unsubscribed \
+            return (
+                self.tr("Unsubscribed: never emailed by campaigns")
+                if row.unsubscribed
                 else self.tr("Bounced: the address does not take mail")
+            )
         if role == Qt.ItemDataRole.ForegroundRole and (row.unsubscribed or row.bounced):
             return QBrush(QColor(style.tones().muted))  # readable, unlike plain grey
         if role == Qt.ItemDataRole.FontRole and key == "email" and (row.unsubscribed or row.bounced):

@@ -119,8 +119,9 @@ class ContactsSection(Section):
         self.segments.setWordWrap(True)
         self.segments.currentItemChanged.connect(self._segment_chosen)
         self.save_segment_button = QPushButton(self.tr("Save as segment…"))
-        self.save_segment_button.setToolTip(self.tr("Keep the current search and filters "
-                                                    "as a named segment for campaigns"))
+        self.save_segment_button.setToolTip(
+            self.tr("Keep the current search and filters as a named segment for campaigns")
+        )
         self.save_segment_button.clicked.connect(self.save_segment)
         self.delete_segment_button = QPushButton(self.tr("Delete segment"))
         self.delete_segment_button.clicked.connect(self.delete_segment)
@@ -133,8 +134,9 @@ class ContactsSection(Section):
 
         # filters
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search names, emails, companies, phones, notes, "
-                                               "tags (Ctrl+F)"))
+        self.search.setPlaceholderText(
+            self.tr("Search names, emails, companies, phones, notes, tags (Ctrl+F)")
+        )
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search contacts"))
         self._search_timer = QTimer(self, singleShot=True, interval=120)
@@ -150,8 +152,11 @@ class ContactsSection(Section):
             self.status_filter.addItem(self.tr(status.capitalize()), status)
         self.consent_filter = QComboBox()
         self.consent_filter.setAccessibleName(self.tr("Consent filter"))
-        for key, text in (("any", "Any consent"), ("recorded", "Consent recorded"),
-                          ("missing", "No consent recorded")):
+        for key, text in (
+            ("any", "Any consent"),
+            ("recorded", "Consent recorded"),
+            ("missing", "No consent recorded"),
+        ):
             self.consent_filter.addItem(self.tr(text), key)
         self.company_filter = QLineEdit()
         self.company_filter.setPlaceholderText(self.tr("Any company"))
@@ -161,19 +166,23 @@ class ContactsSection(Section):
         self.company_filter.setMaximumWidth(220)
         CompanyCompleter(self.company_filter).activated.connect(lambda _t: self.apply_filters())
         self.company_filter.editingFinished.connect(self.apply_filters)
-        self.company_filter.textChanged.connect(
-            lambda text: text or self.apply_filters())
+        self.company_filter.textChanged.connect(lambda text: text or self.apply_filters())
         self.reachable = QCheckBox(self.tr("Emailable only"))
         self.reachable.setToolTip(self.tr("Leave out unsubscribed, bounced and do-not-email"))
         for combo in (self.tag_filter, self.status_filter, self.consent_filter):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.reachable.toggled.connect(self.apply_filters)
         self.to_fix = QCheckBox(self.tr("Email needs fixing"))
-        self.to_fix.setToolTip(self.tr("Contacts an import kept with an address that is not "
-                                       "valid"))
+        self.to_fix.setToolTip(self.tr("Contacts an import kept with an address that is not valid"))
         self.to_fix.toggled.connect(self.apply_filters)
-        filters = button_row(self.tag_filter, self.status_filter, self.company_filter,
-                             self.consent_filter, self.reachable, self.to_fix)  # wraps
+        filters = button_row(
+            self.tag_filter,
+            self.status_filter,
+            self.company_filter,
+            self.consent_filter,
+            self.reachable,
+            self.to_fix,
+        )  # wraps
 
         # list
         self.table = QTableView()
@@ -221,19 +230,26 @@ class ContactsSection(Section):
 
         self.empty = EmptyState(
             self.tr("No contacts yet"),
-            self.tr("Import the CSV or vCard file that Google Contacts, Outlook, LinkedIn, "
-                    "Apple Contacts or Mailchimp exports, or add your first contact by hand."),
-            self.tr("Import contacts…"), self.choose_import)
+            self.tr(
+                "Import the CSV or vCard file that Google Contacts, Outlook, LinkedIn, "
+                "Apple Contacts or Mailchimp exports, or add your first contact by hand."
+            ),
+            self.tr("Import contacts…"),
+            self.choose_import,
+        )
         add_first = QPushButton(self.tr("Add a contact"))
         add_first.clicked.connect(self.new_item)
-        self.empty.layout().insertWidget(self.empty.layout().count() - 1, add_first, 0,
-                                         Qt.AlignmentFlag.AlignHCenter)
+        self.empty.layout().insertWidget(
+            self.empty.layout().count() - 1, add_first, 0, Qt.AlignmentFlag.AlignHCenter
+        )
         self.open_demo = QPushButton(self.tr("Open the demo"))
-        self.open_demo.setToolTip(self.tr("Look around in a demo business; File → Open "
-                                          "Database… brings you back to yours"))
+        self.open_demo.setToolTip(
+            self.tr("Look around in a demo business; File → Open Database… brings you back to yours")
+        )
         self.open_demo.clicked.connect(self.demo_requested)
-        self.empty.layout().insertWidget(self.empty.layout().count() - 1, self.open_demo, 0,
-                                         Qt.AlignmentFlag.AlignHCenter)
+        self.empty.layout().insertWidget(
+            self.empty.layout().count() - 1, self.open_demo, 0, Qt.AlignmentFlag.AlignHCenter
+        )
         self.pages = QStackedWidget()
         self.pages.addWidget(self.splitter)
         self.pages.addWidget(self.empty)
@@ -268,10 +284,10 @@ class ContactsSection(Section):
         return ContactFilter(
             text=self.search.text().strip(),
             tags=(self.tag_filter.currentData(),) if self.tag_filter.currentData() else (),
-            statuses=(self.status_filter.currentData(),) if self.status_filter.currentData()
-            else (),
+            statuses=(self.status_filter.currentData(),) if self.status_filter.currentData() else (),
             company_id=contacts.company_id_named(self.company_filter.text())
-            if self.company_filter.text().strip() else None,
+            if self.company_filter.text().strip()
+            else None,
             consent=self.consent_filter.currentData() or "any",
             reachable_only=self.reachable.isChecked(),
             email_to_fix=self.to_fix.isChecked(),
@@ -280,8 +296,7 @@ class ContactsSection(Section):
 
     def _combined_filter(self) -> ContactFilter:
         f = self.current_filter()
-        segment = contacts.segment_by_id(self._segment) if isinstance(self._segment, int) \
-            else None
+        segment = contacts.segment_by_id(self._segment) if isinstance(self._segment, int) else None
         return contacts.segment_filter(segment).narrowed_by(f) if segment else f
 
     def apply_filters(self) -> None:
@@ -296,8 +311,9 @@ class ContactsSection(Section):
         selected, self._select_after = self._select_after, None
         total = self._total
         shown = self.model.rowCount()
-        self.count_label.setText(self.tr(f"{shown:,} shown of {total:,}") if shown != total
-                                 else self.tr(f"{total:,} contacts"))
+        self.count_label.setText(
+            self.tr(f"{shown:,} shown of {total:,}") if shown != total else self.tr(f"{total:,} contacts")
+        )
         in_trash = self._segment == TRASH
         self.actions_["delete"].setEnabled(not in_trash)
         self.actions_["restore"].setEnabled(in_trash)
@@ -330,8 +346,9 @@ class ContactsSection(Section):
         if self.model.big:  # one count per segment: a worker fills them in
             entries += [(s.name, s.id) for s in contacts.segments()]
             request = self._counts_request
-            self.counts_job = run_job(contacts.segment_counts, on_success=lambda counts: (
-                self._show_segment_counts(request, counts)))
+            self.counts_job = run_job(
+                contacts.segment_counts, on_success=lambda counts: self._show_segment_counts(request, counts)
+            )
         else:
             entries += [(f"{s.name} ({n:,})", s.id) for s, n in contacts.segments_with_counts()]
         entries.append((self.tr(f"Trash ({self._in_trash:,})"), TRASH))
@@ -362,8 +379,9 @@ class ContactsSection(Section):
 
     def save_segment(self) -> None:
         f = self._combined_filter()
-        name = dialogs.ask_text(self, self.tr("Save segment"),
-                                self.tr(f"Name for the segment ({f.describe()}):"))
+        name = dialogs.ask_text(
+            self, self.tr("Save segment"), self.tr(f"Name for the segment ({f.describe()}):")
+        )
         if not name:
             return
         segment = contacts.save_segment(name, f)
@@ -389,9 +407,14 @@ class ContactsSection(Section):
             self._fill_segments()
             self.apply_filters()
 
-        dialogs.confirm(self, self.tr("Delete segment?"),
-                        self.tr(f"Delete the segment {segment.name}? Its contacts stay."),
-                        delete, yes_text=self.tr("Delete segment"), destructive=True)
+        dialogs.confirm(
+            self,
+            self.tr("Delete segment?"),
+            self.tr(f"Delete the segment {segment.name}? Its contacts stay."),
+            delete,
+            yes_text=self.tr("Delete segment"),
+            destructive=True,
+        )
 
     # selection and editing
 
@@ -409,8 +432,8 @@ class ContactsSection(Section):
             return False
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         self.table.scrollTo(index)
         if focus:
             self.table.setFocus()
@@ -468,13 +491,16 @@ class ContactsSection(Section):
             self.undo_stack.push(DeleteContacts(ids, self._changed))
             self._select_row(first_row)  # the next contact, ready for the next key press
             self.hub.notify.emit(self.tr(f"Moved {what} to the trash. Undo with Ctrl+Z."))
-            self.hub.toast.emit(self.tr(f"Moved {what} to the trash."), self.tr("Undo"),
-                                self.undo_stack.undo)
+            self.hub.toast.emit(self.tr(f"Moved {what} to the trash."), self.tr("Undo"), self.undo_stack.undo)
 
-        dialogs.confirm(self, self.tr("Delete contacts?"),
-                        self.tr(f"Move {what} to the trash? You can undo this, or restore "
-                                "from the trash later."),
-                        delete, yes_text=self.tr("Delete"), destructive=True)
+        dialogs.confirm(
+            self,
+            self.tr("Delete contacts?"),
+            self.tr(f"Move {what} to the trash? You can undo this, or restore from the trash later."),
+            delete,
+            yes_text=self.tr("Delete"),
+            destructive=True,
+        )
 
     def _flush_search(self) -> None:
         if self._search_timer.isActive():
@@ -533,32 +559,44 @@ class ContactsSection(Section):
             return None
         dialog = ImportDialog(plan, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.imported.connect(lambda summary: (self.reload(), self.hub.data_changed.emit(
-            "contact"), self.hub.notify.emit(self.tr("Import finished: ") + summary.text())))
-        dialog.undone.connect(lambda text: (self.reload(), self.hub.data_changed.emit(
-            "contact"), self.hub.notify.emit(text)))
+        dialog.imported.connect(
+            lambda summary: (
+                self.reload(),
+                self.hub.data_changed.emit("contact"),
+                self.hub.notify.emit(self.tr("Import finished: ") + summary.text()),
+            )
+        )
+        dialog.undone.connect(
+            lambda text: (self.reload(), self.hub.data_changed.emit("contact"), self.hub.notify.emit(text))
+        )
         dialog.open()
         return dialog
 
     def undo_import(self, run_id: int | None = None) -> None:
         """Offer to undo an import (the last one by default), then show the result."""
-        undo_import(self, run_id, lambda text: (self.reload(), self.hub.data_changed.emit(
-            "contact"), self.hub.notify.emit(text)))
+        undo_import(
+            self,
+            run_id,
+            lambda text: (self.reload(), self.hub.data_changed.emit("contact"), self.hub.notify.emit(text)),
+        )
 
     def choose_export(self) -> None:
         ids = self.selected_ids()
         what = "selection" if len(ids) > 1 else "list"
         if len(ids) <= 1:
             ids = self.model.ids()
-        path = dialogs.ask_save_file(self, self.tr(f"Export {len(ids):,} contacts ({what}) to"),
-                                     "contacts.csv", EXPORT_FILTER)
+        path = dialogs.ask_save_file(
+            self, self.tr(f"Export {len(ids):,} contacts ({what}) to"), "contacts.csv", EXPORT_FILTER
+        )
         if path is None:
             return
-        run_job(export_contacts, ids, path,
-                on_success=lambda n: self.hub.notify.emit(self.tr(f"Exported {n:,} contacts "
-                                                                  f"to {path}.")),
-                on_failure=lambda exc: dialogs.show_error(self, self.tr("Export failed"),
-                                                          str(exc)))
+        run_job(
+            export_contacts,
+            ids,
+            path,
+            on_success=lambda n: self.hub.notify.emit(self.tr(f"Exported {n:,} contacts to {path}.")),
+            on_failure=lambda exc: dialogs.show_error(self, self.tr("Export failed"), str(exc)),
+        )
 
     def show_duplicates(self) -> DuplicatesDialog:
         dialog = DuplicatesDialog(self)

@@ -32,19 +32,22 @@ def undo_import(parent: QWidget, run_id: int | None, done: Callable[[str], None]
         dialogs.show_error(parent, _tr("Cannot undo the import"), str(exc))
 
     def checked(check: history.UndoCheck) -> None:
-        text = _tr("Undo the import of {}?\n{}\n\n{} contacts will be removed or put back "
-                   "as they were.").format(check.run.source, check.run.describe(),
-                                           check.undoable)
+        text = _tr(
+            "Undo the import of {}?\n{}\n\n{} contacts will be removed or put back as they were."
+        ).format(check.run.source, check.run.describe(), check.undoable)
         if check.used:
-            text += "\n\n" + _tr("{} contacts were used since the import and will be kept "
-                                 "as they are:\n{}").format(len(check.used),
-                                                            check.describe_used())
-        dialogs.confirm(parent, _tr("Undo Import"), text, go,
-                        yes_text=_tr("Undo Import"), destructive=True)
+            text += "\n\n" + _tr(
+                "{} contacts were used since the import and will be kept as they are:\n{}"
+            ).format(len(check.used), check.describe_used())
+        dialogs.confirm(parent, _tr("Undo Import"), text, go, yes_text=_tr("Undo Import"), destructive=True)
 
     def go() -> None:
-        run_job(history.undo_import, target, keep_used=True, on_failure=failed,
-                on_success=lambda n: done(_tr("Import undone: {} contacts taken back.")
-                                          .format(n)))
+        run_job(
+            history.undo_import,
+            target,
+            keep_used=True,
+            on_failure=failed,
+            on_success=lambda n: done(_tr("Import undone: {} contacts taken back.").format(n)),
+        )
 
     run_job(history.check_undo, target, on_success=checked, on_failure=failed)

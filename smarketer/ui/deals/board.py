@@ -43,7 +43,7 @@ SIDE_PANEL_WIDTH = 240
 
 
 class DropZone(QLabel):
-    """"Won" or "Lost": drop a card here to close the deal."""
+    """ "Won" or "Lost": drop a card here to close the deal."""
 
     dropped = Signal(int)
 
@@ -139,8 +139,7 @@ class DealsSection(Section):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Filter deals"))
         self.search.textChanged.connect(lambda _t: self.reload_board())
-        IntoResults(self.search, lambda: next(
-            (c.view for c in self.columns if c.model.rowCount()), None))
+        IntoResults(self.search, lambda: next((c.view for c in self.columns if c.model.rowCount()), None))
         self.tag_filter = QComboBox()
         self.tag_filter.setAccessibleName(self.tr("Tag filter"))
         self.tag_filter.currentIndexChanged.connect(lambda _i: self.reload_board())
@@ -196,9 +195,13 @@ class DealsSection(Section):
         body.addWidget(self.side_panel)
         self.empty = EmptyState(
             self.tr("No open deals"),
-            self.tr("Open a deal for a contact who showed interest; it moves from New lead to "
-                    "Won here, with its follow-up tasks."),
-            self.tr("New deal"), self.new_item)
+            self.tr(
+                "Open a deal for a contact who showed interest; it moves from New lead to "
+                "Won here, with its follow-up tasks."
+            ),
+            self.tr("New deal"),
+            self.new_item,
+        )
         self.empty.hide()
         self.layout_.addWidget(self.body, 1)
         self.layout_.addWidget(self.empty, 1)
@@ -264,7 +267,8 @@ class DealsSection(Section):
             column = StageColumn(stage, self.delegate)
             column.model.deal_dropped.connect(self.move)
             column.view.doubleClicked.connect(
-                lambda index, m=column.model: self.open_deal(m.cards[index.row()].id))
+                lambda index, m=column.model: self.open_deal(m.cards[index.row()].id)
+            )
             self.board_layout.insertWidget(len(self.columns), column, 1)
             self.columns.append(column)
 
@@ -273,10 +277,12 @@ class DealsSection(Section):
         return BoardFilter(
             text=self.search.text(),
             tag=self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else "",
-            close_month=date.fromisoformat(month) if month else None)
+            close_month=date.fromisoformat(month) if month else None,
+        )
 
-    def reload_board(self, select: int | None = None, focus: bool = True,
-                     stage_ids: set[int] | None = None) -> None:
+    def reload_board(
+        self, select: int | None = None, focus: bool = True, stage_ids: set[int] | None = None
+    ) -> None:
         """Read the board again (only the columns of ``stage_ids`` when given)."""
         columns = pipeline.board(self.current_filter(), stage_ids=stage_ids)
         by_stage = {c.stage.id: c for c in columns}
@@ -288,9 +294,12 @@ class DealsSection(Section):
             column.data = data or pipeline.Column(column.stage)
             column.model.set_cards(column.data.cards)
             column.title.setText(f"{column.stage.name}  ·  {len(column.data.cards)}")
-            column.totals.setText(self.tr(
-                f"{money(column.data.total)} · weighted {money(column.data.weighted)}"
-                f" ({column.stage.probability}%)"))
+            column.totals.setText(
+                self.tr(
+                    f"{money(column.data.total)} · weighted {money(column.data.weighted)}"
+                    f" ({column.stage.probability}%)"
+                )
+            )
         count = sum(len(c.data.cards) for c in self.columns)
         total = sum((c.data.total for c in self.columns), 0)
         weighted = sum((c.data.weighted for c in self.columns), 0)
@@ -307,8 +316,9 @@ class DealsSection(Section):
         newest request shown."""
         self._figures_request = getattr(self, "_figures_request", 0) + 1
         request = self._figures_request
-        self.figures_job = run_job(_figures, on_success=lambda data: (
-            request == self._figures_request and self._fill_figures(*data)))
+        self.figures_job = run_job(
+            _figures, on_success=lambda data: request == self._figures_request and self._fill_figures(*data)
+        )
 
     def _fill_figures(self, f, months) -> None:
         money = lambda v: format_money(v, self.currency, self.locale)  # noqa: E731
@@ -316,16 +326,19 @@ class DealsSection(Section):
         rows = "".join(
             f"<tr><td>{s.stage.name}</td><td align='right'>{pct(s.conversion)}</td>"
             f"<td align='right'>{'—' if s.average_days is None else s.average_days}</td></tr>"
-            for s in f.stages)
+            for s in f.stages
+        )
         forecast = "".join(
-            f"<tr><td>{m.month.strftime('%b %Y')}</td><td align='right'>{money(m.weighted)}"
-            f"</td></tr>" for m in months)
+            f"<tr><td>{m.month.strftime('%b %Y')}</td><td align='right'>{money(m.weighted)}</td></tr>"
+            for m in months
+        )
         self.figures.setText(
             f"<b>Last 90 days</b><br>Win rate {pct(f.win_rate)} ({f.won} won, {f.lost} lost)"
             f"<br>Average won {money(f.average_won_value) if f.average_won_value else '—'}"
             f"<table width='100%'><tr><th align='left'>Stage</th><th>→ won</th><th>days</th>"
             f"</tr>{rows}</table><br><b>Forecast (weighted)</b>"
-            f"<table width='100%'>{forecast}</table>")
+            f"<table width='100%'>{forecast}</table>"
+        )
 
     # selection
 
@@ -367,8 +380,14 @@ class DealsSection(Section):
         except PipelineError as exc:
             dialogs.show_error(self, self.tr("Cannot move the deal"), str(exc))
             return False
-        push_done(self.undo_stack, self.hub, text, lambda: snapshots.restore_deal(before),
-                  change, lambda: self._deal_changed(deal_id))
+        push_done(
+            self.undo_stack,
+            self.hub,
+            text,
+            lambda: snapshots.restore_deal(before),
+            change,
+            lambda: self._deal_changed(deal_id),
+        )
         self.reload_board(select=deal_id, stage_ids=stage_ids)
         self.hub.data_changed.emit("deal")
         return True
@@ -385,8 +404,12 @@ class DealsSection(Section):
             text = self.tr("Moved {} within {}").format(deal.title, deal.stage.name)
         else:
             text = self.tr("Moved {} to {}").format(deal.title, Stage.get_by_id(stage_id).name)
-        self._undoable(deal_id, text, lambda: pipeline.move_deal(deal_id, stage_id, row),
-                       stage_ids={deal.stage_id, stage_id})
+        self._undoable(
+            deal_id,
+            text,
+            lambda: pipeline.move_deal(deal_id, stage_id, row),
+            stage_ids={deal.stage_id, stage_id},
+        )
 
     def step(self, direction: int) -> None:
         found = self.selected()
@@ -410,8 +433,9 @@ class DealsSection(Section):
         from smarketer.db.models import Deal
 
         title = Deal.get_by_id(deal_id).title
-        self._undoable(deal_id, self.tr("Won {}. Well done!").format(title),
-                       lambda: pipeline.mark_won(deal_id))
+        self._undoable(
+            deal_id, self.tr("Won {}. Well done!").format(title), lambda: pipeline.mark_won(deal_id)
+        )
 
     def lose(self, deal_id: int):
         from smarketer.db.models import Deal
@@ -419,8 +443,11 @@ class DealsSection(Section):
         title = Deal.get_by_id(deal_id).title
 
         def lost(reason: str) -> None:
-            self._undoable(deal_id, self.tr("Lost {} ({})").format(title, reason),
-                           lambda: pipeline.mark_lost(deal_id, reason))
+            self._undoable(
+                deal_id,
+                self.tr("Lost {} ({})").format(title, reason),
+                lambda: pipeline.mark_lost(deal_id, reason),
+            )
 
         return ask_lost_reason(self, title, lost)
 
@@ -434,10 +461,13 @@ class DealsSection(Section):
     def open_deal(self, deal_id: int | None, contact_id: int | None = None) -> DealDialog:
         dialog = DealDialog(deal_id, contact_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(lambda changed: (self.reload_board(select=changed, focus=False),
-                                                self.hub.data_changed.emit("deal")))
-        dialog.proposal_requested.connect(lambda deal: (dialog.accept(),
-                                                        self.proposal_requested.emit(deal)))
+        dialog.changed.connect(
+            lambda changed: (
+                self.reload_board(select=changed, focus=False),
+                self.hub.data_changed.emit("deal"),
+            )
+        )
+        dialog.proposal_requested.connect(lambda deal: (dialog.accept(), self.proposal_requested.emit(deal)))
         dialog.open()
         return dialog
 
@@ -449,8 +479,14 @@ class DealsSection(Section):
             self.reload_board()
             self.hub.data_changed.emit("deal")
 
-        push_done(self.undo_stack, self.hub, text, lambda: snapshots.restore_stages(before),
-                  lambda: snapshots.restore_stages(after), refresh)
+        push_done(
+            self.undo_stack,
+            self.hub,
+            text,
+            lambda: snapshots.restore_stages(before),
+            lambda: snapshots.restore_stages(after),
+            refresh,
+        )
 
     def show_closed(self) -> ClosedDealsDialog:
         dialog = ClosedDealsDialog(self.currency, self.locale, self)
@@ -466,8 +502,7 @@ class DealsSection(Section):
         from smarketer.db.models import Deal
 
         title = Deal.get_by_id(deal_id).title
-        self._undoable(deal_id, self.tr("Reopened {}").format(title),
-                       lambda: pipeline.reopen(deal_id))
+        self._undoable(deal_id, self.tr("Reopened {}").format(title), lambda: pipeline.reopen(deal_id))
 
     def edit_stages(self) -> StagesDialog:
         dialog = StagesDialog(self, record=self._stages_edited)

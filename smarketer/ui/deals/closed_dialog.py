@@ -37,8 +37,11 @@ class ClosedDealsDialog(QDialog):
         self.resize(720, 460)
         self.kind = QComboBox()
         self.kind.setAccessibleName(self.tr("Show"))
-        for text, key in ((self.tr("Won and lost"), None), (self.tr("Won"), "won"),
-                          (self.tr("Lost"), "lost")):
+        for text, key in (
+            (self.tr("Won and lost"), None),
+            (self.tr("Won"), "won"),
+            (self.tr("Lost"), "lost"),
+        ):
             self.kind.addItem(text, key)
         self.kind.currentIndexChanged.connect(lambda _i: self.reload())
         self.search = QLineEdit()
@@ -49,9 +52,15 @@ class ClosedDealsDialog(QDialog):
         top.addWidget(self.kind)
         top.addWidget(self.search, 1)
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("Deal"), self.tr("Closed as"),
-                                              self.tr("Value"), self.tr("Closed on"),
-                                              self.tr("Why lost")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Deal"),
+                self.tr("Closed as"),
+                self.tr("Value"),
+                self.tr("Closed on"),
+                self.tr("Why lost"),
+            ]
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 5):
@@ -85,16 +94,18 @@ class ClosedDealsDialog(QDialog):
         deals = pipeline.closed_deals(self.kind.currentData(), self.search.text())
         self.table.setRowCount(len(deals))
         for row, d in enumerate(deals):
-            cells = [d.title + (f" · {d.contact}" if d.contact else ""), d.stage,
-                     format_money(d.value, self.currency, self.locale),
-                     d.closed_at.astimezone().strftime("%Y-%m-%d") if d.closed_at else "",
-                     d.lost_reason]
+            cells = [
+                d.title + (f" · {d.contact}" if d.contact else ""),
+                d.stage,
+                format_money(d.value, self.currency, self.locale),
+                d.closed_at.astimezone().strftime("%Y-%m-%d") if d.closed_at else "",
+                d.lost_reason,
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(IdRole, d.id)
                 if column == 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
         self.empty.setVisible(not deals)
         self._update_buttons()

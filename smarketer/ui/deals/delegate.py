@@ -34,8 +34,9 @@ class CardDelegate(QStyledItemDelegate):
         rect = QRectF(option.rect).adjusted(4, 3, -4, -3)
         selected = option.state & QStyle.StateFlag.State_Selected
         base = palette.color(QPalette.ColorRole.Base)
-        border = palette.color(QPalette.ColorRole.Highlight) if selected else \
-            palette.color(QPalette.ColorRole.Mid)
+        border = (
+            palette.color(QPalette.ColorRole.Highlight) if selected else palette.color(QPalette.ColorRole.Mid)
+        )
         painter.setPen(border)
         painter.setBrush(base)
         painter.drawRoundedRect(rect, 6, 6)
@@ -50,29 +51,34 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(text)
         metrics = painter.fontMetrics()
-        painter.drawText(QRectF(inner.left(), inner.top(), inner.width(), line),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(card.title, Qt.TextElideMode.ElideRight,
-                                            int(inner.width())))
+        painter.drawText(
+            QRectF(inner.left(), inner.top(), inner.width(), line),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(card.title, Qt.TextElideMode.ElideRight, int(inner.width())),
+        )
         painter.setFont(option.font)
         metrics = painter.fontMetrics()
         painter.setPen(muted)
-        painter.drawText(QRectF(inner.left(), inner.top() + line, inner.width(), line),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(card.who or "—", Qt.TextElideMode.ElideRight,
-                                            int(inner.width())))
+        painter.drawText(
+            QRectF(inner.left(), inner.top() + line, inner.width(), line),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(card.who or "—", Qt.TextElideMode.ElideRight, int(inner.width())),
+        )
         painter.setPen(text)
         third = QRectF(inner.left(), inner.top() + 2 * line, inner.width(), line)
         close = card.expected_close.strftime("%d %b") if card.expected_close else ""
         right = f"{close}  {card.days_in_stage}d" if close else f"{card.days_in_stage}d"
         room = int(inner.width()) - metrics.horizontalAdvance(right) - 8  # never overlapping
-        painter.drawText(third, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(f"{self.money(card.value)} · {card.probability}%",
-                                            Qt.TextElideMode.ElideRight, max(room, 0)))
+        painter.drawText(
+            third,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(
+                f"{self.money(card.value)} · {card.probability}%", Qt.TextElideMode.ElideRight, max(room, 0)
+            ),
+        )
         if card.expected_close and card.expected_close < date.today():
             painter.setPen(QColor(tones.overdue))
-        painter.drawText(third, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         right)
+        painter.drawText(third, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, right)
         fourth = QRectF(inner.left(), inner.top() + 3 * line, inner.width(), line)
         if card.next_task:
             painter.setPen(QColor(tones.overdue) if card.overdue else muted)
@@ -81,7 +87,9 @@ class CardDelegate(QStyledItemDelegate):
         else:
             painter.setPen(QColor(tones.warning))
             label = "⚑ No next task"
-        painter.drawText(fourth, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(label, Qt.TextElideMode.ElideRight,
-                                            int(inner.width())))
+        painter.drawText(
+            fourth,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(inner.width())),
+        )
         painter.restore()

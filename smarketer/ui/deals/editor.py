@@ -84,8 +84,7 @@ class DealDialog(KeepsEdits, QDialog):
     changed = Signal(int)
     proposal_requested = Signal(int)
 
-    def __init__(self, deal_id: int | None = None, contact_id: int | None = None,
-                 parent=None):
+    def __init__(self, deal_id: int | None = None, contact_id: int | None = None, parent=None):
         super().__init__(parent)
         self.deal_id = deal_id
         profile = settings.load_profile()
@@ -116,8 +115,9 @@ class DealDialog(KeepsEdits, QDialog):
         self.close_warning.setProperty("role", "fieldError")
         self.source = QComboBox()
         self.source.setEditable(True)
-        self.source.addItems(["", "Referral", "Website form", "Trade fair", "LinkedIn",
-                              "Campaign", "Cold email", "Walk-in"])
+        self.source.addItems(
+            ["", "Referral", "Website form", "Trade fair", "LinkedIn", "Campaign", "Cold email", "Walk-in"]
+        )
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
 
@@ -178,7 +178,8 @@ class DealDialog(KeepsEdits, QDialog):
         self.proposals.setAccessibleName(self.tr("Proposals"))
         self.new_proposal_button = QPushButton(self.tr("New proposal for this deal"))
         self.new_proposal_button.clicked.connect(
-            lambda: self.deal_id and self.proposal_requested.emit(self.deal_id))
+            lambda: self.deal_id and self.proposal_requested.emit(self.deal_id)
+        )
         proposals_page = QWidget()
         proposals_layout = QVBoxLayout(proposals_page)
         proposals_layout.addWidget(self.proposals, 1)
@@ -192,12 +193,11 @@ class DealDialog(KeepsEdits, QDialog):
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.won_button = self.buttons.addButton(self.tr("Won"),
-                                                 QDialogButtonBox.ButtonRole.ActionRole)
-        self.lost_button = self.buttons.addButton(self.tr("Lost…"),
-                                                  QDialogButtonBox.ButtonRole.ActionRole)
-        self.delete_button = self.buttons.addButton(self.tr("Delete"),
-                                                    QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.won_button = self.buttons.addButton(self.tr("Won"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.lost_button = self.buttons.addButton(self.tr("Lost…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.delete_button = self.buttons.addButton(
+            self.tr("Delete"), QDialogButtonBox.ButtonRole.DestructiveRole
+        )
         self.save_button.clicked.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.won_button.clicked.connect(self.mark_won)
@@ -245,8 +245,9 @@ class DealDialog(KeepsEdits, QDialog):
         for button in (self.won_button, self.lost_button):  # a closed deal stays closed
             button.setEnabled(deal is not None and deal.stage.kind == "open")
         if deal is not None and deal.stage.kind != "open":
-            self.status.setText(self.tr(f"{deal.stage.name}"
-                                        + (f": {deal.lost_reason}" if deal.lost_reason else "")))
+            self.status.setText(
+                self.tr(f"{deal.stage.name}" + (f": {deal.lost_reason}" if deal.lost_reason else ""))
+            )
         self.tabs.setTabEnabled(1, deal is not None)
         self.tabs.setTabEnabled(2, deal is not None)
         self.tabs.setTabEnabled(3, deal is not None)
@@ -263,8 +264,7 @@ class DealDialog(KeepsEdits, QDialog):
             value=self.value.text(),
             probability=None if self.probability.value() < 0 else self.probability.value(),
             stage_id=self.stage.currentData() if self.stage.isEnabled() else None,
-            expected_close=self.close_date.date().toPython() if self.has_close.isChecked()
-            else None,
+            expected_close=self.close_date.date().toPython() if self.has_close.isChecked() else None,
             source=self.source.currentText(),
             notes=self.notes.toPlainText(),
         )
@@ -329,10 +329,14 @@ class DealDialog(KeepsEdits, QDialog):
             self.changed.emit(self.deal_id)
             self.accept()
 
-        dialogs.confirm(self, self.tr("Delete deal?"),
-                        self.tr(f"Delete “{self.title.text()}” with its tasks and history? "
-                                "This cannot be undone."),
-                        delete, yes_text=self.tr("Delete"), destructive=True)
+        dialogs.confirm(
+            self,
+            self.tr("Delete deal?"),
+            self.tr(f"Delete “{self.title.text()}” with its tasks and history? This cannot be undone."),
+            delete,
+            yes_text=self.tr("Delete"),
+            destructive=True,
+        )
 
     # tasks and history
 
@@ -346,8 +350,7 @@ class DealDialog(KeepsEdits, QDialog):
                 late = " (overdue)" if task.due_date < today and not task.done_at else ""
                 item = QListWidgetItem(f"{task.title} · {due}{late}")
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if task.done_at
-                                   else Qt.CheckState.Unchecked)
+                item.setCheckState(Qt.CheckState.Checked if task.done_at else Qt.CheckState.Unchecked)
                 item.setData(Qt.ItemDataRole.UserRole, task.id)
                 self.tasks.addItem(item)
         self.tasks.blockSignals(False)
@@ -365,9 +368,12 @@ class DealDialog(KeepsEdits, QDialog):
         if not self.deal_id:
             return
         try:
-            pipeline.add_task(self.task_title.text(), self.task_due.date().toPython(),
-                              deal_id=self.deal_id,
-                              due_time=self.task_time.text().strip() or None)
+            pipeline.add_task(
+                self.task_title.text(),
+                self.task_due.date().toPython(),
+                deal_id=self.deal_id,
+                due_time=self.task_time.text().strip() or None,
+            )
         except PipelineError as exc:
             self.status.setText(str(exc))
             return
@@ -396,5 +402,3 @@ class DealDialog(KeepsEdits, QDialog):
             when = change.changed_at.astimezone().strftime("%Y-%m-%d %H:%M")
             origin = f"{change.from_stage.name} → " if change.from_stage_id else ""
             self.history.addItem(f"{when}  {origin}{change.to_stage.name}")
-
-

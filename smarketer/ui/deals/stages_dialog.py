@@ -34,8 +34,7 @@ class StagesDialog(QDialog):
         self.setWindowTitle(self.tr("Pipeline stages"))
         fit_to_screen(self, 560, 420)
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Stage"), self.tr("Win probability"), self.tr("Deals")])
+        self.table.setHorizontalHeaderLabels([self.tr("Stage"), self.tr("Win probability"), self.tr("Deals")])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setAccessibleName(self.tr("Open stages"))
@@ -58,8 +57,13 @@ class StagesDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Won and Lost always come last. Removing a stage "
-                                        "moves its deals to another one first.")))
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "Won and Lost always come last. Removing a stage moves its deals to another one first."
+                )
+            )
+        )
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(self.message)

@@ -75,11 +75,15 @@ class ProposalEditor(QWidget):
         grid = QGridLayout()
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(3, 2)
-        cells = ((self.tr("Title"), self.title, 0, 0, 3), (self.tr("Client"), self.contact, 1, 0, 1),
-                 (self.tr("Deal"), self.deal, 1, 2, 1), (self.tr("Issued"), self.issue_date, 2, 0, 1),
-                 (self.tr("Valid until"), self.valid_until, 2, 2, 1),
-                 (self.tr("Rounding"), self.rounding, 3, 0, 1),
-                 (self.tr("Document discount %"), self.document_discount, 3, 2, 1))
+        cells = (
+            (self.tr("Title"), self.title, 0, 0, 3),
+            (self.tr("Client"), self.contact, 1, 0, 1),
+            (self.tr("Deal"), self.deal, 1, 2, 1),
+            (self.tr("Issued"), self.issue_date, 2, 0, 1),
+            (self.tr("Valid until"), self.valid_until, 2, 2, 1),
+            (self.tr("Rounding"), self.rounding, 3, 0, 1),
+            (self.tr("Document discount %"), self.document_discount, 3, 2, 1),
+        )
         for text, widget, row, column, span in cells:
             widget.setAccessibleName(text)
             label = QLabel(text)
@@ -97,8 +101,7 @@ class ProposalEditor(QWidget):
         self.text_panel = QTabWidget()
         self.text_panel.setDocumentMode(True)
         self.text_panel.setMaximumHeight(150)
-        for text, widget in ((self.tr("Introduction"), self.intro),
-                             (self.tr("Closing"), self.closing)):
+        for text, widget in ((self.tr("Introduction"), self.intro), (self.tr("Closing"), self.closing)):
             widget.setAccessibleName(text)
             widget.setMinimumHeight(48)
             self.text_panel.addTab(widget, text)
@@ -106,17 +109,14 @@ class ProposalEditor(QWidget):
         self.title.editingFinished.connect(lambda: self._save_field(title=self.title.text()))
         self.contact.editingFinished.connect(self._client_changed)
         self.deal.activated.connect(lambda _i: self._save_field(deal_id=self.deal.currentData()))
-        self.issue_date.dateChanged.connect(
-            lambda d: self._save_field(issue_date=d.toPython()))
-        self.valid_until.dateChanged.connect(
-            lambda d: self._save_field(valid_until=d.toPython()))
-        self.rounding.activated.connect(
-            lambda _i: self._save_field(rounding=self.rounding.currentData()))
+        self.issue_date.dateChanged.connect(lambda d: self._save_field(issue_date=d.toPython()))
+        self.valid_until.dateChanged.connect(lambda d: self._save_field(valid_until=d.toPython()))
+        self.rounding.activated.connect(lambda _i: self._save_field(rounding=self.rounding.currentData()))
         self.document_discount.editingFinished.connect(
-            lambda: self._save_field(document_discount=self.document_discount.text() or "0"))
+            lambda: self._save_field(document_discount=self.document_discount.text() or "0")
+        )
         self.intro.textChanged.connect(lambda: self._save_field(intro=self.intro.toPlainText()))
-        self.closing.textChanged.connect(
-            lambda: self._save_field(closing=self.closing.toPlainText()))
+        self.closing.textChanged.connect(lambda: self._save_field(closing=self.closing.toPlainText()))
 
         self.items = QTableWidget(0, len(COLUMNS))
         self.items.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
@@ -134,14 +134,14 @@ class ProposalEditor(QWidget):
         self.line_up = QPushButton(self.tr("Up"))
         self.line_down = QPushButton(self.tr("Down"))
         self.add_line.clicked.connect(lambda: self._add(ItemData("New item", "1")))
-        self.add_heading.clicked.connect(
-            lambda: self._add(ItemData("New section", heading=True)))
+        self.add_heading.clicked.connect(lambda: self._add(ItemData("New section", heading=True)))
         self.from_catalog.clicked.connect(self._catalog_menu)
         self.remove_line.clicked.connect(self._remove)
         self.line_up.clicked.connect(lambda: self._move(-1))
         self.line_down.clicked.connect(lambda: self._move(1))
-        line_buttons = button_row(self.add_line, self.add_heading, self.from_catalog,
-                                  self.remove_line, self.line_up, self.line_down)
+        line_buttons = button_row(
+            self.add_line, self.add_heading, self.from_catalog, self.remove_line, self.line_up, self.line_down
+        )
         self.totals = QLabel()
         self.totals.setTextFormat(Qt.TextFormat.RichText)
         self.totals.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -186,11 +186,25 @@ class ProposalEditor(QWidget):
         layout.addWidget(self.items, 1)
         layout.addLayout(below)
         layout.addWidget(self.error)
-        self.editing_widgets = [self.title, self.contact, self.deal, self.issue_date,
-                                self.valid_until, self.rounding, self.document_discount,
-                                self.intro, self.closing, self.add_line, self.add_heading,
-                                self.from_catalog, self.remove_line, self.line_up,
-                                self.line_down, self.insert_block, self.remove_section]
+        self.editing_widgets = [
+            self.title,
+            self.contact,
+            self.deal,
+            self.issue_date,
+            self.valid_until,
+            self.rounding,
+            self.document_discount,
+            self.intro,
+            self.closing,
+            self.add_line,
+            self.add_heading,
+            self.from_catalog,
+            self.remove_line,
+            self.line_up,
+            self.line_down,
+            self.insert_block,
+            self.remove_section,
+        ]
         self.load(None)
 
     def show_texts(self, shown: bool) -> None:
@@ -216,8 +230,9 @@ class ProposalEditor(QWidget):
         draft = p.status == "draft"
         for widget in self.editing_widgets:
             widget.setEnabled(draft)
-        self.items.setEditTriggers(QTableWidget.EditTrigger.AllEditTriggers if draft
-                                   else QTableWidget.EditTrigger.NoEditTriggers)
+        self.items.setEditTriggers(
+            QTableWidget.EditTrigger.AllEditTriggers if draft else QTableWidget.EditTrigger.NoEditTriggers
+        )
         self.heading.setText(f"{p.label} · {p.title}")
         self.status.setText(self._status_text(p))
         self.title.setText(p.title)
@@ -231,8 +246,7 @@ class ProposalEditor(QWidget):
         self.closing.setPlainText(p.closing)
         self.sections.clear()
         found = service.sections(p.id)
-        self.text_toggle.setText(self.tr("Introduction, closing and sections ({})").format(
-            len(found)))
+        self.text_toggle.setText(self.tr("Introduction, closing and sections ({})").format(len(found)))
         for section in found:
             item = QListWidgetItem(section.title)
             item.setData(ItemIdRole, section.id)
@@ -242,11 +256,14 @@ class ProposalEditor(QWidget):
         self._loading = False
 
     def _status_text(self, p: Proposal) -> str:
-        text = {"draft": "Draft: every change is saved as you make it.",
-                "sent": "Sent: make a new revision to change it.",
-                "accepted": "Accepted by the client.", "declined": "Declined by the client.",
-                "expired": "Expired: past its valid-until date.",
-                "superseded": "Superseded by a newer revision."}[p.status]
+        text = {
+            "draft": "Draft: every change is saved as you make it.",
+            "sent": "Sent: make a new revision to change it.",
+            "accepted": "Accepted by the client.",
+            "declined": "Declined by the client.",
+            "expired": "Expired: past its valid-until date.",
+            "superseded": "Superseded by a newer revision.",
+        }[p.status]
         if p.sent_at:
             text += f"  Sent {p.sent_at.astimezone():%Y-%m-%d %H:%M}."
         return self.tr(text)
@@ -280,17 +297,22 @@ class ProposalEditor(QWidget):
             if item.kind == "heading":
                 values = [item.description, "", "", "", "", "", "", ""]
             else:
-                values = [item.description, f"{item.quantity.normalize():f}", item.unit,
-                          f"{item.unit_price:f}", f"{item.discount.normalize():f}",
-                          f"{item.tax_rate.normalize():f}", "",
-                          money(amounts.net) if amounts else ""]
+                values = [
+                    item.description,
+                    f"{item.quantity.normalize():f}",
+                    item.unit,
+                    f"{item.unit_price:f}",
+                    f"{item.discount.normalize():f}",
+                    f"{item.tax_rate.normalize():f}",
+                    "",
+                    money(amounts.net) if amounts else "",
+                ]
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setData(ItemIdRole, item.id)
                 if c == 6 and item.kind != "heading":
                     cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-                    cell.setCheckState(Qt.CheckState.Checked if item.optional
-                                       else Qt.CheckState.Unchecked)
+                    cell.setCheckState(Qt.CheckState.Checked if item.optional else Qt.CheckState.Unchecked)
                 elif c == 7 or (item.kind == "heading" and c > 0):
                     cell.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 if c == 0 and item.kind == "heading":
@@ -298,8 +320,7 @@ class ProposalEditor(QWidget):
                     font.setBold(True)
                     cell.setFont(font)
                 if c in (1, 3, 4, 5, 7):
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.items.setItem(r, c, cell)
         self.items.blockSignals(False)
         if totals:
@@ -307,10 +328,12 @@ class ProposalEditor(QWidget):
             # the same rows as the PDF: from the printed amounts to the total
             body = "".join(
                 "<tr><td>{}</td><td align='right'>&nbsp;&nbsp;{}</td></tr>".format(
-                    *(f"<b>{escape(t)}</b>" if row.strong else escape(t)
-                      for t in (row.label, row.amount)))
-                for row in presentation.total_rows(totals, p.document_discount, p.rounding,
-                                                   p.currency, p.locale))
+                    *(f"<b>{escape(t)}</b>" if row.strong else escape(t) for t in (row.label, row.amount))
+                )
+                for row in presentation.total_rows(
+                    totals, p.document_discount, p.rounding, p.currency, p.locale
+                )
+            )
             self.totals.setText(f"<table align='right'>{body}</table>")
 
     # saving
@@ -340,10 +363,16 @@ class ProposalEditor(QWidget):
         if heading:
             return ItemData(description=text(0), heading=True)
         optional = self.items.item(row, 6).checkState() == Qt.CheckState.Checked
-        return ItemData(description=text(0), quantity=text(1) or "0", unit=text(2),
-                        unit_price=text(3) or "0", discount=text(4) or "0",
-                        tax_rate=text(5) or None, optional=optional,
-                        product_id=None)
+        return ItemData(
+            description=text(0),
+            quantity=text(1) or "0",
+            unit=text(2),
+            unit_price=text(3) or "0",
+            discount=text(4) or "0",
+            tax_rate=text(5) or None,
+            optional=optional,
+            product_id=None,
+        )
 
     def _item_edited(self, cell: QTableWidgetItem) -> None:
         if self._loading or self.proposal is None:
@@ -392,12 +421,14 @@ class ProposalEditor(QWidget):
         for product in service.products():
             action = menu.addAction(menu_text(f"{product.name} · {product.unit_price:f}"))
             action.triggered.connect(
-                lambda _c=False, pid=product.id: (service.add_product(self.proposal.id, pid),
-                                                  self._fill_items(),
-                                                  self.changed.emit(self.proposal.id)))
+                lambda _c=False, pid=product.id: (
+                    service.add_product(self.proposal.id, pid),
+                    self._fill_items(),
+                    self.changed.emit(self.proposal.id),
+                )
+            )
         if menu.isEmpty():
-            menu.addAction(self.tr("The catalog is empty: add products with Catalog…")
-                           ).setEnabled(False)
+            menu.addAction(self.tr("The catalog is empty: add products with Catalog…")).setEnabled(False)
         menu.popup(self.from_catalog.mapToGlobal(self.from_catalog.rect().bottomLeft()))
         return menu
 
@@ -406,11 +437,13 @@ class ProposalEditor(QWidget):
         for block in service.blocks():
             action = menu.addAction(menu_text(block.title))
             action.triggered.connect(
-                lambda _c=False, bid=block.id: (service.insert_block(self.proposal.id, bid),
-                                                self.load(self.proposal.id)))
+                lambda _c=False, bid=block.id: (
+                    service.insert_block(self.proposal.id, bid),
+                    self.load(self.proposal.id),
+                )
+            )
         if menu.isEmpty():
-            menu.addAction(self.tr("No content blocks yet: add them with Blocks…")
-                           ).setEnabled(False)
+            menu.addAction(self.tr("No content blocks yet: add them with Blocks…")).setEnabled(False)
         menu.popup(self.insert_block.mapToGlobal(self.insert_block.rect().bottomLeft()))
         return menu
 

@@ -64,8 +64,8 @@ class ProposalsSection(Section):
 
         self.list = QTableWidget(0, 5)
         self.list.setHorizontalHeaderLabels(
-            [self.tr("Number"), self.tr("Title"), self.tr("Client"), self.tr("Status"),
-             self.tr("Total")])
+            [self.tr("Number"), self.tr("Title"), self.tr("Client"), self.tr("Status"), self.tr("Total")]
+        )
         self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.list.verticalHeader().hide()
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -80,14 +80,16 @@ class ProposalsSection(Section):
         for key, text, tip, slot in [
             ("preview", "Preview", "See the PDF as the client will", self.preview),
             ("export", "Export PDF…", "Save the PDF to a file", self.export),
-            ("sent", "Mark as sent", "Keep this exact PDF as sent; the deal moves on",
-             self.mark_sent),
-            ("email", "Email to client", "Send the PDF to the client from your own account",
-             self.email_client),
+            ("sent", "Mark as sent", "Keep this exact PDF as sent; the deal moves on", self.mark_sent),
+            (
+                "email",
+                "Email to client",
+                "Send the PDF to the client from your own account",
+                self.email_client,
+            ),
             ("accept", "Accept", "The client said yes: the deal is won", self.accept),
             ("decline", "Decline", "The client said no", self.decline),
-            ("revise", "New revision", "Change a sent proposal; the sent PDF is kept",
-             self.revise),
+            ("revise", "New revision", "Change a sent proposal; the sent PDF is kept", self.revise),
             ("duplicate", "Duplicate", "A new proposal with the same content", self.duplicate),
             ("delete", "Delete draft", "Only the newest draft of the year", self.delete),
         ]:
@@ -109,9 +111,13 @@ class ProposalsSection(Section):
         self.splitter.setSizes([300, 900])
         self.empty = EmptyState(
             self.tr("No proposals yet"),
-            self.tr("Put a price on a deal: line items from your catalog, your about-us and "
-                    "terms, exact totals, and a branded PDF the client can sign."),
-            self.tr("New proposal"), self.new_item)
+            self.tr(
+                "Put a price on a deal: line items from your catalog, your about-us and "
+                "terms, exact totals, and a branded PDF the client can sign."
+            ),
+            self.tr("New proposal"),
+            self.new_item,
+        )
         self.layout_.addWidget(self.splitter, 1)
         self.layout_.addWidget(self.empty, 1)
         self.reload()
@@ -167,11 +173,14 @@ class ProposalsSection(Section):
         p = self.editor.proposal
         status = p.status if p else None
         enable = {
-            "preview": p is not None, "export": p is not None, "sent": status == "draft",
+            "preview": p is not None,
+            "export": p is not None,
+            "sent": status == "draft",
             "email": p is not None and status in ("draft", "sent") and self._can_email(p),
             "accept": status in ("sent", "expired"),
             "decline": status in ("sent", "expired"),
-            "revise": status not in (None, "draft"), "duplicate": p is not None,
+            "revise": status not in (None, "draft"),
+            "duplicate": p is not None,
             "delete": status == "draft",
         }
         for key, on in enable.items():
@@ -187,8 +196,10 @@ class ProposalsSection(Section):
         client = service.client_of(p)
         ready = load_account().configured and client is not None and bool(client.email)
         self.buttons["email"].setToolTip(
-            self.tr("Send the PDF to the client from your own account") if ready else
-            self.tr("Needs your email account (Settings) and a client with an email address"))
+            self.tr("Send the PDF to the client from your own account")
+            if ready
+            else self.tr("Needs your email account (Settings) and a client with an email address")
+        )
         return ready
 
     def email_client(self) -> None:
@@ -202,9 +213,11 @@ class ProposalsSection(Section):
             try:
                 password = smtp.credentials(account)
             except smtp.PasswordUnavailable:
-                password = dialogs.ask_password(self, self.tr("Email password"),
-                                                self.tr("Password for your email account "
-                                                        "(kept for this session only):"))
+                password = dialogs.ask_password(
+                    self,
+                    self.tr("Email password"),
+                    self.tr("Password for your email account (kept for this session only):"),
+                )
                 if not password:
                     return
                 smtp.remember_for_session(account, password)
@@ -223,8 +236,7 @@ class ProposalsSection(Section):
         self.job = run_job(email_proposal, p.id, password, on_success=done, on_failure=failed)
 
     def _texts(self, p: listing.ProposalSummary) -> tuple[str, ...]:
-        return (p.label, p.title, p.client, p.status.capitalize(),
-                p.total or self.tr("Cannot be priced"))
+        return (p.label, p.title, p.client, p.status.capitalize(), p.total or self.tr("Cannot be priced"))
 
     def _fill_row(self, row: int, p: listing.ProposalSummary) -> None:
         for column, text in enumerate(self._texts(p)):
@@ -255,9 +267,12 @@ class ProposalsSection(Section):
             then(kept)
             return
         self.hub.notify.emit(busy)
-        self.job = run_job(build_pdf, p.id, on_success=then,
-                           on_failure=lambda exc: dialogs.show_error(
-                               self, self.tr("The PDF could not be made"), str(exc)))
+        self.job = run_job(
+            build_pdf,
+            p.id,
+            on_success=then,
+            on_failure=lambda exc: dialogs.show_error(self, self.tr("The PDF could not be made"), str(exc)),
+        )
 
     def preview(self) -> None:
         p = self.editor.proposal
@@ -274,8 +289,7 @@ class ProposalsSection(Section):
         p = self.editor.proposal
         if p is None:
             return
-        path = dialogs.ask_save_file(self, self.tr("Export the proposal as"),
-                                     f"{p.label}.pdf", PDF_FILTER)
+        path = dialogs.ask_save_file(self, self.tr("Export the proposal as"), f"{p.label}.pdf", PDF_FILTER)
         if path is None:
             return
 
@@ -283,8 +297,7 @@ class ProposalsSection(Section):
             try:
                 path.write_bytes(data)
             except OSError as exc:
-                dialogs.show_error(self, self.tr("Export failed"),
-                                   f"{path}: {exc.strerror or exc}")
+                dialogs.show_error(self, self.tr("Export failed"), f"{path}: {exc.strerror or exc}")
                 return
             self.hub.notify.emit(self.tr(f"Saved {path.name}."))
 
@@ -331,10 +344,14 @@ class ProposalsSection(Section):
 
     def delete(self) -> None:
         p = self.editor.proposal
-        dialogs.confirm(self, self.tr("Delete draft?"),
-                        self.tr(f"Delete the draft {p.label}?"),
-                        lambda: self._act(service.delete_proposal, self.tr("Draft deleted.")),
-                        yes_text=self.tr("Delete"), destructive=True)
+        dialogs.confirm(
+            self,
+            self.tr("Delete draft?"),
+            self.tr(f"Delete the draft {p.label}?"),
+            lambda: self._act(service.delete_proposal, self.tr("Draft deleted.")),
+            yes_text=self.tr("Delete"),
+            destructive=True,
+        )
 
     # catalog and blocks
 
@@ -359,9 +376,15 @@ class CatalogDialog(QDialog):
         self.setWindowTitle(self.tr("Catalog"))
         fit_to_screen(self, 760, 420)
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Description"),
-                                              self.tr("Unit"), self.tr("Unit price"),
-                                              self.tr("Tax % (empty: default)")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Name"),
+                self.tr("Description"),
+                self.tr("Unit"),
+                self.tr("Unit price"),
+                self.tr("Tax % (empty: default)"),
+            ]
+        )
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._changed)
         self.message = QLineEdit()
@@ -383,8 +406,13 @@ class CatalogDialog(QDialog):
         products = service.products(active_only=False)
         self.table.setRowCount(len(products))
         for row, p in enumerate(products):
-            values = [p.name, p.description, p.unit, f"{p.unit_price:f}",
-                      "" if p.tax_rate is None else f"{p.tax_rate.normalize():f}"]
+            values = [
+                p.name,
+                p.description,
+                p.unit,
+                f"{p.unit_price:f}",
+                "" if p.tax_rate is None else f"{p.tax_rate.normalize():f}",
+            ]
             for column, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setData(IdRole, p.id)
@@ -399,11 +427,16 @@ class CatalogDialog(QDialog):
 
     def _changed(self, cell: QTableWidgetItem) -> None:
         row = cell.row()
-        text = [self.table.item(row, c).text() if self.table.item(row, c) else ""
-                for c in range(5)]
+        text = [self.table.item(row, c).text() if self.table.item(row, c) else "" for c in range(5)]
         try:
-            service.save_product(text[0], text[3] or "0", description=text[1], unit=text[2],
-                                 tax_rate=text[4] or None, product_id=cell.data(IdRole))
+            service.save_product(
+                text[0],
+                text[3] or "0",
+                description=text[1],
+                unit=text[2],
+                tax_rate=text[4] or None,
+                product_id=cell.data(IdRole),
+            )
         except (ProposalError, ValueError) as exc:
             self.message.setText(str(exc))
             return
@@ -427,8 +460,14 @@ class BlocksDialog(QDialog):
         save = QPushButton(self.tr("Save block"))
         save.clicked.connect(self._save)
         new = QPushButton(self.tr("New block"))
-        new.clicked.connect(lambda: (self.list.clearSelection(), self.title.clear(),
-                                     self.body.clear(), setattr(self, "block_id", None)))
+        new.clicked.connect(
+            lambda: (
+                self.list.clearSelection(),
+                self.title.clear(),
+                self.body.clear(),
+                setattr(self, "block_id", None),
+            )
+        )
         form = QFormLayout()
         form.addRow(self.tr("Title"), self.title)
         form.addRow(self.tr("Text"), self.body)

@@ -56,8 +56,7 @@ def test_a_stale_result_is_dropped(section, qtbot, monkeypatch):
     section.body.setPlainText("Dear friend,")
     section.save_draft()
     # (>= 2: another refresh, e.g. the list's, may ask for a count too on a slow machine)
-    qtbot.waitUntil(lambda: len(calls) >= 2 and "4 recipients" in section.info.text(),
-                    timeout=20000)
+    qtbot.waitUntil(lambda: len(calls) >= 2 and "4 recipients" in section.info.text(), timeout=20000)
     assert section.warnings.text() == ""
     release.set()
     assert wait_for_all()

@@ -25,8 +25,9 @@ def test_empty_state_then_compose_preview_and_send(campaign_window, smtp_server,
     assert section.name.hasFocus()
     assert section.audience.currentIndex() == 0  # no audience is chosen for the owner
     assert "Choose who receives it" in section.info.text()
-    section.audience.setCurrentIndex(section.audience.findData(
-        f"segment\t{contacts.find_segment('Workshop people').id}"))
+    section.audience.setCurrentIndex(
+        section.audience.findData(f"segment\t{contacts.find_segment('Workshop people').id}")
+    )
     section.audience.activated.emit(section.audience.currentIndex())
     section.name.setText("Spring workshop")
     section.name.editingFinished.emit()
@@ -39,11 +40,12 @@ def test_empty_state_then_compose_preview_and_send(campaign_window, smtp_server,
 
     section.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: "Recipient 1 of 4" in section.preview_label.text())
-    assert "Subject:</b> Spring, Zoë" in section.preview.toHtml() or \
-        "Spring, Zoë" in section.preview.toPlainText()
+    assert (
+        "Subject:</b> Spring, Zoë" in section.preview.toHtml()
+        or "Spring, Zoë" in section.preview.toPlainText()
+    )
     qtbot.mouseClick(section.next_button, Qt.MouseButton.LeftButton)
-    assert "&lt;script&gt;" in section.preview.toHtml() or \
-        "<script>" in section.preview.toPlainText()
+    assert "&lt;script&gt;" in section.preview.toHtml() or "<script>" in section.preview.toPlainText()
     qtbot.mouseClick(section.buttons["send"], Qt.MouseButton.LeftButton)
     review = section.review_dialog
     qtbot.waitUntil(review.send_button.isEnabled, timeout=10000)
@@ -53,7 +55,8 @@ def test_empty_state_then_compose_preview_and_send(campaign_window, smtp_server,
     qtbot.waitUntil(lambda: "Done: 4 sent" in section.sending_status.text(), timeout=20000)
     assert Campaign.get_by_id(campaign.id).status == "done"
     assert sorted(r for r, _ in server.messages) == sorted(
-        ["zoe@example.com", "bobby@example.com", "hans@example.dk", "ada@example.com"])
+        ["zoe@example.com", "bobby@example.com", "hans@example.dk", "ada@example.com"]
+    )
     section.tabs.setCurrentIndex(2)
     qtbot.waitUntil(lambda: "4 sent" in section.report_summary.text())
     assert section.report.model().rowCount() == 4

@@ -15,18 +15,23 @@ from smarketer.db.models import Campaign, OutboxMessage
 @pytest.fixture
 def campaign(store, account, recipients):
     """Four tagged recipients with consent, one without, one unsubscribed, one bounced."""
-    for first, email, extra in (("Noconsent", "nc@example.com", {}),
-                                ("Gone", "gone@example.com", {"unsub": True}),
-                                ("Bounce", "b@example.com", {"bounce": True})):
-        c = contacts.save_contact(contacts.ContactData(first_name=first, email=email,
-                                                       tags=("workshop",),
-                                                       consent=first != "Noconsent"))
+    for first, email, extra in (
+        ("Noconsent", "nc@example.com", {}),
+        ("Gone", "gone@example.com", {"unsub": True}),
+        ("Bounce", "b@example.com", {"bounce": True}),
+    ):
+        c = contacts.save_contact(
+            contacts.ContactData(
+                first_name=first, email=email, tags=("workshop",), consent=first != "Noconsent"
+            )
+        )
         if extra.get("unsub"):
             contacts.unsubscribe([c.id])
         if extra.get("bounce"):
             type(c).update(bounced_at=outbox.utc_now()).where(type(c).id == c.id).execute()
-    return outbox.create_campaign("Invite", "tag", "workshop",
-                                  "Hello {{ contact.first_name }}", "Dear {{ contact.last_name }}, hi.")
+    return outbox.create_campaign(
+        "Invite", "tag", "workshop", "Hello {{ contact.first_name }}", "Dear {{ contact.last_name }}, hi."
+    )
 
 
 def test_the_review_counts_recipients_left_out_consent_and_fields(campaign):
@@ -39,8 +44,7 @@ def test_the_review_counts_recipients_left_out_consent_and_fields(campaign):
     assert r.from_address == "hello@hollisreed.example" and r.server == "127.0.0.1"
     assert r.confirm_text() == "Send to 5"
     assert r.can_send and not r.problem
-    save_account(load_account().__class__(**{**load_account().__dict__,
-                                             "only_with_consent": True}))
+    save_account(load_account().__class__(**{**load_account().__dict__, "only_with_consent": True}))
     r = review_send(campaign.id)
     assert r.recipients == 4 and r.left_out["no recorded consent"] == 1
 
@@ -91,8 +95,7 @@ def test_send_now_asks_first_and_cancel_sends_nothing(section, campaign, smtp_se
     assert OutboxMessage.select().count() == 0 and server.messages == []
 
 
-def test_the_review_sends_a_test_to_myself_then_sends_to_all(section, campaign, smtp_server,
-                                                             qtbot):
+def test_the_review_sends_a_test_to_myself_then_sends_to_all(section, campaign, smtp_server, qtbot):
     _, server = smtp_server
     outbox.update_campaign(campaign.id, body="Dear {{ contact.last_name | default('you') }}.")
     section.reload(select=campaign.id)
@@ -116,8 +119,7 @@ def test_schedule_shows_the_review_before_anything_is_queued(section, campaign, 
     assert review.send_button.text() == "Schedule for 5"
     assert Campaign.get_by_id(campaign.id).status == "draft"
     qtbot.mouseClick(review.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: Campaign.get_by_id(campaign.id).status == "scheduled",
-                    timeout=10000)
+    qtbot.waitUntil(lambda: Campaign.get_by_id(campaign.id).status == "scheduled", timeout=10000)
     assert OutboxMessage.select().count() == 5
 
 
@@ -127,5 +129,7 @@ def test_refilling_the_form_never_changes_the_audience(section, campaign):
     section.reload(select=other.id)
     section.reload(select=campaign.id)
     section.reload()
-    assert (Campaign.get_by_id(campaign.id).audience_kind,
-            Campaign.get_by_id(other.id).audience_kind) == ("tag", "tag")
+    assert (Campaign.get_by_id(campaign.id).audience_kind, Campaign.get_by_id(other.id).audience_kind) == (
+        "tag",
+        "tag",
+    )

@@ -69,8 +69,7 @@ def test_a_saved_contact_is_selected_once_the_list_has_it(section, qtbot, window
     qtbot.keyClicks(editor.last_name, "Aardvark")
     editor.email.setText("aaron@example.com")
     editor.save()
-    qtbot.waitUntil(lambda: section.model.rowCount() == 61 and section.table.currentIndex()
-                    .isValid())
+    qtbot.waitUntil(lambda: section.model.rowCount() == 61 and section.table.currentIndex().isValid())
     current = section.model.contact_id(section.table.currentIndex().row())
     assert current == editor.contact_id
     assert contacts.fetch_rows([current])[current].email == "aaron@example.com"

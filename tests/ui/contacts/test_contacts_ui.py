@@ -39,8 +39,9 @@ def test_model_reads_pages_on_demand(demo_store):
 
 
 def test_typing_in_search_narrows_the_list(section, qtbot, window):
-    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", last_name="Łukasiewicz",
-                                                     email="zoe@example.com"))
+    zoe = contacts.save_contact(
+        contacts.ContactData(first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com")
+    )
     section.reload()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert section.search.hasFocus()
@@ -59,16 +60,19 @@ def test_filters_narrow_the_list(section):
     assert section.model.rowCount() == customers
     section.reachable.setChecked(True)
     assert section.model.rowCount() == contacts.count(
-        contacts.ContactFilter(statuses=("customer",), reachable_only=True))
+        contacts.ContactFilter(statuses=("customer",), reachable_only=True)
+    )
 
 
 def test_clicking_a_header_sorts(section, qtbot):
     header = section.table.horizontalHeader()
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(header.sectionViewportPosition(2) + 5, 5))
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(2) + 5, 5)
+    )
     companies = [section.model.index(r, 2).data() for r in range(section.model.rowCount())]
     assert companies == sorted(companies, key=str.lower) or companies == sorted(
-        companies, key=str.lower, reverse=True)
+        companies, key=str.lower, reverse=True
+    )
     assert section.model.sort_key == "company"
 
 
@@ -149,9 +153,12 @@ def test_save_current_filter_as_segment(section, monkeypatch):
 
 def test_import_dialog_maps_previews_and_imports(section, qtbot, monkeypatch, tmp_path):
     path = tmp_path / "fair.csv"
-    path.write_text("Full name;E-Mail;Firma;Comment\n"
-                    "Zoë Łukasiewicz;zoe@nordlicht.example;Nordlicht Bakery;met at booth 4\n"
-                    "Bad Row;not-an-email;;\n", encoding="utf-8")
+    path.write_text(
+        "Full name;E-Mail;Firma;Comment\n"
+        "Zoë Łukasiewicz;zoe@nordlicht.example;Nordlicht Bakery;met at booth 4\n"
+        "Bad Row;not-an-email;;\n",
+        encoding="utf-8",
+    )
     monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: path)
     section.actions_["import"].trigger()
     dialog = section.findChild(ImportDialog)
@@ -206,8 +213,11 @@ def test_empty_store_shows_what_to_do(make_window, store, qtbot):
 
 
 def test_duplicates_dialog_merges(section, qtbot):
-    twin = contacts.save_contact(contacts.ContactData(
-        first_name="Twin", email=Contact.get_by_id(section.model.contact_id(0)).email.upper()))
+    twin = contacts.save_contact(
+        contacts.ContactData(
+            first_name="Twin", email=Contact.get_by_id(section.model.contact_id(0)).email.upper()
+        )
+    )
     section.reload()
     dialog = section.show_duplicates()
     assert dialog.table.rowCount() >= 1
@@ -230,9 +240,11 @@ def test_column_choice_is_remembered(make_window, demo_store):
 
 
 def test_shortcuts_are_unique_across_window_and_sections(window):
-    keys = [a.shortcut().toString() for a in
-            [*window.actions.values(), *window.contacts.actions_.values()]
-            if not a.shortcut().isEmpty()]
+    keys = [
+        a.shortcut().toString()
+        for a in [*window.actions.values(), *window.contacts.actions_.values()]
+        if not a.shortcut().isEmpty()
+    ]
     assert len(keys) == len(set(keys))
 
 
@@ -249,8 +261,9 @@ def test_company_filter(section, qtbot):
 
 
 def test_referred_by_is_picked_by_typing(section, qtbot):
-    referrer = contacts.save_contact(contacts.ContactData(first_name="Rita", last_name="Referrer",
-                                                         email="rita@example.com"))
+    referrer = contacts.save_contact(
+        contacts.ContactData(first_name="Rita", last_name="Referrer", email="rita@example.com")
+    )
     section.reload()
     section.select_contact(section.model.contact_id(0))
     picker = section.editor.referred_by
@@ -275,8 +288,7 @@ def test_a_follow_up_task_from_the_timeline_shows_on_today(section, qtbot, windo
     qtbot.mouseClick(timeline.task_button, Qt.MouseButton.LeftButton)
     assert "Task added: Send the brochure" in timeline.list.item(0).text()
     today = window.today
-    assert any("Send the brochure" in today.tasks.item(i).text()
-               for i in range(today.tasks.count()))
+    assert any("Send the brochure" in today.tasks.item(i).text() for i in range(today.tasks.count()))
 
 
 def test_import_dialog_picks_a_workbook_sheet(section, qtbot, monkeypatch, tmp_path):
@@ -304,8 +316,9 @@ def test_import_dialog_picks_a_workbook_sheet(section, qtbot, monkeypatch, tmp_p
 
 def _undo_box(window, qtbot):
     def shown():
-        boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()
-                 and "Undo the import" in b.text()]
+        boxes = [
+            b for b in window.findChildren(QMessageBox) if b.isVisible() and "Undo the import" in b.text()
+        ]
         assert boxes
         return boxes[0]
 
@@ -313,12 +326,11 @@ def _undo_box(window, qtbot):
     return shown()
 
 
-def test_an_import_is_undone_from_its_summary_and_from_the_file_menu(section, qtbot,
-                                                                     monkeypatch, tmp_path,
-                                                                     window):
+def test_an_import_is_undone_from_its_summary_and_from_the_file_menu(
+    section, qtbot, monkeypatch, tmp_path, window
+):
     path = tmp_path / "two.csv"
-    path.write_text("Name,Email\nUma Undo,uma@example.org\nVic Kept,vic@example.org\n",
-                    encoding="utf-8")
+    path.write_text("Name,Email\nUma Undo,uma@example.org\nVic Kept,vic@example.org\n", encoding="utf-8")
     monkeypatch.setattr(dialogs, "ask_open_file", lambda *a, **k: path)
     section.actions_["import"].trigger()
     dialog = section.findChild(ImportDialog)
@@ -330,12 +342,14 @@ def test_an_import_is_undone_from_its_summary_and_from_the_file_menu(section, qt
     box = _undo_box(window, qtbot)
     assert "1 contacts will be removed" in box.text() and "Vic Kept: has a note" in box.text()
     with qtbot.waitSignal(dialog.undone, timeout=10000):
-        qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Undo Import"),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            next(b for b in box.buttons() if b.text() == "Undo Import"), Qt.MouseButton.LeftButton
+        )
     assert section.model.rowCount() == 61
     assert not Contact.select().where(Contact.email == "uma@example.org").exists()
     dialog.close()
     # File → Undo Last Import: with nothing left to undo it says so.
     window.actions["undo_import"].trigger()
-    qtbot.waitUntil(lambda: any("no import to undo" in b.text()
-                                for b in window.findChildren(QMessageBox)), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any("no import to undo" in b.text() for b in window.findChildren(QMessageBox)), timeout=5000
+    )

@@ -26,11 +26,23 @@ def drop_on(view, model, source_model, row_in_source, target_row, qtbot):
     else:
         point = QPoint(10, view.viewport().height() - 5)
     for kind in (QDragEnterEvent, QDragMoveEvent):
-        QApplication.sendEvent(view.viewport(), kind(
-            point, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier))
-    event = QDropEvent(QPointF(point), Qt.DropAction.MoveAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(
+            view.viewport(),
+            kind(
+                point,
+                Qt.DropAction.MoveAction,
+                mime,
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+            ),
+        )
+    event = QDropEvent(
+        QPointF(point),
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(view.viewport(), event)
 
 
@@ -41,7 +53,12 @@ def test_models_pass_the_model_tester(qtmodeltester, board_window):
 def test_board_shows_columns_and_totals(board_window):
     deals = board_window.deals
     assert [c.stage.name for c in deals.columns] == [
-        "New lead", "Contacted", "Qualified", "Proposal sent", "Negotiation"]
+        "New lead",
+        "Contacted",
+        "Qualified",
+        "Proposal sent",
+        "Negotiation",
+    ]
     assert titles(deals.columns[0]) == ["Alpha", "Beta", "Gamma"]
     assert deals.columns[0].title.text() == "New lead  ·  3"
     assert "€6,000" in deals.columns[0].totals.text()
@@ -102,12 +119,26 @@ def test_dropping_on_won_closes_the_deal(board_window, qtbot):
     beta = Deal.get(Deal.title == "Beta")
     mime = QMimeData()
     mime.setData("application/x-smarketer-deal", str(beta.id).encode())
-    QApplication.sendEvent(deals.won_zone, QDragEnterEvent(
-        QPoint(5, 5), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier))
-    QApplication.sendEvent(deals.won_zone, QDropEvent(
-        QPointF(5, 5), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        deals.won_zone,
+        QDragEnterEvent(
+            QPoint(5, 5),
+            Qt.DropAction.MoveAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
+    QApplication.sendEvent(
+        deals.won_zone,
+        QDropEvent(
+            QPointF(5, 5),
+            Qt.DropAction.MoveAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
     assert Deal.get_by_id(beta.id).stage.kind == "won"
     qtbot.waitUntil(lambda: "1 won" in deals.figures.text())
 
@@ -176,11 +207,15 @@ def test_today_lists_overdue_first_with_done_and_snooze(make_window, store, qtbo
     qtbot.mouseClick(today_section.snooze_button, Qt.MouseButton.LeftButton)
     assert "Snoozed" in window.statusBar().currentMessage()
     assert [today_section.tasks.item(i).text() for i in range(2)][0] == "Today (1)"
-    item = next(today_section.tasks.item(i) for i in range(today_section.tasks.count())
-                if today_section.tasks.item(i).text().startswith("Due today"))
+    item = next(
+        today_section.tasks.item(i)
+        for i in range(today_section.tasks.count())
+        if today_section.tasks.item(i).text().startswith("Due today")
+    )
     item.setCheckState(Qt.CheckState.Checked)
-    assert "Due today" not in " ".join(today_section.tasks.item(i).text()
-                                       for i in range(today_section.tasks.count()))
+    assert "Due today" not in " ".join(
+        today_section.tasks.item(i).text() for i in range(today_section.tasks.count())
+    )
     assert late.id in today_section.task_ids()
 
 
@@ -199,8 +234,9 @@ def test_stage_model_drop_row_bookkeeping(store):
     model.deal_dropped.connect(lambda *a: dropped.append(a))
     from smarketer.pipeline import DealCard
 
-    model.set_cards([DealCard(i, f"D{i}", "", Decimal(0), 10, None, 0, "", None, False, None)
-                     for i in (1, 2, 3)])
+    model.set_cards(
+        [DealCard(i, f"D{i}", "", Decimal(0), 10, None, 0, "", None, False, None) for i in (1, 2, 3)]
+    )
     mime = model.mimeData([model.index(0, 0)])
     model.dropMimeData(mime, Qt.DropAction.MoveAction, 3, 0, model.index(-1, 0))
     assert dropped == [(1, 1, 2)]  # moving down past itself lands at the end

@@ -20,8 +20,7 @@ def ctrl_z(window, qtbot):
 def test_ctrl_z_puts_a_moved_deal_back_as_it_was(board_window, qtbot):
     deals = board_window.deals
     alpha = Deal.get(Deal.title == "Alpha")
-    before = (alpha.stage_id, alpha.stage_entered_at, StageChange.select().count(),
-              Activity.select().count())
+    before = (alpha.stage_id, alpha.stage_entered_at, StageChange.select().count(), Activity.select().count())
     deals.select(alpha.id)
     qtbot.keyClick(deals.columns[0].view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
     assert titles(deals.columns[1]) == ["Alpha"]
@@ -31,8 +30,12 @@ def test_ctrl_z_puts_a_moved_deal_back_as_it_was(board_window, qtbot):
     assert titles(deals.columns[0]) == ["Alpha", "Beta", "Gamma"]
     assert titles(deals.columns[1]) == []
     alpha = Deal.get_by_id(alpha.id)
-    assert (alpha.stage_id, alpha.stage_entered_at, StageChange.select().count(),
-            Activity.select().count()) == before  # no trace of the move in history or figures
+    assert (
+        alpha.stage_id,
+        alpha.stage_entered_at,
+        StageChange.select().count(),
+        Activity.select().count(),
+    ) == before  # no trace of the move in history or figures
     board_window.actions["redo"].trigger()
     assert titles(deals.columns[1]) == ["Alpha"]  # redo
 
@@ -85,8 +88,14 @@ def today_window(make_window, store, qtbot):
 
 
 def task_item(section, title):
-    return next((section.tasks.item(i) for i in range(section.tasks.count())
-                 if section.tasks.item(i).text().startswith(title)), None)
+    return next(
+        (
+            section.tasks.item(i)
+            for i in range(section.tasks.count())
+            if section.tasks.item(i).text().startswith(title)
+        ),
+        None,
+    )
 
 
 def test_undo_brings_back_a_task_ticked_off_by_mistake(today_window, qtbot):
@@ -140,8 +149,7 @@ def test_closed_deals_are_listed_and_can_be_reopened(board_window, qtbot):
     deals.won_zone.dropped.emit(beta.id)
     dialog = deals.show_closed()
     assert dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 0).text().startswith("Beta") and \
-        dialog.table.item(0, 1).text() == "Won"
+    assert dialog.table.item(0, 0).text().startswith("Beta") and dialog.table.item(0, 1).text() == "Won"
     dialog.kind.setCurrentIndex(dialog.kind.findData("lost"))
     assert dialog.table.rowCount() == 0 and dialog.empty.isVisible()
     dialog.kind.setCurrentIndex(0)

@@ -120,8 +120,9 @@ def test_a_damaged_proposal_is_listed_and_opened_not_a_crash(section):
 
     broken = service.create_proposal("Broken")
     service.add_item(broken.id, ItemData("Huge", "1", unit_price="1"))
-    db.execute_sql("UPDATE proposal_item SET quantity = '1E+400' WHERE proposal_id = ?",
-                   (broken.id,))  # as an older version's JSON import let in
+    db.execute_sql(
+        "UPDATE proposal_item SET quantity = '1E+400' WHERE proposal_id = ?", (broken.id,)
+    )  # as an older version's JSON import let in
     section.reload()
     rows = {section.list.item(r, 1).text(): r for r in range(section.list.rowCount())}
     assert section.list.item(rows["Website"], 4).text() == "€1,140.00"
