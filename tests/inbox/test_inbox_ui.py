@@ -25,7 +25,7 @@ def test_check_inbox_then_confirm_the_opt_out(inbox_window, sent_campaign, qtbot
     _campaign, people = sent_campaign
     section = inbox_window.campaigns
     assert not section.optouts_button.isVisible()
-    job = section.check_inbox()
+    job = section.sending.check_inbox()
     qtbot.waitUntil(lambda: job.done, timeout=20000)
     assert "3 new message(s)" in inbox_window.toast.label.text()
     assert section.optouts_button.isVisible()
@@ -36,5 +36,5 @@ def test_check_inbox_then_confirm_the_opt_out(inbox_window, sent_campaign, qtbot
     assert Contact.get_by_id(people["Bobby"].id).unsubscribed_at is not None
     assert not section.optouts_button.isVisible()
     section.tabs.setCurrentIndex(2)
-    qtbot.waitUntil(lambda: "Replies: 1" in section.report_summary.text())  # counted in a worker
+    qtbot.waitUntil(lambda: "Replies: 1" in section.report.summary.text())  # counted in a worker
     dialog.close()

@@ -138,11 +138,11 @@ def test_a_paused_campaign_offers_sign_in_again(
     window.go_to_section("Campaigns")
     section = window.campaigns
     section.load(made.id)
-    button = section.buttons["signin"]
+    button = section.sending.buttons["signin"]
     assert button.isVisible() and button.text() == "Sign in again…"
-    job = section.sign_in_again()
+    job = section.sending.sign_in_again()
     qtbot.waitUntil(lambda: job.done, timeout=20000)
-    assert "Signed in to Test Mail" in section.sending_status.text()
-    assert "Resume to go on sending." in section.sending_status.text()
+    assert "Signed in to Test Mail" in section.sending.status.text()
+    assert "Resume to go on sending." in section.sending.status.text()
     assert not button.isVisible()
-    assert section.buttons["resume"].isEnabled()
+    assert section.sending.buttons["resume"].isEnabled()

@@ -90,13 +90,13 @@ def test_the_timeline_lists_an_event_once_with_the_apps_dates(window):
 def test_insert_field_puts_a_merge_field_at_the_cursor(window, qtbot):
     window.go_to_section("Campaigns")
     section = window.campaigns
-    section.body.setFocus()
-    section.body.moveCursor(section.body.textCursor().MoveOperation.End)
-    menu = section.insert_field.menu()
+    section.composer.body.setFocus()
+    section.composer.body.moveCursor(section.composer.body.textCursor().MoveOperation.End)
+    menu = section.composer.insert_field.menu()
     contact_menu = menu.actions()[0].menu()
     first_name = next(a for a in contact_menu.actions() if a.text() == "First name")
     first_name.trigger()
-    assert section.body.toPlainText().endswith('{{ contact.first_name | default("there") }}')
+    assert section.composer.body.toPlainText().endswith('{{ contact.first_name | default("there") }}')
 
 
 def test_the_setup_assistant_names_languages(window):

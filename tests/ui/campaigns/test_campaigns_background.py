@@ -29,16 +29,16 @@ def test_counts_come_from_a_worker_thread(section, qtbot, monkeypatch):
         return real(campaign_id)
 
     monkeypatch.setattr(audience, "summarize", recording)
-    section.save_draft()
-    assert section.info.text() == "Counting recipients…"
-    qtbot.waitUntil(lambda: "4 recipients" in section.info.text())
+    section.composer.save_draft()
+    assert section.composer.info.text() == "Counting recipients…"
+    qtbot.waitUntil(lambda: "4 recipients" in section.composer.info.text())
     assert threads and threading.main_thread() not in threads
     # the segment's size is filled in by a worker too
-    qtbot.waitUntil(lambda: section.audience.findText("Segment: Workshop people (4)") >= 0)
+    qtbot.waitUntil(lambda: section.composer.audience.findText("Segment: Workshop people (4)") >= 0)
 
 
 def test_a_stale_result_is_dropped(section, qtbot, monkeypatch):
-    qtbot.waitUntil(lambda: "4 recipients" in section.info.text())
+    qtbot.waitUntil(lambda: "4 recipients" in section.composer.info.text())
     release = threading.Event()
     real = audience.summarize
     calls = []
@@ -50,23 +50,23 @@ def test_a_stale_result_is_dropped(section, qtbot, monkeypatch):
         return real(campaign_id)
 
     monkeypatch.setattr(audience, "summarize", slow_first)
-    section.body.setPlainText("Dear {{ contact.last_name }},")  # Ada has no last name
-    section.save_draft()
+    section.composer.body.setPlainText("Dear {{ contact.last_name }},")  # Ada has no last name
+    section.composer.save_draft()
     qtbot.waitUntil(lambda: len(calls) >= 1)
-    section.body.setPlainText("Dear friend,")
-    section.save_draft()
+    section.composer.body.setPlainText("Dear friend,")
+    section.composer.save_draft()
     # (>= 2: another refresh, e.g. the list's, may ask for a count too on a slow machine)
-    qtbot.waitUntil(lambda: len(calls) >= 2 and "4 recipients" in section.info.text(), timeout=20000)
-    assert section.warnings.text() == ""
+    qtbot.waitUntil(lambda: len(calls) >= 2 and "4 recipients" in section.composer.info.text(), timeout=20000)
+    assert section.composer.warnings.text() == ""
     release.set()
     assert wait_for_all()
     qtbot.wait(50)  # let the first job's queued result arrive
-    assert section.warnings.text() == ""  # the old body's warning never shows
-    assert "4 recipients" in section.info.text()
+    assert section.composer.warnings.text() == ""  # the old body's warning never shows
+    assert "4 recipients" in section.composer.info.text()
 
 
 def test_missing_fields_are_reported_after_counting(section, qtbot):
-    section.body.setPlainText("Dear {{ contact.last_name }},")
-    section.save_draft()
-    qtbot.waitUntil(lambda: "lack a field" in section.warnings.text())
-    assert "Ada has no last_name" in section.warnings.text()
+    section.composer.body.setPlainText("Dear {{ contact.last_name }},")
+    section.composer.save_draft()
+    qtbot.waitUntil(lambda: "lack a field" in section.composer.warnings.text())
+    assert "Ada has no last_name" in section.composer.warnings.text()

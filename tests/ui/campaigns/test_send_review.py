@@ -77,8 +77,8 @@ def section(make_window, store, campaign, qtbot):
 
 def test_send_now_asks_first_and_cancel_sends_nothing(section, campaign, smtp_server, qtbot):
     _, server = smtp_server
-    qtbot.mouseClick(section.buttons["send"], Qt.MouseButton.LeftButton)
-    review = section.review_dialog
+    qtbot.mouseClick(section.sending.buttons["send"], Qt.MouseButton.LeftButton)
+    review = section.sending.review_dialog
     assert review.isVisible() and not review.send_button.isEnabled()  # figures come first
     qtbot.waitUntil(review.send_button.isEnabled, timeout=10000)
     assert review.send_button.text() == "Send to 5"
@@ -99,22 +99,22 @@ def test_the_review_sends_a_test_to_myself_then_sends_to_all(section, campaign, 
     _, server = smtp_server
     outbox.update_campaign(campaign.id, body="Dear {{ contact.last_name | default('you') }}.")
     section.reload(select=campaign.id)
-    review = section.send_now()
+    review = section.sending.send_now()
     qtbot.waitUntil(review.send_button.isEnabled, timeout=20000)
     # The test message is made for the section's first recipient: wait for its count too.
-    qtbot.waitUntil(lambda: section.summary is not None, timeout=20000)
+    qtbot.waitUntil(lambda: section.composer.summary is not None, timeout=20000)
     qtbot.mouseClick(review.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Test sent" in review.test_status.text(), timeout=20000)
     assert [rcpt for rcpt, _ in server.messages] == ["hello@hollisreed.example"]
     qtbot.mouseClick(review.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Done: 5 sent" in section.sending_status.text(), timeout=20000)
+    qtbot.waitUntil(lambda: "Done: 5 sent" in section.sending.status.text(), timeout=20000)
     assert len(server.messages) == 6
 
 
 def test_schedule_shows_the_review_before_anything_is_queued(section, campaign, qtbot):
-    section.schedule()
-    section.schedule_dialog.accept()
-    review = section.review_dialog
+    section.sending.schedule()
+    section.sending.schedule_dialog.accept()
+    review = section.sending.review_dialog
     qtbot.waitUntil(review.send_button.isEnabled, timeout=10000)
     assert review.send_button.text() == "Schedule for 5"
     assert Campaign.get_by_id(campaign.id).status == "draft"
