@@ -4,7 +4,8 @@ up by id and sorted; broad: the name index walked once)."""
 import pytest
 
 from smarketer import contacts
-from smarketer.contacts import Contact, ContactFilter
+from smarketer.contacts import ContactFilter, listing
+from smarketer.db.models import Contact
 
 
 def reference(f, descending=False):
@@ -18,7 +19,7 @@ def reference(f, descending=False):
 
 @pytest.mark.parametrize("broad_from", [0, 10_000])
 def test_search_order_matches_the_plain_query(demo_store, monkeypatch, broad_from):
-    monkeypatch.setattr(contacts, "BROAD_MATCH", broad_from)
+    monkeypatch.setattr(listing, "BROAD_MATCH", broad_from)
     some = list(Contact.select().order_by(Contact.id).limit(5))
     contacts.delete_contacts([c.id for c in some])
     filters = [ContactFilter(text=t) for t in ("a", "e", "studio", "anna", "+353", "zz")]

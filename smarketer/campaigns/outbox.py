@@ -114,7 +114,7 @@ def has_audience(campaign: Campaign) -> bool:
 
 def _check_audience(kind: str, audience: str) -> None:
     if kind == "segment":
-        if not contacts.Segment.get_or_none(contacts.Segment.id == int(audience)):
+        if contacts.segment_by_id(int(audience)) is None:
             raise CampaignError("That segment no longer exists.")
     elif kind == "tag":
         if not Tag.get_or_none(fn.lower(Tag.name) == str(audience).lower()):

@@ -93,7 +93,7 @@ def save_deal(data: DealData, deal_id: int | None = None) -> Deal:
     clean, errors, _warnings = validate_deal(data)
     if errors:
         raise DealInvalid(errors)
-    from smarketer.contacts import company_named
+    from smarketer.contacts.editing import company_named
 
     with db.atomic():
         creating = deal_id is None

@@ -1,0 +1,291 @@
+"""Which contacts a filter selects, in which order, and the shown columns for a page of them.
+
+The contact list reads through ``contact_ids()`` (the ordered ids of a filter, cheap even for
+100,000 contacts) and ``fetch_rows()`` (the shown columns for a page of ids).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime
+
+from peewee import JOIN, SQL, fn
+
+from smarketer.db import db
+from smarketer.db.models import Company, Contact, ContactTag, Tag
+from smarketer.db.search import match_expression
+
+CONSENT_CHOICES = ("any", "recorded", "missing")
+
+
+# ---------------------------------------------------------------- filters and listing
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    """Which contacts to show or address. Every part narrows the set (AND)."""
+
+    text: str = ""
+    tags: tuple[str, ...] = ()  # carries every one of these tags
+    statuses: tuple[str, ...] = ()  # has any one of these lifecycle statuses
+    company_id: int | None = None
+    consent: str = "any"  # any | recorded | missing
+    reachable_only: bool = False  # leave out unsubscribed, bounced and do-not-email
+    email_to_fix: bool = False  # only those an import kept with an address that is not valid
+    trash: bool = False  # the deleted contacts instead of the live ones
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["tags"], data["statuses"] = list(self.tags), list(self.statuses)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ContactFilter:
+        known = {f.name for f in fields(cls)}
+        clean = {k: v for k, v in data.items() if k in known}
+        clean["tags"] = tuple(clean.get("tags", ()))
+        clean["statuses"] = tuple(clean.get("statuses", ()))
+        return cls(**clean)
+
+    def narrowed_by(self, extra: ContactFilter) -> ContactFilter:
+        """This (saved) filter with ``extra`` on top: texts and tags add up, the other parts
+        of ``extra`` win where it sets them."""
+        return ContactFilter(
+            text=" ".join(t for t in (self.text, extra.text) if t),
+            tags=tuple(dict.fromkeys(self.tags + extra.tags)),
+            statuses=extra.statuses or self.statuses,
+            company_id=extra.company_id or self.company_id,
+            consent=extra.consent if extra.consent != "any" else self.consent,
+            reachable_only=extra.reachable_only or self.reachable_only,
+            email_to_fix=extra.email_to_fix or self.email_to_fix,
+            trash=extra.trash,
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.text:
+            parts.append(f'matching "{self.text}"')
+        if self.tags:
+            parts.append("tagged " + " and ".join(self.tags))
+        if self.statuses:
+            parts.append("status " + " or ".join(self.statuses))
+        if self.consent != "any":
+            parts.append(f"consent {self.consent}")
+        if self.reachable_only:
+            parts.append("not unsubscribed or bounced")
+        if self.email_to_fix:
+            parts.append("email needs fixing")
+        return ", ".join(parts) or "all contacts"
+
+
+SORT_COLUMNS = {
+    "name": (Contact.sort_name,),
+    "email": (fn.lower(Contact.email),),
+    "company": (fn.lower(fn.coalesce(Company.name, "")),),
+    "phone": (Contact.phone,),
+    "status": (Contact.status,),
+    "city": (fn.lower(Contact.city),),
+    "created": (Contact.created_at,),
+    "updated": (Contact.updated_at,),
+}
+
+
+def filtered(f: ContactFilter, *columns, with_company: bool = False):
+    """A query over the contacts ``f`` selects (joined to their company if asked)."""
+    query = Contact.select(*(columns or (Contact.id,)))
+    if with_company:
+        query = query.join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+    query = query.where(Contact.deleted_at.is_null(not f.trash))
+    match = match_expression(f.text)
+    if match:
+        query = query.where(
+            Contact.id.in_(SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [match]))
+        )
+    for tag in f.tags:
+        query = query.where(
+            Contact.id.in_(
+                ContactTag.select(ContactTag.contact).join(Tag).where(fn.lower(Tag.name) == tag.lower())
+            )
+        )
+    if f.statuses:
+        query = query.where(Contact.status.in_(list(f.statuses)))
+    if f.company_id is not None:
+        query = query.where(Contact.company == f.company_id)
+    if f.consent == "recorded":
+        query = query.where(Contact.consent == True)  # noqa: E712 - SQL comparison
+    elif f.consent == "missing":
+        query = query.where(Contact.consent == False)  # noqa: E712
+    if f.reachable_only:
+        query = query.where(
+            Contact.unsubscribed_at.is_null() & Contact.bounced_at.is_null() & (Contact.do_not_email == False)  # noqa: E712
+        )
+    if f.email_to_fix:
+        query = query.where(Contact.email_to_fix != "")
+    return query
+
+
+BROAD_MATCH = 30_000  # a search matching more rows than this walks the name order instead
+
+
+def contact_ids(
+    f: ContactFilter = ContactFilter(), sort: str = "name", descending: bool = False
+) -> list[int]:
+    match = match_expression(f.text)
+    if match and sort == "name":
+        return _matching_ids_by_name(f, match, descending)
+    order = [c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]]
+    order.append(Contact.id.desc() if descending else Contact.id.asc())
+    query = filtered(f, with_company=sort == "company").order_by(*order)
+    return [row[0] for row in db.execute_sql(*query.sql())]  # plain cursor: 100k ids fast
+
+
+def _matching_ids_by_name(f: ContactFilter, match: str, descending: bool) -> list[int]:
+    """A search in name order without letting SQLite sort every match: a narrow search looks
+    its matches up by id and sorts those; a broad one (a common word, a single letter) walks
+    the name-ordered index once and keeps the rows that match."""
+    found = [
+        row[0] for row in db.execute_sql("SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", [match])
+    ]
+    rest = replace(f, text="")
+    if len(found) > BROAD_MATCH:
+        wanted = set(found)
+        return [i for i in contact_ids(rest, "name", descending) if i in wanted]
+    direction = "DESC" if descending else "ASC"
+    live = "IS NOT NULL" if f.trash else "IS NULL"
+    sql, params = f"c.deleted_at {live}", []
+    if rest != ContactFilter(trash=f.trash):  # other parts of the filter narrow it further
+        sql, params = filtered(rest).sql()
+        sql = f"c.id IN ({sql})"
+    # CROSS JOIN: look the matches up by id, not walk the name index probing each row.
+    return [
+        row[0]
+        for row in db.execute_sql(
+            "SELECT c.id FROM json_each(?) AS j CROSS JOIN contact AS c ON c.id = j.value "
+            f"WHERE {sql} ORDER BY c.sort_name {direction}, c.id {direction}",
+            [json.dumps(found), *params],
+        )
+    ]
+
+
+def count(f: ContactFilter = ContactFilter()) -> int:
+    return filtered(f).count()
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """What the contact list shows of one contact."""
+
+    id: int
+    name: str
+    email: str
+    company: str
+    phone: str
+    status: str
+    tags: str
+    city: str
+    consent: bool
+    unsubscribed: bool
+    bounced: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
+    """The list's columns for ``ids`` (a page), read as plain tuples: fast enough to call
+    while scrolling."""
+    if not ids:
+        return {}
+    tags = tags_by_contact(ids)
+    query = (
+        Contact.select(
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.email,
+            fn.coalesce(Company.name, ""),
+            Contact.phone,
+            Contact.status,
+            Contact.city,
+            Contact.consent,
+            Contact.unsubscribed_at,
+            Contact.bounced_at,
+            Contact.created_at,
+            Contact.updated_at,
+        )
+        .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+        .where(Contact.id.in_(ids))
+        .tuples()
+    )
+    rows = {}
+    for (
+        cid,
+        first,
+        last,
+        email,
+        company,
+        phone,
+        status,
+        city,
+        consent,
+        unsubscribed,
+        bounced,
+        created,
+        updated,
+    ) in query:
+        rows[cid] = ContactRow(
+            id=cid,
+            name=f"{first} {last}".strip(),
+            email=email,
+            company=company,
+            phone=phone,
+            status=status,
+            tags=", ".join(tags.get(cid, ())),
+            city=city,
+            consent=bool(consent),
+            unsubscribed=unsubscribed is not None,
+            bounced=bounced is not None,
+            created_at=created,
+            updated_at=updated,
+        )
+    return rows
+
+
+def tags_by_contact(ids: list[int]) -> dict[int, list[str]]:
+    """contact id -> its tag names in order, for a page of ids (one query)."""
+    tags: dict[int, list[str]] = defaultdict(list)
+    for contact_id, name in (
+        ContactTag.select(ContactTag.contact, Tag.name)
+        .join(Tag)
+        .where(ContactTag.contact.in_(ids))
+        .order_by(Tag.name)
+        .tuples()
+    ):
+        tags[contact_id].append(name)
+    return tags
+
+
+def find_contact(key: str | int, trash: bool | None = False) -> Contact | None:
+    """The contact with this id, or with this email address (main or other, any case);
+    live ones unless ``trash`` (True: only deleted ones, None: either)."""
+    key = str(key).strip()
+    query = Contact.select()
+    if trash is not None:
+        query = query.where(Contact.deleted_at.is_null(not trash))
+    if key.isdigit():
+        return query.where(Contact.id == int(key)).first()
+    if "@" not in key:
+        return None
+    found = query.where(fn.lower(Contact.email) == key.lower()).order_by(Contact.id).first()
+    if found is None:  # one of their other addresses (a JSON list)
+        pattern = "%" + json.dumps(key.lower())[1:-1].replace("%", "").replace("_", "") + "%"
+        found = next(
+            (
+                c
+                for c in query.where(fn.lower(Contact.other_emails) ** pattern).order_by(Contact.id)
+                if key.lower() in (e.lower() for e in c.other_emails or ())
+            ),
+            None,
+        )
+    return found
