@@ -1,5 +1,6 @@
 """The command line, run as a user runs it: a separate process, its output and exit code."""
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -144,7 +145,21 @@ def test_import_undo_and_history(cli, tmp_path):
     )
     conn.commit()
     listed = cli("--db", "s.db", "import", "--history")
-    assert "a.csv: 2 created, 0 updated, 0 skipped, 0 rejected" in listed.stdout
+    assert listed.stdout.splitlines()[0].split() == [
+        "ID",
+        "Imported",
+        "File",
+        "Created",
+        "Updated",
+        "Skipped",
+        "Rejected",
+        "Undone",
+    ]
+    assert listed.stdout.splitlines()[1].split()[-5:] == ["a.csv", "2", "0", "0", "0"]
+    document = json.loads(cli("--db", "s.db", "import", "--history", "--json").stdout)
+    [run] = document["imports"]
+    assert (run["source"], run["created"], run["undone_at"]) == ("a.csv", 2, None)
+    assert run["started_at"].endswith("+00:00")  # ISO with its zone; the table is localised
     refused = cli("--db", "s.db", "import", "--undo")
     assert refused.returncode == 1 and "Bo Two: has a note" in refused.stderr
     assert "run again with --undo --yes to undo the other 1" in refused.stderr
@@ -155,6 +170,11 @@ def test_import_undo_and_history(cli, tmp_path):
     conn.close()
     again = cli("--db", "s.db", "import", "--undo")
     assert again.returncode == 1 and "there is no import to undo" in again.stderr
+    undone = json.loads(cli("--db", "s.db", "import", "--history", "--json").stdout)["imports"][0]
+    assert undone["undone_at"] is not None
+    assert (
+        cli("--db", "s.db", "import", "a.csv", "--json").stderr.strip().endswith("--json goes with --history")
+    )
 
 
 def test_import_of_an_unreadable_file_fails_clearly(cli, tmp_path):

@@ -12,7 +12,9 @@ One module per command group registers its sub-commands (``register(commands)``)
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import peewee
@@ -91,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         if problem is None:
             raise  # a bug: its traceback, not a one-line message
         return fail(problem)
+    except BrokenPipeError:  # the reader stopped early (`… | head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except OSError as exc:
         return fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
     except KeyboardInterrupt:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from smarketer.cli.console import fail, open_store, progress_printer
+from smarketer.cli.output import Local, show, table
 
 DELIMITER_NAMES = {"comma": ",", ",": ",", "semicolon": ";", ";": ";", "tab": "\t", "bar": "|", "|": "|"}
 
@@ -41,6 +42,9 @@ def register(commands) -> None:
     )
     imp.add_argument("--yes", action="store_true", help="with --undo: undo what can be undone")
     imp.add_argument("--history", action="store_true", help="list the latest imports")
+    imp.add_argument(
+        "--json", action="store_true", help="with --history: one JSON document (described in the README)"
+    )
     imp.set_defaults(run=run_import)
 
     exp = commands.add_parser("export", help="export contacts to CSV or vCard")
@@ -59,8 +63,12 @@ def run_import(args) -> int:
     if args.undo or args.history:
         if args.path is not None:
             return fail("--undo and --history take no file")
+        if args.json and not args.history:
+            return fail("--json goes with --history")
         open_store(args)
-        return _undo(args) if args.undo else _history()
+        return _undo(args) if args.undo else _history(args)
+    if args.json:
+        return fail("--json goes with --history")
     if args.path is None:
         return fail("import needs a file (or --undo, --history)")
     open_store(args)
@@ -78,15 +86,31 @@ def run_import(args) -> int:
     return 0
 
 
-def _history() -> int:
+def _history(args) -> int:
+    from dataclasses import asdict
+
     from smarketer.exchange import history
 
     runs = history.history()
-    for run in runs:
-        print(f"{run.id:>4}  {run.describe()}")
-    if not runs:
-        print("No imports yet.")
-    return 0
+
+    def text() -> str:
+        if not runs:
+            return "No imports yet."
+        local = Local.of_profile()
+        rows = [["ID", "Imported", "File", "Created", "Updated", "Skipped", "Rejected", "Undone"]]
+        rows += [
+            [
+                str(run.id),
+                local.instant(run.started_at),
+                run.source,
+                *(str(n) for n in (run.created, run.updated, run.skipped, run.rejected)),
+                local.instant(run.undone_at),
+            ]
+            for run in runs
+        ]
+        return table(rows, right={0, 3, 4, 5, 6})
+
+    return show(args, {"imports": [asdict(run) for run in runs]}, text)
 
 
 def _undo(args) -> int:

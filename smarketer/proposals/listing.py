@@ -10,38 +10,89 @@ under one guard per proposal.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from smarketer.db import db
 from smarketer.db.models import Proposal
 from smarketer.proposals import presentation, service
 from smarketer.proposals.presentation import PrintedItem, TotalRow
+from smarketer.proposals.pricing import ProposalTotals
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class ProposalSummary:
+    """A proposal as lists show it: plain values (a table formats them, JSON writes them)."""
+
     id: int
+    number: str
+    revision: int
     label: str
     title: str
-    client: str
     status: str
-    issued: str
-    total: str  # formatted; "" when it cannot be computed
+    issue_date: date | None
+    valid_until: date | None
+    currency: str
+    locale: str
+    client_id: int | None = None
+    client: str = ""
+    deal_id: int | None = None
+    total: Decimal | None = None  # None when it cannot be computed
     problem: str = ""  # why this proposal cannot be priced or read, in one line
+
+    @property
+    def total_text(self) -> str:
+        """The total in the proposal's own currency and language; "" when it cannot be priced."""
+        return "" if self.total is None else presentation.money(self.total, self.currency, self.locale)
+
+
+@dataclass(frozen=True)
+class ProposalLine:
+    """One stored line. Numbers are Decimals, or the stored text when it is not a number."""
+
+    kind: str  # item | heading
+    description: str
+    quantity: Decimal | str | None = None  # None on a heading
+    unit: str = ""
+    unit_price: Decimal | str | None = None
+    discount: Decimal | str | None = None
+    tax_rate: Decimal | str | None = None
+    optional: bool = False
+    amount: Decimal | None = None  # after the line's discount; None for headings and when unpriced
 
 
 @dataclass(frozen=True)
 class ProposalView:
-    """Everything `proposal show` prints."""
+    """Everything `proposal show` prints (the table) or writes (the JSON)."""
 
     summary: ProposalSummary
-    valid_until: str
     rounding: str
-    items: list[PrintedItem]
-    totals: list[TotalRow] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    document_discount: Decimal | str
+    lines: list[ProposalLine]
+    totals: ProposalTotals | None = None  # None when it cannot be priced
+
+    def printed_items(self) -> list[PrintedItem]:
+        """The lines as the PDF prints them; for an unpriced proposal the stored text as it is."""
+        s = self.summary
+        if self.totals is None:
+            return [_raw_printed(line) for line in self.lines]
+        return presentation.items(self.lines, self.totals, s.currency, s.locale)
+
+    def total_rows(self) -> list[TotalRow]:
+        if self.totals is None:
+            return []
+        s = self.summary
+        return presentation.total_rows(
+            self.totals, self.document_discount, self.rounding, s.currency, s.locale
+        )
+
+    def notes(self) -> list[str]:
+        if self.totals is None:
+            return []
+        return presentation.notes(self.totals, self.rounding, self.summary.currency, self.summary.locale)
 
 
 def _label(number, revision) -> str:
@@ -53,34 +104,53 @@ def _problem(exc: Exception) -> str:
     return text if len(text) <= 160 else text[:159] + "…"
 
 
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+_COLUMNS = "id, number, revision, title, status, issue_date, valid_until, currency, locale, rounding"
+
+
 def _raw(proposal_id: int | None = None) -> list[tuple]:
-    sql = "SELECT id, number, revision, title, status, issue_date, valid_until, rounding FROM proposal"
+    sql = f"SELECT {_COLUMNS} FROM proposal"
     if proposal_id is not None:
         return db.execute_sql(sql + " WHERE id = ?", (proposal_id,)).fetchall()
     return db.execute_sql(sql + " ORDER BY issue_date DESC, number DESC, revision DESC").fetchall()
 
 
-def _summary(row: tuple) -> tuple[ProposalSummary, Proposal | None, object]:
+def _summary(row: tuple) -> tuple[ProposalSummary, Proposal | None, ProposalTotals | None]:
     """The summary, the model row and its totals (None for both when damaged)."""
-    pid, number, revision, title, status, issued = row[:6]
+    pid, number, revision, title, status, issued, valid_until, currency, locale = row[:9]
     base = dict(
         id=pid,
+        number=str(number or ""),
+        revision=revision if isinstance(revision, int) else 1,
         label=_label(number, revision),
         title=str(title or ""),
         status=str(status or ""),
-        issued=str(issued or ""),
+        issue_date=_day(issued),
+        valid_until=_day(valid_until),
+        currency=str(currency or ""),
+        locale=str(locale or ""),
     )
-    client = ""
+    client: dict = {}
     try:
         proposal = Proposal.get_by_id(pid)
         contact = service.client_of(proposal)
-        client = (contact.full_name or contact.email) if contact else ""
+        client = dict(
+            client_id=contact.id if contact else None,
+            client=(contact.full_name or contact.email) if contact else "",
+            deal_id=proposal.deal_id,
+        )
         totals = service.totals(proposal)
-        total = presentation.money(totals.total, proposal.currency, proposal.locale)
+        presentation.money(totals.total, proposal.currency, proposal.locale)  # its locale can write it
     except Exception as exc:  # noqa: BLE001 - one damaged proposal must not hide the others
         log.warning("proposal %s cannot be read: %s", base["label"], exc, exc_info=True)
-        return ProposalSummary(**base, client=client, total="", problem=_problem(exc)), None, None
-    return ProposalSummary(**base, client=client, total=total), proposal, totals
+        return ProposalSummary(**base, **client, problem=_problem(exc)), None, None
+    return ProposalSummary(**base, **client, total=totals.total), proposal, totals
 
 
 def summary(proposal_id: int) -> ProposalSummary:
@@ -92,7 +162,16 @@ def summaries() -> list[ProposalSummary]:
     return [_summary(row)[0] for row in _raw()]
 
 
-def _raw_items(proposal_id: int) -> list[PrintedItem]:
+def _stored(value) -> Decimal | str:
+    """A stored number as a Decimal, or its text as it is when it is not a finite number."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    return number if number.is_finite() else str(value)
+
+
+def _raw_lines(proposal_id: int) -> list[ProposalLine]:
     """The stored lines as they are, for a proposal that cannot be priced."""
     rows = db.execute_sql(
         "SELECT kind, description, quantity, unit, unit_price, discount, tax_rate, optional "
@@ -102,38 +181,62 @@ def _raw_items(proposal_id: int) -> list[PrintedItem]:
     out = []
     for kind, description, quantity, unit, price, discount, rate, optional in rows:
         if kind == "heading":
-            out.append(PrintedItem(True, str(description or "")))
+            out.append(ProposalLine("heading", str(description or "")))
             continue
         out.append(
-            PrintedItem(
-                False,
+            ProposalLine(
+                "item",
                 str(description or ""),
-                f"{str(quantity)[:24]} {unit or ''}".strip(),
-                str(price)[:24],
-                f"{str(discount)[:12]} %",
-                f"{str(rate)[:12]} %",
-                "",
+                _stored(quantity),
+                str(unit or ""),
+                _stored(price),
+                _stored(discount),
+                _stored(rate),
                 bool(optional),
             )
         )
     return out
 
 
+def _raw_printed(line: ProposalLine) -> PrintedItem:
+    if line.kind == "heading":
+        return PrintedItem(True, line.description)
+    return PrintedItem(
+        False,
+        line.description,
+        f"{str(line.quantity)[:24]} {line.unit}".strip(),
+        str(line.unit_price)[:24],
+        f"{str(line.discount)[:12]} %",
+        f"{str(line.tax_rate)[:12]} %",
+        "",
+        line.optional,
+    )
+
+
 def view(proposal_id: int) -> ProposalView:
     [row] = _raw(proposal_id)
     summary, proposal, totals = _summary(row)
-    valid_until, rounding = str(row[6] or ""), str(row[7] or "")
+    rounding = str(row[9] or "")
     if proposal is None or totals is None:
-        return ProposalView(summary, valid_until, rounding, _raw_items(proposal_id))
-    currency, locale = proposal.currency, proposal.locale
-    return ProposalView(
-        summary,
-        valid_until,
-        rounding,
-        presentation.items(service.items(proposal.id), totals, currency, locale),
-        presentation.total_rows(totals, proposal.document_discount, proposal.rounding, currency, locale),
-        presentation.notes(totals, proposal.rounding, currency, locale),
-    )
+        discount = db.execute_sql("SELECT document_discount FROM proposal WHERE id = ?", (proposal_id,))
+        return ProposalView(summary, rounding, _stored(discount.fetchone()[0]), _raw_lines(proposal_id))
+    lines = [
+        ProposalLine("heading", item.description)
+        if item.kind == "heading"
+        else ProposalLine(
+            item.kind,
+            item.description,
+            item.quantity,
+            item.unit,
+            item.unit_price,
+            item.discount,
+            item.tax_rate,
+            item.optional,
+            amounts.net if amounts is not None else None,
+        )
+        for item, amounts in zip(service.items(proposal.id), totals.lines, strict=True)
+    ]
+    return ProposalView(summary, rounding, proposal.document_discount, lines, totals)
 
 
 def find_id(number: str) -> int | None:

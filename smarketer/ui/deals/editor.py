@@ -391,7 +391,7 @@ class DealDialog(KeepsEdits, QDialog):
             return
         for proposal in service.for_deal(self.deal_id):
             p = listing.summary(proposal.id)  # a damaged proposal is shown, never a crash
-            total = p.total or self.tr("cannot be priced")
+            total = p.total_text or self.tr("cannot be priced")
             self.proposals.addItem(f"{p.label} · {p.title} · {p.status} · {total}")
 
     def _load_history(self) -> None:

@@ -236,7 +236,13 @@ class ProposalsSection(Section):
         self.job = run_job(email_proposal, p.id, password, on_success=done, on_failure=failed)
 
     def _texts(self, p: listing.ProposalSummary) -> tuple[str, ...]:
-        return (p.label, p.title, p.client, p.status.capitalize(), p.total or self.tr("Cannot be priced"))
+        return (
+            p.label,
+            p.title,
+            p.client,
+            p.status.capitalize(),
+            p.total_text or self.tr("Cannot be priced"),
+        )
 
     def _fill_row(self, row: int, p: listing.ProposalSummary) -> None:
         for column, text in enumerate(self._texts(p)):
