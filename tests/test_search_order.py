@@ -33,3 +33,20 @@ def test_search_order_matches_the_plain_query(demo_store, monkeypatch, broad_fro
         for descending in (False, True):
             assert contacts.contact_ids(f, descending=descending) == reference(f, descending)
     assert some[0].id in contacts.contact_ids(ContactFilter(text=some[0].last_name, trash=True))
+
+
+@pytest.mark.parametrize(("narrow", "probe"), [(0, 0), (0, 10_000), (10_000, 0)])
+def test_a_first_page_is_the_start_of_the_whole_list(demo_store, monkeypatch, narrow, probe):
+    """Whichever way the first page is found (read whole, each row asked of the index, or the
+    matches looked up while walking the names), it is the start of the whole list."""
+    monkeypatch.setattr(listing, "NARROW_MATCH", narrow)
+    monkeypatch.setattr(listing, "PROBE_WALK", probe)
+    contacts.delete_contacts([Contact.select().order_by(Contact.id).first().id])
+    for text in ("", "a", "e", "m", "studio", "anna", "zz"):
+        for descending in (False, True):
+            whole = contacts.contact_ids(ContactFilter(text=text), descending=descending)
+            first, complete = contacts.first_ids(ContactFilter(text=text), descending=descending, limit=7)
+            assert first == whole[: len(first)] and len(first) >= min(7, len(whole))
+            assert complete == (first == whole)
+    first, complete = contacts.first_ids(ContactFilter(text="a", statuses=("lead",)), limit=7)
+    assert complete and first == contacts.contact_ids(ContactFilter(text="a", statuses=("lead",)))

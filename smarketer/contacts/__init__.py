@@ -39,6 +39,7 @@ from smarketer.contacts.listing import (
     fetch_rows,
     filtered,
     find_contact,
+    first_ids,
     tags_by_contact,
 )
 from smarketer.contacts.saved_segments import (

@@ -15,7 +15,7 @@ from peewee import JOIN, SQL, fn
 
 from smarketer.db import db
 from smarketer.db.models import Company, Contact, ContactTag, Tag
-from smarketer.db.search import match_expression
+from smarketer.db.search import indexed_prefixes, match_expression
 
 CONSENT_CHOICES = ("any", "recorded", "missing")
 
@@ -169,6 +169,52 @@ def _matching_ids_by_name(f: ContactFilter, match: str, descending: bool) -> lis
     ]
 
 
+NARROW_MATCH = 3_000  # a search matching at most this many rows is read whole, even for a first page
+PROBE_WALK = 800  # the most rows a first page checks one at a time against the search index
+
+
+def first_ids(
+    f: ContactFilter = ContactFilter(), sort: str = "name", descending: bool = False, limit: int = 200
+) -> tuple[list[int], bool]:
+    """The start of ``contact_ids(f, sort, descending)``, at least its first ``limit`` ids, and
+    whether that is all of them: what a list on a big store shows at once while the rest is
+    read. A plain search (or none) in name order walks the name index and stops after
+    ``limit`` matches, so a one-letter or very common word answers as fast as a rare one;
+    anything else, and a narrow search, is read whole."""
+    if sort != "name" or f != ContactFilter(text=f.text):
+        return contact_ids(f, sort, descending), True
+    direction = "DESC" if descending else "ASC"
+    walk = (
+        "SELECT c.id FROM contact c INDEXED BY contact_live_by_name WHERE c.deleted_at IS NULL {} "
+        f"ORDER BY c.sort_name {direction}, c.id {direction} LIMIT ?"
+    )
+    match = match_expression(f.text)
+    if not match:
+        ids = _ids(walk.format(""), [limit + 1])
+        return ids[:limit], len(ids) <= limit
+    found = _ids("SELECT rowid FROM contact_fts WHERE contact_fts MATCH ? LIMIT ?", [match, NARROW_MATCH + 1])
+    if len(found) <= NARROW_MATCH:
+        return contact_ids(f, sort, descending), True
+    # Matches come in id order: how densely the lowest ids match says how far the walk goes.
+    rows_walked = limit * found[-1] / len(found)
+    if indexed_prefixes(f.text) and rows_walked <= PROBE_WALK:
+        # every word has its own prefix list: asking the index row by row is cheap
+        test = "AND EXISTS (SELECT 1 FROM contact_fts WHERE contact_fts MATCH ? AND rowid = c.id)"
+    else:  # the matches read once into a lookup table, then the walk
+        test = "AND +c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)"
+    ids = _ids(walk.format(test), [match, limit + 1])
+    return ids[:limit], len(ids) <= limit
+
+
+def _id_list(ids: list[int]) -> SQL:
+    """``ids`` as one parameter (a page of 200 ids as 200 parameters costs more to build)."""
+    return SQL("(SELECT value FROM json_each(?))", [json.dumps(ids)])
+
+
+def _ids(sql: str, params: list) -> list[int]:
+    return [row[0] for row in db.execute_sql(sql, params)]
+
+
 def count(f: ContactFilter = ContactFilter()) -> int:
     return filtered(f).count()
 
@@ -215,7 +261,7 @@ def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
             Contact.updated_at,
         )
         .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
-        .where(Contact.id.in_(ids))
+        .where(Contact.id.in_(_id_list(ids)))
         .tuples()
     )
     rows = {}
@@ -258,7 +304,7 @@ def tags_by_contact(ids: list[int]) -> dict[int, list[str]]:
     for contact_id, name in (
         ContactTag.select(ContactTag.contact, Tag.name)
         .join(Tag)
-        .where(ContactTag.contact.in_(ids))
+        .where(ContactTag.contact.in_(_id_list(ids)))
         .order_by(Tag.name)
         .tuples()
     ):

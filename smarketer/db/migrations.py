@@ -415,6 +415,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V6),  # inbox: folder sync state and the messages read from it
     _run_script(_V7),  # follow-up steps: a campaign may follow another after N days
     _run_script(_V8),  # imports: an email that needs fixing, import history for undo
+    _run_script(search.schema_v9()),  # search: one-letter prefixes indexed too
 ]
 LATEST_VERSION = len(STEPS)
 

@@ -18,6 +18,7 @@ EXPECTED = {
     "schema-v5.db": (30, 40),
     "schema-v6.db": (30, 40),
     "schema-v7.db": (30, 40),
+    "schema-v8.db": (30, 40),
 }
 
 

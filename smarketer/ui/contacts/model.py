@@ -47,6 +47,7 @@ class ContactTableModel(QAbstractTableModel):
         self._largest = 0  # the most ids ever listed: how big the store is, near enough
         self._request = 0
         self.loading = False
+        self.partial = False  # only the first page of the current list is here yet
         self.job = None
 
     # loading
@@ -70,16 +71,37 @@ class ContactTableModel(QAbstractTableModel):
             return
         request = self._request
         self.loading = True
+        self.job = run_job(
+            contacts.first_ids, *args, self.PAGE, on_success=lambda page: self._first(request, args, *page)
+        )
+
+    def _first(self, request: int, args: tuple, ids: list[int], complete: bool) -> None:
+        """The first page of a long list is shown at once; the rest is read in a second job."""
+        if request != self._request:
+            return
+        if complete:
+            self._show(request, ids)
+            return
+        self._show(request, ids, partial=True)
         self.job = run_job(contacts.contact_ids, *args, on_success=lambda ids: self._show(request, ids))
 
-    def _show(self, request: int, ids: list[int]) -> None:
+    def _show(self, request: int, ids: list[int], partial: bool = False) -> None:
         if request != self._request:
             return  # an older search or order: a newer one is on its way
-        self.loading = False
-        self.beginResetModel()
-        self._ids = ids
-        self._pages.clear()
-        self.endResetModel()
+        self.loading = partial
+        if self.partial and ids[: len(self._ids)] == self._ids:
+            # the whole list after its first page: the rest is added, keeping selection and scroll
+            self.partial = partial
+            if len(ids) > len(self._ids):
+                self.beginInsertRows(_ROOT, len(self._ids), len(ids) - 1)
+                self._ids = ids
+                self.endInsertRows()
+        else:
+            self.partial = partial
+            self.beginResetModel()
+            self._ids = ids
+            self._pages.clear()
+            self.endResetModel()
         self._largest = max(self._largest, len(ids))
         self.refreshed.emit()
 
@@ -112,6 +134,9 @@ class ContactTableModel(QAbstractTableModel):
             return -1
 
     def ids(self) -> list[int]:
+        """Every id of the current list (read whole if only its first page is here yet)."""
+        if self.partial:
+            return contacts.contact_ids(self.filter, self.sort_key, self.descending)
         return list(self._ids)
 
     # Qt interface

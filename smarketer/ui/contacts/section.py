@@ -308,12 +308,17 @@ class ContactsSection(Section):
 
     def _rows_ready(self) -> None:
         """The list shows the current filter: count, actions, and the contact kept selected."""
-        selected, self._select_after = self._select_after, None
+        selected = self._select_after
+        if not self.model.partial:  # else keep it for when the whole list is here
+            self._select_after = None
         total = self._total
         shown = self.model.rowCount()
-        self.count_label.setText(
-            self.tr(f"{shown:,} shown of {total:,}") if shown != total else self.tr(f"{total:,} contacts")
-        )
+        if self.model.partial:
+            self.count_label.setText(self.tr("Counting matches…"))
+        else:
+            self.count_label.setText(
+                self.tr(f"{shown:,} shown of {total:,}") if shown != total else self.tr(f"{total:,} contacts")
+            )
         in_trash = self._segment == TRASH
         self.actions_["delete"].setEnabled(not in_trash)
         self.actions_["restore"].setEnabled(in_trash)

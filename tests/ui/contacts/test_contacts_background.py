@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from smarketer import contacts
+from smarketer.contacts import listing
 from smarketer.ui.contacts.model import ContactTableModel
 from smarketer.ui.workers import wait_for_all
 
@@ -20,13 +21,13 @@ def section(window, qtbot, monkeypatch):
 
 def test_a_search_runs_in_a_worker_and_its_rows_arrive(section, qtbot, monkeypatch):
     threads = []
-    real = contacts.contact_ids
+    real = contacts.first_ids
 
     def recording(*args, **kwargs):
         threads.append(threading.current_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(contacts, "contact_ids", recording)
+    monkeypatch.setattr(contacts, "first_ids", recording)
     last = contacts.fetch_rows([section.model.contact_id(59)])
     name = next(iter(last.values())).email.split("@")[0]
     section.search.setText(name)
@@ -39,7 +40,7 @@ def test_a_search_runs_in_a_worker_and_its_rows_arrive(section, qtbot, monkeypat
 
 def test_the_newest_search_wins(section, qtbot, monkeypatch):
     release = threading.Event()
-    real = contacts.contact_ids
+    real = contacts.first_ids
     calls = []
 
     def slow_first(f, *args, **kwargs):
@@ -48,7 +49,7 @@ def test_the_newest_search_wins(section, qtbot, monkeypatch):
             release.wait(20)
         return real(f, *args, **kwargs)
 
-    monkeypatch.setattr(contacts, "contact_ids", slow_first)
+    monkeypatch.setattr(contacts, "first_ids", slow_first)
     section.search.setText("zzzz-nobody")
     section.apply_filters()
     qtbot.waitUntil(lambda: len(calls) == 1)
@@ -82,3 +83,33 @@ def test_segment_sizes_are_counted_in_a_worker(section, qtbot):
     texts = lambda: [section.segments.item(i).text() for i in range(section.segments.count())]  # noqa: E731
     assert "Workshop leads" in texts()  # the name at once, its size from the worker
     qtbot.waitUntil(lambda: expected in texts())
+
+
+def test_a_long_list_shows_its_first_page_then_the_rest(section, qtbot, monkeypatch):
+    """A broad search shows its first page as soon as it is found, says it is counting, and
+    gets the rest from a second job without losing the selection."""
+    monkeypatch.setattr(ContactTableModel, "PAGE", 10)
+    monkeypatch.setattr(listing, "NARROW_MATCH", 0)  # as if "e" matched thousands
+    whole = contacts.contact_ids(contacts.ContactFilter(text="e"))
+    assert len(whole) > 20
+    release = threading.Event()
+    real = contacts.contact_ids
+
+    def slow_in_a_worker(*args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            release.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(contacts, "contact_ids", slow_in_a_worker)
+    section.search.setText("e")
+    section.apply_filters()
+    qtbot.waitUntil(lambda: section.model.partial)
+    assert section.model.ids() == whole  # an export now takes the whole list, not the page
+    assert [section.model.contact_id(r) for r in range(section.model.rowCount())] == whole[:10]
+    assert section.count_label.text() == "Counting matches…"
+    section.select_contact(whole[3])
+    release.set()
+    qtbot.waitUntil(lambda: not section.model.loading)
+    assert section.model.rowCount() == len(whole) and not section.model.partial
+    assert section.model.contact_id(section.table.currentIndex().row()) == whole[3]
+    assert section.count_label.text().startswith(f"{len(whole):,} ")  # "60 contacts" or "N shown of 60"
