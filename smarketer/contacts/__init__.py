@@ -91,6 +91,7 @@ __all__ = [
     "filtered",
     "find_contact",
     "find_contacts",
+    "first_ids",
     "find_duplicates",
     "find_segment",
     "merge_contacts",
