@@ -17,7 +17,7 @@ from decimal import Decimal
 from smarketer import pipeline
 from smarketer.db import db
 from smarketer.db.fields import InstantField
-from smarketer.db.models import Setting
+from smarketer.db.models import OutboxState, Setting
 from smarketer.errors import InputInvalid
 
 ATTRIBUTION_KEY = "attribution_days"
@@ -161,7 +161,8 @@ def _figures(p: Period) -> dict[str, Decimal]:
         ),
         "emails": Decimal(
             _one(
-                "SELECT count(*) FROM outbox_message WHERE state = 'sent' AND sent_at >= ? AND sent_at < ?",
+                f"SELECT count(*) FROM outbox_message WHERE state = '{OutboxState.SENT}' "
+                "AND sent_at >= ? AND sent_at < ?",
                 (a, b),
             )
         ),
@@ -177,7 +178,7 @@ def _figures(p: Period) -> dict[str, Decimal]:
         "reached": Decimal(
             _one(
                 "SELECT count(DISTINCT contact_id) FROM outbox_message WHERE "
-                "state = 'sent' AND sent_at >= ? AND sent_at < ?",
+                f"state = '{OutboxState.SENT}' AND sent_at >= ? AND sent_at < ?",
                 (a, b),
             )
         ),
@@ -220,7 +221,7 @@ def attributed_campaign(window_days: int | None = None) -> dict[int, int]:
     sends: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     for contact_id, campaign_id, sent_at in db.execute_sql(  # only contacts that have deals
         "SELECT contact_id, campaign_id, sent_at FROM outbox_message "
-        "WHERE state = 'sent' AND contact_id IN (SELECT contact_id FROM deal) "
+        f"WHERE state = '{OutboxState.SENT}' AND contact_id IN (SELECT contact_id FROM deal) "
         "ORDER BY sent_at"
     ):
         sends[contact_id].append((_READ(sent_at), campaign_id))
@@ -276,7 +277,8 @@ def by_campaign(window_days: int | None = None, facts=None) -> list[AttributionR
         for cid, name in db.execute_sql("SELECT id, name FROM campaign ORDER BY created_at DESC")
     }
     for cid, count in db.execute_sql(
-        "SELECT campaign_id, count(*) FROM outbox_message WHERE state = 'sent' GROUP BY campaign_id"
+        f"SELECT campaign_id, count(*) FROM outbox_message WHERE state = '{OutboxState.SENT}' "
+        "GROUP BY campaign_id"
     ):
         if cid in rows:
             rows[cid].recipients = count
@@ -414,12 +416,12 @@ def drill(key: str, p: Period) -> tuple[str, list[int]]:
         "emails": (
             "contacts",
             "SELECT DISTINCT contact_id FROM outbox_message WHERE "
-            "state = 'sent' AND sent_at >= ? AND sent_at < ?",
+            f"state = '{OutboxState.SENT}' AND sent_at >= ? AND sent_at < ?",
         ),
         "reached": (
             "contacts",
             "SELECT DISTINCT contact_id FROM outbox_message WHERE "
-            "state = 'sent' AND sent_at >= ? AND sent_at < ?",
+            f"state = '{OutboxState.SENT}' AND sent_at >= ? AND sent_at < ?",
         ),
         "deals": ("deals", "SELECT id FROM deal WHERE created_at >= ? AND created_at < ?"),
         "proposals": ("proposals", "SELECT id FROM proposal WHERE sent_at >= ? AND sent_at < ?"),

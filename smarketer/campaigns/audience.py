@@ -25,7 +25,7 @@ from smarketer.campaigns.account import SmtpAccount, load_account
 from smarketer.contacts import ContactFilter
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models import Campaign, Contact
+from smarketer.db.models import Campaign, Contact, OutboxState
 
 _STAMP = InstantField().db_value
 ANSWER_KINDS = ("reply", "unsubscribe", "optout", "hard_bounce")  # end a follow-up sequence
@@ -137,7 +137,7 @@ SELECT o.contact_id, o.sent_at,
                AND c.unsubscribed_at IS NULL AND c.bounced_at IS NULL AND c.do_not_email = 0
                AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = c.email))
 FROM outbox_message o
-WHERE o.campaign_id = ? AND o.state = 'sent' AND o.contact_id IS NOT NULL
+WHERE o.campaign_id = ? AND o.state = '{OutboxState.SENT}' AND o.contact_id IS NOT NULL
 ORDER BY o.id
 """
 

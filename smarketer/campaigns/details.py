@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 from smarketer.campaigns import outbox
 from smarketer.campaigns.compose import header_text, parts
-from smarketer.db.models import Campaign, Contact, EmailTemplate, OutboxMessage
+from smarketer.db.models import Campaign, Contact, EmailTemplate, OutboxMessage, OutboxState
 
 EDITABLE = ("draft", "scheduled")
 
@@ -63,7 +63,7 @@ def _details(c: Campaign, counts: dict[str, int] | None = None) -> CampaignDetai
         parent_id=c.parent_id,
         parent_name=parent.name if parent else "",
         delay_days=c.delay_days,
-        sent=counts.get("sent", 0),
+        sent=counts.get(OutboxState.SENT, 0),
         total=sum(counts.values()),
     )
 

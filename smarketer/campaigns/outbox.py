@@ -50,7 +50,7 @@ from smarketer.campaigns.suppression import (  # noqa: F401 - the outbox's publi
 )
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Campaign, Contact, Deal, OutboxMessage, Tag
+from smarketer.db.models import Campaign, Contact, Deal, OutboxMessage, OutboxState, Tag
 
 RETRY_DELAYS = (60, 300, 1800)  # seconds before the 2nd, 3rd and 4th try of a 4xx
 MAX_CONSECUTIVE_ERRORS = 5
@@ -244,8 +244,8 @@ def resume(campaign_id: int) -> None:
 def cancel(campaign_id: int) -> None:
     with db.atomic():
         Campaign.update(status="cancelled", finished_at=utc_now()).where(Campaign.id == campaign_id).execute()
-        OutboxMessage.update(state="skipped", reply="campaign cancelled").where(
-            (OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == "queued")
+        OutboxMessage.update(state=OutboxState.SKIPPED, reply="campaign cancelled").where(
+            (OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == OutboxState.QUEUED)
         ).execute()
 
 
@@ -256,7 +256,7 @@ def due_follow_ups() -> list[Campaign]:
         if (
             queue(campaign.id)
             or OutboxMessage.select()
-            .where((OutboxMessage.campaign == campaign.id) & (OutboxMessage.state == "queued"))
+            .where((OutboxMessage.campaign == campaign.id) & (OutboxMessage.state == OutboxState.QUEUED))
             .exists()
         ):
             due.append(campaign)
@@ -287,9 +287,10 @@ def recover_interrupted(now: datetime | None = None) -> int:
     stale = Campaign.select(Campaign.id).where(Campaign.lock_until.is_null() | (Campaign.lock_until < now))
     return (
         OutboxMessage.update(
-            state="unknown", reply="interrupted while sending: check your Sent folder before sending it again"
+            state=OutboxState.UNKNOWN,
+            reply="interrupted while sending: check your Sent folder before sending it again",
         )
-        .where((OutboxMessage.state == "sending") & OutboxMessage.campaign.in_(stale))
+        .where((OutboxMessage.state == OutboxState.SENDING) & OutboxMessage.campaign.in_(stale))
         .execute()
     )
 
@@ -298,7 +299,7 @@ def sent_in_last_day(now: datetime | None = None) -> int:
     now = now or utc_now()
     return (
         OutboxMessage.select()
-        .where((OutboxMessage.state == "sent") & (OutboxMessage.sent_at > now - timedelta(days=1)))
+        .where((OutboxMessage.state == OutboxState.SENT) & (OutboxMessage.sent_at > now - timedelta(days=1)))
         .count()
     )
 
@@ -321,7 +322,7 @@ class CampaignReport:
 
     @property
     def reply_rate(self) -> float | None:
-        sent = self.by_state["sent"]
+        sent = self.by_state[OutboxState.SENT]
         return self.replies / sent if sent else None
 
 
@@ -329,7 +330,7 @@ def report(campaign_id: int, attribution_days: int = 30) -> CampaignReport:
     campaign = Campaign.get_by_id(campaign_id)
     rows = list(OutboxMessage.select().where(OutboxMessage.campaign == campaign_id))
     aud = audience(campaign)
-    sent = [r for r in rows if r.state == "sent"]
+    sent = [r for r in rows if r.state == OutboxState.SENT]
     first = min((r.sent_at for r in sent), default=None)
     ids = [r.contact_id for r in sent if r.contact_id]
     deals = unsubscribed = 0
@@ -354,8 +355,8 @@ def report(campaign_id: int, attribution_days: int = 30) -> CampaignReport:
         by_state=Counter(r.state for r in rows),
         excluded=aud.excluded,
         without_consent=aud.without_consent,
-        failures=[(r.email, r.reply) for r in rows if r.state == "failed"],
-        unknown=[(r.email, r.reply) for r in rows if r.state == "unknown"],
+        failures=[(r.email, r.reply) for r in rows if r.state == OutboxState.FAILED],
+        unknown=[(r.email, r.reply) for r in rows if r.state == OutboxState.UNKNOWN],
         unsubscribed_since=unsubscribed,
         deals_opened=deals,
         first_sent=first,

@@ -15,7 +15,7 @@ from smarketer.campaigns import outbox
 from smarketer.campaigns.account import load_account
 from smarketer.campaigns.audience import summarize
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Campaign, OutboxMessage
+from smarketer.db.models import Campaign, OutboxMessage, OutboxState
 
 
 @dataclass(frozen=True)
@@ -121,15 +121,12 @@ def review_send(campaign_id: int, at: datetime | None = None, now: datetime | No
     handled = {
         c
         for (c,) in OutboxMessage.select(OutboxMessage.contact)
-        .where(
-            (OutboxMessage.campaign == campaign_id)
-            & OutboxMessage.state.in_(("sent", "sending", "unknown", "failed", "skipped"))
-        )
+        .where((OutboxMessage.campaign == campaign_id) & OutboxMessage.state.not_in([OutboxState.QUEUED]))
         .tuples()
     }
     already_sent = (
         OutboxMessage.select()
-        .where((OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == "sent"))
+        .where((OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == OutboxState.SENT))
         .count()
     )
     to_send = [i for i in summary.eligible if i not in handled]

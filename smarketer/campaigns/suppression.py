@@ -12,7 +12,7 @@ from peewee import fn
 from smarketer import contacts
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Contact, OutboxMessage, Suppression
+from smarketer.db.models import Contact, OutboxMessage, OutboxState, Suppression
 
 
 def suppress(email: str, reason: str) -> None:
@@ -32,8 +32,8 @@ def unsubscribe_contact(contact_id: int, reason: str) -> None:
         contacts.unsubscribe([contact_id], reason)
         if contact.email:
             suppress(contact.email, f"unsubscribed ({reason})")
-        OutboxMessage.update(state="skipped", reply="unsubscribed before sending").where(
-            (OutboxMessage.contact == contact_id) & (OutboxMessage.state == "queued")
+        OutboxMessage.update(state=OutboxState.SKIPPED, reply="unsubscribed before sending").where(
+            (OutboxMessage.contact == contact_id) & (OutboxMessage.state == OutboxState.QUEUED)
         ).execute()
 
 

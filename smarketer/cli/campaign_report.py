@@ -32,6 +32,7 @@ def register(actions) -> None:
 def run_list(args) -> int:
     from smarketer.campaigns import outbox
     from smarketer.db.models import Campaign
+    from smarketer.db.models import OutboxState as S
 
     open_store(args)
     listed = []
@@ -44,7 +45,7 @@ def run_list(args) -> int:
                 "status": c.status,
                 "pause_reason": c.pause_reason,
                 "created_at": c.created_at,
-                **{state: r.by_state[state] for state in ("queued", "sent", "failed", "unknown")},
+                **{str(s): r.by_state[s] for s in (S.QUEUED, S.SENT, S.FAILED, S.UNKNOWN)},
                 "replies": r.replies,
             }
         )
@@ -67,6 +68,7 @@ def run_list(args) -> int:
 def run_report(args) -> int:
     from smarketer.campaigns import outbox
     from smarketer.campaigns.report import recipient_lines
+    from smarketer.db.models import OutboxState
 
     open_store(args)
     campaign = find_campaign(args.name)
@@ -115,7 +117,7 @@ def run_report(args) -> int:
                 line.state,
                 local.instant(line.sent_at),
                 local.instant(line.replied_at),
-                line.bounce or (line.server_reply if line.state != "sent" else ""),
+                line.bounce or (line.server_reply if line.state != OutboxState.SENT else ""),
             ]
             for line in lines
         ]

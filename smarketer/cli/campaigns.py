@@ -93,10 +93,12 @@ def run_campaign(args) -> int:
 
 
 def _summary(name: str, report, result=None) -> str:
+    from smarketer.db.models import OutboxState as S
+
     by_state = report.by_state
     line = (
-        f"{name}: {by_state['sent']} sent, {by_state['failed']} failed, "
-        f"{by_state['unknown']} unknown, {by_state['queued']} still queued"
+        f"{name}: {by_state[S.SENT]} sent, {by_state[S.FAILED]} failed, "
+        f"{by_state[S.UNKNOWN]} unknown, {by_state[S.QUEUED]} still queued"
     )
     if result is not None and result.status == "paused":
         line += f" (paused: {result.reason})"
@@ -106,6 +108,7 @@ def _summary(name: str, report, result=None) -> str:
 def _send(args) -> int:
     from smarketer.campaigns import lease, outbox, sender
     from smarketer.campaigns.errors import CampaignError
+    from smarketer.db.models import OutboxState
 
     campaign = outbox.find_campaign(args.name)
     if campaign is None:
@@ -158,7 +161,7 @@ def _send(args) -> int:
     print(_summary(campaign.name, report, result))
     for email, reply in report.failures:
         print(f"  failed {email}: {reply}")
-    return 1 if report.by_state["failed"] or result.status == "paused" else 0
+    return 1 if report.by_state[OutboxState.FAILED] or result.status == "paused" else 0
 
 
 def confirm_send(campaign_id: int) -> bool:

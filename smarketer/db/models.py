@@ -7,6 +7,7 @@ The schema itself is created and changed only by ``migrations.py`` (explicit SQL
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Any
 
 from peewee import (
@@ -337,7 +338,16 @@ class Campaign(BaseModel):
     delay_days = IntegerField(null=True)
 
 
-OUTBOX_STATES = ("queued", "sending", "sent", "failed", "unknown", "skipped")
+class OutboxState(StrEnum):
+    """Where one recipient's email is; the values are what the store keeps (the CHECK on
+    ``outbox_message.state``)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"  # committed before the SMTP transaction
+    SENT = "sent"  # the server accepted it
+    FAILED = "failed"  # refused for good
+    UNKNOWN = "unknown"  # interrupted while sending: it may have arrived
+    SKIPPED = "skipped"  # unsubscribed or cancelled before it was sent
 
 
 class OutboxMessage(BaseModel):
@@ -351,7 +361,7 @@ class OutboxMessage(BaseModel):
     email = TextField()
     token = TextField(unique=True)
     message_id = TextField(null=True)
-    state = TextField(default="queued")
+    state = TextField(default=OutboxState.QUEUED)
     attempts = IntegerField(default=0)
     next_attempt_at = InstantField(null=True)
     reply = TextField(default="")

@@ -24,7 +24,7 @@ def add_campaigns(rng: random.Random, now: datetime) -> None:
     from smarketer.campaigns.account import SmtpAccount, save_account
     from smarketer.campaigns.outbox import create_campaign, queue
     from smarketer.contacts.saved_segments import find_segment
-    from smarketer.db.models import Campaign, OutboxMessage
+    from smarketer.db.models import Campaign, OutboxMessage, OutboxState
 
     save_account(
         SmtpAccount(
@@ -58,7 +58,7 @@ def add_campaigns(rng: random.Random, now: datetime) -> None:
         sent = index != 3
         updates.append(
             (
-                "sent" if sent else "failed",
+                OutboxState.SENT if sent else OutboxState.FAILED,
                 instant(sent_at + timedelta(seconds=3 * index)) if sent else None,
                 "250 2.0.0 OK" if sent else "550 5.1.1 Mailbox unavailable",
                 f"<{secrets.token_hex(8)}@hollisreed.example>",
