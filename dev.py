@@ -51,12 +51,23 @@ XCB_DISPLAY_LIBS = {
 }
 FONT_PACKAGE = "fonts-dejavu-core"
 # Programs the tests run (program -> package): a private Dovecot (a real IMAP server) for the
-# inbox tests; the freedesktop.org validators for the desktop entry and AppStream metainfo.
+# inbox tests; the freedesktop.org validators for the desktop entry and AppStream metainfo; a
+# private PostgreSQL cluster (initdb, pg_ctl) for the server-store tests.
 TEST_PACKAGES = {
     "dovecot": "dovecot-imapd",
     "desktop-file-validate": "desktop-file-utils",
     "appstreamcli": "appstream",
+    "initdb": "postgresql",
 }
+
+
+def has_program(binary: str) -> bool:
+    """On the PATH, in /usr/sbin, or where Debian keeps PostgreSQL's (/usr/lib/postgresql/N/bin)."""
+    return bool(
+        shutil.which(binary)
+        or Path(f"/usr/sbin/{binary}").exists()
+        or list(Path("/usr/lib/postgresql").glob(f"*/bin/{binary}"))
+    )
 
 
 def say(text: str) -> None:
@@ -99,11 +110,7 @@ def ensure_system_libs() -> None:
 
 def ensure_test_servers() -> None:
     """In CI (root, CI=true) install the real servers the tests talk to; elsewhere say so."""
-    missing = [
-        pkg
-        for binary, pkg in TEST_PACKAGES.items()
-        if not shutil.which(binary) and not Path(f"/usr/sbin/{binary}").exists()
-    ]
+    missing = [pkg for binary, pkg in TEST_PACKAGES.items() if not has_program(binary)]
     if not missing or not sys.platform.startswith("linux"):
         return
     if os.environ.get("CI") == "true" and hasattr(os, "geteuid") and os.geteuid() == 0:

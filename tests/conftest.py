@@ -29,9 +29,59 @@ def smarketer_home(tmp_path, monkeypatch):
         handler.close()
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A private PostgreSQL cluster for the session (tests/postgres.py), with a template
+    database that already holds the Smarketer schema; skipped without PostgreSQL."""
+    from tests.postgres import TEMPLATE, Cluster, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; dev.py does it in CI)")
+    cluster = Cluster(bindir).start()
+    try:
+        with cluster.admin() as conn:
+            conn.execute(f"CREATE DATABASE {TEMPLATE}")
+        open_database(cluster.url(TEMPLATE))
+        close_database()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture
-def store(tmp_path) -> Path:
-    """An empty, migrated store that is open for the test."""
+def empty_server_database(postgres):
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    url = postgres.create_database()
+    yield url
+    close_database()
+    postgres.drop_database(url)
+
+
+@pytest.fixture
+def server_store(postgres):
+    """The URL of a new PostgreSQL store (the latest schema), open for the test."""
+    from tests.postgres import TEMPLATE
+
+    url = postgres.create_database(TEMPLATE)
+    open_database(url)
+    yield url
+    close_database()
+    postgres.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def backend(request) -> str:
+    """Which backend a test runs against; test modules that take it run on both."""
+    return request.param
+
+
+@pytest.fixture
+def store(request, tmp_path):
+    """An empty, migrated store that is open for the test: a SQLite file (its Path), or, in a
+    test that also asks for ``backend`` and gets "postgresql", a server store (its URL)."""
+    if "backend" in request.fixturenames and request.getfixturevalue("backend") == "postgresql":
+        return request.getfixturevalue("server_store")
     path = tmp_path / "store.db"
     open_database(path, backup_dir=tmp_path)
     return path

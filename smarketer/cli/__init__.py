@@ -1,6 +1,8 @@
 """The command line. With no sub-command it opens the app; sub-commands run headless jobs.
 
-Every sub-command takes the global ``--db FILE``. Errors print one line to stderr and exit
+Every sub-command takes the global ``--db FILE`` (or ``--db postgresql://user@host:port/name``
+for a store on a server; ``SMARKETER_DATABASE_URL`` gives either when ``--db`` is not given).
+Errors print one line to stderr and exit
 non-zero: 2 for a mistake in the command itself, 1 when the work could not be done. Only a
 ``UserError`` (or a store that cannot be opened, a locked or full disk, a file that cannot be
 read or written) is such a line; any other exception is a bug and prints its traceback.
@@ -15,7 +17,6 @@ import argparse
 import os
 import sqlite3
 import sys
-from pathlib import Path
 
 import peewee
 
@@ -34,7 +35,7 @@ from smarketer.cli import (
     store,
 )
 from smarketer.cli.console import EXIT_FAILED, EXIT_USAGE, Parser, fail
-from smarketer.db import StoreError, store_problem
+from smarketer.db import StoreError, location, store_problem
 from smarketer.errors import UserError
 
 __all__ = ["EXIT_FAILED", "EXIT_USAGE", "build_parser", "main"]
@@ -54,6 +55,17 @@ GROUPS = (
 )
 
 
+DATABASE_URL = "SMARKETER_DATABASE_URL"
+
+
+def store_location(text: str):
+    """``--db``: a file's path or a ``postgresql://`` URL (its password is never kept)."""
+    try:
+        return location(text)
+    except StoreError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="smarketer",
@@ -62,9 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"smarketer {__version__}")
     parser.add_argument(
         "--db",
-        type=Path,
-        metavar="FILE",
-        help=f"the database file to use (default: {paths.default_database()}); created if it does not exist",
+        type=store_location,
+        metavar="FILE|URL",
+        help=f"the database file to use (default: {paths.default_database()}; created if it does not "
+        f"exist), or a store on a server: postgresql://user@host:port/name (also from {DATABASE_URL})",
     )
     parser.add_argument(
         "--demo", action="store_true", help="open the app on a freshly generated demo database"
@@ -76,7 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.db is None and os.environ.get(DATABASE_URL):
+        try:
+            args.db = location(os.environ[DATABASE_URL])
+        except StoreError as exc:
+            parser.error(f"{DATABASE_URL}: {exc}")
     from smarketer.logs import setup_logging
 
     setup_logging()

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from peewee import JOIN, SQL, fn
 
-from smarketer.db import db
+from smarketer.db import db, on_server
 from smarketer.db.models import Company, Contact, ContactTag, Tag
-from smarketer.db.search import indexed_prefixes, match_expression
+from smarketer.db.search import indexed_prefixes, match_expression, matching_ids_sql
 
 CONSENT_CHOICES = ("any", "recorded", "missing")
 
@@ -98,11 +98,9 @@ def filtered(f: ContactFilter, *columns, with_company: bool = False):
     if with_company:
         query = query.join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
     query = query.where(Contact.deleted_at.is_null(not f.trash))
-    match = match_expression(f.text)
+    match = matching_ids_sql(f.text, db.obj)
     if match:
-        query = query.where(
-            Contact.id.in_(SQL("(SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)", [match]))
-        )
+        query = query.where(Contact.id.in_(SQL(f"({match[0]})", match[1])))
     for tag in f.tags:
         query = query.where(
             Contact.id.in_(
@@ -132,7 +130,7 @@ BROAD_MATCH = 30_000  # a search matching more rows than this walks the name ord
 def contact_ids(
     f: ContactFilter = ContactFilter(), sort: str = "name", descending: bool = False
 ) -> list[int]:
-    match = match_expression(f.text)
+    match = matching_ids_sql(f.text, db.obj)
     if match and sort == "name":
         return _matching_ids_by_name(f, match, descending)
     order = [c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]]
@@ -141,13 +139,11 @@ def contact_ids(
     return [row[0] for row in db.execute_sql(*query.sql())]  # plain cursor: 100k ids fast
 
 
-def _matching_ids_by_name(f: ContactFilter, match: str, descending: bool) -> list[int]:
+def _matching_ids_by_name(f: ContactFilter, match: tuple[str, list[str]], descending: bool) -> list[int]:
     """A search in name order without letting SQLite sort every match: a narrow search looks
     its matches up by id and sorts those; a broad one (a common word, a single letter) walks
     the name-ordered index once and keeps the rows that match."""
-    found = [
-        row[0] for row in db.execute_sql("SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", [match])
-    ]
+    found = [row[0] for row in db.execute_sql(*match)]
     rest = replace(f, text="")
     if len(found) > BROAD_MATCH:
         wanted = set(found)
@@ -162,8 +158,8 @@ def _matching_ids_by_name(f: ContactFilter, match: str, descending: bool) -> lis
     return [
         row[0]
         for row in db.execute_sql(
-            "SELECT c.id FROM json_each(?) AS j CROSS JOIN contact AS c ON c.id = j.value "
-            f"WHERE {sql} ORDER BY c.sort_name {direction}, c.id {direction}",
+            "SELECT c.id FROM json_each(?) AS j CROSS JOIN contact AS c "
+            f"WHERE c.id = j.value AND {sql} ORDER BY c.sort_name {direction}, c.id {direction}",
             [json.dumps(found), *params],
         )
     ]
@@ -181,8 +177,8 @@ def first_ids(
     read. A plain search (or none) in name order walks the name index and stops after
     ``limit`` matches, so a one-letter or very common word answers as fast as a rare one;
     anything else, and a narrow search, is read whole."""
-    if sort != "name" or f != ContactFilter(text=f.text):
-        return contact_ids(f, sort, descending), True
+    if sort != "name" or f != ContactFilter(text=f.text) or on_server():
+        return contact_ids(f, sort, descending), True  # (a server plans its own walk)
     direction = "DESC" if descending else "ASC"
     walk = (
         "SELECT c.id FROM contact c INDEXED BY contact_live_by_name WHERE c.deleted_at IS NULL {} "

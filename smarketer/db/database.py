@@ -1,8 +1,10 @@
-"""Opening, checking and migrating the one SQLite file that holds a Smarketer store.
+"""Opening, checking and migrating a Smarketer store: a SQLite file, or a PostgreSQL database.
 
-``open_database(path)`` is the only way in. It refuses, with a message naming the file and
-the problem, anything it cannot safely open (not SQLite, empty, corrupt, read-only, locked,
-written by a newer Smarketer, a missing folder), and in those cases never writes to the file.
+``open_database(path_or_url)`` is the only way in. It refuses, with a message naming the file
+(or server) and the problem, anything it cannot safely open (not SQLite, empty, corrupt,
+read-only, locked, written by a newer Smarketer, a missing folder; a server that cannot be
+reached, refuses us, or holds another program's tables), and then never writes to it.
+A ``postgresql://`` URL goes to ``server.py``; everything else is a file.
 """
 
 from __future__ import annotations
@@ -13,20 +15,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import peewee
-from peewee import DatabaseProxy, SqliteDatabase
+from peewee import SqliteDatabase
 
+from smarketer.db.base import Location, StoreError, db
 from smarketer.db.files import APPLICATION_ID, SQLITE_HEADER, copy_database  # noqa: F401
+from smarketer.db.server import ServerDatabase, ServerLocation, is_server_url, server_problem
 
-db = DatabaseProxy()
-
-
-class StoreError(Exception):
-    """A store that cannot be opened or written; ``str()`` is a one-line user message."""
-
-    def __init__(self, path: Path | str, problem: str):
-        self.path = Path(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
+__all__ = ["Location", "StoreError", "db", "location", "on_server", "open_database", "schema_version"]
 
 
 def _pragmas(busy_timeout_ms: int) -> dict[str, object]:
@@ -84,17 +79,43 @@ def probe(path: Path) -> int:
     return version
 
 
+def location(target: Path | str | ServerLocation) -> Location:
+    """A store's place from what a user typed: a ``postgresql://`` URL, or a file's path.
+    Raises StoreError for a URL that cannot be read."""
+    if isinstance(target, ServerLocation | Path):
+        return target
+    if is_server_url(target):
+        try:
+            return ServerLocation.parse(target)
+        except ValueError as exc:
+            raise StoreError(str(target).split("?")[0], str(exc).split(": ", 1)[-1]) from None
+    return Path(target).expanduser()
+
+
 def open_database(
-    path: Path | str, *, backup_dir: Path | None = None, busy_timeout_ms: int = 5000, create: bool = True
-) -> SqliteDatabase:
-    """Open (or create) the store at ``path``, migrate it and bind the ``db`` proxy to it.
+    path: Path | str | ServerLocation,
+    *,
+    backup_dir: Path | None = None,
+    busy_timeout_ms: int = 5000,
+    create: bool = True,
+) -> SqliteDatabase | ServerDatabase:
+    """Open (or create) the store at ``path`` (a file, or a ``postgresql://`` URL), migrate it
+    and bind the ``db`` proxy to it.
 
     ``backup_dir`` receives a copy of the file before any migration step runs (next to the
     file when not given). Raises StoreError with a user-facing message on any problem.
     """
     import smarketer.db.migrations as migrations
 
-    path = Path(path).expanduser()
+    where = location(path)
+    if isinstance(where, ServerLocation):
+        from smarketer.db.server_open import open_server
+
+        close_database()
+        database = open_server(where, create=create)
+        db.initialize(database)
+        return database
+    path = where
     if not path.parent.is_dir():
         raise StoreError(path, f"the folder {path.parent} does not exist")
     existing = path.exists()
@@ -114,20 +135,20 @@ def open_database(
         raise StoreError(path, f"cannot be created: the folder {path.parent} is read-only")
 
     close_database()
-    database = SqliteDatabase(str(path), pragmas=_pragmas(busy_timeout_ms))
+    file = SqliteDatabase(str(path), pragmas=_pragmas(busy_timeout_ms))
     try:
-        database.connect()
-        migrations.migrate(database, path, backup_dir or path.parent)
+        file.connect()
+        migrations.migrate(file, path, backup_dir or path.parent)
     except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
-        database.close()
+        file.close()
         if _is_lock_error(exc):
             raise StoreError(path, "is locked by another program; close it and try again") from None
         raise StoreError(path, f"could not be brought up to date and was left unchanged ({exc})") from None
     except BaseException:
-        database.close()
+        file.close()
         raise
-    db.initialize(database)
-    return database
+    db.initialize(file)
+    return file
 
 
 def close_database() -> None:
@@ -137,8 +158,15 @@ def close_database() -> None:
         current.close()
 
 
-def schema_version(database: SqliteDatabase) -> int:
+def schema_version(database: SqliteDatabase | ServerDatabase) -> int:
+    if isinstance(database, ServerDatabase):
+        return database.execute_sql("SELECT version FROM smarketer_schema").fetchone()[0]
     return database.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def on_server(database: object = None) -> bool:
+    """Whether ``database`` (the open store when None) is on a PostgreSQL server."""
+    return isinstance(database if database is not None else db.obj, ServerDatabase)
 
 
 def _writable(path: Path) -> bool:
@@ -173,10 +201,19 @@ def store_problem(exc: BaseException) -> str | None:
     for _ in range(10):
         if seen is None:
             return None
-        if isinstance(seen, sqlite3.Error | peewee.DatabaseError | OSError):
+        if isinstance(seen, sqlite3.Error | peewee.DatabaseError | peewee.InterfaceError | OSError):
             text = str(seen).lower()
             for needles, message in _STORE_PROBLEMS:
                 if any(needle in text for needle in needles):
                     return message
+            served = server_problem(seen) if _from_server(seen) else None
+            if served:
+                return served
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def _from_server(exc: BaseException) -> bool:
+    return type(exc).__module__.startswith("psycopg") or isinstance(
+        exc, peewee.OperationalError | peewee.InterfaceError
+    )

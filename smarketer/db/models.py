@@ -22,7 +22,7 @@ from peewee import (
     TextField,
 )
 
-from smarketer.db.database import db
+from smarketer.db.base import db
 from smarketer.db.fields import DecimalTextField, InstantField, utc_now
 from smarketer.db.search import sort_key
 

@@ -200,3 +200,78 @@ class BulkIndexing:
         self.database.execute_sql("DELETE FROM bulk_touched")
         for _name, sql in self._triggers:
             self.database.execute_sql(sql)
+
+
+# ---------------------------------------------------------------- the same search on a server
+# A server store (PostgreSQL) keeps one tsvector per contact in contact_search, rebuilt by
+# triggers from the same fields, folded the same way: unaccent() and the FOLD letters, and the
+# punctuation an email or a web address holds turned into spaces, as unicode61 splits them.
+
+_SERVER_FIELDS = (
+    "concat_ws(' ', c.first_name, c.last_name, c.title, c.city, c.email, c.other_emails, co.name, "
+    f"c.phone, {_digits_sql('c.phone')}, c.notes, (SELECT string_agg(t.name, ' ') FROM contact_tag ct "
+    "JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = c.id))"
+)
+_SERVER_TEXT = (
+    f"to_tsvector('simple', regexp_replace(unaccent({fold_sql(_SERVER_FIELDS)}), "
+    "'[][@./_:+\"(),;!?<>{}|-]+', ' ', 'g'))"
+)
+
+
+def server_schema() -> list[str]:
+    """The statements that create the server's search table, its index and its triggers."""
+    return [
+        "CREATE EXTENSION IF NOT EXISTS unaccent",
+        "CREATE TABLE contact_search (contact_id INTEGER PRIMARY KEY REFERENCES contact (id) "
+        "ON DELETE CASCADE DEFERRABLE INITIALLY IMMEDIATE, document tsvector NOT NULL)",
+        "CREATE INDEX contact_search_document ON contact_search USING gin (document)",
+        f"""CREATE FUNCTION contact_search_refresh(ids integer[]) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO contact_search (contact_id, document)
+    SELECT c.id, {_SERVER_TEXT}
+    FROM contact c LEFT JOIN company co ON co.id = c.company_id WHERE c.id = ANY(ids)
+    ON CONFLICT (contact_id) DO UPDATE SET document = excluded.document
+$$""",
+        """CREATE FUNCTION contact_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'contact' THEN
+        PERFORM contact_search_refresh(ARRAY[NEW.id]);
+    ELSIF TG_TABLE_NAME = 'contact_tag' THEN
+        PERFORM contact_search_refresh(ARRAY[CASE WHEN TG_OP = 'DELETE' THEN OLD.contact_id
+                                                  ELSE NEW.contact_id END]);
+    ELSIF TG_TABLE_NAME = 'company' THEN
+        PERFORM contact_search_refresh(ARRAY(SELECT id FROM contact WHERE company_id = NEW.id));
+    ELSIF TG_TABLE_NAME = 'tag' THEN
+        PERFORM contact_search_refresh(ARRAY(SELECT contact_id FROM contact_tag WHERE tag_id = NEW.id));
+    END IF;
+    RETURN NULL;
+END $$""",
+        "CREATE TRIGGER contact_search_insert AFTER INSERT ON contact "
+        "FOR EACH ROW EXECUTE FUNCTION contact_search_changed()",
+        "CREATE TRIGGER contact_search_update AFTER UPDATE OF first_name, last_name, title, city, "
+        "email, other_emails, company_id, phone, notes ON contact "
+        "FOR EACH ROW EXECUTE FUNCTION contact_search_changed()",
+        "CREATE TRIGGER contact_search_tags AFTER INSERT OR DELETE ON contact_tag "
+        "FOR EACH ROW EXECUTE FUNCTION contact_search_changed()",
+        "CREATE TRIGGER contact_search_company AFTER UPDATE OF name ON company "
+        "FOR EACH ROW EXECUTE FUNCTION contact_search_changed()",
+        "CREATE TRIGGER contact_search_tag AFTER UPDATE OF name ON tag "
+        "FOR EACH ROW EXECUTE FUNCTION contact_search_changed()",
+    ]
+
+
+def matching_ids_sql(query: str, database: Database) -> tuple[str, list[str]] | None:
+    """A ``SELECT`` of the ids of the contacts matching every word of ``query`` as a prefix
+    (case and accents ignored) with its parameters, for ``database``'s backend; None when the
+    query has no words."""
+    from smarketer.db.server import ServerDatabase
+
+    if not isinstance(database, ServerDatabase):
+        match = match_expression(query)
+        return None if match is None else ("SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?", [match])
+    words = _TOKEN.findall(fold(query).replace("_", " "))
+    words = [w for word in words for w in word.split()]
+    if not words:
+        return None
+    terms = " & ".join(f"{word}:*" for word in words)
+    sql = "SELECT contact_id FROM contact_search WHERE document @@ to_tsquery('simple', unaccent(?))"
+    return sql, [terms]

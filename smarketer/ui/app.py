@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from smarketer import APP_ID, APP_NAME, __version__, backup, paths
-from smarketer.db import StoreError, open_database
+from smarketer.db import StoreError, location, open_database
 from smarketer.ui import dialogs, style, wheel_guard
 from smarketer.ui.hub import Hub
 from smarketer.ui.workers import run_job, wait_for_all
@@ -89,13 +89,13 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
 
             path = write_demo(paths.demo_database(), force=True)
         else:
-            path = Path(db_path or paths.default_database()).expanduser()
+            path = location(db_path or paths.default_database())
             open_database(path, backup_dir=paths.backup_dir())
     except StoreError as exc:
         log.error("Cannot open store: %s", exc)
         QMessageBox.critical(None, f"{APP_NAME}: cannot open database", str(exc))
         return 1
-    if not demo:
+    if not demo and isinstance(path, Path):  # a server keeps its own backups (pg_dump)
         start_automatic_backup(path)
     window = MainWindow(path, Hub())
     window.show()

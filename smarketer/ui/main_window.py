@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import APP_NAME, __version__, backup, contacts, paths
-from smarketer.db import StoreError, close_database, open_database
+from smarketer.db import StoreError, close_database, location, open_database
 from smarketer.ui import dialogs, geometry, style, wheel_guard
 from smarketer.ui.forms import save_or_ask, unsaved_form
 from smarketer.ui.hub import Hub
@@ -53,7 +53,7 @@ COLLAPSE_BELOW = 1200
 class MainWindow(QMainWindow):
     def __init__(self, store_path: Path, hub: Hub | None = None, ui_state: QSettings | None = None):
         super().__init__()
-        self.store_path = Path(store_path)
+        self.store_path = location(store_path)
         self.hub = hub or Hub(self)
         self.ui_state = ui_state or QSettings(str(paths.ui_state_file()), QSettings.Format.IniFormat)
         self.actions: dict[str, QAction] = {}
@@ -522,7 +522,7 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, self.tr("Cannot open database"), str(exc))
             open_database(previous, backup_dir=paths.backup_dir())
             return False
-        self.store_path = Path(path)
+        self.store_path = location(path)
         self.reload_all()
         self.hub.notify.emit(self.tr(f"Opened {self.store_path}"))
         return True
