@@ -169,12 +169,16 @@ class ServerDatabase(PostgresqlDatabase):
     """peewee's PostgreSQL database, taking the core's SQLite-style raw SQL as it is."""
 
     location: ServerLocation
+    # peewee writes "?" too, so its queries and the core's fragments inside them (SQL("…?"))
+    # read alike; _execute_cursor turns every "?" into psycopg's "%s" (peewee's own catalogue
+    # queries, written with "%s", pass as they are).
+    param = "?"
 
     def _execute_cursor(self, sql: str, params: Any, **cursor_options: Any) -> Any:
         if not params:
             # psycopg reads placeholders only when given parameters: "%" stays itself.
             params = None
-        elif "?" in sql:  # the core's own SQL (peewee's uses %s and never "?")
+        elif "?" in sql:
             sql = to_psycopg(sql)
         return super()._execute_cursor(sql, params, **cursor_options)  # type: ignore[misc]
 
