@@ -20,7 +20,7 @@ from typing import cast
 from smarketer.campaigns.errors import CampaignError
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models import Campaign
+from smarketer.db.models import Campaign, OutboxState
 
 LEASE_SECONDS = 120
 #: A holder renews this often while it works or waits (well inside LEASE_SECONDS).
@@ -126,8 +126,8 @@ def claim(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
         )
         if taken:
             db.execute_sql(
-                "UPDATE outbox_message SET state = 'unknown', reply = ? "
-                "WHERE campaign_id = ? AND state = 'sending'",
+                f"UPDATE outbox_message SET state = '{OutboxState.UNKNOWN}', reply = ? "
+                f"WHERE campaign_id = ? AND state = '{OutboxState.SENDING}'",
                 ("interrupted while sending: check your Sent folder before sending it again", campaign_id),
             )
     return taken

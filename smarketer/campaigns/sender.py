@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from types import SimpleNamespace
 
 from jinja2 import UndefinedError
 from peewee import fn
@@ -37,89 +36,25 @@ from smarketer.campaigns.outbox import (
     ready_to_send,
     sent_in_last_day,
 )
+from smarketer.campaigns.send_rows import (
+    MARK_SENDING,
+    MARK_SENT,
+    MARK_UNRENDERABLE,
+    STAMP,
+    TIMELINE,
+    QueuedRow,
+    next_row,
+    recipient,
+)
 from smarketer.campaigns.suppression import suppress
 from smarketer.campaigns.transport import ConnectionLost, SendFailed, SmtpTransport, TlsProblem
 from smarketer.db import db
-from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models import Campaign, Contact, OutboxMessage
+from smarketer.db.fields import utc_now
+from smarketer.db.models import Campaign, Contact, OutboxMessage, OutboxState
 
 log = logging.getLogger(__name__)
 
-# The sender's hot path is plain prepared SQL: peewee's query building would cost more per
-# message than rendering and sending together.
-_STAMP = InstantField().db_value
-_NEXT_ROW = (
-    "SELECT id, contact_id, email, token, attempts, in_reply_to FROM outbox_message "
-    "WHERE campaign_id = ? AND state = 'queued' "
-    "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1"
-)
-_RECIPIENT = (
-    "SELECT c.first_name, c.last_name, c.email, c.title, c.company_id, co.name, "
-    "c.city, c.country, c.phone, c.website FROM contact c "
-    "LEFT JOIN company co ON co.id = c.company_id "
-    "WHERE c.id = ? AND c.deleted_at IS NULL AND c.unsubscribed_at IS NULL "
-    "AND c.bounced_at IS NULL AND c.do_not_email = 0 "
-    "AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = c.email)"
-)
-# queued → sending: only while still queued and while the lease is still ours.
-_MARK_SENDING = (
-    "UPDATE outbox_message SET state = 'sending', sending_at = ?, attempts = ?, "
-    "message_id = ? WHERE id = ? AND state = 'queued' AND " + lease.HOLDS_LEASE
-)
-# queued → failed (this recipient's message cannot be made), under the same proof.
-_MARK_UNRENDERABLE = (
-    "UPDATE outbox_message SET state = 'failed', reply = ? "
-    "WHERE id = ? AND state = 'queued' AND " + lease.HOLDS_LEASE
-)
-# sending → sent: the server took it, whatever happened to the lease meanwhile (a takeover
-# may already have called the row unknown: the truth is better).
-_MARK_SENT = (
-    "UPDATE outbox_message SET state = 'sent', sent_at = ?, reply = ? "
-    "WHERE id = ? AND state IN ('sending', 'unknown')"
-)
-_TIMELINE = (
-    "INSERT INTO activity (contact_id, kind, occurred_at, summary, body, ref_type, "
-    "ref_id) VALUES (?, 'email', ?, ?, ?, 'campaign', ?)"
-)
 _PAUSED_BY_YOU = "Paused by you."
-
-
-@dataclass(frozen=True)
-class _Row:
-    id: int
-    contact_id: int | None
-    email: str
-    token: str
-    attempts: int
-    in_reply_to: str | None
-
-
-def _next_row(campaign_id: int) -> _Row | None:
-    found = db.execute_sql(_NEXT_ROW, (campaign_id, _STAMP(utc_now()))).fetchone()
-    return _Row(*found) if found else None
-
-
-def _recipient(contact_id: int | None):
-    """The contact as the template sees it, or None if it may no longer be emailed."""
-    if contact_id is None:
-        return None
-    found = db.execute_sql(_RECIPIENT, (contact_id,)).fetchone()
-    if found is None:
-        return None
-    first, last, email, title, company_id, company, city, country, phone, website = found
-    return SimpleNamespace(
-        first_name=first,
-        last_name=last,
-        full_name=f"{first} {last}".strip(),
-        email=email,
-        title=title,
-        company_id=company_id,
-        company=SimpleNamespace(name=company or ""),
-        city=city,
-        country=country,
-        phone=phone,
-        website=website,
-    )
 
 
 @dataclass
@@ -142,7 +77,7 @@ class _Stop(Exception):
 
 @dataclass
 class _Sent:
-    row: _Row
+    row: QueuedRow
     reply: str
     subject: str
 
@@ -194,7 +129,7 @@ class Sender:
             self._begin()
             while True:
                 self._check_outside()
-                row = _next_row(self.campaign_id)
+                row = next_row(self.campaign_id)
                 if row is None:
                     self._no_row_due()
                     continue
@@ -265,7 +200,7 @@ class Sender:
             .tuples()
         )
         self.total = sum(counts.values())
-        self.done_before = self.total - counts["queued"] - counts["sending"]
+        self.done_before = self.total - counts[OutboxState.QUEUED] - counts[OutboxState.SENDING]
         self.sent_today = sent_in_last_day()
         self.renewed = self.checked = time.monotonic()
         self.campaign = Campaign.get_by_id(self.campaign_id)
@@ -317,7 +252,7 @@ class Sender:
     def _no_row_due(self) -> None:
         later = (
             OutboxMessage.select(fn.min(OutboxMessage.next_attempt_at))
-            .where((OutboxMessage.campaign == self.campaign_id) & (OutboxMessage.state == "queued"))
+            .where((OutboxMessage.campaign == self.campaign_id) & (OutboxMessage.state == OutboxState.QUEUED))
             .scalar()
         )
         if later is None:
@@ -329,7 +264,7 @@ class Sender:
 
     # ------------------------------------------------------------ one message
 
-    def _send(self, row: _Row) -> None:
+    def _send(self, row: QueuedRow) -> None:
         account = self.account
         if self.sent_today >= account.daily_cap:
             raise _Stop(
@@ -337,7 +272,7 @@ class Sender:
                 f"The daily cap of {account.daily_cap} emails is reached; "
                 "resume tomorrow or raise the cap in Settings.",
             )
-        contact = _recipient(row.contact_id)
+        contact = recipient(row.contact_id)
         if contact is None:
             self._skip(row, "no longer reachable (unsubscribed, bounced or removed) before sending")
             return
@@ -380,7 +315,7 @@ class Sender:
         elif self.interval >= 0.001:  # a sleep costs about a millisecond: skip shorter ones
             self.sleep(self.interval)
 
-    def _mark_sending(self, row: _Row, message_id: str) -> bool:
+    def _mark_sending(self, row: QueuedRow, message_id: str) -> bool:
         """One transaction: the last message's "sent", the lease renewed, this one's
         "sending" (only if still queued and the lease ours). Committed before sending."""
         now = utc_now()
@@ -390,9 +325,9 @@ class Sender:
             claimed = (
                 still_ours
                 and db.execute_sql(
-                    _MARK_SENDING,
+                    MARK_SENDING,
                     (
-                        _STAMP(now),
+                        STAMP(now),
                         row.attempts + 1,
                         message_id,
                         row.id,
@@ -409,10 +344,10 @@ class Sender:
     def _write_pending(self, now) -> None:
         if self.pending is None:
             return
-        sent, stamp = self.pending, _STAMP(now)
-        db.execute_sql(_MARK_SENT, (stamp, sent.reply, sent.row.id))
+        sent, stamp = self.pending, STAMP(now)
+        db.execute_sql(MARK_SENT, (stamp, sent.reply, sent.row.id))
         db.execute_sql(
-            _TIMELINE,
+            TIMELINE,
             (
                 sent.row.contact_id,
                 stamp,
@@ -439,22 +374,22 @@ class Sender:
                     return
                 time.sleep(0.2 * (attempt + 1))
 
-    def _finish(self, row: _Row, **values) -> None:
+    def _finish(self, row: QueuedRow, **values) -> None:
         """sending → another state (only while still sending)."""
         OutboxMessage.update(**values).where(
-            (OutboxMessage.id == row.id) & (OutboxMessage.state == "sending")
+            (OutboxMessage.id == row.id) & (OutboxMessage.state == OutboxState.SENDING)
         ).execute()
 
-    def _requeue(self, row: _Row, **values) -> None:
-        self._finish(row, state="queued", attempts=row.attempts, **values)
+    def _requeue(self, row: QueuedRow, **values) -> None:
+        self._finish(row, state=OutboxState.QUEUED, attempts=row.attempts, **values)
 
-    def _skip(self, row: _Row, reason: str) -> None:
-        OutboxMessage.update(state="skipped", reply=reason).where(
-            (OutboxMessage.id == row.id) & (OutboxMessage.state == "queued")
+    def _skip(self, row: QueuedRow, reason: str) -> None:
+        OutboxMessage.update(state=OutboxState.SKIPPED, reply=reason).where(
+            (OutboxMessage.id == row.id) & (OutboxMessage.state == OutboxState.QUEUED)
         ).execute()
         self.result.skipped += 1
 
-    def _unrenderable(self, row: _Row, contact, exc: Exception) -> None:
+    def _unrenderable(self, row: QueuedRow, contact, exc: Exception) -> None:
         """This recipient's message cannot be made: failed with the reason, the rest go on."""
         if isinstance(exc, UndefinedError):
             name = templates.undefined_name(exc)
@@ -468,23 +403,25 @@ class Sender:
         with db.atomic("IMMEDIATE"):
             self._write_pending(now)
             done = db.execute_sql(
-                _MARK_UNRENDERABLE, (reason, row.id, *lease.holds_params(self.campaign_id, self.owner, now))
+                MARK_UNRENDERABLE, (reason, row.id, *lease.holds_params(self.campaign_id, self.owner, now))
             ).rowcount
         if done:
             self.result.failed += 1
         else:
             self._keep_lease(force=True)  # lost it? stop; else the row changed meanwhile
 
-    def _connection_lost(self, row: _Row, exc: ConnectionLost) -> None:
+    def _connection_lost(self, row: QueuedRow, exc: ConnectionLost) -> None:
         if exc.data_sent:
-            self._finish(row, state="unknown", reply=f"{exc}: it may have arrived; check your Sent folder")
+            self._finish(
+                row, state=OutboxState.UNKNOWN, reply=f"{exc}: it may have arrived; check your Sent folder"
+            )
             self.result.unknown += 1
             return
         self._requeue(row)
         self.say("Offline: will send when the network is back.")
         self._wait(self.reconnect_delay)
 
-    def _refused(self, row: _Row, exc: SendFailed) -> None:
+    def _refused(self, row: QueuedRow, exc: SendFailed) -> None:
         self.consecutive += 1
         reply_text = f"{exc.code} {exc.reply}"
         if exc.account_problem:
@@ -494,12 +431,12 @@ class Sender:
             delay = self.retry_delays[row.attempts]
             self._finish(
                 row,
-                state="queued",
+                state=OutboxState.QUEUED,
                 reply=reply_text,  # this attempt counts
                 next_attempt_at=utc_now() + timedelta(seconds=delay),
             )
         else:
-            self._finish(row, state="failed", reply=reply_text)
+            self._finish(row, state=OutboxState.FAILED, reply=reply_text)
             self.result.failed += 1
             if exc.recipient_bounced:
                 self.consecutive -= 1  # the address is bad, not the sending

@@ -1,0 +1,86 @@
+"""The sender's rows and statements: the next queued row of a campaign, the recipient as the
+template sees it, and the state changes the sender commits, as plain prepared SQL (peewee's
+query building would cost more per message than rendering and sending together)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from smarketer.campaigns.lease import HOLDS_LEASE
+from smarketer.db import db
+from smarketer.db.fields import InstantField, utc_now
+from smarketer.db.models import OutboxState
+
+STAMP = InstantField().db_value
+NEXT_ROW = (
+    "SELECT id, contact_id, email, token, attempts, in_reply_to FROM outbox_message "
+    f"WHERE campaign_id = ? AND state = '{OutboxState.QUEUED}' "
+    "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1"
+)
+RECIPIENT = (
+    "SELECT c.first_name, c.last_name, c.email, c.title, c.company_id, co.name, "
+    "c.city, c.country, c.phone, c.website FROM contact c "
+    "LEFT JOIN company co ON co.id = c.company_id "
+    "WHERE c.id = ? AND c.deleted_at IS NULL AND c.unsubscribed_at IS NULL "
+    "AND c.bounced_at IS NULL AND c.do_not_email = 0 "
+    "AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = c.email)"
+)
+# queued → sending: only while still queued and while the lease is still ours.
+MARK_SENDING = (
+    f"UPDATE outbox_message SET state = '{OutboxState.SENDING}', sending_at = ?, attempts = ?, "
+    f"message_id = ? WHERE id = ? AND state = '{OutboxState.QUEUED}' AND " + HOLDS_LEASE
+)
+# queued → failed (this recipient's message cannot be made), under the same proof.
+MARK_UNRENDERABLE = (
+    f"UPDATE outbox_message SET state = '{OutboxState.FAILED}', reply = ? "
+    f"WHERE id = ? AND state = '{OutboxState.QUEUED}' AND " + HOLDS_LEASE
+)
+# sending → sent: the server took it, whatever happened to the lease meanwhile (a takeover
+# may already have called the row unknown: the truth is better).
+MARK_SENT = (
+    f"UPDATE outbox_message SET state = '{OutboxState.SENT}', sent_at = ?, reply = ? "
+    f"WHERE id = ? AND state IN ('{OutboxState.SENDING}', '{OutboxState.UNKNOWN}')"
+)
+TIMELINE = (
+    "INSERT INTO activity (contact_id, kind, occurred_at, summary, body, ref_type, "
+    "ref_id) VALUES (?, 'email', ?, ?, ?, 'campaign', ?)"
+)
+
+
+@dataclass(frozen=True)
+class QueuedRow:
+    id: int
+    contact_id: int | None
+    email: str
+    token: str
+    attempts: int
+    in_reply_to: str | None
+
+
+def next_row(campaign_id: int) -> QueuedRow | None:
+    found = db.execute_sql(NEXT_ROW, (campaign_id, STAMP(utc_now()))).fetchone()
+    return QueuedRow(*found) if found else None
+
+
+def recipient(contact_id: int | None):
+    """The contact as the template sees it, or None if it may no longer be emailed."""
+    if contact_id is None:
+        return None
+    found = db.execute_sql(RECIPIENT, (contact_id,)).fetchone()
+    if found is None:
+        return None
+    first, last, email, title, company_id, company, city, country, phone, website = found
+    return SimpleNamespace(
+        first_name=first,
+        last_name=last,
+        full_name=f"{first} {last}".strip(),
+        email=email,
+        title=title,
+        company_id=company_id,
+        company=SimpleNamespace(name=company or ""),
+        city=city,
+        country=country,
+        phone=phone,
+        website=website,
+    )
