@@ -1,13 +1,15 @@
 """Undo for changes made with one click: the change is done first, then pushed here.
 
-``push_done(stack, hub, text, undo, redo, after)`` records a change that already happened:
-``undo`` puts the store back (usually a ``smarketer.snapshots`` restore), ``redo`` does the
-change again, ``after`` refreshes what shows it. The corner toast offers Undo as well as Ctrl+Z.
+``push_done(stack, hub, text, undo, redo, after, changes)`` records a change that already
+happened: ``undo`` puts the store back (usually a ``smarketer.snapshots`` restore), ``redo`` does
+the change again, ``after`` refreshes what shows it. The hub announces ``changes`` (kinds of
+data, as ``run_job`` does) for the change, its undo and its redo. The corner toast offers Undo
+as well as Ctrl+Z.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -39,11 +41,23 @@ def push_done(
     undo: Callable[[], object],
     redo: Callable[[], object],
     after: Callable[[], object],
+    changes: Iterable[str] = (),
 ) -> DoneChange | None:
     """Record a change already made and announce it with an Undo button in the toast."""
+    kinds = tuple(changes)
+
+    def announce() -> None:
+        for kind in kinds if hub is not None else ():
+            hub.data_changed.emit(kind)
+
+    def after_and_announce() -> None:
+        after()
+        announce()
+
+    announce()
     if stack is None:
         return None
-    command = DoneChange(text, undo, redo, after)
+    command = DoneChange(text, undo, redo, after_and_announce)
     stack.push(command)
 
     def undo_this() -> None:

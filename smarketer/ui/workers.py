@@ -3,19 +3,32 @@
 ``run_job(fn, *args, on_success=..., on_failure=..., on_progress=...)`` runs ``fn`` on Qt's
 thread pool and calls the callbacks back on the GUI thread. With ``on_progress`` or
 ``cancellable=True`` the function also receives ``progress(done, total)`` and ``cancelled()``
-keywords, the shape every long core job has. Pass plain data in, never widgets.
+keywords, the shape every long core job has; with ``on_status`` a ``status(text)`` keyword.
+Pass plain data in, never widgets.
+
+A job announces what it changes (in the spirit of Anki's ``CollectionOp``): with
+``changes={"contact"}, hub=hub`` the hub's ``data_changed`` is emitted for each kind once the job
+succeeded, so widgets never emit by hand. Without ``on_failure`` the failure is shown: a
+``UserError`` as its one line in a message, anything else is a bug and goes to the crash
+handler (the log and the crash dialog). A cancelled job shows nothing.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QApplication, QWidget
 
 from smarketer.db import db
+from smarketer.errors import UserError
 from smarketer.jobs import Cancelled
+
+if TYPE_CHECKING:
+    from smarketer.ui.hub import Hub
 
 log = logging.getLogger(__name__)
 _running: set[Job] = set()
@@ -25,12 +38,14 @@ class Job(QObject):
     """A handle on background work; lives on the GUI thread, its signals arrive there."""
 
     progressed = Signal(int, int)
+    status = Signal(str)
     succeeded = Signal(object)
     failed = Signal(object)
     finished = Signal()
 
     # Emitted from the worker thread; queued over to this object's slots on the GUI thread.
     _progress_from_worker = Signal(int, int)
+    _status_from_worker = Signal(str)
     _result_from_worker = Signal(bool, object)
 
     def __init__(self) -> None:
@@ -38,6 +53,7 @@ class Job(QObject):
         self._cancelled = False
         self.done = False
         self._progress_from_worker.connect(self._relay_progress)
+        self._status_from_worker.connect(self.status)
         self._result_from_worker.connect(self._relay_result)
 
     def cancel(self) -> None:
@@ -78,22 +94,49 @@ class _Runner(QRunnable):
                 db.close()
 
 
+def show_failure(exc: BaseException, parent: QWidget | None = None) -> None:
+    """How a job's failure shows when its caller has no handler of its own."""
+    if isinstance(exc, Cancelled):
+        return
+    if isinstance(exc, UserError):
+        from smarketer.ui import dialogs
+
+        title = QCoreApplication.translate("run_job", "Not done")
+        dialogs.show_error(parent or QApplication.activeWindow(), title, str(exc))
+        return
+    sys.excepthook(type(exc), exc, exc.__traceback__)  # a bug: logged, the crash dialog
+
+
 def run_job(
     fn: Callable[..., Any],
     *args: Any,
     on_success: Callable[[Any], None] | None = None,
     on_failure: Callable[[BaseException], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_status: Callable[[str], None] | None = None,
     cancellable: bool = False,
+    changes: Iterable[str] = (),
+    hub: Hub | None = None,
+    parent: QWidget | None = None,
     **kwargs: Any,
 ) -> Job:
+    """Run ``fn(*args, **kwargs)`` in the background (see the module's docstring);
+    ``parent`` is the window a failure is shown over when there is no ``on_failure``."""
+    changes = tuple(changes)
+    if changes and hub is None:
+        raise TypeError("run_job(changes=...) needs the hub that announces them")
     job = Job()
+    if changes:
+        assert hub is not None
+        job.succeeded.connect(lambda _result: [hub.data_changed.emit(kind) for kind in changes])
     if on_success:
         job.succeeded.connect(on_success)
-    if on_failure:
-        job.failed.connect(on_failure)
+    job.failed.connect(on_failure or (lambda exc: show_failure(exc, parent)))
     if on_progress:
         job.progressed.connect(on_progress)
+    if on_status:
+        job.status.connect(on_status)
+        kwargs["status"] = job._status_from_worker.emit
     if on_progress or cancellable:
         kwargs["progress"] = job._progress_from_worker.emit
         kwargs["cancelled"] = job.is_cancelled

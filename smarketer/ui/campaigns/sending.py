@@ -44,7 +44,6 @@ class SendController(QWidget):
     sent = Signal()
     #: The inbox was read: replies, bounces and unsubscribes may have changed contacts.
     inbox_read = Signal()
-    status_text = Signal(str)  # from the sending worker, queued to the GUI thread
 
     def __init__(self, hub: Hub, composer: Composer, preview: PreviewPane, parent=None):
         super().__init__(parent)
@@ -71,7 +70,6 @@ class SendController(QWidget):
         self.progress.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status_text.connect(self.status.setText)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.progress)
@@ -156,14 +154,15 @@ class SendController(QWidget):
         def done(result) -> None:
             self.inbox_button.setEnabled(True)
             self.hub.toast.emit(result.text(), "", None)
-            self.hub.data_changed.emit("contact")
             self.inbox_read.emit()
 
         def failed(exc: BaseException) -> None:
             self.inbox_button.setEnabled(True)
             self.hub.notify.emit(str(exc))
 
-        self.inbox_job = run_job(sync, account, password, on_success=done, on_failure=failed)
+        self.inbox_job = run_job(
+            sync, account, password, on_success=done, on_failure=failed, changes=("contact",), hub=self.hub
+        )
         return self.inbox_job
 
     # follow-ups and signing in
@@ -323,10 +322,12 @@ class SendController(QWidget):
             sender.send_campaign,
             campaign_id,
             password=password,
-            status=self.status_text.emit,
+            on_status=self.status.setText,
             on_progress=self._progressed,
             on_success=self._finished,
             on_failure=self._failed,
+            changes=("campaign",),
+            hub=self.hub,
         )
         self.changed.emit(campaign_id)
 
@@ -344,7 +345,6 @@ class SendController(QWidget):
         )
         self.status.setText(text)
         self.hub.notify.emit(text)
-        self.hub.data_changed.emit("campaign")
         self.changed.emit(None)
         self.sent.emit()
 

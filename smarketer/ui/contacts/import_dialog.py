@@ -30,6 +30,7 @@ from smarketer.exchange.records import TARGETS, Rejected
 from smarketer.ui import dialogs, style
 from smarketer.ui.contacts.undo_import import undo_import
 from smarketer.ui.geometry import fit_to_screen
+from smarketer.ui.hub import Hub
 from smarketer.ui.workers import run_job
 
 POLICY_LABELS = [
@@ -46,9 +47,9 @@ class ImportDialog(QDialog):
     imported = Signal(object)
     undone = Signal(str)  # the import was undone from its summary
 
-    def __init__(self, plan: ImportPlan, parent=None):
+    def __init__(self, plan: ImportPlan, parent=None, hub: Hub | None = None):
         super().__init__(parent)
-        self.plan = plan
+        self.plan, self.hub = plan, hub
         self.job = None
         self.summary: ImportSummary | None = None
         self.setWindowTitle(self.tr(f"Import {plan.path.name}"))
@@ -323,6 +324,8 @@ class ImportDialog(QDialog):
             on_progress=self._progressed,
             on_success=self._done,
             on_failure=self._failed,
+            changes=("contact",) if self.hub else (),
+            hub=self.hub,
         )
 
     def _progressed(self, done: int, total: int) -> None:
@@ -345,7 +348,7 @@ class ImportDialog(QDialog):
             self.result.setText(text)
             self.undone.emit(text)
 
-        undo_import(self, self.summary.run_id, undone)
+        undo_import(self, self.summary.run_id, undone, self.hub)
 
     def _failed(self, exc: BaseException) -> None:
         self.job = None

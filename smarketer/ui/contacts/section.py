@@ -562,18 +562,15 @@ class ContactsSection(Section):
         except UnreadableFile as exc:
             dialogs.show_error(self, self.tr("Cannot import this file"), str(exc))
             return None
-        dialog = ImportDialog(plan, self)
+        dialog = ImportDialog(plan, self, self.hub)  # the dialog's jobs announce the change
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.imported.connect(
             lambda summary: (
                 self.reload(),
-                self.hub.data_changed.emit("contact"),
-                self.hub.notify.emit(self.tr("Import finished: ") + summary.text()),
+                self.hub.notify.emit(self.tr("Import finished: {}").format(summary.text())),
             )
         )
-        dialog.undone.connect(
-            lambda text: (self.reload(), self.hub.data_changed.emit("contact"), self.hub.notify.emit(text))
-        )
+        dialog.undone.connect(lambda text: (self.reload(), self.hub.notify.emit(text)))
         dialog.open()
         return dialog
 
@@ -582,7 +579,8 @@ class ContactsSection(Section):
         undo_import(
             self,
             run_id,
-            lambda text: (self.reload(), self.hub.data_changed.emit("contact"), self.hub.notify.emit(text)),
+            lambda text: (self.reload(), self.hub.notify.emit(text)),
+            self.hub,
         )
 
     def choose_export(self) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from smarketer.exchange import history
 from smarketer.ui import dialogs
+from smarketer.ui.hub import Hub
 from smarketer.ui.workers import run_job
 
 
@@ -19,9 +20,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("UndoImport", text)
 
 
-def undo_import(parent: QWidget, run_id: int | None, done: Callable[[str], None]) -> None:
+def undo_import(
+    parent: QWidget, run_id: int | None, done: Callable[[str], None], hub: Hub | None = None
+) -> None:
     """Offer to undo import ``run_id`` (the last one that can be, when None); ``done`` gets
-    a one-line result after the undo."""
+    a one-line result after the undo (announced to ``hub`` as a change of contacts)."""
     run = history.last_undoable() if run_id is None else None
     if run_id is None and run is None:
         dialogs.show_info(parent, _tr("Undo Import"), _tr("There is no import to undo."))
@@ -46,6 +49,8 @@ def undo_import(parent: QWidget, run_id: int | None, done: Callable[[str], None]
             history.undo_import,
             target,
             keep_used=True,
+            changes=("contact",) if hub else (),
+            hub=hub,
             on_failure=failed,
             on_success=lambda n: done(_tr("Import undone: {} contacts taken back.").format(n)),
         )

@@ -386,15 +386,11 @@ class DealsSection(Section):
             text,
             lambda: snapshots.restore_deal(before),
             change,
-            lambda: self._deal_changed(deal_id),
+            lambda: self.reload_board(select=deal_id, focus=False),
+            changes=("deal",),
         )
         self.reload_board(select=deal_id, stage_ids=stage_ids)
-        self.hub.data_changed.emit("deal")
         return True
-
-    def _deal_changed(self, deal_id: int) -> None:
-        self.reload_board(select=deal_id, focus=False)
-        self.hub.data_changed.emit("deal")
 
     def move(self, deal_id: int, stage_id: int, row: int) -> None:
         from smarketer.db.models import Deal, Stage
@@ -477,7 +473,6 @@ class DealsSection(Section):
         def refresh() -> None:
             self._build_columns()
             self.reload_board()
-            self.hub.data_changed.emit("deal")
 
         push_done(
             self.undo_stack,
@@ -486,6 +481,7 @@ class DealsSection(Section):
             lambda: snapshots.restore_stages(before),
             lambda: snapshots.restore_stages(after),
             refresh,
+            changes=("deal",),
         )
 
     def show_closed(self) -> ClosedDealsDialog:

@@ -226,14 +226,21 @@ class ProposalsSection(Section):
 
         def done(reply: str) -> None:
             self.hub.notify.emit(self.tr(f"{p.label} emailed to the client ({reply})."))
-            self.hub.data_changed.emit("proposal")
             self.reload(select=p.id)
 
         def failed(exc: BaseException) -> None:
             dialogs.show_error(self, self.tr("Not emailed"), str(exc))
             self._update_buttons()
 
-        self.job = run_job(email_proposal, p.id, password, on_success=done, on_failure=failed)
+        self.job = run_job(
+            email_proposal,
+            p.id,
+            password,
+            on_success=done,
+            on_failure=failed,
+            changes=("proposal",),
+            hub=self.hub,
+        )
 
     def _texts(self, p: listing.ProposalSummary) -> tuple[str, ...]:
         return (
