@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from smarketer.cli.console import Parser, command, found, open_store
-from smarketer.cli.output import Local, add_json_flag, fields_table, show, table
+from smarketer.cli.output import Local, add_json_flag, fields_table, show, stream, table
 from smarketer.errors import UserError
 
 PAGE = 500  # contacts read per query when listing
@@ -334,60 +334,65 @@ def run_restore(args) -> int:
     return 0
 
 
+def _listed(ids: list[int]):
+    """The contacts of ``ids`` as `contacts list --json` writes them, read a page at a time."""
+    from smarketer import contacts
+
+    for start in range(0, len(ids), PAGE):
+        page = ids[start : start + PAGE]
+        rows = contacts.fetch_rows(page)
+        for cid in page:
+            row = rows[cid]
+            yield {
+                "id": cid,
+                "name": row.name,
+                "email": row.email,
+                "company": row.company,
+                "phone": row.phone,
+                "status": row.status,
+                "tags": row.tag_names,
+                "city": row.city,
+                "consent": row.consent,
+                "unsubscribed": row.unsubscribed,
+                "bounced": row.bounced,
+                "created_at": row.created_at,
+                "updated_at": row.updated_at,
+            }
+
+
 def run_list(args) -> int:
     from smarketer import contacts
 
     open_store(args)
     f = filter_from(args)
     ids = contacts.contact_ids(f)
-    listed = []
-    for start in range(0, len(ids), PAGE):
-        page = ids[start : start + PAGE]
-        rows, tags = contacts.fetch_rows(page), contacts.tags_by_contact(page)
-        listed += [
-            {
-                "id": cid,
-                "name": rows[cid].name,
-                "email": rows[cid].email,
-                "company": rows[cid].company,
-                "phone": rows[cid].phone,
-                "status": rows[cid].status,
-                "tags": tags.get(cid, []),
-                "city": rows[cid].city,
-                "consent": rows[cid].consent,
-                "unsubscribed": rows[cid].unsubscribed,
-                "bounced": rows[cid].bounced,
-                "created_at": rows[cid].created_at,
-                "updated_at": rows[cid].updated_at,
-            }
-            for cid in page
+    head = {"filter": f.describe(), "count": len(ids)}
+    if args.json:  # written as it is read: 100,000 contacts never sit in memory at once
+        stream(head, "contacts", _listed(ids))
+        return 0
+    if not ids:
+        print(
+            "No contacts match."
+            if contacts.count()
+            else "No contacts yet: smarketer import FILE, or smarketer contacts add …"
+        )
+        return 0
+    local = Local.of_profile()
+    rows = [["ID", "Name", "Email", "Company", "Status", "Tags", "Updated"]]
+    rows += [
+        [
+            str(c["id"]),
+            c["name"],
+            c["email"],
+            c["company"],
+            c["status"],
+            ", ".join(c["tags"]),
+            local.day(c["updated_at"].astimezone().date()),
         ]
-    document = {"filter": f.describe(), "count": len(listed), "contacts": listed}
-
-    def text() -> str:
-        if not listed:
-            return (
-                "No contacts match."
-                if contacts.count()
-                else "No contacts yet: smarketer import FILE, or smarketer contacts add …"
-            )
-        local = Local.of_profile()
-        rows = [["ID", "Name", "Email", "Company", "Status", "Tags", "Updated"]]
-        rows += [
-            [
-                str(c["id"]),
-                c["name"],
-                c["email"],
-                c["company"],
-                c["status"],
-                ", ".join(c["tags"]),
-                local.day(c["updated_at"].astimezone().date()),
-            ]
-            for c in listed
-        ]
-        return table(rows, right={0}) + f"\n{len(listed):,} contacts ({f.describe()})"
-
-    return show(args, document, text)
+        for c in _listed(ids)
+    ]
+    print(table(rows, right={0}) + f"\n{len(ids):,} contacts ({f.describe()})")
+    return 0
 
 
 def run_show(args) -> int:

@@ -8,14 +8,15 @@ so the two never disagree.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from smarketer.cli.console import table
 
-__all__ = ["Local", "add_json_flag", "dumps", "fields_table", "show", "table"]
+__all__ = ["Local", "add_json_flag", "dumps", "fields_table", "show", "stream", "table"]
 
 JSON_HELP = "print one JSON document (described in the README) instead of a table"
 
@@ -42,6 +43,19 @@ def show(args, document: dict, text: Callable[[], str]) -> int:
     """Print ``document`` as JSON when ``--json`` was given, else the text ``text()`` builds."""
     print(dumps(document) if getattr(args, "json", False) else text())
     return 0
+
+
+def stream(head: dict, key: str, items: Iterable[dict]) -> None:
+    """Print the document ``{**head, key: [*items]}`` one item at a time, so a list of any
+    length is never held whole in memory (``key`` comes last). Each item is one line (the fast
+    C encoder; ``indent`` would take the pure-Python one)."""
+    out = sys.stdout
+    out.write(dumps({**head, key: []}).removesuffix("[]\n}") + "[")
+    separator = "\n    "
+    for item in items:
+        out.write(separator + json.dumps(item, default=_encode, ensure_ascii=False))
+        separator = ",\n    "
+    out.write("]\n}\n" if separator == "\n    " else "\n  ]\n}\n")
 
 
 def fields_table(pairs: list[tuple[str, str]]) -> str:

@@ -232,6 +232,7 @@ class ContactRow:
     bounced: bool
     created_at: datetime
     updated_at: datetime
+    tag_names: tuple[str, ...] = ()  # the tags one by one (``tags`` joins them for the list)
 
 
 def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
@@ -290,6 +291,7 @@ def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
             bounced=bounced is not None,
             created_at=created,
             updated_at=updated,
+            tag_names=tuple(tags.get(cid, ())),
         )
     return rows
 

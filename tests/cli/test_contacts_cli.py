@@ -1,5 +1,6 @@
 """`contacts …` and `segment …` through the real entry point on a real store."""
 
+import json
 import sqlite3
 
 from tests.cli.conftest import one_line_error
@@ -42,6 +43,12 @@ def test_add_list_show_edit_and_the_timeline(run_cli, tmp_path):
 
     document = run_cli("contacts", "list", "--tag", "VIP", "--json").json()
     assert document["filter"] == "tagged VIP" and document["count"] == 1
+    # Written as read, one contact a line (for a script reading it line by line too).
+    streamed = run_cli("contacts", "list", "--json").stdout.splitlines()
+    assert streamed[:4] == ["{", '  "filter": "all contacts",', '  "count": 2,', '  "contacts": [']
+    assert [json.loads(line.rstrip(","))["id"] for line in streamed[4:-2]] == [bob, zoe]
+    assert streamed[-2:] == ["  ]", "}"]
+    assert run_cli("contacts", "list", "--tag", "nobody", "--json").json()["contacts"] == []
     (only,) = document["contacts"]
     assert only["id"] == zoe and only["email"] == "zoe@example.com"
     assert only["tags"] == ["fair 2026", "vip"] and only["consent"] is True
