@@ -24,6 +24,7 @@ from smarketer import __version__, paths
 from smarketer.cli import (
     address_book,
     campaigns,
+    completion,
     contacts,
     desktop,
     mail,
@@ -52,6 +53,7 @@ GROUPS = (
     campaigns,
     reports,
     desktop,
+    completion,
 )
 
 
