@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for group in GROUPS:
         group.register(commands)
+    parser.set_defaults(root_parser=parser)  # for `completion`, which describes every command
     return parser
 
 

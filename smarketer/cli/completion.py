@@ -31,9 +31,7 @@ def _parsers(parser: argparse.ArgumentParser):
 def run_completion(args) -> int:
     import shtab
 
-    from smarketer.cli import build_parser
-
-    parser = build_parser()
+    parser = args.root_parser
     for each in _parsers(parser):
         for action in each._actions:
             if action.type is Path:  # --db FILE, -o OUT.pdf, import PATH …: complete file names
