@@ -85,6 +85,7 @@ class Contact(BaseModel):
     phone = TextField(default="")
     title = TextField(default="")
     company = ForeignKeyField(Company, null=True, backref="contacts", on_delete="SET NULL")
+    company_id: int | None
     street = TextField(default="")
     postal_code = TextField(default="")
     city = TextField(default="")
@@ -97,6 +98,7 @@ class Contact(BaseModel):
     referred_by = ForeignKeyField(
         "self", null=True, backref="referrals", on_delete="SET NULL", column_name="referred_by_id"
     )
+    referred_by_id: int | None
     consent = BooleanField(default=False)
     consent_at = InstantField(null=True)
     consent_source = TextField(default="")
@@ -125,7 +127,9 @@ class Tag(BaseModel):
 
 class ContactTag(BaseModel):
     contact = ForeignKeyField(Contact, backref="contact_tags", on_delete="CASCADE")
+    contact_id: int
     tag = ForeignKeyField(Tag, backref="contact_tags", on_delete="CASCADE")
+    tag_id: int
 
     class Meta:
         primary_key = CompositeKey("contact", "tag")
@@ -136,6 +140,7 @@ class Activity(BaseModel):
 
     id = AutoField()
     contact = ForeignKeyField(Contact, backref="activities", on_delete="CASCADE")
+    contact_id: int
     kind = TextField()
     occurred_at = InstantField(default=utc_now)
     summary = TextField()
@@ -174,10 +179,13 @@ class Deal(BaseModel):
     id = AutoField()
     title = TextField()
     contact = ForeignKeyField(Contact, null=True, backref="deals", on_delete="SET NULL")
+    contact_id: int | None
     company = ForeignKeyField(Company, null=True, backref="deals", on_delete="SET NULL")
+    company_id: int | None
     value = DecimalTextField(default="0")
     probability = IntegerField(null=True)  # None: the stage's default
     stage = ForeignKeyField(Stage, backref="deals")
+    stage_id: int
     position = IntegerField(default=0)
     expected_close = DateField(null=True)
     source = TextField(default="")
@@ -193,8 +201,11 @@ class Deal(BaseModel):
 class StageChange(BaseModel):
     id = AutoField()
     deal = ForeignKeyField(Deal, backref="stage_changes", on_delete="CASCADE")
+    deal_id: int
     from_stage = ForeignKeyField(Stage, null=True, column_name="from_stage_id")
+    from_stage_id: int | None
     to_stage = ForeignKeyField(Stage, column_name="to_stage_id")
+    to_stage_id: int
     changed_at = InstantField(default=utc_now)
 
 
@@ -204,7 +215,9 @@ class Task(BaseModel):
     due_date = DateField()
     due_time = TextField(null=True)  # "HH:MM" local time, or None for "some time that day"
     deal = ForeignKeyField(Deal, null=True, backref="tasks", on_delete="CASCADE")
+    deal_id: int | None
     contact = ForeignKeyField(Contact, null=True, backref="tasks", on_delete="CASCADE")
+    contact_id: int | None
     done_at = InstantField(null=True)
     notified_at = InstantField(null=True)
     created_at = InstantField(default=utc_now)
@@ -245,8 +258,11 @@ class Proposal(BaseModel):
     number = TextField()
     revision = IntegerField(default=1)
     previous = ForeignKeyField("self", null=True, on_delete="SET NULL", column_name="previous_id")
+    previous_id: int | None
     deal = ForeignKeyField(Deal, null=True, backref="proposals", on_delete="SET NULL")
+    deal_id: int | None
     contact = ForeignKeyField(Contact, null=True, backref="proposals", on_delete="SET NULL")
+    contact_id: int | None
     title = TextField()
     issue_date = DateField()
     valid_until = DateField()
@@ -259,6 +275,7 @@ class Proposal(BaseModel):
     status = TextField(default="draft")
     sent_at = InstantField(null=True)
     sent_pdf = ForeignKeyField(StoredFile, null=True, column_name="sent_pdf_id")
+    sent_pdf_id: int | None
     decided_at = InstantField(null=True)
     created_at = InstantField(default=utc_now)
     updated_at = InstantField(default=utc_now)
@@ -271,9 +288,11 @@ class Proposal(BaseModel):
 class ProposalItem(BaseModel):
     id = AutoField()
     proposal = ForeignKeyField(Proposal, backref="items", on_delete="CASCADE")
+    proposal_id: int
     position = IntegerField()
     kind = TextField(default="item")  # item | heading
     product = ForeignKeyField(Product, null=True, on_delete="SET NULL")
+    product_id: int | None
     description = TextField(default="")
     quantity = DecimalTextField(default="1")
     unit = TextField(default="")
@@ -286,6 +305,7 @@ class ProposalItem(BaseModel):
 class ProposalSection(BaseModel):
     id = AutoField()
     proposal = ForeignKeyField(Proposal, backref="sections", on_delete="CASCADE")
+    proposal_id: int
     position = IntegerField()
     title = TextField()
     body = TextField(default="")
@@ -335,6 +355,7 @@ class Campaign(BaseModel):
     parent = ForeignKeyField(
         "self", null=True, backref="follow_ups", on_delete="CASCADE", column_name="parent_id"
     )
+    parent_id: int | None
     delay_days = IntegerField(null=True)
 
 
@@ -400,8 +421,11 @@ class InboundMessage(BaseModel):
     kind = TextField()
     status = TextField(default="done")  # done | to_confirm (an opt-out) | dismissed
     contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    contact_id: int | None
     campaign = ForeignKeyField(Campaign, null=True, on_delete="SET NULL")
+    campaign_id: int | None
     outbox = ForeignKeyField(OutboxMessage, null=True, on_delete="SET NULL", column_name="outbox_id")
+    outbox_id: int | None
     detail = TextField(default="")
     snippet = TextField(default="")
 
@@ -429,7 +453,9 @@ class ImportChange(BaseModel):
 
     id = AutoField()
     run = ForeignKeyField(ImportRun, backref="changes", on_delete="CASCADE")
+    run_id: int
     contact = ForeignKeyField(Contact, on_delete="CASCADE")
+    contact_id: int
     created = BooleanField()
     replaced = JSONTextField(default=dict)  # column -> its value before the import
     added_tags = JSONTextField(default=list)  # tag ids the import attached
