@@ -46,9 +46,12 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 def sort_key(first_name: str, last_name: str) -> str:
     """How a contact sorts by name: last name then first, in plain lower-case Latin letters,
     so "Łukasiewicz" sorts under L and "Đặng" under D."""
+    text = f"{last_name} {first_name}".strip()
+    if text.isascii():  # most names: nothing to transliterate
+        return text.lower()
     from anyascii import anyascii
 
-    return anyascii(f"{last_name} {first_name}".strip()).lower()
+    return anyascii(text).lower()
 
 
 def fold(text: str) -> str:

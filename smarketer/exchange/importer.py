@@ -130,9 +130,10 @@ class Checks:
         return f"{local}@{checked}"
 
     def phone(self, value: str, region: str | None) -> str:
-        digits = sum(c.isdigit() for c in value)
-        if _INTERNATIONAL_PHONE.fullmatch(value) and 7 <= digits <= 15:
-            return value
+        if _INTERNATIONAL_PHONE.fullmatch(value):
+            digits = len(value) - 1 - value.count(" ") - value.count("-")  # all but + and separators
+            if 7 <= digits <= 15:
+                return value
         return normalise_phone(value, region)
 
 
@@ -195,6 +196,7 @@ def clean_record(
 
 
 _INSERT_COLUMNS = (
+    "id",
     "first_name",
     "last_name",
     "email",
@@ -228,9 +230,17 @@ _INSERT_SQL = (
 _STAMP = InstantField().db_value
 
 
+def _json_ids(ids: list[int]) -> str:
+    """``json.dumps(ids)`` for a list of ints, without the encoder's cost per row."""
+    return f"[{', '.join(map(str, ids))}]"
+
+
 class _Writer:
-    """Writes through prepared SQL with caches of emails, companies and tags, and indexes
-    for search once at the end, so 100,000 rows take seconds, not minutes."""
+    """Writes through prepared SQL with caches of emails, companies and tags, new contacts in
+    batches (their ids given out here: the import's transaction holds the write lock), and
+    indexes for search once at the end, so 100,000 rows take seconds, not minutes."""
+
+    BATCH = 2000
 
     def __init__(self, policy: str, tag: str | None, run_id: int):
         self.policy = policy
@@ -249,18 +259,20 @@ class _Writer:
         self.now_instant = datetime.now(UTC)
         self.now = _STAMP(self.now_instant)
         self.cursor = db.connection().cursor()
+        self.next_id = self.cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM contact").fetchone()[0]
+        self.inserts: list[list[object]] = []  # new contacts waiting to be written
+        self.next_company = self.cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM company").fetchone()[0]
+        self.new_company_rows: list[tuple] = []  # new companies waiting to be written
         self.index = BulkIndexing(db)
         self.tagged: list[tuple[int, int]] = []
 
     def company_id(self, name: str) -> int:
         key = name.lower()
         if key not in self.companies:
-            self.cursor.execute(
-                "INSERT INTO company (name, created_at, updated_at) VALUES (?, ?, ?)",
-                (name, self.now, self.now),
-            )
-            self.companies[key] = self.cursor.lastrowid
-            self.new_companies.append(self.cursor.lastrowid)
+            company_id, self.next_company = self.next_company, self.next_company + 1
+            self.new_company_rows.append((company_id, name, self.now, self.now))
+            self.companies[key] = company_id
+            self.new_companies.append(company_id)
         return self.companies[key]
 
     def tag_ids(self, names) -> list[int]:
@@ -297,7 +309,7 @@ class _Writer:
             if email:
                 self.by_email[email] = contact_id
             summary.created += 1
-            self.changes.append((self.run_id, contact_id, 1, "{}", json.dumps(tag_ids), self.now))
+            self.changes.append((self.run_id, contact_id, 1, "{}", _json_ids(tag_ids), self.now))
         else:
             contact_id = existing
             self._flush_tags()  # this file may have tagged the contact already
@@ -316,10 +328,18 @@ class _Writer:
             summary.updated += 1
         self.index.touched(contact_id)
         self.tagged.extend((contact_id, t) for t in tag_ids)
-        if len(self.tagged) > 5000 or len(self.changes) > 5000:
+        if len(self.inserts) >= self.BATCH or len(self.tagged) > 5000:
             self._flush_tags()
 
     def _flush_tags(self) -> None:
+        """Write what waits: new companies, new contacts, then their tags and history rows."""
+        self.cursor.executemany(
+            "INSERT INTO company (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            self.new_company_rows,
+        )
+        self.new_company_rows.clear()
+        self.cursor.executemany(_INSERT_SQL, self.inserts)
+        self.inserts.clear()
         self.cursor.executemany(
             "INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", self.tagged
         )
@@ -332,9 +352,12 @@ class _Writer:
         self.changes.clear()
 
     def _insert(self, row: dict[str, object]) -> int:
+        contact_id, self.next_id = self.next_id, self.next_id + 1
+        other = row.get("other_emails")
         values = {
             **dict.fromkeys(_INSERT_COLUMNS, ""),
-            "other_emails": json.dumps(row.get("other_emails", []), ensure_ascii=False),
+            "id": contact_id,
+            "other_emails": json.dumps(other, ensure_ascii=False) if other else "[]",
             "company_id": None,
             "consent": 0,
             "consent_at": None,
@@ -351,8 +374,8 @@ class _Writer:
                 value = _STAMP(value)
             if key != "other_emails":
                 values[key] = value
-        self.cursor.execute(_INSERT_SQL, [values[c] for c in _INSERT_COLUMNS])
-        return self.cursor.lastrowid
+        self.inserts.append([values[c] for c in _INSERT_COLUMNS])
+        return contact_id
 
     def _update(self, contact_id: int, row: dict[str, object]) -> tuple[dict, str]:
         """Apply ``row`` under the policy; return the stored values it replaced (for undo)

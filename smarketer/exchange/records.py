@@ -101,8 +101,12 @@ def parse_instant(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+_TAG_SEPARATOR = re.compile(r"\s*(?::::|[,;|])\s*")
+_EMAIL_SEPARATOR = re.compile(r"[,;\s]+")
+
+
 def split_tags(value: str) -> list[str]:
-    parts = re.split(r"\s*(?::::|[,;|])\s*", value)
+    parts = _TAG_SEPARATOR.split(value)
     tags = []
     for part in parts:
         part = part.strip().strip('"').lstrip("*").strip()
@@ -124,14 +128,19 @@ _MULTI_VALUE = re.compile(r"\s*:::\s*")  # Google Contacts: several values in on
 def collect(values: dict[str, object], target: str, text: str, header: str = "") -> None:
     """Add one cell's text to a record under ``target`` (``header`` names the column, for
     values kept in the notes). Call ``finish`` once every cell is in."""
-    text = unneutralise(text.replace("\r\n", "\n").replace("\r", "\n").strip())
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unneutralise(text.strip())
     if not text:
         return
-    parts = [p for p in _MULTI_VALUE.split(text) if p] if target != "notes" else [text]
+    if target == "notes" or ":::" not in text:  # (most cells: no regex needed)
+        parts = [text]
+    else:
+        parts = [p for p in _MULTI_VALUE.split(text) if p]
     if target == "tags":
         values.setdefault("tags", []).extend(split_tags(text))
     elif target in ("email", "other_emails"):
-        found = parts if target == "email" else [e for p in parts for e in re.split(r"[,;\s]+", p) if e]
+        found = parts if target == "email" else [e for p in parts for e in _EMAIL_SEPARATOR.split(p) if e]
         emails = values.setdefault("emails", [])
         emails.extend(e for e in found if e not in emails)  # type: ignore[attr-defined]
     elif target == "notes":
