@@ -12,10 +12,11 @@ capitals. Lines that the chosen encoding cannot decode are reported by number, n
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,42 +177,47 @@ class _Evidence:
 
 def detect(path: Path) -> str:
     """The encoding of the whole file at ``path`` (read in chunks, never whole)."""
-    with open(path, "rb") as fh:
-        return _detect(iter(lambda: fh.read(CHUNK), b""))
+
+    def chunks() -> Iterator[bytes]:
+        with open(path, "rb") as fh:
+            yield from iter(lambda: fh.read(CHUNK), b"")
+
+    return _detect(chunks)
 
 
 def detect_bytes(data: bytes) -> str:
-    return _detect(iter([data]))
+    return _detect(lambda: iter([data]))
 
 
-def _detect(chunks: Iterator[bytes]) -> str:
+def _valid_utf8(chunks: Iterator[bytes]) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        for chunk in chunks:
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _detect(read: Callable[[], Iterator[bytes]]) -> str:
+    """``read()`` gives the bytes in chunks, afresh at each call: a file that is valid UTF-8
+    (most are) takes one quick pass; only another one is read again to weigh its words."""
+    chunks = read()
     head = next(chunks, b"")
     marked = _bom(head) or _nul_pattern(head)
-    if marked:
-        return marked
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    valid = bool(marked) or _valid_utf8(itertools.chain([head], chunks))
+    getattr(chunks, "close", lambda: None)()  # the file, when it is one
+    if valid:
+        return marked or "utf-8"
     evidence = _Evidence()
-    utf8 = True
-    chunk, tail = head, b""
-    while chunk:
+    tail = b""
+    for chunk in read():
         block = tail + chunk
         cut = block.rfind(b"\n") + 1 or len(block)  # keep words whole across chunks
         block, tail = block[:cut], block[cut:]
-        if utf8:
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError:
-                utf8 = False
         evidence.add(block)
-        chunk = next(chunks, b"")
     evidence.add(tail)
-    if utf8:
-        try:
-            decoder.decode(tail, final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    if utf8:
-        return "utf-8"
     for word, count in evidence.words.items():
         try:
             word.decode("utf-8")
