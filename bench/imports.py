@@ -120,7 +120,8 @@ def main() -> None:
     )
     print(f"baseline csv + executemany: {base:.2f} s  ratio {took / base:.1f}x")
     print(
-        f"CPU time of the import: {cpu:.2f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        f"CPU time of the import: {cpu:.2f} s; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
 
 
