@@ -17,6 +17,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from peewee import fn
 
@@ -159,7 +160,7 @@ def resolve_audience(text: str) -> tuple[str, str]:
 
 def message_for(
     campaign: Campaign,
-    contact: Contact,
+    contact: Contact | SimpleNamespace,  # the sender passes the recipient as a namespace
     token: str,
     message_id: str | None = None,
     profile=None,

@@ -63,7 +63,7 @@ def next_row(campaign_id: int) -> QueuedRow | None:
     return QueuedRow(*found) if found else None
 
 
-def recipient(contact_id: int | None):
+def recipient(contact_id: int | None) -> SimpleNamespace | None:
     """The contact as the template sees it, or None if it may no longer be emailed."""
     if contact_id is None:
         return None

@@ -17,7 +17,9 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 from jinja2 import UndefinedError
 from peewee import fn
@@ -51,6 +53,7 @@ from smarketer.campaigns.transport import ConnectionLost, SendFailed, SmtpTransp
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Campaign, Contact, OutboxMessage, OutboxState
+from smarketer.db.rows import tuples
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +127,7 @@ class Sender:
         ready_to_send(self.account)
         if not self._claim():
             return self.result
-        self.transport = None
+        self.transport: SmtpTransport | None = None
         try:
             self._begin()
             while True:
@@ -195,9 +198,9 @@ class Sender:
         self.profile = settings.load_profile()
         counts = Counter(
             s
-            for (s,) in OutboxMessage.select(OutboxMessage.state)
-            .where(OutboxMessage.campaign == self.campaign_id)
-            .tuples()
+            for (s,) in tuples(
+                OutboxMessage.select(OutboxMessage.state).where(OutboxMessage.campaign == self.campaign_id)
+            )
         )
         self.total = sum(counts.values())
         self.done_before = self.total - counts[OutboxState.QUEUED] - counts[OutboxState.SENDING]
@@ -207,9 +210,11 @@ class Sender:
         self.parent_sent = (
             {
                 c: t
-                for c, t in OutboxMessage.select(OutboxMessage.contact, OutboxMessage.sent_at)
-                .where(OutboxMessage.campaign == self.campaign.parent_id)
-                .tuples()
+                for c, t in tuples(
+                    OutboxMessage.select(OutboxMessage.contact, OutboxMessage.sent_at).where(
+                        OutboxMessage.campaign == self.campaign.parent_id
+                    )
+                )
             }
             if self.campaign.parent_id
             else {}
@@ -276,8 +281,10 @@ class Sender:
         if contact is None:
             self._skip(row, "no longer reachable (unsubscribed, bounced or removed) before sending")
             return
-        if self.campaign.parent_id and answered_since(
-            row.contact_id, self.parent_sent.get(row.contact_id, self.campaign.created_at)
+        if (
+            self.campaign.parent_id
+            and row.contact_id is not None
+            and answered_since(row.contact_id, self.parent_sent.get(row.contact_id, self.campaign.created_at))
         ):
             self._skip(row, "replied before the follow-up")
             return
@@ -295,6 +302,7 @@ class Sender:
             return
         if not self._mark_sending(row, message["Message-ID"]):
             return  # no longer queued (unsubscribed, cancelled meanwhile): not ours to send
+        assert self.transport is not None  # opened by _begin
         try:
             reply = self.transport.send(message, row.email)
         except ConnectionLost as exc:
@@ -341,7 +349,7 @@ class Sender:
         self.renewed = time.monotonic()
         return claimed
 
-    def _write_pending(self, now) -> None:
+    def _write_pending(self, now: datetime) -> None:
         if self.pending is None:
             return
         sent, stamp = self.pending, STAMP(now)
@@ -374,13 +382,13 @@ class Sender:
                     return
                 time.sleep(0.2 * (attempt + 1))
 
-    def _finish(self, row: QueuedRow, **values) -> None:
+    def _finish(self, row: QueuedRow, **values: Any) -> None:
         """sending → another state (only while still sending)."""
         OutboxMessage.update(**values).where(
             (OutboxMessage.id == row.id) & (OutboxMessage.state == OutboxState.SENDING)
         ).execute()
 
-    def _requeue(self, row: QueuedRow, **values) -> None:
+    def _requeue(self, row: QueuedRow, **values: Any) -> None:
         self._finish(row, state=OutboxState.QUEUED, attempts=row.attempts, **values)
 
     def _skip(self, row: QueuedRow, reason: str) -> None:
@@ -389,7 +397,7 @@ class Sender:
         ).execute()
         self.result.skipped += 1
 
-    def _unrenderable(self, row: QueuedRow, contact, exc: Exception) -> None:
+    def _unrenderable(self, row: QueuedRow, contact: SimpleNamespace, exc: Exception) -> None:
         """This recipient's message cannot be made: failed with the reason, the rest go on."""
         if isinstance(exc, UndefinedError):
             name = templates.undefined_name(exc)
@@ -461,7 +469,7 @@ class Sender:
         ).execute()
 
 
-def send_campaign(campaign_id: int, **options) -> SendResult:
+def send_campaign(campaign_id: int, **options: Any) -> SendResult:
     """Work the campaign's outbox until it is empty, paused, cancelled or interrupted.
 
     Raises ``lease.CampaignBusy`` (naming who) when another sender holds the campaign.

@@ -21,7 +21,7 @@ class DuplicatePair:
     reason: str
 
 
-def _name_key(c) -> str:
+def _name_key(c: Contact) -> str:
     from anyascii import anyascii
 
     return re.sub(r"[^a-z]", "", anyascii(f"{c.first_name}{c.last_name}").lower())
@@ -38,7 +38,7 @@ def find_duplicates() -> list[DuplicatePair]:
         .where(Contact.deleted_at.is_null())
         .order_by(Contact.id)
     )
-    groups: dict[tuple, list] = defaultdict(list)
+    groups: dict[tuple[object, ...], list[Contact]] = defaultdict(list)
     for c in live:
         if c.email:
             groups[("email", c.email.lower())].append(c)
@@ -50,12 +50,12 @@ def find_duplicates() -> list[DuplicatePair]:
             if len(digits) >= 6:
                 groups[("phone", key, digits[-9:])].append(c)
     reasons = {"email": "same email", "company": "same name and company", "phone": "same name and phone"}
-    for key, members in groups.items():
+    for group, members in groups.items():
         for other in members[1:]:
             pair = (members[0].id, other.id)
             if pair not in seen:
                 seen.add(pair)
-                pairs.append(DuplicatePair(members[0].id, other.id, reasons[key[0]]))
+                pairs.append(DuplicatePair(members[0].id, other.id, reasons[str(group[0])]))
     return pairs
 
 
@@ -87,9 +87,9 @@ def merge_contacts(keep_id: int, other_id: int) -> Contact:
             if not getattr(keep, name) and getattr(other, name):
                 setattr(keep, name, getattr(other, name))
         if keep.company_id is None:
-            keep.company = other.company_id
+            keep.company_id = other.company_id
         if keep.referred_by_id is None and other.referred_by_id not in (None, keep.id):
-            keep.referred_by = other.referred_by_id
+            keep.referred_by_id = other.referred_by_id
         emails = [
             e
             for e in [*keep.other_emails, other.email, *other.other_emails]

@@ -3,7 +3,9 @@ lookups that forms and pickers use, and unsubscribing by hand or from a list."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 
 from peewee import fn
 
@@ -12,6 +14,7 @@ from smarketer.contacts.tags import clean_tags, set_tags, tag_names
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import LIFECYCLE_STATUSES, Activity, Company, Contact
+from smarketer.db.rows import tuples
 from smarketer.errors import FieldErrors
 from smarketer.validation import normalise_email, normalise_phone
 
@@ -51,7 +54,7 @@ class ContactData:
                 if f.name not in {"other_emails", "company", "tags", "referred_by_id"}
             },
             other_emails=tuple(contact.other_emails or ()),
-            company=contact.company.name if contact.company_id else "",
+            company=contact.company.name if contact.company_id and contact.company else "",
             referred_by_id=contact.referred_by_id,
             tags=tuple(tag_names(contact.id)),
         )
@@ -66,7 +69,7 @@ def validate_contact(
 ) -> tuple[ContactData, dict[str, str]]:
     """Normalise ``data``; return it with a message per invalid field."""
     errors: dict[str, str] = {}
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(data).items()}
+    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(data).items()}
     values["notes"] = data.notes.strip()
     if not (values["first_name"] or values["last_name"] or values["email"]):
         errors["first_name"] = "Enter a name or an email address."
@@ -123,20 +126,22 @@ def company_names_like(text: str, limit: int = 20) -> list[str]:
     pattern = text.replace("%", "").replace("_", "")  # LIKE wildcards typed by the user
     starts = [
         n
-        for (n,) in Company.select(Company.name)
-        .where(Company.name ** f"{pattern}%")
-        .order_by(Company.name)
-        .limit(limit)
-        .tuples()
+        for (n,) in tuples(
+            Company.select(Company.name)
+            .where(Company.name ** f"{pattern}%")
+            .order_by(Company.name)
+            .limit(limit)
+        )
     ]
     if len(starts) < limit:
         starts += [
             n
-            for (n,) in Company.select(Company.name)
-            .where(Company.name ** f"%{pattern}%" & Company.name.not_in(starts))
-            .order_by(Company.name)
-            .limit(limit - len(starts))
-            .tuples()
+            for (n,) in tuples(
+                Company.select(Company.name)
+                .where(Company.name ** f"%{pattern}%" & Company.name.not_in(starts))
+                .order_by(Company.name)
+                .limit(limit - len(starts))
+            )
         ]
     return starts
 
@@ -183,9 +188,11 @@ def unsubscribe(contact_ids_: list[int], reason: str = "by hand") -> int:
     now = utc_now()
     with db.atomic():
         changed = list(
-            Contact.select(Contact.id)
-            .where(Contact.id.in_(contact_ids_) & Contact.unsubscribed_at.is_null())
-            .tuples()
+            tuples(
+                Contact.select(Contact.id).where(
+                    Contact.id.in_(contact_ids_) & Contact.unsubscribed_at.is_null()
+                )
+            )
         )
         Contact.update(unsubscribed_at=now, updated_at=now).where(
             Contact.id.in_([c for (c,) in changed])
@@ -195,12 +202,12 @@ def unsubscribe(contact_ids_: list[int], reason: str = "by hand") -> int:
     return len(changed)
 
 
-def unsubscribe_addresses(addresses, reason: str = "from a list") -> tuple[int, list[str]]:
+def unsubscribe_addresses(addresses: Iterable[str], reason: str = "from a list") -> tuple[int, list[str]]:
     """Unsubscribe every contact with one of ``addresses``; return (count, unknown ones)."""
     wanted = {a.strip().lower() for a in addresses if a.strip()}
     ids, found = [], set()
-    for cid, email in (
-        Contact.select(Contact.id, Contact.email).where(fn.lower(Contact.email).in_(list(wanted))).tuples()
+    for cid, email in tuples(
+        Contact.select(Contact.id, Contact.email).where(fn.lower(Contact.email).in_(list(wanted)))
     ):
         ids.append(cid)
         found.add(email.lower())

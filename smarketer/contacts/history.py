@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from smarketer.db.models import Activity
 from smarketer.errors import InputInvalid
 
@@ -40,7 +42,7 @@ def _same_event(a: Activity, b: Activity) -> bool:
     ) and abs((a.occurred_at - b.occurred_at).total_seconds()) < 60
 
 
-def day_text(value, today=None) -> str:
+def day_text(value: date | datetime, today: date | None = None) -> str:
     """A day as the app writes it everywhere: "Thu 19 Nov", with the year when it is not
     this year ("Mon 03 Mar 2025")."""
     from datetime import date as date_type

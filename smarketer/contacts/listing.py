@@ -10,11 +10,13 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
+from typing import Any
 
 from peewee import JOIN, SQL, fn
 
 from smarketer.db import db, on_server
 from smarketer.db.models import Company, Contact, ContactTag, Tag
+from smarketer.db.rows import tuples
 from smarketer.db.search import indexed_prefixes, match_expression, matching_ids_sql
 
 CONSENT_CHOICES = ("any", "recorded", "missing")
@@ -36,13 +38,13 @@ class ContactFilter:
     email_to_fix: bool = False  # only those an import kept with an address that is not valid
     trash: bool = False  # the deleted contacts instead of the live ones
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["tags"], data["statuses"] = list(self.tags), list(self.statuses)
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> ContactFilter:
+    def from_json(cls, data: dict[str, Any]) -> ContactFilter:
         known = {f.name for f in fields(cls)}
         clean = {k: v for k, v in data.items() if k in known}
         clean["tags"] = tuple(clean.get("tags", ()))
@@ -92,7 +94,7 @@ SORT_COLUMNS = {
 }
 
 
-def filtered(f: ContactFilter, *columns, with_company: bool = False):
+def filtered(f: ContactFilter, *columns: Any, with_company: bool = False) -> Any:
     """A query over the contacts ``f`` selects (joined to their company if asked)."""
     query = Contact.select(*(columns or (Contact.id,)))
     if with_company:
@@ -207,7 +209,7 @@ def _id_list(ids: list[int]) -> SQL:
     return SQL("(SELECT value FROM json_each(?))", [json.dumps(ids)])
 
 
-def _ids(sql: str, params: list) -> list[int]:
+def _ids(sql: str, params: list[Any]) -> list[int]:
     return [row[0] for row in db.execute_sql(sql, params)]
 
 
@@ -259,7 +261,6 @@ def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
         )
         .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
         .where(Contact.id.in_(_id_list(ids)))
-        .tuples()
     )
     rows = {}
     for (
@@ -276,7 +277,7 @@ def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
         bounced,
         created,
         updated,
-    ) in query:
+    ) in tuples(query):
         rows[cid] = ContactRow(
             id=cid,
             name=f"{first} {last}".strip(),
@@ -299,12 +300,11 @@ def fetch_rows(ids: list[int]) -> dict[int, ContactRow]:
 def tags_by_contact(ids: list[int]) -> dict[int, list[str]]:
     """contact id -> its tag names in order, for a page of ids (one query)."""
     tags: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in (
+    for contact_id, name in tuples(
         ContactTag.select(ContactTag.contact, Tag.name)
         .join(Tag)
         .where(ContactTag.contact.in_(_id_list(ids)))
         .order_by(Tag.name)
-        .tuples()
     ):
         tags[contact_id].append(name)
     return tags

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from peewee import fn
 
 from smarketer.db.models import ContactTag, Tag
 
 
-def clean_tags(names) -> tuple[str, ...]:
+def clean_tags(names: Iterable[object]) -> tuple[str, ...]:
     seen, out = set(), []
     for name in names:
         name = re.sub(r"\s+", " ", str(name)).strip().strip(",")
@@ -35,7 +36,7 @@ def all_tag_names() -> list[str]:
     return [t.name for t in Tag.select().order_by(fn.lower(Tag.name))]
 
 
-def set_tags(contact_id: int, names) -> None:
+def set_tags(contact_id: int, names: Iterable[str]) -> None:
     wanted = {tag_named(n).id for n in clean_tags(names)}
     current = {ct.tag_id for ct in ContactTag.select().where(ContactTag.contact == contact_id)}
     if current - wanted:
@@ -46,11 +47,11 @@ def set_tags(contact_id: int, names) -> None:
         ContactTag.create(contact=contact_id, tag=tag_id)
 
 
-def add_tags(contact_id: int, names) -> None:
+def add_tags(contact_id: int, names: Iterable[str]) -> None:
     set_tags(contact_id, [*tag_names(contact_id), *names])
 
 
-def remove_tags(contact_id: int, names) -> None:
+def remove_tags(contact_id: int, names: Iterable[str]) -> None:
     """Take these tags (any case) off the contact; tags it does not carry are ignored."""
     gone = {n.lower() for n in clean_tags(names)}
     set_tags(contact_id, [t for t in tag_names(contact_id) if t.lower() not in gone])

@@ -25,6 +25,7 @@ def add_campaigns(rng: random.Random, now: datetime) -> None:
     from smarketer.campaigns.outbox import create_campaign, queue
     from smarketer.contacts.saved_segments import find_segment
     from smarketer.db.models import Campaign, OutboxMessage, OutboxState
+    from smarketer.db.rows import tuples
 
     save_account(
         SmtpAccount(
@@ -37,6 +38,7 @@ def add_campaigns(rng: random.Random, now: datetime) -> None:
         )
     )
     newsletter = find_segment("Newsletter (consented)")
+    assert newsletter is not None  # populate() saved it just before
     done = create_campaign(
         "Autumn news",
         "segment",
@@ -48,11 +50,10 @@ def add_campaigns(rng: random.Random, now: datetime) -> None:
     sent_at = now - timedelta(days=24)
     instant = OutboxMessage.sent_at.db_value
     updates, notes = [], []
-    rows = (
+    rows = tuples(
         OutboxMessage.select(OutboxMessage.id, OutboxMessage.contact)
         .where(OutboxMessage.campaign == done.id)
         .order_by(OutboxMessage.id)
-        .tuples()
     )
     for index, (row_id, contact_id) in enumerate(rows):
         sent = index != 3
@@ -82,6 +83,7 @@ def add_campaigns(rng: random.Random, now: datetime) -> None:
         Campaign.id == done.id
     ).execute()
     workshop = find_segment("Workshop leads")
+    assert workshop is not None
     create_campaign(
         "Spring workshop invite",
         "segment",

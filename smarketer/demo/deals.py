@@ -47,7 +47,7 @@ def add_deals(rng: random.Random, people: list[int], now: datetime) -> None:
         path = open_stages[: rng.randint(1, len(open_stages))]
         ending = rng.choices(["open", "won", "lost"], [60, 25, 15])[0]
         value = Decimal(rng.choice([450, 900, 1200, 2500, 3800, 6000, 9500, 14000]))
-        client = contact.company.name if contact.company_id else contact.last_name
+        client = contact.company.name if contact.company_id and contact.company else contact.last_name
         deal = Deal.create(
             title=f"{rng.choice(DEAL_TITLES)} – {client}",
             contact=contact,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, cast
 
-from peewee import fn
+from peewee import Database, fn
 
 from smarketer.db import db
 from smarketer.db.models import Company, Contact
@@ -267,7 +268,11 @@ def add_companies(rng: random.Random, contacts: int, ago: Callable[[int], dateti
 
 
 def add_contacts(
-    rng: random.Random, count: int, companies: list[Company], tags: dict[str, int], ago
+    rng: random.Random,
+    count: int,
+    companies: list[Company],
+    tags: dict[str, int],
+    ago: Callable[[int], datetime],
 ) -> list[int]:
     """Insert ``count`` contacts with their tags and notes; returns their ids in order.
 
@@ -279,7 +284,9 @@ def add_contacts(
     instant = Contact.created_at.db_value
     base = (Contact.select(fn.MAX(Contact.id)).scalar() or 0) + 1
     statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
-    people, tag_rows, activity_rows = [], [], []
+    people: list[tuple[Any, ...]] = []
+    tag_rows: list[tuple[int, int]] = []
+    activity_rows: list[tuple[int, str, str, str | None]] = []
     columns = (
         "id",
         "first_name",
@@ -367,7 +374,7 @@ def add_contacts(
             tag_rows.append((contact_id, tags[tag]))
         for _ in range(rng.choice([0, 1, 1, 2])):
             activity_rows.append((contact_id, "note", rng.choice(NOTES), instant(ago(300))))
-    indexing = BulkIndexing(db)
+    indexing = BulkIndexing(cast(Database, db))  # the proxy stands for the open store
     connection = db.connection()
     connection.executemany(
         f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", people

@@ -10,6 +10,7 @@ from decimal import Decimal
 from peewee import JOIN, fn
 
 from smarketer.db.models import Company, Contact, ContactTag, Deal, Stage, Tag, Task
+from smarketer.db.rows import tuples
 from smarketer.pipeline.stage_list import open_stages
 
 
@@ -96,7 +97,7 @@ def board(
         start = f.close_month.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1)
         query = query.where((Deal.expected_close >= start) & (Deal.expected_close < end))
-    rows = list(query.tuples())
+    rows = list(tuples(query))
     tasks = _next_tasks([row[0] for row in rows])
     for (
         deal_id,
@@ -137,11 +138,10 @@ def _next_tasks(deal_ids: list[int]) -> dict[int, tuple[str, date]]:
     found: dict[int, tuple[str, date]] = {}
     for start in range(0, len(deal_ids), 900):
         chunk = deal_ids[start : start + 900]
-        for deal_id, title, due in (
+        for deal_id, title, due in tuples(
             Task.select(Task.deal, Task.title, Task.due_date)
             .where(Task.deal.in_(chunk) & Task.done_at.is_null())
             .order_by(Task.due_date.desc(), Task.id.desc())
-            .tuples()
         ):
             found[deal_id] = (title, due)  # the earliest due wins (assigned last)
     return found

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, cast
 
 from peewee import JOIN, fn
 
@@ -14,6 +15,7 @@ from smarketer import settings
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Activity, Contact, Deal, Setting, Stage, StageChange
+from smarketer.db.rows import tuples
 from smarketer.pipeline.errors import DealInvalid, PipelineError
 from smarketer.pipeline.stage_list import check_probability, lost_stage, open_stages, won_stage
 
@@ -51,7 +53,7 @@ def validate_deal(
 
     errors: dict[str, str] = {}
     warnings: dict[str, str] = {}
-    values = {}
+    values: dict[str, Any] = {}
     values["title"] = data.title.strip()
     if not values["title"]:
         errors["title"] = "Give the deal a title, e.g. what you are selling."
@@ -99,14 +101,14 @@ def save_deal(data: DealData, deal_id: int | None = None) -> Deal:
         creating = deal_id is None
         deal = Deal() if creating else Deal.get_by_id(deal_id)
         deal.title = clean.title
-        deal.contact = clean.contact_id
+        deal.contact_id = clean.contact_id
         company = company_named(clean.company) if clean.company.strip() else None
         if company is None and clean.contact_id:
             contact = Contact.get_by_id(clean.contact_id)
             company = contact.company if contact.company_id else None
         deal.company = company
         deal.value = clean.value
-        deal.probability = clean.probability
+        deal.probability = None if clean.probability is None else int(clean.probability)
         deal.expected_close = clean.expected_close
         deal.source = clean.source.strip()
         deal.campaign_id = clean.campaign_id
@@ -114,7 +116,7 @@ def save_deal(data: DealData, deal_id: int | None = None) -> Deal:
         deal.updated_at = utc_now()
         if creating:
             stage_id = clean.stage_id or open_stages()[0].id
-            deal.stage = stage_id
+            deal.stage_id = stage_id
             deal.position = _next_position(stage_id)
             deal.save()
             StageChange.create(deal=deal, from_stage=None, to_stage=stage_id)
@@ -248,10 +250,14 @@ def closed_deals(kind: str | None = None, text: str = "", limit: int = 500) -> l
             d.value,
             d.closed_at,
             d.lost_reason,
-            (d.contact.full_name or d.contact.email) if d.contact_id else "",
+            _name(d.contact) if d.contact_id else "",
         )
         for d in query.order_by(Deal.closed_at.desc(), Deal.id.desc()).limit(limit)
     ]
+
+
+def _name(contact: Contact | None) -> str:
+    return (contact.full_name or contact.email) if contact is not None else ""
 
 
 def delete_deal(deal_id: int) -> None:
@@ -292,7 +298,7 @@ def remove_stage(stage_id: int, move_deals_to: int | None = None) -> int:
         raise PipelineError(f"{stage.name} has {len(deals)} deal(s): choose a stage to move them to first.")
     with db.atomic():
         for deal in deals:
-            move_deal(deal.id, move_deals_to)
+            move_deal(deal.id, cast(int, move_deals_to))  # set: checked above
         if StageChange.select().where(StageChange.to_stage == stage_id).exists():
             # deal histories still name it: keep the row, out of the pipeline
             Stage.update(kind="removed").where(Stage.id == stage_id).execute()
@@ -302,7 +308,7 @@ def remove_stage(stage_id: int, move_deals_to: int | None = None) -> int:
 
 
 def deal_counts_by_stage() -> dict[int, int]:
-    return dict(Deal.select(Deal.stage, fn.COUNT(Deal.id)).group_by(Deal.stage).tuples())
+    return dict(tuples(Deal.select(Deal.stage, fn.COUNT(Deal.id)).group_by(Deal.stage)))
 
 
 def find_deals(text: str, limit: int = 6) -> list[Deal]:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, cast
 
 from smarketer.db.models import Deal, Stage, StageChange
 from smarketer.pipeline.deals import effective_probability
@@ -29,13 +30,13 @@ def forecast(months: int = 6, today: date | None = None) -> list[MonthForecast]:
     for _ in range(months - 1):
         starts.append((starts[-1] + timedelta(days=32)).replace(day=1))
     end = (starts[-1] + timedelta(days=32)).replace(day=1)
-    buckets = {m: [0, Decimal("0"), Decimal("0")] for m in starts}
+    buckets: dict[date, list[Any]] = {m: [0, Decimal("0"), Decimal("0")] for m in starts}
     for deal in (
         Deal.select(Deal, Stage)
         .join(Stage)
         .where((Stage.kind == "open") & Deal.expected_close.is_null(False) & (Deal.expected_close < end))
     ):
-        month = max(deal.expected_close.replace(day=1), first)
+        month = max(cast(date, deal.expected_close).replace(day=1), first)
         bucket = buckets[month]
         bucket[0] += 1
         bucket[1] += deal.value

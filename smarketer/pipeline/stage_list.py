@@ -3,6 +3,8 @@ reordering them (removing one moves its deals: see ``deals.remove_stage``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from smarketer.db import db
 from smarketer.db.models import Stage
 from smarketer.pipeline.errors import PipelineError
@@ -31,7 +33,7 @@ def find_stage(name: str) -> Stage | None:
     return next((s for s in stages() if s.name.lower() == name.strip().lower()), None)
 
 
-def check_probability(value) -> int:
+def check_probability(value: Any) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):

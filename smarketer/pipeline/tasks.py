@@ -117,9 +117,9 @@ def due_now(now: datetime | None = None) -> list[Task]:
 
 def task_context(task: Task) -> str:
     parts = []
-    if task.deal_id:
+    if task.deal_id and task.deal is not None:
         parts.append(task.deal.title)
-    if task.contact_id:
+    if task.contact_id and task.contact is not None:
         parts.append(task.contact.full_name or task.contact.email)
     return " · ".join(parts)
 

@@ -12,11 +12,11 @@ from smarketer.proposals.pricing import MAX_UNIT_PRICE, PERCENT_PLACES, PRICE_PL
 
 def save_product(
     name: str,
-    unit_price,
+    unit_price: str | Decimal,
     *,
     description: str = "",
     unit: str = "",
-    tax_rate=None,
+    tax_rate: str | Decimal | None = None,
     active: bool = True,
     product_id: int | None = None,
 ) -> Product:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from smarketer import settings
 from smarketer.db import db
@@ -26,7 +27,7 @@ class ItemData:
     product_id: int | None = None
 
 
-def _clean_item(data: ItemData, where: str) -> dict:
+def _clean_item(data: ItemData, where: str) -> dict[str, Any]:
     if data.heading:
         return {"kind": "heading", "description": data.description.strip(), "product": None}
     rate = data.tax_rate
@@ -62,7 +63,7 @@ def add_item(proposal_id: int, data: ItemData, position: int | None = None) -> P
         return ProposalItem.create(proposal=proposal_id, position=position, **values)
 
 
-def add_product(proposal_id: int, product_id: int, quantity="1") -> ProposalItem:
+def add_product(proposal_id: int, product_id: int, quantity: str | Decimal = "1") -> ProposalItem:
     product = Product.get_by_id(product_id)
     return add_item(
         proposal_id,

@@ -8,6 +8,7 @@ back), so the sequence never has a gap. A revision keeps the number and adds ``-
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from smarketer import settings
 from smarketer.db import db
@@ -77,7 +78,7 @@ def log_activity(proposal: Proposal, summary: str) -> None:
         )
 
 
-def update_proposal(proposal_id: int, **fields) -> Proposal:
+def update_proposal(proposal_id: int, **fields: Any) -> Proposal:
     proposal = editable(proposal_id)
     allowed = {
         "title",

@@ -4,6 +4,7 @@ revisions and copies, the client's answer (accepted: the deal is Won at the tota
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from peewee import fn
 
@@ -41,7 +42,7 @@ def mark_sent(proposal_id: int, pdf: bytes) -> Proposal:
 
 def sent_pdf(proposal_id: int) -> bytes | None:
     proposal = Proposal.get_by_id(proposal_id)
-    return bytes(proposal.sent_pdf.data) if proposal.sent_pdf_id else None
+    return bytes(proposal.sent_pdf.data) if proposal.sent_pdf_id and proposal.sent_pdf else None
 
 
 def new_revision(proposal_id: int) -> Proposal:
@@ -70,7 +71,7 @@ def duplicate(proposal_id: int) -> Proposal:
         )
 
 
-def _copy(source: Proposal, **overrides) -> Proposal:
+def _copy(source: Proposal, **overrides: Any) -> Proposal:
     today = date.today()
     data = {
         k: getattr(source, k)
