@@ -174,14 +174,6 @@ def _figures(p: Period) -> dict[str, Decimal]:
         "win_rate": (Decimal(len(won_values)) / closed * 100).quantize(Decimal("0.1"))
         if closed
         else Decimal(0),
-        "won": Decimal(len(won_values)),
-        "reached": Decimal(
-            _one(
-                "SELECT count(DISTINCT contact_id) FROM outbox_message WHERE "
-                f"state = '{OutboxState.SENT}' AND sent_at >= ? AND sent_at < ?",
-                (a, b),
-            )
-        ),
     }
 
 
@@ -330,6 +322,45 @@ def by_referrer(facts=None) -> list[AttributionRow]:
     return sorted(rows.values(), key=lambda r: (-r.revenue, -r.recipients, r.name))
 
 
+# ---------------------------------------------------------------- the funnel
+
+
+def _ids(sql: str, params=()) -> set[int]:
+    return {i for (i,) in db.execute_sql(sql, params) if i is not None}
+
+
+def funnel(p: Period) -> dict[str, tuple[str, set[int]]]:
+    """A true funnel: each stage counts what reached *at least* that stage in the period, so
+    no stage is ever above the one before it. Stage label -> ("deals" | "contacts", ids).
+
+    - Won: deals won in the period.
+    - Proposals sent: deals whose proposal went out in the period, and every deal of Won.
+    - Deals opened: deals opened in the period, and every deal of Proposals sent.
+    - Contacts reached: contacts emailed in the period, and the contact of every deal above.
+    """
+    a, b = _span(p)
+    won = _ids(
+        "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
+        "WHERE s.kind = 'won' AND d.closed_at >= ? AND d.closed_at < ?",
+        (a, b),
+    )
+    proposed = won | _ids("SELECT deal_id FROM proposal WHERE sent_at >= ? AND sent_at < ?", (a, b))
+    opened = proposed | _ids("SELECT id FROM deal WHERE created_at >= ? AND created_at < ?", (a, b))
+    reached = _ids(
+        f"SELECT contact_id FROM outbox_message WHERE state = '{OutboxState.SENT}' "
+        "AND sent_at >= ? AND sent_at < ?",
+        (a, b),
+    )
+    if opened:
+        reached |= {c for d, c in db.execute_sql("SELECT id, contact_id FROM deal") if d in opened and c}
+    return {
+        "Contacts reached": ("contacts", reached),
+        "Deals opened": ("deals", opened),
+        "Proposals sent": ("deals", proposed),
+        "Won": ("deals", won),
+    }
+
+
 # ---------------------------------------------------------------- the whole dashboard
 
 
@@ -372,12 +403,7 @@ def build(p: Period, today: date | None = None) -> Dashboard:
     return Dashboard(
         period=p,
         tiles=tiles,
-        funnel=[
-            ("Contacts reached", now["reached"]),
-            ("Deals opened", now["deals"]),
-            ("Proposals sent", now["proposals"]),
-            ("Won", now["won"]),
-        ],
+        funnel=[(label, Decimal(len(ids))) for label, (_, ids) in funnel(p).items()],
         pipeline=open_pipeline(),
         revenue_by_month=revenue_by_month(12, today),
         forecast=[(m.month, m.weighted) for m in pipeline.forecast(6, today)],
@@ -407,6 +433,10 @@ def open_pipeline() -> list[tuple[str, Decimal, Decimal]]:
 
 def drill(key: str, p: Period) -> tuple[str, list[int]]:
     """What a tile or funnel step stands for: ("contacts" | "deals" | "proposals", ids)."""
+    stages = {FUNNEL_KEYS[label]: found for label, found in funnel(p).items()}
+    if key in stages:
+        kind, ids = stages[key]
+        return kind, sorted(ids)
     a, b = _span(p)
     queries = {
         "contacts": (
@@ -418,19 +448,9 @@ def drill(key: str, p: Period) -> tuple[str, list[int]]:
             "SELECT DISTINCT contact_id FROM outbox_message WHERE "
             f"state = '{OutboxState.SENT}' AND sent_at >= ? AND sent_at < ?",
         ),
-        "reached": (
-            "contacts",
-            "SELECT DISTINCT contact_id FROM outbox_message WHERE "
-            f"state = '{OutboxState.SENT}' AND sent_at >= ? AND sent_at < ?",
-        ),
         "deals": ("deals", "SELECT id FROM deal WHERE created_at >= ? AND created_at < ?"),
         "proposals": ("proposals", "SELECT id FROM proposal WHERE sent_at >= ? AND sent_at < ?"),
         "revenue": (
-            "deals",
-            "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
-            "WHERE s.kind = 'won' AND d.closed_at >= ? AND d.closed_at < ?",
-        ),
-        "won": (
             "deals",
             "SELECT d.id FROM deal d JOIN stage s ON s.id = d.stage_id "
             "WHERE s.kind = 'won' AND d.closed_at >= ? AND d.closed_at < ?",
@@ -456,10 +476,10 @@ def deals_in_stage(stage_name: str) -> list[int]:
     ]
 
 
-FUNNEL_KEYS = {
+FUNNEL_KEYS = {  # a funnel stage's key for drill(): its own, not a tile's (it counts more)
     "Contacts reached": "reached",
-    "Deals opened": "deals",
-    "Proposals sent": "proposals",
+    "Deals opened": "opened",
+    "Proposals sent": "proposed",
     "Won": "won",
 }
 

@@ -153,6 +153,7 @@ def test_drill_down_lists_what_a_tile_counts(history):
     kind, ids = dashboard.drill("proposals", p)
     assert (kind, ids) == ("proposals", [history["proposal"].id])
     assert dashboard.drill("reached", p)[0] == "contacts" and len(dashboard.drill("reached", p)[1]) == 3
+    assert dashboard.drill("proposed", p) == ("deals", [history["ann_deal"].id])
     assert dashboard.deals_in_stage("New lead") == [
         d.id for d in Deal.select().join(Stage).where(Stage.name == "New lead")
     ]
@@ -164,3 +165,25 @@ def test_periods(store):
     assert (p.end - p.start).days == 31
     with pytest.raises(ValueError):
         dashboard.period("fortnight", TODAY)
+
+
+def test_the_funnel_counts_what_reached_at_least_each_stage(history):
+    """Won deals whose proposals went out before the period, and deals opened before it, still
+    count in the stages above them: a stage is never drawn above the one before it."""
+    p = dashboard.period("30d", TODAY)
+    won = pipeline.won_stage().id
+    for n in range(5):  # opened and proposed long ago, won in the period, nobody emailed
+        person = contacts.save_contact(
+            contacts.ContactData(first_name=f"Old{n}", email=f"old{n}@example.com")
+        )
+        d = pipeline.save_deal(pipeline.DealData(title=f"Slow {n}", contact_id=person.id, value="100"))
+        Deal.update(created_at=at(200), stage=won, closed_at=at(3)).where(Deal.id == d.id).execute()
+    board = dashboard.build(p, TODAY)
+    assert board.funnel == [("Contacts reached", 8), ("Deals opened", 8), ("Proposals sent", 6), ("Won", 6)]
+    counts = [n for _, n in board.funnel]
+    assert counts == sorted(counts, reverse=True)
+    stages = dashboard.funnel(p)
+    deals = [stages[label][1] for label in ("Deals opened", "Proposals sent", "Won")]
+    assert deals[0] >= deals[1] >= deals[2]  # each stage holds the one below it
+    kind, ids = dashboard.drill(dashboard.FUNNEL_KEYS["Won"], p)
+    assert kind == "deals" and len(ids) == 6
