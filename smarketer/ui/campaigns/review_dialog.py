@@ -14,14 +14,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
+    QWidget,
 )
 
 from smarketer.campaigns.review import SendReview, review_send
+from smarketer.ui.geometry import fit_to_screen
 from smarketer.ui.sections import title_label
 from smarketer.ui.workers import run_job
 
@@ -106,13 +110,24 @@ class SendReviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.send_button.clicked.connect(self._confirm)
 
+        # The figures scroll when a small screen cannot show them all; the buttons never do.
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(form)
+        body_layout.addWidget(self.problem)
+        body_layout.addLayout(test_row)
+        body_layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.busy)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addLayout(test_row)
-        layout.addStretch(1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
         self.job = run_job(review_send, campaign_id, at, on_success=self.show_review, on_failure=self._failed)
 
@@ -182,16 +197,27 @@ class SendReviewDialog(QDialog):
             else self.tr("Send to {}").format(f"{r.recipients:,}")
         )
         self.send_button.setEnabled(r.can_send)
-        # wrapped lines need their height once the text is in
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as the wrapped figures need, but never taller than the screen allows (the
+        figures then scroll and the buttons stay in view)."""
         self.layout().invalidate()
         self.layout().activate()
-        self.resize(self.width(), self.layout().totalHeightForWidth(self.width()))
+        body = self.scroll.widget()
+        wanted = (
+            self.layout().totalHeightForWidth(self.width())
+            - self.scroll.sizeHint().height()
+            + body.layout().totalHeightForWidth(self.scroll.viewport().width())
+        )
+        fit_to_screen(self, self.width(), wanted)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy.hide()
         self.heading.setText(self.tr("Cannot review this campaign"))
         self.problem.setText(str(exc))
         self.problem.show()
+        self._fit()
 
     # actions
 

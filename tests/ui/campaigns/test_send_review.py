@@ -133,3 +133,37 @@ def test_refilling_the_form_never_changes_the_audience(section, campaign):
         "tag",
         "tag",
     )
+
+
+def test_a_long_review_keeps_its_buttons_on_a_small_screen(section, campaign, qtbot, tmp_path):
+    """However much the review has to say, it stays within the screen and the buttons stay
+    reachable at 1024×640: the figures scroll instead."""
+    from dataclasses import replace
+
+    from PySide6.QtCore import QSize
+
+    from smarketer.ui import geometry
+
+    review = section.sending.send_now()
+    qtbot.waitUntil(review.send_button.isEnabled, timeout=10000)
+    long = replace(
+        review.review,
+        problem=" ".join(["The account refused this campaign for a reason that takes many words."] * 60),
+        missing_example="contact.last_name " * 80,
+    )
+    review.show_review(long)
+    area = geometry.available(review)
+    assert review.height() <= area.height() - geometry.FRAME_ROOM.height()
+    smallest = geometry.fitted_size(QSize(10_000, 10_000), geometry.SMALLEST_SCREEN)
+    assert review.minimumSizeHint().height() <= smallest.height()
+    review.resize(min(review.width(), smallest.width()), smallest.height())
+    qtbot.waitUntil(lambda: review.height() == smallest.height())
+    inside = review.rect()
+    for button in (review.send_button, review.cancel_button):
+        assert inside.contains(button.geometry().translated(review.buttons.pos())), button.text()
+    bar = review.scroll.verticalScrollBar()
+    assert bar.maximum() > 0  # the figures scroll …
+    bar.setValue(bar.maximum())  # … down to the last of them
+    assert review.test_button.visibleRegion().boundingRect().height() == review.test_button.height()
+    review.grab().save(str(tmp_path / "review.png"))
+    review.close()
