@@ -26,7 +26,7 @@ from smarketer.db import StoreError, close_database, location, open_database
 from smarketer.ui import dialogs, geometry, style, wheel_guard
 from smarketer.ui.forms import save_or_ask, unsaved_form
 from smarketer.ui.hub import Hub
-from smarketer.ui.sections import Section
+from smarketer.ui.sections import SECTION_MENUS, Section, run_command
 from smarketer.ui.toast import Toast
 from smarketer.ui.workers import run_job
 
@@ -241,6 +241,20 @@ class MainWindow(QMainWindow):
                     f"Ctrl+{index + 1}",
                 )
             )
+        go_menu.addSeparator()
+        for label, commands in SECTION_MENUS.items():  # what each section can do, from anywhere
+            index = SECTION_NAMES.index(label)
+            submenu = go_menu.addMenu(self.tr("In {}").format(self.tr(label)))
+            submenu.menuAction().setData(label)  # the palette names the section beside them
+            for command in commands:
+                action = submenu.addAction(self.tr(command.text))
+                action.setToolTip(command.tip)
+                action.triggered.connect(
+                    lambda _checked=False, i=index, m=command.method: (
+                        self.go_to(i),
+                        run_command(self.section_at(i), m),
+                    )
+                )
 
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self._action("setup", self.tr("&Setup Assistant…"), self.open_setup))

@@ -30,34 +30,6 @@ from smarketer.ui.geometry import fit_to_screen
 PROPOSAL_NUMBER = re.compile(r"^[A-Za-z]{1,8}-\d[\d-]*(-R\d*)?$")
 
 
-#: What File → New makes in each section, offered by Ctrl+K from anywhere.
-NEW_ITEMS = {
-    "Contacts": "New contact",
-    "Campaigns": "New campaign",
-    "Deals": "New deal",
-    "Proposals": "New proposal",
-}
-
-
-#: The main commands of each section, offered before the section is first built (then its
-#: own buttons and actions are offered instead): (text, method of the section).
-SECTION_COMMANDS = {
-    "Dashboard": [("Export PDF", "export_report")],
-    "Contacts": [
-        ("Import", "choose_import"),
-        ("Export", "choose_export"),
-        ("Find duplicates", "show_duplicates"),
-    ],
-    "Campaigns": [
-        ("Send test email to myself", "send_test"),
-        ("Check inbox", "check_inbox"),
-        ("Import unsubscribes", "import_unsubscribes"),
-    ],
-    "Deals": [("Stages", "edit_stages")],
-    "Proposals": [("Catalog", "edit_catalog"), ("Blocks", "edit_blocks")],
-}
-
-
 @dataclass
 class Entry:
     kind: str  # Section, Command, Contact, Deal, Proposal
@@ -144,37 +116,7 @@ class CommandPalette(QDialog):
                 seen.add((key, entry.text.lower()))
                 found.append(entry)
 
-        for label, text in NEW_ITEMS.items():  # "New deal" whatever section is shown
-            i = labels.index(label)
-            add(
-                Entry(
-                    "Command",
-                    text,
-                    lambda i=i: (w.go_to(i), w.section_at(i).new_item()),
-                    label,
-                    words="create add",
-                ),
-                label,
-            )
-        skip = {id(w.actions[k]) for k in w.actions if k.startswith("go_") or k in ("new", "palette")}
-        for menu_action in w.menuBar().actions():
-            self._menu_entries(menu_action.menu(), [], skip, add)
-        built = {s.label for s in w.built_sections()}
-        for label, commands in SECTION_COMMANDS.items():
-            if label in built:
-                continue
-            i = labels.index(label)
-            for text, method in commands:
-                add(
-                    Entry(
-                        "Command",
-                        text,
-                        lambda i=i, m=method: (w.go_to(i), getattr(w.section_at(i), m)()),
-                        label,
-                    ),
-                    label,
-                )
-        for s in w.built_sections():  # a section's own buttons, once it is built
+        for s in w.built_sections():  # a built section's own buttons and actions come first
             i = labels.index(s.label)
             for text, source, tip in self._section_commands(s):
                 run = source.trigger if isinstance(source, QAction) else source.click
@@ -189,6 +131,9 @@ class CommandPalette(QDialog):
                     ),
                     s.label,
                 )
+        skip = {id(w.actions[k]) for k in w.actions if k.startswith("go_") or k in ("new", "palette")}
+        for menu_action in w.menuBar().actions():  # then every menu command, each once
+            self._menu_entries(menu_action.menu(), [], skip, add)
         return found
 
     def _menu_entries(self, menu: QMenu | None, path: list[str], skip: set[int], add) -> None:
@@ -202,6 +147,11 @@ class CommandPalette(QDialog):
                 continue
             text = plain(action.text())
             if not text:
+                continue
+            section = menu.menuAction().data()  # Go → In Contacts → Import…: a section's command
+            if section:
+                entry = Entry("Command", text, action.trigger, section, words=action.toolTip(), source=action)
+                add(entry, section)
                 continue
             if path and path[-1] not in ("File", "Edit", "View", "Help", "Go"):
                 text = f"{path[-1]}: {text}"  # "Appearance: Dark"

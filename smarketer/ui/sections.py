@@ -3,11 +3,59 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from smarketer.ui import style
+
+
+@dataclass(frozen=True)
+class SectionCommand:
+    """A command of a section, offered in the Go menu (and so by Ctrl+K) before the section is
+    built: its text as the section's own button or action reads, and the method that runs it
+    ("sending.send_test": a method of a part of the section)."""
+
+    text: str
+    method: str
+    tip: str = ""
+
+
+#: Each section's main commands: the one list the Go menu's section submenus are made from;
+#: a test holds every entry to a button or action of the built section with the same text.
+SECTION_MENUS: dict[str, tuple[SectionCommand, ...]] = {
+    "Dashboard": (SectionCommand("Export PDF…", "export_report", "the one-page report"),),
+    "Contacts": (
+        SectionCommand("New contact", "new_item", "create add"),
+        SectionCommand("Import…", "choose_import", "contacts from a CSV, Excel or vCard file"),
+        SectionCommand("Export…", "choose_export", "contacts to CSV, Excel or vCard"),
+        SectionCommand("Find duplicates…", "show_duplicates", "merge"),
+    ),
+    "Campaigns": (
+        SectionCommand("New campaign", "new_item", "create add"),
+        SectionCommand("Send test email to myself", "sending.send_test"),
+        SectionCommand("Check inbox", "sending.check_inbox", "replies bounces unsubscribes"),
+        SectionCommand("Import unsubscribes…", "import_unsubscribes", "suppression list"),
+    ),
+    "Deals": (
+        SectionCommand("New deal", "new_item", "create add"),
+        SectionCommand("Stages…", "edit_stages", "pipeline rename reorder"),
+    ),
+    "Proposals": (
+        SectionCommand("New proposal", "new_item", "create add"),
+        SectionCommand("Catalog…", "edit_catalog", "products services prices"),
+        SectionCommand("Blocks…", "edit_blocks", "reusable text"),
+    ),
+}
+
+
+def run_command(section, method: str) -> None:
+    """Run ``method`` ("edit_stages", "sending.send_test") of a built section."""
+    target = section
+    for name in method.split("."):
+        target = getattr(target, name)
+    target()
 
 
 def menu_text(text: str) -> str:

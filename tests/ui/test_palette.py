@@ -96,3 +96,45 @@ def test_down_moves_from_the_query_into_the_results(window, qtbot):
     qtbot.keyClick(palette.query, Qt.Key.Key_Down)
     assert palette.results.currentRow() == 1
     palette.close()
+
+
+def test_section_commands_have_one_source_with_the_sections_own_buttons(window):
+    """The Go menu's section submenus (and so Ctrl+K, before a section is built) come from
+    SECTION_MENUS; each entry names a button or action the built section really has, with
+    the same text, and a method that exists: the list cannot drift from the sections."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QAbstractButton
+
+    from smarketer.ui.palette import plain
+    from smarketer.ui.sections import SECTION_MENUS
+
+    go_menu = next(a.menu() for a in window.menuBar().actions() if plain(a.text()) == "Go")
+    submenus = {a.menu().menuAction().data(): a.menu() for a in go_menu.actions() if a.menu()}
+    assert set(submenus) == set(SECTION_MENUS)
+    for label, commands in SECTION_MENUS.items():
+        assert [a.text() for a in submenus[label].actions()] == [c.text for c in commands]
+        section = window.section(label)
+        texts = {plain(b.text()) for b in section.findChildren(QAbstractButton)}
+        texts |= {plain(a.text()) for a in section.findChildren(QAction)}
+        for command in commands:
+            target = section
+            for name in command.method.split("."):
+                target = getattr(target, name)
+            assert callable(target), (label, command.method)
+            if command.method != "new_item":  # File → New runs it; the button may say "Add"
+                assert plain(command.text) in texts, (label, command.text, sorted(texts))
+
+
+def test_a_section_command_runs_from_the_menu_before_the_section_is_built(window, qtbot):
+    window.go_to_section("Dashboard")
+    assert window._if_built("Deals") is None  # not built yet
+    palette = typed(window, qtbot, "stages")
+    entry = palette.entries[0]
+    assert (entry.kind, entry.text, entry.detail) == ("Command", "Stages", "Deals")
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    assert window.current_section() is window.deals
+    from smarketer.ui.deals.board import StagesDialog
+
+    dialog = window.deals.findChild(StagesDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
