@@ -1,25 +1,25 @@
-"""Figures for the Today page and the status bar."""
+"""Figures for the Today page: they grow with the store, so the page reads them in a worker."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from smarketer.db.models import Company, Contact, Tag
+from smarketer import pipeline
+from smarketer.contacts import listing
 
 
 @dataclass(frozen=True)
-class StoreSummary:
-    contacts: int
-    companies: int
-    tags: int
-    customers: int
+class TodayFigures:
+    contacts: int  # live ones
+    open_deals: int
+    weighted: Decimal | int  # the open pipeline weighted by each stage's probability
 
 
-def store_summary() -> StoreSummary:
-    live = Contact.select().where(Contact.deleted_at.is_null())
-    return StoreSummary(
-        contacts=live.count(),
-        companies=Company.select().count(),
-        tags=Tag.select().count(),
-        customers=live.where(Contact.status == "customer").count(),
+def today_figures() -> TodayFigures:
+    columns = pipeline.board()
+    return TodayFigures(
+        contacts=listing.count(),
+        open_deals=sum(len(c.cards) for c in columns),
+        weighted=sum((c.weighted for c in columns), 0),
     )

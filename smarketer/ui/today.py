@@ -26,6 +26,7 @@ from smarketer.ui import style
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.task_dialog import TaskDialog
 from smarketer.ui.undo import push_done
+from smarketer.ui.workers import run_job
 
 TaskIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -94,6 +95,8 @@ class TodaySection(Section):
         )
         self.layout_.addWidget(self.empty, 1)
 
+        self._figures_request = 0
+        self.figures_job = None
         self.timer = QTimer(self, interval=self.CHECK_EVERY_MS)
         self.timer.timeout.connect(self.announce_due)
         self.timer.start()
@@ -111,21 +114,34 @@ class TodaySection(Section):
                 "carry your details."
             )
         )
+        agenda = pipeline.agenda()  # the next seven days' tasks: few, read at once
+        self._show_figures(None, f"{len(agenda.overdue) + len(agenda.today)}")
+        self._fill_tasks(agenda)
+        # Counts over the whole store come from a worker; an overtaken answer is dropped.
+        self._figures_request += 1
+        request, due = self._figures_request, f"{len(agenda.overdue) + len(agenda.today)}"
+        self.figures_job = run_job(
+            overview.today_figures,
+            on_success=lambda figures: request == self._figures_request and self._show_figures(figures, due),
+        )
+
+    def _show_figures(self, figures: overview.TodayFigures | None, tasks_due: str) -> None:
+        """The four cards; the store's figures read "…" until the worker has them."""
+        waiting = "…"
+        money = ""
+        if figures:
+            profile = settings.load_profile()
+            money = format_money_short(figures.weighted, profile.currency, profile.locale)
+        values = [
+            (f"{figures.contacts:,}" if figures else waiting, self.tr("contacts")),
+            (f"{figures.open_deals:,}" if figures else waiting, self.tr("open deals")),
+            (money or waiting, self.tr("weighted pipeline")),
+            (tasks_due, self.tr("tasks due")),
+        ]
         while self.cards.count():
             self.cards.takeAt(0).widget().deleteLater()
-        summary = overview.store_summary()
-        columns = pipeline.board()
-        weighted = sum((c.weighted for c in columns), 0)
-        agenda = pipeline.agenda()
-        figures = [
-            (f"{summary.contacts:,}", self.tr("contacts")),
-            (f"{sum(len(c.cards) for c in columns):,}", self.tr("open deals")),
-            (format_money_short(weighted, profile.currency, profile.locale), self.tr("weighted pipeline")),
-            (f"{len(agenda.overdue) + len(agenda.today)}", self.tr("tasks due")),
-        ]
-        for column, (value, caption) in enumerate(figures):
+        for column, (value, caption) in enumerate(values):
             self.cards.addWidget(_card(value, caption), 0, column)
-        self._fill_tasks(agenda)
 
     def _fill_tasks(self, agenda) -> None:
         self.tasks.blockSignals(True)

@@ -1,26 +1,59 @@
 """The main window, driven as a user drives it."""
 
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from smarketer import overview
 from smarketer.db import db
 from smarketer.db.models import Contact
 from smarketer.settings import load_profile
 from smarketer.ui import dialogs
 from smarketer.ui.main_window import SECTION_NAMES
+from smarketer.ui.workers import wait_for_all
 
 
-def test_window_shows_store_and_sections(window, demo_store):
+def test_window_shows_store_and_sections(window, demo_store, qtbot):
     assert window.windowTitle() == "demo.db — Smarketer"
     window.set_sidebar_collapsed(False)
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == list(SECTION_NAMES)
     assert "60 contacts" in window.store_label.text()
     today = window.today
-    assert "60" in [
+    qtbot.waitUntil(lambda: "60" in card_values(today))  # counted in a worker
+
+
+def card_values(today):
+    return [
         c.widget().findChildren(type(today.greeting))[0].text()
         for c in (today.cards.itemAt(i) for i in range(today.cards.count()))
     ]
+
+
+def test_today_counts_the_store_in_a_worker_and_keeps_the_newest(window, qtbot, monkeypatch):
+    today = window.today
+    qtbot.waitUntil(lambda: "60" in card_values(today))
+    release, threads = threading.Event(), []
+    real = overview.today_figures
+
+    def slow_first():
+        threads.append(threading.current_thread())
+        if len(threads) == 1:
+            release.wait(20)
+            return overview.TodayFigures(contacts=999, open_deals=0, weighted=0)  # overtaken
+        return real()
+
+    monkeypatch.setattr(overview, "today_figures", slow_first)
+    today.reload()
+    assert card_values(today)[:3] == ["…", "…", "…"]  # the page is there at once, counts to come
+    today.reload()
+    qtbot.waitUntil(lambda: "60" in card_values(today))
+    release.set()
+    assert wait_for_all()
+    qtbot.wait(50)
+    assert "60" in card_values(today) and "999" not in card_values(today)
+    assert threading.main_thread() not in threads
 
 
 def test_clicking_the_sidebar_switches_sections(window, qtbot):
