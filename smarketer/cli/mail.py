@@ -74,17 +74,26 @@ def add_signin(commands, what: str) -> None:
     )
 
 
-def register(commands) -> None:
-    smtp = commands.add_parser("smtp", help="the email account campaigns are sent from")
-    smtp_commands = smtp.add_subparsers(
-        dest="smtp_command", metavar="ACTION", parser_class=Parser, required=True
+def add_account_commands(commands, group: str, summary: str, account: str, password_env: str):
+    """`smtp` or `inbox` with its `set` action (server and sign-in arguments); returns the
+    group, its actions and `set`, for the arguments only one of them has."""
+    parser = commands.add_parser(group, help=summary)
+    actions = parser.add_subparsers(
+        dest=f"{group}_command", metavar="ACTION", parser_class=Parser, required=True
     )
-    smtp_set = smtp_commands.add_parser(
+    set_account = actions.add_parser(
         "set",
-        help="set the account; the password comes from a prompt or "
-        "SMARKETER_SMTP_PASSWORD and goes to the OS keyring (a provider sign-in: smtp signin)",
+        help=f"set the {account}; the password comes from a prompt or "
+        f"{password_env} and goes to the OS keyring (a provider sign-in: {group} signin)",
     )
-    add_server_arguments(smtp_set, username_required=False)
+    add_server_arguments(set_account, username_required=group == "inbox")
+    return parser, actions, set_account
+
+
+def register(commands) -> None:
+    smtp, smtp_commands, smtp_set = add_account_commands(
+        commands, "smtp", "the email account campaigns are sent from", "account", "SMARKETER_SMTP_PASSWORD"
+    )
     smtp_set.add_argument("--from", dest="from_address", required=True, metavar="ADDR")
     smtp_set.add_argument("--from-name", default="", metavar="N")
     smtp_set.add_argument("--rate", type=int, default=None, help="messages per minute")
@@ -124,16 +133,9 @@ def register(commands) -> None:
     add_json_flag(shown)
     shown.set_defaults(run=run_smtp_show)
 
-    inbox = commands.add_parser("inbox", help="read replies, bounces and unsubscribes")
-    inbox_commands = inbox.add_subparsers(
-        dest="inbox_command", metavar="ACTION", parser_class=Parser, required=True
+    inbox, inbox_commands, inbox_set = add_account_commands(
+        commands, "inbox", "read replies, bounces and unsubscribes", "IMAP account", "SMARKETER_IMAP_PASSWORD"
     )
-    inbox_set = inbox_commands.add_parser(
-        "set",
-        help="set the IMAP account; the password comes from a prompt or "
-        "SMARKETER_IMAP_PASSWORD and goes to the OS keyring (a provider sign-in: inbox signin)",
-    )
-    add_server_arguments(inbox_set, username_required=True)
     inbox_set.add_argument(
         "--folder",
         action="append",
@@ -179,6 +181,17 @@ def with_server_arguments(account, args):
         key: getattr(args, key) for key in ("host", "port", "security", "auth", "client_id", "client_secret")
     }
     return replace(account, **{k: v for k, v in given.items() if v is not None})
+
+
+def account_saved(saved, group: str, summary: str) -> int:
+    """After `smtp set` / `inbox set`: the password into the keyring (a password login), the
+    summary, and for a provider sign-in the command that signs in next."""
+    if saved.auth == "password" and saved.username and ask_and_store_password(saved):
+        return EXIT_FAILED
+    print(summary)
+    if saved.auth == "oauth2":
+        print(signed_in_hint(saved, group))
+    return 0
 
 
 def signed_in_hint(account, group: str) -> str:
@@ -269,15 +282,12 @@ def run_smtp(args) -> int:
             daily_cap=args.daily_cap or wanted.daily_cap,
         )
     saved = smtp.save_account(wanted)
-    if saved.auth == "password" and saved.username and ask_and_store_password(saved):
-        return EXIT_FAILED
-    print(
+    return account_saved(
+        saved,
+        "smtp",
         f"Email account set: {saved.from_address} via {saved.host}:{saved.port} "
-        f"({saved.security}), {saved.rate_per_minute} a minute, {saved.daily_cap} a day"
+        f"({saved.security}), {saved.rate_per_minute} a minute, {saved.daily_cap} a day",
     )
-    if saved.auth == "oauth2":
-        print(signed_in_hint(saved, "smtp"))
-    return 0
 
 
 def run_inbox(args) -> int:
@@ -292,15 +302,12 @@ def run_inbox(args) -> int:
         saved = imap.save_imap_account(
             with_server_arguments(imap.ImapAccount(folders=tuple(args.folders or ("INBOX",))), args)
         )
-        if saved.auth == "password" and ask_and_store_password(saved):
-            return EXIT_FAILED
-        print(
+        return account_saved(
+            saved,
+            "inbox",
             f"Inbox set: {saved.username} at {saved.host}:{saved.port} ({saved.security}), "
-            f"folders {', '.join(saved.folders)}"
+            f"folders {', '.join(saved.folders)}",
         )
-        if saved.auth == "oauth2":
-            print(signed_in_hint(saved, "inbox"))
-        return 0
     account = imap.load_imap_account()
     if not account.configured:
         return fail("no inbox account yet: smarketer inbox set --host … --username …")

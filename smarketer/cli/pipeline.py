@@ -123,17 +123,17 @@ def register(commands) -> None:
     move.add_argument("--reason", default="", help="why it was lost (a move to Lost)")
     move.set_defaults(run=run_move)
 
-    won = command(actions, "won", "the deal is won", "smarketer deal won 7 --value 5200")
-    won.add_argument("key", metavar="ID|TITLE")
-    won.add_argument("--value", type=an_amount, metavar="AMOUNT", help="the final value")
-    won.set_defaults(run=run_won)
-
-    lost = command(
-        actions, "lost", "the deal is lost, and why", "smarketer deal lost 7 --reason 'Chose a competitor'"
-    )
-    lost.add_argument("key", metavar="ID|TITLE")
-    lost.add_argument("--reason", required=True, help="e.g. Price too high, No budget")
-    lost.set_defaults(run=run_lost)
+    for outcome, summary, example in (
+        ("won", "the deal is won", "smarketer deal won 7 --value 5200"),
+        ("lost", "the deal is lost, and why", "smarketer deal lost 7 --reason 'Chose a competitor'"),
+    ):
+        close = command(actions, outcome, summary, example)
+        close.add_argument("key", metavar="ID|TITLE")
+        if outcome == "won":
+            close.add_argument("--value", type=an_amount, metavar="AMOUNT", help="the final value")
+        else:
+            close.add_argument("--reason", required=True, help="e.g. Price too high, No budget")
+        close.set_defaults(run=run_close, outcome=outcome)
 
     stages = command(commands, "stages", "the pipeline's stages", "smarketer stages list --json")
     stage_actions = stages.add_subparsers(
@@ -358,11 +358,14 @@ def run_move(args) -> int:
     return _moved(pipeline.move_deal(deal.id, stage.id, lost_reason=args.reason))
 
 
-def run_won(args) -> int:
+def run_close(args) -> int:
+    """`deal won` (at its final value, if given) and `deal lost` (with the reason)."""
     from smarketer import pipeline
 
     open_store(args)
     deal = find_deal(args.key)
+    if args.outcome == "lost":
+        return _moved(pipeline.mark_lost(deal.id, args.reason))
     value = None
     if args.value is not None:
         clean, errors, _ = pipeline.validate_deal(pipeline.DealData(title=deal.title, value=args.value))
@@ -370,13 +373,6 @@ def run_won(args) -> int:
             raise pipeline.DealInvalid(errors)
         value = clean.value
     return _moved(pipeline.mark_won(deal.id, value))
-
-
-def run_lost(args) -> int:
-    from smarketer import pipeline
-
-    open_store(args)
-    return _moved(pipeline.mark_lost(find_deal(args.key).id, args.reason))
 
 
 def run_stages(args) -> int:
