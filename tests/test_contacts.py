@@ -6,6 +6,9 @@ from smarketer import contacts
 from smarketer.contacts import ContactData, ContactFilter, ContactInvalid
 from smarketer.db.models import Activity, Company, Contact
 
+# The core on both backends: a SQLite file and a PostgreSQL server (skipped without one).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def add(first, last="", email="", company="", tags=(), **kw):
     return contacts.save_contact(

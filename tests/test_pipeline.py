@@ -9,6 +9,9 @@ from smarketer import contacts, pipeline
 from smarketer.db.models import Activity, Deal, Stage, StageChange, Task
 from smarketer.pipeline import BoardFilter, DealData, DealInvalid, PipelineError
 
+# The core on both backends: a SQLite file and a PostgreSQL server (skipped without one).
+pytestmark = pytest.mark.usefixtures("backend")
+
 TODAY = date(2026, 11, 23)
 
 

@@ -7,6 +7,9 @@ from smarketer import contacts
 from smarketer.contacts import ContactFilter, listing
 from smarketer.db.models import Contact
 
+# The core on both backends: a SQLite file and a PostgreSQL server (skipped without one).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def reference(f, descending=False):
     order = (

@@ -40,6 +40,15 @@ class BaseModel(Model):
         database = db
         legacy_table_names = False
 
+    @classmethod
+    def replace(cls, __data: Any = None, **insert: Any) -> Any:
+        """Insert a row or overwrite the one with its key, the same on both backends: an upsert
+        on the primary key writing every other column (peewee's replace is SQLite's INSERT OR
+        REPLACE, which PostgreSQL lacks)."""
+        key = cls._meta.primary_key
+        rest = [f for f in cls._meta.sorted_fields if f is not key]
+        return cls.insert(__data, **insert).on_conflict(conflict_target=[key], preserve=rest)
+
 
 class Setting(BaseModel):
     """One named value (JSON) of the business profile and other per-store settings."""

@@ -178,6 +178,13 @@ class BulkIndexing:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._triggers: list[tuple[str, str]] = []
+        self._ids: set[int] = set()
+        from smarketer.db.server import ServerDatabase
+
+        self.on_server = isinstance(getattr(database, "obj", database), ServerDatabase)  # or a proxy
+        if self.on_server:
+            return  # a server's triggers index each row as it comes (see server_schema)
         rows = database.execute_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
             f"({', '.join('?' * len(_BULK_TRIGGERS))})",
@@ -186,12 +193,13 @@ class BulkIndexing:
         self._triggers = rows
         for name, _sql in rows:
             database.execute_sql(f"DROP TRIGGER {name}")
-        self._ids: set[int] = set()
 
     def touched(self, contact_id: int) -> None:
         self._ids.add(contact_id)
 
     def finish(self) -> None:
+        if self.on_server:
+            return
         self.database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS bulk_touched (id INTEGER PRIMARY KEY)")
         self.database.execute_sql("DELETE FROM bulk_touched")
         self.database.connection().executemany(

@@ -28,7 +28,9 @@ from smarketer import contacts, paths
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, ImportRun, Suppression, Tag
+from smarketer.db.raw import raw_cursor
 from smarketer.db.search import BulkIndexing, sort_key
+from smarketer.db.transfer import reset_identities
 from smarketer.exchange.records import MAX_FIELD, MAX_NOTES, Incoming, Rejected, neutralise, parse_flag
 from smarketer.jobs import Cancelled
 from smarketer.validation import normalise_email, normalise_phone
@@ -258,7 +260,7 @@ class _Writer:
         self.suppressed = {e for (e,) in Suppression.select(fn.lower(Suppression.email)).tuples()}
         self.now_instant = datetime.now(UTC)
         self.now = _STAMP(self.now_instant)
-        self.cursor = db.connection().cursor()
+        self.cursor = raw_cursor()
         self.next_id = self.cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM contact").fetchone()[0]
         self.inserts: list[list[object]] = []  # new contacts waiting to be written
         self.next_company = self.cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM company").fetchone()[0]
@@ -309,7 +311,7 @@ class _Writer:
             if email:
                 self.by_email[email] = contact_id
             summary.created += 1
-            self.changes.append((self.run_id, contact_id, 1, "{}", _json_ids(tag_ids), self.now))
+            self.changes.append((self.run_id, contact_id, True, "{}", _json_ids(tag_ids), self.now))
         else:
             contact_id = existing
             self._flush_tags()  # this file may have tagged the contact already
@@ -323,7 +325,7 @@ class _Writer:
             added = [t for t in tag_ids if t not in had]
             if replaced or added:
                 self.changes.append(
-                    (self.run_id, contact_id, 0, json.dumps(replaced), json.dumps(added), stamp)
+                    (self.run_id, contact_id, False, json.dumps(replaced), json.dumps(added), stamp)
                 )
             summary.updated += 1
         self.index.touched(contact_id)
@@ -359,12 +361,12 @@ class _Writer:
             "id": contact_id,
             "other_emails": json.dumps(other, ensure_ascii=False) if other else "[]",
             "company_id": None,
-            "consent": 0,
+            "consent": False,
             "consent_at": None,
             "unsubscribed_at": None,
             "bounced_at": None,
             "status": "lead",
-            "do_not_email": 0,
+            "do_not_email": False,
             "created_at": self.now,
             "updated_at": self.now,
             "sort_name": sort_key(str(row.get("first_name", "")), str(row.get("last_name", ""))),
@@ -410,6 +412,7 @@ class _Writer:
     def finish(self) -> None:
         self._flush_tags()
         self.index.finish()
+        reset_identities(db.obj, ["contact", "company"])  # a server: new ids after the given ones
 
 
 Progress = Callable[[int, int], None]

@@ -14,6 +14,9 @@ from smarketer.campaigns.account import load_account, save_account
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Campaign, Contact, InboundMessage, OutboxMessage, Tag
 
+# On both backends: a SQLite file and a PostgreSQL server (skipped without one).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def reference_audience(campaign):
     """The rules one contact at a time, as the first version applied them."""

@@ -1,9 +1,13 @@
 """`contacts …` and `segment …` through the real entry point on a real store."""
 
 import json
-import sqlite3
+
+import pytest
 
 from tests.cli.conftest import one_line_error
+
+# The commands on both backends: a SQLite file and a PostgreSQL server (skipped without one).
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 def _add(run_cli, *args):
@@ -113,7 +117,7 @@ def test_filters_match_the_contact_list_and_search(run_cli):
     assert "unknown status 'vip'" in one_line_error(bad_status)
 
 
-def test_tag_untag_delete_and_restore(run_cli, tmp_path):
+def test_tag_untag_delete_and_restore(run_cli, store_sql):
     zoe = _add(run_cli, "--first-name", "Zoë", "--email", "zoe@example.com", "--tag", "old")
     tagged = run_cli("contacts", "tag", "zoe@example.com", "vip", "Fair 2026")
     assert tagged.stdout.strip() == "Zoë <zoe@example.com>: tags Fair 2026, old, vip"
@@ -130,9 +134,7 @@ def test_tag_untag_delete_and_restore(run_cli, tmp_path):
     )
     assert run_cli("contacts", "list", "--json").json()["count"] == 0
     assert run_cli("contacts", "list", "--trash", "--json").json()["count"] == 1
-    conn = sqlite3.connect(tmp_path / "store.db")
-    assert conn.execute("SELECT deleted_at IS NOT NULL FROM contact").fetchone() == (1,)
-    conn.close()
+    assert store_sql("SELECT deleted_at IS NOT NULL FROM contact") == [(True,)]
     assert run_cli("contacts", "restore", str(zoe)).returncode == 0
     assert run_cli("contacts", "list", "--json").json()["count"] == 1
 

@@ -63,9 +63,7 @@ def test_deal_create_show_move_won_lost(run_cli):
     assert [h["to"] for h in deal["history"]] == [first_stage, stages[1], "Won", "Lost"]
 
 
-def test_deal_mistakes_are_one_line_and_write_nothing(run_cli, tmp_path):
-    import sqlite3
-
+def test_deal_mistakes_are_one_line_and_write_nothing(run_cli, store_sql):
     assert "no deal '9'" in one_line_error(run_cli("deal", "show", "9"))
     assert "not an amount" in one_line_error(run_cli("deal", "create", "X", "--value", "ten"), code=2)
     too_much = run_cli("deal", "create", "X", "--value", "1e20")
@@ -73,9 +71,7 @@ def test_deal_mistakes_are_one_line_and_write_nothing(run_cli, tmp_path):
     odds = run_cli("deal", "create", "X", "--probability", "140")
     assert "probability: The probability must be from 0 to 100." in one_line_error(odds)
     assert "no stage named 'Nope'" in one_line_error(run_cli("deal", "create", "X", "--stage", "Nope"))
-    conn = sqlite3.connect(tmp_path / "store.db")
-    assert conn.execute("SELECT count(*) FROM deal").fetchone()[0] == 0
-    conn.close()
+    assert store_sql("SELECT count(*) FROM deal") == [(0,)]
 
 
 def test_tasks_add_done_snooze(run_cli):

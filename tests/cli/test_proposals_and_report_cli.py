@@ -97,13 +97,8 @@ def test_proposal_show_as_a_table_and_as_json(run_cli, offer):
     assert document["valid_until"] > document["issue_date"] == "2026-03-09"
 
 
-def test_an_unpriceable_proposal_in_json_names_its_problem(run_cli, offer, tmp_path):
-    import sqlite3
-
-    conn = sqlite3.connect(tmp_path / "store.db")
-    conn.execute("UPDATE proposal_item SET quantity = '1E+400' WHERE description = 'Workshop'")
-    conn.commit()
-    conn.close()
+def test_an_unpriceable_proposal_in_json_names_its_problem(run_cli, offer, store_sql):
+    store_sql("UPDATE proposal_item SET quantity = '1E+400' WHERE description = 'Workshop'")
     [p] = run_cli("proposal", "list", "--json").json()["proposals"]
     assert p["total"] is None and "1E+400 is too large" in p["problem"]
     shown = run_cli("proposal", "show", "P-2026-0001", "--json")

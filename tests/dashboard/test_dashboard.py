@@ -9,6 +9,9 @@ from smarketer import contacts, dashboard, pipeline
 from smarketer.campaigns import outbox
 from smarketer.db.models import Campaign, Contact, Deal, OutboxMessage, Proposal, Stage
 
+# The dashboard's SQL on both backends: a SQLite file and a PostgreSQL server.
+pytestmark = pytest.mark.usefixtures("backend")
+
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 

@@ -9,6 +9,9 @@ from smarketer.db.models import Company, Contact, Tag
 from smarketer.exchange import history
 from smarketer.exchange.files import plan_import, run_import
 
+# On both backends: a SQLite file and a PostgreSQL server (skipped without one).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def write(tmp_path, name, text):
     path = tmp_path / name

@@ -14,6 +14,9 @@ from smarketer.proposals.pricing import PricingError
 from smarketer.proposals.service import ItemData, ProposalError
 from smarketer.settings import BusinessProfile, save_profile
 
+# The core on both backends: a SQLite file and a PostgreSQL server (skipped without one).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 @pytest.fixture
 def client(business):
