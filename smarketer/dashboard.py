@@ -334,8 +334,11 @@ def funnel(p: Period) -> dict[str, tuple[str, set[int]]]:
     no stage is ever above the one before it. Stage label -> ("deals" | "contacts", ids).
 
     - Won: deals won in the period.
-    - Proposals sent: deals whose proposal went out in the period, and every deal of Won.
-    - Deals opened: deals opened in the period, and every deal of Proposals sent.
+    - Reached a proposal: deals whose proposal went out in the period, and every deal of Won.
+    - Reached a deal: deals opened in the period, and every deal that reached a proposal.
+
+    (Named apart from the tiles "Deals opened" and "Proposals sent", which count only what
+    happened in the period, so a won deal opened last month is in the funnel, not the tile.)
     - Contacts reached: contacts emailed in the period, and the contact of every deal above.
     """
     a, b = _span(p)
@@ -355,8 +358,8 @@ def funnel(p: Period) -> dict[str, tuple[str, set[int]]]:
         reached |= {c for d, c in db.execute_sql("SELECT id, contact_id FROM deal") if d in opened and c}
     return {
         "Contacts reached": ("contacts", reached),
-        "Deals opened": ("deals", opened),
-        "Proposals sent": ("deals", proposed),
+        "Reached a deal": ("deals", opened),
+        "Reached a proposal": ("deals", proposed),
         "Won": ("deals", won),
     }
 
@@ -478,8 +481,8 @@ def deals_in_stage(stage_name: str) -> list[int]:
 
 FUNNEL_KEYS = {  # a funnel stage's key for drill(): its own, not a tile's (it counts more)
     "Contacts reached": "reached",
-    "Deals opened": "opened",
-    "Proposals sent": "proposed",
+    "Reached a deal": "opened",
+    "Reached a proposal": "proposed",
     "Won": "won",
 }
 

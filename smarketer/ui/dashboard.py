@@ -341,6 +341,7 @@ class DashboardSection(Section):
             chart.addAxis(values_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         series.attachAxis(values_axis)
+        chart.layout().invalidate()  # else a first fill can leave the axes no room: no labels
         if on_click:
             series.clicked.connect(lambda index, _set: on_click(index))
         theme_chart(chart, self.palette())

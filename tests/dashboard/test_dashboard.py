@@ -113,7 +113,12 @@ def test_tiles_against_the_previous_period(history):
 
 def test_funnel_pipeline_and_revenue_series(history):
     board = dashboard.build(dashboard.period("30d", TODAY), TODAY)
-    assert board.funnel == [("Contacts reached", 3), ("Deals opened", 3), ("Proposals sent", 1), ("Won", 1)]
+    assert board.funnel == [
+        ("Contacts reached", 3),
+        ("Reached a deal", 3),
+        ("Reached a proposal", 1),
+        ("Won", 1),
+    ]
     assert board.pipeline[0] == ("New lead", Decimal("500"), Decimal("50.00"))
     months = dict(board.revenue_by_month)
     assert len(months) == 12
@@ -182,11 +187,16 @@ def test_the_funnel_counts_what_reached_at_least_each_stage(history):
         d = pipeline.save_deal(pipeline.DealData(title=f"Slow {n}", contact_id=person.id, value="100"))
         Deal.update(created_at=at(200), stage=won, closed_at=at(3)).where(Deal.id == d.id).execute()
     board = dashboard.build(p, TODAY)
-    assert board.funnel == [("Contacts reached", 8), ("Deals opened", 8), ("Proposals sent", 6), ("Won", 6)]
+    assert board.funnel == [
+        ("Contacts reached", 8),
+        ("Reached a deal", 8),
+        ("Reached a proposal", 6),
+        ("Won", 6),
+    ]
     counts = [n for _, n in board.funnel]
     assert counts == sorted(counts, reverse=True)
     stages = dashboard.funnel(p)
-    deals = [stages[label][1] for label in ("Deals opened", "Proposals sent", "Won")]
+    deals = [stages[label][1] for label in ("Reached a deal", "Reached a proposal", "Won")]
     assert deals[0] >= deals[1] >= deals[2]  # each stage holds the one below it
     kind, ids = dashboard.drill(dashboard.FUNNEL_KEYS["Won"], p)
     assert kind == "deals" and len(ids) == 6
