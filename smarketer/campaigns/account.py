@@ -10,12 +10,9 @@ from dataclasses import asdict, dataclass, replace
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError, validate_email
-
 from smarketer.db.models import Setting
-from smarketer.errors import FieldErrors
+from smarketer.errors import FieldErrors, InputInvalid
 from smarketer.oauth.providers import PROVIDERS, provider
-from smarketer.oauth.tokens import Grant, TokenSource, has_refresh_token
 from smarketer.passwords import (  # noqa: F401 - the account's password, where callers look
     PasswordUnavailable,
     forget_password,
@@ -24,6 +21,7 @@ from smarketer.passwords import (  # noqa: F401 - the account's password, where 
     remember_for_session,
     store_password,
 )
+from smarketer.validation import normalise_email
 
 ACCOUNT_KEY = "smtp_account"
 KEYRING_SERVICE = "Smarketer SMTP"
@@ -87,8 +85,8 @@ def validate_account(account: SmtpAccount) -> tuple[SmtpAccount, dict[str, str]]
     for key in ("from_address", "reply_to"):
         if values[key]:
             try:
-                values[key] = validate_email(values[key], check_deliverability=False).normalized
-            except EmailNotValidError as exc:
+                values[key] = normalise_email(values[key])
+            except InputInvalid as exc:
                 errors[key] = str(exc)
         elif key == "from_address":
             errors[key] = "Enter the address your emails come from."
@@ -145,13 +143,19 @@ def credentials(account):
     """What the SMTP or IMAP login needs: the password (PasswordUnavailable if none), or for a
     signed-in mailbox a TokenSource handing out fresh access tokens."""
     if account.auth == "oauth2":
+        from smarketer.oauth.tokens import TokenSource  # (its keyring and HTTP parts load on use)
+
         return TokenSource.for_account(account)
     return get_password(account)
 
 
 def needs_sign_in(account) -> bool:
     """A provider sign-in that is missing, expired or revoked (its refresh token is gone)."""
-    return account.auth == "oauth2" and not has_refresh_token(Grant(account.provider, account.username))
+    if account.auth != "oauth2":
+        return False
+    from smarketer.oauth.tokens import Grant, has_refresh_token
+
+    return not has_refresh_token(Grant(account.provider, account.username))
 
 
 def load_account() -> SmtpAccount:

@@ -83,3 +83,20 @@ def test_the_window_opens_without_the_heavy_modules(demo_store):
     }
     assert loaded & heavy == set()
     assert "smarketer.ui.dashboard" in loaded and "smarketer.ui.deals.board" not in loaded
+
+
+def test_the_campaigns_section_builds_without_keyring_or_sign_in_modules(demo_store):
+    """The section built soon after the window loads the keyring, address checks and the
+    sign-in client (authlib, requests) only when a password, an address or a token is needed."""
+    script = START.replace("window.show()", "window.section('Campaigns')\nwindow.section('Today')")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(demo_store)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "smarketer.ui.campaigns.section" in loaded
+    assert loaded & {"keyring", "email_validator", "authlib", "requests"} == set()
