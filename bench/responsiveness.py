@@ -371,6 +371,8 @@ def child_bare(store: str, t0: float) -> None:
 def run_child(kind: str, store: Path) -> dict:
     t0 = time.time()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SMARKETER_HOME": str(store.parent / "home")}
+    # An installed app starts from compiled bytecode: let the children write and use it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     done = subprocess.run(
         [sys.executable, __file__, f"--{kind}", str(store), repr(t0)],
         capture_output=True,

@@ -260,8 +260,13 @@ def apply(app: QApplication, scheme: Qt.ColorScheme | None = None) -> None:
             _appearance, app.styleHints().colorScheme()
         )
     dark = scheme == Qt.ColorScheme.Dark
-    app.setPalette(dark_palette() if dark else light_palette())
-    app.setStyleSheet(stylesheet(dark))
+    palette, sheet = dark_palette() if dark else light_palette(), stylesheet(dark)
+    # Setting either again re-polishes every widget (most of a second on a loaded machine):
+    # only when it changes, e.g. not when the window restores the appearance it started with.
+    if app.palette() != palette:
+        app.setPalette(palette)
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
 
 
 def set_appearance(app: QApplication, choice: str) -> None:
