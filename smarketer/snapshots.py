@@ -17,6 +17,7 @@ from peewee import fn
 from smarketer import pipeline
 from smarketer.db import db
 from smarketer.db.models import Activity, Deal, Stage, StageChange, Task
+from smarketer.db.writes import write_transaction
 
 
 @dataclass(frozen=True)
@@ -58,16 +59,19 @@ def deal_place(deal_id: int) -> DealPlace:
 
 def restore_deal(place: DealPlace) -> None:
     """Put the deal back where ``place`` saw it (stage, row, value, dates, lost reason)."""
-    with db.atomic():
+    with write_transaction():
         pipeline.move_deal(
             place.deal_id, place.stage_id, place.index, lost_reason=place.lost_reason or "restored"
         )
         Deal.update(
-            value=place.value,
-            lost_reason=place.lost_reason,
-            stage_entered_at=place.stage_entered_at,
-            closed_at=place.closed_at,
-            updated_at=place.updated_at,
+            {
+                Deal.value: place.value,
+                Deal.lost_reason: place.lost_reason,
+                Deal.stage_entered_at: place.stage_entered_at,
+                Deal.closed_at: place.closed_at,
+                Deal.updated_at: place.updated_at,
+                **Deal.bumped(),
+            }
         ).where(Deal.id == place.deal_id).execute()
         StageChange.delete().where(
             (StageChange.deal == place.deal_id) & (StageChange.id > place.last_change_id)

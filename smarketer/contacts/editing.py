@@ -9,6 +9,7 @@ from typing import Any
 
 from peewee import fn
 
+from smarketer.conflicts import checked
 from smarketer.contacts.listing import ContactFilter, contact_ids
 from smarketer.contacts.tags import clean_tags, set_tags, tag_names
 from smarketer.db import db
@@ -168,15 +169,24 @@ def _apply(contact: Contact, data: ContactData) -> None:
     contact.updated_at = utc_now()
 
 
-def save_contact(data: ContactData, contact_id: int | None = None, region: str | None = None) -> Contact:
-    """Validate and save (create when ``contact_id`` is None); raise ContactInvalid."""
+def save_contact(
+    data: ContactData,
+    contact_id: int | None = None,
+    region: str | None = None,
+    *,
+    expected_version: int | None = None,
+) -> Contact:
+    """Validate and save (create when ``contact_id`` is None); raise ContactInvalid.
+
+    ``expected_version``: the version the editor started from; when someone else saved the
+    contact since, nothing is written and ``conflicts.EditConflict`` says who and when."""
     clean, errors = validate_contact(data, region)
     if contact_id is not None and clean.referred_by_id == contact_id:
         errors["referred_by_id"] = "A contact cannot be their own referrer."
     if errors:
         raise ContactInvalid(errors)
-    with db.atomic():
-        contact = Contact.get_by_id(contact_id) if contact_id else Contact()
+    with db.atomic(), checked("contact"):
+        contact = Contact.for_edit(contact_id, expected_version) if contact_id else Contact()
         _apply(contact, clean)
         contact.save()
         set_tags(contact.id, clean.tags)

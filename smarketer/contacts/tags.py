@@ -7,7 +7,9 @@ from collections.abc import Iterable
 
 from peewee import fn
 
-from smarketer.db.models import ContactTag, Tag
+from smarketer.db import db
+from smarketer.db.fields import utc_now
+from smarketer.db.models import Contact, ContactTag, Tag
 
 
 def clean_tags(names: Iterable[object]) -> tuple[str, ...]:
@@ -48,10 +50,21 @@ def set_tags(contact_id: int, names: Iterable[str]) -> None:
 
 
 def add_tags(contact_id: int, names: Iterable[str]) -> None:
-    set_tags(contact_id, [*tag_names(contact_id), *names])
+    with db.atomic():
+        set_tags(contact_id, [*tag_names(contact_id), *names])
+        _touched(contact_id)
 
 
 def remove_tags(contact_id: int, names: Iterable[str]) -> None:
     """Take these tags (any case) off the contact; tags it does not carry are ignored."""
     gone = {n.lower() for n in clean_tags(names)}
-    set_tags(contact_id, [t for t in tag_names(contact_id) if t.lower() not in gone])
+    with db.atomic():
+        set_tags(contact_id, [t for t in tag_names(contact_id) if t.lower() not in gone])
+        _touched(contact_id)
+
+
+def _touched(contact_id: int) -> None:
+    """A change an open editor shows (tags): a new version, so its save cannot undo it."""
+    Contact.update({**Contact.bumped(), Contact.updated_at: utc_now()}).where(
+        Contact.id == contact_id
+    ).execute()

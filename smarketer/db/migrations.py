@@ -385,6 +385,16 @@ CREATE INDEX import_change_contact ON import_change (contact_id);
 """
 
 
+_V10 = """
+ALTER TABLE contact ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE contact ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE deal ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE deal ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE proposal ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE proposal ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
+"""
+
+
 def statements(sql: str) -> Iterator[str]:
     """Split a script into complete statements (trigger bodies hold semicolons too)."""
     pending = ""
@@ -416,6 +426,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V7),  # follow-up steps: a campaign may follow another after N days
     _run_script(_V8),  # imports: an email that needs fixing, import history for undo
     _run_script(search.schema_v9()),  # search: one-letter prefixes indexed too
+    _run_script(_V10),  # seats: a version per edited row, so no save silently overwrites another
 ]
 LATEST_VERSION = len(STEPS)
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from peewee import (
+    SQL,
     AutoField,
     BlobField,
     BooleanField,
@@ -25,6 +26,7 @@ from peewee import (
 from smarketer.db.base import db
 from smarketer.db.fields import DecimalTextField, InstantField, utc_now
 from smarketer.db.search import sort_key
+from smarketer.db.versions import RowNow, StaleEdit, seat
 
 
 class JSONTextField(TextField):
@@ -48,6 +50,69 @@ class BaseModel(Model):
         key = cls._meta.primary_key
         rest = [f for f in cls._meta.sorted_fields if f is not key]
         return cls.insert(__data, **insert).on_conflict(conflict_target=[key], preserve=rest)
+
+
+class VersionedModel(BaseModel):
+    """A row people edit: every save is a compare-and-set on ``version`` (see db/versions.py).
+
+    ``save()`` writes only while the row still has the version this instance read (or was
+    told, with ``expect(version)``), bumps it and records the seat; otherwise it writes nothing
+    and raises ``StaleEdit``."""
+
+    version = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
+    changed_by = TextField(default="", constraints=[SQL("DEFAULT ''")])
+
+    _compare: int | None = None
+
+    def expect(self, version: int | None) -> None:
+        """Save only over this version (the one an editor started from); None: as read."""
+        if version is not None:
+            self.version = version
+
+    @classmethod
+    def for_edit(cls, row_id: int, expected_version: int | None = None) -> Any:
+        """The row to change, to be saved over ``expected_version``; StaleEdit when gone."""
+        found = cls.get_or_none(cls._meta.primary_key == row_id)
+        if found is None:
+            raise StaleEdit(cls._meta.table_name, row_id, expected_version or 0, RowNow(None, "", None))
+        found.expect(expected_version)
+        return found
+
+    def _pk_expr(self) -> Any:  # peewee's save() updates WHERE <this>: add the version to it
+        expr = super()._pk_expr()  # type: ignore[misc]
+        return expr if self._compare is None else expr & (type(self).version == self._compare)
+
+    def save(self, force_insert: bool = False, only: Any = None) -> int:
+        self.changed_by = seat()
+        row_id = self._pk  # type: ignore[attr-defined]
+        if force_insert or row_id is None:
+            self.version = 1
+            return super().save(force_insert=force_insert, only=only)
+        expected = self._compare = self.version
+        self.version = expected + 1
+        try:
+            rows = super().save(only=None if only is None else [*only, "version", "changed_by"])
+        finally:
+            self._compare = None
+        if rows != 1:
+            self.version = expected
+            raise StaleEdit(self._meta.table_name, row_id, expected, self.row_now(row_id))
+        return rows
+
+    @classmethod
+    def row_now(cls, row_id: int) -> RowNow:
+        found = (
+            cls.select(cls.version, cls.changed_by, cls.updated_at)  # type: ignore[attr-defined]
+            .where(cls._meta.primary_key == row_id)
+            .tuples()
+            .first()
+        )
+        return RowNow(*found) if found else RowNow(None, "", None)
+
+    @classmethod
+    def bumped(cls) -> dict[Any, Any]:
+        """The values a bulk ``update()`` adds when it changes what an editor shows."""
+        return {cls.version: cls.version + 1, cls.changed_by: seat()}
 
 
 class Setting(BaseModel):
@@ -85,7 +150,7 @@ class Company(BaseModel):
 LIFECYCLE_STATUSES = ("subscriber", "lead", "qualified", "customer", "former")
 
 
-class Contact(BaseModel):
+class Contact(VersionedModel):
     id = AutoField()
     first_name = TextField(default="")
     last_name = TextField(default="")
@@ -184,7 +249,7 @@ class Stage(BaseModel):
     kind = TextField(default="open")  # see STAGE_KINDS
 
 
-class Deal(BaseModel):
+class Deal(VersionedModel):
     id = AutoField()
     title = TextField()
     contact = ForeignKeyField(Contact, null=True, backref="deals", on_delete="SET NULL")
@@ -262,7 +327,7 @@ class ProposalSequence(BaseModel):
 PROPOSAL_STATUSES = ("draft", "sent", "accepted", "declined", "expired", "superseded")
 
 
-class Proposal(BaseModel):
+class Proposal(VersionedModel):
     id = AutoField()
     number = TextField()
     revision = IntegerField(default=1)

@@ -200,6 +200,8 @@ def undo_import(run_id: int, keep_used: bool = False) -> int:
                 ContactTag.delete().where(
                     (ContactTag.contact == cid) & ContactTag.tag.in_(change.added_tags)
                 ).execute()
+            if replaced or change.added_tags:  # an open editor must not save the import back
+                Contact.update(Contact.bumped()).where(Contact.id == cid).execute()
         if run.new_companies:
             Company.delete().where(
                 Company.id.in_(run.new_companies)

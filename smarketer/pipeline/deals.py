@@ -12,10 +12,12 @@ from typing import Any, cast
 from peewee import JOIN, fn
 
 from smarketer import settings
+from smarketer.conflicts import checked
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Activity, Contact, Deal, Setting, Stage, StageChange
 from smarketer.db.rows import tuples
+from smarketer.db.writes import lock_rows, write_transaction
 from smarketer.pipeline.errors import DealInvalid, PipelineError
 from smarketer.pipeline.stage_list import check_probability, lost_stage, open_stages, won_stage
 
@@ -43,6 +45,21 @@ class DealData:
     source: str = ""
     campaign_id: int | None = None
     notes: str = ""
+
+    @classmethod
+    def of(cls, deal: Deal) -> DealData:
+        return cls(
+            title=deal.title,
+            contact_id=deal.contact_id,
+            company=deal.company.name if deal.company_id else "",
+            value=deal.value,
+            probability=deal.probability,
+            stage_id=deal.stage_id,
+            expected_close=deal.expected_close,
+            source=deal.source,
+            campaign_id=deal.campaign_id,
+            notes=deal.notes,
+        )
 
 
 def validate_deal(
@@ -91,15 +108,18 @@ def _log(contact_id: int | None, deal: Deal, summary: str) -> None:
         Activity.create(contact=contact_id, kind="deal", summary=summary, ref_type="deal", ref_id=deal.id)
 
 
-def save_deal(data: DealData, deal_id: int | None = None) -> Deal:
+def save_deal(data: DealData, deal_id: int | None = None, *, expected_version: int | None = None) -> Deal:
+    """Validate and save (create when ``deal_id`` is None); raise DealInvalid, or
+    ``conflicts.EditConflict`` when someone else saved the deal since ``expected_version``."""
     clean, errors, _warnings = validate_deal(data)
     if errors:
         raise DealInvalid(errors)
     from smarketer.contacts.editing import company_named
 
-    with db.atomic():
+    with write_transaction(), checked("deal"):
+        lock_board()
         creating = deal_id is None
-        deal = Deal() if creating else Deal.get_by_id(deal_id)
+        deal = Deal() if creating else Deal.for_edit(deal_id, expected_version)
         deal.title = clean.title
         deal.contact_id = clean.contact_id
         company = company_named(clean.company) if clean.company.strip() else None
@@ -133,37 +153,62 @@ def _next_position(stage_id: int) -> int:
     return (top or 0) + 1
 
 
+def lock_board() -> None:
+    """Inside a write transaction: hold the board until it ends, before any deal row is
+    written, so moves and saves by several seats take turns (on a server, every stage row in
+    one order: no deadlock; SQLite's write lock does it already)."""
+    list(lock_rows(Stage.select(Stage.id).order_by(Stage.id)).tuples())
+
+
+def _number(deal_ids: list[int]) -> None:
+    """Give these deals the positions 1, 2, 3 … in this order (writing only what changes)."""
+    placed = dict(Deal.select(Deal.id, Deal.position).where(Deal.id.in_(deal_ids)).tuples())
+    for position, deal_id in enumerate(deal_ids, 1):
+        if placed.get(deal_id) != position:
+            Deal.update(position=position).where(Deal.id == deal_id).execute()
+
+
 def move_deal(deal_id: int, stage_id: int, index: int | None = None, lost_reason: str = "") -> Deal:
     """Move a deal to ``stage_id`` at ``index`` (end when None); reorders within a stage too.
-    A move to a Lost stage needs ``lost_reason``."""
-    with db.atomic():
-        deal = Deal.get_by_id(deal_id)
-        target = Stage.get_by_id(stage_id)
+    A move to a Lost stage needs ``lost_reason``.
+
+    Both stages' positions are recomputed (1, 2, 3 …) in one transaction that holds the board
+    (``lock_board``): two seats moving deals at once leave every stage numbered without gaps
+    or ties."""
+    with write_transaction():
+        lock_board()
+        target = Stage.get_or_none(Stage.id == stage_id)
+        deal = Deal.get_or_none(Deal.id == deal_id)
+        if deal is None:
+            raise PipelineError("This deal is gone: someone else deleted it.")
+        if target is None:
+            raise PipelineError("That stage is gone: someone else removed it.")
         if target.kind == "lost" and not (lost_reason.strip() or deal.stage.kind == "lost"):
             raise PipelineError("Say why the deal was lost.")
-        siblings = list(
-            Deal.select(Deal.id, Deal.position)
+        siblings = [
+            sibling_id
+            for (sibling_id,) in Deal.select(Deal.id)
             .where((Deal.stage == stage_id) & (Deal.id != deal_id))
             .order_by(Deal.position, Deal.id)
-        )
-        if len({s.position for s in siblings}) != len(siblings):  # ties: number them once
-            for number, sibling in enumerate(siblings, 1):
-                Deal.update(position=number).where(Deal.id == sibling.id).execute()
-                sibling.position = number
+            .tuples()
+        ]
         index = len(siblings) if index is None else max(0, min(index, len(siblings)))
-        if index < len(siblings):
-            position = siblings[index].position
-            # make room: everything from the drop point down moves one place
-            Deal.update(position=Deal.position + 1).where(
-                (Deal.stage == stage_id) & (Deal.id != deal_id) & (Deal.position >= position)
-            ).execute()
-        else:
-            position = (siblings[-1].position + 1) if siblings else 1
-        Deal.update(position=position).where(Deal.id == deal_id).execute()
+        siblings.insert(index, deal_id)
+        _number(siblings)
         changed_stage = deal.stage_id != stage_id
+        if changed_stage:  # close the gap it leaves
+            _number(
+                [
+                    sibling_id
+                    for (sibling_id,) in Deal.select(Deal.id)
+                    .where((Deal.stage == deal.stage_id) & (Deal.id != deal_id))
+                    .order_by(Deal.position, Deal.id)
+                    .tuples()
+                ]
+            )
         now = utc_now()
         if changed_stage:
-            update = {Deal.stage: stage_id, Deal.stage_entered_at: now, Deal.updated_at: now}
+            update = {Deal.stage: stage_id, Deal.stage_entered_at: now, Deal.updated_at: now, **Deal.bumped()}
             if target.kind == "open":
                 update[Deal.closed_at] = None
                 update[Deal.lost_reason] = ""
@@ -184,9 +229,10 @@ def move_deal(deal_id: int, stage_id: int, index: int | None = None, lost_reason
 
 
 def mark_won(deal_id: int, value: Decimal | None = None) -> Deal:
-    with db.atomic():
+    with write_transaction():
+        lock_board()
         if value is not None:
-            Deal.update(value=value).where(Deal.id == deal_id).execute()
+            Deal.update({Deal.value: value, **Deal.bumped()}).where(Deal.id == deal_id).execute()
         return move_deal(deal_id, won_stage().id)
 
 

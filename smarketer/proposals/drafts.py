@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from smarketer import settings
+from smarketer.conflicts import checked
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Activity, Contact, Deal, Proposal, ProposalSequence
@@ -78,8 +79,11 @@ def log_activity(proposal: Proposal, summary: str) -> None:
         )
 
 
-def update_proposal(proposal_id: int, **fields: Any) -> Proposal:
+def update_proposal(proposal_id: int, *, expected_version: int | None = None, **fields: Any) -> Proposal:
+    """Change a draft's header fields; ``conflicts.EditConflict`` when someone else saved the
+    proposal since ``expected_version`` (nothing is written then)."""
     proposal = editable(proposal_id)
+    proposal.expect(expected_version)
     allowed = {
         "title",
         "contact_id",
@@ -109,7 +113,8 @@ def update_proposal(proposal_id: int, **fields: Any) -> Proposal:
     if proposal.valid_until < proposal.issue_date:
         raise ProposalError("Valid until cannot be before the issue date.")
     proposal.updated_at = utc_now()
-    proposal.save()
+    with checked("proposal"):
+        proposal.save()
     return proposal
 
 

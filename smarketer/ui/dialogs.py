@@ -83,6 +83,33 @@ def confirm(
     return box
 
 
+def choose(
+    parent: QWidget,
+    title: str,
+    text: str,
+    choices: list[tuple[str, Callable[[], None]]],
+    cancel_text: str,
+    on_cancel: Callable[[], None] | None = None,
+    detail: str = "",
+) -> QMessageBox:
+    """Ask which of ``choices`` (button text, what it does) to take; the first is the default.
+    Escape (``cancel_text``) runs ``on_cancel``."""
+    box = _box(parent, QMessageBox.Icon.Warning, title, text, detail, QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Cancel).setText(cancel_text)
+    buttons = [(box.addButton(label, QMessageBox.ButtonRole.AcceptRole), act) for label, act in choices]
+    box.setDefaultButton(buttons[0][0])
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+
+    def done(_result: int) -> None:
+        chosen = next((act for button, act in buttons if box.clickedButton() is button), on_cancel)
+        if chosen is not None:
+            chosen()
+
+    box.finished.connect(done)
+    box.open()
+    return box
+
+
 def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
     """A one-line answer, or None when cancelled."""
     from PySide6.QtWidgets import QInputDialog

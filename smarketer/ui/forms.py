@@ -94,7 +94,62 @@ def widget_value(widget: QWidget):
     return None
 
 
-class KeepsEdits:
+class ResolvesConflicts:
+    """For an editor of a row another seat may save meanwhile (see ``smarketer.conflicts``)."""
+
+    _conflict_box = None
+    _after_conflict: tuple[Callable[[], None], Callable[[], None] | None] | None = None
+
+    def ask_about_conflict(
+        self, conflict, differs: list[str], reload: Callable[[], None], overwrite: Callable[[], bool]
+    ) -> bool:
+        """``conflict`` (an ``conflicts.EditConflict``): offer Reload (their version) or
+        Overwrite (what was typed here); Escape keeps editing, nothing typed is lost. Returns
+        False (not saved yet); a leave waiting on the answer goes on after either choice."""
+        if self._conflict_box is not None:
+            return False
+        from smarketer.ui import dialogs
+
+        def answered(act: Callable[[], bool] | None) -> Callable[[], None]:
+            def run() -> None:
+                self._conflict_box = None
+                proceed, stay = self._after_conflict or (None, None)
+                self._after_conflict = None
+                if act is not None and act():
+                    if proceed is not None:
+                        proceed()
+                elif stay is not None:
+                    stay()
+
+            return run
+
+        def reloaded() -> bool:
+            reload()
+            return True
+
+        text = str(conflict)
+        if differs and not conflict.deleted:
+            text += " " + self.tr("Yours and theirs differ in: {}.").format(", ".join(differs))
+        self._conflict_box = dialogs.choose(
+            self.window(),
+            self.tr("Changed by someone else"),
+            text,
+            [(self.tr("Reload theirs"), answered(reloaded))]
+            + ([] if conflict.deleted else [(self.tr("Overwrite with mine"), answered(overwrite))]),
+            self.tr("Keep editing"),
+            answered(None),
+        )
+        return False
+
+    def waits_for_conflict(self, proceed: Callable[[], None], stay: Callable[[], None] | None) -> bool:
+        """When the conflict question is open, go on (or stay) once it is answered."""
+        if self._conflict_box is None:
+            return False
+        self._after_conflict = (proceed, stay)
+        return True
+
+
+class KeepsEdits(ResolvesConflicts):
     """For a form with ``fields`` (see add_field_rows), ``save() -> truthy`` and ``load()``:
     knows whether anything changed since it was loaded or saved."""
 
@@ -115,6 +170,17 @@ class KeepsEdits:
         self.load()
 
 
+def differing(fields: Fields, mine, theirs, names: dict[str, str] | None = None) -> list[str]:
+    """The labels of the fields whose values differ between two dataclasses of a form
+    (``names`` maps a field's key to the dataclass's name for it when they differ)."""
+    names = names or {}
+    return [
+        label or key
+        for key, (label, _widget) in fields.items()
+        if hasattr(mine, name := names.get(key, key)) and getattr(mine, name) != getattr(theirs, name, None)
+    ]
+
+
 def save_or_ask(form, proceed: Callable[[], None], stay: Callable[[], None] | None = None) -> bool:
     """Leaving ``form``: save its changes, then ``proceed``; when they cannot be saved, ask
     whether to discard them (then proceed) or keep editing (``stay``). True if left at once."""
@@ -123,6 +189,8 @@ def save_or_ask(form, proceed: Callable[[], None], stay: Callable[[], None] | No
     if not form.has_changes() or form.save():
         proceed()
         return True
+    if form.waits_for_conflict(proceed, stay):
+        return False
 
     def discard() -> None:
         form.discard()

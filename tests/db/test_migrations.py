@@ -19,6 +19,7 @@ EXPECTED = {
     "schema-v6.db": (30, 40),
     "schema-v7.db": (30, 40),
     "schema-v8.db": (30, 40),
+    "schema-v9.db": (30, 40),
 }
 
 

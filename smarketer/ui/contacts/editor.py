@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import contacts, settings
+from smarketer.conflicts import EditConflict
 from smarketer.contacts import ContactData, ContactInvalid
 from smarketer.db.models import LIFECYCLE_STATUSES, Contact
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
 from smarketer.ui.flow import button_row
-from smarketer.ui.forms import KeepsEdits, add_field_rows, show_field_errors
+from smarketer.ui.forms import KeepsEdits, add_field_rows, differing, show_field_errors
 
 
 class TagsEdit(QLineEdit):
@@ -87,6 +88,7 @@ class ContactEditor(KeepsEdits, QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.contact_id: int | None = None
+        self.version: int | None = None  # what this form was loaded from (see editing.py)
         self.first_name = QLineEdit()
         self.last_name = QLineEdit()
         self.email = QLineEdit()
@@ -208,6 +210,7 @@ class ContactEditor(KeepsEdits, QWidget):
         self.contact_id = contact_id
         contact = Contact.get_or_none(Contact.id == contact_id) if contact_id else None
         data = ContactData.of(contact) if contact else ContactData()
+        self.version = contact.version if contact else None
         self.show_data(data)
         self.heading.setText(contact.full_name or contact.email if contact else self.tr("New contact"))
         for button in (self.email_button, self.deal_button, self.unsubscribe_button):
@@ -309,16 +312,37 @@ class ContactEditor(KeepsEdits, QWidget):
 
     def save(self) -> bool:
         region = settings.load_profile().region
+        mine = self.data()
         try:
-            contact = contacts.save_contact(self.data(), self.contact_id, region=region)
+            contact = contacts.save_contact(
+                mine, self.contact_id, region=region, expected_version=self.version
+            )
         except ContactInvalid as exc:
             self.show_errors(exc.errors)
             self.status_line.setText(self.tr("Not saved: fix the marked fields."))
             return False
+        except EditConflict as exc:
+            version = exc.version
+            self.status_line.setText(self.tr("Not saved: someone else changed this contact."))
+            theirs = Contact.get_or_none(Contact.id == self.contact_id)
+            return self.ask_about_conflict(
+                exc,
+                differing(
+                    self.fields,
+                    contacts.validate_contact(mine, region)[0],
+                    contacts.validate_contact(ContactData.of(theirs), region)[0] if theirs else ContactData(),
+                ),
+                lambda: self.load(self.contact_id if theirs else None),
+                lambda: self._overwrite(version),
+            )
         self.load(contact.id)
         self.status_line.setText(self.tr("Saved."))
         self.saved.emit(contact.id)
         return True
+
+    def _overwrite(self, version: int | None) -> bool:
+        self.version = version
+        return self.save()
 
     def _email(self) -> None:
         contact = Contact.get_or_none(Contact.id == self.contact_id)

@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import pipeline, settings
+from smarketer.conflicts import EditConflict
 from smarketer.db.models import Deal
 from smarketer.money import format_money
 from smarketer.pipeline import DealData, DealInvalid, PipelineError
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
-from smarketer.ui.forms import KeepsEdits, add_field_rows, save_or_ask, show_field_errors
+from smarketer.ui.forms import KeepsEdits, add_field_rows, differing, save_or_ask, show_field_errors
 from smarketer.ui.geometry import fit_to_screen
 
 
@@ -217,6 +218,7 @@ class DealDialog(KeepsEdits, QDialog):
 
     def load(self, contact_id: int | None = None) -> None:
         deal = Deal.get_or_none(Deal.id == self.deal_id) if self.deal_id else None
+        self.version = deal.version if deal else None  # what this form was loaded from
         if deal is None:
             self.contact.set_contact(contact_id)
             self.has_close.setChecked(False)
@@ -289,20 +291,39 @@ class DealDialog(KeepsEdits, QDialog):
 
     def save(self) -> bool:
         data = self.data()
-        _clean, errors, warnings = pipeline.validate_deal(data, self.locale)
+        clean, errors, warnings = pipeline.validate_deal(data, self.locale)
         self.close_warning.setText(warnings.get("expected_close", ""))
         try:
-            deal = pipeline.save_deal(data, self.deal_id)
+            deal = pipeline.save_deal(data, self.deal_id, expected_version=self.version)
         except DealInvalid as exc:
             self.show_errors(exc.errors)
             self.status.setText(self.tr("Not saved: fix the marked fields."))
             return False
+        except EditConflict as exc:
+            version = exc.version
+            self.status.setText(self.tr("Not saved: someone else changed this deal."))
+            theirs = Deal.get_or_none(Deal.id == self.deal_id)
+            return self.ask_about_conflict(
+                exc,
+                differing(
+                    self.fields,
+                    clean,
+                    DealData.of(theirs) if theirs else DealData(),
+                    {"contact": "contact_id", "stage": "stage_id"},
+                ),
+                self.load,
+                lambda: self._overwrite(version),
+            )
         self.show_errors({})
         self.deal_id = deal.id
         self.status.setText(self.tr(f"Saved · {format_money(deal.value, self.currency, self.locale)}"))
         self.load()
         self.changed.emit(deal.id)
         return True
+
+    def _overwrite(self, version: int | None) -> bool:
+        self.version = version
+        return self.save()
 
     # actions
 

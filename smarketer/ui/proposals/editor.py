@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import pipeline
+from smarketer.conflicts import EditConflict
 from smarketer.db.models import Proposal
 from smarketer.money import format_money
 from smarketer.proposals import presentation, service
@@ -35,13 +36,14 @@ from smarketer.proposals.pricing import PricingError
 from smarketer.proposals.service import ItemData, ProposalError
 from smarketer.ui.contacts.completers import ContactPicker
 from smarketer.ui.flow import button_row
+from smarketer.ui.forms import ResolvesConflicts
 from smarketer.ui.sections import menu_text
 
 COLUMNS = ["Description", "Qty", "Unit", "Unit price", "Disc. %", "Tax %", "Optional", "Amount"]
 ItemIdRole = Qt.ItemDataRole.UserRole + 1
 
 
-class ProposalEditor(QWidget):
+class ProposalEditor(ResolvesConflicts, QWidget):
     """Every edit is saved at once (drafts only); ``changed`` follows each one."""
 
     changed = Signal(int)
@@ -342,15 +344,57 @@ class ProposalEditor(QWidget):
         if self._loading or self.proposal is None or self.proposal.status != "draft":
             return
         try:
-            self.proposal = service.update_proposal(self.proposal.id, **fields)
+            self.proposal = service.update_proposal(
+                self.proposal.id, expected_version=self.proposal.version, **fields
+            )
         except (ProposalError, PricingError) as exc:
             self.error.setText(str(exc))
+            return
+        except EditConflict as exc:
+            version = exc.version
+            self.error.setText(self.tr("Not saved: someone else changed this proposal."))
+            theirs = Proposal.get_or_none(Proposal.id == self.proposal.id)
+            mine = self._header()
+            self.ask_about_conflict(
+                exc,
+                [name for name, value in mine.items() if theirs and str(getattr(theirs, name)) != str(value)],
+                lambda: self.load(self.proposal.id if theirs else None),
+                lambda: self._overwrite(version, mine),
+            )
             return
         self.error.clear()
         self.heading.setText(f"{self.proposal.label} · {self.proposal.title}")
         if {"rounding", "document_discount"} & set(fields):
             self._fill_items()
         self.changed.emit(self.proposal.id)
+
+    def _header(self) -> dict:
+        """The header fields as they are typed here."""
+        return {
+            "title": self.title.text(),
+            "contact_id": self.contact.contact_id(),
+            "deal_id": self.deal.currentData(),
+            "issue_date": self.issue_date.date().toPython(),
+            "valid_until": self.valid_until.date().toPython(),
+            "rounding": self.rounding.currentData(),
+            "document_discount": self.document_discount.text() or "0",
+            "intro": self.intro.toPlainText(),
+            "closing": self.closing.toPlainText(),
+        }
+
+    def _overwrite(self, version: int | None, mine: dict) -> bool:
+        """Save every header field as typed here over the other seat's version."""
+        try:
+            self.proposal = service.update_proposal(self.proposal.id, expected_version=version, **mine)
+        except (ProposalError, PricingError) as exc:
+            self.error.setText(str(exc))
+            return False
+        except EditConflict:
+            return False  # a third save meanwhile: the next edit asks again
+        self.error.clear()
+        self.load(self.proposal.id)
+        self.changed.emit(self.proposal.id)
+        return True
 
     def _client_changed(self) -> None:
         if not self._loading and self.proposal is not None:
