@@ -51,7 +51,7 @@ class DealData:
         return cls(
             title=deal.title,
             contact_id=deal.contact_id,
-            company=deal.company.name if deal.company_id else "",
+            company=deal.company.name if deal.company is not None else "",
             value=deal.value,
             probability=deal.probability,
             stage_id=deal.stage_id,
@@ -119,7 +119,7 @@ def save_deal(data: DealData, deal_id: int | None = None, *, expected_version: i
     with write_transaction(), checked("deal"):
         lock_board()
         creating = deal_id is None
-        deal = Deal() if creating else Deal.for_edit(deal_id, expected_version)
+        deal = Deal() if deal_id is None else Deal.for_edit(deal_id, expected_version)
         deal.title = clean.title
         deal.contact_id = clean.contact_id
         company = company_named(clean.company) if clean.company.strip() else None
@@ -162,7 +162,7 @@ def lock_board() -> None:
 
 def _number(deal_ids: list[int]) -> None:
     """Give these deals the positions 1, 2, 3 … in this order (writing only what changes)."""
-    placed = dict(Deal.select(Deal.id, Deal.position).where(Deal.id.in_(deal_ids)).tuples())
+    placed: dict[int, int] = dict(tuples(Deal.select(Deal.id, Deal.position).where(Deal.id.in_(deal_ids))))
     for position, deal_id in enumerate(deal_ids, 1):
         if placed.get(deal_id) != position:
             Deal.update(position=position).where(Deal.id == deal_id).execute()
@@ -187,10 +187,11 @@ def move_deal(deal_id: int, stage_id: int, index: int | None = None, lost_reason
             raise PipelineError("Say why the deal was lost.")
         siblings = [
             sibling_id
-            for (sibling_id,) in Deal.select(Deal.id)
-            .where((Deal.stage == stage_id) & (Deal.id != deal_id))
-            .order_by(Deal.position, Deal.id)
-            .tuples()
+            for (sibling_id,) in tuples(
+                Deal.select(Deal.id)
+                .where((Deal.stage == stage_id) & (Deal.id != deal_id))
+                .order_by(Deal.position, Deal.id)
+            )
         ]
         index = len(siblings) if index is None else max(0, min(index, len(siblings)))
         siblings.insert(index, deal_id)
@@ -200,10 +201,11 @@ def move_deal(deal_id: int, stage_id: int, index: int | None = None, lost_reason
             _number(
                 [
                     sibling_id
-                    for (sibling_id,) in Deal.select(Deal.id)
-                    .where((Deal.stage == deal.stage_id) & (Deal.id != deal_id))
-                    .order_by(Deal.position, Deal.id)
-                    .tuples()
+                    for (sibling_id,) in tuples(
+                        Deal.select(Deal.id)
+                        .where((Deal.stage == deal.stage_id) & (Deal.id != deal_id))
+                        .order_by(Deal.position, Deal.id)
+                    )
                 ]
             )
         now = utc_now()
