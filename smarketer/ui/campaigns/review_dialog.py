@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -204,13 +204,24 @@ class SendReviewDialog(QDialog):
         figures then scroll and the buttons stay in view)."""
         self.layout().invalidate()
         self.layout().activate()
-        body = self.scroll.widget()
-        wanted = (
-            self.layout().totalHeightForWidth(self.width())
-            - self.scroll.sizeHint().height()
-            + body.layout().totalHeightForWidth(self.scroll.viewport().width())
+        margins = self.layout().contentsMargins()
+        # measured as if the scroll bar were showing: its width must not wrap a line more
+        room = (
+            self.width()
+            - margins.left()
+            - margins.right()
+            - self.scroll.verticalScrollBar().sizeHint().width()
         )
+        body = self.scroll.widget().layout().totalHeightForWidth(room)
+        wanted = self.layout().totalHeightForWidth(self.width()) - self.scroll.sizeHint().height() + body
         fit_to_screen(self, self.width(), wanted)
+        QTimer.singleShot(0, self, lambda: self._grow(3))
+
+    def _grow(self, tries: int) -> None:
+        """Wrapped labels measure inexactly: once laid out, grow by what still scrolls."""
+        hidden, before = self.scroll.verticalScrollBar().maximum(), self.height()
+        if hidden and tries and fit_to_screen(self, self.width(), before + hidden).height() > before:
+            QTimer.singleShot(0, self, lambda: self._grow(tries - 1))
 
     def _failed(self, exc: BaseException) -> None:
         self.busy.hide()

@@ -146,6 +146,10 @@ def test_a_long_review_keeps_its_buttons_on_a_small_screen(section, campaign, qt
 
     review = section.sending.send_now()
     qtbot.waitUntil(review.send_button.isEnabled, timeout=10000)
+    wrapped = replace(review.review, recipients=4465, without_consent=1064, days=12)  # lines wrap
+    review.show_review(wrapped)
+    bar = review.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() == 0)  # with room on screen, nothing scrolls
     long = replace(
         review.review,
         problem=" ".join(["The account refused this campaign for a reason that takes many words."] * 60),
