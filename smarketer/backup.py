@@ -1,7 +1,8 @@
 """Backups of the store: on demand, automatically on start (keeping the last 10), and restore.
 
 Copies go through SQLite's online backup API, so they are consistent even while the app has
-the file open and is writing to it.
+the file open and is writing to it. A store on a PostgreSQL server is backed up with pg_dump
+and restored with pg_restore (``smarketer.db.dump``): one archive file, one transaction.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from smarketer import paths
-from smarketer.db import StoreError, db
+from smarketer.db import ServerLocation, StoreError, db, location
+from smarketer.db import dump as server_dump
 from smarketer.db.database import copy_database, probe
 from smarketer.db.migrations import LATEST_VERSION
 
@@ -37,6 +39,9 @@ def _check_destination(dest: Path, source: Path | None = None) -> Path:
 
 def backup_open_store(dest: Path) -> Path:
     """Copy the store that is open now (the ``db`` proxy) to ``dest``."""
+    served = getattr(db.obj, "location", None)
+    if isinstance(served, ServerLocation):
+        return server_dump.dump(served, _check_destination(dest))
     source = Path(db.obj.database)
     dest = _check_destination(dest, source)
     try:
@@ -49,9 +54,12 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
 
 
-def backup_file(source: Path, dest: Path) -> Path:
+def backup_file(source: Path | ServerLocation, dest: Path) -> Path:
     """Copy the store at ``source`` (open elsewhere or not) to ``dest`` without changing it."""
-    source = Path(source).expanduser()
+    where = location(source)
+    if isinstance(where, ServerLocation):
+        return server_dump.dump(where, _check_destination(dest))
+    source = where
     if not source.exists():
         raise StoreError(source, "does not exist")
     probe(source)
@@ -95,7 +103,10 @@ def restore(backup: Path, target: Path, *, force: bool = False) -> Path | None:
     unless ``force``; when it does overwrite, the old contents are first copied into the
     automatic-backup folder, whose path is returned (None when there was nothing to keep).
     """
-    backup, target = Path(backup).expanduser(), Path(target).expanduser()
+    where = location(target)
+    if isinstance(where, ServerLocation):
+        return _restore_server(Path(backup).expanduser(), where, force=force)
+    backup, target = Path(backup).expanduser(), where
     if not backup.exists():
         raise StoreError(backup, "does not exist")
     version = probe(backup)
@@ -124,3 +135,40 @@ def restore(backup: Path, target: Path, *, force: bool = False) -> Path | None:
         dest.close()
         src.close()
     return kept
+
+
+def _restore_server(backup: Path, target: ServerLocation, *, force: bool) -> Path | None:
+    """Replace a server store with a pg_dump archive, keeping a dump of what it held first."""
+    from smarketer.db.server import connect_server
+    from smarketer.db.server_open import server_version
+
+    if not backup.exists():
+        raise StoreError(backup, "does not exist")
+    if not server_dump.is_dump(backup):
+        raise StoreError(
+            backup,
+            "is not a pg_dump archive (a SQLite file goes to a server with move-store --to)",
+        )
+    database = connect_server(target)
+    try:
+        holds = server_version(database, target) is not None
+    finally:
+        database.close()
+    kept = None
+    if holds:
+        if not force:
+            raise StoreError(target, "already holds a store; add --force to overwrite it")
+        kept = auto_backup_folder_for(target) / f"{target.stem}-before-restore-{_stamp()}.dump"
+        server_dump.dump(target, kept)
+    server_dump.restore_dump(backup, target)
+    return kept
+
+
+def auto_backup_folder_for(where: Path | ServerLocation) -> Path:
+    """The automatic-backup folder of a file or a server store."""
+    if isinstance(where, ServerLocation):
+        digest = hashlib.sha1(str(where).encode()).hexdigest()[:8]
+        folder = paths.backup_dir() / f"{where.stem}-{digest}"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return auto_backup_folder(where)

@@ -35,7 +35,7 @@ from smarketer.cli import (
     segments,
     store,
 )
-from smarketer.cli.console import EXIT_FAILED, EXIT_USAGE, Parser, fail
+from smarketer.cli.console import EXIT_FAILED, EXIT_USAGE, Parser, fail, store_location
 from smarketer.db import StoreError, location, store_problem
 from smarketer.errors import UserError
 
@@ -58,14 +58,6 @@ GROUPS = (
 
 
 DATABASE_URL = "SMARKETER_DATABASE_URL"
-
-
-def store_location(text: str):
-    """``--db``: a file's path or a ``postgresql://`` URL (its password is never kept)."""
-    try:
-        return location(text)
-    except StoreError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -47,6 +47,18 @@ def fail(message: str) -> int:
     return EXIT_FAILED
 
 
+def store_location(text: str):
+    """``--db`` and ``--to``: a file's path or a ``postgresql://`` URL (its password never kept)."""
+    import argparse
+
+    from smarketer.db import StoreError, location
+
+    try:
+        return location(text)
+    except StoreError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def open_store(args) -> Path:
     from smarketer.db import open_database
 

@@ -1,10 +1,11 @@
-"""The store's file: `demo`, `backup`, `restore`."""
+"""The store's file: `demo`, `backup`, `restore`, `move-store`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from smarketer import paths
+from smarketer.cli.console import store_location
 
 
 def register(commands) -> None:
@@ -29,6 +30,17 @@ def register(commands) -> None:
     restore.add_argument("backup", type=Path, metavar="BACKUP")
     restore.add_argument("--force", action="store_true", help="overwrite an existing database")
     restore.set_defaults(run=run_restore)
+
+    move = commands.add_parser(
+        "move-store",
+        help="copy the whole store into an empty PostgreSQL database or a new file, and verify it",
+        description="Copies every table of the store (--db) into TARGET: an empty database on a "
+        "PostgreSQL server (postgresql://user@host:port/name) or a new SQLite file, then compares row "
+        "counts and a checksum of each table on both sides before keeping the copy. The store itself "
+        "is only read; point Smarketer at TARGET afterwards.",
+    )
+    move.add_argument("--to", required=True, metavar="TARGET", type=store_location, help="URL or new FILE.db")
+    move.set_defaults(run=run_move_store)
 
 
 def run_demo(args) -> int:
@@ -57,4 +69,20 @@ def run_restore(args) -> int:
     print(f"Restored {target} from {args.backup}")
     if kept:
         print(f"The replaced database was kept as {kept}")
+    return 0
+
+
+def run_move_store(args) -> int:
+    from smarketer.cli.console import open_store, progress_printer
+    from smarketer.db.move import move_store
+
+    source = open_store(args)
+    show = progress_printer("Copied")
+    target, tables = move_store(args.to, progress=show)
+    rows = sum(t.rows for t in tables)
+    print(
+        f"\rMoved {rows:,} rows in {len(tables)} tables from {source} to {target}; every table's "
+        "row count and checksum match."
+    )
+    print(f"Use it with: smarketer --db {target}")
     return 0

@@ -24,7 +24,7 @@ from smarketer.db.server import ServerDatabase, ServerLocation, is_server_url, s
 __all__ = ["Location", "StoreError", "db", "location", "on_server", "open_database", "schema_version"]
 
 
-def _pragmas(busy_timeout_ms: int) -> dict[str, object]:
+def file_pragmas(busy_timeout_ms: int) -> dict[str, object]:
     return {
         "journal_mode": "wal",
         "foreign_keys": 1,
@@ -135,7 +135,7 @@ def open_database(
         raise StoreError(path, f"cannot be created: the folder {path.parent} is read-only")
 
     close_database()
-    file = SqliteDatabase(str(path), pragmas=_pragmas(busy_timeout_ms))
+    file = SqliteDatabase(str(path), pragmas=file_pragmas(busy_timeout_ms))
     try:
         file.connect()
         migrations.migrate(file, path, backup_dir or path.parent)

@@ -19,7 +19,7 @@ from smarketer.db.server_schema import VERSION_TABLE, create_schema
 log = logging.getLogger(__name__)
 
 
-def _refused(location: ServerLocation, exc: BaseException) -> StoreError:
+def refused(location: ServerLocation, exc: BaseException) -> StoreError:
     problem = server_problem(exc) or f"cannot be opened ({str(exc).strip().splitlines()[0]})"
     return StoreError(location, problem)
 
@@ -48,7 +48,7 @@ def open_server(location: ServerLocation, *, create: bool = True) -> ServerDatab
     try:
         database = connect_server(location)
     except (peewee.DatabaseError, peewee.InterfaceError, OSError) as exc:
-        raise _refused(location, exc) from None
+        raise refused(location, exc) from None
     try:
         version = server_version(database, location)
         if version is None:
@@ -74,5 +74,5 @@ def open_server(location: ServerLocation, *, create: bool = True) -> ServerDatab
         raise
     except (peewee.DatabaseError, peewee.InterfaceError) as exc:
         database.close()
-        raise _refused(location, exc) from None
+        raise refused(location, exc) from None
     return database

@@ -2,6 +2,9 @@
 
 import pytest
 
+from smarketer.db import close_database
+from tests.cli.conftest import one_line_error
+
 pytestmark = pytest.mark.postgresql
 
 
@@ -27,3 +30,45 @@ def test_a_server_that_cannot_be_reached_or_a_bad_url_is_one_line(run_cli):
     assert len(down.stderr.strip().splitlines()) == 1 and "Traceback" not in down.stderr
     bad = run_cli("contacts", "list", db="postgresql://owner@db.example.com")
     assert bad.returncode == 2 and "name the database" in bad.stderr
+
+
+def test_move_store_from_the_command_line(run_cli, demo_store, empty_server_database):
+    close_database()
+    done = run_cli("move-store", "--to", empty_server_database, db=demo_store)
+    assert done.returncode == 0, done.stderr
+    assert "row count and checksum match" in done.stdout
+    listed = run_cli("contacts", "list", "--json", db=empty_server_database).json()
+    assert listed["count"] == 60
+    again = run_cli("move-store", "--to", empty_server_database, db=demo_store)
+    assert "is not empty" in one_line_error(again)
+
+
+def test_backup_and_restore_of_a_server_store_use_pg_dump(run_cli, server_store, tmp_path, monkeypatch):
+    from smarketer.db.models import Contact
+
+    Contact.create(first_name="Kept", last_name="Safe")
+    close_database()
+    made = run_cli("backup", "-o", tmp_path / "business.dump", db=server_store)
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "business.dump").read_bytes().startswith(b"PGDMP")
+    assert run_cli("contacts", "add", "--first-name", "Later", db=server_store).returncode == 0
+
+    refused = run_cli("restore", tmp_path / "business.dump", db=server_store)
+    assert "add --force" in one_line_error(refused)
+    restored = run_cli("restore", tmp_path / "business.dump", "--force", db=server_store)
+    assert restored.returncode == 0, restored.stderr
+    names = [c["name"] for c in run_cli("contacts", "list", "--json", db=server_store).json()["contacts"]]
+    assert names == ["Kept Safe"]
+    assert "kept as" in restored.stdout  # what the store held before is a dump in the backups
+
+    sqlite_file = tmp_path / "plain.db"
+    assert run_cli("contacts", "list", db=sqlite_file).returncode == 0
+    wrong = run_cli("restore", sqlite_file, "--force", db=server_store)
+    assert "move-store" in one_line_error(wrong)
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump to be found
+    from smarketer.db import dump
+
+    monkeypatch.setattr(dump.glob, "glob", lambda pattern: [])
+    with pytest.raises(Exception, match="pg_dump: not found.*postgresql-client"):
+        dump.find_program("pg_dump")
