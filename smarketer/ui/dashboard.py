@@ -148,8 +148,11 @@ class DashboardSection(Section):
         column = QVBoxLayout(body)
         self.tiles_layout = QGridLayout()
         self.tiles: dict[str, TileButton] = {}
-        for index, (key, *_rest) in enumerate(dashboard.TILES):
+        for index, (key, label, *_rest) in enumerate(dashboard.TILES):
             tile = TileButton(key)
+            tile.value.setText("…")  # until the first figures arrive (seconds on a big store)
+            tile.caption.setText(self.tr(label))
+            tile.change.setText(self.tr("computing…"))
             tile.clicked.connect(self.drill)
             self.tiles[key] = tile
             self.tiles_layout.addWidget(tile, 0, index)

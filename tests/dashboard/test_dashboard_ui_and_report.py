@@ -95,3 +95,19 @@ def test_report_command(history, tmp_path, smarketer_home, store):  # noqa: F811
     assert result.returncode == 0, result.stderr
     assert "Won revenue" in result.stdout and "€3,000" in result.stdout
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_tiles_say_they_are_computing_until_the_figures_come(store, history, qtbot):  # noqa: F811
+    from smarketer.ui.dashboard import DashboardSection
+    from smarketer.ui.hub import Hub
+
+    section = DashboardSection(Hub())
+    qtbot.addWidget(section)
+    tile = section.tiles["revenue"]  # the figures are computed off the GUI thread: not here yet
+    assert (tile.value.text(), tile.caption.text(), tile.change.text()) == (
+        "…",
+        "Won revenue",
+        "computing…",
+    )
+    qtbot.waitUntil(lambda: not section.loading, timeout=10000)
+    assert tile.value.text() == "€3,000" and "computing" not in tile.change.text()
