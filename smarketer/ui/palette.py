@@ -25,6 +25,7 @@ from smarketer import contacts, pipeline, settings
 from smarketer.money import format_money
 from smarketer.proposals import service
 from smarketer.ui.geometry import fit_to_screen
+from smarketer.ui.sections import EmptyState
 
 #: "P-2026-0001", "HR-20", "P-20…": what a proposal number looks like while it is typed.
 PROPOSAL_NUMBER = re.compile(r"^[A-Za-z]{1,8}-\d[\d-]*(-R\d*)?$")
@@ -49,6 +50,17 @@ def matches(query: list[str], text: str) -> bool:
     to myself"); an empty query matches everything."""
     have = words_of(text)
     return all(any(w.startswith(q) for w in have) for q in query)
+
+
+def _in_hidden_empty_state(widget) -> bool:
+    """A button of an empty state the section does not show (its "Open the demo" while the
+    store has contacts) is no command."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, EmptyState) and parent.isHidden():
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def plain(text: str) -> str:
@@ -165,7 +177,7 @@ class CommandPalette(QDialog):
                 commands.append((plain(action.text()), action, action.toolTip()))
         for button in section.findChildren(QAbstractButton):
             text = plain(button.text())
-            if not text or button.isCheckable() or len(text) < 3:
+            if not text or button.isCheckable() or len(text) < 3 or _in_hidden_empty_state(button):
                 continue
             commands.append((text, button, button.toolTip()))
         return commands

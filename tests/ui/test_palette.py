@@ -138,3 +138,10 @@ def test_a_section_command_runs_from_the_menu_before_the_section_is_built(window
     dialog = window.deals.findChild(StagesDialog)
     assert dialog is not None and dialog.isVisible()
     dialog.close()
+
+
+def test_an_empty_state_the_section_does_not_show_offers_no_commands(window, qtbot):
+    window.go_to_section("Contacts")  # the demo store has contacts: no "Open the demo" there
+    palette = typed(window, qtbot, "demo")
+    assert [(e.text, e.detail) for e in palette.entries if e.kind == "Command"] == [("Open the Demo", "")]
+    palette.close()
