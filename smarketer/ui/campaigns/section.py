@@ -206,5 +206,5 @@ class CampaignsSection(Section):
     def _list_text(self, c: CampaignDetails) -> str:
         text = ("    ↳ " if c.parent_id else "") + f"{c.name}\n{c.status}"
         if c.total:
-            text += self.tr(" · {}/{} sent").format(c.sent, c.total)
+            text += self.tr(" · {}/{} sent").format(f"{c.sent:,}", f"{c.total:,}")
         return text

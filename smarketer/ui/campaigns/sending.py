@@ -339,7 +339,7 @@ class SendController(QWidget):
     def _finished(self, result) -> None:
         self.progress.hide()
         text = (
-            self.tr("Done: {} sent, {} failed.").format(result.sent, result.failed)
+            self.tr("Done: {} sent, {} failed.").format(f"{result.sent:,}", f"{result.failed:,}")
             if result.status == "done"
             else self.tr("Paused: {}").format(result.reason)
         )
