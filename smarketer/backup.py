@@ -16,7 +16,8 @@ from urllib.parse import quote
 from smarketer import paths
 from smarketer.db import ServerLocation, StoreError, db, location
 from smarketer.db import dump as server_dump
-from smarketer.db.database import copy_database, probe
+from smarketer.db.database import probe
+from smarketer.db.files import copy_database
 from smarketer.db.migrations import LATEST_VERSION
 
 AUTO_KEEP = 10

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from smarketer import pipeline
 from smarketer.db import db
@@ -72,11 +73,11 @@ def period(
     raise InputInvalid(f"Unknown period {kind!r}; use month, 30d, 90d, ytd or custom with dates.")
 
 
-def _one(sql: str, params=()) -> object:
+def _one(sql: str, params: tuple[object, ...] = ()) -> Any:
     return db.execute_sql(sql, params).fetchone()[0]
 
 
-def _span(p: Period) -> tuple[str, str]:
+def _span(p: Period) -> tuple[str | None, str | None]:
     return _STAMP(p.start), _STAMP(p.end)
 
 

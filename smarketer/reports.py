@@ -134,7 +134,8 @@ def _titled(title: str, body, width: float) -> Table:
 
 def _side_by_side(blocks: list, widths: list[float]) -> Table:
     """Blocks in one row, GUTTER points apart, together exactly the frame's width."""
-    cells, col_widths = [], []
+    cells: list[object] = []
+    col_widths: list[float] = []
     for index, (block, width) in enumerate(zip(blocks, widths, strict=True)):
         if index:
             cells.append("")

@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import babel
 import babel.numbers
@@ -60,7 +61,7 @@ class BusinessProfile:
 def validate_profile(profile: BusinessProfile) -> tuple[BusinessProfile, dict[str, str]]:
     """Return the profile with normalised values, and a message per invalid field."""
     errors: dict[str, str] = {}
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(profile).items()}
+    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(profile).items()}
     values["address"] = "\n".join(
         line.strip() for line in profile.address.strip().splitlines() if line.strip()
     )

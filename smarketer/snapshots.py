@@ -17,6 +17,7 @@ from peewee import fn
 from smarketer import pipeline
 from smarketer.db import db
 from smarketer.db.models import Activity, Deal, Stage, StageChange, Task
+from smarketer.db.rows import tuples
 from smarketer.db.writes import write_transaction
 
 
@@ -38,10 +39,9 @@ def deal_place(deal_id: int) -> DealPlace:
     deal = Deal.get_by_id(deal_id)
     order = [
         d
-        for (d,) in Deal.select(Deal.id)
-        .where(Deal.stage == deal.stage_id)
-        .order_by(Deal.position, Deal.id)
-        .tuples()
+        for (d,) in tuples(
+            Deal.select(Deal.id).where(Deal.stage == deal.stage_id).order_by(Deal.position, Deal.id)
+        )
     ]
     return DealPlace(
         deal_id,

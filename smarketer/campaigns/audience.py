@@ -307,7 +307,8 @@ class AudienceSummary:
 def summarize(campaign_id: int) -> AudienceSummary:
     campaign = Campaign.get_by_id(campaign_id)
     account = load_account()
-    missing, problem = [], ""
+    missing: list[tuple[int, str, str]] = []
+    problem = ""
     try:
         result, missing = _audience_and_missing(campaign, account)
     except templates.TemplateProblem as exc:

@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from smarketer.campaigns import outbox
 from smarketer.campaigns.compose import header_text, parts
 from smarketer.db.models import Campaign, Contact, EmailTemplate, OutboxMessage, OutboxState
+from smarketer.db.rows import tuples
 
 EDITABLE = ("draft", "scheduled")
 
@@ -154,11 +155,12 @@ def outbox_page(campaign_id: int, after_id: int = 0, limit: int = 500) -> list[O
     keyset page: the cost does not grow with how far down the list is)."""
     return [
         OutboxLine(*row)
-        for row in OutboxMessage.select(
-            OutboxMessage.id, OutboxMessage.email, OutboxMessage.state, OutboxMessage.reply
+        for row in tuples(
+            OutboxMessage.select(
+                OutboxMessage.id, OutboxMessage.email, OutboxMessage.state, OutboxMessage.reply
+            )
+            .where((OutboxMessage.campaign == campaign_id) & (OutboxMessage.id > after_id))
+            .order_by(OutboxMessage.id)
+            .limit(limit)
         )
-        .where((OutboxMessage.campaign == campaign_id) & (OutboxMessage.id > after_id))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .tuples()
     ]

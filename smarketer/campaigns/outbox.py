@@ -52,6 +52,7 @@ from smarketer.campaigns.suppression import (  # noqa: F401 - the outbox's publi
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Campaign, Contact, Deal, OutboxMessage, OutboxState, Tag
+from smarketer.db.rows import tuples
 
 RETRY_DELAYS = (60, 300, 1800)  # seconds before the 2nd, 3rd and 4th try of a 4xx
 MAX_CONSECUTIVE_ERRORS = 5
@@ -377,10 +378,10 @@ def _replies(campaign_id: int) -> int:
 def campaigns_with_counts() -> list[tuple[Campaign, dict[str, int]]]:
     """Every campaign, newest first, with its outbox rows counted by state."""
     counts: dict[int, dict[str, int]] = {}
-    for campaign_id, state, n in (
-        OutboxMessage.select(OutboxMessage.campaign, OutboxMessage.state, fn.COUNT(OutboxMessage.id))
-        .group_by(OutboxMessage.campaign, OutboxMessage.state)
-        .tuples()
+    for campaign_id, state, n in tuples(
+        OutboxMessage.select(
+            OutboxMessage.campaign, OutboxMessage.state, fn.COUNT(OutboxMessage.id)
+        ).group_by(OutboxMessage.campaign, OutboxMessage.state)
     ):
         counts.setdefault(campaign_id, {})[state] = n
     return [(c, counts.get(c.id, {})) for c in Campaign.select().order_by(Campaign.created_at.desc())]

@@ -8,6 +8,7 @@ from datetime import datetime
 from peewee import JOIN, fn
 
 from smarketer.db.models import Contact, InboundMessage, OutboxMessage
+from smarketer.db.rows import tuples
 
 BOUNCE_KINDS = ("hard_bounce", "soft_bounce")
 
@@ -30,40 +31,41 @@ def recipient_lines(campaign_id: int) -> list[RecipientLine]:
     """Every recipient of the campaign in queue order, with replies and bounces matched by
     the sent message (or, without one, by contact and campaign). Three queries in all."""
     rows = list(
-        OutboxMessage.select(
-            OutboxMessage.id,
-            OutboxMessage.contact,
-            OutboxMessage.email,
-            OutboxMessage.state,
-            OutboxMessage.sent_at,
-            OutboxMessage.reply,
-            Contact.first_name,
-            Contact.last_name,
+        tuples(
+            OutboxMessage.select(
+                OutboxMessage.id,
+                OutboxMessage.contact,
+                OutboxMessage.email,
+                OutboxMessage.state,
+                OutboxMessage.sent_at,
+                OutboxMessage.reply,
+                Contact.first_name,
+                Contact.last_name,
+            )
+            .join(Contact, JOIN.LEFT_OUTER, on=(OutboxMessage.contact == Contact.id))
+            .where(OutboxMessage.campaign == campaign_id)
+            .order_by(OutboxMessage.id)
         )
-        .join(Contact, JOIN.LEFT_OUTER, on=(OutboxMessage.contact == Contact.id))
-        .where(OutboxMessage.campaign == campaign_id)
-        .order_by(OutboxMessage.id)
-        .tuples()
     )
     replied: dict[int, datetime] = dict(
-        InboundMessage.select(InboundMessage.contact, fn.MIN(InboundMessage.received_at))
-        .where(
-            (InboundMessage.campaign == campaign_id)
-            & (InboundMessage.kind == "reply")
-            & InboundMessage.contact.is_null(False)
+        tuples(
+            InboundMessage.select(InboundMessage.contact, fn.MIN(InboundMessage.received_at))
+            .where(
+                (InboundMessage.campaign == campaign_id)
+                & (InboundMessage.kind == "reply")
+                & InboundMessage.contact.is_null(False)
+            )
+            .group_by(InboundMessage.contact)
         )
-        .group_by(InboundMessage.contact)
-        .tuples()
     )
     bounces_by_row: dict[int, str] = {}
     bounces_by_contact: dict[int, str] = {}
-    for outbox_id, contact_id, kind, detail in (
+    for outbox_id, contact_id, kind, detail in tuples(
         InboundMessage.select(
             InboundMessage.outbox, InboundMessage.contact, InboundMessage.kind, InboundMessage.detail
         )
         .where((InboundMessage.campaign == campaign_id) & InboundMessage.kind.in_(BOUNCE_KINDS))
         .order_by(InboundMessage.received_at, InboundMessage.id)
-        .tuples()
     ):
         text = f"{kind}: {detail}".strip().rstrip(":")
         if outbox_id:

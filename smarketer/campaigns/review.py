@@ -16,6 +16,7 @@ from smarketer.campaigns.account import load_account
 from smarketer.campaigns.audience import summarize
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Campaign, OutboxMessage, OutboxState
+from smarketer.db.rows import tuples
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,11 @@ def review_send(campaign_id: int, at: datetime | None = None, now: datetime | No
     summary = summarize(campaign_id)
     handled = {
         c
-        for (c,) in OutboxMessage.select(OutboxMessage.contact)
-        .where((OutboxMessage.campaign == campaign_id) & OutboxMessage.state.not_in([OutboxState.QUEUED]))
-        .tuples()
+        for (c,) in tuples(
+            OutboxMessage.select(OutboxMessage.contact).where(
+                (OutboxMessage.campaign == campaign_id) & OutboxMessage.state.not_in([OutboxState.QUEUED])
+            )
+        )
     }
     already_sent = (
         OutboxMessage.select()

@@ -401,9 +401,7 @@ def run_show(args) -> int:
     from smarketer import contacts
 
     open_store(args)
-    contact = contacts.find_contact(args.key, trash=None)
-    if contact is None:
-        find_contact(args.key)  # the one-line error
+    contact = contacts.find_contact(args.key, trash=None) or find_contact(args.key)  # else its one-line error
     data = contacts.ContactData.of(contact)
     document = {
         "contact": {

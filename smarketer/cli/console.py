@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import TypeVar
 
 from smarketer import paths
+
+T = TypeVar("T")
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -32,7 +36,7 @@ def command(actions, name: str, help_text: str, example: str, **kwargs) -> Parse
     )
 
 
-def found(thing, message: str | Callable[[], str]):
+def found(thing: T | None, message: str | Callable[[], str]) -> T:
     """``thing`` when there is one; else a UserError saying so (``message`` may be a function,
     for a message that costs a query)."""
     if thing is None:
@@ -77,7 +81,7 @@ def progress_printer(label: str) -> Callable[[int, int], None]:
     return show
 
 
-def table(rows: list[list[str]], right: set[int] = frozenset()) -> str:
+def table(rows: list[list[str]], right: AbstractSet[int] = frozenset()) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(

@@ -98,7 +98,7 @@ def sniff(path: Path, encoding: str | None = None, delimiter: str | None = None)
     def count_outside_quotes(line: str, d: str) -> int:
         return re.sub(r'"[^"]*"', "", line).count(d)
 
-    best = (-1, 0, delimiter or ",", [])
+    best: tuple[int, int, str, list[str]] = (-1, 0, delimiter or ",", [])
     for index, line in enumerate(lines[:30]):
         if not line.strip():
             continue

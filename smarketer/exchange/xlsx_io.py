@@ -77,7 +77,7 @@ def sniff(path: Path, sheet: str | None = None) -> CsvLayout:
     """The header row of ``sheet`` (the first sheet by default); the sheet's name is kept
     in the layout's delimiter field."""
     sheet = sheet or sheet_names(path)[0]
-    best = (-1, 0, [])
+    best: tuple[int, int, list[str]] = (-1, 0, [])
     for index, cells in enumerate(_rows(path, sheet)):
         if index >= 30:
             break

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 from smarketer.errors import UserError
 
@@ -46,7 +47,7 @@ class Provider:
         return self.signin == "oauth2"
 
 
-_GOOGLE = dict(
+_GOOGLE: dict[str, Any] = dict(
     smtp=Server("smtp.gmail.com", 465, "ssl"),
     imap=Server("imap.gmail.com", 993, "ssl"),
     signin="oauth2",

@@ -89,7 +89,7 @@ def document_of(proposal_id: int) -> ProposalDocument:
     client_lines = []
     if client:
         client_lines.append(client.full_name or client.email)
-        if client.company_id:
+        if client.company_id and client.company:
             client_lines.append(client.company.name)
         client_lines += [
             p
