@@ -26,6 +26,7 @@ from smarketer.contacts import ContactFilter
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import Campaign, Contact, OutboxState
+from smarketer.db.raw import raw_cursor
 
 _STAMP = InstantField().db_value
 ANSWER_KINDS = ("reply", "unsubscribe", "optout", "hard_bounce")  # end a follow-up sequence
@@ -134,7 +135,7 @@ SELECT o.contact_id, o.sent_at,
                AND i.kind IN ({", ".join(f"'{k}'" for k in ANSWER_KINDS)})
                AND i.received_at >= o.sent_at),
        EXISTS (SELECT 1 FROM contact c WHERE c.id = o.contact_id AND c.deleted_at IS NULL
-               AND c.unsubscribed_at IS NULL AND c.bounced_at IS NULL AND c.do_not_email = 0
+               AND c.unsubscribed_at IS NULL AND c.bounced_at IS NULL AND NOT c.do_not_email
                AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = c.email))
 FROM outbox_message o
 WHERE o.campaign_id = ? AND o.state = '{OutboxState.SENT}' AND o.contact_id IS NOT NULL
@@ -278,7 +279,7 @@ def queue(campaign_id: int) -> int:
             [json.dumps(eligible), campaign_id],
         ).fetchall()
         now = _STAMP(utc_now())
-        cursor = db.connection().executemany(
+        cursor = raw_cursor().executemany(
             _QUEUE,
             [
                 (campaign_id, contact_id, email, secrets.token_urlsafe(16), now, threads.get(contact_id))

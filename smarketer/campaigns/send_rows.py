@@ -23,7 +23,7 @@ RECIPIENT = (
     "c.city, c.country, c.phone, c.website FROM contact c "
     "LEFT JOIN company co ON co.id = c.company_id "
     "WHERE c.id = ? AND c.deleted_at IS NULL AND c.unsubscribed_at IS NULL "
-    "AND c.bounced_at IS NULL AND c.do_not_email = 0 "
+    "AND c.bounced_at IS NULL AND NOT c.do_not_email "
     "AND NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = c.email)"
 )
 # queued → sending: only while still queued and while the lease is still ours.

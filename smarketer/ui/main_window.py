@@ -27,6 +27,7 @@ from smarketer.ui import dialogs, geometry, style, wheel_guard
 from smarketer.ui.forms import save_or_ask, unsaved_form
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import SECTION_MENUS, Section, run_command
+from smarketer.ui.server_store import open_server_store
 from smarketer.ui.toast import Toast
 from smarketer.ui.workers import run_job
 
@@ -202,6 +203,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(
             self._action("open", self.tr("&Open Database…"), self.choose_store, QKeySequence.StandardKey.Open)
+        )
+        file_menu.addAction(
+            self._action("server", self.tr("Open Database on a &Server…"), lambda: open_server_store(self))
         )
         file_menu.addAction(self._action("backup", self.tr("&Back Up Now…"), self.backup_now, "Ctrl+Shift+B"))
         file_menu.addAction(self._action("restore", self.tr("&Restore from Backup…"), self.choose_restore))
@@ -528,13 +532,16 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.open_store(path)
 
-    def open_store(self, path: Path) -> bool:
+    def open_store(self, path: Path, on_refused=None) -> bool:
         previous = self.store_path
         try:
             open_database(path, backup_dir=paths.backup_dir())
         except StoreError as exc:
-            dialogs.show_error(self, self.tr("Cannot open database"), str(exc))
             open_database(previous, backup_dir=paths.backup_dir())
+            if on_refused is not None:
+                on_refused(exc)
+            else:
+                dialogs.show_error(self, self.tr("Cannot open database"), str(exc))
             return False
         self.store_path = location(path)
         self.reload_all()
@@ -567,7 +574,9 @@ class MainWindow(QMainWindow):
     def backup_now(self) -> None:
         stamp = datetime.now().strftime("%Y-%m-%d")
         dest = dialogs.ask_save_file(
-            self, self.tr("Back up the database to"), f"{self.store_path.stem}-backup-{stamp}.db"
+            self,
+            self.tr("Back up the database to"),
+            f"{self.store_path.stem}-backup-{stamp}{'.db' if isinstance(self.store_path, Path) else '.dump'}",
         )
         if dest is None:
             return
