@@ -238,7 +238,7 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
         return bool(section is not None and section.model.rowCount() and section.model.index(0, 0).data())
 
     def campaign_counted() -> bool:
-        return "recipients" in window.campaigns.info.text()
+        return "recipients" in window.campaigns.composer.info.text()
 
     def open_contact():
         table = window.contacts.table
@@ -277,9 +277,11 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
             "Ctrl+4 then type ' Thanks!' in the campaign body",
             lambda: (
                 ctrl(4)(),
-                window.campaigns.body.setFocus(),
-                window.campaigns.body.moveCursor(window.campaigns.body.textCursor().MoveOperation.End),
-                typing(lambda: window.campaigns.body, " Thanks!")(),
+                window.campaigns.composer.body.setFocus(),
+                window.campaigns.composer.body.moveCursor(
+                    window.campaigns.composer.body.textCursor().MoveOperation.End
+                ),
+                typing(lambda: window.campaigns.composer.body, " Thanks!")(),
             ),
             campaign_counted,
         ),
@@ -307,6 +309,7 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
             return
         state["step"] = index + 1
         state["began"] = time.time()
+        print(f"step: {steps[index + 1][0]}", file=sys.stderr, flush=True)  # where a stall is
         if index + 1 == 0:  # from the first tick: the time before it is the start-up figure
             state["began"] = ticks[0]
         steps[index + 1][1]()
