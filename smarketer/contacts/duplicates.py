@@ -7,10 +7,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from peewee import JOIN
+
 from smarketer.contacts.tags import add_tags, tag_names
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Activity, Contact, Deal, Task
+from smarketer.db.models import Activity, Company, Contact, Deal, Task
 from smarketer.errors import InputInvalid
 
 
@@ -25,6 +27,23 @@ def _name_key(c: Contact) -> str:
     from anyascii import anyascii
 
     return re.sub(r"[^a-z]", "", anyascii(f"{c.first_name}{c.last_name}").lower())
+
+
+def describe_contacts(ids: list[int]) -> dict[int, str]:
+    """Each contact as one line (name · email · company · phone), to tell two apart."""
+    lines: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        rows = (
+            Contact.select(Contact.id, Contact.first_name, Contact.last_name, Contact.email, Contact.phone)
+            .select_extend(Company.name.alias("company_name"))
+            .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+            .where(Contact.id.in_(ids[start : start + 900]))
+            .objects()
+        )
+        for c in rows:
+            parts = (c.full_name, c.email, c.company_name or "", c.phone)
+            lines[c.id] = " · ".join(p for p in parts if p)
+    return lines
 
 
 def find_duplicates() -> list[DuplicatePair]:

@@ -36,6 +36,25 @@ class DealCard:
     contact_id: int | None
 
 
+@dataclass(frozen=True)
+class DealHeading:
+    """A deal's title and where it stands, for a message about it."""
+
+    id: int
+    title: str
+    stage_id: int
+    stage_name: str
+
+
+def deal_heading(deal_id: int) -> DealHeading:
+    deal = Deal.select(Deal, Stage).join(Stage).where(Deal.id == deal_id).get()
+    return DealHeading(deal.id, deal.title, deal.stage_id, deal.stage.name)
+
+
+def stage_name(stage_id: int) -> str:
+    return Stage.get_by_id(stage_id).name
+
+
 @dataclass
 class Column:
     stage: Stage

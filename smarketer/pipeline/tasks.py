@@ -56,6 +56,25 @@ def find_task(task_id: int) -> Task | None:
     return Task.get_or_none(Task.id == task_id)
 
 
+@dataclass(frozen=True)
+class TaskDetails:
+    """One task as a dialog shows it (plain data: no row that lazy-loads)."""
+
+    id: int
+    title: str
+    due_date: date
+    due_time: str | None
+    deal_id: int | None
+    context: str  # the deal and the contact it is for
+
+
+def task_details(task_id: int) -> TaskDetails | None:
+    task = find_task(task_id)
+    if task is None:
+        return None
+    return TaskDetails(task.id, task.title, task.due_date, task.due_time, task.deal_id, task_context(task))
+
+
 def complete_task(task_id: int) -> None:
     Task.update(done_at=utc_now()).where(Task.id == task_id).execute()
 

@@ -241,7 +241,7 @@ class DashboardSection(Section):
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
-        self.hub.notify.emit(self.tr(f"The dashboard could not be computed: {exc}"))
+        self.hub.notify.emit(self.tr("The dashboard could not be computed: {}").format(exc))
 
     def _show(self, data: dashboard.Dashboard) -> None:
         try:
@@ -275,10 +275,9 @@ class DashboardSection(Section):
         self._tables()
         self.attribution_note.setText(
             self.tr(
-                f"A deal counts for the campaign it came from, else for the last campaign email "
-                f"its contact received within {dashboard.attribution_days()} days before it "
-                "was opened."
-            )
+                "A deal counts for the campaign it came from, else for the last campaign email "
+                "its contact received within {} days before it was opened."
+            ).format(dashboard.attribution_days())
         )
 
     def changeEvent(self, event) -> None:  # noqa: N802 - charts follow light and dark
@@ -361,7 +360,7 @@ class DashboardSection(Section):
             [[v for _, v in funnel]],
             horizontal=True,
             on_click=lambda i: self.drill(dashboard.FUNNEL_KEYS[funnel[i][0]]),
-            tips=[self.tr(f"{s}: {v:,.0f} in this period (click for the list)") for s, v in funnel],
+            tips=[self.tr("{}: {:,.0f} in this period (click for the list)").format(s, v) for s, v in funnel],
             empty=self.tr("nothing in this period"),
         )
         self._bars(
@@ -371,7 +370,9 @@ class DashboardSection(Section):
             on_click=lambda i: self.open_list.emit("deals", dashboard.deals_in_stage(d.pipeline[i][0])),
             names=(self.tr("Total"), self.tr("Weighted by probability")),
             money=True,
-            tips=[self.tr(f"{s}: {full(t)} in total, {full(w)} weighted") for s, t, w in d.pipeline],
+            tips=[
+                self.tr("{}: {} in total, {} weighted").format(s, full(t), full(w)) for s, t, w in d.pipeline
+            ],
             empty=self.tr("no open deals"),
         )
         self._bars(
@@ -452,7 +453,7 @@ class DashboardSection(Section):
         )
         if path is not None:
             write_report_pdf(self.data, path)
-            self.hub.notify.emit(self.tr(f"Saved {path.name}."))
+            self.hub.notify.emit(self.tr("Saved {}.").format(path.name))
 
     def export_tables(self) -> None:
         from smarketer.reports import write_tables_csv
@@ -464,7 +465,7 @@ class DashboardSection(Section):
         )
         if path is not None:
             write_tables_csv(self.data, path)
-            self.hub.notify.emit(self.tr(f"Saved {path.name}."))
+            self.hub.notify.emit(self.tr("Saved {}.").format(path.name))
 
 
 class MatchesDialog(QDialog):
@@ -475,7 +476,7 @@ class MatchesDialog(QDialog):
     def __init__(self, kind: str, ids: list[int], parent=None):
         super().__init__(parent)
         self.kind, self.ids = kind, ids
-        self.setWindowTitle(self.tr(f"{len(ids)} {kind}"))
+        self.setWindowTitle(self.tr("{} {}").format(len(ids), kind))
         fit_to_screen(self, 520, 420)
         self.list = QListWidget()
         for text in self.labels():

@@ -58,13 +58,13 @@ class FirstRunWizard(QWizard):
         self.currency = QComboBox()
         self.currency.addItems(CURRENCIES)
         self.currency.setCurrentText(profile.currency)
-        self.locale = QComboBox()
+        self.locale_box = QComboBox()
         for code in LOCALES:
-            self.locale.addItem(locale_label(code), code)
-        self.locale.setCurrentIndex(max(0, self.locale.findData(profile.locale)))
+            self.locale_box.addItem(locale_label(code), code)
+        self.locale_box.setCurrentIndex(max(0, self.locale_box.findData(profile.locale)))
         form = QFormLayout(region)
         form.addRow(self.tr("Currency"), self.currency)
-        form.addRow(self.tr("Language and region"), self.locale)
+        form.addRow(self.tr("Language and region"), self.locale_box)
 
         mail = QWizardPage()
         mail.setTitle(self.tr("Your email account (optional)"))
@@ -125,7 +125,7 @@ class FirstRunWizard(QWizard):
             name=self.name.text(),
             address=self.address.toPlainText(),
             currency=self.currency.currentText(),
-            locale=self.locale.currentData(),
+            locale=self.locale_box.currentData(),
         )
 
     def _account(self) -> smtp.SmtpAccount:
@@ -188,7 +188,7 @@ class FirstRunWizard(QWizard):
             account,
             secret,
             test_message(account),
-            on_success=lambda reply: self.test_result.setText(self.tr(f"Accepted: {reply}")),
+            on_success=lambda reply: self.test_result.setText(self.tr("Accepted: {}").format(reply)),
             on_failure=lambda exc: self.test_result.setText(test_failure_text(exc)),
         )
         return self.job

@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
         bar.showMessage(shown, msecs)
 
     def refresh_status(self) -> None:
-        self.store_label.setText(self.tr(f"{contacts.count():,} contacts · {self.store_path.name}"))
+        self.store_label.setText(self.tr("{:,} contacts · {}").format(contacts.count(), self.store_path.name))
         self.store_label.setToolTip(str(self.store_path))
 
     def _data_changed(self, table: str) -> None:
@@ -545,7 +545,7 @@ class MainWindow(QMainWindow):
             return False
         self.store_path = location(path)
         self.reload_all()
-        self.hub.notify.emit(self.tr(f"Opened {self.store_path}"))
+        self.hub.notify.emit(self.tr("Opened {}").format(self.store_path))
         return True
 
     def open_demo(self) -> None:
@@ -590,7 +590,7 @@ class MainWindow(QMainWindow):
         run_job(
             backup.backup_open_store,
             dest,
-            on_success=lambda out: finished(self.tr(f"Backed up to {out}")),
+            on_success=lambda out: finished(self.tr("Backed up to {}").format(out)),
             on_failure=lambda exc: (
                 finished(""),
                 dialogs.show_error(self, self.tr("Backup failed"), str(exc)),
@@ -605,10 +605,9 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Restore from backup?"),
             self.tr(
-                f"Replace everything in {self.store_path.name} with the contents of "
-                f"{source.name}?\n\nThe current contents are kept as an automatic backup "
-                "first, so this can be undone by restoring that."
-            ),
+                "Replace everything in {} with the contents of {}?\n\nThe current contents are "
+                "kept as an automatic backup first, so this can be undone by restoring that."
+            ).format(self.store_path.name, source.name),
             lambda: self.restore_from(source),
             yes_text=self.tr("Restore"),
             destructive=True,
@@ -624,7 +623,7 @@ class MainWindow(QMainWindow):
                 open_database(target, backup_dir=paths.backup_dir())
             except StoreError as exc:
                 error = error or exc
-            self._done_busy("" if error else self.tr(f"Restored from {source.name}."))
+            self._done_busy("" if error else self.tr("Restored from {}.").format(source.name))
             if error:
                 dialogs.show_error(self, self.tr("Restore failed"), str(error))
             self.reload_all()
@@ -648,9 +647,8 @@ class MainWindow(QMainWindow):
         box.setInformativeText(
             self.tr(
                 "Sales and marketing for the owner-operator: contacts, campaigns, deals and "
-                f"proposals in one offline app.\n\nDatabase: {self.store_path}\n"
-                f"Log: {paths.log_file()}"
-            )
+                "proposals in one offline app.\n\nDatabase: {}\nLog: {}"
+            ).format(self.store_path, paths.log_file())
         )
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         show_log = box.addButton(self.tr("Show Log Folder"), QMessageBox.ButtonRole.ActionRole)

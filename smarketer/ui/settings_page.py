@@ -106,9 +106,9 @@ class ProfileForm(KeepsEdits, QWidget):
         self.website.setPlaceholderText("yourbusiness.com")
         self.currency = QComboBox()
         self.currency.addItems(CURRENCIES)
-        self.locale = QComboBox()
+        self.locale_box = QComboBox()
         for code in LOCALES:
-            self.locale.addItem(locale_label(code), code)
+            self.locale_box.addItem(locale_label(code), code)
         self.tax_rate = QLineEdit()
         self.tax_rate.setPlaceholderText("e.g. 20")
         self.prefix = QLineEdit()
@@ -128,7 +128,7 @@ class ProfileForm(KeepsEdits, QWidget):
             "phone": (self.tr("Phone"), self.phone),
             "website": (self.tr("Website"), self.website),
             "currency": (self.tr("Currency"), self.currency),
-            "locale": (self.tr("Language and region"), self.locale),
+            "locale": (self.tr("Language and region"), self.locale_box),
             "default_tax_rate": (self.tr("Default tax rate (%)"), self.tax_rate),
             "proposal_prefix": (self.tr("Proposal number prefix"), self.prefix),
         }
@@ -179,9 +179,9 @@ class ProfileForm(KeepsEdits, QWidget):
         if self.currency.findText(p.currency) < 0:
             self.currency.addItem(p.currency)
         self.currency.setCurrentText(p.currency)
-        if self.locale.findData(p.locale) < 0:
-            self.locale.addItem(p.locale, p.locale)
-        self.locale.setCurrentIndex(self.locale.findData(p.locale))
+        if self.locale_box.findData(p.locale) < 0:
+            self.locale_box.addItem(p.locale, p.locale)
+        self.locale_box.setCurrentIndex(self.locale_box.findData(p.locale))
         self.tax_rate.setText(f"{p.default_tax_rate.normalize():f}")
         self.prefix.setText(p.proposal_prefix)
         self._logo_id = p.logo_file_id
@@ -199,7 +199,7 @@ class ProfileForm(KeepsEdits, QWidget):
             phone=self.phone.text(),
             website=self.website.text(),
             currency=self.currency.currentText(),
-            locale=self.locale.currentData() or "",
+            locale=self.locale_box.currentData() or "",
             default_tax_rate=rate,  # validated (and made a Decimal) by the core
             proposal_prefix=self.prefix.text(),
             logo_file_id=self._logo_id,

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import pipeline
-from smarketer.db.models import Task
 from smarketer.pipeline import PipelineError
+from smarketer.pipeline.tasks import task_details
 from smarketer.ui.contacts.completers import ContactPicker
 
 
@@ -30,7 +30,7 @@ class TaskDialog(QDialog):
     def __init__(self, task_id: int | None = None, parent=None):
         super().__init__(parent)
         self.task_id = task_id
-        task = Task.get_or_none(Task.id == task_id) if task_id else None
+        task = task_details(task_id) if task_id else None
         self.setWindowTitle(self.tr("Task") if task else self.tr("New task"))
         self.setMinimumWidth(420)
         self.title = QLineEdit(task.title if task else "")
@@ -52,8 +52,7 @@ class TaskDialog(QDialog):
         if task is None:
             form.addRow(self.tr("For contact"), self.contact)
         else:
-            context = pipeline.task_context(task)
-            form.addRow(self.tr("For"), QLabel(context or "—"))
+            form.addRow(self.tr("For"), QLabel(task.context or "—"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import overview, pipeline, settings, snapshots
-from smarketer.db.models import Task
 from smarketer.money import format_money_short
+from smarketer.pipeline.tasks import task_details
 from smarketer.ui import style
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.task_dialog import TaskDialog
@@ -106,7 +106,7 @@ class TodaySection(Section):
         hour = datetime.now().hour
         part = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
         profile = settings.load_profile()
-        self.greeting.setText(self.tr(f"Good {part}"))
+        self.greeting.setText(self.tr("Good {}").format(part))
         self.subtitle.setText(
             profile.name
             or self.tr(
@@ -189,7 +189,7 @@ class TodaySection(Section):
         if task_id and item.checkState() == Qt.CheckState.Checked:
             self._undoable(
                 task_id,
-                self.tr("Task done: {}").format(Task.get_by_id(task_id).title),
+                self.tr("Task done: {}").format(_title(task_id)),
                 lambda: pipeline.complete_task(task_id),
             )
 
@@ -199,10 +199,10 @@ class TodaySection(Section):
         if task_id:
             self._undoable(
                 task_id,
-                self.tr("Snoozed {}").format(Task.get_by_id(task_id).title),
+                self.tr("Snoozed {}").format(_title(task_id)),
                 lambda: pipeline.snooze_task(task_id, days),
             )
-            due = Task.get_by_id(task_id).due_date
+            due = task_details(task_id).due_date  # type: ignore[union-attr]
             if self.hub:
                 self.hub.notify.emit(self.tr("Snoozed to {}.").format(f"{due:%a %d %b}"))
 
@@ -242,5 +242,10 @@ class TodaySection(Section):
         due = pipeline.due_now()
         if due and self.hub:
             names = ", ".join(t.title for t in due[:3]) + ("…" if len(due) > 3 else "")
-            self.hub.notify.emit(self.tr(f"Due now: {names}"))
+            self.hub.notify.emit(self.tr("Due now: {}").format(names))
         return due
+
+
+def _title(task_id: int) -> str:
+    task = task_details(task_id)
+    return task.title if task else ""

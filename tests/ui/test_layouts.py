@@ -78,17 +78,17 @@ def test_ctrl_right_scrolls_the_board_to_follow_the_card(window, qtbot):
     window.resize(1024, 640)
     window.go_to_section("Deals")
     board = window.deals
-    qtbot.waitUntil(lambda: board.scroll.viewport().width() > 0)
+    qtbot.waitUntil(lambda: board.board_scroll.viewport().width() > 0)
     first = board.columns[0]
     deal_id = first.model.cards[0].id
     board.select(deal_id)
-    assert board.scroll.horizontalScrollBar().maximum() > 0, "five stages cannot fit here"
+    assert board.board_scroll.horizontalScrollBar().maximum() > 0, "five stages cannot fit here"
     for step in range(1, len(board.columns)):
         qtbot.keyClick(board.columns[step - 1].view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
         column = board.columns[step]
         assert column.model.row_of(deal_id) >= 0
-        assert visible_in(board.scroll, column), f"stage {step} is off-screen"
-    assert board.scroll.horizontalScrollBar().value() > 0
+        assert visible_in(board.board_scroll, column), f"stage {step} is off-screen"
+    assert board.board_scroll.horizontalScrollBar().value() > 0
 
 
 def test_the_board_columns_share_a_wide_window(window, qtbot):
@@ -96,8 +96,8 @@ def test_the_board_columns_share_a_wide_window(window, qtbot):
     window.set_sidebar_collapsed(True)
     window.go_to_section("Deals")
     window.deals.set_figures_visible(False)
-    qtbot.waitUntil(lambda: all(visible_in(window.deals.scroll, c) for c in window.deals.columns))
-    assert window.deals.scroll.horizontalScrollBar().maximum() == 0
+    qtbot.waitUntil(lambda: all(visible_in(window.deals.board_scroll, c) for c in window.deals.columns))
+    assert window.deals.board_scroll.horizontalScrollBar().maximum() == 0
 
 
 def test_an_empty_board_says_what_to_do(make_window, store, qtbot):

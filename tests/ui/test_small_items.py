@@ -101,6 +101,6 @@ def test_insert_field_puts_a_merge_field_at_the_cursor(window, qtbot):
 
 def test_the_setup_assistant_names_languages(window):
     wizard = window.open_setup()
-    codes = [wizard.locale.itemText(i) for i in range(wizard.locale.count())]
+    codes = [wizard.locale_box.itemText(i) for i in range(wizard.locale_box.count())]
     assert "English (Ireland) (en_IE)" in codes
     wizard.skip()

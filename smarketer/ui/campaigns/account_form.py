@@ -219,7 +219,7 @@ class AccountForm(KeepsEdits, QWidget):
 
     def _tested(self, reply: str) -> None:
         self.test_button.setEnabled(True)
-        self.status.setText(self.tr(f"The server accepted the test email: {reply}"))
+        self.status.setText(self.tr("The server accepted the test email: {}").format(reply))
 
     def _test_failed(self, exc: BaseException) -> None:
         self.test_button.setEnabled(True)

@@ -15,14 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer import contacts
-from smarketer.db.models import Contact
+from smarketer.contacts.duplicates import describe_contacts
 from smarketer.ui import dialogs
 from smarketer.ui.geometry import fit_to_screen
-
-
-def _describe(contact: Contact) -> str:
-    company = contact.company.name if contact.company_id else ""
-    return " · ".join(p for p in (contact.full_name, contact.email, company, contact.phone) if p)
 
 
 class DuplicatesDialog(QDialog):
@@ -50,9 +45,11 @@ class DuplicatesDialog(QDialog):
     def load(self) -> None:
         pairs = contacts.find_duplicates()
         self.table.setRowCount(len(pairs))
+        lines = describe_contacts([i for pair in pairs for i in (pair.keep_id, pair.other_id)])
         for row, pair in enumerate(pairs):
-            keep, other = Contact.get_by_id(pair.keep_id), Contact.get_by_id(pair.other_id)
-            for column, text in enumerate((_describe(keep), _describe(other), pair.reason)):
+            for column, text in enumerate(
+                (lines.get(pair.keep_id, ""), lines.get(pair.other_id, ""), pair.reason)
+            ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
             button = QPushButton(self.tr("Merge"))
             button.setToolTip(
@@ -65,9 +62,8 @@ class DuplicatesDialog(QDialog):
             self.table.setCellWidget(row, 3, button)
         self.info.setText(
             self.tr(
-                f"{len(pairs)} likely duplicate pair(s): the same email, or the same name "
-                "at the same company or phone."
-            )
+                "{} likely duplicate pair(s): the same email, or the same name at the same company or phone."
+            ).format(len(pairs))
             if pairs
             else self.tr("No likely duplicates found.")
         )

@@ -52,7 +52,7 @@ class ImportDialog(QDialog):
         self.plan, self.hub = plan, hub
         self.job = None
         self.summary: ImportSummary | None = None
-        self.setWindowTitle(self.tr(f"Import {plan.path.name}"))
+        self.setWindowTitle(self.tr("Import {}").format(plan.path.name))
         fit_to_screen(self, 900, 640)
 
         self.about = about = QLabel(self._describe())
@@ -120,9 +120,9 @@ class ImportDialog(QDialog):
 
         self.progress = QProgressBar()
         self.progress.hide()
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.undo_button = QPushButton(self.tr("Undo this import"))
         self.undo_button.hide()
         self.undo_button.clicked.connect(self._undo)
@@ -146,14 +146,14 @@ class ImportDialog(QDialog):
             layout.addWidget(self.mapping, 2)
             layout.addWidget(self.mapping_warning)
             self._fill_mapping()
-        layout.addWidget(QLabel(self.tr(f"Preview of the first {PREVIEW_ROWS} rows")))
+        layout.addWidget(QLabel(self.tr("Preview of the first {} rows").format(PREVIEW_ROWS)))
         layout.addWidget(self.preview, 3)
         layout.addLayout(options)
         bottom = QHBoxLayout()
         bottom.addWidget(self.progress, 1)
         bottom.addWidget(self.report_button)
         bottom.addWidget(self.undo_button)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addLayout(bottom)
         layout.addWidget(self.buttons)
         self.refresh_preview()
@@ -197,7 +197,7 @@ class ImportDialog(QDialog):
         try:
             self.plan = replan(self.plan, self.encoding.currentData() or None, self.delimiter.currentData())
         except UnreadableFile as exc:
-            self.result.setText(str(exc))
+            self.outcome.setText(str(exc))
             return
         self._show_layout()
         self.about.setText(self._describe())
@@ -221,7 +221,7 @@ class ImportDialog(QDialog):
                 combo.addItem(self.tr(label), key)
             if i in self.plan.mapping:
                 combo.setCurrentIndex(max(0, combo.findData(self.plan.mapping[i])))
-            combo.setAccessibleName(self.tr(f"Import {header} as"))
+            combo.setAccessibleName(self.tr("Import {} as").format(header))
             combo.currentIndexChanged.connect(lambda _i, row=i: self._mapping_changed(row))
             self.mapping.setCellWidget(i, 2, combo)
             self.combos.append(combo)
@@ -302,7 +302,7 @@ class ImportDialog(QDialog):
             notes.append(self.tr("{} would be kept with an email address that needs fixing.").format(to_fix))
         if not (has_target or self.plan.kind == "vcard"):
             notes.append(self.tr("Map at least one column to a name or an email to import."))
-        self.result.setText(" ".join(notes))
+        self.outcome.setText(" ".join(notes))
 
     # running
 
@@ -315,7 +315,7 @@ class ImportDialog(QDialog):
         self.tag.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.result.setText(self.tr("Importing…"))
+        self.outcome.setText(self.tr("Importing…"))
         self.job = run_job(
             run_import,
             self.plan,
@@ -336,7 +336,7 @@ class ImportDialog(QDialog):
         self.job = None
         self.summary = summary
         self.progress.hide()
-        self.result.setText(self.tr("Imported: ") + summary.text())
+        self.outcome.setText(self.tr("Imported: ") + summary.text())
         self.report_button.setVisible(summary.report is not None)
         self.undo_button.setVisible(summary.run_id is not None)
         self.cancel_button.setText(self.tr("Close"))
@@ -345,7 +345,7 @@ class ImportDialog(QDialog):
     def _undo(self) -> None:
         def undone(text: str) -> None:
             self.undo_button.setEnabled(False)
-            self.result.setText(text)
+            self.outcome.setText(text)
             self.undone.emit(text)
 
         undo_import(self, self.summary.run_id, undone, self.hub)
@@ -354,9 +354,9 @@ class ImportDialog(QDialog):
         self.job = None
         self.progress.hide()
         if isinstance(exc, ImportCancelled):
-            self.result.setText(self.tr("Cancelled: nothing was imported."))
+            self.outcome.setText(self.tr("Cancelled: nothing was imported."))
         else:
-            self.result.setText(self.tr("The import failed and nothing was imported: ") + str(exc))
+            self.outcome.setText(self.tr("The import failed and nothing was imported: ") + str(exc))
         self.import_button.setEnabled(True)
         self.policy.setEnabled(True)
         self.tag.setEnabled(True)
@@ -367,7 +367,7 @@ class ImportDialog(QDialog):
     def cancel(self) -> None:
         if self.job is not None and not self.job.done:
             self.job.cancel()
-            self.result.setText(self.tr("Cancelling…"))
+            self.outcome.setText(self.tr("Cancelling…"))
             return
         self.reject()
 

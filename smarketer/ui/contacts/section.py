@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from smarketer import contacts
 from smarketer.contacts import ContactFilter
-from smarketer.db.models import LIFECYCLE_STATUSES
 from smarketer.exchange.csv_io import UnreadableFile
 from smarketer.exchange.files import export_contacts, plan_import
 from smarketer.ui import dialogs
@@ -148,7 +147,7 @@ class ContactsSection(Section):
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName(self.tr("Status filter"))
         self.status_filter.addItem(self.tr("Any status"))  # no data: None as data leaks refs
-        for status in LIFECYCLE_STATUSES:
+        for status in contacts.LIFECYCLE_STATUSES:
             self.status_filter.addItem(self.tr(status.capitalize()), status)
         self.consent_filter = QComboBox()
         self.consent_filter.setAccessibleName(self.tr("Consent filter"))
@@ -317,7 +316,9 @@ class ContactsSection(Section):
             self.count_label.setText(self.tr("Counting matches…"))
         else:
             self.count_label.setText(
-                self.tr(f"{shown:,} shown of {total:,}") if shown != total else self.tr(f"{total:,} contacts")
+                self.tr("{:,} shown of {:,}").format(shown, total)
+                if shown != total
+                else self.tr("{:,} contacts").format(total)
             )
         in_trash = self._segment == TRASH
         self.actions_["delete"].setEnabled(not in_trash)
@@ -346,7 +347,7 @@ class ContactsSection(Section):
         self.segments.clear()
         self._total = contacts.count()
         self._in_trash = contacts.count(ContactFilter(trash=True))
-        entries = [(self.tr(f"All contacts ({self._total:,})"), ALL)]
+        entries = [(self.tr("All contacts ({:,})").format(self._total), ALL)]
         self._counts_request += 1
         if self.model.big:  # one count per segment: a worker fills them in
             entries += [(s.name, s.id) for s in contacts.segments()]
@@ -356,7 +357,7 @@ class ContactsSection(Section):
             )
         else:
             entries += [(f"{s.name} ({n:,})", s.id) for s, n in contacts.segments_with_counts()]
-        entries.append((self.tr(f"Trash ({self._in_trash:,})"), TRASH))
+        entries.append((self.tr("Trash ({:,})").format(self._in_trash), TRASH))
         for text, key in entries:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -385,7 +386,7 @@ class ContactsSection(Section):
     def save_segment(self) -> None:
         f = self._combined_filter()
         name = dialogs.ask_text(
-            self, self.tr("Save segment"), self.tr(f"Name for the segment ({f.describe()}):")
+            self, self.tr("Save segment"), self.tr("Name for the segment ({}):").format(f.describe())
         )
         if not name:
             return
@@ -399,7 +400,7 @@ class ContactsSection(Section):
         self.to_fix.setChecked(False)
         self._fill_segments()
         self.apply_filters()
-        self.hub.notify.emit(self.tr(f"Saved segment {segment.name}."))
+        self.hub.notify.emit(self.tr("Saved segment {}.").format(segment.name))
 
     def delete_segment(self) -> None:
         if not isinstance(self._segment, int):
@@ -415,7 +416,7 @@ class ContactsSection(Section):
         dialogs.confirm(
             self,
             self.tr("Delete segment?"),
-            self.tr(f"Delete the segment {segment.name}? Its contacts stay."),
+            self.tr("Delete the segment {}? Its contacts stay.").format(segment.name),
             delete,
             yes_text=self.tr("Delete segment"),
             destructive=True,
@@ -489,19 +490,21 @@ class ContactsSection(Section):
         ids = self.selected_ids()
         if not ids:
             return
-        what = self.tr("this contact") if len(ids) == 1 else self.tr(f"{len(ids)} contacts")
+        what = self.tr("this contact") if len(ids) == 1 else self.tr("{} contacts").format(len(ids))
         first_row = min(i.row() for i in self.table.selectionModel().selectedRows())
 
         def delete() -> None:
             self.undo_stack.push(DeleteContacts(ids, self._changed))
             self._select_row(first_row)  # the next contact, ready for the next key press
-            self.hub.notify.emit(self.tr(f"Moved {what} to the trash. Undo with Ctrl+Z."))
-            self.hub.toast.emit(self.tr(f"Moved {what} to the trash."), self.tr("Undo"), self.undo_stack.undo)
+            self.hub.notify.emit(self.tr("Moved {} to the trash. Undo with Ctrl+Z.").format(what))
+            self.hub.toast.emit(
+                self.tr("Moved {} to the trash.").format(what), self.tr("Undo"), self.undo_stack.undo
+            )
 
         dialogs.confirm(
             self,
             self.tr("Delete contacts?"),
-            self.tr(f"Move {what} to the trash? You can undo this, or restore from the trash later."),
+            self.tr("Move {} to the trash? You can undo this, or restore from the trash later.").format(what),
             delete,
             yes_text=self.tr("Delete"),
             destructive=True,
@@ -527,7 +530,7 @@ class ContactsSection(Section):
         ids = self.selected_ids()
         if ids:
             done = contacts.unsubscribe(ids)
-            self.hub.notify.emit(self.tr(f"Unsubscribed {done} contact(s)."))
+            self.hub.notify.emit(self.tr("Unsubscribed {} contact(s).").format(done))
             self._changed()
 
     # columns
@@ -589,7 +592,10 @@ class ContactsSection(Section):
         if len(ids) <= 1:
             ids = self.model.ids()
         path = dialogs.ask_save_file(
-            self, self.tr(f"Export {len(ids):,} contacts ({what}) to"), "contacts.csv", EXPORT_FILTER
+            self,
+            self.tr("Export {:,} contacts ({}) to").format(len(ids), what),
+            "contacts.csv",
+            EXPORT_FILTER,
         )
         if path is None:
             return
@@ -597,7 +603,9 @@ class ContactsSection(Section):
             export_contacts,
             ids,
             path,
-            on_success=lambda n: self.hub.notify.emit(self.tr(f"Exported {n:,} contacts to {path}.")),
+            on_success=lambda n: self.hub.notify.emit(
+                self.tr("Exported {:,} contacts to {}.").format(n, path)
+            ),
             on_failure=lambda exc: dialogs.show_error(self, self.tr("Export failed"), str(exc)),
         )
 

@@ -26,6 +26,7 @@ from smarketer import pipeline, settings, snapshots
 from smarketer.contacts import all_tag_names
 from smarketer.money import format_money, format_money_short
 from smarketer.pipeline import BoardFilter, PipelineError
+from smarketer.pipeline.deal_board import deal_heading, stage_name
 from smarketer.ui import dialogs
 from smarketer.ui.deals.closed_dialog import ClosedDealsDialog
 from smarketer.ui.deals.delegate import CardDelegate
@@ -110,7 +111,7 @@ class DealsSection(Section):
         self.hub, self.undo_stack = hub, undo_stack
         self.columns: list[StageColumn] = []
         profile = settings.load_profile()
-        self.currency, self.locale = profile.currency, profile.locale
+        self.currency, self.money_locale = profile.currency, profile.locale
         self.delegate = CardDelegate(self._short_money, self)
 
         header = QHBoxLayout()
@@ -161,10 +162,10 @@ class DealsSection(Section):
         self.board_layout = QHBoxLayout(self.board)
         self.board_layout.setContentsMargins(0, 0, 0, 0)
         self.board_layout.addStretch(0)  # what wide columns leave stays on the right
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.board)
+        self.board_scroll = QScrollArea()
+        self.board_scroll.setWidgetResizable(True)
+        self.board_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.board_scroll.setWidget(self.board)
 
         self.won_zone = DropZone(self.tr("Drop here: Won"))
         self.lost_zone = DropZone(self.tr("Drop here: Lost"))
@@ -191,7 +192,7 @@ class DealsSection(Section):
         self.body = QWidget()
         body = QHBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(self.scroll, 1)
+        body.addWidget(self.board_scroll, 1)
         body.addWidget(self.side_panel)
         self.empty = EmptyState(
             self.tr("No open deals"),
@@ -227,13 +228,13 @@ class DealsSection(Section):
     # money
 
     def _short_money(self, amount) -> str:
-        return format_money_short(amount, self.currency, self.locale)
+        return format_money_short(amount, self.currency, self.money_locale)
 
     # Section interface
 
     def reload(self) -> None:
         profile = settings.load_profile()
-        self.currency, self.locale = profile.currency, profile.locale
+        self.currency, self.money_locale = profile.currency, profile.locale
         current = self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else None
         self.tag_filter.blockSignals(True)
         self.tag_filter.clear()
@@ -286,7 +287,7 @@ class DealsSection(Section):
         """Read the board again (only the columns of ``stage_ids`` when given)."""
         columns = pipeline.board(self.current_filter(), stage_ids=stage_ids)
         by_stage = {c.stage.id: c for c in columns}
-        money = lambda v: format_money_short(v, self.currency, self.locale)  # noqa: E731
+        money = lambda v: format_money_short(v, self.currency, self.money_locale)  # noqa: E731
         for column in self.columns:
             data = by_stage.get(column.stage.id)
             if data is None and stage_ids is not None:
@@ -295,15 +296,16 @@ class DealsSection(Section):
             column.model.set_cards(column.data.cards)
             column.title.setText(f"{column.stage.name}  ·  {len(column.data.cards)}")
             column.totals.setText(
-                self.tr(
-                    f"{money(column.data.total)} · weighted {money(column.data.weighted)}"
-                    f" ({column.stage.probability}%)"
+                self.tr("{} · weighted {} ({}%)").format(
+                    money(column.data.total), money(column.data.weighted), column.stage.probability
                 )
             )
         count = sum(len(c.data.cards) for c in self.columns)
         total = sum((c.data.total for c in self.columns), 0)
         weighted = sum((c.data.weighted for c in self.columns), 0)
-        self.summary.setText(self.tr(f"{count} open · {money(total)} · weighted {money(weighted)}"))
+        self.summary.setText(
+            self.tr("{} open · {} · weighted {}").format(count, money(total), money(weighted))
+        )
         any_deals = count > 0 or any(self.current_filter().__dict__.values())
         self.body.setVisible(any_deals)
         self.empty.setVisible(not any_deals)
@@ -321,7 +323,7 @@ class DealsSection(Section):
         )
 
     def _fill_figures(self, f, months) -> None:
-        money = lambda v: format_money(v, self.currency, self.locale)  # noqa: E731
+        money = lambda v: format_money(v, self.currency, self.money_locale)  # noqa: E731
         pct = lambda v: "—" if v is None else f"{v * 100:.0f}%"  # noqa: E731
         rows = "".join(
             f"<tr><td>{s.stage.name}</td><td align='right'>{pct(s.conversion)}</td>"
@@ -364,7 +366,7 @@ class DealsSection(Section):
     def follow(self, column: StageColumn) -> None:
         """Scroll the board so that ``column`` (holding the selected card) is in view."""
         self.board.layout().activate()
-        self.scroll.ensureWidgetVisible(column, 0, 0)
+        self.board_scroll.ensureWidgetVisible(column, 0, 0)
 
     def set_figures_visible(self, shown: bool) -> None:
         """View → Deal Board Figures: the side panel, or more room for the columns."""
@@ -393,13 +395,11 @@ class DealsSection(Section):
         return True
 
     def move(self, deal_id: int, stage_id: int, row: int) -> None:
-        from smarketer.db.models import Deal, Stage
-
-        deal = Deal.get_by_id(deal_id)
+        deal = deal_heading(deal_id)
         if deal.stage_id == stage_id:
-            text = self.tr("Moved {} within {}").format(deal.title, deal.stage.name)
+            text = self.tr("Moved {} within {}").format(deal.title, deal.stage_name)
         else:
-            text = self.tr("Moved {} to {}").format(deal.title, Stage.get_by_id(stage_id).name)
+            text = self.tr("Moved {} to {}").format(deal.title, stage_name(stage_id))
         self._undoable(
             deal_id,
             text,
@@ -426,17 +426,13 @@ class DealsSection(Section):
             self.move(deal_id, column.stage.id, row)
 
     def win(self, deal_id: int) -> None:
-        from smarketer.db.models import Deal
-
-        title = Deal.get_by_id(deal_id).title
+        title = deal_heading(deal_id).title
         self._undoable(
             deal_id, self.tr("Won {}. Well done!").format(title), lambda: pipeline.mark_won(deal_id)
         )
 
     def lose(self, deal_id: int):
-        from smarketer.db.models import Deal
-
-        title = Deal.get_by_id(deal_id).title
+        title = deal_heading(deal_id).title
 
         def lost(reason: str) -> None:
             self._undoable(
@@ -485,7 +481,7 @@ class DealsSection(Section):
         )
 
     def show_closed(self) -> ClosedDealsDialog:
-        dialog = ClosedDealsDialog(self.currency, self.locale, self)
+        dialog = ClosedDealsDialog(self.currency, self.money_locale, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open_requested.connect(self.open_deal)
         dialog.reopen_requested.connect(lambda deal_id: (self.reopen(deal_id), dialog.reload()))
@@ -495,9 +491,7 @@ class DealsSection(Section):
 
     def reopen(self, deal_id: int) -> None:
         """Put a won or lost deal back on the board, in the last open stage (undoable)."""
-        from smarketer.db.models import Deal
-
-        title = Deal.get_by_id(deal_id).title
+        title = deal_heading(deal_id).title
         self._undoable(deal_id, self.tr("Reopened {}").format(title), lambda: pipeline.reopen(deal_id))
 
     def edit_stages(self) -> StagesDialog:

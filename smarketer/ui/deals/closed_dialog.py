@@ -32,7 +32,7 @@ class ClosedDealsDialog(QDialog):
 
     def __init__(self, currency: str, locale: str, parent=None):
         super().__init__(parent)
-        self.currency, self.locale = currency, locale
+        self.currency, self.money_locale = currency, locale
         self.setWindowTitle(self.tr("Won and lost deals"))
         self.resize(720, 460)
         self.kind = QComboBox()
@@ -97,7 +97,7 @@ class ClosedDealsDialog(QDialog):
             cells = [
                 d.title + (f" · {d.contact}" if d.contact else ""),
                 d.stage,
-                format_money(d.value, self.currency, self.locale),
+                format_money(d.value, self.currency, self.money_locale),
                 d.closed_at.astimezone().strftime("%Y-%m-%d") if d.closed_at else "",
                 d.lost_reason,
             ]

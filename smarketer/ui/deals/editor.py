@@ -55,7 +55,7 @@ class LostReasonDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr(f"Why was “{title}” lost?")))
+        layout.addWidget(QLabel(self.tr("Why was “{}” lost?").format(title)))
         layout.addWidget(self.reason)
         layout.addWidget(buttons)
         self._on_reason = on_reason
@@ -89,7 +89,7 @@ class DealDialog(KeepsEdits, QDialog):
         super().__init__(parent)
         self.deal_id = deal_id
         profile = settings.load_profile()
-        self.currency, self.locale = profile.currency, profile.locale
+        self.currency, self.money_locale = profile.currency, profile.locale
         self.setWindowTitle(self.tr("New deal") if deal_id is None else self.tr("Deal"))
         fit_to_screen(self, 620, 600)
 
@@ -126,7 +126,7 @@ class DealDialog(KeepsEdits, QDialog):
             "title": (self.tr("Title"), self.title),
             "contact": (self.tr("Contact"), self.contact),
             "company": (self.tr("Company"), self.company),
-            "value": (self.tr(f"Value ({self.currency})"), self.value),
+            "value": (self.tr("Value ({})").format(self.currency), self.value),
             "stage": (self.tr("Stage"), self.stage),
             "probability": (self.tr("Win probability"), self.probability),
             "source": (self.tr("Source"), self.source),
@@ -248,7 +248,9 @@ class DealDialog(KeepsEdits, QDialog):
             button.setEnabled(deal is not None and deal.stage.kind == "open")
         if deal is not None and deal.stage.kind != "open":
             self.status.setText(
-                self.tr(f"{deal.stage.name}" + (f": {deal.lost_reason}" if deal.lost_reason else ""))
+                self.tr("{}: {}").format(deal.stage.name, deal.lost_reason)
+                if deal.lost_reason
+                else deal.stage.name
             )
         self.tabs.setTabEnabled(1, deal is not None)
         self.tabs.setTabEnabled(2, deal is not None)
@@ -291,7 +293,7 @@ class DealDialog(KeepsEdits, QDialog):
 
     def save(self) -> bool:
         data = self.data()
-        clean, errors, warnings = pipeline.validate_deal(data, self.locale)
+        clean, errors, warnings = pipeline.validate_deal(data, self.money_locale)
         self.close_warning.setText(warnings.get("expected_close", ""))
         try:
             deal = pipeline.save_deal(data, self.deal_id, expected_version=self.version)
@@ -316,7 +318,9 @@ class DealDialog(KeepsEdits, QDialog):
             )
         self.show_errors({})
         self.deal_id = deal.id
-        self.status.setText(self.tr(f"Saved · {format_money(deal.value, self.currency, self.locale)}"))
+        self.status.setText(
+            self.tr("Saved · {}").format(format_money(deal.value, self.currency, self.money_locale))
+        )
         self.load()
         self.changed.emit(deal.id)
         return True
@@ -353,7 +357,9 @@ class DealDialog(KeepsEdits, QDialog):
         dialogs.confirm(
             self,
             self.tr("Delete deal?"),
-            self.tr(f"Delete “{self.title.text()}” with its tasks and history? This cannot be undone."),
+            self.tr("Delete “{}” with its tasks and history? This cannot be undone.").format(
+                self.title.text()
+            ),
             delete,
             yes_text=self.tr("Delete"),
             destructive=True,

@@ -83,7 +83,7 @@ class StagesDialog(QDialog):
             spin.setRange(0, 100)
             spin.setSuffix(" %")
             spin.setValue(stage.probability)
-            spin.setAccessibleName(self.tr(f"Probability of {stage.name}"))
+            spin.setAccessibleName(self.tr("Probability of {}").format(stage.name))
             spin.valueChanged.connect(lambda value, s=stage: self._probability(s, value))
             self.table.setCellWidget(row, 1, spin)
             count = QTableWidgetItem(str(counts.get(stage.id, 0)))
@@ -158,7 +158,7 @@ class StagesDialog(QDialog):
             self._do_remove(stage, None)
             return
         chooser = QDialog(self)
-        chooser.setWindowTitle(self.tr(f"Remove {stage.name}"))
+        chooser.setWindowTitle(self.tr("Remove {}").format(stage.name))
         target = QComboBox()
         for other in others:
             target.addItem(other.name, other.id)
@@ -168,7 +168,7 @@ class StagesDialog(QDialog):
         box.accepted.connect(chooser.accept)
         box.rejected.connect(chooser.reject)
         layout = QVBoxLayout(chooser)
-        layout.addWidget(QLabel(self.tr(f"{stage.name} has {deals} deal(s). Move them to:")))
+        layout.addWidget(QLabel(self.tr("{} has {} deal(s). Move them to:").format(stage.name, deals)))
         layout.addWidget(target)
         layout.addWidget(box)
         chooser.accepted.connect(lambda: self._do_remove(stage, target.currentData()))

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer.db.models import Proposal
 from smarketer.proposals import listing, service
 from smarketer.proposals.pdf import build_pdf
 from smarketer.proposals.service import ProposalError
@@ -148,13 +147,12 @@ class ProposalsSection(Section):
         self.reload(select=proposal.id)
         self.editor.title.setFocus()
         self.editor.title.selectAll()
-        self.hub.notify.emit(self.tr(f"Drafted {proposal.label}."))
+        self.hub.notify.emit(self.tr("Drafted {}.").format(proposal.label))
 
     def new_for_deal(self, deal_id: int) -> None:
-        from smarketer.db.models import Deal
+        from smarketer.pipeline.deal_board import deal_heading
 
-        deal = Deal.get_by_id(deal_id)
-        proposal = service.create_proposal(deal.title, deal_id=deal.id)
+        proposal = service.create_proposal(deal_heading(deal_id).title, deal_id=deal_id)
         self.reload(select=proposal.id)
 
     # selection
@@ -221,11 +219,11 @@ class ProposalsSection(Section):
                 if not password:
                     return
                 smtp.remember_for_session(account, password)
-        self.hub.notify.emit(self.tr(f"Emailing {p.label}…"))
+        self.hub.notify.emit(self.tr("Emailing {}…").format(p.label))
         self.buttons["email"].setEnabled(False)
 
         def done(reply: str) -> None:
-            self.hub.notify.emit(self.tr(f"{p.label} emailed to the client ({reply})."))
+            self.hub.notify.emit(self.tr("{} emailed to the client ({}).").format(p.label, reply))
             self.reload(select=p.id)
 
         def failed(exc: BaseException) -> None:
@@ -312,7 +310,7 @@ class ProposalsSection(Section):
             except OSError as exc:
                 dialogs.show_error(self, self.tr("Export failed"), f"{path}: {exc.strerror or exc}")
                 return
-            self.hub.notify.emit(self.tr(f"Saved {path.name}."))
+            self.hub.notify.emit(self.tr("Saved {}.").format(path.name))
 
         self._with_pdf(write, self.tr("Making the PDF…"))
 
@@ -325,7 +323,7 @@ class ProposalsSection(Section):
             except ProposalError as exc:
                 dialogs.show_error(self, self.tr("Not marked as sent"), str(exc))
                 return
-            self.hub.notify.emit(self.tr(f"{p.label} marked as sent; its PDF is kept."))
+            self.hub.notify.emit(self.tr("{} marked as sent; its PDF is kept.").format(p.label))
             self.hub.data_changed.emit("proposal")
             self.reload(select=p.id)
 
@@ -340,8 +338,7 @@ class ProposalsSection(Section):
             return
         self.hub.notify.emit(message)
         self.hub.data_changed.emit("proposal")
-        select = result.id if isinstance(result, Proposal) else None
-        self.reload(select=select)
+        self.reload(select=result.id)  # the proposal acted on, or the new one
 
     def accept(self) -> None:
         self._act(service.accept, self.tr("Accepted: the deal is won."))
@@ -360,7 +357,7 @@ class ProposalsSection(Section):
         dialogs.confirm(
             self,
             self.tr("Delete draft?"),
-            self.tr(f"Delete the draft {p.label}?"),
+            self.tr("Delete the draft {}?").format(p.label),
             lambda: self._act(service.delete_proposal, self.tr("Draft deleted.")),
             yes_text=self.tr("Delete"),
             destructive=True,

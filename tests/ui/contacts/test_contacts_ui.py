@@ -183,7 +183,7 @@ def test_import_dialog_maps_previews_and_imports(section, qtbot, monkeypatch, tm
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     summary = blocker.args[0]
     assert (summary.created, len(summary.rejected), summary.email_to_fix) == (2, 0, 1)
-    assert "2 created" in dialog.result.text()
+    assert "2 created" in dialog.outcome.text()
     assert not dialog.report_button.isVisible()
     zoe = Contact.get(Contact.email == "zoe@nordlicht.example")
     assert zoe.notes == "met at booth 4"
