@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -21,15 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import APP_NAME, __version__, backup, contacts, paths
-from smarketer.db import StoreError, close_database, location, open_database
-from smarketer.ui import dialogs, geometry, style, wheel_guard
+from smarketer import APP_NAME, __version__, contacts, paths
+from smarketer.db import location
+from smarketer.ui import geometry, style, wheel_guard
 from smarketer.ui.forms import save_or_ask, unsaved_form
 from smarketer.ui.hub import Hub
-from smarketer.ui.sections import SECTION_MENUS, Section, run_command
-from smarketer.ui.server_store import open_server_store
+from smarketer.ui.menus import build_menus
+from smarketer.ui.sections import Section
+from smarketer.ui.sidebar import Sidebar
+from smarketer.ui.store_files import StoreFiles
 from smarketer.ui.toast import Toast
-from smarketer.ui.workers import run_job
 
 if TYPE_CHECKING:
     from smarketer.ui.campaigns.section import CampaignsSection
@@ -46,7 +44,6 @@ SECTION_NAMES = ("Dashboard", "Today", "Contacts", "Campaigns", "Deals", "Propos
 # a little after the window is shown even when nobody visits them.
 BACKGROUND_SECTIONS = ("Today", "Campaigns")
 BACKGROUND_BUILD_MS = 3000
-SIDEBAR_WIDTH, SIDEBAR_COLLAPSED_WIDTH = 190, 52
 #: Below this screen width the sidebar starts collapsed (icons only) unless chosen otherwise.
 COLLAPSE_BELOW = 1200
 
@@ -61,14 +58,12 @@ class MainWindow(QMainWindow):
         self.section_labels = SECTION_NAMES
         self._built: dict[int, Section] = {}  # a section is built when first shown
         self.undo_stack = QUndoStack(self)
+        self.store_files = StoreFiles(self)  # open, back up, restore, the demo
         self.setWindowIcon(style.app_icon())
         self.setMinimumSize(QSize(640, 480))
         wheel_guard.install(QApplication.instance())
 
-        self.sidebar = QListWidget()
-        self.sidebar.setObjectName("sidebar")
-        self.sidebar.setAccessibleName(self.tr("Sections"))
-        self.sidebar.setFixedWidth(SIDEBAR_WIDTH)
+        self.sidebar = Sidebar(SECTION_NAMES)
         self.stack = QStackedWidget()
         central = QWidget()
         row = QHBoxLayout(central)
@@ -91,7 +86,7 @@ class MainWindow(QMainWindow):
         self.hub.data_changed.connect(self._data_changed)
 
         self._build_sections()
-        self._build_menus()
+        build_menus(self)
         self.sidebar.currentRowChanged.connect(self._show_section)
         self.sidebar.setCurrentRow(0)
         style.follow_system(QApplication.instance(), self._recolor_icons)
@@ -108,11 +103,8 @@ class MainWindow(QMainWindow):
     def _build_sections(self) -> None:
         """One placeholder page and sidebar entry per section; the section itself (and its
         modules: charts, PDF view …) is made when it is first shown."""
-        for label in SECTION_NAMES:
+        for _label in SECTION_NAMES:
             self.stack.addWidget(QWidget())
-            item = QListWidgetItem(style.icon(label), self.tr(label))
-            item.setSizeHint(QSize(0, 34))
-            self.sidebar.addItem(item)
 
     def _make_section(self, label: str) -> Section:
         if label == "Dashboard":
@@ -132,7 +124,7 @@ class MainWindow(QMainWindow):
 
             section = ContactsSection(self.hub, self.undo_stack)
             section.open_deal_for.connect(self._new_deal_for)
-            section.demo_requested.connect(self.open_demo)
+            section.demo_requested.connect(self.store_files.open_demo)
             section.restore_header_state(self.ui_state.value("contacts/header"))
         elif label == "Campaigns":
             from smarketer.ui.campaigns.section import CampaignsSection
@@ -181,129 +173,6 @@ class MainWindow(QMainWindow):
                 self._background_timer.start(0)
                 return
 
-    def _action(self, key: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        tip = tip or text.replace("&", "").rstrip("…")
-        if shortcut is not None:
-            tip += f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        self.actions[key] = action
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        file_menu.addAction(self._action("new", self.tr("&New"), self.new_item, QKeySequence.StandardKey.New))
-        file_menu.addSeparator()
-        file_menu.addAction(
-            self._action("open", self.tr("&Open Database…"), self.choose_store, QKeySequence.StandardKey.Open)
-        )
-        file_menu.addAction(
-            self._action("server", self.tr("Open Database on a &Server…"), lambda: open_server_store(self))
-        )
-        file_menu.addAction(self._action("backup", self.tr("&Back Up Now…"), self.backup_now, "Ctrl+Shift+B"))
-        file_menu.addAction(self._action("restore", self.tr("&Restore from Backup…"), self.choose_restore))
-        file_menu.addAction(
-            self._action("undo_import", self.tr("&Undo Last Import…"), lambda: self.contacts.undo_import())
-        )
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("quit", self.tr("&Quit"), self.close, "Ctrl+Q"))
-
-        edit_menu = bar.addMenu(self.tr("&Edit"))
-        for key, action, shortcut in (
-            ("undo", self.undo_stack.createUndoAction(self, self.tr("&Undo")), QKeySequence.StandardKey.Undo),
-            ("redo", self.undo_stack.createRedoAction(self, self.tr("&Redo")), QKeySequence.StandardKey.Redo),
-        ):
-            action.setShortcut(QKeySequence(shortcut))
-            action.setToolTip(
-                f"{key.capitalize()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
-            self.addAction(action)
-            self.actions[key] = action
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(
-            self._action("find", self.tr("&Find"), self.focus_search, QKeySequence.StandardKey.Find)
-        )
-        edit_menu.addAction(self._action("palette", self.tr("&Go to Anything…"), self.open_palette, "Ctrl+K"))
-
-        self._build_view_menu(bar.addMenu(self.tr("&View")))
-
-        go_menu = bar.addMenu(self.tr("&Go"))
-        for index, label in enumerate(SECTION_NAMES):
-            go_menu.addAction(
-                self._action(
-                    f"go_{label.lower()}",
-                    self.tr(label),
-                    lambda _checked=False, i=index: self.go_to(i),
-                    f"Ctrl+{index + 1}",
-                )
-            )
-        go_menu.addSeparator()
-        for label, commands in SECTION_MENUS.items():  # what each section can do, from anywhere
-            index = SECTION_NAMES.index(label)
-            submenu = go_menu.addMenu(self.tr("In {}").format(self.tr(label)))
-            submenu.menuAction().setData(label)  # the palette names the section beside them
-            for command in commands:
-                action = submenu.addAction(self.tr(command.text))
-                action.setToolTip(command.tip)
-                action.triggered.connect(
-                    lambda _checked=False, i=index, m=command.method: (
-                        self.go_to(i),
-                        run_command(self.section_at(i), m),
-                    )
-                )
-
-        help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addAction(self._action("setup", self.tr("&Setup Assistant…"), self.open_setup))
-        help_menu.addAction(self._action("demo", self.tr("Open the &Demo"), self.open_demo))
-        help_menu.addSeparator()
-        help_menu.addAction(self._action("about", self.tr("&About Smarketer"), self.about))
-
-    def _build_view_menu(self, menu) -> None:
-        appearance = menu.addMenu(self.tr("&Appearance"))
-        group = QActionGroup(self)
-        for key, text in (
-            ("system", self.tr("&System")),
-            ("light", self.tr("&Light")),
-            ("dark", self.tr("&Dark")),
-        ):
-            action = self._action(
-                f"appearance_{key}",
-                text,
-                lambda _c=False, k=key: self.set_appearance(k),
-                tip=self.tr("Appearance: ") + text.replace("&", ""),
-            )
-            action.setCheckable(True)
-            group.addAction(action)
-            appearance.addAction(action)
-        menu.addSeparator()
-        sidebar = self._action(
-            "collapse_sidebar",
-            self.tr("&Collapse Sidebar"),
-            self._sidebar_toggled,
-            "Ctrl+B",
-            tip=self.tr("Show only the icons of the sections"),
-        )
-        sidebar.setCheckable(True)
-        menu.addAction(sidebar)
-        figures = self._action(
-            "board_figures",
-            self.tr("Deal Board &Figures"),
-            self._figures_toggled,
-            tip=self.tr("The win rates and forecast beside the deal board"),
-        )
-        figures.setCheckable(True)
-        figures.setChecked(True)
-        figures.setIconText(self.tr("Figures"))  # the toggle's text on the board's header
-        menu.addAction(figures)
-
     def set_appearance(self, choice: str) -> None:
         """System, light or dark; remembered for the next start."""
         style.set_appearance(QApplication.instance(), choice)
@@ -313,20 +182,13 @@ class MainWindow(QMainWindow):
 
     def set_sidebar_collapsed(self, collapsed: bool) -> None:
         self.actions["collapse_sidebar"].setChecked(collapsed)
-        self.sidebar.setFixedWidth(SIDEBAR_COLLAPSED_WIDTH if collapsed else SIDEBAR_WIDTH)
-        for row, label in enumerate(SECTION_NAMES):
-            item = self.sidebar.item(row)
-            name = self.tr(label)
-            item.setText("" if collapsed else name)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, name)
-            item.setToolTip(f"{name} (Ctrl+{row + 1})")
-        self.sidebar.setProperty("collapsed", collapsed)
+        self.sidebar.set_collapsed(collapsed)
         self.ui_state.setValue("view/sidebar_collapsed", collapsed)
 
-    def _sidebar_toggled(self) -> None:
+    def sidebar_toggled(self) -> None:
         self.set_sidebar_collapsed(self.actions["collapse_sidebar"].isChecked())
 
-    def _figures_toggled(self) -> None:
+    def figures_toggled(self) -> None:
         shown = self.actions["board_figures"].isChecked()
         deals = self._if_built("Deals")
         if deals is not None:
@@ -423,8 +285,8 @@ class MainWindow(QMainWindow):
         self.go_to_section("Contacts")
         section = self.contacts
         if not section.select_contact(contact_id):
-            section.search.clear()
-            section.segments.setCurrentRow(0)
+            section.filters.search.clear()
+            section.segment_panel.list.setCurrentRow(0)
             section.select_contact(contact_id)
 
     def show_deal(self, deal_id: int) -> None:
@@ -436,8 +298,7 @@ class MainWindow(QMainWindow):
         self.proposals.reload(select=proposal_id)
 
     def _recolor_icons(self) -> None:
-        for row, label in enumerate(SECTION_NAMES):
-            self.sidebar.item(row).setIcon(style.icon(label))
+        self.sidebar.recolor_icons()
 
     # navigation
 
@@ -454,9 +315,7 @@ class MainWindow(QMainWindow):
         if 0 <= shown != index:  # leaving a section saves its forms (or asks)
             form = unsaved_form(self.stack.widget(shown))
             if form is not None:
-                self.sidebar.blockSignals(True)
-                self.sidebar.setCurrentRow(shown)
-                self.sidebar.blockSignals(False)
+                self.sidebar.move_back(shown)
                 save_or_ask(form, lambda: self.go_to(index))
                 return
         section = self.section_at(index)
@@ -513,7 +372,7 @@ class MainWindow(QMainWindow):
         self.progress.show()
         self.show_status(text)
 
-    def _done_busy(self, text: str = "") -> None:
+    def done_busy(self, text: str = "") -> None:
         self.progress.hide()
         self.show_status(text, 8000)
 
@@ -527,115 +386,9 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.hub.store_changed.emit()
 
-    def choose_store(self) -> None:
-        path = dialogs.ask_open_file(self, self.tr("Open a Smarketer database"))
-        if path is not None:
-            self.open_store(path)
-
-    def open_store(self, path: Path, on_refused=None) -> bool:
-        previous = self.store_path
-        try:
-            open_database(path, backup_dir=paths.backup_dir())
-        except StoreError as exc:
-            open_database(previous, backup_dir=paths.backup_dir())
-            if on_refused is not None:
-                on_refused(exc)
-            else:
-                dialogs.show_error(self, self.tr("Cannot open database"), str(exc))
-            return False
-        self.store_path = location(path)
-        self.reload_all()
-        self.hub.notify.emit(self.tr("Opened {}").format(self.store_path))
-        return True
-
-    def open_demo(self) -> None:
-        """Write a fresh demo business (in the data folder) and switch to it."""
-        from smarketer.demo import write_demo
-
-        previous = self.store_path
-        close_database()
-        self.show_busy(self.tr("Preparing the demo…"))
-        self.actions["demo"].setEnabled(False)
-
-        def opened(path: Path) -> None:
-            self.actions["demo"].setEnabled(True)
-            self._done_busy()
-            self.open_store(path)
-
-        def failed(exc: BaseException) -> None:
-            self.actions["demo"].setEnabled(True)
-            open_database(previous, backup_dir=paths.backup_dir())
-            self._done_busy()
-            dialogs.show_error(self, self.tr("Cannot open the demo"), str(exc))
-            self.reload_all()
-
-        run_job(write_demo, paths.demo_database(), force=True, on_success=opened, on_failure=failed)
-
-    def backup_now(self) -> None:
-        stamp = datetime.now().strftime("%Y-%m-%d")
-        dest = dialogs.ask_save_file(
-            self,
-            self.tr("Back up the database to"),
-            f"{self.store_path.stem}-backup-{stamp}{'.db' if isinstance(self.store_path, Path) else '.dump'}",
-        )
-        if dest is None:
-            return
-        self.show_busy(self.tr("Backing up…"))
-        self.actions["backup"].setEnabled(False)
-
-        def finished(text: str) -> None:
-            self.actions["backup"].setEnabled(True)
-            self._done_busy(text)
-
-        run_job(
-            backup.backup_open_store,
-            dest,
-            on_success=lambda out: finished(self.tr("Backed up to {}").format(out)),
-            on_failure=lambda exc: (
-                finished(""),
-                dialogs.show_error(self, self.tr("Backup failed"), str(exc)),
-            ),
-        )
-
-    def choose_restore(self) -> None:
-        source = dialogs.ask_open_file(self, self.tr("Restore from which backup?"))
-        if source is None:
-            return
-        dialogs.confirm(
-            self,
-            self.tr("Restore from backup?"),
-            self.tr(
-                "Replace everything in {} with the contents of {}?\n\nThe current contents are "
-                "kept as an automatic backup first, so this can be undone by restoring that."
-            ).format(self.store_path.name, source.name),
-            lambda: self.restore_from(source),
-            yes_text=self.tr("Restore"),
-            destructive=True,
-        )
-
-    def restore_from(self, source: Path) -> None:
-        target = self.store_path
-        close_database()
-        self.show_busy(self.tr("Restoring…"))
-
-        def reopen(kept, error: BaseException | None = None) -> None:
-            try:
-                open_database(target, backup_dir=paths.backup_dir())
-            except StoreError as exc:
-                error = error or exc
-            self._done_busy("" if error else self.tr("Restored from {}.").format(source.name))
-            if error:
-                dialogs.show_error(self, self.tr("Restore failed"), str(error))
-            self.reload_all()
-
-        run_job(
-            backup.restore,
-            source,
-            target,
-            force=True,
-            on_success=reopen,
-            on_failure=lambda exc: reopen(None, exc),
-        )
+    def open_store(self, path, on_refused=None) -> bool:
+        """Switch to another store (a file or a server's address); see ``StoreFiles``."""
+        return self.store_files.open_store(path, on_refused)
 
     # about, geometry
 

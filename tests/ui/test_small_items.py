@@ -68,8 +68,8 @@ def test_down_in_the_search_box_moves_into_the_results(window, qtbot):
     window.go_to_section("Contacts")
     section = window.contacts
     section.focus_search()
-    qtbot.keyClicks(section.search, "a")
-    qtbot.keyClick(section.search, Qt.Key.Key_Down)
+    qtbot.keyClicks(section.filters.search, "a")
+    qtbot.keyClick(section.filters.search, Qt.Key.Key_Down)
     assert section.table.hasFocus() and section.table.currentIndex().isValid()
     assert section.editor.contact_id == section.model.contact_id(section.table.currentIndex().row())
 

@@ -22,8 +22,8 @@ from smarketer import settings
 from smarketer.campaigns import account as smtp
 from smarketer.campaigns.compose import owner_test_message
 from smarketer.campaigns.transport import ConnectionLost, SendFailed, TlsProblem, send_test
-from smarketer.ui.campaigns.signin_panel import SignInPanel, on_panel
-from smarketer.ui.forms import KeepsEdits, add_field_rows, set_field_visible, show_field_errors
+from smarketer.ui.campaigns.signin_panel import SignInPanel, SignsIn, on_panel
+from smarketer.ui.forms import KeepsEdits, add_field_rows, show_field_errors
 from smarketer.ui.workers import run_job
 
 
@@ -40,7 +40,7 @@ def test_failure_text(exc: BaseException) -> str:
     return f"The test failed: {exc}"
 
 
-class AccountForm(KeepsEdits, QWidget):
+class AccountForm(SignsIn, KeepsEdits, QWidget):
     edit_name = "The email account"
 
     def __init__(self, parent=None):
@@ -76,9 +76,7 @@ class AccountForm(KeepsEdits, QWidget):
             self.tr("Only email contacts with recorded consent (opt-in rules such as GDPR)")
         )
         self.signin = SignInPanel()
-        self.signin.provider_chosen.connect(self.choose_provider)
-        self.signin.wanted.connect(self.sign_in)
-        self.signin.method_chosen.connect(self.choose_method)
+        self.connect_sign_in()
         self.fields = {
             "provider": (self.tr("Provider"), self.signin),
             "host": (self.tr("Server"), self.host),
@@ -125,9 +123,7 @@ class AccountForm(KeepsEdits, QWidget):
         self.mark_clean()
 
     def show_account(self, a: smtp.SmtpAccount) -> None:
-        self.auth = a.auth
-        self.signin.show_for(a.provider, a.username, a.client_id, a.client_secret, a.auth)
-        set_field_visible(self.form, self.password, a.auth == "password")
+        self.show_sign_in(a)
         self.host.setText(a.host)
         self.port.setValue(a.port)
         self.security.setCurrentIndex(max(0, self.security.findData(a.security)))
@@ -140,19 +136,6 @@ class AccountForm(KeepsEdits, QWidget):
         self.daily_cap.setValue(a.daily_cap)
         self.unsubscribe_url.setText(a.unsubscribe_url)
         self.only_with_consent.setChecked(a.only_with_consent)
-
-    def choose_provider(self, key: str) -> None:
-        """Fill in the provider's servers, sign-in method, rate and cap."""
-        self.show_account(smtp.apply_provider(self.account(), key))
-
-    def choose_method(self, auth: str) -> None:
-        self.auth = auth
-        set_field_visible(self.form, self.password, auth == "password")
-
-    def sign_in(self):
-        """Save, then sign the mailbox in through the browser (in the background)."""
-        saved = self.save()
-        return self.signin.start(saved.username) if saved is not None else None
 
     def account(self) -> smtp.SmtpAccount:
         return replace(
@@ -168,10 +151,7 @@ class AccountForm(KeepsEdits, QWidget):
             daily_cap=self.daily_cap.value(),
             unsubscribe_url=self.unsubscribe_url.text(),
             only_with_consent=self.only_with_consent.isChecked(),
-            provider=self.signin.key(),
-            auth=self.auth,
-            client_id=self.signin.client_id.text().strip(),
-            client_secret=self.signin.client_secret.text().strip(),
+            **self.sign_in_fields(),
         )
 
     def save(self) -> smtp.SmtpAccount | None:

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 from smarketer.campaigns import account as smtp
 from smarketer.inbox import account as imap
 from smarketer.inbox import process
-from smarketer.ui.campaigns.signin_panel import SignInPanel, on_panel
-from smarketer.ui.forms import KeepsEdits, add_field_rows, set_field_visible, show_field_errors
+from smarketer.ui.campaigns.signin_panel import SignInPanel, SignsIn, on_panel
+from smarketer.ui.forms import KeepsEdits, add_field_rows, show_field_errors
 from smarketer.ui.geometry import fit_to_screen
 
 
-class InboxForm(KeepsEdits, QWidget):
+class InboxForm(SignsIn, KeepsEdits, QWidget):
     edit_name = "The inbox settings"
 
     def __init__(self, parent=None):
@@ -64,9 +64,7 @@ class InboxForm(KeepsEdits, QWidget):
         )
         self.deal_on_reply = QCheckBox(self.tr("Open a deal when a campaign recipient replies"))
         self.signin = SignInPanel()
-        self.signin.provider_chosen.connect(self.choose_provider)
-        self.signin.wanted.connect(self.sign_in)
-        self.signin.method_chosen.connect(self.choose_method)
+        self.connect_sign_in()
         self.fields = {
             "provider": (self.tr("Provider"), self.signin),
             "host": (self.tr("Server"), self.host),
@@ -99,9 +97,7 @@ class InboxForm(KeepsEdits, QWidget):
         self.mark_clean()
 
     def show_account(self, a: imap.ImapAccount) -> None:
-        self.auth = a.auth
-        self.signin.show_for(a.provider, a.username, a.client_id, a.client_secret, a.auth)
-        set_field_visible(self.form, self.password, a.auth == "password")
+        self.show_sign_in(a)
         self.host.setText(a.host)
         self.port.setValue(a.port)
         self.security.setCurrentIndex(max(0, self.security.findData(a.security)))
@@ -120,24 +116,8 @@ class InboxForm(KeepsEdits, QWidget):
             folders=tuple(f.strip() for f in self.folders.text().split(",")),
             sync_minutes=self.minutes.value(),
             soft_bounce_limit=self.soft_limit.value(),
-            provider=self.signin.key(),
-            auth=self.auth,
-            client_id=self.signin.client_id.text().strip(),
-            client_secret=self.signin.client_secret.text().strip(),
+            **self.sign_in_fields(),
         )
-
-    def choose_provider(self, key: str) -> None:
-        """Fill in the provider's server and sign-in method."""
-        self.show_account(smtp.apply_provider(self.account(), key))
-
-    def choose_method(self, auth: str) -> None:
-        self.auth = auth
-        set_field_visible(self.form, self.password, auth == "password")
-
-    def sign_in(self):
-        """Save, then sign the mailbox in through the browser (in the background)."""
-        saved = self.save()
-        return self.signin.start(saved.username) if saved is not None else None
 
     def save(self) -> imap.ImapAccount | None:
         try:

@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smarketer.campaigns.account import apply_provider
 from smarketer.oauth.providers import PROVIDERS, provider
 from smarketer.oauth.signin import sign_in
 from smarketer.oauth.tokens import Grant, has_refresh_token
+from smarketer.ui.forms import set_field_visible
 from smarketer.ui.workers import run_job
 
 open_url = webbrowser.open  # the one seam tests replace: the system browser
@@ -191,3 +193,52 @@ class SignInPanel(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._finish(self.tr(failure_text(exc)))
+
+
+class SignsIn:
+    """The sign-in half of a mailbox form (Settings → Email account, Settings → Inbox): a
+    ``SignInPanel`` as ``self.signin`` beside a password row (``self.password`` in
+    ``self.form``). Choosing a provider fills in its servers, choosing a method shows the
+    password row or the sign-in button, and the button saves the form, then signs in.
+
+    The form provides ``account()`` (what is typed), ``show_account(account)`` and
+    ``save()`` (the saved account, or None when a field is wrong)."""
+
+    signin: SignInPanel
+    form: QFormLayout
+    password: QLineEdit
+    auth: str
+
+    def connect_sign_in(self) -> None:
+        self.signin.provider_chosen.connect(self.choose_provider)
+        self.signin.wanted.connect(self.sign_in)
+        self.signin.method_chosen.connect(self.choose_method)
+
+    def show_sign_in(self, account) -> None:
+        """Show an account's provider and sign-in method (and the password row if it uses one)."""
+        self.signin.show_for(
+            account.provider, account.username, account.client_id, account.client_secret, account.auth
+        )
+        self.choose_method(account.auth)
+
+    def sign_in_fields(self) -> dict[str, str]:
+        """The account fields the panel holds."""
+        return {
+            "provider": self.signin.key(),
+            "auth": self.auth,
+            "client_id": self.signin.client_id.text().strip(),
+            "client_secret": self.signin.client_secret.text().strip(),
+        }
+
+    def choose_provider(self, key: str) -> None:
+        """Fill in the provider's servers and sign-in method (and, for sending, rate and cap)."""
+        self.show_account(apply_provider(self.account(), key))  # type: ignore[attr-defined]
+
+    def choose_method(self, auth: str) -> None:
+        self.auth = auth
+        set_field_visible(self.form, self.password, auth == "password")
+
+    def sign_in(self):
+        """Save, then sign the mailbox in through the browser (in the background)."""
+        saved = self.save()  # type: ignore[attr-defined]
+        return self.signin.start(saved.username) if saved is not None else None

@@ -6,13 +6,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QPushButton,
     QSplitter,
@@ -27,13 +22,13 @@ from smarketer.contacts import ContactFilter
 from smarketer.exchange.csv_io import UnreadableFile
 from smarketer.exchange.files import export_contacts, plan_import
 from smarketer.ui import dialogs
-from smarketer.ui.contacts.completers import CompanyCompleter
 from smarketer.ui.contacts.duplicates import DuplicatesDialog
 from smarketer.ui.contacts.editor import ContactEditor
+from smarketer.ui.contacts.filters import FilterBar
 from smarketer.ui.contacts.import_dialog import ImportDialog
 from smarketer.ui.contacts.model import COLUMNS, ContactTableModel
+from smarketer.ui.contacts.segments import SegmentPanel
 from smarketer.ui.contacts.undo_import import undo_import
-from smarketer.ui.flow import button_row
 from smarketer.ui.forms import save_or_ask
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, IntoResults, Section, title_label
@@ -41,7 +36,6 @@ from smarketer.ui.workers import run_job
 
 IMPORT_FILTER = "Contacts (*.csv *.xlsx *.vcf *.vcard *.txt *.tsv);;All files (*)"
 EXPORT_FILTER = "CSV for spreadsheets (*.csv);;Excel workbook (*.xlsx);;vCard (*.vcf)"
-ALL, TRASH = "all", "trash"
 
 
 class DeleteContacts(QUndoCommand):
@@ -73,9 +67,6 @@ class ContactsSection(Section):
         self.hub, self.undo_stack = hub, undo_stack
         self.model = ContactTableModel(self)
         self._select_after: int | None = None  # kept or chosen selection for the next rows
-        self._total = self._in_trash = 0
-        self._counts_request = 0
-        self._segment = ALL
 
         # header
         self.count_label = title_label("", "subtitle")
@@ -112,76 +103,14 @@ class ContactsSection(Section):
         self.layout_.addLayout(header)
 
         # segments
-        self.segments = QListWidget()
-        self.segments.setAccessibleName(self.tr("Segments"))
-        self.segments.setMaximumWidth(260)
-        self.segments.setWordWrap(True)
-        self.segments.currentItemChanged.connect(self._segment_chosen)
-        self.save_segment_button = QPushButton(self.tr("Save as segment…"))
-        self.save_segment_button.setToolTip(
-            self.tr("Keep the current search and filters as a named segment for campaigns")
-        )
-        self.save_segment_button.clicked.connect(self.save_segment)
-        self.delete_segment_button = QPushButton(self.tr("Delete segment"))
-        self.delete_segment_button.clicked.connect(self.delete_segment)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.segments, 1)
-        left_layout.addWidget(self.save_segment_button)
-        left_layout.addWidget(self.delete_segment_button)
+        self.segment_panel = SegmentPanel(lambda: self.model.big)
+        self.segment_panel.chosen.connect(self.apply_filters)
+        self.segment_panel.save_wanted.connect(self.save_segment)
 
         # filters
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(
-            self.tr("Search names, emails, companies, phones, notes, tags (Ctrl+F)")
-        )
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(self.tr("Search contacts"))
-        self._search_timer = QTimer(self, singleShot=True, interval=120)
-        self._search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        IntoResults(self.search, lambda: self.table, self._flush_search)
-        self.tag_filter = QComboBox()
-        self.tag_filter.setAccessibleName(self.tr("Tag filter"))
-        self.status_filter = QComboBox()
-        self.status_filter.setAccessibleName(self.tr("Status filter"))
-        self.status_filter.addItem(self.tr("Any status"))  # no data: None as data leaks refs
-        for status in contacts.LIFECYCLE_STATUSES:
-            self.status_filter.addItem(self.tr(status.capitalize()), status)
-        self.consent_filter = QComboBox()
-        self.consent_filter.setAccessibleName(self.tr("Consent filter"))
-        for key, text in (
-            ("any", "Any consent"),
-            ("recorded", "Consent recorded"),
-            ("missing", "No consent recorded"),
-        ):
-            self.consent_filter.addItem(self.tr(text), key)
-        self.company_filter = QLineEdit()
-        self.company_filter.setPlaceholderText(self.tr("Any company"))
-        self.company_filter.setClearButtonEnabled(True)
-        self.company_filter.setAccessibleName(self.tr("Company filter"))
-        self.company_filter.setMinimumWidth(150)
-        self.company_filter.setMaximumWidth(220)
-        CompanyCompleter(self.company_filter).activated.connect(lambda _t: self.apply_filters())
-        self.company_filter.editingFinished.connect(self.apply_filters)
-        self.company_filter.textChanged.connect(lambda text: text or self.apply_filters())
-        self.reachable = QCheckBox(self.tr("Emailable only"))
-        self.reachable.setToolTip(self.tr("Leave out unsubscribed, bounced and do-not-email"))
-        for combo in (self.tag_filter, self.status_filter, self.consent_filter):
-            combo.currentIndexChanged.connect(self.apply_filters)
-        self.reachable.toggled.connect(self.apply_filters)
-        self.to_fix = QCheckBox(self.tr("Email needs fixing"))
-        self.to_fix.setToolTip(self.tr("Contacts an import kept with an address that is not valid"))
-        self.to_fix.toggled.connect(self.apply_filters)
-        filters = button_row(
-            self.tag_filter,
-            self.status_filter,
-            self.company_filter,
-            self.consent_filter,
-            self.reachable,
-            self.to_fix,
-        )  # wraps
+        self.filters = FilterBar()
+        self.filters.changed.connect(self.apply_filters)
+        IntoResults(self.filters.search, lambda: self.table, self.filters.flush)
 
         # list
         self.table = QTableView()
@@ -211,8 +140,7 @@ class ContactsSection(Section):
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
-        middle_layout.addWidget(self.search)
-        middle_layout.addWidget(filters)
+        middle_layout.addWidget(self.filters)
         middle_layout.addWidget(self.table, 1)
 
         self.editor = ContactEditor()
@@ -220,7 +148,7 @@ class ContactsSection(Section):
         self.editor.new_deal_requested.connect(self.open_deal_for)
         self.editor.timeline.task_added.connect(lambda _id: self.hub.data_changed.emit("task"))
         self.splitter = QSplitter()
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.segment_panel)
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(1, 3)
@@ -259,9 +187,9 @@ class ContactsSection(Section):
     # Section interface
 
     def reload(self) -> None:
-        self._fill_choices()
+        self.filters.fill_tags()
         self.model.refresh()  # first: the list's size says whether to count in a worker
-        self._fill_segments()
+        self.segment_panel.fill()
         self.apply_filters()
         self.editor.load(self._current_id())
 
@@ -273,29 +201,18 @@ class ContactsSection(Section):
 
     def focus_search(self) -> bool:
         self.pages.setCurrentWidget(self.splitter)
-        self.search.setFocus()
-        self.search.selectAll()
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
         return True
 
     # filters and segments
 
     def current_filter(self) -> ContactFilter:
-        return ContactFilter(
-            text=self.search.text().strip(),
-            tags=(self.tag_filter.currentData(),) if self.tag_filter.currentData() else (),
-            statuses=(self.status_filter.currentData(),) if self.status_filter.currentData() else (),
-            company_id=contacts.company_id_named(self.company_filter.text())
-            if self.company_filter.text().strip()
-            else None,
-            consent=self.consent_filter.currentData() or "any",
-            reachable_only=self.reachable.isChecked(),
-            email_to_fix=self.to_fix.isChecked(),
-            trash=self._segment == TRASH,
-        )
+        return self.filters.current_filter(trash=self.segment_panel.in_trash_chosen)
 
     def _combined_filter(self) -> ContactFilter:
         f = self.current_filter()
-        segment = contacts.segment_by_id(self._segment) if isinstance(self._segment, int) else None
+        segment = self.segment_panel.segment()
         return contacts.segment_filter(segment).narrowed_by(f) if segment else f
 
     def apply_filters(self) -> None:
@@ -310,7 +227,7 @@ class ContactsSection(Section):
         selected = self._select_after
         if not self.model.partial:  # else keep it for when the whole list is here
             self._select_after = None
-        total = self._total
+        total = self.segment_panel.total
         shown = self.model.rowCount()
         if self.model.partial:
             self.count_label.setText(self.tr("Counting matches…"))
@@ -320,107 +237,22 @@ class ContactsSection(Section):
                 if shown != total
                 else self.tr("{:,} contacts").format(total)
             )
-        in_trash = self._segment == TRASH
+        in_trash = self.segment_panel.in_trash_chosen
         self.actions_["delete"].setEnabled(not in_trash)
         self.actions_["restore"].setEnabled(in_trash)
-        self.delete_segment_button.setEnabled(isinstance(self._segment, int))
-        empty_store = total == 0 and not in_trash and not self._in_trash
+        empty_store = total == 0 and not in_trash and not self.segment_panel.in_trash
         self.pages.setCurrentWidget(self.empty if empty_store else self.splitter)
         if selected is not None:
             self.select_contact(selected, focus=False)
 
-    def _fill_choices(self) -> None:
-        for combo, items, blank in (
-            (self.tag_filter, [(t, t) for t in contacts.all_tag_names()], self.tr("Any tag")),
-        ):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(blank)
-            for text, data in items:
-                combo.addItem(text, data)
-            combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
-            combo.blockSignals(False)
-
-    def _fill_segments(self) -> None:
-        self.segments.blockSignals(True)
-        self.segments.clear()
-        self._total = contacts.count()
-        self._in_trash = contacts.count(ContactFilter(trash=True))
-        entries = [(self.tr("All contacts ({:,})").format(self._total), ALL)]
-        self._counts_request += 1
-        if self.model.big:  # one count per segment: a worker fills them in
-            entries += [(s.name, s.id) for s in contacts.segments()]
-            request = self._counts_request
-            self.counts_job = run_job(
-                contacts.segment_counts, on_success=lambda counts: self._show_segment_counts(request, counts)
-            )
-        else:
-            entries += [(f"{s.name} ({n:,})", s.id) for s, n in contacts.segments_with_counts()]
-        entries.append((self.tr("Trash ({:,})").format(self._in_trash), TRASH))
-        for text, key in entries:
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            self.segments.addItem(item)
-            if key == self._segment:
-                self.segments.setCurrentItem(item)
-        if self.segments.currentItem() is None:
-            self._segment = ALL
-            self.segments.setCurrentRow(0)
-        self.segments.blockSignals(False)
-
-    def _show_segment_counts(self, request: int, counts: dict[int, int]) -> None:
-        if request != self._counts_request:
-            return  # the list was refilled meanwhile
-        for row in range(self.segments.count()):
-            item = self.segments.item(row)
-            count = counts.get(item.data(Qt.ItemDataRole.UserRole))
-            if count is not None:
-                item.setText(f"{item.text()} ({count:,})")
-
-    def _segment_chosen(self, item: QListWidgetItem | None, _previous=None) -> None:
-        if item is not None:
-            self._segment = item.data(Qt.ItemDataRole.UserRole)
-            self.apply_filters()
-
     def save_segment(self) -> None:
-        f = self._combined_filter()
-        name = dialogs.ask_text(
-            self, self.tr("Save segment"), self.tr("Name for the segment ({}):").format(f.describe())
-        )
-        if not name:
+        """Keep what the list shows as a segment; the list then shows that segment."""
+        segment = self.segment_panel.save(self._combined_filter())
+        if segment is None:
             return
-        segment = contacts.save_segment(name, f)
-        self._segment = segment.id
-        self.search.clear()
-        for combo in (self.tag_filter, self.status_filter, self.consent_filter):
-            combo.setCurrentIndex(0)
-        self.company_filter.clear()
-        self.reachable.setChecked(False)
-        self.to_fix.setChecked(False)
-        self._fill_segments()
+        self.filters.clear()
         self.apply_filters()
         self.hub.notify.emit(self.tr("Saved segment {}.").format(segment.name))
-
-    def delete_segment(self) -> None:
-        if not isinstance(self._segment, int):
-            return
-        segment = contacts.segment_by_id(self._segment)
-
-        def delete() -> None:
-            contacts.delete_segment(segment.id)
-            self._segment = ALL
-            self._fill_segments()
-            self.apply_filters()
-
-        dialogs.confirm(
-            self,
-            self.tr("Delete segment?"),
-            self.tr("Delete the segment {}? Its contacts stay.").format(segment.name),
-            delete,
-            yes_text=self.tr("Delete segment"),
-            destructive=True,
-        )
 
     # selection and editing
 
@@ -472,15 +304,15 @@ class ContactsSection(Section):
         QTimer.singleShot(0, lambda: save_or_ask(self.editor, go_on, stay))
 
     def _saved(self, contact_id: int) -> None:
-        self._fill_choices()
+        self.filters.fill_tags()
         self._select_after = contact_id  # once the list has it (at once, or from a worker)
         self.model.refresh()
-        self._fill_segments()
+        self.segment_panel.fill()
         self.apply_filters()
         self.hub.data_changed.emit("contact")
 
     def _changed(self) -> None:
-        self._fill_segments()
+        self.segment_panel.fill()
         self.model.refresh()
         self.apply_filters()
         self.editor.load(self._current_id())
@@ -509,11 +341,6 @@ class ContactsSection(Section):
             yes_text=self.tr("Delete"),
             destructive=True,
         )
-
-    def _flush_search(self) -> None:
-        if self._search_timer.isActive():
-            self._search_timer.stop()
-            self.apply_filters()
 
     def _select_row(self, row: int) -> None:
         count = self.model.rowCount()

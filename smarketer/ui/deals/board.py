@@ -8,17 +8,13 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QListView,
     QPushButton,
     QScrollArea,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,76 +25,16 @@ from smarketer.pipeline import BoardFilter, PipelineError
 from smarketer.pipeline.deal_board import deal_heading, stage_name
 from smarketer.ui import dialogs
 from smarketer.ui.deals.closed_dialog import ClosedDealsDialog
+from smarketer.ui.deals.column import StageColumn
 from smarketer.ui.deals.delegate import CardDelegate
 from smarketer.ui.deals.editor import DealDialog, ask_lost_reason
-from smarketer.ui.deals.model import DEAL_MIME, StageDealsModel
+from smarketer.ui.deals.figures import FiguresPanel
 from smarketer.ui.deals.stages_dialog import StagesDialog
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, IntoResults, Section, title_label
 from smarketer.ui.undo import push_done
-from smarketer.ui.workers import run_job
 
-#: Columns share the board's width between these bounds; below the minimum the board scrolls.
-COLUMN_MIN_WIDTH, COLUMN_MAX_WIDTH = 225, 320
 SIDE_PANEL_WIDTH = 240
-
-
-class DropZone(QLabel):
-    """ "Won" or "Lost": drop a card here to close the deal."""
-
-    dropped = Signal(int)
-
-    def __init__(self, text: str, parent=None):
-        super().__init__(text, parent)
-        self.setAcceptDrops(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumHeight(56)
-        self.setProperty("role", "dropZone")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if event.mimeData().hasFormat(DEAL_MIME):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:  # noqa: N802
-        data = event.mimeData()
-        if data.hasFormat(DEAL_MIME):
-            event.acceptProposedAction()
-            self.dropped.emit(int(bytes(data.data(DEAL_MIME)).decode()))
-
-
-class StageColumn(QFrame):
-    def __init__(self, stage, delegate: CardDelegate, parent=None):
-        super().__init__(parent)
-        self.stage = stage
-        self.setProperty("role", "card")
-        self.setMinimumWidth(COLUMN_MIN_WIDTH)
-        self.setMaximumWidth(COLUMN_MAX_WIDTH)
-        self.title = QLabel()
-        self.title.setProperty("role", "emptyTitle")
-        self.totals = QLabel()
-        self.totals.setProperty("role", "subtitle")
-        self.totals.setWordWrap(True)
-        self.model = StageDealsModel(stage.id, self)
-        self.view = QListView()
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(delegate)
-        self.view.setAccessibleName(stage.name)
-        self.view.setDragEnabled(True)
-        self.view.setAcceptDrops(True)
-        self.view.setDropIndicatorShown(True)
-        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setUniformItemSizes(True)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setResizeMode(QListView.ResizeMode.Adjust)
-        self.view.setSpacing(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.title)
-        layout.addWidget(self.totals)
-        layout.addWidget(self.view, 1)
 
 
 class DealsSection(Section):
@@ -167,27 +103,11 @@ class DealsSection(Section):
         self.board_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.board_scroll.setWidget(self.board)
 
-        self.won_zone = DropZone(self.tr("Drop here: Won"))
-        self.lost_zone = DropZone(self.tr("Drop here: Lost"))
+        self.side_panel = FiguresPanel()
+        self.side_panel.setFixedWidth(SIDE_PANEL_WIDTH)
+        self.won_zone, self.lost_zone = self.side_panel.won_zone, self.side_panel.lost_zone
         self.won_zone.dropped.connect(self.win)
         self.lost_zone.dropped.connect(self.lose)
-        self.figures = QLabel()
-        self.figures.setWordWrap(True)
-        self.figures.setTextFormat(Qt.TextFormat.RichText)
-        self.figures.setAlignment(Qt.AlignmentFlag.AlignTop)
-        side = QVBoxLayout()
-        side.addWidget(self.won_zone)
-        side.addWidget(self.lost_zone)
-        self.figures_scroll = QScrollArea()  # the figures scroll on a short screen
-        self.figures_scroll.setWidgetResizable(True)
-        self.figures_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.figures_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.figures_scroll.setWidget(self.figures)
-        side.addWidget(self.figures_scroll, 1)
-        side.setContentsMargins(0, 0, 0, 0)
-        self.side_panel = QWidget()
-        self.side_panel.setLayout(side)
-        self.side_panel.setFixedWidth(SIDE_PANEL_WIDTH)
 
         self.body = QWidget()
         body = QHBoxLayout(self.body)
@@ -314,33 +234,7 @@ class DealsSection(Section):
             self.select(select, focus)
 
     def _show_figures(self) -> None:
-        """The side panel's figures read every deal of 90 days: computed in a worker, the
-        newest request shown."""
-        self._figures_request = getattr(self, "_figures_request", 0) + 1
-        request = self._figures_request
-        self.figures_job = run_job(
-            _figures, on_success=lambda data: request == self._figures_request and self._fill_figures(*data)
-        )
-
-    def _fill_figures(self, f, months) -> None:
-        money = lambda v: format_money(v, self.currency, self.money_locale)  # noqa: E731
-        pct = lambda v: "—" if v is None else f"{v * 100:.0f}%"  # noqa: E731
-        rows = "".join(
-            f"<tr><td>{s.stage.name}</td><td align='right'>{pct(s.conversion)}</td>"
-            f"<td align='right'>{'—' if s.average_days is None else s.average_days}</td></tr>"
-            for s in f.stages
-        )
-        forecast = "".join(
-            f"<tr><td>{m.month.strftime('%b %Y')}</td><td align='right'>{money(m.weighted)}</td></tr>"
-            for m in months
-        )
-        self.figures.setText(
-            f"<b>Last 90 days</b><br>Win rate {pct(f.win_rate)} ({f.won} won, {f.lost} lost)"
-            f"<br>Average won {money(f.average_won_value) if f.average_won_value else '—'}"
-            f"<table width='100%'><tr><th align='left'>Stage</th><th>→ won</th><th>days</th>"
-            f"</tr>{rows}</table><br><b>Forecast (weighted)</b>"
-            f"<table width='100%'>{forecast}</table>"
-        )
+        self.side_panel.refresh(lambda v: format_money(v, self.currency, self.money_locale))
 
     # selection
 
@@ -500,8 +394,3 @@ class DealsSection(Section):
         dialog.changed.connect(lambda: (self._build_columns(), self.reload_board()))
         dialog.open()
         return dialog
-
-
-def _figures():
-    """For the worker: the 90-day figures and the six-month forecast (plain dataclasses)."""
-    return pipeline.figures(90), pipeline.forecast(6)

@@ -30,7 +30,7 @@ def test_a_search_runs_in_a_worker_and_its_rows_arrive(section, qtbot, monkeypat
     monkeypatch.setattr(contacts, "first_ids", recording)
     last = contacts.fetch_rows([section.model.contact_id(59)])
     name = next(iter(last.values())).email.split("@")[0]
-    section.search.setText(name)
+    section.filters.search.setText(name)
     section.apply_filters()
     assert section.model.loading and section.model.rowCount() == 60  # still the old rows
     qtbot.waitUntil(lambda: section.model.rowCount() == 1)
@@ -50,10 +50,10 @@ def test_the_newest_search_wins(section, qtbot, monkeypatch):
         return real(f, *args, **kwargs)
 
     monkeypatch.setattr(contacts, "first_ids", slow_first)
-    section.search.setText("zzzz-nobody")
+    section.filters.search.setText("zzzz-nobody")
     section.apply_filters()
     qtbot.waitUntil(lambda: len(calls) == 1)
-    section.search.clear()
+    section.filters.search.clear()
     section.apply_filters()
     qtbot.waitUntil(lambda: len(calls) == 2 and not section.model.loading)
     assert section.model.rowCount() == 60
@@ -80,7 +80,8 @@ def test_segment_sizes_are_counted_in_a_worker(section, qtbot):
     segment = contacts.find_segment("Workshop leads")
     expected = f"Workshop leads ({contacts.count(contacts.segment_filter(segment)):,})"
     section.reload()
-    texts = lambda: [section.segments.item(i).text() for i in range(section.segments.count())]  # noqa: E731
+    listed = section.segment_panel.list
+    texts = lambda: [listed.item(i).text() for i in range(listed.count())]  # noqa: E731
     assert "Workshop leads" in texts()  # the name at once, its size from the worker
     qtbot.waitUntil(lambda: expected in texts())
 
@@ -101,7 +102,7 @@ def test_a_long_list_shows_its_first_page_then_the_rest(section, qtbot, monkeypa
         return real(*args, **kwargs)
 
     monkeypatch.setattr(contacts, "contact_ids", slow_in_a_worker)
-    section.search.setText("e")
+    section.filters.search.setText("e")
     section.apply_filters()
     qtbot.waitUntil(lambda: section.model.partial)
     assert section.model.ids() == whole  # an export now takes the whole list, not the page

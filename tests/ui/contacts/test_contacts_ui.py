@@ -44,21 +44,21 @@ def test_typing_in_search_narrows_the_list(section, qtbot, window):
     )
     section.reload()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert section.search.hasFocus()
-    qtbot.keyClicks(section.search, "lukas")
+    assert section.filters.search.hasFocus()
+    qtbot.keyClicks(section.filters.search, "lukas")
     qtbot.waitUntil(lambda: section.model.rowCount() == 1)
     assert shown_names(section) == ["Zoë Łukasiewicz"]
     assert section.count_label.text() == "1 shown of 61"
-    section.search.clear()
+    section.filters.search.clear()
     qtbot.waitUntil(lambda: section.model.rowCount() == 61)
     assert section.select_contact(zoe.id)
 
 
 def test_filters_narrow_the_list(section):
     customers = contacts.count(contacts.ContactFilter(statuses=("customer",)))
-    section.status_filter.setCurrentIndex(section.status_filter.findData("customer"))
+    section.filters.status_filter.setCurrentIndex(section.filters.status_filter.findData("customer"))
     assert section.model.rowCount() == customers
-    section.reachable.setChecked(True)
+    section.filters.reachable.setChecked(True)
     assert section.model.rowCount() == contacts.count(
         contacts.ContactFilter(statuses=("customer",), reachable_only=True)
     )
@@ -103,7 +103,7 @@ def test_editing_tags_and_adding_a_note(section, qtbot):
     editor.save()
     cid = editor.contact_id
     assert contacts.tag_names(cid) == ["Brand New Tag", "vip"]
-    assert section.tag_filter.findText("Brand New Tag") >= 0
+    assert section.filters.tag_filter.findText("Brand New Tag") >= 0
     editor.tabs.setCurrentIndex(1)
     qtbot.keyClicks(editor.timeline.note, "Called about the spring workshop")
     qtbot.keyClick(editor.timeline.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -129,9 +129,9 @@ def test_trash_lists_deleted_and_restores(section):
     cid = section.model.contact_id(0)
     contacts.delete_contacts([cid])
     section.reload()
-    trash = section.segments.item(section.segments.count() - 1)
+    trash = section.segment_panel.list.item(section.segment_panel.list.count() - 1)
     assert trash.text() == "Trash (1)"
-    section.segments.setCurrentItem(trash)
+    section.segment_panel.list.setCurrentItem(trash)
     assert section.model.ids() == [cid]
     section.table.selectAll()
     section.actions_["restore"].trigger()
@@ -140,14 +140,14 @@ def test_trash_lists_deleted_and_restores(section):
 
 def test_save_current_filter_as_segment(section, monkeypatch):
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "Customers")
-    section.status_filter.setCurrentIndex(section.status_filter.findData("customer"))
+    section.filters.status_filter.setCurrentIndex(section.filters.status_filter.findData("customer"))
     expected = section.model.rowCount()
-    section.save_segment_button.click()
+    section.segment_panel.save_button.click()
     segment = contacts.find_segment("Customers")
     assert contacts.count(contacts.segment_filter(segment)) == expected
-    texts = [section.segments.item(i).text() for i in range(section.segments.count())]
+    texts = [section.segment_panel.list.item(i).text() for i in range(section.segment_panel.list.count())]
     assert f"Customers ({expected})" in texts
-    assert section.status_filter.currentIndex() == 0  # the segment now carries the filter
+    assert section.filters.status_filter.currentIndex() == 0  # the segment now carries the filter
     assert section.model.rowCount() == expected
 
 
@@ -189,7 +189,7 @@ def test_import_dialog_maps_previews_and_imports(section, qtbot, monkeypatch, tm
     assert zoe.notes == "met at booth 4"
     assert contacts.tag_names(zoe.id) == ["Fair 2026"]
     assert section.model.rowCount() == 62
-    section.to_fix.setChecked(True)
+    section.filters.to_fix.setChecked(True)
     assert section.model.rowCount() == 1
 
 
@@ -253,10 +253,10 @@ def test_company_filter(section, qtbot):
     if company is None:
         company = next(c.company for c in Contact.select() if c.company_id)
     expected = contacts.count(contacts.ContactFilter(company_id=company.id))
-    qtbot.keyClicks(section.company_filter, company.name.lower())
-    qtbot.keyClick(section.company_filter, Qt.Key.Key_Return)
+    qtbot.keyClicks(section.filters.company_filter, company.name.lower())
+    qtbot.keyClick(section.filters.company_filter, Qt.Key.Key_Return)
     assert section.model.rowCount() == expected
-    section.company_filter.clear()
+    section.filters.company_filter.clear()
     assert section.model.rowCount() == 60
 
 

@@ -140,7 +140,7 @@ def test_dropping_on_won_closes_the_deal(board_window, qtbot):
         ),
     )
     assert Deal.get_by_id(beta.id).stage.kind == "won"
-    qtbot.waitUntil(lambda: "1 won" in deals.figures.text())
+    qtbot.waitUntil(lambda: "1 won" in deals.side_panel.figures.text())
 
 
 def test_new_deal_dialog_validates_and_saves(board_window, qtbot):
