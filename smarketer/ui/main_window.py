@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QUndoStack
@@ -110,43 +110,49 @@ class MainWindow(QMainWindow):
         if label == "Dashboard":
             from smarketer.ui.dashboard import DashboardSection
 
-            section = DashboardSection(self.hub)
-            section.open_list.connect(self.show_matches)
+            dashboard_section = DashboardSection(self.hub)
+            dashboard_section.open_list.connect(self.show_matches)
+            return dashboard_section
         elif label == "Today":
             from smarketer.ui.today import TodaySection
 
-            section = TodaySection(
+            today_section = TodaySection(
                 go_to=lambda _i: self.go_to_section("Deals"), hub=self.hub, undo_stack=self.undo_stack
             )
-            section.open_deal.connect(self.show_deal)
+            today_section.open_deal.connect(self.show_deal)
+            return today_section
         elif label == "Contacts":
             from smarketer.ui.contacts.section import ContactsSection
 
-            section = ContactsSection(self.hub, self.undo_stack)
-            section.open_deal_for.connect(self._new_deal_for)
-            section.demo_requested.connect(self.store_files.open_demo)
-            section.restore_header_state(self.ui_state.value("contacts/header"))
+            contacts_section = ContactsSection(self.hub, self.undo_stack)
+            contacts_section.open_deal_for.connect(self._new_deal_for)
+            contacts_section.demo_requested.connect(self.store_files.open_demo)
+            contacts_section.restore_header_state(self.ui_state.value("contacts/header"))
+            return contacts_section
         elif label == "Campaigns":
             from smarketer.ui.campaigns.section import CampaignsSection
 
-            section = CampaignsSection(self.hub)
+            campaigns_section = CampaignsSection(self.hub)
+            return campaigns_section
         elif label == "Deals":
             from smarketer.ui.deals.board import DealsSection
 
-            section = DealsSection(self.hub, self.undo_stack)
-            section.proposal_requested.connect(self._new_proposal_for)
-            section.figures_button.setDefaultAction(self.actions["board_figures"])
-            section.set_figures_visible(self.actions["board_figures"].isChecked())
+            deals_section = DealsSection(self.hub, self.undo_stack)
+            deals_section.proposal_requested.connect(self._new_proposal_for)
+            deals_section.figures_button.setDefaultAction(self.actions["board_figures"])
+            deals_section.set_figures_visible(self.actions["board_figures"].isChecked())
+            return deals_section
         elif label == "Proposals":
             from smarketer.ui.proposals.section import ProposalsSection
 
-            section = ProposalsSection(self.hub)
+            proposals_section = ProposalsSection(self.hub)
+            return proposals_section
         else:
             from smarketer.ui.settings_page import SettingsSection
 
-            section = SettingsSection()
-            section.profile_form.saved.connect(lambda _p: self._profile_saved())
-        return section
+            settings_section = SettingsSection()
+            settings_section.profile_form.saved.connect(lambda _p: self._profile_saved())
+            return settings_section
 
     def section_at(self, index: int) -> Section:
         """The section on page ``index``, built now if it was not yet."""
@@ -216,27 +222,27 @@ class MainWindow(QMainWindow):
 
     @property
     def dashboard(self) -> DashboardSection:
-        return self.section("Dashboard")
+        return cast("DashboardSection", self.section("Dashboard"))
 
     @property
     def today(self) -> TodaySection:
-        return self.section("Today")
+        return cast("TodaySection", self.section("Today"))
 
     @property
     def contacts(self) -> ContactsSection:
-        return self.section("Contacts")
+        return cast("ContactsSection", self.section("Contacts"))
 
     @property
     def deals(self) -> DealsSection:
-        return self.section("Deals")
+        return cast("DealsSection", self.section("Deals"))
 
     @property
     def campaigns(self) -> CampaignsSection:
-        return self.section("Campaigns")
+        return cast("CampaignsSection", self.section("Campaigns"))
 
     @property
     def proposals(self) -> ProposalsSection:
-        return self.section("Proposals")
+        return cast("ProposalsSection", self.section("Proposals"))
 
     def _new_proposal_for(self, deal_id: int) -> None:
         self.go_to_section("Proposals")

@@ -86,14 +86,15 @@ class StoreFiles(QObject):
             self.window.actions["backup"].setEnabled(True)
             self.window.done_busy(text)
 
+        def failed(exc: BaseException) -> None:
+            finished("")
+            dialogs.show_error(self.window, self.tr("Backup failed"), str(exc))
+
         run_job(
             backup.backup_open_store,
             dest,
             on_success=lambda out: finished(self.tr("Backed up to {}").format(out)),
-            on_failure=lambda exc: (
-                finished(""),
-                dialogs.show_error(self.window, self.tr("Backup failed"), str(exc)),
-            ),
+            on_failure=failed,
         )
 
     def choose_restore(self) -> None:

@@ -128,7 +128,12 @@ def run_job(
     job = Job()
     if changes:
         assert hub is not None
-        job.succeeded.connect(lambda _result: [hub.data_changed.emit(kind) for kind in changes])
+
+        def announce(_result: object) -> None:
+            for kind in changes:
+                hub.data_changed.emit(kind)
+
+        job.succeeded.connect(announce)
     if on_success:
         job.succeeded.connect(on_success)
     job.failed.connect(on_failure or (lambda exc: show_failure(exc, parent)))

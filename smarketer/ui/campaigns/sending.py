@@ -386,10 +386,12 @@ class SendController(QWidget):
         """Every minute: scheduled campaigns whose time has come, and follow-ups now due."""
         if self.sending or (self.due_job is not None and not self.due_job.done):
             return
-        self.due_job = run_job(
-            _due_campaign,
-            on_success=lambda campaign_id: campaign_id is not None and self._run_sender(campaign_id),
-        )
+
+        def start(campaign_id: int | None) -> None:
+            if campaign_id is not None:
+                self._run_sender(campaign_id)
+
+        self.due_job = run_job(_due_campaign, on_success=start)
 
     def pause(self) -> None:
         if self.sending:

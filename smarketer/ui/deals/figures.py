@@ -39,9 +39,12 @@ class FiguresPanel(QWidget):
         shown (``money`` formats an amount in the owner's currency)."""
         self._request += 1
         request = self._request
-        self.job = run_job(
-            _figures, on_success=lambda data: request == self._request and self._fill(money, *data)
-        )
+
+        def show(data) -> None:
+            if request == self._request:  # else a newer request is on its way
+                self._fill(money, *data)
+
+        self.job = run_job(_figures, on_success=show)
 
     def _fill(self, money: Callable[[object], str], f, months) -> None:
         pct = lambda v: "—" if v is None else f"{v * 100:.0f}%"  # noqa: E731
