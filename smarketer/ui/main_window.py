@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.section_labels = SECTION_NAMES
         self._built: dict[int, Section] = {}  # a section is built when first shown
         self.undo_stack = QUndoStack(self)
-        self.store_files = StoreFiles(self)  # open, back up, restore, the demo
+        self.store_files = StoreFiles(self, self)  # open, back up, restore, the demo
         self.setWindowIcon(style.app_icon())
         self.setMinimumSize(QSize(640, 480))
         wheel_guard.install(QApplication.instance())

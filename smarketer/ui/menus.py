@@ -3,7 +3,7 @@ tooltip saying it; the window keeps every action in ``window.actions`` by key.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMenu
 from smarketer.ui.sections import SECTION_MENUS, run_command
 from smarketer.ui.server_store import open_server_store
 
-if TYPE_CHECKING:
-    from smarketer.ui.main_window import MainWindow
+# The main window (typed loosely: importing its class here would make an import cycle).
+MainWindow = Any
 
 
 def add_action(w: MainWindow, key: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:

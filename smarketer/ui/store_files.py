@@ -5,22 +5,33 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
 
 from smarketer import backup, paths
 from smarketer.db import StoreError, close_database, location, open_database
 from smarketer.ui import dialogs
+from smarketer.ui.hub import Hub
 from smarketer.ui.workers import run_job
 
-if TYPE_CHECKING:
-    from smarketer.ui.main_window import MainWindow
+
+class StoreWindow(Protocol):
+    """What of the main window the store actions use."""
+
+    store_path: Path
+    actions: dict[str, QAction]
+    hub: Hub
+
+    def reload_all(self) -> None: ...
+    def show_busy(self, text: str) -> None: ...
+    def done_busy(self, text: str = "") -> None: ...
 
 
 class StoreFiles(QObject):
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, window: StoreWindow, parent: QObject):
+        super().__init__(parent)
         self.window = window
 
     def choose_store(self) -> None:
