@@ -13,6 +13,7 @@ from smarketer.contacts.tags import add_tags, tag_names
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Activity, Company, Contact, Deal, Task
+from smarketer.db.rows import tuples
 from smarketer.errors import InputInvalid
 
 
@@ -33,16 +34,16 @@ def describe_contacts(ids: list[int]) -> dict[int, str]:
     """Each contact as one line (name · email · company · phone), to tell two apart."""
     lines: dict[int, str] = {}
     for start in range(0, len(ids), 900):
-        rows = (
-            Contact.select(Contact.id, Contact.first_name, Contact.last_name, Contact.email, Contact.phone)
-            .select_extend(Company.name.alias("company_name"))
+        query = (
+            Contact.select(
+                Contact.id, Contact.first_name, Contact.last_name, Contact.email, Company.name, Contact.phone
+            )
             .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
             .where(Contact.id.in_(ids[start : start + 900]))
-            .objects()
         )
-        for c in rows:
-            parts = (c.full_name, c.email, c.company_name or "", c.phone)
-            lines[c.id] = " · ".join(p for p in parts if p)
+        for contact_id, first, last, email, company, phone in tuples(query):
+            name = " ".join(p for p in (first, last) if p)
+            lines[contact_id] = " · ".join(p for p in (name, email, company or "", phone) if p)
     return lines
 
 
