@@ -237,7 +237,7 @@ class DashboardSection(Section):
             return
         self.loading = True
         # bound methods: Qt drops the call if this section is gone by the time it is done
-        self.job = run_job(dashboard.build, p, on_success=self._show, on_failure=self._failed)
+        self.job = run_job(dashboard.build, p, on_success=self._show, on_failure=self._failed, parent=self)
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False

@@ -190,6 +190,7 @@ class FirstRunWizard(QWizard):
             test_message(account),
             on_success=lambda reply: self.test_result.setText(self.tr("Accepted: {}").format(reply)),
             on_failure=lambda exc: self.test_result.setText(test_failure_text(exc)),
+            parent=self,
         )
         return self.job
 

@@ -78,7 +78,9 @@ class StoreFiles(QObject):
             dialogs.show_error(self.window, self.tr("Cannot open the demo"), str(exc))
             self.window.reload_all()
 
-        run_job(write_demo, paths.demo_database(), force=True, on_success=opened, on_failure=failed)
+        run_job(
+            write_demo, paths.demo_database(), force=True, on_success=opened, on_failure=failed, parent=self
+        )
 
     def backup_now(self) -> None:
         stamp = datetime.now().strftime("%Y-%m-%d")
@@ -106,6 +108,7 @@ class StoreFiles(QObject):
             dest,
             on_success=lambda out: finished(self.tr("Backed up to {}").format(out)),
             on_failure=failed,
+            parent=self,
         )
 
     def choose_restore(self) -> None:
@@ -146,4 +149,5 @@ class StoreFiles(QObject):
             force=True,
             on_success=reopen,
             on_failure=lambda exc: reopen(None, exc),
+            parent=self,
         )

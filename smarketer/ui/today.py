@@ -123,6 +123,7 @@ class TodaySection(Section):
         self.figures_job = run_job(
             overview.today_figures,
             on_success=lambda figures: request == self._figures_request and self._show_figures(figures, due),
+            parent=self,
         )
 
     def _show_figures(self, figures: overview.TodayFigures | None, tasks_due: str) -> None:

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -48,8 +49,10 @@ class Job(QObject):
     _status_from_worker = Signal(str)
     _result_from_worker = Signal(bool, object)
 
-    def __init__(self) -> None:
+    def __init__(self, owner: QObject | None = None) -> None:
         super().__init__()
+        self._owner = owner  # a widget whose callbacks these are: gone, they are not called
+        self.announce: Callable[[], None] | None = None  # tells the hub what a success changed
         self._cancelled = False
         self.done = False
         self._progress_from_worker.connect(self._relay_progress)
@@ -69,6 +72,11 @@ class Job(QObject):
     @Slot(bool, object)
     def _relay_result(self, ok: bool, value: object) -> None:
         self.done = True
+        if ok and self.announce is not None:
+            self.announce()  # whether or not the widget that asked is still there
+        if self._owner is not None and not shiboken6.isValid(self._owner):
+            _running.discard(self)  # its window was closed meanwhile: nobody to tell
+            return
         (self.succeeded if ok else self.failed).emit(value)
         self.finished.emit()
         _running.discard(self)
@@ -94,7 +102,7 @@ class _Runner(QRunnable):
                 db.close()
 
 
-def show_failure(exc: BaseException, parent: QWidget | None = None) -> None:
+def show_failure(exc: BaseException, parent: QObject | None = None) -> None:
     """How a job's failure shows when its caller has no handler of its own."""
     if isinstance(exc, Cancelled):
         return
@@ -102,7 +110,8 @@ def show_failure(exc: BaseException, parent: QWidget | None = None) -> None:
         from smarketer.ui import dialogs
 
         title = QCoreApplication.translate("run_job", "Not done")
-        dialogs.show_error(parent or QApplication.activeWindow(), title, str(exc))
+        window = parent if isinstance(parent, QWidget) else QApplication.activeWindow()
+        dialogs.show_error(window, title, str(exc))
         return
     sys.excepthook(type(exc), exc, exc.__traceback__)  # a bug: logged, the crash dialog
 
@@ -117,23 +126,25 @@ def run_job(
     cancellable: bool = False,
     changes: Iterable[str] = (),
     hub: Hub | None = None,
-    parent: QWidget | None = None,
+    parent: QObject | None = None,
     **kwargs: Any,
 ) -> Job:
-    """Run ``fn(*args, **kwargs)`` in the background (see the module's docstring);
-    ``parent`` is the window a failure is shown over when there is no ``on_failure``."""
+    """Run ``fn(*args, **kwargs)`` in the background (see the module's docstring).
+
+    ``parent`` is the widget the callbacks belong to: a failure without ``on_failure`` is shown
+    over it, and once it is deleted (its window closed) the callbacks are no longer called."""
     changes = tuple(changes)
     if changes and hub is None:
         raise TypeError("run_job(changes=...) needs the hub that announces them")
-    job = Job()
+    job = Job(parent)
     if changes:
         assert hub is not None
 
-        def announce(_result: object) -> None:
-            for kind in changes:
+        def announce() -> None:
+            for kind in changes if shiboken6.isValid(hub) else ():
                 hub.data_changed.emit(kind)
 
-        job.succeeded.connect(announce)
+        job.announce = announce
     if on_success:
         job.succeeded.connect(on_success)
     job.failed.connect(on_failure or (lambda exc: show_failure(exc, parent)))

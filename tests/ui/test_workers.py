@@ -56,6 +56,21 @@ def test_a_cancel_shows_nothing(qtbot, monkeypatch):
     assert not boxes_saying("Cancelled")
 
 
+def test_callbacks_of_a_closed_widget_are_not_called(qtbot):
+    """A result arriving after its widget was deleted (its window closed) is dropped, and
+    what the job changed is still announced."""
+    hub = Hub()
+    seen, called = [], []
+    hub.data_changed.connect(seen.append)
+    owner = QWidget()
+    job = run_job(lambda: 1, on_success=called.append, parent=owner, changes={"contact"}, hub=hub)
+    import shiboken6
+
+    shiboken6.delete(owner)
+    qtbot.waitUntil(lambda: job.done)
+    assert called == [] and seen == ["contact"]
+
+
 def test_changes_need_the_hub():
     import pytest
 

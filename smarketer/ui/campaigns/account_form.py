@@ -195,6 +195,7 @@ class AccountForm(SignsIn, KeepsEdits, QWidget):
             test_message(saved),
             on_success=self._tested,
             on_failure=self._test_failed,
+            parent=self,
         )
 
     def _tested(self, reply: str) -> None:

@@ -137,7 +137,9 @@ class Composer(QWidget):
         self._counts_request += 1
         request = self._counts_request
         self.counts_job = run_job(
-            _segment_counts, on_success=lambda counts: self._show_counts(request, counts)
+            _segment_counts,
+            on_success=lambda counts: self._show_counts(request, counts),
+            parent=self,
         )
 
     def _show_counts(self, request: int, counts: dict[str, int]) -> None:
@@ -275,6 +277,7 @@ class Composer(QWidget):
             self.campaign.id,
             on_success=lambda summary: self._show_summary(request, summary),
             on_failure=lambda exc: self._summary_failed(request, exc),
+            parent=self,
         )
 
     def _summary_failed(self, request: int, exc: BaseException) -> None:

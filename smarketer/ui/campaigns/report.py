@@ -104,6 +104,7 @@ class ReportPane(QWidget):
             campaign.id,
             OutboxModel.PAGE,
             on_success=lambda data: self._show(request, campaign, data),
+            parent=self,
         )
 
     def _show(self, request: int, campaign: CampaignDetails, data) -> None:

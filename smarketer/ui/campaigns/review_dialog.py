@@ -129,7 +129,9 @@ class SendReviewDialog(QDialog):
         layout.addWidget(self.busy)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
-        self.job = run_job(review_send, campaign_id, at, on_success=self.show_review, on_failure=self._failed)
+        self.job = run_job(
+            review_send, campaign_id, at, on_success=self.show_review, on_failure=self._failed, parent=self
+        )
 
     # filling in
 

@@ -161,7 +161,14 @@ class SendController(QWidget):
             self.hub.notify.emit(str(exc))
 
         self.inbox_job = run_job(
-            sync, account, password, on_success=done, on_failure=failed, changes=("contact",), hub=self.hub
+            sync,
+            account,
+            password,
+            on_success=done,
+            on_failure=failed,
+            changes=("contact",),
+            hub=self.hub,
+            parent=self,
         )
         return self.inbox_job
 
@@ -259,6 +266,7 @@ class SendController(QWidget):
                 self.tr("Test sent to {}: {}").format(account.from_address, reply)
             ),
             on_failure=lambda exc: self.status.setText(self.tr("The test failed: {}").format(exc)),
+            parent=self,
         )
         return self.test_job
 
@@ -307,7 +315,9 @@ class SendController(QWidget):
             else:
                 self._run_sender(campaign_id)
 
-        self.start_job = run_job(start, campaign_id, on_success=started, on_failure=failed, **kwargs)
+        self.start_job = run_job(
+            start, campaign_id, on_success=started, on_failure=failed, **kwargs, parent=self
+        )
 
     def _run_sender(self, campaign_id: int) -> None:
         ok, password = self._password()
@@ -328,6 +338,7 @@ class SendController(QWidget):
             on_failure=self._failed,
             changes=("campaign",),
             hub=self.hub,
+            parent=self,
         )
         self.changed.emit(campaign_id)
 
@@ -391,7 +402,7 @@ class SendController(QWidget):
             if campaign_id is not None:
                 self._run_sender(campaign_id)
 
-        self.due_job = run_job(_due_campaign, on_success=start)
+        self.due_job = run_job(_due_campaign, on_success=start, parent=self)
 
     def pause(self) -> None:
         if self.sending:

@@ -326,6 +326,7 @@ class ImportDialog(QDialog):
             on_failure=self._failed,
             changes=("contact",) if self.hub else (),
             hub=self.hub,
+            parent=self,
         )
 
     def _progressed(self, done: int, total: int) -> None:

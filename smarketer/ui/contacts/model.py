@@ -72,7 +72,11 @@ class ContactTableModel(QAbstractTableModel):
         request = self._request
         self.loading = True
         self.job = run_job(
-            contacts.first_ids, *args, self.PAGE, on_success=lambda page: self._first(request, args, *page)
+            contacts.first_ids,
+            *args,
+            self.PAGE,
+            on_success=lambda page: self._first(request, args, *page),
+            parent=self,
         )
 
     def _first(self, request: int, args: tuple, ids: list[int], complete: bool) -> None:
@@ -83,7 +87,9 @@ class ContactTableModel(QAbstractTableModel):
             self._show(request, ids)
             return
         self._show(request, ids, partial=True)
-        self.job = run_job(contacts.contact_ids, *args, on_success=lambda ids: self._show(request, ids))
+        self.job = run_job(
+            contacts.contact_ids, *args, on_success=lambda ids: self._show(request, ids), parent=self
+        )
 
     def _show(self, request: int, ids: list[int], partial: bool = False) -> None:
         if request != self._request:

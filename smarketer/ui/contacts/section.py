@@ -434,6 +434,7 @@ class ContactsSection(Section):
                 self.tr("Exported {:,} contacts to {}.").format(n, path)
             ),
             on_failure=lambda exc: dialogs.show_error(self, self.tr("Export failed"), str(exc)),
+            parent=self,
         )
 
     def show_duplicates(self) -> DuplicatesDialog:

@@ -66,7 +66,9 @@ class SegmentPanel(QWidget):
             entries += [(s.name, s.id) for s in contacts.segments()]
             request = self._counts_request
             self.counts_job = run_job(
-                contacts.segment_counts, on_success=lambda counts: self._show_counts(request, counts)
+                contacts.segment_counts,
+                on_success=lambda counts: self._show_counts(request, counts),
+                parent=self,
             )
         else:
             entries += [(f"{s.name} ({n:,})", s.id) for s, n in contacts.segments_with_counts()]

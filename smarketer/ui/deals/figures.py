@@ -44,7 +44,7 @@ class FiguresPanel(QWidget):
             if request == self._request:  # else a newer request is on its way
                 self._fill(money, *data)
 
-        self.job = run_job(_figures, on_success=show)
+        self.job = run_job(_figures, on_success=show, parent=self)
 
     def _fill(self, money: Callable[[object], str], f, months) -> None:
         pct = lambda v: "—" if v is None else f"{v * 100:.0f}%"  # noqa: E731

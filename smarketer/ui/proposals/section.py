@@ -234,6 +234,7 @@ class ProposalsSection(Section):
             on_failure=failed,
             changes=("proposal",),
             hub=self.hub,
+            parent=self,
         )
 
     def _texts(self, p: listing.ProposalSummary) -> tuple[str, ...]:
@@ -279,6 +280,7 @@ class ProposalsSection(Section):
             p.id,
             on_success=then,
             on_failure=lambda exc: dialogs.show_error(self, self.tr("The PDF could not be made"), str(exc)),
+            parent=self,
         )
 
     def preview(self) -> None:
