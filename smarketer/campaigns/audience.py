@@ -27,6 +27,7 @@ from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import Campaign, Contact, OutboxState
 from smarketer.db.raw import raw_cursor
+from smarketer.db.writes import lock_rows, write_transaction
 
 _STAMP = InstantField().db_value
 ANSWER_KINDS = ("reply", "unsubscribe", "optout", "hard_bounce")  # end a follow-up sequence
@@ -260,7 +261,8 @@ _QUEUE = (
 def queue(campaign_id: int) -> int:
     """Give every eligible recipient its outbox row (once); returns how many were added."""
     campaign = Campaign.get_by_id(campaign_id)
-    with db.atomic("IMMEDIATE"):  # the write lock first: a second queuer waits, then sees ours
+    with write_transaction():  # the write lock first: a second queuer waits, then sees ours
+        lock_rows(Campaign.select(Campaign.id).where(Campaign.id == campaign_id)).execute()
         eligible = audience(campaign).eligible
         threads = (
             dict(

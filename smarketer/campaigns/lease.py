@@ -21,6 +21,7 @@ from smarketer.campaigns.errors import CampaignError
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import Campaign, OutboxState
+from smarketer.db.writes import store_now, write_transaction
 
 LEASE_SECONDS = 120
 #: A holder renews this often while it works or waits (well inside LEASE_SECONDS).
@@ -107,9 +108,9 @@ def free_dead_leases() -> None:
 def claim(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
     """Take the lease if it is free, expired, ours, or its holder is dead. Rows a former
     holder left ``sending`` become ``unknown`` in the same transaction: never resent."""
-    now = now or utc_now()
+    now = now or store_now()
     free_dead_leases()
-    with db.atomic("IMMEDIATE"):
+    with write_transaction():
         taken = (
             Campaign.update(lock_owner=owner, lock_until=now + timedelta(seconds=LEASE_SECONDS))
             .where(
@@ -135,7 +136,7 @@ def claim(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
 
 def renew(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
     """Extend our lease; False when it is no longer ours (the caller must stop at once)."""
-    until = (now or utc_now()) + timedelta(seconds=LEASE_SECONDS)
+    until = (now or store_now()) + timedelta(seconds=LEASE_SECONDS)
     return (
         Campaign.update(lock_until=until)
         .where((Campaign.id == campaign_id) & (Campaign.lock_owner == owner))
@@ -162,7 +163,7 @@ def holder(campaign_id: int) -> Holder | None:
         ),
     )
     owner, until = found
-    if owner is None or until is None or until < utc_now() or _owner_is_dead(owner):
+    if owner is None or until is None or until < store_now() or _owner_is_dead(owner):
         return None
     return parse_owner(owner)
 
@@ -172,4 +173,4 @@ HOLDS_LEASE = "EXISTS (SELECT 1 FROM campaign WHERE id = ? AND lock_owner = ? AN
 
 
 def holds_params(campaign_id: int, owner: str, now: datetime | None = None) -> tuple[int, str, str | None]:
-    return campaign_id, owner, _STAMP(now or utc_now())
+    return campaign_id, owner, _STAMP(now or store_now())

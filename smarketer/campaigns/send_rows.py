@@ -11,6 +11,7 @@ from smarketer.campaigns.lease import HOLDS_LEASE
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import OutboxState
+from smarketer.db.writes import on_server
 
 STAMP = InstantField().db_value
 NEXT_ROW = (
@@ -42,6 +43,11 @@ MARK_SENT = (
     f"UPDATE outbox_message SET state = '{OutboxState.SENT}', sent_at = ?, reply = ? "
     f"WHERE id = ? AND state IN ('{OutboxState.SENDING}', '{OutboxState.UNKNOWN}')"
 )
+# On a server, the claim first locks the row for its transaction; SKIP LOCKED: a row another
+# seat's transaction is claiming right now is passed over, never waited for nor taken twice.
+CLAIM_ROW = (
+    f"SELECT id FROM outbox_message WHERE id = ? AND state = '{OutboxState.QUEUED}' FOR UPDATE SKIP LOCKED"
+)
 TIMELINE = (
     "INSERT INTO activity (contact_id, kind, occurred_at, summary, body, ref_type, "
     "ref_id) VALUES (?, 'email', ?, ?, ?, 'campaign', ?)"
@@ -61,6 +67,12 @@ class QueuedRow:
 def next_row(campaign_id: int) -> QueuedRow | None:
     found = db.execute_sql(NEXT_ROW, (campaign_id, STAMP(utc_now()))).fetchone()
     return QueuedRow(*found) if found else None
+
+
+def claim_row(row_id: int) -> bool:
+    """Inside the transaction that marks the row sending: on a server, lock it (False when
+    another seat holds it or it is no longer queued); a SQLite file's write lock does that."""
+    return not on_server() or db.execute_sql(CLAIM_ROW, (row_id,)).fetchone() is not None
 
 
 def recipient(contact_id: int | None) -> SimpleNamespace | None:

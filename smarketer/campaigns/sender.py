@@ -45,6 +45,7 @@ from smarketer.campaigns.send_rows import (
     STAMP,
     TIMELINE,
     QueuedRow,
+    claim_row,
     next_row,
     recipient,
 )
@@ -54,6 +55,7 @@ from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Campaign, Contact, OutboxMessage, OutboxState
 from smarketer.db.rows import tuples
+from smarketer.db.writes import store_now, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +191,7 @@ class Sender:
         if campaign.status in ("draft", "scheduled", "paused"):
             queue(self.campaign_id)
         Campaign.update(
-            status="sending", pause_reason="", started_at=fn.coalesce(Campaign.started_at, utc_now())
+            status="sending", pause_reason="", started_at=fn.coalesce(Campaign.started_at, STAMP(store_now()))
         ).where((Campaign.id == self.campaign_id) & (Campaign.lock_owner == self.owner)).execute()
         if self.password is None and self.account.username:
             self.password = credentials(self.account)
@@ -326,12 +328,13 @@ class Sender:
     def _mark_sending(self, row: QueuedRow, message_id: str) -> bool:
         """One transaction: the last message's "sent", the lease renewed, this one's
         "sending" (only if still queued and the lease ours). Committed before sending."""
-        now = utc_now()
-        with db.atomic("IMMEDIATE"):
+        now = store_now()
+        with write_transaction():
             self._write_pending(now)
             still_ours = lease.renew(self.campaign_id, self.owner, now)
             claimed = (
                 still_ours
+                and claim_row(row.id)
                 and db.execute_sql(
                     MARK_SENDING,
                     (
@@ -372,8 +375,8 @@ class Sender:
             return
         for attempt in range(5):  # the store may be busy for a moment; the email went out
             try:
-                with db.atomic("IMMEDIATE"):
-                    self._write_pending(utc_now())
+                with write_transaction():
+                    self._write_pending(store_now())
                 return
             except Exception:  # noqa: BLE001 - retried, then logged: the row stays "sending"
                 if attempt == 4:
@@ -407,8 +410,8 @@ class Sender:
             )
         else:
             reason = f"not sent: {exc}"
-        now = utc_now()
-        with db.atomic("IMMEDIATE"):
+        now = store_now()
+        with write_transaction():
             self._write_pending(now)
             done = db.execute_sql(
                 MARK_UNRENDERABLE, (reason, row.id, *lease.holds_params(self.campaign_id, self.owner, now))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
 from peewee import SqliteDatabase, _atomic
 
 from smarketer.db import db
+from smarketer.db.fields import utc_now
 
 
 def write_transaction() -> _atomic:
@@ -20,4 +22,18 @@ def write_transaction() -> _atomic:
 
 def lock_rows(query: Any) -> Any:
     """``query`` with ``FOR UPDATE`` on a server (SQLite's write lock already covers it)."""
-    return query if isinstance(db.obj, SqliteDatabase) else query.for_update()
+    return query.for_update() if on_server() else query
+
+
+def on_server() -> bool:
+    """True when the store is a database server (several seats), not a SQLite file."""
+    return not isinstance(db.obj, SqliteDatabase)
+
+
+def store_now() -> datetime:
+    """The store's clock: this computer's for a SQLite file, the server's (``now()``) for a
+    server, so that seats on several computers compare leases against one clock."""
+    if isinstance(db.obj, SqliteDatabase):
+        return utc_now()
+    stamp = db.execute_sql("SELECT now()").fetchone()[0]
+    return cast(datetime, stamp).astimezone(UTC)

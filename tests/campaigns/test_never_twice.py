@@ -12,6 +12,7 @@ from pathlib import Path
 
 from smarketer import contacts
 from smarketer.campaigns import outbox
+from smarketer.db import db
 
 DRIVER = Path(__file__).with_name("send_driver.py")
 TRIALS = int(os.environ.get("SMARKETER_TRIALS", "4"))
@@ -59,16 +60,11 @@ def finish(process, timeout=120):
 
 
 def states(store, campaign_id):
-    conn = sqlite3.connect(store)
-    try:
-        return dict(
-            conn.execute(
-                "SELECT state, count(*) FROM outbox_message WHERE campaign_id = ? GROUP BY state",
-                (campaign_id,),
-            )
-        )
-    finally:
-        conn.close()
+    """How many of the campaign's rows are in each state (read here, on either backend)."""
+    rows = db.execute_sql(
+        "SELECT state, count(*) FROM outbox_message WHERE campaign_id = ? GROUP BY state", (campaign_id,)
+    ).fetchall()
+    return dict(rows)
 
 
 def wait_until(condition, process=None, timeout=60.0):
@@ -84,7 +80,10 @@ def received_for(server, subject):
     return [rcpt for rcpt, msg in server.messages if msg["Subject"] == subject]
 
 
-def test_two_senders_started_at_once_send_each_recipient_once(store, smarketer_home, account, smtp_server):
+def test_two_senders_started_at_once_send_each_recipient_once(
+    backend, store, smarketer_home, account, smtp_server
+):
+    """On a SQLite file and on PostgreSQL (two processes, one server)."""
     _, server = smtp_server
     from dataclasses import replace
 
