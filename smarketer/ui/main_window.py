@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 
 from smarketer import APP_NAME, __version__, contacts, paths
 from smarketer.db import location
+from smarketer.db.watch import ANY
 from smarketer.ui import geometry, style, wheel_guard
 from smarketer.ui.forms import save_or_ask, unsaved_form
 from smarketer.ui.hub import Hub
 from smarketer.ui.menus import build_menus
+from smarketer.ui.seat_watch import SeatWatcher
 from smarketer.ui.sections import Section
 from smarketer.ui.sidebar import Sidebar
 from smarketer.ui.store_files import StoreFiles
@@ -84,6 +86,8 @@ class MainWindow(QMainWindow):
         self.statusBar().insertPermanentWidget(0, self.toast)  # never over the section's buttons
         self.hub.toast.connect(self.toast.show_message)
         self.hub.data_changed.connect(self._data_changed)
+        self.hub.changed_elsewhere.connect(self._changed_elsewhere)
+        self.seat_watcher = SeatWatcher(self.hub, self)
 
         self._build_sections()
         build_menus(self)
@@ -369,6 +373,19 @@ class MainWindow(QMainWindow):
         if proposals is not None and table in ("deal", "contact"):
             proposals.editor.load(proposals.current_id())
 
+    def _changed_elsewhere(self, tables: set[str]) -> None:
+        """Another seat or process changed the store: the contact list and the board show it
+        (nothing typed is replaced)."""
+        everything = ANY in tables
+        if (shown := self._if_built("Contacts")) is not None and (
+            everything or tables & {"contact", "contact_tag", "company", "segment"}
+        ):
+            shown.changed_elsewhere()
+        if (board := self._if_built("Deals")) is not None and (
+            everything or tables & {"deal", "stage", "task"}
+        ):
+            board.reload_board(focus=False)
+
     def _profile_saved(self) -> None:
         self.hub.notify.emit(self.tr("Business profile saved."))
         self.hub.data_changed.emit("setting")
@@ -430,6 +447,7 @@ class MainWindow(QMainWindow):
             return
         for timer in self.findChildren(QTimer):  # nothing fires after the window is gone
             timer.stop()
+        self.seat_watcher.stop()
         self.ui_state.setValue("main_window/geometry", self.saveGeometry())
         if (contacts_section := self._if_built("Contacts")) is not None:
             self.ui_state.setValue("contacts/header", contacts_section.header_state())

@@ -102,6 +102,8 @@ class ContactTableModel(QAbstractTableModel):
                 self.beginInsertRows(_ROOT, len(self._ids), len(ids) - 1)
                 self._ids = ids
                 self.endInsertRows()
+        elif ids == self._ids and not partial and not self.partial:
+            self.reload_rows()  # the same rows (a refresh after a change elsewhere): keep the view
         else:
             self.partial = partial
             self.beginResetModel()

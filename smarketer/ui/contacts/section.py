@@ -193,6 +193,17 @@ class ContactsSection(Section):
         self.apply_filters()
         self.editor.load(self._current_id())
 
+    def changed_elsewhere(self) -> None:
+        """Another seat or process changed contacts: the list reads them again (keeping the
+        selection and scroll while the same rows remain), and the open contact too unless
+        something is typed in it (its save then asks: see forms.ResolvesConflicts)."""
+        if self.model.loading:
+            return
+        self._select_after = self._current_id()
+        self.model.refresh()
+        if self.editor.contact_id is not None and not self.editor.has_changes():
+            self.editor.load(self.editor.contact_id)
+
     def new_item(self) -> None:
         self.pages.setCurrentWidget(self.splitter)
         self.table.clearSelection()
