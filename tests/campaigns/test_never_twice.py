@@ -92,7 +92,7 @@ def test_two_senders_started_at_once_send_each_recipient_once(
     save_account(replace(account, daily_cap=10**6))  # many trials in one day
     fill(300)
     everyone = {f"p{i}@example.com" for i in range(300)}
-    for trial in range(TRIALS):
+    for trial in range(TRIALS if backend == "sqlite" else max(1, TRIALS // 2)):  # a server is slower here
         subject = f"Trial {trial}"
         campaign = outbox.create_campaign(subject, "tag", "fair", subject, "Hello")
         first = cli(smarketer_home, store, "campaign", "send", subject)
