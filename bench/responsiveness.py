@@ -266,12 +266,12 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
             "Ctrl+3 then type a search 'anna' key by key",
             lambda: (
                 ctrl(3)(),
-                window.contacts.search.setFocus(),
-                typing(lambda: window.contacts.search, "anna")(),
+                window.contacts.filters.search.setFocus(),
+                typing(lambda: window.contacts.filters.search, "anna")(),
             ),
             None,
         ),
-        ("clear the search (all 100k again)", lambda: window.contacts.search.clear(), None),
+        ("clear the search (all 100k again)", lambda: window.contacts.filters.search.clear(), None),
         ("open a contact", open_contact, None),
         (
             "Ctrl+4 then type ' Thanks!' in the campaign body",
