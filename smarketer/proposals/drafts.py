@@ -27,9 +27,15 @@ class ProposalError(UserError, ValueError):
 
 
 def next_number(year: int, prefix: str) -> str:
-    row = ProposalSequence.get_or_none(ProposalSequence.year == year)
-    last = (row.last if row else 0) + 1
-    ProposalSequence.replace(year=year, last=last).execute()
+    """The year's next number, taken in one statement (an upsert adding one): two seats
+    drafting at the same moment never get the same number (the second waits for the first's
+    transaction, on a file as on a server)."""
+    table = ProposalSequence._meta.table_name
+    (last,) = db.execute_sql(
+        f"INSERT INTO {table} (year, last) VALUES (?, 1) "
+        f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+        (year,),
+    ).fetchone()
     return f"{prefix}-{year}-{last:04d}"
 
 

@@ -263,6 +263,7 @@ class ProposalsSection(Section):
             for column, text in enumerate(self._texts(summary)):
                 self.list.item(row, column).setText(text)
                 self.list.item(row, column).setToolTip(summary.problem)
+        self._update_buttons()  # e.g. Email once a client with an address is chosen
 
     # PDF work runs in the background
 
