@@ -179,11 +179,53 @@ def search_figures(path: Path) -> None:
 # ---------------------------------------------------------------- the app, in a child process
 
 
+class GapSampler:
+    """With --why: samples the GUI thread's Python stack every 2 ms, so that each step's longest
+    gap can be explained by the functions seen on the stack during it (printed to stderr)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.samples: list[tuple[float, tuple[str, ...]]] = []
+        self.main = threading.main_thread().ident
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.002):
+            frame = sys._current_frames().get(self.main)
+            stack = []
+            while frame is not None:
+                code = frame.f_code
+                where = code.co_filename.replace(str(ROOT) + "/", "").split("site-packages/")[-1]
+                stack.append(f"{where}:{code.co_name}")
+                frame = frame.f_back
+            self.samples.append((time.time(), tuple(reversed(stack))))
+
+    def explain(self, name: str, start: float, end: float, top: int = 25) -> None:
+        """The functions most often on the stack during the gap (inclusive), then the innermost."""
+        from collections import Counter
+
+        inside = [stack for t, stack in self.samples if start < t < end]
+        if not inside:
+            return
+        on_stack: Counter[str] = Counter()
+        innermost: Counter[str] = Counter(stack[-1] for stack in inside if stack)
+        for stack in inside:
+            on_stack.update({where for where in stack if not where.startswith("bench/")})
+        out = [f"\n== {name}: gap of {(end - start) * 1000:.0f} ms, {len(inside)} samples"]
+        out += [f"  {n / len(inside):5.0%}  {where}" for where, n in on_stack.most_common(top)]
+        out += ["  innermost:"] + [f"  {n / len(inside):5.0%}  {w}" for w, n in innermost.most_common(8)]
+        print("\n".join(out), file=sys.stderr)
+
+
 def child_app(store: str, t0: float, rows_only: bool = False) -> None:
     """Runs in a fresh process: start the app, drive it, print the figures as JSON."""
     from PySide6.QtCore import QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication
 
+    sampler = GapSampler() if os.environ.get("SMARKETER_BENCH_WHY") else None
     ticks: list[float] = []
     app = QApplication([sys.argv[0]])
     heartbeat = QTimer(interval=10)
@@ -301,6 +343,9 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
                 return
             mine = [state["began"]] + [t for t in ticks if t >= state["began"]] + [now]
             gaps = [b - a for a, b in zip(mine, mine[1:], strict=False)]
+            if sampler is not None and gaps:
+                worst = gaps.index(max(gaps))
+                sampler.explain(steps[index][0], mine[worst], mine[worst + 1])
             results["steps"].append(
                 (steps[index][0], max(gaps) * 1000 if gaps else None, (now - state["began"]) * 1000)
             )
@@ -385,6 +430,8 @@ def run_child(kind: str, store: Path) -> dict:
     )
     if done.returncode != 0:
         sys.exit(f"{kind} child failed:\n{done.stderr[-3000:]}")
+    if os.environ.get("SMARKETER_BENCH_WHY"):
+        print(done.stderr, file=sys.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -399,11 +446,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--store", type=Path, help="reuse (or keep) the store at this path")
+    parser.add_argument("--why", action="store_true", help="explain each step's longest gap (stderr)")
+    parser.add_argument("--app-only", action="store_true", help="only the app's steps (with --store)")
     args = parser.parse_args()
+    if args.why:
+        os.environ["SMARKETER_BENCH_WHY"] = "1"
     store = args.store or Path(tempfile.mkdtemp(prefix="smarketer-bench-")) / "store.db"
     os.environ["SMARKETER_HOME"] = str(store.parent / "home")
     if not store.exists():
         build_store(store, args.contacts)
+    if args.app_only:
+        app = run_child("child-app", store)
+        for name, gap, took in app["steps"]:
+            print(f"  {gap or 0:7.0f} ms  {name}  (step took {took:.0f} ms)")
+        return
     campaign_figures(store)
     search_figures(store)
     bare = run_child("child-bare", store)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel import Locale, numbers
 from babel.dates import format_date as _format_date
@@ -34,6 +35,7 @@ def format_money_short(amount: Decimal, currency: str, locale: str) -> str:
     )
 
 
+@lru_cache(maxsize=16)
 def _whole_pattern(locale: str) -> str:
     pattern = Locale.parse(locale).currency_formats["standard"].pattern
     return re.sub(r"\.0+", "", pattern.split(";")[0])

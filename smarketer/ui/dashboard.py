@@ -3,7 +3,10 @@ tile, bar and funnel step opens the list of what it counts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -24,13 +27,10 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QToolTip,
     QVBoxLayout,
@@ -43,6 +43,7 @@ from smarketer.ui import dialogs, style
 from smarketer.ui.geometry import fit_to_screen
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import Section, title_label
+from smarketer.ui.text_table import TextTable
 from smarketer.ui.workers import run_job
 
 PERIOD_LABELS = [
@@ -52,6 +53,56 @@ PERIOD_LABELS = [
     ("ytd", "This year"),
     ("custom", "Custom…"),
 ]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the section shows, prepared in a worker: the dashboard, the profile's money format
+    and the attribution tables' rows as text (10,000 referrers on a big store)."""
+
+    data: dashboard.Dashboard
+    currency: str
+    locale: str
+    campaigns: list[list[str]]
+    sources: list[list[str]]
+    referrers: list[list[str]]
+
+    def money(self, value: Decimal) -> str:
+        return format_money_short(value, self.currency, self.locale)
+
+    def full_money(self, value: Decimal) -> str:
+        return format_money(value, self.currency, self.locale)
+
+
+def compute_figures(p: dashboard.Period) -> Figures:
+    """Run in a worker: the figures of period ``p`` and their tables as shown."""
+    data = dashboard.build(p)
+    profile = settings.load_profile()
+    money: Callable[[Decimal], str] = lambda v: format_money_short(v, profile.currency, profile.locale)  # noqa: E731
+    return Figures(
+        data,
+        profile.currency,
+        profile.locale,
+        campaigns=[
+            [
+                r.name,
+                str(r.recipients),
+                str(r.deals),
+                str(r.proposals),
+                str(r.won),
+                money(r.revenue),
+                money(r.revenue_per_email) if r.revenue_per_email is not None else "—",
+            ]
+            for r in data.campaigns
+        ],
+        sources=[
+            [r.name, str(r.recipients), str(r.deals), str(r.proposals), str(r.won), money(r.revenue)]
+            for r in data.sources
+        ],
+        referrers=[
+            [r.name, str(r.recipients), str(r.deals), str(r.won), money(r.revenue)] for r in data.referrers
+        ],
+    )
 
 
 class TileButton(QFrame):
@@ -118,6 +169,7 @@ class DashboardSection(Section):
         super().__init__(parent)
         self.hub = hub
         self.data: dashboard.Dashboard | None = None
+        self.figures: Figures | None = None
         self.loading = False
         self.job = None
         header = QHBoxLayout()
@@ -203,15 +255,8 @@ class DashboardSection(Section):
         self.reload()
 
     @staticmethod
-    def _table(headers: list[str]) -> QTableWidget:
-        table = QTableWidget(0, len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # whole headers
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        return table
+    def _table(headers: Sequence[str]) -> TextTable:
+        return TextTable(headers)
 
     # data
 
@@ -236,24 +281,26 @@ class DashboardSection(Section):
         except ValueError:
             return
         self.loading = True
-        # bound methods: Qt drops the call if this section is gone by the time it is done
-        self.job = run_job(dashboard.build, p, on_success=self._show, on_failure=self._failed, parent=self)
+        job = run_job(
+            compute_figures, p, on_success=lambda f: self._show(f, job), on_failure=self._failed, parent=self
+        )
+        self.job = job
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
         self.hub.notify.emit(self.tr("The dashboard could not be computed: {}").format(exc))
 
-    def _show(self, data: dashboard.Dashboard) -> None:
+    def _show(self, figures: Figures, job=None) -> None:
         try:
             current = self.current_period()
         except ValueError:
             current = None
-        if data.period != current:
-            return  # computed for a period no longer chosen
+        if figures.data.period != current or (job is not None and job is not self.job):
+            return  # computed for a period no longer chosen, or a newer computation is under way
         self.loading = False
-        profile = settings.load_profile()
-        self.money = lambda v: format_money_short(v, profile.currency, profile.locale)  # noqa: E731
-        self.data = data
+        self.figures = figures
+        self.money = figures.money
+        self.data = figures.data
         for tile in self.data.tiles:
             widget = self.tiles[tile.key]
             value = (
@@ -350,8 +397,8 @@ class DashboardSection(Section):
 
     def _charts(self) -> None:
         d = self.data
-        profile = settings.load_profile()
-        full = lambda v: format_money(v, profile.currency, profile.locale)  # noqa: E731
+        assert d is not None and self.figures is not None
+        full = self.figures.full_money
         # Horizontal bars are drawn bottom-up: reversed, the funnel reads top-down in order.
         funnel = list(reversed(d.funnel))
         self._bars(
@@ -393,45 +440,11 @@ class DashboardSection(Section):
         )
 
     def _tables(self) -> None:
-        def fill(table, rows):
-            table.setRowCount(len(rows))
-            for r, values in enumerate(rows):
-                for c, value in enumerate(values):
-                    item = QTableWidgetItem(value)
-                    if c:
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    table.setItem(r, c, item)
-
-        m = self.money
-        fill(
-            self.campaign_table,
-            [
-                [
-                    r.name,
-                    str(r.recipients),
-                    str(r.deals),
-                    str(r.proposals),
-                    str(r.won),
-                    m(r.revenue),
-                    m(r.revenue_per_email) if r.revenue_per_email is not None else "—",
-                ]
-                for r in self.data.campaigns
-            ],
-        )
-        fill(
-            self.source_table,
-            [
-                [r.name, str(r.recipients), str(r.deals), str(r.proposals), str(r.won), m(r.revenue)]
-                for r in self.data.sources
-            ],
-        )
-        fill(
-            self.referrer_table,
-            [
-                [r.name, str(r.recipients), str(r.deals), str(r.won), m(r.revenue)]
-                for r in self.data.referrers
-            ],
-        )
+        f = self.figures
+        assert f is not None
+        self.campaign_table.set_rows(f.campaigns)
+        self.source_table.set_rows(f.sources)
+        self.referrer_table.set_rows(f.referrers)
 
     def chart_values(self, view: QChartView) -> list[list[float]]:
         series = view.chart().series()[0]

@@ -33,10 +33,10 @@ def test_tiles_and_chart_series_hold_the_figures(dash_window, history):  # noqa:
     assert section.chart_values(section.funnel_view) == [[1.0, 1.0, 3.0, 3.0]]  # Won … first
     totals, weighted = section.chart_values(section.pipeline_view)
     assert totals[0] == 500.0 and weighted[0] == 50.0
-    assert section.campaign_table.item(0, 0).text() in ("Autumn", "Spring")
-    names = [section.campaign_table.item(r, 0).text() for r in range(section.campaign_table.rowCount())]
+    assert section.campaign_table.text(0, 0) in ("Autumn", "Spring")
+    names = [section.campaign_table.text(r, 0) for r in range(section.campaign_table.rowCount())]
     autumn = names.index("Autumn")
-    assert section.campaign_table.item(autumn, 5).text() == "€3,000"
+    assert section.campaign_table.text(autumn, 5) == "€3,000"
 
 
 def test_clicking_a_tile_opens_the_list_and_an_item(dash_window, history, qtbot):  # noqa: F811
@@ -111,3 +111,40 @@ def test_tiles_say_they_are_computing_until_the_figures_come(store, history, qtb
     )
     qtbot.waitUntil(lambda: not section.loading, timeout=10000)
     assert tile.value.text() == "€3,000" and "computing" not in tile.change.text()
+
+
+def test_figures_and_their_tables_are_made_off_the_gui_thread(store, history, qtbot, monkeypatch):  # noqa: F811
+    import threading
+
+    from smarketer.ui.dashboard import DashboardSection
+    from smarketer.ui.hub import Hub
+
+    threads = []
+    real_build = dashboard.build
+    monkeypatch.setattr(
+        dashboard, "build", lambda p: threads.append(threading.current_thread()) or real_build(p)
+    )
+    section = DashboardSection(Hub())
+    qtbot.addWidget(section)
+    qtbot.waitUntil(lambda: not section.loading, timeout=10000)
+    assert threads and threading.main_thread() not in threads
+    rows = [section.source_table.text(r, 0) for r in range(section.source_table.rowCount())]
+    assert "Website form" in rows  # the rows arrived, formatted in the worker
+    autumn = [section.campaign_table.text(r, 0) for r in range(section.campaign_table.rowCount())].index(
+        "Autumn"
+    )
+    assert section.campaign_table.text(autumn, 5) == "€3,000"
+
+
+def test_an_older_computation_arriving_late_is_dropped(dash_window, qtbot):
+    import dataclasses
+
+    section = dash_window.dashboard
+    older = section.job
+    stale = dataclasses.replace(section.figures, campaigns=[["Stale"] + [""] * 6])
+    section.reload()  # e.g. a deal moved meanwhile
+    newer = section.job
+    qtbot.waitUntil(lambda: newer.done and not section.loading, timeout=10000)
+    older.succeeded.emit(stale)  # the first job's answer comes last
+    names = [section.campaign_table.text(r, 0) for r in range(section.campaign_table.rowCount())]
+    assert "Stale" not in names and "Autumn" in names
