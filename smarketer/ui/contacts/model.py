@@ -65,11 +65,17 @@ class ContactTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         self._loaded = True
         self._request += 1
-        args = (self.filter, self.sort_key, self.descending)
-        if not self.big:
-            self._show(self._request, contacts.contact_ids(*args))
-            return
         request = self._request
+        args = (self.filter, self.sort_key, self.descending)
+        if not self.big and self._largest:  # a small store: at once
+            self._show(request, contacts.contact_ids(*args))
+            return
+        if not self.big:
+            # The first list, the store's size not known yet: as many ids as a small store has,
+            # at once (a walk of the name index, cheap whatever the size); the rest, on a big
+            # store, from a worker.
+            self._first(request, args, *contacts.first_ids(*args, self.BACKGROUND_FROM))
+            return
         self.loading = True
         self.job = run_job(
             contacts.first_ids,

@@ -59,20 +59,19 @@ class SegmentPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         self.total = contacts.count()
-        self.in_trash = contacts.count(ContactFilter(trash=True))
         entries: list[tuple[str, str | int]] = [(self.tr("All contacts ({:,})").format(self.total), ALL)]
         self._counts_request += 1
-        if self.big():  # one count per segment: a worker fills them in
+        if self.big():  # one count per segment, and the trash's (a scan): a worker fills them in
             entries += [(s.name, s.id) for s in contacts.segments()]
+            entries.append((self.tr("Trash"), TRASH))
             request = self._counts_request
             self.counts_job = run_job(
-                contacts.segment_counts,
-                on_success=lambda counts: self._show_counts(request, counts),
-                parent=self,
+                _sizes, on_success=lambda counts: self._show_counts(request, counts), parent=self
             )
         else:
+            self.in_trash = contacts.count(ContactFilter(trash=True))
             entries += [(f"{s.name} ({n:,})", s.id) for s, n in contacts.segments_with_counts()]
-        entries.append((self.tr("Trash ({:,})").format(self.in_trash), TRASH))
+            entries.append((self.tr("Trash ({:,})").format(self.in_trash), TRASH))
         for text, key in entries:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -85,9 +84,10 @@ class SegmentPanel(QWidget):
         self.list.blockSignals(False)
         self.delete_button.setEnabled(isinstance(self.current, int))
 
-    def _show_counts(self, request: int, counts: dict[int, int]) -> None:
+    def _show_counts(self, request: int, counts: dict[int | str, int]) -> None:
         if request != self._counts_request:
             return  # the list was refilled meanwhile
+        self.in_trash = counts.get(TRASH, self.in_trash)
         for row in range(self.list.count()):
             item = self.list.item(row)
             count = counts.get(item.data(Qt.ItemDataRole.UserRole))
@@ -132,3 +132,10 @@ class SegmentPanel(QWidget):
             yes_text=self.tr("Delete segment"),
             destructive=True,
         )
+
+
+def _sizes() -> dict[int | str, int]:
+    """Each segment's size by id, and the trash's (run in a worker)."""
+    sizes: dict[int | str, int] = dict(contacts.segment_counts())
+    sizes[TRASH] = contacts.count(ContactFilter(trash=True))
+    return sizes

@@ -16,7 +16,32 @@ from smarketer.ui.workers import wait_for_all
 def section(window, qtbot, monkeypatch):
     monkeypatch.setattr(ContactTableModel, "BACKGROUND_FROM", 50)  # the demo store's 60 is big
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.contacts.model.loading)  # the first list, whole
     return window.contacts
+
+
+def test_the_first_visit_shows_a_first_part_at_once_and_the_rest_from_a_worker(window, qtbot, monkeypatch):
+    monkeypatch.setattr(ContactTableModel, "BACKGROUND_FROM", 50)  # the demo store's 60 is big
+    threads = []
+    real = contacts.contact_ids
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(contacts, "contact_ids", recording)
+    whole = real(contacts.ContactFilter())
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    section = window.contacts
+    assert section.model.partial and section.model.rowCount() == 50  # shown with the window
+    assert section.model.index(0, 0).data()
+    assert section.count_label.text() == "Counting matches…"
+    qtbot.waitUntil(lambda: not section.model.loading)
+    assert [section.model.contact_id(r) for r in range(section.model.rowCount())] == whole
+    assert threads and threading.main_thread() not in threads
+    listed = section.segment_panel.list
+    trash = listed.item(listed.count() - 1)
+    qtbot.waitUntil(lambda: trash.text().startswith("Trash ("))  # its count from a worker too
 
 
 def test_a_search_runs_in_a_worker_and_its_rows_arrive(section, qtbot, monkeypatch):
