@@ -170,11 +170,15 @@ _BULK_TRIGGERS = (
 )
 
 
+_SERVER_CHUNK = 20_000  # contacts indexed per statement on a server
+
+
 class BulkIndexing:
     """For a bulk write inside one transaction: the per-row search triggers are set aside,
     the touched contacts are collected, and ``finish()`` indexes them in one statement and
     puts the triggers back. All of it is in the caller's transaction, so a rollback restores
-    the triggers too."""
+    the triggers too. On a server the triggers stay; a setting local to the transaction
+    (``smarketer.defer_search``) tells them to wait, so other seats' writes index as ever."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -184,7 +188,8 @@ class BulkIndexing:
 
         self.on_server = isinstance(getattr(database, "obj", database), ServerDatabase)  # or a proxy
         if self.on_server:
-            return  # a server's triggers index each row as it comes (see server_schema)
+            database.execute_sql("SELECT set_config('smarketer.defer_search', 'on', true)")
+            return
         rows = database.execute_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
             f"({', '.join('?' * len(_BULK_TRIGGERS))})",
@@ -199,6 +204,12 @@ class BulkIndexing:
 
     def finish(self) -> None:
         if self.on_server:
+            ids = sorted(self._ids)
+            for start in range(0, len(ids), _SERVER_CHUNK):
+                self.database.execute_sql(
+                    "SELECT contact_search_refresh(?::integer[])", (ids[start : start + _SERVER_CHUNK],)
+                )
+            self.database.execute_sql("SELECT set_config('smarketer.defer_search', 'off', true)")
             return
         self.database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS bulk_touched (id INTEGER PRIMARY KEY)")
         self.database.execute_sql("DELETE FROM bulk_touched")
@@ -244,6 +255,9 @@ def server_schema() -> list[str]:
 $$""",
         """CREATE FUNCTION contact_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('smarketer.defer_search', true) = 'on' THEN
+        RETURN NULL;  -- a bulk write indexes what it touched once, at its end (BulkIndexing)
+    END IF;
     IF TG_TABLE_NAME = 'contact' THEN
         PERFORM contact_search_refresh(ARRAY[NEW.id]);
     ELSIF TG_TABLE_NAME = 'contact_tag' THEN

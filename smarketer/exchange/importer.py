@@ -28,9 +28,9 @@ from smarketer import contacts, paths
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, ImportRun, Suppression, Tag
-from smarketer.db.raw import raw_cursor
+from smarketer.db.raw import insert_rows, raw_cursor
 from smarketer.db.search import BulkIndexing, sort_key
-from smarketer.db.transfer import reset_identities
+from smarketer.db.writes import on_server, write_transaction
 from smarketer.exchange.records import MAX_FIELD, MAX_NOTES, Incoming, Rejected, neutralise, parse_flag
 from smarketer.jobs import Cancelled
 from smarketer.validation import normalise_email, normalise_phone
@@ -226,9 +226,6 @@ _INSERT_COLUMNS = (
     "email_to_fix",
     "do_not_email",
 )
-_INSERT_SQL = (
-    f"INSERT INTO contact ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
-)
 _STAMP = InstantField().db_value
 
 
@@ -237,12 +234,41 @@ def _json_ids(ids: list[int]) -> str:
     return f"[{', '.join(map(str, ids))}]"
 
 
+BATCH = 2000
+
+
+class _NewIds:
+    """Ids for a table's new rows, given out before the rows are written in batches. On a
+    SQLite file they follow the largest id, read inside the import's write transaction (which
+    keeps every other writer out until it commits). On a server they come from the table's
+    identity sequence, a batch at a time, so two seats importing at once never take the same
+    id (a sequence hands out each number once, committed or not)."""
+
+    def __init__(self, cursor, table: str) -> None:
+        self.cursor = cursor
+        self.table = table
+        self.free: list[int] = []
+        self.next_id = 0
+        if not on_server():
+            self.next_id = cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+
+    def take(self) -> int:
+        if self.next_id:
+            self.next_id += 1
+            return self.next_id - 1
+        if not self.free:
+            rows = self.cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)",
+                (self.table, BATCH),
+            ).fetchall()
+            self.free = sorted((r[0] for r in rows), reverse=True)
+        return self.free.pop()
+
+
 class _Writer:
     """Writes through prepared SQL with caches of emails, companies and tags, new contacts in
-    batches (their ids given out here: the import's transaction holds the write lock), and
-    indexes for search once at the end, so 100,000 rows take seconds, not minutes."""
-
-    BATCH = 2000
+    batches (their ids given out up front by ``_NewIds``; COPY on a server), and indexes for
+    search once at the end, so 100,000 rows take seconds, not minutes."""
 
     def __init__(self, policy: str, tag: str | None, run_id: int):
         self.policy = policy
@@ -261,9 +287,9 @@ class _Writer:
         self.now_instant = datetime.now(UTC)
         self.now = _STAMP(self.now_instant)
         self.cursor = raw_cursor()
-        self.next_id = self.cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM contact").fetchone()[0]
+        self.contact_ids = _NewIds(self.cursor, "contact")
         self.inserts: list[list[object]] = []  # new contacts waiting to be written
-        self.next_company = self.cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM company").fetchone()[0]
+        self.company_ids = _NewIds(self.cursor, "company")
         self.new_company_rows: list[tuple] = []  # new companies waiting to be written
         self.index = BulkIndexing(db)
         self.tagged: list[tuple[int, int]] = []
@@ -271,7 +297,7 @@ class _Writer:
     def company_id(self, name: str) -> int:
         key = name.lower()
         if key not in self.companies:
-            company_id, self.next_company = self.next_company, self.next_company + 1
+            company_id = self.company_ids.take()
             self.new_company_rows.append((company_id, name, self.now, self.now))
             self.companies[key] = company_id
             self.new_companies.append(company_id)
@@ -312,6 +338,7 @@ class _Writer:
                 self.by_email[email] = contact_id
             summary.created += 1
             self.changes.append((self.run_id, contact_id, True, "{}", _json_ids(tag_ids), self.now))
+            self.tagged.extend((contact_id, t) for t in tag_ids)
         else:
             contact_id = existing
             self._flush_tags()  # this file may have tagged the contact already
@@ -327,34 +354,30 @@ class _Writer:
                 self.changes.append(
                     (self.run_id, contact_id, False, json.dumps(replaced), json.dumps(added), stamp)
                 )
+            self.tagged.extend((contact_id, t) for t in added)  # what it had stays as it is
             summary.updated += 1
         self.index.touched(contact_id)
-        self.tagged.extend((contact_id, t) for t in tag_ids)
-        if len(self.inserts) >= self.BATCH or len(self.tagged) > 5000:
+        if len(self.inserts) >= BATCH or len(self.tagged) > 5000:
             self._flush_tags()
 
     def _flush_tags(self) -> None:
         """Write what waits: new companies, new contacts, then their tags and history rows."""
-        self.cursor.executemany(
-            "INSERT INTO company (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
-            self.new_company_rows,
-        )
+        insert_rows(self.cursor, "company", ("id", "name", "created_at", "updated_at"), self.new_company_rows)
         self.new_company_rows.clear()
-        self.cursor.executemany(_INSERT_SQL, self.inserts)
+        insert_rows(self.cursor, "contact", _INSERT_COLUMNS, self.inserts)
         self.inserts.clear()
-        self.cursor.executemany(
-            "INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", self.tagged
-        )
+        insert_rows(self.cursor, "contact_tag", ("contact_id", "tag_id"), self.tagged)
         self.tagged.clear()
-        self.cursor.executemany(
-            "INSERT INTO import_change (run_id, contact_id, created, replaced, added_tags, "
-            "stamp) VALUES (?, ?, ?, ?, ?, ?)",
+        insert_rows(
+            self.cursor,
+            "import_change",
+            ("run_id", "contact_id", "created", "replaced", "added_tags", "stamp"),
             self.changes,
         )
         self.changes.clear()
 
     def _insert(self, row: dict[str, object]) -> int:
-        contact_id, self.next_id = self.next_id, self.next_id + 1
+        contact_id = self.contact_ids.take()
         other = row.get("other_emails")
         values = {
             **dict.fromkeys(_INSERT_COLUMNS, ""),
@@ -412,7 +435,6 @@ class _Writer:
     def finish(self) -> None:
         self._flush_tags()
         self.index.finish()
-        reset_identities(db.obj, ["contact", "company"])  # a server: new ids after the given ones
 
 
 Progress = Callable[[int, int], None]
@@ -437,7 +459,7 @@ def import_records(
         raise ValueError(f"unknown duplicate policy {policy!r}; use {', '.join(POLICIES)}")
     summary = ImportSummary()
     checks = Checks()  # each distinct email domain validated once per import
-    with db.atomic() as transaction:
+    with write_transaction() as transaction:
         run = ImportRun.create(source=source_name)
         summary.run_id = run.id
         writer = _Writer(policy, tag, run.id)
