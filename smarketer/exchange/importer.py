@@ -17,7 +17,8 @@ import csv
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -438,6 +439,24 @@ class _Writer:
 
 
 Progress = Callable[[int, int], None]
+IMPORT_WAIT_MS = 600_000  # how long an import waits for another seat's import to finish
+
+
+@contextmanager
+def _one_import_at_a_time() -> Iterator[None]:
+    """Imports queue one after the other, like the seats' other writes, but an import waits
+    for another seat's import as long as it takes (the store's usual wait is seconds): on a
+    SQLite file by waiting longer for the write lock, on a server with an advisory lock. So
+    the duplicates rule holds between two files imported at once."""
+    if on_server():
+        yield
+        return
+    before = db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+    db.execute_sql(f"PRAGMA busy_timeout = {IMPORT_WAIT_MS}")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {int(before)}")
 
 
 def import_records(
@@ -459,7 +478,9 @@ def import_records(
         raise ValueError(f"unknown duplicate policy {policy!r}; use {', '.join(POLICIES)}")
     summary = ImportSummary()
     checks = Checks()  # each distinct email domain validated once per import
-    with write_transaction() as transaction:
+    with _one_import_at_a_time(), write_transaction() as transaction:
+        if on_server():  # another seat's import goes first; a seat's single saves do not wait
+            db.execute_sql("SELECT pg_advisory_xact_lock(hashtext('smarketer import'))")
         run = ImportRun.create(source=source_name)
         summary.run_id = run.id
         writer = _Writer(policy, tag, run.id)
