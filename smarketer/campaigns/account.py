@@ -7,7 +7,7 @@ is in the keyring (``smarketer.oauth.tokens``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from smarketer.db.models import Setting
@@ -68,7 +68,8 @@ class SmtpAccount:
 
 def validate_account(account: SmtpAccount) -> tuple[SmtpAccount, dict[str, str]]:
     errors: dict[str, str] = {}
-    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(account).items()}
+    # the fields as typed in a form (a port may still be text): checked and converted below
+    values: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(account).items()}
     if not values["host"]:
         errors["host"] = "Enter your mail server, e.g. smtp.example.com."
     try:
@@ -108,7 +109,7 @@ def validate_account(account: SmtpAccount) -> tuple[SmtpAccount, dict[str, str]]
     return replace(account, **values), errors
 
 
-def check_sign_in(values: dict, errors: dict[str, str]) -> None:
+def check_sign_in(values: dict[str, Any], errors: dict[str, str]) -> None:
     """The provider and sign-in method of an SMTP or IMAP account's values (in place)."""
     if values["provider"] not in PROVIDERS:
         errors["provider"] = f"Choose one of {', '.join(PROVIDERS)}."

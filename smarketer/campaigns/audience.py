@@ -193,6 +193,7 @@ def fields_used(*sources: str) -> tuple[str, ...]:
         names = sum(1 for n in tree.find_all(nodes.Name) if n.name == "contact")
         named = 0
         for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            assert isinstance(node, (nodes.Getattr, nodes.Getitem))  # what was asked for
             if isinstance(node.node, nodes.Name) and node.node.name == "contact":
                 key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
                 if not isinstance(key, str):

@@ -88,9 +88,8 @@ def _tls_problem(host: str, port: int, exc: ssl.SSLError) -> TlsProblem:
             "check the server name in Settings → Email account or ask your "
             "provider."
         )
-    why = exc.reason or exc
     return TlsProblem(
-        f"A secure connection to {host}:{port} could not be set up ({why}); "
+        f"A secure connection to {host}:{port} could not be set up ({exc.reason or exc}); "
         "check the port and the security setting (SSL or STARTTLS)."
     )
 
@@ -154,18 +153,19 @@ class SmtpTransport:
         self.timeout = timeout
         self.connection: smtplib.SMTP | None = None
 
-    def connect(self) -> None:
+    def connect(self) -> smtplib.SMTP:
+        """Connect, secure and sign in (the connection is kept for the next sends)."""
         a = self.account
-        conn = None
+        conn: smtplib.SMTP | None = None
         try:
             if a.security == "ssl":
                 conn = smtplib.SMTP_SSL(a.host, a.port, timeout=self.timeout, context=self.context)
             else:
-                conn = smtplib.SMTP(a.host, a.port, timeout=self.timeout)
-                conn.ehlo()
+                conn = plain = smtplib.SMTP(a.host, a.port, timeout=self.timeout)
+                plain.ehlo()
                 if a.security == "starttls":
-                    conn.starttls(context=self.context)
-                    conn.ehlo()
+                    plain.starttls(context=self.context)
+                    plain.ehlo()
             if a.username:
                 authenticate(conn, a, self.password)
         except SignInNeeded as exc:
@@ -196,14 +196,13 @@ class SmtpTransport:
             _close(conn)
             raise ConnectionLost(f"Cannot reach {a.host}:{a.port} ({exc})", data_sent=False) from None
         self.connection = conn
+        return conn
 
     def send(self, msg: EmailMessage, to: str) -> str:
         """Send one message; returns the server's reply to the data."""
         if isinstance(self.password, TokenSource) and self.password.expiring():
             self.close()  # a session whose token is about to expire: sign in afresh
-        if self.connection is None:
-            self.connect()
-        conn = self.connection
+        conn = self.connection or self.connect()
         data_sent = False
         try:
             code, reply = conn.mail(self.account.from_address)

@@ -81,12 +81,11 @@ def run_campaign(args) -> int:
             text = args.template.read_text(encoding="utf-8")
         except OSError as exc:
             return fail(f"{args.template}: cannot be read ({exc.strerror or exc})")
-        subject, body = (
-            templates.parse_template_file(text)
-            if text.lstrip().startswith(("---", "Subject:", "# "))
-            else (None, text)
-        )
-        step = outbox.create_follow_up(parent.id, args.after, body, subject)
+        if text.lstrip().startswith(("---", "Subject:", "# ")):
+            step_subject, body = templates.parse_template_file(text)
+        else:  # no subject of its own: "Re: " the first step's
+            step_subject, body = None, text
+        step = outbox.create_follow_up(parent.id, args.after, body, step_subject)
         print(f"Added {step.name}: {args.after} days after {parent.name}, to those who have not replied")
         return 0
     return _send(args)

@@ -75,7 +75,7 @@ def run_import(args) -> int:
     plan = plan_import(
         args.path, args.encoding, DELIMITER_NAMES[args.delimiter] if args.delimiter else None, args.sheet
     )
-    if plan.kind == "xlsx":
+    if plan.kind == "xlsx" and plan.layout is not None:
         print(f"Reading sheet {plan.layout.delimiter!r} of {args.path.name}", file=sys.stderr)
     elif plan.layout is not None:
         print(f"Reading {args.path.name} as {plan.layout.describe()}", file=sys.stderr)

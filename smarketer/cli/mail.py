@@ -353,19 +353,19 @@ def run_smtp_show(args) -> int:
     document = {"account": {**fields, "configured": account.configured, "password": password}}
 
     def text() -> str:
-        a = document["account"]
-        if not a["configured"]:
+        a = account
+        if not a.configured:
             return "No email account yet: smarketer smtp set --host … --port … --security … --from …"
         return fields_table(
             [
-                ("Server", f"{a['host']}:{a['port']} ({a['security']})"),
-                ("Username", a["username"] or "— (no login)"),
-                ("Password", a["password"]),
-                ("From", f"{a['from_name']} <{a['from_address']}>" if a["from_name"] else a["from_address"]),
-                ("Reply-To", a["reply_to"]),
-                ("Unsubscribe page", a["unsubscribe_url"]),
-                ("Rate", f"{a['rate_per_minute']} per minute, at most {a['daily_cap']} a day"),
-                ("Only with consent", "yes" if a["only_with_consent"] else "no"),
+                ("Server", f"{a.host}:{a.port} ({a.security})"),
+                ("Username", a.username or "— (no login)"),
+                ("Password", password),
+                ("From", f"{a.from_name} <{a.from_address}>" if a.from_name else a.from_address),
+                ("Reply-To", a.reply_to),
+                ("Unsubscribe page", a.unsubscribe_url),
+                ("Rate", f"{a.rate_per_minute} per minute, at most {a.daily_cap} a day"),
+                ("Only with consent", "yes" if a.only_with_consent else "no"),
             ]
         )
 

@@ -307,7 +307,7 @@ def run_show(args) -> int:
             "history": [
                 {
                     "at": c.changed_at,
-                    "from": c.from_stage.name if c.from_stage_id else None,
+                    "from": c.from_stage.name if c.from_stage else None,
                     "to": c.to_stage.name,
                 }
                 for c in pipeline.history(deal.id)
@@ -371,7 +371,7 @@ def run_close(args) -> int:
         clean, errors, _ = pipeline.validate_deal(pipeline.DealData(title=deal.title, value=args.value))
         if errors:
             raise pipeline.DealInvalid(errors)
-        value = clean.value
+        value = Decimal(clean.value)
     return _moved(pipeline.mark_won(deal.id, value))
 
 
@@ -380,24 +380,17 @@ def run_stages(args) -> int:
 
     open_store(args)
     counts = pipeline.deal_counts_by_stage()
+    listed = [(s, counts.get(s.id, 0)) for s in pipeline.stages()]
     document = {
         "stages": [
-            {
-                "id": s.id,
-                "name": s.name,
-                "kind": s.kind,
-                "probability": s.probability,
-                "deals": counts.get(s.id, 0),
-            }
-            for s in pipeline.stages()
+            {"id": s.id, "name": s.name, "kind": s.kind, "probability": s.probability, "deals": n}
+            for s, n in listed
         ]
     }
 
     def text() -> str:
         rows = [["Stage", "Kind", "Prob.", "Deals"]]
-        rows += [
-            [s["name"], s["kind"], f"{s['probability']}%", f"{s['deals']:,}"] for s in document["stages"]
-        ]
+        rows += [[s.name, s.kind, f"{s.probability}%", f"{n:,}"] for s, n in listed]
         return table(rows, right={2, 3})
 
     return show(args, document, text)

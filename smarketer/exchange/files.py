@@ -35,7 +35,7 @@ class ImportPlan:
 
     def count(self) -> int:
         """Rows to read (for progress), 0 when it would take a pass of its own to know."""
-        if self.kind == "csv":
+        if self.kind == "csv" and self.layout is not None:
             return csv_io.count_rows(self.path, self.layout)
         return 0
 

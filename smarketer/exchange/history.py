@@ -18,6 +18,7 @@ from peewee import fn
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models import Company, Contact, ContactTag, ImportChange, ImportRun, Tag
+from smarketer.db.rows import tuples
 from smarketer.errors import UserError
 
 
@@ -129,10 +130,12 @@ def check_undo(run_id: int) -> UndoCheck:
     """Which contacts of the import can be taken back, and which were used since."""
     run = _run(run_id)
     check = UndoCheck(_info(run))
-    changes = list(
-        ImportChange.select(ImportChange.contact, ImportChange.created, ImportChange.stamp)
-        .where(ImportChange.run == run.id)
-        .tuples()
+    changes: list[tuple[int, bool, str]] = list(  # (contact id, made by the import, stamp)
+        tuples(
+            ImportChange.select(ImportChange.contact, ImportChange.created, ImportChange.stamp).where(
+                ImportChange.run == run.id
+            )
+        )
     )
     created = [cid for cid, made, _stamp in changes if made]
     used: dict[int, str] = {}
@@ -153,11 +156,13 @@ def check_undo(run_id: int) -> UndoCheck:
         ).fetchall():
             if updated != stamps[cid]:
                 used.setdefault(cid, "edited since the import")
-    names = (
+    names: dict[int, str] = (
         dict(
-            Contact.select(Contact.id, fn.trim(Contact.first_name.concat(" ").concat(Contact.last_name)))
-            .where(Contact.id.in_(list(used)))
-            .tuples()
+            tuples(
+                Contact.select(
+                    Contact.id, fn.trim(Contact.first_name.concat(" ").concat(Contact.last_name))
+                ).where(Contact.id.in_(list(used)))
+            )
         )
         if used
         else {}

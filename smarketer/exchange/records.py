@@ -138,11 +138,11 @@ def collect(values: dict[str, object], target: str, text: str, header: str = "")
     else:
         parts = [p for p in _MULTI_VALUE.split(text) if p]
     if target == "tags":
-        values.setdefault("tags", []).extend(split_tags(text))
+        _list_in(values, "tags").extend(split_tags(text))
     elif target in ("email", "other_emails"):
         found = parts if target == "email" else [e for p in parts for e in _EMAIL_SEPARATOR.split(p) if e]
-        emails = values.setdefault("emails", [])
-        emails.extend(e for e in found if e not in emails)  # type: ignore[attr-defined]
+        emails = _list_in(values, "emails")
+        emails.extend(e for e in found if e not in emails)
     elif target == "notes":
         _add_note(values, text)
     elif target == "notes_field":
@@ -159,6 +159,13 @@ def collect(values: dict[str, object], target: str, text: str, header: str = "")
         values[target] = text
 
 
+def _list_in(values: dict[str, object], key: str) -> list[str]:
+    """The record's list of texts under ``key`` (an empty one put there the first time)."""
+    found = values.setdefault(key, [])
+    assert isinstance(found, list)
+    return found
+
+
 def _add_note(values: dict[str, object], text: str, key: str = "notes") -> None:
     prior = values.get(key)
     values[key] = f"{prior}\n{text}" if prior else text
@@ -167,12 +174,13 @@ def _add_note(values: dict[str, object], text: str, key: str = "notes") -> None:
 def finish(values: dict[str, object]) -> dict[str, object]:
     """Settle what needs every cell: the primary email and the others, middle and full
     names (a "Name" column is split only when no first or last name was given)."""
-    emails = values.pop("emails", [])
+    emails = _list_in(values, "emails")
+    del values["emails"]
     extra = values.pop("extra_notes", "")
     if extra:
         _add_note(values, str(extra))  # other columns' values, named, after the notes
     if emails:
-        values["email"], values["other_emails"] = emails[0], emails[1:]  # type: ignore[index]
+        values["email"], values["other_emails"] = emails[0], emails[1:]
     middle = values.pop("middle_name", "")
     full = values.pop("full_name", "")
     if full and not (values.get("first_name") or values.get("last_name")):

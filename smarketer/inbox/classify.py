@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import getaddresses, parseaddr
 
+from smarketer.campaigns.compose import part_text
+
 AUTO_SUBJECTS = re.compile(
     r"^(out of (the )?office|automatic reply|auto(matic)?[- ]?reply|autoreply|abwesenheit|"
     r"réponse automatique|respuesta automática|risposta automatica|afwezig|i am away|"
@@ -72,13 +74,10 @@ class Classified:
 def _text_of(msg: Message) -> str:
     for part in msg.walk():
         if part.get_content_type() == "text/plain" and not part.get_filename():
-            payload = part.get_payload(decode=True) or b""
-            return payload.decode(part.get_content_charset() or "utf-8", "replace")
+            return part_text(part)
     for part in msg.walk():
         if part.get_content_type() == "text/html":
-            payload = part.get_payload(decode=True) or b""
-            html = payload.decode(part.get_content_charset() or "utf-8", "replace")
-            return re.sub(r"<[^>]+>", " ", html)
+            return re.sub(r"<[^>]+>", " ", part_text(part))
     return ""
 
 
@@ -109,11 +108,16 @@ def _dsn_bounces(msg: Message) -> list[Bounce]:
     for part in msg.walk():
         if part.get_content_type() != "message/delivery-status":
             continue
-        blocks = part.get_payload()
-        if isinstance(blocks, str):  # some parsers keep it as text
+        payload = part.get_payload()
+        blocks: list[Message]
+        if isinstance(payload, str):  # some parsers keep it as text
             from email import message_from_string
 
-            blocks = [message_from_string(b) for b in re.split(r"\n\s*\n", blocks) if b.strip()]
+            blocks = [message_from_string(b) for b in re.split(r"\n\s*\n", payload) if b.strip()]
+        elif isinstance(payload, list):
+            blocks = [b for b in payload if isinstance(b, Message)]
+        else:
+            continue
         for block in blocks:
             recipient = block.get("Final-Recipient") or block.get("Original-Recipient") or ""
             status = block.get("Status", "")

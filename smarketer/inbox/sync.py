@@ -57,11 +57,12 @@ def authenticate(conn: imaplib.IMAP4, account: ImapAccount, secret: str | TokenS
     bearer = "AUTH=OAUTHBEARER" in conn.capabilities and "AUTH=XOAUTH2" not in conn.capabilities
     for attempt in (1, 2):
         text = (secret.oauthbearer(account.host, account.port) if bearer else secret.xoauth2()).encode()
-        try:  # a refusal may come as a challenge (JSON details): answered empty
-            conn.authenticate(
-                "OAUTHBEARER" if bearer else "XOAUTH2",
-                lambda challenge, text=text: b"" if challenge else text,
-            )
+
+        def answer(challenge: bytes, text: bytes = text) -> bytes:
+            return b"" if challenge else text  # a refusal's challenge (JSON details): answered empty
+
+        try:
+            conn.authenticate("OAUTHBEARER" if bearer else "XOAUTH2", answer)
             return
         except imaplib.IMAP4.error:
             if attempt == 2:
@@ -76,6 +77,7 @@ def connect(
     timeout: float = 30,
 ) -> imaplib.IMAP4:
     context = ssl_context or ssl.create_default_context()
+    conn: imaplib.IMAP4
     try:
         if account.security == "ssl":
             conn = imaplib.IMAP4_SSL(account.host, account.port, ssl_context=context, timeout=timeout)
@@ -131,7 +133,7 @@ def sync(
                     result.resynced.append(folder)
                 state = ImapFolderState.replace(folder=folder, uidvalidity=validity, last_uid=0).execute()
                 state = ImapFolderState.get(ImapFolderState.folder == folder)
-            typ, data = conn.uid("SEARCH", None, f"UID {state.last_uid + 1}:*")
+            typ, data = conn.uid("SEARCH", f"UID {state.last_uid + 1}:*")
             uids = [int(u) for u in (data[0] or b"").split() if int(u) > state.last_uid]
             for start in range(0, len(uids), BATCH):
                 if cancelled and cancelled():
@@ -141,10 +143,13 @@ def sync(
                 for item in fetched:
                     if not isinstance(item, tuple):
                         continue
-                    uid = int(re.search(rb"UID (\d+)", item[0]).group(1))
+                    found = re.search(rb"UID (\d+)", item[0])
+                    if found is None:
+                        continue
+                    uid = int(found.group(1))
                     msg = message_from_bytes(item[1], policy=policy.compat32)
                     try:
-                        received = parsedate_to_datetime(msg.get("Date"))
+                        received = parsedate_to_datetime(msg.get("Date", ""))
                         if received.tzinfo is None:
                             raise ValueError
                     except (TypeError, ValueError):

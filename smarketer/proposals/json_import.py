@@ -235,8 +235,13 @@ def _client(spec) -> contacts.ContactData | None:
     if isinstance(spec, str):
         spec = {"email": spec}
     spec = _object(spec, "client", CLIENT_KEYS)
+    text = {key: _text(spec.get(key), f"client.{key}", key).strip() for key in CLIENT_KEYS}
     data = contacts.ContactData(
-        **{key: _text(spec.get(key), f"client.{key}", key).strip() for key in CLIENT_KEYS}, status="qualified"
+        email=text["email"],
+        first_name=text["first_name"],
+        last_name=text["last_name"],
+        company=text["company"],
+        status="qualified",
     )
     clean, errors = contacts.validate_contact(data)
     if errors:

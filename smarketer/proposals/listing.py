@@ -85,8 +85,8 @@ class ProposalView:
         if self.totals is None:
             return []
         s = self.summary
-        return presentation.total_rows(
-            self.totals, self.document_discount, self.rounding, s.currency, s.locale
+        return presentation.total_rows(  # (priced: the discount is the stored Decimal)
+            self.totals, Decimal(self.document_discount), self.rounding, s.currency, s.locale
         )
 
     def notes(self) -> list[str]:

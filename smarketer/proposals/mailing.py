@@ -13,17 +13,22 @@ from smarketer import settings
 from smarketer.campaigns.account import load_account
 from smarketer.campaigns.compose import address
 from smarketer.campaigns.transport import SmtpTransport
-from smarketer.db.models import Activity, Proposal
+from smarketer.db.models import Activity, Contact, Proposal
 from smarketer.money import format_money
 from smarketer.proposals import service
 from smarketer.proposals.pdf import build_pdf
 from smarketer.proposals.service import ProposalError
 
 
-def proposal_email(proposal: Proposal, pdf: bytes) -> EmailMessage:
+def _client_to_email(proposal: Proposal) -> Contact:
     client = service.client_of(proposal)
     if client is None or not client.email:
         raise ProposalError("The proposal's client has no email address.")
+    return client
+
+
+def proposal_email(proposal: Proposal, pdf: bytes) -> EmailMessage:
+    client = _client_to_email(proposal)
     profile, account = settings.load_profile(), load_account()
     total = format_money(service.totals(proposal).total, proposal.currency, proposal.locale)
     msg = EmailMessage()
@@ -51,7 +56,7 @@ def email_proposal(
     account = load_account()
     transport = (transport_factory or SmtpTransport)(account, password)
     try:
-        reply = transport.send(msg, service.client_of(proposal).email)
+        reply = transport.send(msg, _client_to_email(proposal).email)
     finally:
         transport.close()
     if proposal.status == "draft":

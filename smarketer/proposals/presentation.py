@@ -115,7 +115,7 @@ def items(stored_items, totals: ProposalTotals, currency: str, locale: str) -> l
     """One printed row per stored item (headings included), beside its computed amounts."""
     rows = []
     for item, amounts in zip(stored_items, totals.lines, strict=True):
-        if item.kind == "heading":
+        if item.kind == "heading" or amounts is None:  # (no amounts: a heading)
             rows.append(PrintedItem(True, item.description))
             continue
         rows.append(
