@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import overload
 
 from peewee import TextField
 
@@ -18,6 +19,10 @@ class InstantField(TextField):
     A naive datetime is refused: an instant without a zone is a bug waiting to happen.
     """
 
+    @overload
+    def db_value(self, value: None) -> None: ...
+    @overload
+    def db_value(self, value: datetime | str) -> str: ...
     def db_value(self, value: datetime | str | None) -> str | None:
         if value is None:
             return None

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from peewee import Database, fn
+from peewee import fn
 
 from smarketer.db import db
 from smarketer.db.models import Company, Contact
@@ -374,7 +374,7 @@ def add_contacts(
             tag_rows.append((contact_id, tags[tag]))
         for _ in range(rng.choice([0, 1, 1, 2])):
             activity_rows.append((contact_id, "note", rng.choice(NOTES), instant(ago(300))))
-    indexing = BulkIndexing(cast(Database, db))  # the proxy stands for the open store
+    indexing = BulkIndexing(db.obj)  # the open store behind the proxy
     connection = db.connection()
     connection.executemany(
         f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", people

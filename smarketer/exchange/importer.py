@@ -30,6 +30,7 @@ from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, ImportRun, Suppression, Tag
 from smarketer.db.raw import insert_rows, raw_cursor
+from smarketer.db.rows import tuples
 from smarketer.db.search import BulkIndexing, sort_key
 from smarketer.db.writes import on_server, write_transaction
 from smarketer.exchange.records import MAX_FIELD, MAX_NOTES, Incoming, Rejected, neutralise, parse_flag
@@ -153,11 +154,9 @@ def clean_record(
         return Rejected(record.where, problem, record.raw)
     row: dict[str, object] = {k: str(v[k]).strip() for k in TEXT_FIELDS if v.get(k)}
     email = str(v.get("email", "")).strip()
-    candidates = [
-        e
-        for e in [email, *(str(o) for o in v.get("other_emails", []))]  # type: ignore[union-attr]
-        if e.strip()
-    ]
+    others = v.get("other_emails")
+    listed = [email, *(str(o) for o in others)] if isinstance(others, list) else [email]
+    candidates = [e for e in listed if e.strip()]
     good: list[str] = []
     to_fix: list[str] = []
     for candidate in candidates:
@@ -194,7 +193,8 @@ def clean_record(
             row[column] = parsed[1] or utc_now()
     if parse_flag(str(v.get("do_not_email", ""))):
         row["do_not_email"] = True
-    row["tags"] = contacts.clean_tags(v.get("tags", []))  # type: ignore[arg-type]
+    tags = v.get("tags")
+    row["tags"] = contacts.clean_tags(tags if isinstance(tags, list) else [])
     return row
 
 
@@ -278,13 +278,15 @@ class _Writer:
         self.new_companies: list[int] = []
         self.new_tags: list[int] = []
         self.extra_tags = contacts.clean_tags([tag] if tag else [])
-        self.by_email = {
+        self.by_email: dict[str, int] = {
             e.lower(): cid
-            for cid, e in Contact.select(Contact.id, Contact.email).where(Contact.email != "").tuples()
+            for cid, e in tuples(Contact.select(Contact.id, Contact.email).where(Contact.email != ""))
         }
-        self.companies = {n.lower(): cid for cid, n in Company.select(Company.id, Company.name).tuples()}
-        self.tags = {n.lower(): tid for tid, n in Tag.select(Tag.id, Tag.name).tuples()}
-        self.suppressed = {e for (e,) in Suppression.select(fn.lower(Suppression.email)).tuples()}
+        self.companies: dict[str, int] = {
+            n.lower(): cid for cid, n in tuples(Company.select(Company.id, Company.name))
+        }
+        self.tags: dict[str, int] = {n.lower(): tid for tid, n in tuples(Tag.select(Tag.id, Tag.name))}
+        self.suppressed: set[str] = {e for (e,) in tuples(Suppression.select(fn.lower(Suppression.email)))}
         self.now_instant = datetime.now(UTC)
         self.now = _STAMP(self.now_instant)
         self.cursor = raw_cursor()
@@ -292,7 +294,7 @@ class _Writer:
         self.inserts: list[list[object]] = []  # new contacts waiting to be written
         self.company_ids = _NewIds(self.cursor, "company")
         self.new_company_rows: list[tuple] = []  # new companies waiting to be written
-        self.index = BulkIndexing(db)
+        self.index = BulkIndexing(db.obj)
         self.tagged: list[tuple[int, int]] = []
 
     def company_id(self, name: str) -> int:
@@ -380,7 +382,7 @@ class _Writer:
     def _insert(self, row: dict[str, object]) -> int:
         contact_id = self.contact_ids.take()
         other = row.get("other_emails")
-        values = {
+        values: dict[str, object] = {
             **dict.fromkeys(_INSERT_COLUMNS, ""),
             "id": contact_id,
             "other_emails": json.dumps(other, ensure_ascii=False) if other else "[]",
@@ -396,7 +398,7 @@ class _Writer:
             "sort_name": sort_key(str(row.get("first_name", "")), str(row.get("last_name", ""))),
         }
         for key, value in row.items():
-            if key in {"consent_at", "unsubscribed_at", "bounced_at"}:
+            if key in {"consent_at", "unsubscribed_at", "bounced_at"} and isinstance(value, datetime):
                 value = _STAMP(value)
             if key != "other_emails":
                 values[key] = value
@@ -417,8 +419,8 @@ class _Writer:
             if key in {"unsubscribed_at", "bounced_at", "consent_at"}:
                 if current is None:
                     changes[key] = value  # recorded once, never cleared by a file
-            elif key == "other_emails":
-                merged = list(dict.fromkeys([*contact.other_emails, *value]))  # type: ignore[misc]
+            elif key == "other_emails" and isinstance(value, list):
+                merged = list(dict.fromkeys([*contact.other_emails, *value]))
                 if merged != contact.other_emails:
                     changes[key] = merged
             elif self.policy == "overwrite" or current in (None, "", False):

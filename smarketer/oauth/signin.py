@@ -42,13 +42,19 @@ class SignedIn:
         return f"Signed in to {provider(self.provider).name} as {self.username}. {where}"
 
 
+class _AnswerServer(HTTPServer):
+    answer: dict[str, str] | None = None  # the redirect's query, once the browser comes back
+
+
 class _Answer(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
+    server: _AnswerServer
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
         query = dict(parse_qsl(urlsplit(self.path).query))
         if "code" not in query and "error" not in query:
             self.send_error(404)
             return
-        self.server.answer = query  # type: ignore[attr-defined]
+        self.server.answer = query
         ok = "code" in query
         page = DONE_PAGE.format(
             title="Signed in" if ok else "Not signed in",
@@ -70,15 +76,14 @@ class _Answer(BaseHTTPRequestHandler):
 class LoopbackListener:
     """A one-shot HTTP listener on 127.0.0.1 at a port the system picks."""
 
-    def __init__(self):
-        self.server = HTTPServer(("127.0.0.1", 0), _Answer)
+    def __init__(self) -> None:
+        self.server = _AnswerServer(("127.0.0.1", 0), _Answer)
         self.server.timeout = 0.25
-        self.server.answer = None  # type: ignore[attr-defined]
         self.redirect_uri = f"http://127.0.0.1:{self.server.server_port}/"
 
     def wait(self, seconds: float, cancelled: Callable[[], bool]) -> dict[str, str]:
         deadline = time.monotonic() + seconds
-        while self.server.answer is None:  # type: ignore[attr-defined]
+        while (answer := self.server.answer) is None:
             if cancelled():
                 raise Cancelled()
             if time.monotonic() > deadline:
@@ -86,7 +91,7 @@ class LoopbackListener:
                     f"No answer from the browser within {int(seconds // 60)} minutes; sign in again."
                 )
             self.server.handle_request()
-        return self.server.answer  # type: ignore[attr-defined]
+        return answer
 
     def close(self) -> None:
         self.server.server_close()
