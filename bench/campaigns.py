@@ -52,7 +52,7 @@ def main() -> None:
     from smarketer.campaigns import outbox, sender
     from smarketer.campaigns.account import SmtpAccount, save_account
     from smarketer.contacts import ContactFilter, save_segment
-    from smarketer.db.models import Contact
+    from smarketer.db.models.contacts import Contact
     from smarketer.demo import write_demo
 
     write_demo(tmp / "store.db", contacts=10_000)
@@ -77,7 +77,7 @@ def main() -> None:
     from smarketer import settings
     from smarketer.campaigns import templates
     from smarketer.campaigns.account import load_account
-    from smarketer.db.models import Company
+    from smarketer.db.models.contacts import Company
 
     profile, account = settings.load_profile(), load_account()
     companies = {c.id: c for c in Company.select()}

@@ -34,7 +34,7 @@ def main() -> None:
 
     from smarketer import pipeline
     from smarketer.db import db
-    from smarketer.db.models import Deal, StageChange, Task
+    from smarketer.db.models.deals import Deal, StageChange, Task
     from smarketer.demo import write_demo
 
     store = write_demo(tmp / "store.db", contacts=2000)

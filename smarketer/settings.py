@@ -16,7 +16,7 @@ import babel
 import babel.numbers
 
 from smarketer.db import db
-from smarketer.db.models import Setting, StoredFile
+from smarketer.db.models.base import Setting, StoredFile
 from smarketer.errors import FieldErrors, InputInvalid
 from smarketer.validation import normalise_email, normalise_phone
 

@@ -16,7 +16,8 @@ from peewee import fn
 
 from smarketer import pipeline
 from smarketer.db import db
-from smarketer.db.models import Activity, Deal, Stage, StageChange, Task
+from smarketer.db.models.contacts import Activity
+from smarketer.db.models.deals import Deal, Stage, StageChange, Task
 from smarketer.db.rows import tuples
 from smarketer.db.writes import write_transaction
 

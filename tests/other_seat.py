@@ -4,7 +4,7 @@ thread) saving as "anna@laptop"."""
 import threading
 
 from smarketer.db import db
-from smarketer.db import models as model_module
+from smarketer.db.models import base as model_module
 
 
 def other_connection(work):

@@ -7,7 +7,7 @@ import pytest
 
 from smarketer import backup
 from smarketer.db import StoreError, close_database, db, open_database
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 
 
 def count(path, table="contact"):

@@ -4,7 +4,7 @@ import pytest
 
 from smarketer import contacts
 from smarketer.contacts import ContactData, ContactFilter, ContactInvalid
-from smarketer.db.models import Activity, Company, Contact
+from smarketer.db.models.contacts import Activity, Company, Contact
 
 # The core on both backends: a SQLite file and a PostgreSQL server (skipped without one).
 pytestmark = pytest.mark.usefixtures("backend")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from smarketer.db import close_database, db
-from smarketer.db.models import Activity, Company, Contact, ContactTag
+from smarketer.db.models.contacts import Activity, Company, Contact, ContactTag
 from smarketer.demo import write_demo
 from smarketer.settings import load_profile
 
@@ -76,7 +76,7 @@ def test_every_demo_record_passes_the_apps_own_validators(tmp_path):
     from smarketer import pipeline
     from smarketer.campaigns.account import load_account, validate_account
     from smarketer.contacts import ContactData, validate_contact
-    from smarketer.db.models import Deal
+    from smarketer.db.models.deals import Deal
     from smarketer.settings import validate_profile
     from smarketer.validation import normalise_phone
 

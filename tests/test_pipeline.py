@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from smarketer import contacts, pipeline
-from smarketer.db.models import Activity, Deal, Stage, StageChange, Task
+from smarketer.db.models.contacts import Activity
+from smarketer.db.models.deals import Deal, Stage, StageChange, Task
 from smarketer.pipeline import BoardFilter, DealData, DealInvalid, PipelineError
 
 # The core on both backends: a SQLite file and a PostgreSQL server (skipped without one).

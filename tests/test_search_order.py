@@ -5,7 +5,7 @@ import pytest
 
 from smarketer import contacts
 from smarketer.contacts import ContactFilter, listing
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 
 # The core on both backends: a SQLite file and a PostgreSQL server (skipped without one).
 pytestmark = pytest.mark.usefixtures("backend")

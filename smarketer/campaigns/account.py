@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from smarketer.db.models import Setting
+from smarketer.db.models.base import Setting
 from smarketer.errors import FieldErrors, InputInvalid
 from smarketer.oauth.providers import PROVIDERS, provider
 from smarketer.passwords import (  # noqa: F401 - the account's password, where callers look

@@ -25,7 +25,8 @@ from smarketer.campaigns.account import SmtpAccount, load_account
 from smarketer.contacts import ContactFilter
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models import Campaign, Contact, OutboxState
+from smarketer.db.models.campaigns import Campaign, OutboxState
+from smarketer.db.models.contacts import Contact
 from smarketer.db.raw import raw_cursor
 from smarketer.db.writes import lock_rows, write_transaction
 

@@ -9,7 +9,8 @@ from email.message import EmailMessage
 
 from smarketer.campaigns import outbox
 from smarketer.campaigns.compose import header_text, parts
-from smarketer.db.models import Campaign, Contact, EmailTemplate, OutboxMessage, OutboxState
+from smarketer.db.models.campaigns import Campaign, EmailTemplate, OutboxMessage, OutboxState
+from smarketer.db.models.contacts import Contact
 from smarketer.db.rows import tuples
 
 EDITABLE = ("draft", "scheduled")

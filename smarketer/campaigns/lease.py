@@ -20,7 +20,7 @@ from typing import cast
 from smarketer.campaigns.errors import CampaignError
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models import Campaign, OutboxState
+from smarketer.db.models.campaigns import Campaign, OutboxState
 from smarketer.db.writes import store_now, write_transaction
 
 LEASE_SECONDS = 120

@@ -51,7 +51,9 @@ from smarketer.campaigns.suppression import (  # noqa: F401 - the outbox's publi
 )
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Campaign, Contact, Deal, OutboxMessage, OutboxState, Tag
+from smarketer.db.models.campaigns import Campaign, OutboxMessage, OutboxState
+from smarketer.db.models.contacts import Contact, Tag
+from smarketer.db.models.deals import Deal
 from smarketer.db.rows import tuples
 
 RETRY_DELAYS = (60, 300, 1800)  # seconds before the 2nd, 3rd and 4th try of a 4xx
@@ -394,14 +396,14 @@ def outbox_rows(campaign_id: int) -> list[OutboxMessage]:
 
 
 def saved_templates():
-    from smarketer.db.models import EmailTemplate
+    from smarketer.db.models.campaigns import EmailTemplate
 
     return list(EmailTemplate.select().order_by(EmailTemplate.name))
 
 
 def save_template(name: str, subject: str, body: str, plain_only: bool = False):
     """Keep (or replace) a reusable template under ``name``."""
-    from smarketer.db.models import EmailTemplate
+    from smarketer.db.models.campaigns import EmailTemplate
 
     templates.check(subject, body)
     values = {"subject": subject, "body": body, "plain_only": plain_only, "updated_at": utc_now()}

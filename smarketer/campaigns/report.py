@@ -7,7 +7,8 @@ from datetime import datetime
 
 from peewee import JOIN, fn
 
-from smarketer.db.models import Contact, InboundMessage, OutboxMessage
+from smarketer.db.models.campaigns import InboundMessage, OutboxMessage
+from smarketer.db.models.contacts import Contact
 from smarketer.db.rows import tuples
 
 BOUNCE_KINDS = ("hard_bounce", "soft_bounce")

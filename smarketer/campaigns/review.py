@@ -15,7 +15,7 @@ from smarketer.campaigns import outbox
 from smarketer.campaigns.account import load_account
 from smarketer.campaigns.audience import summarize
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Campaign, OutboxMessage, OutboxState
+from smarketer.db.models.campaigns import Campaign, OutboxMessage, OutboxState
 from smarketer.db.rows import tuples
 
 

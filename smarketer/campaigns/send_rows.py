@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from smarketer.campaigns.lease import HOLDS_LEASE
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models import OutboxState
+from smarketer.db.models.campaigns import OutboxState
 from smarketer.db.writes import on_server
 
 STAMP = InstantField().db_value

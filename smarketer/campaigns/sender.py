@@ -53,7 +53,8 @@ from smarketer.campaigns.suppression import suppress
 from smarketer.campaigns.transport import ConnectionLost, SendFailed, SmtpTransport, TlsProblem
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Campaign, Contact, OutboxMessage, OutboxState
+from smarketer.db.models.campaigns import Campaign, OutboxMessage, OutboxState
+from smarketer.db.models.contacts import Contact
 from smarketer.db.rows import tuples
 from smarketer.db.writes import store_now, write_transaction
 

@@ -12,7 +12,8 @@ from peewee import fn
 from smarketer import contacts
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Contact, OutboxMessage, OutboxState, Suppression
+from smarketer.db.models.campaigns import OutboxMessage, OutboxState, Suppression
+from smarketer.db.models.contacts import Contact
 
 
 def suppress(email: str, reason: str) -> None:

@@ -69,7 +69,7 @@ def add_filter_options(parser, *, segment: bool = True) -> None:
 def filter_from(args):
     """The ContactFilter the filter words in ``args`` describe (a segment's narrowed by them)."""
     from smarketer import contacts
-    from smarketer.db.models import LIFECYCLE_STATUSES
+    from smarketer.db.models.contacts import LIFECYCLE_STATUSES
 
     for status in args.status:
         if status not in LIFECYCLE_STATUSES:
@@ -203,7 +203,7 @@ def register(commands) -> None:
 
 
 def _field_options(parser, *, new: bool) -> None:
-    from smarketer.db.models import LIFECYCLE_STATUSES
+    from smarketer.db.models.contacts import LIFECYCLE_STATUSES
 
     default = "" if new else None
     for name in TEXT_FIELDS:

@@ -31,8 +31,8 @@ def register(actions) -> None:
 
 def run_list(args) -> int:
     from smarketer.campaigns import outbox
-    from smarketer.db.models import Campaign
-    from smarketer.db.models import OutboxState as S
+    from smarketer.db.models.campaigns import Campaign
+    from smarketer.db.models.campaigns import OutboxState as S
 
     open_store(args)
     listed = []
@@ -68,7 +68,7 @@ def run_list(args) -> int:
 def run_report(args) -> int:
     from smarketer.campaigns import outbox
     from smarketer.campaigns.report import recipient_lines
-    from smarketer.db.models import OutboxState
+    from smarketer.db.models.campaigns import OutboxState
 
     open_store(args)
     campaign = find_campaign(args.name)

@@ -92,7 +92,7 @@ def run_campaign(args) -> int:
 
 
 def _summary(name: str, report, result=None) -> str:
-    from smarketer.db.models import OutboxState as S
+    from smarketer.db.models.campaigns import OutboxState as S
 
     by_state = report.by_state
     line = (
@@ -107,7 +107,7 @@ def _summary(name: str, report, result=None) -> str:
 def _send(args) -> int:
     from smarketer.campaigns import lease, outbox, sender
     from smarketer.campaigns.errors import CampaignError
-    from smarketer.db.models import OutboxState
+    from smarketer.db.models.campaigns import OutboxState
 
     campaign = outbox.find_campaign(args.name)
     if campaign is None:

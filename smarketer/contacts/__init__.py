@@ -62,7 +62,7 @@ from smarketer.contacts.tags import (
     tag_names,
 )
 from smarketer.contacts.trash import delete_contacts, empty_trash, restore_contacts
-from smarketer.db.models import LIFECYCLE_STATUSES  # the statuses a contact can have
+from smarketer.db.models.contacts import LIFECYCLE_STATUSES  # the statuses a contact can have
 
 __all__ = [
     "BROAD_MATCH",

@@ -12,7 +12,8 @@ from peewee import JOIN
 from smarketer.contacts.tags import add_tags, tag_names
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Activity, Company, Contact, Deal, Task
+from smarketer.db.models.contacts import Activity, Company, Contact
+from smarketer.db.models.deals import Deal, Task
 from smarketer.db.rows import tuples
 from smarketer.errors import InputInvalid
 

@@ -14,7 +14,7 @@ from smarketer.contacts.listing import ContactFilter, contact_ids
 from smarketer.contacts.tags import clean_tags, set_tags, tag_names
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import LIFECYCLE_STATUSES, Activity, Company, Contact
+from smarketer.db.models.contacts import LIFECYCLE_STATUSES, Activity, Company, Contact
 from smarketer.db.rows import tuples
 from smarketer.errors import FieldErrors
 from smarketer.validation import normalise_email, normalise_phone

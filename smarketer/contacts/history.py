@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from smarketer.db.models import Activity
+from smarketer.db.models.contacts import Activity
 from smarketer.errors import InputInvalid
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from peewee import JOIN, SQL, fn
 
 from smarketer.db import db, on_server
-from smarketer.db.models import Company, Contact, ContactTag, Tag
+from smarketer.db.models.contacts import Company, Contact, ContactTag, Tag
 from smarketer.db.rows import tuples
 from smarketer.db.search import indexed_prefixes, match_expression, matching_ids_sql
 

@@ -8,7 +8,7 @@ from peewee import fn
 
 from smarketer.contacts.listing import ContactFilter, count
 from smarketer.db import db
-from smarketer.db.models import Segment
+from smarketer.db.models.contacts import Segment
 from smarketer.errors import InputInvalid
 
 

@@ -9,7 +9,7 @@ from peewee import fn
 
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Contact, ContactTag, Tag
+from smarketer.db.models.contacts import Contact, ContactTag, Tag
 
 
 def clean_tags(names: Iterable[object]) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 
 
 def delete_contacts(ids: list[int]) -> None:

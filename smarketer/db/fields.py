@@ -13,6 +13,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def read_instant(text: str) -> datetime:
+    """A stored instant (ISO 8601) as an aware datetime: a column read with raw SQL."""
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 class InstantField(TextField):
     """A point in time, stored as ISO 8601 in UTC and always read back timezone-aware.
 
@@ -33,10 +39,7 @@ class InstantField(TextField):
         return value.astimezone(UTC).isoformat(timespec="microseconds")
 
     def python_value(self, value: str | None) -> datetime | None:
-        if value is None:
-            return None
-        parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return None if value is None else read_instant(value)
 
 
 class DecimalTextField(TextField):

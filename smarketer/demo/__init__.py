@@ -15,7 +15,7 @@ from pathlib import Path
 from smarketer.contacts.listing import ContactFilter
 from smarketer.contacts.saved_segments import save_segment
 from smarketer.db import StoreError, close_database, db, open_database
-from smarketer.db.models import Tag
+from smarketer.db.models.contacts import Tag
 from smarketer.demo.campaigns import add_campaigns
 from smarketer.demo.deals import add_deals
 from smarketer.demo.people import TAGS, add_companies, add_contacts

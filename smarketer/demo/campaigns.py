@@ -24,7 +24,7 @@ def add_campaigns(rng: random.Random, now: datetime) -> None:
     from smarketer.campaigns.account import SmtpAccount, save_account
     from smarketer.campaigns.outbox import create_campaign, queue
     from smarketer.contacts.saved_segments import find_segment
-    from smarketer.db.models import Campaign, OutboxMessage, OutboxState
+    from smarketer.db.models.campaigns import Campaign, OutboxMessage, OutboxState
     from smarketer.db.rows import tuples
 
     save_account(

@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from smarketer.db.models import Activity, Contact
+from smarketer.db.models.contacts import Activity, Contact
 
 DEAL_TITLES = [
     "Website refresh",
@@ -34,7 +34,7 @@ TASKS = [
 
 def add_deals(rng: random.Random, people: list[int], now: datetime) -> None:
     from smarketer import pipeline
-    from smarketer.db.models import Deal, StageChange
+    from smarketer.db.models.deals import Deal, StageChange
 
     stages = pipeline.stages()
     open_stages = [s for s in stages if s.kind == "open"]

@@ -11,7 +11,7 @@ from typing import Any
 from peewee import fn
 
 from smarketer.db import db
-from smarketer.db.models import Company, Contact
+from smarketer.db.models.contacts import Company, Contact
 
 FIRST_NAMES = [
     "Anna",

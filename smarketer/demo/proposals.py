@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 
 def add_proposals(rng: random.Random, now: datetime) -> None:
-    from smarketer.db.models import Deal, Stage
+    from smarketer.db.models.deals import Deal, Stage
     from smarketer.proposals import service
     from smarketer.proposals.service import ItemData
 

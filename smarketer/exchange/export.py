@@ -8,7 +8,7 @@ from typing import Any
 
 from peewee import JOIN
 
-from smarketer.db.models import Company, Contact, ContactTag, Tag
+from smarketer.db.models.contacts import Company, Contact, ContactTag, Tag
 from smarketer.db.rows import dicts, tuples
 
 PAGE = 1000

@@ -17,7 +17,7 @@ from peewee import fn
 
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Company, Contact, ContactTag, ImportChange, ImportRun, Tag
+from smarketer.db.models.contacts import Company, Contact, ContactTag, ImportChange, ImportRun, Tag
 from smarketer.db.rows import tuples
 from smarketer.errors import UserError
 

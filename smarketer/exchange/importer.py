@@ -28,7 +28,8 @@ from peewee import fn
 from smarketer import contacts, paths
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models import LIFECYCLE_STATUSES, Company, Contact, ImportRun, Suppression, Tag
+from smarketer.db.models.campaigns import Suppression
+from smarketer.db.models.contacts import LIFECYCLE_STATUSES, Company, Contact, ImportRun, Tag
 from smarketer.db.raw import insert_rows, raw_cursor
 from smarketer.db.rows import tuples
 from smarketer.db.search import BulkIndexing, sort_key

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import ClassVar
 
 from smarketer.campaigns.account import LOCAL_HOSTS, AccountInvalid, check_sign_in
-from smarketer.db.models import Setting
+from smarketer.db.models.base import Setting
 
 ACCOUNT_KEY = "imap_account"
 KEYRING_SERVICE = "Smarketer IMAP"

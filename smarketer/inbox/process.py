@@ -9,7 +9,8 @@ from peewee import fn
 from smarketer.campaigns import suppression
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Activity, Contact, InboundMessage, OutboxMessage
+from smarketer.db.models.campaigns import InboundMessage, OutboxMessage
+from smarketer.db.models.contacts import Activity, Contact
 from smarketer.inbox.classify import Classified
 
 
@@ -114,14 +115,14 @@ DEAL_ON_REPLY_KEY = "open_deal_on_reply"
 
 
 def deal_on_reply() -> bool:
-    from smarketer.db.models import Setting
+    from smarketer.db.models.base import Setting
 
     row = Setting.get_or_none(Setting.key == DEAL_ON_REPLY_KEY)
     return bool(row and row.value)
 
 
 def set_deal_on_reply(on: bool) -> None:
-    from smarketer.db.models import Setting
+    from smarketer.db.models.base import Setting
 
     Setting.replace(key=DEAL_ON_REPLY_KEY, value=bool(on)).execute()
 
@@ -129,7 +130,8 @@ def set_deal_on_reply(on: bool) -> None:
 def _open_deal(contact: Contact, campaign_id: int) -> None:
     """A reply to a campaign opens a deal in the first stage, the campaign as its source."""
     from smarketer import pipeline
-    from smarketer.db.models import Campaign, Deal
+    from smarketer.db.models.campaigns import Campaign
+    from smarketer.db.models.deals import Deal
 
     if Deal.select().where((Deal.contact == contact.id) & (Deal.campaign_id == campaign_id)).exists():
         return

@@ -20,7 +20,7 @@ from email.utils import parsedate_to_datetime
 from smarketer.campaigns.account import load_account
 from smarketer.campaigns.refusals import explain
 from smarketer.db.fields import utc_now
-from smarketer.db.models import ImapFolderState
+from smarketer.db.models.campaigns import ImapFolderState
 from smarketer.errors import UserError
 from smarketer.inbox import process
 from smarketer.inbox.account import ImapAccount

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from peewee import JOIN, fn
 
-from smarketer.db.models import Company, Contact, ContactTag, Deal, Stage, Tag, Task
+from smarketer.db.models.contacts import Company, Contact, ContactTag, Tag
+from smarketer.db.models.deals import Deal, Stage, Task
 from smarketer.db.rows import tuples
 from smarketer.pipeline.stage_list import open_stages
 

@@ -15,7 +15,9 @@ from smarketer import settings
 from smarketer.conflicts import checked
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Activity, Contact, Deal, Setting, Stage, StageChange
+from smarketer.db.models.base import Setting
+from smarketer.db.models.contacts import Activity, Contact
+from smarketer.db.models.deals import Deal, Stage, StageChange
 from smarketer.db.rows import tuples
 from smarketer.db.writes import lock_rows, write_transaction
 from smarketer.pipeline.errors import DealInvalid, PipelineError

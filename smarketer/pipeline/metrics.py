@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from smarketer.db.models import Deal, Stage, StageChange
+from smarketer.db.models.deals import Deal, Stage, StageChange
 from smarketer.pipeline.deals import effective_probability
 from smarketer.pipeline.stage_list import open_stages
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from smarketer.db import db
-from smarketer.db.models import Stage
+from smarketer.db.models.deals import Stage
 from smarketer.pipeline.errors import PipelineError
 
 

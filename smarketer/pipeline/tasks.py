@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 from peewee import JOIN, fn
 
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Contact, Deal, Task
+from smarketer.db.models.contacts import Contact
+from smarketer.db.models.deals import Deal, Task
 from smarketer.pipeline.errors import PipelineError
 
 

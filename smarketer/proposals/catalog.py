@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from smarketer.db.models import ContentBlock, Product
+from smarketer.db.models.proposals import ContentBlock, Product
 from smarketer.proposals.drafts import ProposalError
 from smarketer.proposals.pricing import MAX_UNIT_PRICE, PERCENT_PLACES, PRICE_PLACES, check_bounds, to_decimal
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from smarketer import settings
 from smarketer.db import db
-from smarketer.db.models import ContentBlock, Product, Proposal, ProposalItem, ProposalSection
+from smarketer.db.models.proposals import ContentBlock, Product, Proposal, ProposalItem, ProposalSection
 from smarketer.proposals.drafts import editable
 from smarketer.proposals.pricing import Line, ProposalTotals, compute_totals
 

@@ -14,7 +14,9 @@ from smarketer import settings
 from smarketer.conflicts import checked
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Activity, Contact, Deal, Proposal, ProposalSequence
+from smarketer.db.models.contacts import Activity, Contact
+from smarketer.db.models.deals import Deal
+from smarketer.db.models.proposals import Proposal, ProposalSequence
 from smarketer.errors import UserError
 from smarketer.proposals.pricing import ROUNDING_POLICIES, to_decimal
 

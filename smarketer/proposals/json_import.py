@@ -25,7 +25,9 @@ from peewee import fn
 
 from smarketer import contacts
 from smarketer.db import db
-from smarketer.db.models import Contact, Deal, Proposal
+from smarketer.db.models.contacts import Contact
+from smarketer.db.models.deals import Deal
+from smarketer.db.models.proposals import Proposal
 from smarketer.proposals import service
 from smarketer.proposals.pricing import (
     HUNDRED,

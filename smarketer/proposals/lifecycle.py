@@ -11,7 +11,9 @@ from peewee import fn
 from smarketer import pipeline, settings
 from smarketer.db import db
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Deal, Proposal, ProposalItem, ProposalSection, StoredFile
+from smarketer.db.models.base import StoredFile
+from smarketer.db.models.deals import Deal
+from smarketer.db.models.proposals import Proposal, ProposalItem, ProposalSection
 from smarketer.proposals.contents import items, sections, totals
 from smarketer.proposals.drafts import ProposalError, log_activity, next_number
 

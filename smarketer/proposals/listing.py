@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from smarketer.db import db
-from smarketer.db.models import Proposal
+from smarketer.db.models.proposals import Proposal
 from smarketer.proposals import presentation, service
 from smarketer.proposals.presentation import PrintedItem, TotalRow
 from smarketer.proposals.pricing import ProposalTotals

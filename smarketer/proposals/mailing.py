@@ -13,7 +13,8 @@ from smarketer import settings
 from smarketer.campaigns.account import load_account
 from smarketer.campaigns.compose import address
 from smarketer.campaigns.transport import SmtpTransport
-from smarketer.db.models import Activity, Contact, Proposal
+from smarketer.db.models.contacts import Activity, Contact
+from smarketer.db.models.proposals import Proposal
 from smarketer.money import format_money
 from smarketer.proposals import service
 from smarketer.proposals.pdf import build_pdf

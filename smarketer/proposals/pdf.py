@@ -79,7 +79,7 @@ class ProposalDocument:
 
 
 def document_of(proposal_id: int) -> ProposalDocument:
-    from smarketer.db.models import Proposal
+    from smarketer.db.models.proposals import Proposal
 
     proposal = Proposal.get_by_id(proposal_id)
     profile = settings.load_profile()

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import dashboard, settings
+from smarketer import attribution, dashboard, settings
 from smarketer.money import format_money, format_money_short
 from smarketer.ui import dialogs, style
 from smarketer.ui.geometry import fit_to_screen
@@ -324,7 +324,7 @@ class DashboardSection(Section):
             self.tr(
                 "A deal counts for the campaign it came from, else for the last campaign email "
                 "its contact received within {} days before it was opened."
-            ).format(dashboard.attribution_days())
+            ).format(attribution.attribution_days())
         )
 
     def changeEvent(self, event) -> None:  # noqa: N802 - charts follow light and dark

@@ -12,7 +12,8 @@ from smarketer.campaigns import audience as aud
 from smarketer.campaigns import outbox, templates
 from smarketer.campaigns.account import load_account, save_account
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Campaign, Contact, InboundMessage, OutboxMessage, Tag
+from smarketer.db.models.campaigns import Campaign, InboundMessage, OutboxMessage
+from smarketer.db.models.contacts import Contact, Tag
 
 # On both backends: a SQLite file and a PostgreSQL server (skipped without one).
 pytestmark = pytest.mark.usefixtures("backend")

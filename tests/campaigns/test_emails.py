@@ -13,7 +13,7 @@ from smarketer import contacts
 from smarketer.campaigns import outbox, sender, templates
 from smarketer.campaigns.account import load_account, save_account
 from smarketer.campaigns.outbox import CampaignError
-from smarketer.db.models import Campaign, OutboxMessage
+from smarketer.db.models.campaigns import Campaign, OutboxMessage
 
 BODY = """Hello {{ contact.first_name }},
 

@@ -5,7 +5,8 @@ import io
 from pypdf import PdfReader
 
 from smarketer import contacts
-from smarketer.db.models import Activity, Proposal
+from smarketer.db.models.contacts import Activity
+from smarketer.db.models.proposals import Proposal
 from smarketer.proposals import mailing, service
 from smarketer.proposals.service import ItemData
 

@@ -6,7 +6,8 @@ from smarketer import contacts
 from smarketer.campaigns import outbox, sender
 from smarketer.campaigns.account import SmtpAccount, save_account
 from smarketer.campaigns.outbox import CampaignError
-from smarketer.db.models import Activity, Campaign, Contact, OutboxMessage
+from smarketer.db.models.campaigns import Campaign, OutboxMessage
+from smarketer.db.models.contacts import Activity, Contact
 
 BODY = """Hello {{ contact.first_name | default("there") }},
 

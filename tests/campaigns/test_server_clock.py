@@ -5,7 +5,7 @@ from datetime import timedelta
 from smarketer.campaigns import lease, outbox
 from smarketer.db import writes
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Campaign
+from smarketer.db.models.campaigns import Campaign
 
 
 def test_a_seat_with_a_clock_an_hour_fast_cannot_take_a_live_lease(server_store, monkeypatch):

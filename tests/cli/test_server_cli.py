@@ -44,7 +44,7 @@ def test_move_store_from_the_command_line(run_cli, demo_store, empty_server_data
 
 
 def test_backup_and_restore_of_a_server_store_use_pg_dump(run_cli, server_store, tmp_path, monkeypatch):
-    from smarketer.db.models import Contact
+    from smarketer.db.models.contacts import Contact
 
     Contact.create(first_name="Kept", last_name="Safe")
     close_database()

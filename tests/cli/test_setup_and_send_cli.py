@@ -106,7 +106,7 @@ def test_campaign_report_shows_replies_and_bounces(run_cli, tmp_path):
     from smarketer import contacts
     from smarketer.campaigns import outbox
     from smarketer.db import close_database, open_database
-    from smarketer.db.models import InboundMessage, OutboxMessage
+    from smarketer.db.models.campaigns import InboundMessage, OutboxMessage
 
     open_database(tmp_path / "store.db")
     ids = [

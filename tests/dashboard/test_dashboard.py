@@ -5,9 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from smarketer import contacts, dashboard, pipeline
+from smarketer import attribution, contacts, dashboard, pipeline
 from smarketer.campaigns import outbox
-from smarketer.db.models import Campaign, Contact, Deal, OutboxMessage, Proposal, Stage
+from smarketer.db.models.campaigns import Campaign, OutboxMessage
+from smarketer.db.models.contacts import Contact
+from smarketer.db.models.deals import Deal, Stage
+from smarketer.db.models.proposals import Proposal
 
 # The dashboard's SQL on both backends: a SQLite file and a PostgreSQL server.
 pytestmark = pytest.mark.usefixtures("backend")
@@ -127,9 +130,9 @@ def test_funnel_pipeline_and_revenue_series(history):
 
 
 def test_a_deal_reachable_from_two_campaigns_goes_to_the_latest(history):
-    mapping = dashboard.attributed_campaign()
+    mapping = attribution.attributed_campaign()
     assert mapping[history["ann_deal"].id] == history["autumn"].id
-    rows = {r.name: r for r in dashboard.by_campaign()}
+    rows = {r.name: r for r in attribution.by_campaign()}
     spring, autumn = rows["Spring"], rows["Autumn"]
     assert (spring.recipients, spring.deals, spring.won, spring.revenue) == (3, 2, 0, 0)
     assert (autumn.recipients, autumn.deals, autumn.proposals, autumn.won) == (1, 1, 1, 1)
@@ -137,21 +140,21 @@ def test_a_deal_reachable_from_two_campaigns_goes_to_the_latest(history):
 
 
 def test_attribution_window_is_a_setting(history):
-    dashboard.set_attribution_days(7)  # Bob's deal came 5 days after his email: still in
-    rows = {r.name: r for r in dashboard.by_campaign()}
+    attribution.set_attribution_days(7)  # Bob's deal came 5 days after his email: still in
+    rows = {r.name: r for r in attribution.by_campaign()}
     assert rows["Spring"].deals == 2
-    dashboard.set_attribution_days(1)
-    rows = {r.name: r for r in dashboard.by_campaign()}
+    attribution.set_attribution_days(1)
+    rows = {r.name: r for r in attribution.by_campaign()}
     assert rows["Spring"].deals == 1  # only Cid's, whose source is Spring
     with pytest.raises(ValueError):
-        dashboard.set_attribution_days(0)
+        attribution.set_attribution_days(0)
 
 
 def test_by_source_and_by_referrer(history):
-    sources = {r.name: r for r in dashboard.by_source()}
+    sources = {r.name: r for r in attribution.by_source()}
     assert (sources["Trade fair"].revenue, sources["Website form"].deals) == (Decimal("10000"), 2)
     assert sources["Website form"].revenue == Decimal("3000")
-    [rita] = dashboard.by_referrer()
+    [rita] = attribution.by_referrer()
     assert (rita.name, rita.recipients, rita.deals, rita.revenue) == ("Rita", 2, 2, Decimal("3000"))
 
 

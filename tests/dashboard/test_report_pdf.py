@@ -7,7 +7,8 @@ from decimal import Decimal as D
 import pytest
 
 from smarketer import dashboard
-from smarketer.dashboard import AttributionRow, Dashboard, Period, Tile
+from smarketer.attribution import AttributionRow
+from smarketer.dashboard import Dashboard, Period, Tile
 from smarketer.reports import figures_rows, write_report_pdf
 from smarketer.settings import BusinessProfile, save_profile
 from tests.dashboard.test_dashboard import history  # noqa: F401 - the known history

@@ -10,7 +10,7 @@ import pytest
 
 from smarketer.db import APPLICATION_ID, StoreError, close_database, db, open_database
 from smarketer.db.migrations import LATEST_VERSION
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 
 
 def digest(path):

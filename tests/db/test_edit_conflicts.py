@@ -13,7 +13,8 @@ import pytest
 from smarketer import contacts, pipeline
 from smarketer.conflicts import EditConflict
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Contact, Deal
+from smarketer.db.models.contacts import Contact
+from smarketer.db.models.deals import Deal
 from smarketer.db.versions import seat
 from smarketer.proposals import service
 from tests.other_seat import other_connection

@@ -5,7 +5,9 @@ import shutil
 import pytest
 
 from smarketer.db import StoreError, db, migrations, open_database, schema_version
-from smarketer.db.models import ALL_MODELS, Company, Contact, Setting
+from smarketer.db.models import ALL_MODELS
+from smarketer.db.models.base import Setting
+from smarketer.db.models.contacts import Company, Contact
 from tests.conftest import DATA
 
 # file -> (contacts, companies) it holds

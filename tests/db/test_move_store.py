@@ -19,7 +19,8 @@ def _digests():
 
 def test_a_demo_goes_to_the_server_and_back_with_every_row(demo_store, empty_server_database, tmp_path):
     from smarketer import contacts
-    from smarketer.db.models import Contact, Deal
+    from smarketer.db.models.contacts import Contact
+    from smarketer.db.models.deals import Deal
 
     before = _digests()
     assert before["contact"][0] == 60 and before["deal"][0] > 0
@@ -48,7 +49,7 @@ def test_a_demo_goes_to_the_server_and_back_with_every_row(demo_store, empty_ser
 
 def test_a_target_that_is_not_empty_is_refused_and_left_alone(demo_store, server_store, tmp_path):
     from smarketer.db import StoreError
-    from smarketer.db.models import Contact
+    from smarketer.db.models.contacts import Contact
 
     Contact.create(first_name="Already", last_name="There")
     close_database()

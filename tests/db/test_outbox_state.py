@@ -3,7 +3,7 @@
 import re
 import sqlite3
 
-from smarketer.db.models import OutboxMessage, OutboxState
+from smarketer.db.models.campaigns import OutboxMessage, OutboxState
 
 
 def test_the_enum_names_every_state_the_store_accepts_and_no_other(store):

@@ -5,9 +5,11 @@ import threading
 
 import pytest
 
-from smarketer import dashboard, settings
+from smarketer import attribution, settings
 from smarketer.db import db
-from smarketer.db.models import ImapFolderState, ProposalSequence, Setting
+from smarketer.db.models.base import Setting
+from smarketer.db.models.campaigns import ImapFolderState
+from smarketer.db.models.proposals import ProposalSequence
 from smarketer.inbox import process
 from smarketer.pipeline import deals
 from smarketer.proposals import drafts
@@ -18,14 +20,14 @@ pytestmark = pytest.mark.usefixtures("backend")
 def test_settings_are_overwritten_not_duplicated(store):
     settings.save_profile(settings.BusinessProfile(name="First", currency="EUR"))
     settings.save_profile(settings.BusinessProfile(name="Hollis & Reed", currency="EUR"))
-    dashboard.set_attribution_days(14)
-    dashboard.set_attribution_days(30)
+    attribution.set_attribution_days(14)
+    attribution.set_attribution_days(30)
     deals.set_lost_reasons(["Price"])
     deals.set_lost_reasons(["Timing", "Price"])
     process.set_deal_on_reply(True)
     process.set_deal_on_reply(False)
     assert settings.load_profile().name == "Hollis & Reed"
-    assert dashboard.attribution_days() == 30
+    assert attribution.attribution_days() == 30
     assert deals.lost_reasons() == ["Timing", "Price"]
     assert process.deal_on_reply() is False
     keys = [row.key for row in Setting.select(Setting.key)]

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.postgresql
 def test_an_empty_database_gets_the_latest_schema_with_the_stages(empty_server_database):
     open_database(empty_server_database)
     assert schema_version(db.obj) == LATEST_VERSION
-    from smarketer.db.models import Contact, Stage
+    from smarketer.db.models.contacts import Contact
+    from smarketer.db.models.deals import Stage
 
     assert [s.name for s in Stage.select().order_by(Stage.position)][:2] == ["New lead", "Contacted"]
     assert Stage.create(name="Later", position=9, probability=5).id == 8  # ids go on after the seeds

@@ -11,7 +11,7 @@ import pytest
 from smarketer import contacts
 from smarketer.contacts import ContactFilter
 from smarketer.db import db
-from smarketer.db.models import Contact, ContactTag, ImportRun, Tag
+from smarketer.db.models.contacts import Contact, ContactTag, ImportRun, Tag
 
 # On both backends: a SQLite file and a PostgreSQL server (skipped without one).
 pytestmark = pytest.mark.usefixtures("backend")

@@ -8,7 +8,7 @@ import pytest
 
 from smarketer import contacts
 from smarketer.contacts import ContactFilter
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 from smarketer.exchange import encoding
 from smarketer.exchange.files import UnreadableFile, plan_import, replan, run_import
 from smarketer.exchange.records import Rejected

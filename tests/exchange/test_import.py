@@ -6,7 +6,7 @@ import pytest
 
 from smarketer import contacts
 from smarketer.contacts import ContactFilter
-from smarketer.db.models import Company, Contact, ContactTag
+from smarketer.db.models.contacts import Company, Contact, ContactTag
 from smarketer.exchange import csv_io
 from smarketer.exchange.files import UnreadableFile, plan_import, run_import
 from smarketer.exchange.importer import ImportCancelled

@@ -5,7 +5,7 @@ import pytest
 
 from smarketer import contacts
 from smarketer.contacts import ContactData
-from smarketer.db.models import Company, Contact, Tag
+from smarketer.db.models.contacts import Company, Contact, Tag
 from smarketer.exchange import history
 from smarketer.exchange.files import plan_import, run_import
 

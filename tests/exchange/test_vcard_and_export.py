@@ -9,7 +9,7 @@ import vobject
 
 from smarketer import contacts
 from smarketer.contacts import ContactData, ContactFilter
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 from smarketer.exchange.files import export_contacts, plan_import, run_import
 from tests.conftest import DATA
 

@@ -10,7 +10,7 @@ import pytest
 from smarketer import contacts
 from smarketer.contacts import ContactData
 from smarketer.db import close_database, open_database
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 from smarketer.exchange.files import UnreadableFile, export_contacts, plan_import, replan, run_import
 
 

@@ -5,7 +5,8 @@ from datetime import timedelta
 from smarketer import contacts
 from smarketer.campaigns import outbox, sender
 from smarketer.db.fields import utc_now
-from smarketer.db.models import Campaign, Deal, OutboxMessage
+from smarketer.db.models.campaigns import Campaign, OutboxMessage
+from smarketer.db.models.deals import Deal
 from smarketer.inbox import process
 from smarketer.inbox.classify import Classified
 

@@ -7,7 +7,8 @@ import pytest
 
 from smarketer import contacts
 from smarketer.campaigns import outbox
-from smarketer.db.models import Activity, Contact, InboundMessage, OutboxMessage
+from smarketer.db.models.campaigns import InboundMessage, OutboxMessage
+from smarketer.db.models.contacts import Activity, Contact
 from smarketer.inbox import process
 from smarketer.inbox.account import ImapAccount, load_imap_account, save_imap_account
 from smarketer.inbox.classify import classify

@@ -3,7 +3,7 @@
 import pytest
 
 from smarketer.campaigns.account import remember_for_session
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 from smarketer.inbox.account import ImapAccount, save_imap_account
 from tests.inbox.test_inbox import FIXTURES, fill, sent_campaign  # noqa: F401
 from tests.ui.conftest import make_window, ui_state  # noqa: F401

@@ -6,7 +6,7 @@ import pytest
 
 from smarketer.campaigns import account as smtp
 from smarketer.campaigns import outbox
-from smarketer.db.models import Campaign
+from smarketer.db.models.campaigns import Campaign
 from smarketer.inbox import account as imap
 from smarketer.ui.campaigns import signin_panel
 from tests.oauth.conftest import PROVIDER

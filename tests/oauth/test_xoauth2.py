@@ -12,7 +12,7 @@ from smarketer import backup, contacts, logs, paths
 from smarketer.campaigns import outbox, sender
 from smarketer.campaigns.account import SmtpAccount, save_account
 from smarketer.campaigns.transport import SmtpTransport
-from smarketer.db.models import Campaign, OutboxMessage
+from smarketer.db.models.campaigns import Campaign, OutboxMessage
 from smarketer.inbox.account import ImapAccount, save_imap_account
 from smarketer.inbox.sync import InboxUnavailable, sync
 from smarketer.settings import BusinessProfile, save_profile

@@ -8,7 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from smarketer import contacts, pipeline
-from smarketer.db.models import Activity, Deal, Proposal
+from smarketer.db.models.contacts import Activity
+from smarketer.db.models.deals import Deal
+from smarketer.db.models.proposals import Proposal
 from smarketer.proposals import pdf, service
 from smarketer.proposals.pricing import PricingError
 from smarketer.proposals.service import ItemData, ProposalError
@@ -106,7 +108,7 @@ def test_empty_proposal_is_a_valid_flagged_pdf(client):
 
 
 def test_a_missing_or_broken_logo_does_not_stop_the_pdf(client):
-    from smarketer.db.models import StoredFile
+    from smarketer.db.models.base import StoredFile
 
     broken = StoredFile.create(name="logo.png", mime_type="image/png", data=b"\x89PNGbroken")
     save_profile(BusinessProfile(name="Hollis & Reed", logo_file_id=broken.id))

@@ -8,7 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from smarketer import contacts, pipeline
-from smarketer.db.models import Contact, Deal, Proposal, Stage
+from smarketer.db.models.contacts import Contact
+from smarketer.db.models.deals import Deal, Stage
+from smarketer.db.models.proposals import Proposal
 from smarketer.proposals import service
 from tests.other_seat import other_connection
 

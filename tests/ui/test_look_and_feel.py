@@ -5,7 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from smarketer import contacts
-from smarketer.db.models import Contact, Setting
+from smarketer.db.models.base import Setting
+from smarketer.db.models.contacts import Contact
 from smarketer.settings import load_profile
 from smarketer.settings import setup_needed as first_run_needed
 from smarketer.ui import style

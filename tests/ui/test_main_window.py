@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from smarketer import overview
 from smarketer.db import db
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 from smarketer.settings import load_profile
 from smarketer.ui import dialogs
 from smarketer.ui.main_window import SECTION_NAMES

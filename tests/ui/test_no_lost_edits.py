@@ -4,7 +4,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from smarketer.campaigns.account import load_account
-from smarketer.db.models import Contact, Deal
+from smarketer.db.models.contacts import Contact
+from smarketer.db.models.deals import Deal
 from smarketer.settings import load_profile
 
 

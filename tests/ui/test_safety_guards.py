@@ -5,7 +5,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QSlider
 
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.import_dialog import ImportDialog
 

@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 from smarketer.ui import dialogs
 
 pytestmark = pytest.mark.postgresql

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QKeySequence
 
 from smarketer import contacts, pipeline
-from smarketer.db.models import Activity
+from smarketer.db.models.contacts import Activity
 from smarketer.proposals import service
 from smarketer.ui import dialogs
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from smarketer import contacts, settings
 from smarketer.conflicts import EditConflict
 from smarketer.contacts import ContactData, ContactInvalid
-from smarketer.db.models import LIFECYCLE_STATUSES, Contact
+from smarketer.db.models.contacts import LIFECYCLE_STATUSES, Contact
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
 from smarketer.ui.flow import button_row

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import pipeline, settings
 from smarketer.conflicts import EditConflict
-from smarketer.db.models import Deal
+from smarketer.db.models.deals import Deal
 from smarketer.money import format_money
 from smarketer.pipeline import DealData, DealInvalid, PipelineError
 from smarketer.ui import dialogs

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import pipeline
 from smarketer.conflicts import EditConflict
-from smarketer.db.models import Proposal
+from smarketer.db.models.proposals import Proposal
 from smarketer.money import format_money
 from smarketer.proposals import presentation, service
 from smarketer.proposals.pricing import PricingError

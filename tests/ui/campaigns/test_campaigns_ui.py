@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 
 from smarketer import contacts
 from smarketer.campaigns import outbox
-from smarketer.db.models import Campaign, OutboxMessage
+from smarketer.db.models.campaigns import Campaign, OutboxMessage
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from smarketer import contacts
 from smarketer.campaigns import outbox
 from smarketer.campaigns.account import load_account, save_account
 from smarketer.campaigns.review import estimate_finish, review_send
-from smarketer.db.models import Campaign, OutboxMessage
+from smarketer.db.models.campaigns import Campaign, OutboxMessage
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from smarketer import contacts
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.import_dialog import ImportDialog
 from smarketer.ui.contacts.model import ContactTableModel

@@ -8,7 +8,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from smarketer import contacts, pipeline
-from smarketer.db.models import Deal, Stage, StageChange
+from smarketer.db.models.deals import Deal, Stage, StageChange
 from smarketer.ui.deals.editor import DealDialog, LostReasonDialog
 from smarketer.ui.deals.model import StageDealsModel
 
@@ -243,7 +243,7 @@ def test_stage_model_drop_row_bookkeeping(store):
 
 
 def test_a_proposal_is_started_from_the_deal(board_window):
-    from smarketer.db.models import Proposal
+    from smarketer.db.models.proposals import Proposal
 
     deals = board_window.deals
     dialog = deals.open_deal(Deal.get(Deal.title == "Alpha").id)

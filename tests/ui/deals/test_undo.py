@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from smarketer import contacts, pipeline
-from smarketer.db.models import Activity, Deal, StageChange, Task
+from smarketer.db.models.contacts import Activity
+from smarketer.db.models.deals import Deal, StageChange, Task
 from smarketer.ui.deals.editor import LostReasonDialog
 from smarketer.ui.task_dialog import TaskDialog
 from tests.ui.deals.test_board import titles

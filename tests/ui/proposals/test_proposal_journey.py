@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from smarketer import contacts, pipeline
-from smarketer.db.models import Deal, Proposal
+from smarketer.db.models.deals import Deal
+from smarketer.db.models.proposals import Proposal
 from smarketer.proposals import service
 from smarketer.ui import dialogs
 

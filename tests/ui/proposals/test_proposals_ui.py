@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from smarketer import contacts, pipeline
-from smarketer.db.models import Deal, Proposal
+from smarketer.db.models.deals import Deal
+from smarketer.db.models.proposals import Proposal
 from smarketer.proposals import service
 from smarketer.proposals.service import ItemData
 from smarketer.ui import dialogs
