@@ -26,7 +26,10 @@ log = logging.getLogger(__name__)
 CHANNEL = "smarketer_changes"
 ANY = "*"
 #: The tables whose changes another seat wants to see (lists, the board, the editors).
-WATCHED = ("contact", "contact_tag", "company", "deal", "stage", "task", "proposal", "campaign", "segment")
+WATCHED = (
+    *("contact", "contact_tag", "company", "deal", "stage", "task", "campaign", "segment"),
+    *("proposal", "proposal_item", "proposal_section", "setting"),
+)
 
 _TRIGGERS = [
     f"""CREATE OR REPLACE FUNCTION smarketer_notify() RETURNS trigger AS $$

@@ -42,6 +42,7 @@ from smarketer.money import format_money, format_money_short
 from smarketer.ui import dialogs, style
 from smarketer.ui.geometry import fit_to_screen
 from smarketer.ui.hub import Hub
+from smarketer.ui.refresh import Refresh
 from smarketer.ui.sections import Section, title_label
 from smarketer.ui.text_table import TextTable
 from smarketer.ui.workers import run_job
@@ -172,6 +173,7 @@ class DashboardSection(Section):
         self.figures: Figures | None = None
         self.loading = False
         self.job = None
+        self.elsewhere = Refresh(dashboard.build, self._show, self)
         header = QHBoxLayout()
         header.addWidget(title_label(self.tr("Dashboard")))
         header.addStretch(1)
@@ -285,6 +287,14 @@ class DashboardSection(Section):
             compute_figures, p, on_success=lambda f: self._show(f, job), on_failure=self._failed, parent=self
         )
         self.job = job
+
+    def changed_elsewhere(self) -> None:
+        """Another seat changed the store: the figures are computed again in a worker (one at
+        a time however often it changes; the chosen period stays)."""
+        try:
+            self.elsewhere.request(self.current_period())
+        except ValueError:
+            return
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False

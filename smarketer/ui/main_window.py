@@ -42,6 +42,13 @@ if TYPE_CHECKING:
     from smarketer.ui.today import TodaySection
 
 SECTION_NAMES = ("Dashboard", "Today", "Contacts", "Campaigns", "Deals", "Proposals", "Settings")
+#: Which tables each section shows, read again when another seat changes one of them.
+ELSEWHERE_TABLES = {
+    "Contacts": {"contact", "contact_tag", "company", "segment"},
+    "Proposals": {"proposal", "proposal_item", "proposal_section", "contact", "deal", "setting"},
+    "Today": {"task", "deal", "contact", "stage", "setting"},
+    "Dashboard": {"contact", "deal", "stage", "campaign", "proposal", "setting"},
+}
 # Sections whose timers must run while the app is open (due tasks, scheduled campaigns): built
 # a little after the window is shown even when nobody visits them.
 BACKGROUND_SECTIONS = ("Today", "Campaigns")
@@ -374,13 +381,12 @@ class MainWindow(QMainWindow):
             proposals.editor.load(proposals.current_id())
 
     def _changed_elsewhere(self, tables: set[str]) -> None:
-        """Another seat or process changed the store: the contact list and the board show it
-        (nothing typed is replaced)."""
+        """Another seat or process changed the store: every built section that shows what
+        changed reads it again (in workers, debounced; nothing typed is replaced)."""
         everything = ANY in tables
-        if (shown := self._if_built("Contacts")) is not None and (
-            everything or tables & {"contact", "contact_tag", "company", "segment"}
-        ):
-            shown.changed_elsewhere()
+        for label, shows in ELSEWHERE_TABLES.items():
+            if (section := self._if_built(label)) is not None and (everything or tables & shows):
+                section.changed_elsewhere()  # type: ignore[attr-defined]
         if (board := self._if_built("Deals")) is not None and (
             everything or tables & {"deal", "stage", "task"}
         ):

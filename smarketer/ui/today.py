@@ -23,6 +23,7 @@ from smarketer import overview, pipeline, settings, snapshots
 from smarketer.money import format_money_short
 from smarketer.pipeline.tasks import task_details
 from smarketer.ui import style
+from smarketer.ui.refresh import Refresh
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.task_dialog import TaskDialog
 from smarketer.ui.undo import push_done
@@ -100,6 +101,7 @@ class TodaySection(Section):
         self.timer = QTimer(self, interval=self.CHECK_EVERY_MS)
         self.timer.timeout.connect(self.announce_due)
         self.timer.start()
+        self.elsewhere = Refresh(_today_data, self._show_elsewhere, self)
         self.reload()
 
     def reload(self) -> None:
@@ -125,6 +127,22 @@ class TodaySection(Section):
             on_success=lambda figures: request == self._figures_request and self._show_figures(figures, due),
             parent=self,
         )
+
+    def changed_elsewhere(self) -> None:
+        """Another seat changed tasks, deals or contacts: tasks and figures are read again in
+        a worker; the selected task stays selected."""
+        self.elsewhere.request()
+
+    def _show_elsewhere(self, data: tuple[pipeline.Agenda, overview.TodayFigures]) -> None:
+        agenda, figures = data
+        current = self.tasks.currentItem()
+        selected = current.data(TaskIdRole) if current is not None else None
+        self._figures_request += 1  # an older figures job's answer is dropped
+        self._show_figures(figures, f"{len(agenda.overdue) + len(agenda.today)}")
+        self._fill_tasks(agenda)
+        for i in range(self.tasks.count()):
+            if selected is not None and self.tasks.item(i).data(TaskIdRole) == selected:
+                self.tasks.setCurrentRow(i)
 
     def _show_figures(self, figures: overview.TodayFigures | None, tasks_due: str) -> None:
         """The four cards; the store's figures read "…" until the worker has them."""
@@ -245,6 +263,11 @@ class TodaySection(Section):
             names = ", ".join(t.title for t in due[:3]) + ("…" if len(due) > 3 else "")
             self.hub.notify.emit(self.tr("Due now: {}").format(names))
         return due
+
+
+def _today_data() -> tuple[pipeline.Agenda, overview.TodayFigures]:
+    """The next seven days' tasks (each with its deal and contact) and the store's figures."""
+    return pipeline.agenda(), overview.today_figures()
 
 
 def _title(task_id: int) -> str:

@@ -1,25 +1,11 @@
 """Seats see each other's work: another process changes a contact and moves a deal; the open
 window shows both within a couple of seconds, on a SQLite file and on PostgreSQL."""
 
-import os
-import subprocess
-import sys
-
 from PySide6.QtCore import Qt
 
 from smarketer import contacts, pipeline
 from smarketer.ui.contacts.model import COLUMNS
-
-
-def other_process(store, *args):
-    done = subprocess.run(
-        [sys.executable, "-m", "smarketer", "--db", str(store), *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "LANG": "C.UTF-8"},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+from tests.other_seat import other_process
 
 
 def cell(section, contact_id, column):
@@ -57,3 +43,47 @@ def test_another_process_edits_a_contact_and_moves_a_deal(backend, store, make_w
     assert column_of(deal.id) == stages[0].id
     other_process(store, "deal", "move", str(deal.id), stages[2].name)
     qtbot.waitUntil(lambda: column_of(deal.id) == stages[2].id, timeout=5000)
+
+
+def test_proposals_today_and_the_dashboard_see_another_process(backend, store, make_window, qtbot, tmp_path):
+    from datetime import date
+
+    from smarketer.proposals import service
+
+    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
+    website = service.create_proposal("Website", contact_id=zoe.id)
+    service.create_proposal("Logo", contact_id=zoe.id)
+    pipeline.add_task("Call Zoë", date.today(), contact_id=zoe.id)
+    window = make_window(store)
+
+    def new_contacts():
+        data = window.dashboard.data
+        return next(t.value for t in data.tiles if t.key == "contacts") if data else None
+
+    window.go_to_section("Dashboard")
+    qtbot.waitUntil(lambda: new_contacts() == 1)
+    window.go_to_section("Today")
+    today = window.today
+    tasks = lambda: [today.tasks.item(i).text() for i in range(today.tasks.count())]  # noqa: E731
+    assert any("Call Zoë" in t for t in tasks())
+    today.tasks.setCurrentRow(1)  # the first task (row 0 is the group's heading)
+    window.go_to_section("Proposals")
+    proposals = window.proposals
+    proposals.reload(select=website.id)
+    proposals.editor.title.setText("Website and shop")  # typed, not saved yet
+    assert proposals.list.rowCount() == 2
+
+    offer = tmp_path / "offer.json"
+    offer.write_text('{"title": "Photo shoot", "client": "zoe@example.com"}', encoding="utf-8")
+    other_process(store, "proposal", "import", str(offer))
+    other_process(store, "task", "add", "Send the quote", "--due", "today", "--contact", "zoe@example.com")
+    other_process(store, "contacts", "add", "--first-name", "Ada", "--email", "ada@example.com")
+
+    qtbot.waitUntil(lambda: proposals.list.rowCount() == 3, timeout=5000)
+    titles = [proposals.list.item(row, 1).text() for row in range(3)]
+    assert "Photo shoot" in " ".join(titles)
+    assert proposals.current_id() == website.id
+    assert proposals.editor.title.text() == "Website and shop"  # never replaced
+    qtbot.waitUntil(lambda: any("Send the quote" in t for t in tasks()), timeout=5000)
+    assert "Call Zoë" in today.tasks.currentItem().text()  # the selection kept
+    qtbot.waitUntil(lambda: new_contacts() == 2, timeout=5000)

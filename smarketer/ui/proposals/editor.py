@@ -338,6 +338,18 @@ class ProposalEditor(ResolvesConflicts, QWidget):
             )
             self.totals.setText(f"<table align='right'>{body}</table>")
 
+    def has_changes(self) -> bool:
+        """Whether something typed here is not saved yet (a refresh must not replace it): the
+        fields saved when left, or a line item being edited."""
+        p = self.proposal
+        if p is None or p.status != "draft":
+            return False
+        return (
+            self.items.state() == QTableWidget.State.EditingState
+            or self.title.text() != p.title
+            or (self.document_discount.text() or "0") != f"{p.document_discount.normalize():f}"
+        )
+
     # saving
 
     def _save_field(self, **fields) -> None:

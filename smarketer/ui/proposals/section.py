@@ -26,6 +26,7 @@ from smarketer.ui.hub import Hub
 from smarketer.ui.proposals.catalog import BlocksDialog, CatalogDialog
 from smarketer.ui.proposals.editor import ProposalEditor
 from smarketer.ui.proposals.preview import PdfPreview
+from smarketer.ui.refresh import Refresh
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.workers import run_job
 
@@ -115,14 +116,25 @@ class ProposalsSection(Section):
         )
         self.layout_.addWidget(self.splitter, 1)
         self.layout_.addWidget(self.empty, 1)
+        self.elsewhere = Refresh(listing.summaries, self._show_elsewhere, self)
         self.reload()
 
     # Section interface
 
     def reload(self, select: int | None = None) -> None:
         service.expire_overdue()
-        current = select or self.current_id()
-        proposals = listing.summaries()  # a damaged proposal is listed, never a crash
+        self._fill(listing.summaries(), select or self.current_id())  # a damaged one is listed
+
+    def changed_elsewhere(self) -> None:
+        """Another seat changed proposals: the list is read again in a worker (the selection
+        kept), and the open proposal too unless something is typed in it."""
+        self.elsewhere.request()
+
+    def _show_elsewhere(self, proposals: list[listing.ProposalSummary]) -> None:
+        typing = self.editor.has_changes()
+        self._fill(proposals, self.current_id(), load_editor=not typing)
+
+    def _fill(self, proposals: list[listing.ProposalSummary], current: int | None, load_editor=True) -> None:
         self.list.blockSignals(True)
         self.list.setRowCount(len(proposals))
         for row, p in enumerate(proposals):
@@ -135,7 +147,8 @@ class ProposalsSection(Section):
         self.list.blockSignals(True)
         self.list.setCurrentCell(row, 0)
         self.list.blockSignals(False)
-        self.editor.load(ids[row] if row >= 0 else None)  # always fresh: its status may change
+        if load_editor or self.editor.proposal is None or self.editor.proposal.id != self.current_id():
+            self.editor.load(ids[row] if row >= 0 else None)  # always fresh: its status may change
         self._update_buttons()
 
     def new_item(self) -> None:

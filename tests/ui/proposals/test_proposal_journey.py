@@ -5,9 +5,6 @@ that was sent and imports a second draft."""
 
 import io
 import json
-import os
-import subprocess
-import sys
 from decimal import Decimal
 
 from pypdf import PdfReader
@@ -18,18 +15,7 @@ from smarketer.db.models.deals import Deal
 from smarketer.db.models.proposals import Proposal
 from smarketer.proposals import service
 from smarketer.ui import dialogs
-
-
-def cli(store, *args):
-    done = subprocess.run(
-        [sys.executable, "-m", "smarketer", "--db", str(store), *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "LANG": "C.UTF-8"},
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+from tests.other_seat import other_process
 
 
 def text_of(data: bytes) -> str:
@@ -89,12 +75,12 @@ def test_draft_edit_pdf_email_accept_then_the_cli(
     assert section.list.item(0, 3).text() == "Accepted"
 
     label = Proposal.get_by_id(proposal_id).label
-    [listed] = json.loads(cli(store, "proposal", "list", "--json"))["proposals"]
+    [listed] = json.loads(other_process(store, "proposal", "list", "--json"))["proposals"]
     assert (listed["label"], listed["status"], listed["title"]) == (label, "accepted", "Website refresh")
-    shown = json.loads(cli(store, "proposal", "show", label, "--json"))
+    shown = json.loads(other_process(store, "proposal", "show", label, "--json"))
     assert shown["proposal"]["totals"]["total"] == "1368.00"
     again = tmp_path / "again.pdf"
-    cli(store, "proposal", "pdf", label, "-o", str(again))
+    other_process(store, "proposal", "pdf", label, "-o", str(again))
     assert again.read_bytes() == sent  # byte for byte what the client received
     offer = tmp_path / "offer.json"
     offer.write_text(
@@ -108,7 +94,7 @@ def test_draft_edit_pdf_email_accept_then_the_cli(
         ),
         encoding="utf-8",
     )
-    assert "Created draft" in cli(store, "proposal", "import", str(offer))
+    assert "Created draft" in other_process(store, "proposal", "import", str(offer))
     imported = Proposal.get(Proposal.title == "Photo shoot")
     assert (imported.contact_id, imported.status) == (zoe.id, "draft")
     assert service.totals(imported).total == Decimal("738.00")
