@@ -173,7 +173,7 @@ class DashboardSection(Section):
         self.figures: Figures | None = None
         self.loading = False
         self.job = None
-        self.elsewhere = Refresh(dashboard.build, self._show, self)
+        self.elsewhere = Refresh(compute_figures, self._show, self)
         header = QHBoxLayout()
         header.addWidget(title_label(self.tr("Dashboard")))
         header.addStretch(1)
