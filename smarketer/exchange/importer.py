@@ -106,16 +106,22 @@ _DOT_ATOM = re.compile(
     r"@([A-Za-z0-9.-]+)"
 )
 _INTERNATIONAL_PHONE = re.compile(r"\+[1-9][0-9]{0,2}(?:[ -][0-9]{1,8}){1,6}")
+_PLAIN_PHONE = re.compile(r"\+?[0-9 ()./-]{9,40}")  # digits and punctuation only
+_NOT_DIGITS = str.maketrans(dict.fromkeys("+ ()./-"))
+_SUBSCRIBER = 4  # the last digits: never looked at by the parser's or formatter's rules …
+_LEADING = 5  # … when this many come before them (area codes run up to 5 digits and more)
 
 
 class Checks:
     """Email and phone checks for a bulk import, fast where they can be: a plain ASCII
     address has its local part checked by pattern and its domain validated once per distinct
     domain; a phone already written in international form (+CC, digit groups) is taken as
-    it is. Anything else goes through the full validators."""
+    it is, one written otherwise is checked once per region, length and leading digits.
+    Anything else goes through the full validators."""
 
     def __init__(self) -> None:
         self.domains: dict[str, str | ValueError] = {}
+        self.phones: dict[tuple, tuple[str, list[int]] | ValueError] = {}
 
     def email(self, value: str) -> str:
         value = value.strip()
@@ -139,7 +145,38 @@ class Checks:
             digits = len(value) - 1 - value.count(" ") - value.count("-")  # all but + and separators
             if 7 <= digits <= 15:
                 return value
-        return normalise_phone(value, region)
+        if not _PLAIN_PHONE.fullmatch(value):
+            return normalise_phone(value, region)
+        # A number written some other way (a local "030 1234567"): how it is read and written
+        # depends on the region, its length and its leading digits, not on its last four. So the
+        # full check runs once per such family and the others reuse its answer.
+        digits = value.translate(_NOT_DIGITS)
+        if len(digits) < 9:
+            return normalise_phone(value, region)
+        key = (region, value.lstrip().startswith("+"), len(digits), digits[:-_SUBSCRIBER])
+        known = self.phones.get(key)
+        if known is None:
+            try:
+                written = normalise_phone(value, region)
+            except ValueError as exc:
+                self.phones[key] = exc
+                raise
+            places = [i for i, c in enumerate(written) if c.isdigit()]
+            national = len(places) - len(written.split(" ", 1)[0]) + 1  # digits after +CC
+            places = places[-_SUBSCRIBER:]
+            if (
+                national >= _SUBSCRIBER + _LEADING
+                and "".join(written[i] for i in places) == digits[-_SUBSCRIBER:]
+            ):
+                self.phones[key] = (written, places)
+            return written
+        if isinstance(known, ValueError):
+            raise known
+        written, places = known
+        chars = list(written)
+        for place, digit in zip(places, digits[-_SUBSCRIBER:], strict=True):
+            chars[place] = digit
+        return "".join(chars)
 
 
 _FULL_CHECKS = Checks()

@@ -349,3 +349,51 @@ def test_phones_already_international_are_kept_and_others_normalised():
     assert checks.phone("+49301234567", "DE") == "+49 30 1234567"
     with pytest.raises(ValueError):
         checks.phone("call me", "DE")
+
+
+@pytest.mark.parametrize("region", ["DE", "AT", "IE", "GB", "US", "IT", "AR", "MX", "JP", "BR", None])
+def test_the_fast_phone_check_agrees_with_the_full_validator(region):
+    """Local numbers are checked once per family (region, length, all but the last four
+    digits): every member must come out as the full check writes it, or be refused alike."""
+    import random
+
+    import phonenumbers
+
+    from smarketer.exchange.importer import Checks
+    from smarketer.validation import normalise_phone
+
+    def outcome(check, value):
+        try:
+            return check(value, region)
+        except ValueError:
+            return "invalid"
+
+    rng = random.Random(region)
+    checks = Checks()
+    bases = []
+    for kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+        example = region and phonenumbers.example_number_for_type(region, kind)
+        if example:
+            bases.append(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL))
+    bases += [
+        "0" + "1234567890123"[: rng.randint(7, 12)],
+        "+4930123456",
+        "+49 (0)89 123456",
+        "0049 33203 1234",
+    ]
+    for _ in range(150):
+        base = rng.choice(bases)
+        varied = "".join(str(rng.randint(0, 9)) if c.isdigit() and i > 3 else c for i, c in enumerate(base))
+        for _ in range(4):  # members of one family: only the last four digits differ
+            value = varied[:-4] + "".join(str(rng.randint(0, 9)) for _ in range(4))
+            assert outcome(checks.phone, value) == outcome(normalise_phone, value), value
+    # Short numbers, whose area code reaches into the last four digits: pairs that a family
+    # key of all but the last four digits would write alike, wrongly.
+    for first, second in [
+        ("+493926253", "+493928079"),
+        ("+490865586", "+490861777"),
+        ("0049908392", "0049901652"),
+    ]:
+        for value in (first, second):
+            assert outcome(checks.phone, value) == outcome(normalise_phone, value), value
+    assert checks.phones  # the families were remembered
