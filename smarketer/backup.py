@@ -63,7 +63,7 @@ def backup_file(source: Path | ServerLocation, dest: Path) -> Path:
     source = where
     if not source.exists():
         raise StoreError(source, "does not exist")
-    probe(source)
+    probe(source, thorough=True)  # never a backup of a damaged store
     dest = _check_destination(dest, source)
     conn = _read_only(source)
     try:
@@ -110,7 +110,7 @@ def restore(backup: Path, target: Path, *, force: bool = False) -> Path | None:
     backup, target = Path(backup).expanduser(), where
     if not backup.exists():
         raise StoreError(backup, "does not exist")
-    version = probe(backup)
+    version = probe(backup, thorough=True)
     if version == 0:
         raise StoreError(backup, "is an empty store; there is nothing to restore")
     if version > LATEST_VERSION:

@@ -301,3 +301,16 @@ def test_proposal_import_refuses_bad_documents(cli, tmp_path, document, message)
     assert conn.execute("SELECT count(*) FROM proposal").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM proposal_sequence").fetchone()[0] == 0
     conn.close()
+
+
+def test_check_reads_every_page_and_names_the_damage(cli, tmp_path):
+    from tests.db.test_database import scribble_over_an_index
+
+    assert cli("demo", "d.db").returncode == 0
+    result = cli("--db", "d.db", "check")
+    assert result.returncode == 0, result.stderr
+    assert "no damage found" in result.stdout
+    broken = scribble_over_an_index(tmp_path / "d.db", tmp_path)
+    result = cli("--db", broken, "check")
+    assert result.returncode == 1
+    assert "is damaged" in result.stderr and "Traceback" not in result.stderr

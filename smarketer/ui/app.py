@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from smarketer import APP_ID, APP_NAME, __version__, backup, paths
 from smarketer.db import StoreError, location, open_database
+from smarketer.db.database import damage_found
 from smarketer.ui import dialogs, style, wheel_guard
 from smarketer.ui.hub import Hub
 from smarketer.ui.workers import run_job, wait_for_all
@@ -67,6 +68,31 @@ def start_automatic_backup(store_path: Path):
     )
 
 
+def check_for_damage(window, store_path: Path):
+    """SQLite's check of every page, in the background once the window is up (opening checks
+    only what costs nothing on a big file); damage found is shown over the window."""
+
+    def found(problem: str | None) -> None:
+        if problem:
+            log.error("Store damaged: %s", problem)
+            dialogs.show_error(
+                window,
+                window.tr("{}: the database is damaged").format(APP_NAME),
+                window.tr(
+                    "{}\n\nStop working in it: what you change now may be lost. Restore the "
+                    "newest backup (File → Restore from Backup…); the automatic backups are in {}."
+                ).format(problem, paths.backup_dir()),
+            )
+
+    return run_job(
+        damage_found,
+        store_path,
+        on_success=found,
+        on_failure=lambda exc: log.warning("The store's check did not run: %s", exc),
+        parent=window,
+    )
+
+
 #: Set to 1, the app quits as soon as its windows are up, after printing their titles: the
 #: smoke test of a wheel or a bundle (tests/packaging) and the start-up measurement.
 SMOKE_TEST_VARIABLE = "SMARKETER_SMOKE_TEST"
@@ -99,6 +125,8 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         start_automatic_backup(path)
     window = MainWindow(path, Hub())
     window.show()
+    if not demo and isinstance(path, Path):
+        check_for_damage(window, path)
     from smarketer.settings import setup_needed
 
     if not demo and setup_needed():

@@ -164,3 +164,40 @@ def test_money_is_stored_exactly(store):
 
     save_profile(BusinessProfile(name="X", default_tax_rate=Decimal("7.125")))
     assert load_profile().default_tax_rate == Decimal("7.125")
+
+
+def scribble_over_an_index(path, tmp_path):
+    """A copy of ``path`` whose index of contacts by email is garbage: the tables read fine."""
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    roots = [
+        row[0]
+        for row in conn.execute(
+            "SELECT rootpage FROM sqlite_master "
+            "WHERE type = 'index' AND tbl_name = 'contact' AND rootpage > 1"
+        )
+    ]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    for root in roots:
+        offset = (root - 1) * page_size
+        data[offset : offset + page_size] = b"\xfe" * page_size
+    broken = tmp_path / "index-damaged.db"
+    broken.write_bytes(bytes(data))
+    return broken
+
+
+def test_opening_checks_cheaply_and_the_full_check_finds_the_rest(demo_store, tmp_path):
+    """Opening reads the header, the length it promises and each table's first row (no cost
+    that grows with the file); the page-by-page check, run after the window is up, finds a
+    damaged index that opening does not read."""
+    from smarketer.db.database import damage_found, probe
+
+    close_database()
+    assert damage_found(demo_store) is None
+    broken = scribble_over_an_index(demo_store, tmp_path)
+    assert probe(broken) == LATEST_VERSION  # opens
+    problem = damage_found(broken)
+    assert problem is not None and "damaged" in problem and str(broken) in problem
+    with pytest.raises(StoreError, match="damaged"):
+        probe(broken, thorough=True)  # what a backup or a restore asks for

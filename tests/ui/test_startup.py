@@ -100,3 +100,21 @@ def test_the_campaigns_section_builds_without_keyring_or_sign_in_modules(demo_st
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert "smarketer.ui.campaigns.section" in loaded
     assert loaded & {"keyring", "email_validator", "authlib", "requests"} == set()
+
+
+def test_damage_found_after_the_window_is_up_is_shown(make_window, demo_store, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from smarketer.db import close_database, open_database
+    from smarketer.ui.app import check_for_damage
+    from tests.db.test_database import scribble_over_an_index
+
+    close_database()  # the copy is made from the whole file
+    broken = scribble_over_an_index(demo_store, tmp_path)
+    open_database(demo_store)
+    window = make_window(demo_store)
+    job = check_for_damage(window, broken)
+    qtbot.waitUntil(lambda: job.done)
+    box = window.findChild(QMessageBox, "smarketerMessage")
+    assert box is not None and box.isVisible()
+    assert "damaged" in box.windowTitle() and str(broken) in box.text() and "Restore" in box.text()
