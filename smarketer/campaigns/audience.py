@@ -16,8 +16,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-from jinja2 import Environment, TemplateSyntaxError, nodes
+from functools import lru_cache
 
 from smarketer import contacts, settings
 from smarketer.campaigns import templates
@@ -179,16 +178,22 @@ def context_for(contact, token: str = "preview", profile=None, account=None) -> 
     }
 
 
-_parser = Environment(keep_trailing_newline=True)
+@lru_cache(maxsize=1)
+def _parser():
+    from jinja2 import Environment  # imported on first use: not when the app starts
+
+    return Environment(keep_trailing_newline=True)
 
 
 def fields_used(*sources: str) -> tuple[str, ...]:
     """The contact fields the templates read by name (``contact.city``,
     ``contact["city"]``); every field when ``contact`` is used any other way."""
+    from jinja2 import TemplateSyntaxError, nodes
+
     used: set[str] = set()
     for source in sources:
         try:
-            tree = _parser.parse(source)
+            tree = _parser().parse(source)
         except TemplateSyntaxError:
             return templates.CONTACT_FIELDS
         names = sum(1 for n in tree.find_all(nodes.Name) if n.name == "contact")

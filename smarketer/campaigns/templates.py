@@ -24,12 +24,15 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
-
-import markdown
-from jinja2 import StrictUndefined, TemplateError, Undefined, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from typing import TYPE_CHECKING
 
 from smarketer.errors import UserError
+
+if TYPE_CHECKING:
+    from jinja2 import UndefinedError
+
+# Jinja2 and Markdown are imported when a template is first checked or filled in (in a worker,
+# as a rule), not when the app starts or the Campaigns section is built.
 
 CONTACT_FIELDS = (
     "first_name",
@@ -69,6 +72,8 @@ _TOKEN = re.compile(_NONCE + r"(\d+)Z")
 def _check_deadline() -> None:
     deadline = getattr(_bounds, "deadline", None)
     if deadline is not None and time.monotonic() > deadline:
+        from jinja2.sandbox import SecurityError
+
         raise SecurityError(
             f"the template took longer than {MAX_RENDER_SECONDS:g} s to fill in (a loop too long?)"
         )
@@ -77,6 +82,8 @@ def _check_deadline() -> None:
 def _bounded_range(*args):
     items = range(*args)
     if len(items) > MAX_RANGE:
+        from jinja2.sandbox import SecurityError
+
         raise SecurityError(f"range() is limited to {MAX_RANGE:,} items in a template")
 
     def checked():
@@ -90,6 +97,8 @@ def _bounded_range(*args):
 
 def _token_for(value) -> str:
     """``{{ … }}`` output while filling in for Markdown: a token standing for the value."""
+    from jinja2 import Undefined
+
     if isinstance(value, Undefined):
         str(value)  # StrictUndefined: raises UndefinedError naming the field
     values = getattr(_bounds, "values", None)
@@ -99,34 +108,38 @@ def _token_for(value) -> str:
     return f"{_NONCE}{len(values) - 1}Z"
 
 
-class _BoundedSandbox(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+@lru_cache(maxsize=1)
+def _environments():
+    """(the plain sandbox, the one whose output becomes tokens), made on first use."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-    def __init__(self, **options):
-        super().__init__(undefined=StrictUndefined, keep_trailing_newline=True, **options)
-        self.globals["range"] = _bounded_range
+    class _BoundedSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
 
-    def call_binop(self, context, operator, left, right):
-        _check_deadline()
-        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
-            raise SecurityError("the exponent is too large")
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                if (
-                    isinstance(seq, str | list | tuple)
-                    and isinstance(times, int)
-                    and (len(seq) * times > MAX_PART_CHARS)
-                ):
-                    raise SecurityError("the value would be too long")
-        return super().call_binop(context, operator, left, right)
+        def __init__(self, **options):
+            super().__init__(undefined=StrictUndefined, keep_trailing_newline=True, **options)
+            self.globals["range"] = _bounded_range
 
-    def call(self, __context, __obj, *args, **kwargs):  # noqa: N807 - Jinja's signature
-        _check_deadline()
-        return super().call(__context, __obj, *args, **kwargs)
+        def call_binop(self, context, operator, left, right):
+            _check_deadline()
+            if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
+                raise SecurityError("the exponent is too large")
+            if operator == "*":
+                for seq, times in ((left, right), (right, left)):
+                    if (
+                        isinstance(seq, str | list | tuple)
+                        and isinstance(times, int)
+                        and (len(seq) * times > MAX_PART_CHARS)
+                    ):
+                        raise SecurityError("the value would be too long")
+            return super().call_binop(context, operator, left, right)
 
+        def call(self, __context, __obj, *args, **kwargs):  # noqa: N807 - Jinja's signature
+            _check_deadline()
+            return super().call(__context, __obj, *args, **kwargs)
 
-_text_env = _BoundedSandbox()
-_token_env = _BoundedSandbox(finalize=_token_for)
+    return _BoundedSandbox(), _BoundedSandbox(finalize=_token_for)
 
 
 def contact_context(contact) -> dict:
@@ -163,9 +176,12 @@ def one_line(text: str) -> str:
 def check(subject: str, body: str) -> None:
     """Refuse a template that cannot be parsed, that the sandbox refuses, or that uses a
     field Smarketer does not know (tried with every known field filled in)."""
+    from jinja2 import TemplateError, UndefinedError
+
+    text_env, _tokens = _environments()
     for name, source in (("subject", subject), ("body", body)):
         try:
-            _text_env.parse(source)
+            text_env.parse(source)
         except TemplateError as exc:
             raise TemplateProblem(f"The {name} has a template error: {exc}") from None
     try:
@@ -182,16 +198,23 @@ def check(subject: str, body: str) -> None:
 @lru_cache(maxsize=64)
 def _compiled(source: str, tokens: bool):
     """Compiling a template costs about a millisecond: once per text, not per recipient."""
-    return (_token_env if tokens else _text_env).from_string(source)
+    text_env, token_env = _environments()
+    return (token_env if tokens else text_env).from_string(source)
 
 
-_markdown = markdown.Markdown(extensions=["sane_lists", "nl2br"])
 _markdown_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    import markdown
+
+    return markdown.Markdown(extensions=["sane_lists", "nl2br"])
 
 
 def _to_html(text: str) -> str:
     with _markdown_lock:  # one converter, reset between uses (the GUI and a worker may share)
-        return _markdown.reset().convert(text)
+        return _markdown().reset().convert(text)
 
 
 class _PlainText(HTMLParser):
@@ -296,6 +319,8 @@ def _generate(template, context: dict) -> str:
 def render(subject: str, body: str, context: dict, plain_only: bool = False) -> Rendered:
     """Render for one recipient; UndefinedError when a field is missing, TemplateProblem when
     the template cannot be filled in (refused by the sandbox, too long, too slow)."""
+    from jinja2 import TemplateError, UndefinedError
+
     _bounds.deadline = time.monotonic() + MAX_RENDER_SECONDS
     _bounds.values = []
     try:
@@ -329,6 +354,8 @@ def undefined_name(exc: UndefinedError) -> str:
 
 def missing_field(subject: str, body: str, context: dict) -> str | None:
     """The first field this recipient lacks, or None when the template renders."""
+    from jinja2 import UndefinedError
+
     try:
         render(subject, body, context, plain_only=True)
     except UndefinedError as exc:

@@ -118,3 +118,58 @@ def test_damage_found_after_the_window_is_up_is_shown(make_window, demo_store, q
     box = window.findChild(QMessageBox, "smarketerMessage")
     assert box is not None and box.isVisible()
     assert "damaged" in box.windowTitle() and str(broken) in box.text() and "Restore" in box.text()
+
+
+def test_templates_load_jinja2_and_markdown_only_when_used():
+    """Building the Campaigns section imports its modules; Jinja2 and Markdown come with the
+    first template checked or filled in (in a worker, as a rule)."""
+    script = (
+        "import sys, json\n"
+        "import smarketer.ui.campaigns.section, smarketer.campaigns.audience\n"
+        "print(json.dumps(sorted(m for m in ('jinja2', 'markdown') if m in sys.modules)))\n"
+        "from smarketer.campaigns import templates\n"
+        "print(templates.render('Hi {{ contact.first_name }}', '**Hello** {{ contact.first_name }}',"
+        " {'contact': {'first_name': 'Ann'}}).html)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    first, html = done.stdout.strip().splitlines()[:2]
+    assert json.loads(first) == []
+    assert "<strong>Hello</strong> Ann" in html
+
+
+def test_the_settings_section_builds_without_the_sign_in_client(demo_store):
+    script = START.replace("window.show()", "window.section('Settings')")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(demo_store)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "smarketer.ui.settings_page" in loaded
+    assert loaded & {"authlib", "requests", "jinja2", "markdown"} == set()
+
+
+def test_the_keyring_is_looked_for_in_a_worker(make_window, demo_store, qtbot, monkeypatch):
+    import threading
+
+    from smarketer.campaigns import account
+
+    threads = []
+    real = account.keyring_available
+    monkeypatch.setattr(
+        account, "keyring_available", lambda: threads.append(threading.current_thread()) or real()
+    )
+    window = make_window(demo_store)
+    form = window.section("Settings").account_form
+    qtbot.waitUntil(lambda: "keyring" in form.password_state.text())
+    assert threads and threading.main_thread() not in threads

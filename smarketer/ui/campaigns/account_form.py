@@ -112,15 +112,19 @@ class AccountForm(SignsIn, KeepsEdits, QWidget):
 
     def load(self) -> None:
         self.show_account(smtp.load_account())
+        self.mark_clean()
+        # finding the system's keyring loads its backends (a good part of a second): a worker
+        self.keyring_job = run_job(smtp.keyring_available, on_success=self._show_keyring, parent=self)
+
+    def _show_keyring(self, available: bool) -> None:
         self.password_state.setText(
             self.tr("Kept in the system keyring.")
-            if smtp.keyring_available()
+            if available
             else self.tr(
                 "No system keyring on this computer: the password is asked once per "
                 "session and never written to disk."
             )
         )
-        self.mark_clean()
 
     def show_account(self, a: smtp.SmtpAccount) -> None:
         self.show_sign_in(a)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer.campaigns import account as smtp
-from smarketer.campaigns import details, outbox, sender
+from smarketer.campaigns import details, outbox
 from smarketer.campaigns.details import CampaignDetails
 from smarketer.campaigns.outbox import CampaignError
 from smarketer.ui import dialogs
@@ -328,6 +328,8 @@ class SendController(QWidget):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.status.setText(self.tr("Sending…"))
+        from smarketer.campaigns import sender  # with Jinja2: loaded when the first campaign goes
+
         self.job = run_job(
             sender.send_campaign,
             campaign_id,

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from smarketer.campaigns.account import apply_provider
 from smarketer.oauth.providers import PROVIDERS, provider
-from smarketer.oauth.signin import sign_in
 from smarketer.oauth.tokens import Grant, has_refresh_token
 from smarketer.ui.forms import set_field_visible
 from smarketer.ui.workers import run_job
@@ -33,6 +32,8 @@ def start_sign_in(
     provider_key: str, username: str, client_id: str, client_secret: str, on_success, on_failure
 ):
     """The browser sign-in as a cancellable background job."""
+    from smarketer.oauth.signin import sign_in  # authlib and requests: when someone signs in
+
     return run_job(
         sign_in,
         provider_key,
