@@ -373,7 +373,7 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         for label in ("Today", "Dashboard"):  # a section not built yet reads it when built
             if (section := self._if_built(label)) is not None:
-                section.reload()
+                section.reload_in_background()
         deals, proposals = self._if_built("Deals"), self._if_built("Proposals")
         if deals is not None and table in ("task", "proposal"):
             deals.reload_board()

@@ -157,3 +157,8 @@ class Section(QWidget):
 
     def reload(self) -> None:
         """Read everything again from the store (it changed or was replaced)."""
+
+    def reload_in_background(self) -> None:
+        """Something changed in another section: read again, without keeping the window waiting
+        (sections whose reload reads the store on the GUI thread override this)."""
+        self.reload()

@@ -97,7 +97,9 @@ class TodaySection(Section):
         self.layout_.addWidget(self.empty, 1)
 
         self._figures_request = 0
-        self.figures_job = None
+        self._figures: overview.TodayFigures | None = None
+        self._tasks_due = "…"
+        self.figures_job = self.agenda_job = None
         self.timer = QTimer(self, interval=self.CHECK_EVERY_MS)
         self.timer.timeout.connect(self.announce_due)
         self.timer.start()
@@ -116,17 +118,39 @@ class TodaySection(Section):
                 "carry your details."
             )
         )
-        agenda = pipeline.agenda()  # the next seven days' tasks: few, read at once
+        agenda = pipeline.agenda()  # the next seven days' tasks, read at once after an action here
         self._show_figures(None, f"{len(agenda.overdue) + len(agenda.today)}")
         self._fill_tasks(agenda)
-        # Counts over the whole store come from a worker; an overtaken answer is dropped.
+        self._count_in_background(f"{len(agenda.overdue) + len(agenda.today)}")
+
+    def reload_in_background(self) -> None:
+        """A change made elsewhere (a deal moved on the board): the tasks are read in a worker
+        too (a tenth of a second on a big store); the list stays as it is meanwhile."""
+        request = self._count_in_background(None)
+
+        def show(agenda) -> None:
+            if request == self._figures_request:
+                self._fill_tasks(agenda)
+                self._tasks_due = f"{len(agenda.overdue) + len(agenda.today)}"
+                self._show_figures(self._figures, self._tasks_due)
+
+        self.agenda_job = run_job(pipeline.agenda, on_success=show, parent=self)
+
+    def _count_in_background(self, tasks_due: str | None) -> int:
+        """Counts over the whole store come from a worker; an overtaken answer is dropped."""
         self._figures_request += 1
-        request, due = self._figures_request, f"{len(agenda.overdue) + len(agenda.today)}"
-        self.figures_job = run_job(
-            overview.today_figures,
-            on_success=lambda figures: request == self._figures_request and self._show_figures(figures, due),
-            parent=self,
-        )
+        request = self._figures_request
+        if tasks_due is not None:
+            self._tasks_due = tasks_due
+        self._figures = None
+
+        def show(figures: overview.TodayFigures) -> None:
+            if request == self._figures_request:
+                self._figures = figures
+                self._show_figures(figures, self._tasks_due)
+
+        self.figures_job = run_job(overview.today_figures, on_success=show, parent=self)
+        return request
 
     def changed_elsewhere(self) -> None:
         """Another seat changed tasks, deals or contacts: tasks and figures are read again in
@@ -234,10 +258,9 @@ class TodaySection(Section):
         self._changed()
 
     def _changed(self) -> None:
+        self.reload()  # what was done here shows at once; other sections hear of it
         if self.hub:
             self.hub.data_changed.emit("task")
-        else:
-            self.reload()
 
     # opening and adding
 

@@ -56,6 +56,26 @@ def test_today_counts_the_store_in_a_worker_and_keeps_the_newest(window, qtbot, 
     assert threading.main_thread() not in threads
 
 
+def test_a_change_elsewhere_reads_todays_tasks_in_a_worker(window, qtbot, monkeypatch):
+    """A deal moved on the board (or any change made in another section): Today's tasks and
+    figures are read in workers, and the window does not wait for them."""
+    from datetime import date
+
+    from smarketer import pipeline
+
+    today = window.today
+    threads = []
+    real = pipeline.agenda
+    monkeypatch.setattr(pipeline, "agenda", lambda: threads.append(threading.current_thread()) or real())
+    pipeline.add_task("Ring the florist", date.today(), contact_id=Contact.select(Contact.id).first().id)
+    window.hub.data_changed.emit("deal")
+    texts = lambda: [today.tasks.item(i).text() for i in range(today.tasks.count())]  # noqa: E731
+    assert not any("Ring the florist" in t for t in texts())  # not read on the GUI thread
+    qtbot.waitUntil(lambda: any("Ring the florist" in t for t in texts()))
+    assert threads and threading.main_thread() not in threads
+    qtbot.waitUntil(lambda: "60" in card_values(today))
+
+
 def test_clicking_the_sidebar_switches_sections(window, qtbot):
     for index, name in enumerate(SECTION_NAMES):
         rect = window.sidebar.visualItemRect(window.sidebar.item(index))

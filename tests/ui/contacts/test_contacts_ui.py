@@ -287,8 +287,10 @@ def test_a_follow_up_task_from_the_timeline_shows_on_today(section, qtbot, windo
     timeline.task_title.setText("Send the brochure")
     qtbot.mouseClick(timeline.task_button, Qt.MouseButton.LeftButton)
     assert "Task added: Send the brochure" in timeline.list.item(0).text()
-    today = window.today
-    assert any("Send the brochure" in today.tasks.item(i).text() for i in range(today.tasks.count()))
+    today = window.today  # read again in a worker
+    qtbot.waitUntil(
+        lambda: any("Send the brochure" in today.tasks.item(i).text() for i in range(today.tasks.count()))
+    )
 
 
 def test_import_dialog_picks_a_workbook_sheet(section, qtbot, monkeypatch, tmp_path):
