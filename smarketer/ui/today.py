@@ -97,16 +97,30 @@ class TodaySection(Section):
         self.layout_.addWidget(self.empty, 1)
 
         self._figures_request = 0
-        self._figures: overview.TodayFigures | None = None
-        self._tasks_due = "…"
-        self.figures_job = self.agenda_job = None
+        self.figures_job = None
         self.timer = QTimer(self, interval=self.CHECK_EVERY_MS)
         self.timer.timeout.connect(self.announce_due)
         self.timer.start()
         self.elsewhere = Refresh(_today_data, self._show_elsewhere, self)
-        self.reload()
+        self.empty.hide()  # "Nothing due" only once the tasks have been read
+        self._show_figures(None, "…")
+        self.reload_in_background()
 
     def reload(self) -> None:
+        self._greet()
+        agenda = pipeline.agenda()  # the next seven days' tasks, read at once after an action here
+        self._show_figures(None, f"{len(agenda.overdue) + len(agenda.today)}")
+        self._fill_tasks(agenda)
+        # Counts over the whole store come from a worker; an overtaken answer is dropped.
+        self._figures_request += 1
+        request, due = self._figures_request, f"{len(agenda.overdue) + len(agenda.today)}"
+        self.figures_job = run_job(
+            overview.today_figures,
+            on_success=lambda figures: request == self._figures_request and self._show_figures(figures, due),
+            parent=self,
+        )
+
+    def _greet(self) -> None:
         hour = datetime.now().hour
         part = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
         profile = settings.load_profile()
@@ -118,39 +132,13 @@ class TodaySection(Section):
                 "carry your details."
             )
         )
-        agenda = pipeline.agenda()  # the next seven days' tasks, read at once after an action here
-        self._show_figures(None, f"{len(agenda.overdue) + len(agenda.today)}")
-        self._fill_tasks(agenda)
-        self._count_in_background(f"{len(agenda.overdue) + len(agenda.today)}")
 
     def reload_in_background(self) -> None:
-        """A change made elsewhere (a deal moved on the board): the tasks are read in a worker
-        too (a tenth of a second on a big store); the list stays as it is meanwhile."""
-        request = self._count_in_background(None)
-
-        def show(agenda) -> None:
-            if request == self._figures_request:
-                self._fill_tasks(agenda)
-                self._tasks_due = f"{len(agenda.overdue) + len(agenda.today)}"
-                self._show_figures(self._figures, self._tasks_due)
-
-        self.agenda_job = run_job(pipeline.agenda, on_success=show, parent=self)
-
-    def _count_in_background(self, tasks_due: str | None) -> int:
-        """Counts over the whole store come from a worker; an overtaken answer is dropped."""
-        self._figures_request += 1
-        request = self._figures_request
-        if tasks_due is not None:
-            self._tasks_due = tasks_due
-        self._figures = None
-
-        def show(figures: overview.TodayFigures) -> None:
-            if request == self._figures_request:
-                self._figures = figures
-                self._show_figures(figures, self._tasks_due)
-
-        self.figures_job = run_job(overview.today_figures, on_success=show, parent=self)
-        return request
+        """When the section is built, and after a change made in another section (a deal
+        moved): tasks and figures are read in a worker (the tasks take a tenth of a second on a
+        big store), as after another seat's change."""
+        self._greet()
+        self.elsewhere.request()
 
     def changed_elsewhere(self) -> None:
         """Another seat changed tasks, deals or contacts: tasks and figures are read again in

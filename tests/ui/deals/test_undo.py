@@ -85,6 +85,7 @@ def today_window(make_window, store, qtbot):
     pipeline.add_task("Send samples", date.today() - timedelta(days=1), contact_id=zoe.id)
     window = make_window(store)
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.today.elsewhere.busy)  # the tasks are read in a worker
     return window
 
 
