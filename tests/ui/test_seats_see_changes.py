@@ -65,7 +65,7 @@ def test_proposals_today_and_the_dashboard_see_another_process(backend, store, m
     window.go_to_section("Today")
     today = window.today
     tasks = lambda: [today.tasks.item(i).text() for i in range(today.tasks.count())]  # noqa: E731
-    assert any("Call Zoë" in t for t in tasks())
+    qtbot.waitUntil(lambda: any("Call Zoë" in t for t in tasks()))  # read in a worker
     today.tasks.setCurrentRow(1)  # the first task (row 0 is the group's heading)
     window.go_to_section("Proposals")
     proposals = window.proposals
