@@ -55,6 +55,7 @@ TEXT_FIELDS = (
     "email_to_fix",
     "consent_source",
 )
+_TEXT_FIELDS = frozenset(TEXT_FIELDS)
 
 
 class ImportCancelled(Cancelled):
@@ -190,7 +191,7 @@ def clean_record(
     problem = _too_long(v)
     if problem:
         return Rejected(record.where, problem, record.raw)
-    row: dict[str, object] = {k: str(v[k]).strip() for k in TEXT_FIELDS if v.get(k)}
+    row: dict[str, object] = {k: str(x).strip() for k, x in v.items() if x and k in _TEXT_FIELDS}
     email = str(v.get("email", "")).strip()
     others = v.get("other_emails")
     listed = [email, *(str(o) for o in others)] if isinstance(others, list) else [email]
@@ -226,13 +227,13 @@ def clean_record(
         ("unsubscribed", "unsubscribed_at"),
         ("bounced", "bounced_at"),
     ):
-        parsed = parse_flag(str(v.get(flag, "")))
+        parsed = parse_flag(str(v[flag])) if flag in v else None
         if parsed:
             row[column] = parsed[1] or utc_now()
-    if parse_flag(str(v.get("do_not_email", ""))):
+    if "do_not_email" in v and parse_flag(str(v["do_not_email"])):
         row["do_not_email"] = True
     tags = v.get("tags")
-    row["tags"] = contacts.clean_tags(tags if isinstance(tags, list) else [])
+    row["tags"] = contacts.clean_tags(tags) if tags and isinstance(tags, list) else ()
     return row
 
 
@@ -266,6 +267,25 @@ _INSERT_COLUMNS = (
     "do_not_email",
 )
 _STAMP = InstantField().db_value
+_PLACE = {column: n for n, column in enumerate(_INSERT_COLUMNS)}
+_INSTANTS = frozenset({"consent_at", "unsubscribed_at", "bounced_at"})
+
+
+def _blank_contact(now: str) -> list[object]:
+    """A new contact's columns before the file's values go in (in _INSERT_COLUMNS order)."""
+    defaults: dict[str, object] = {
+        "other_emails": "[]",
+        "company_id": None,
+        "consent": False,
+        "consent_at": None,
+        "unsubscribed_at": None,
+        "bounced_at": None,
+        "status": "lead",
+        "do_not_email": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return [defaults.get(column, "") for column in _INSERT_COLUMNS]
 
 
 def _json_ids(ids: list[int]) -> str:
@@ -327,6 +347,7 @@ class _Writer:
         self.suppressed: set[str] = {e for (e,) in tuples(Suppression.select(fn.lower(Suppression.email)))}
         self.now_instant = datetime.now(UTC)
         self.now = _STAMP(self.now_instant)
+        self.blank = _blank_contact(self.now)
         self.cursor = raw_cursor()
         self.contact_ids = _NewIds(self.cursor, "contact")
         self.inserts: list[list[object]] = []  # new contacts waiting to be written
@@ -419,28 +440,16 @@ class _Writer:
 
     def _insert(self, row: dict[str, object]) -> int:
         contact_id = self.contact_ids.take()
-        other = row.get("other_emails")
-        values: dict[str, object] = {
-            **dict.fromkeys(_INSERT_COLUMNS, ""),
-            "id": contact_id,
-            "other_emails": json.dumps(other, ensure_ascii=False) if other else "[]",
-            "company_id": None,
-            "consent": False,
-            "consent_at": None,
-            "unsubscribed_at": None,
-            "bounced_at": None,
-            "status": "lead",
-            "do_not_email": False,
-            "created_at": self.now,
-            "updated_at": self.now,
-            "sort_name": sort_key(str(row.get("first_name", "")), str(row.get("last_name", ""))),
-        }
+        values = self.blank.copy()  # a new contact's defaults, in _INSERT_COLUMNS order
+        values[0] = contact_id
         for key, value in row.items():
-            if key in {"consent_at", "unsubscribed_at", "bounced_at"} and isinstance(value, datetime):
+            if key in _INSTANTS and isinstance(value, datetime):
                 value = _STAMP(value)
-            if key != "other_emails":
-                values[key] = value
-        self.inserts.append([values[c] for c in _INSERT_COLUMNS])
+            elif key == "other_emails":
+                value = json.dumps(value, ensure_ascii=False)
+            values[_PLACE[key]] = value
+        values[_PLACE["sort_name"]] = sort_key(str(row.get("first_name", "")), str(row.get("last_name", "")))
+        self.inserts.append(values)
         return contact_id
 
     def _update(self, contact_id: int, row: dict[str, object]) -> tuple[dict, str]:

@@ -125,6 +125,10 @@ def split_full_name(value: str) -> tuple[str, str]:
 _MULTI_VALUE = re.compile(r"\s*:::\s*")  # Google Contacts: several values in one cell
 
 
+# Targets whose one-line cell is simply kept as it is (collect's last case).
+_PLAIN_TARGETS = frozenset({"first_name", "last_name", "title", "company", "city", "street", "postal_code"})
+
+
 def collect(values: dict[str, object], target: str, text: str, header: str = "") -> None:
     """Add one cell's text to a record under ``target`` (``header`` names the column, for
     values kept in the notes). Call ``finish`` once every cell is in."""
@@ -193,7 +197,18 @@ def finish(values: dict[str, object]) -> dict[str, object]:
 def record_from_cells(where: str, cells: list[str], ordered: list[tuple[int, str]], headers) -> Incoming:
     """One row's cells as a record, the columns read in ``ordered`` (column, target) order."""
     values: dict[str, object] = {}
+    width = len(cells)
     for index, target in ordered:
-        if index < len(cells):
-            collect(values, target, cells[index], headers[index])
+        if index < width:
+            text = cells[index]
+            if not text or text.isspace():
+                continue  # (most files: many empty cells; collect would drop them anyway)
+            if target in _PLAIN_TARGETS and target not in values and text.isprintable():
+                text = text.strip()
+                if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
+                    text = text[1:]
+                if text:
+                    values[target] = text
+                continue
+            collect(values, target, text, headers[index])
     return Incoming(where, finish(values), cells)
