@@ -91,6 +91,32 @@ class Cluster:
             conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.url(name)
 
+    def password_database(self, password: str) -> str:
+        """A new empty database owned by a new role that must give ``password`` (stored as
+        scram-sha-256; pg_hba asks it of this role only, the others stay trusted); its URL,
+        without the password. Returns once the server asks for it."""
+        from psycopg import sql
+
+        self.counter += 1
+        role, name = f"seat_{self.counter}", f"test_{self.counter}"
+        with self.admin() as conn:
+            conn.execute("SET password_encryption = 'scram-sha-256'")
+            create = sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}")
+            conn.execute(create.format(sql.Identifier(role), sql.Literal(password)))
+            conn.execute(f"CREATE DATABASE {name} OWNER {role}")
+        hba = self.folder / "data" / "pg_hba.conf"
+        hba.write_text(f"host all {role} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+        url = f"postgresql://{role}@127.0.0.1:{self.port}/{name}"
+        with self.admin() as conn:
+            conn.execute("SELECT pg_reload_conf()")
+        for _ in range(1000):  # the server reloads its rules when it gets to it
+            try:
+                psycopg.connect(url, password="").close()
+            except psycopg.OperationalError as exc:
+                if "password" in str(exc):
+                    return url
+        raise RuntimeError("the server never asked for the password")
+
     def drop_database(self, url: str) -> None:
         name = url.rsplit("/", 1)[1]
         with self.admin() as conn:

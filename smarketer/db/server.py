@@ -81,6 +81,11 @@ class ServerLocation:
         return self.dbname
 
     @property
+    def account(self) -> str:
+        """``user@host:port``: the name its password is kept under in the keyring."""
+        return f"{self.user}@{self.host}:{self.port}"
+
+    @property
     def local(self) -> bool:
         return self.host in LOCAL_HOSTS or self.host.startswith("/")
 
@@ -100,10 +105,19 @@ class ServerLocation:
             params.setdefault("sslmode", "verify-full")
         params.setdefault("connect_timeout", 10)
         params.setdefault("application_name", "Smarketer")
-        password = keyring_password(self)
+        password = _session_passwords.get(self.account) or keyring_password(self)
         if password:
             params["password"] = password
         return params
+
+
+#: Passwords typed for this run only (the user chose not to keep them), by ``account``.
+_session_passwords: dict[str, str] = {}
+
+
+def use_password_for_session(location: ServerLocation, password: str) -> None:
+    """Connect to ``location`` with ``password`` until the app quits; kept nowhere else."""
+    _session_passwords[location.account] = password
 
 
 def keyring_password(location: ServerLocation) -> str | None:
@@ -113,7 +127,7 @@ def keyring_password(location: ServerLocation) -> str | None:
         import keyring
         from keyring.errors import KeyringError
 
-        return keyring.get_password(KEYRING_SERVICE, f"{location.user}@{location.host}:{location.port}")
+        return keyring.get_password(KEYRING_SERVICE, location.account)
     except (ImportError, KeyringError, RuntimeError):
         return None
 

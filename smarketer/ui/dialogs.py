@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 DB_FILTER = "Smarketer databases (*.db *.sqlite *.smarketer);;All files (*)"
 
@@ -132,6 +132,27 @@ def ask_password(parent: QWidget, title: str, label: str) -> str | None:
 
     value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
     return value if ok and value else None
+
+
+def busy(parent: QWidget, title: str, text: str, on_cancel: Callable[[], None]) -> QProgressDialog:
+    """A window-modal "working…" box (a busy bar) whose Cancel, Escape or close calls
+    ``on_cancel``; the caller closes it with ``end_busy`` when the work is done."""
+    box = QProgressDialog(text, QCoreApplication.translate("dialogs", "Cancel"), 0, 0, parent)
+    box.setObjectName("smarketerBusy")
+    box.setWindowTitle(title)
+    box.setMinimumDuration(0)
+    box.setAutoClose(False)
+    box.setAutoReset(False)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.canceled.connect(on_cancel)
+    box.open()
+    return box
+
+
+def end_busy(box: QProgressDialog) -> None:
+    """Close a ``busy`` box without it counting as a cancel."""
+    box.canceled.disconnect()
+    box.close()
 
 
 def ask_number(parent: QWidget, title: str, label: str, value: int, low: int, high: int) -> int | None:

@@ -88,6 +88,7 @@ class _Runner(QRunnable):
         self.job, self.call = job, call
 
     def run(self) -> None:
+        store = db.obj  # the store may be switched meanwhile: close this thread's link to both
         try:
             result = self.call()
         except BaseException as exc:  # noqa: BLE001 - every failure is reported, none lost
@@ -98,8 +99,9 @@ class _Runner(QRunnable):
             self.job._result_from_worker.emit(True, result)
         finally:
             # peewee keeps one connection per thread: never leave one open in a pool thread.
-            if db.obj is not None and not db.is_closed():
-                db.close()
+            for used in {id(d): d for d in (store, db.obj) if d is not None}.values():
+                if not used.is_closed():
+                    used.close()
 
 
 def show_failure(exc: BaseException, parent: QObject | None = None) -> None:

@@ -1,5 +1,6 @@
 import pytest
-from PySide6.QtCore import QSettings, Qt
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
 
 from smarketer.ui import style
 from smarketer.ui.hub import Hub
@@ -30,6 +31,12 @@ def make_window(qtbot, qapp, ui_state):
 
     yield make
     wait_for_all()
+    # Gone before the store's fixture drops it: a window left for the next event loop would
+    # still refresh (another seat's change, a late job) from a store that is no more.
+    for window in made:
+        if shiboken6.isValid(window):
+            window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
