@@ -28,6 +28,7 @@ LEASE_SECONDS = 120
 RENEW_SECONDS = 10.0
 
 _STAMP = InstantField().db_value
+_RENEW = "UPDATE campaign SET lock_until = ? WHERE id = ? AND lock_owner = ?"
 
 
 class CampaignBusy(CampaignError):
@@ -135,14 +136,11 @@ def claim(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
 
 
 def renew(campaign_id: int, owner: str, now: datetime | None = None) -> bool:
-    """Extend our lease; False when it is no longer ours (the caller must stop at once)."""
+    """Extend our lease; False when it is no longer ours (the caller must stop at once).
+    Plain SQL: the sender renews inside every message's transaction."""
     until = (now or store_now()) + timedelta(seconds=LEASE_SECONDS)
-    return (
-        Campaign.update(lock_until=until)
-        .where((Campaign.id == campaign_id) & (Campaign.lock_owner == owner))
-        .execute()
-        == 1
-    )
+    renewed = db.execute_sql(_RENEW, (_STAMP(until), campaign_id, owner))
+    return cast(int, renewed.rowcount) == 1
 
 
 def release(campaign_id: int, owner: str) -> None:

@@ -4,13 +4,19 @@ query building would cost more per message than rendering and sending together).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from types import SimpleNamespace
+from typing import Any, cast
 
-from smarketer.campaigns.lease import HOLDS_LEASE
+from peewee import fn
+
+from smarketer.campaigns.lease import HOLDS_LEASE, holds_params
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
-from smarketer.db.models.campaigns import OutboxState
+from smarketer.db.models.campaigns import OutboxMessage, OutboxState
+from smarketer.db.rows import tuples
 from smarketer.db.writes import on_server
 
 STAMP = InstantField().db_value
@@ -96,3 +102,85 @@ def recipient(contact_id: int | None) -> SimpleNamespace | None:
         phone=phone,
         website=website,
     )
+
+
+@dataclass(frozen=True)
+class SentRow:
+    """A row the server accepted whose "sent" is not committed yet."""
+
+    row: QueuedRow
+    reply: str
+    subject: str
+
+
+def state_counts(campaign_id: int) -> Counter[str]:
+    return Counter(
+        s
+        for (s,) in tuples(
+            OutboxMessage.select(OutboxMessage.state).where(OutboxMessage.campaign == campaign_id)
+        )
+    )
+
+
+def sent_at_by_contact(campaign_id: int | None) -> dict[int, Any]:
+    """contact id -> when a campaign (a follow-up's previous step) was sent to it; {} for None."""
+    if campaign_id is None:
+        return {}
+    query = OutboxMessage.select(OutboxMessage.contact, OutboxMessage.sent_at)
+    return dict(tuples(query.where(OutboxMessage.campaign == campaign_id)))
+
+
+def next_retry_at(campaign_id: int) -> datetime | None:
+    """When the earliest queued row comes due (None: nothing is queued any more)."""
+    return cast(
+        "datetime | None",
+        OutboxMessage.select(fn.min(OutboxMessage.next_attempt_at))
+        .where((OutboxMessage.campaign == campaign_id) & (OutboxMessage.state == OutboxState.QUEUED))
+        .scalar(),
+    )
+
+
+def mark_sending(row: QueuedRow, message_id: str, campaign_id: int, owner: str, now: datetime) -> bool:
+    """queued → sending, inside the caller's transaction: only while still queued and the
+    lease still ``owner``'s; False when the row is no longer ours to send."""
+    params = (STAMP(now), row.attempts + 1, message_id, row.id, *holds_params(campaign_id, owner, now))
+    return claim_row(row.id) and db.execute_sql(MARK_SENDING, params).rowcount == 1
+
+
+def mark_unrenderable(row: QueuedRow, reason: str, campaign_id: int, owner: str, now: datetime) -> bool:
+    params = (reason, row.id, *holds_params(campaign_id, owner, now))
+    return db.execute_sql(MARK_UNRENDERABLE, params).rowcount == 1
+
+
+def record_sent(sent: SentRow, now: datetime, campaign_name: str, campaign_id: int) -> None:
+    """sending → sent with its timeline entry, inside the caller's transaction."""
+    stamp = STAMP(now)
+    db.execute_sql(MARK_SENT, (stamp, sent.reply, sent.row.id))
+    db.execute_sql(
+        TIMELINE,
+        (sent.row.contact_id, stamp, f"Email sent: {sent.subject}", f"Campaign {campaign_name}", campaign_id),
+    )
+
+
+def finish(row: QueuedRow, **values: Any) -> None:
+    """sending → another state (only while still sending)."""
+    OutboxMessage.update(**values).where(
+        (OutboxMessage.id == row.id) & (OutboxMessage.state == OutboxState.SENDING)
+    ).execute()
+
+
+def requeue(row: QueuedRow, **values: Any) -> None:
+    """sending → queued again, this attempt not counted."""
+    finish(row, state=OutboxState.QUEUED, attempts=row.attempts, **values)
+
+
+def retry_later(row: QueuedRow, reply: str, delay: float) -> None:
+    """sending → queued, due again in ``delay`` seconds; this attempt counts."""
+    finish(row, state=OutboxState.QUEUED, reply=reply, next_attempt_at=utc_now() + timedelta(seconds=delay))
+
+
+def skip(row: QueuedRow, reason: str) -> None:
+    """queued → skipped (only while still queued)."""
+    OutboxMessage.update(state=OutboxState.SKIPPED, reply=reason).where(
+        (OutboxMessage.id == row.id) & (OutboxMessage.state == OutboxState.QUEUED)
+    ).execute()
