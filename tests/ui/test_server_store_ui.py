@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
 from smarketer.db import server
-from smarketer.db.models import Contact
+from smarketer.db.models.contacts import Contact
 from smarketer.ui import dialogs
 from smarketer.ui.server_store import ServerPasswordDialog
 from smarketer.ui.workers import wait_for_all
