@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from smarketer import settings
 from smarketer.campaigns import account as smtp
 from smarketer.ui.forms import set_field_visible
-from smarketer.ui.settings_page import CURRENCIES, LOCALES, locale_label
+from smarketer.ui.settings_page import CURRENCIES, fill_locales
 
 
 class FirstRunWizard(QWizard):
@@ -59,8 +59,7 @@ class FirstRunWizard(QWizard):
         self.currency.addItems(CURRENCIES)
         self.currency.setCurrentText(profile.currency)
         self.locale_box = QComboBox()
-        for code in LOCALES:
-            self.locale_box.addItem(locale_label(code), code)
+        fill_locales(self.locale_box)
         self.locale_box.setCurrentIndex(max(0, self.locale_box.findData(profile.locale)))
         form = QFormLayout(region)
         form.addRow(self.tr("Currency"), self.currency)

@@ -18,14 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from smarketer.proposals import listing, service
-from smarketer.proposals.pdf import build_pdf
 from smarketer.proposals.service import ProposalError
 from smarketer.ui import dialogs
 from smarketer.ui.flow import button_row
 from smarketer.ui.hub import Hub
 from smarketer.ui.proposals.catalog import BlocksDialog, CatalogDialog
 from smarketer.ui.proposals.editor import ProposalEditor
-from smarketer.ui.proposals.preview import PdfPreview
 from smarketer.ui.refresh import Refresh
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.workers import run_job
@@ -290,7 +288,7 @@ class ProposalsSection(Section):
             return
         self.hub.notify.emit(busy)
         self.job = run_job(
-            build_pdf,
+            _pdf_of,
             p.id,
             on_success=then,
             on_failure=lambda exc: dialogs.show_error(self, self.tr("The PDF could not be made"), str(exc)),
@@ -301,6 +299,8 @@ class ProposalsSection(Section):
         p = self.editor.proposal
 
         def show(data: bytes) -> None:
+            from smarketer.ui.proposals.preview import PdfPreview  # QtPdf: when first previewed
+
             dialog = PdfPreview(f"{p.label} · {p.title}", data, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
@@ -388,3 +388,10 @@ class ProposalsSection(Section):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+
+def _pdf_of(proposal_id: int) -> bytes:
+    """The proposal's PDF, made in a worker (where reportlab is imported the first time)."""
+    from smarketer.proposals.pdf import build_pdf
+
+    return build_pdf(proposal_id)
