@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from smarketer import APP_NAME, __version__, contacts, paths
 from smarketer.db import location
 from smarketer.db.watch import ANY
-from smarketer.ui import geometry, style, wheel_guard
+from smarketer.ui import geometry, style, warm_up, wheel_guard
 from smarketer.ui.forms import save_or_ask, unsaved_form
 from smarketer.ui.hub import Hub
 from smarketer.ui.menus import build_menus
@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self._background_timer = QTimer(self, singleShot=True, interval=BACKGROUND_BUILD_MS)
         self._background_timer.timeout.connect(self._build_background_sections)
         self._background_timer.start()
+        warm_up.schedule(self)  # the sections' modules, imported in a worker meanwhile
         self._update_title()
         self.refresh_status()
 

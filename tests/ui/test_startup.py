@@ -173,3 +173,34 @@ def test_the_keyring_is_looked_for_in_a_worker(make_window, demo_store, qtbot, m
     form = window.section("Settings").account_form
     qtbot.waitUntil(lambda: "keyring" in form.password_state.text())
     assert threads and threading.main_thread() not in threads
+
+
+def test_the_sections_modules_are_imported_in_a_worker_once_the_window_is_up(
+    make_window, demo_store, qtbot, monkeypatch
+):
+    import threading
+
+    from smarketer.ui import warm_up
+
+    threads = []
+    monkeypatch.setattr(warm_up, "WARM_UP_MS", 0)
+    monkeypatch.setattr(warm_up, "import_modules", lambda: threads.append(threading.current_thread()))
+    make_window(demo_store)
+    qtbot.waitUntil(lambda: bool(threads))
+    assert threading.main_thread() not in threads
+
+
+def test_the_modules_imported_ahead_are_free_of_qt():
+    """Only the core's modules are imported in that worker: never a Qt module (nor ui's)."""
+    from smarketer.ui.warm_up import MODULES
+
+    script = (
+        "import importlib, json, sys\n"
+        "for name in sys.argv[1:]:\n"
+        "    importlib.import_module(name)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('PySide6', 'smarketer.ui')))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *MODULES], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
