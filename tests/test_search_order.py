@@ -11,6 +11,21 @@ from smarketer.db.models.contacts import Contact
 pytestmark = pytest.mark.usefixtures("backend")
 
 
+@pytest.fixture
+def demo(backend, request):
+    """The demo business (60 contacts) on the test's backend: its file, or moved to a server."""
+    if backend == "sqlite":
+        return request.getfixturevalue("demo_store")
+    from smarketer.db import open_database
+    from smarketer.db.move import move_store
+
+    url = request.getfixturevalue("empty_server_database")  # first: it may start the cluster
+    request.getfixturevalue("demo_store")
+    move_store(url)
+    open_database(url)
+    return url
+
+
 def reference(f, descending=False):
     order = (
         (Contact.sort_name.desc(), Contact.id.desc())
@@ -21,7 +36,7 @@ def reference(f, descending=False):
 
 
 @pytest.mark.parametrize("broad_from", [0, 10_000])
-def test_search_order_matches_the_plain_query(demo_store, monkeypatch, broad_from):
+def test_search_order_matches_the_plain_query(demo, monkeypatch, broad_from):
     monkeypatch.setattr(listing, "BROAD_MATCH", broad_from)
     some = list(Contact.select().order_by(Contact.id).limit(5))
     contacts.delete_contacts([c.id for c in some])
@@ -39,7 +54,7 @@ def test_search_order_matches_the_plain_query(demo_store, monkeypatch, broad_fro
 
 
 @pytest.mark.parametrize(("narrow", "probe"), [(0, 0), (0, 10_000), (10_000, 0)])
-def test_a_first_page_is_the_start_of_the_whole_list(demo_store, monkeypatch, narrow, probe):
+def test_a_first_page_is_the_start_of_the_whole_list(demo, monkeypatch, narrow, probe):
     """Whichever way the first page is found (read whole, each row asked of the index, or the
     matches looked up while walking the names), it is the start of the whole list."""
     monkeypatch.setattr(listing, "NARROW_MATCH", narrow)
@@ -53,3 +68,32 @@ def test_a_first_page_is_the_start_of_the_whole_list(demo_store, monkeypatch, na
             assert complete == (first == whole)
     first, complete = contacts.first_ids(ContactFilter(text="a", statuses=("lead",)), limit=7)
     assert complete and first == contacts.contact_ids(ContactFilter(text="a", statuses=("lead",)))
+
+
+def test_a_first_page_is_read_as_a_page_whatever_the_filter_and_order(demo, backend):
+    """A first page asks the store for that page only (one row more says whether there are
+    more): on a server for any filter and order, on a file for a name-ordered search."""
+    from smarketer.db import db
+
+    asked = []
+    execute = type(db.obj).execute_sql
+
+    def counting(self, sql, params=None, *a, **k):
+        cursor = execute(self, sql, params, *a, **k)
+        if "contact" in sql and "LIMIT" in sql.upper():
+            asked.append(sql)
+        return cursor
+
+    whole = contacts.contact_ids(ContactFilter(text="a", statuses=("lead",)), sort="city")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(db.obj), "execute_sql", counting)
+        first, complete = contacts.first_ids(ContactFilter(), limit=7)
+        assert asked, "the first page was read whole"
+        if backend == "postgresql":
+            asked.clear()
+            some, all_of_them = contacts.first_ids(
+                ContactFilter(text="a", statuses=("lead",)), sort="city", limit=3
+            )
+            assert asked and some == whole[:3] and all_of_them == (len(whole) <= 3)
+    assert len(first) == 7 and not complete
+    assert first == contacts.contact_ids(ContactFilter())[:7]

@@ -135,10 +135,14 @@ def contact_ids(
     match = matching_ids_sql(f.text, db.obj)
     if match and sort == "name":
         return _matching_ids_by_name(f, match, descending)
+    return _ids(*_ordered(f, sort, descending).sql())  # plain cursor: 100k ids fast
+
+
+def _ordered(f: ContactFilter, sort: str, descending: bool) -> Any:
+    """The ids ``f`` selects in the list's order (``sort``, then id)."""
     order = [c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]]
     order.append(Contact.id.desc() if descending else Contact.id.asc())
-    query = filtered(f, with_company=sort == "company").order_by(*order)
-    return [row[0] for row in db.execute_sql(*query.sql())]  # plain cursor: 100k ids fast
+    return filtered(f, with_company=sort == "company").order_by(*order)
 
 
 def _matching_ids_by_name(f: ContactFilter, match: tuple[str, list[str]], descending: bool) -> list[int]:
@@ -178,9 +182,13 @@ def first_ids(
     whether that is all of them: what a list on a big store shows at once while the rest is
     read. A plain search (or none) in name order walks the name index and stops after
     ``limit`` matches, so a one-letter or very common word answers as fast as a rare one;
-    anything else, and a narrow search, is read whole."""
-    if sort != "name" or f != ContactFilter(text=f.text) or on_server():
-        return contact_ids(f, sort, descending), True  # (a server plans its own walk)
+    anything else, and a narrow search, is read whole. A server is asked for ``limit + 1`` rows
+    in the list's order, whatever the filter."""
+    if on_server():  # the server plans the walk (the name index, a search's matches) itself
+        ids = _ids(*_ordered(f, sort, descending).limit(limit + 1).sql())
+        return ids[:limit], len(ids) <= limit
+    if sort != "name" or f != ContactFilter(text=f.text):
+        return contact_ids(f, sort, descending), True
     direction = "DESC" if descending else "ASC"
     walk = (
         "SELECT c.id FROM contact c INDEXED BY contact_live_by_name WHERE c.deleted_at IS NULL {} "
