@@ -416,9 +416,7 @@ def run_tasks(args) -> int:
     groups = [("overdue", agenda.overdue), ("today", agenda.today)]
     if getattr(args, "upcoming", False):
         groups.append(("upcoming", agenda.upcoming))
-    document = {
-        name: [{**task_document(t), "for": pipeline.task_context(t)} for t in tasks] for name, tasks in groups
-    }
+    document = {name: [{**task_document(t), "for": t.context} for t in tasks] for name, tasks in groups}
 
     def text() -> str:
         if not any(document.values()):

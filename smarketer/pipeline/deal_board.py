@@ -12,7 +12,7 @@ from peewee import JOIN, fn
 from smarketer.db.models.contacts import Company, Contact, ContactTag, Tag
 from smarketer.db.models.deals import Deal, Stage, Task
 from smarketer.db.rows import tuples
-from smarketer.pipeline.stage_list import open_stages
+from smarketer.pipeline.stage_list import StageInfo, open_stage_infos
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def stage_name(stage_id: int) -> str:
 
 @dataclass
 class Column:
-    stage: Stage
+    stage: StageInfo
     cards: list[DealCard] = field(default_factory=list)
 
     @property
@@ -79,7 +79,7 @@ def board(
     """A column per open stage (or just ``stage_ids``) with its deal cards, in board order."""
     today = today or date.today()
     now = now or datetime.now(UTC)
-    columns = {s.id: Column(s) for s in open_stages() if stage_ids is None or s.id in stage_ids}
+    columns = {s.id: Column(s) for s in open_stage_infos() if stage_ids is None or s.id in stage_ids}
     query = (
         Deal.select(
             Deal.id,

@@ -16,7 +16,7 @@ from smarketer.conflicts import checked
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models.base import Setting
-from smarketer.db.models.contacts import Activity, Contact
+from smarketer.db.models.contacts import Activity, Company, Contact
 from smarketer.db.models.deals import Deal, Stage, StageChange
 from smarketer.db.rows import tuples
 from smarketer.db.writes import lock_rows, write_transaction
@@ -62,6 +62,38 @@ class DealData:
             campaign_id=deal.campaign_id,
             notes=deal.notes,
         )
+
+
+@dataclass(frozen=True)
+class DealRecord:
+    """A deal as its editor shows it (plain data): the editable fields, the version they were
+    read at (for ``save_deal(expected_version=...)``) and where the deal stands."""
+
+    id: int
+    version: int
+    data: DealData
+    stage_name: str
+    stage_kind: str  # "open" | "won" | "lost"
+    lost_reason: str
+
+
+def deal_record(deal_id: int | None) -> DealRecord | None:
+    """The deal with its stage and company in one query; None when there is no such deal."""
+    if not deal_id:
+        return None
+    deal = (
+        Deal.select(Deal, Stage, Company)
+        .join(Stage)
+        .switch(Deal)
+        .join(Company, JOIN.LEFT_OUTER)
+        .where(Deal.id == deal_id)
+        .get_or_none()
+    )
+    if deal is None:
+        return None
+    return DealRecord(
+        deal.id, deal.version, DealData.of(deal), deal.stage.name, deal.stage.kind, deal.lost_reason
+    )
 
 
 def validate_deal(
@@ -334,6 +366,29 @@ def history(deal_id: int) -> list[StageChange]:
         .where(StageChange.deal == deal_id)
         .order_by(StageChange.changed_at, StageChange.id)
     )
+
+
+@dataclass(frozen=True)
+class StageMove:
+    """One line of a deal's stage history: when, from which stage (None: opened) to which."""
+
+    changed_at: datetime
+    from_stage: str | None
+    to_stage: str
+
+
+def stage_moves(deal_id: int) -> list[StageMove]:
+    """``history(deal_id)`` as plain data, the stages' names read in the same query."""
+    came_from = Stage.alias()
+    query = (
+        StageChange.select(StageChange.changed_at, came_from.name, Stage.name)
+        .join(Stage, on=(StageChange.to_stage == Stage.id))
+        .switch(StageChange)
+        .join(came_from, JOIN.LEFT_OUTER, on=(StageChange.from_stage == came_from.id))
+        .where(StageChange.deal == deal_id)
+        .order_by(StageChange.changed_at, StageChange.id)
+    )
+    return [StageMove(at, before, after) for at, before, after in tuples(query)]
 
 
 def remove_stage(stage_id: int, move_deals_to: int | None = None) -> int:

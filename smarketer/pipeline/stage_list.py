@@ -3,7 +3,8 @@ reordering them (removing one moves its deals: see ``deals.remove_stage``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from smarketer.db import db
 from smarketer.db.models.deals import Stage
@@ -18,6 +19,30 @@ def stages(kind: str | None = None) -> list[Stage]:
 
 def open_stages() -> list[Stage]:
     return stages("open")
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """A stage as the board and the forms show it (plain data: no row that lazy-loads)."""
+
+    id: int
+    name: str
+    probability: int
+    kind: str  # "open" | "won" | "lost"
+
+
+def stage_infos(kind: str | None = None) -> list[StageInfo]:
+    """``stages(kind)`` as plain data, in board order."""
+    return [StageInfo(s.id, s.name, s.probability, s.kind) for s in stages(kind)]
+
+
+def open_stage_infos() -> list[StageInfo]:
+    return stage_infos("open")
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> int: ...
 
 
 def won_stage() -> Stage:
@@ -43,15 +68,17 @@ def check_probability(value: Any) -> int:
     return number
 
 
-def add_stage(name: str, probability: int, before: Stage | None = None) -> Stage:
-    """A new open stage, placed before ``before`` (else after the last open stage)."""
+def add_stage(name: str, probability: int, before: HasId | None = None) -> Stage:
+    """A new open stage, placed before ``before`` (a Stage or StageInfo; else after the last
+    open stage)."""
     name = name.strip()
     if not name:
         raise PipelineError("A stage needs a name.")
     probability = check_probability(probability)
     with db.atomic():
         order = open_stages()
-        index = order.index(before) if before in order else len(order)
+        ids = [s.id for s in order]
+        index = ids.index(before.id) if before is not None and before.id in ids else len(order)
         stage = Stage.create(name=name, probability=probability, position=0)
         order.insert(index, stage)
         _renumber([*order, *stages("won"), *stages("lost")])

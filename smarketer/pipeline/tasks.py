@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from peewee import JOIN, fn
 
@@ -94,23 +95,50 @@ def snooze_task(task_id: int, days: int = 1, today: date | None = None) -> date:
 
 
 @dataclass(frozen=True)
-class Agenda:
-    overdue: list[Task]
-    today: list[Task]
-    upcoming: list[Task]  # the next 7 days
+class TaskItem:
+    """A task in a list (the agenda, a deal's tasks) as plain data: no row that lazy-loads."""
+
+    id: int
+    title: str
+    due_date: date
+    due_time: str | None
+    deal_id: int | None
+    contact_id: int | None
+    done_at: datetime | None
+    context: str  # the deal and the contact it is for (``task_context``)
 
 
-def agenda(today: date | None = None) -> Agenda:
-    today = today or date.today()
-    # With each task's deal and contact in the same query: task_context() reads them for
-    # every task listed, which must not cost a query each.
-    open_tasks = list(
+def _task_items(where: Any, *order: Any) -> list[TaskItem]:
+    """The tasks matching ``where``, each with its deal and contact read in the same query
+    (``task_context`` reads them for every task listed: that must not cost a query each)."""
+    query = (
         Task.select(Task, Deal, Contact)
         .join(Deal, JOIN.LEFT_OUTER, on=(Task.deal == Deal.id))
         .switch(Task)
         .join(Contact, JOIN.LEFT_OUTER, on=(Task.contact == Contact.id))
-        .where(Task.done_at.is_null() & (Task.due_date <= today + timedelta(days=7)))
-        .order_by(Task.due_date, fn.coalesce(Task.due_time, "99:99"), Task.id)
+        .where(where)
+        .order_by(*order)
+    )
+    return [
+        TaskItem(t.id, t.title, t.due_date, t.due_time, t.deal_id, t.contact_id, t.done_at, task_context(t))
+        for t in query
+    ]
+
+
+@dataclass(frozen=True)
+class Agenda:
+    overdue: list[TaskItem]
+    today: list[TaskItem]
+    upcoming: list[TaskItem]  # the next 7 days
+
+
+def agenda(today: date | None = None) -> Agenda:
+    today = today or date.today()
+    open_tasks = _task_items(
+        Task.done_at.is_null() & (Task.due_date <= today + timedelta(days=7)),
+        Task.due_date,
+        fn.coalesce(Task.due_time, "99:99"),
+        Task.id,
     )
     return Agenda(
         overdue=[t for t in open_tasks if t.due_date < today],
@@ -144,8 +172,6 @@ def task_context(task: Task) -> str:
     return " · ".join(parts)
 
 
-def tasks_of_deal(deal_id: int) -> list[Task]:
+def tasks_of_deal(deal_id: int) -> list[TaskItem]:
     """Open tasks first (by due date), then done ones."""
-    return list(
-        Task.select().where(Task.deal == deal_id).order_by(Task.done_at.is_null(False), Task.due_date)
-    )
+    return _task_items(Task.deal == deal_id, Task.done_at.is_null(False), Task.due_date, Task.id)

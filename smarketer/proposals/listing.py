@@ -157,6 +157,11 @@ def summary(proposal_id: int) -> ProposalSummary:
     return _summary(_raw(proposal_id)[0])[0]
 
 
+def summaries_for_deal(deal_id: int) -> list[ProposalSummary]:
+    """The proposals made for a deal (a damaged one carries its ``problem``)."""
+    return [summary(p.id) for p in service.for_deal(deal_id)]
+
+
 def summaries() -> list[ProposalSummary]:
     """Every proposal, newest first; a damaged one carries its ``problem``."""
     return [_summary(row)[0] for row in _raw()]

@@ -193,7 +193,7 @@ class TodaySection(Section):
             self.tasks.addItem(head)
             for task in tasks:
                 when = task.due_date.strftime("%a %d %b") + (f" {task.due_time}" if task.due_time else "")
-                context = pipeline.task_context(task)
+                context = task.context
                 item = QListWidgetItem(f"{task.title}  ·  {when}" + (f"  ·  {context}" if context else ""))
                 item.setFlags(
                     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable

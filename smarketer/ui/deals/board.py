@@ -23,6 +23,7 @@ from smarketer.contacts import all_tag_names
 from smarketer.money import format_money, format_money_short
 from smarketer.pipeline import BoardFilter, PipelineError
 from smarketer.pipeline.deal_board import deal_heading, stage_name
+from smarketer.pipeline.stage_list import open_stage_infos
 from smarketer.ui import dialogs
 from smarketer.ui.deals.closed_dialog import ClosedDealsDialog
 from smarketer.ui.deals.column import StageColumn
@@ -184,7 +185,7 @@ class DealsSection(Section):
             column.setParent(None)
             column.deleteLater()
         self.columns = []
-        for stage in pipeline.open_stages():
+        for stage in open_stage_infos():
             column = StageColumn(stage, self.delegate)
             column.model.deal_dropped.connect(self.move)
             column.view.doubleClicked.connect(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QVBoxLayout
 
+from smarketer.pipeline.stage_list import StageInfo
 from smarketer.ui.deals.delegate import CardDelegate
 from smarketer.ui.deals.model import DEAL_MIME, StageDealsModel
 
@@ -38,7 +39,7 @@ class DropZone(QLabel):
 
 
 class StageColumn(QFrame):
-    def __init__(self, stage, delegate: CardDelegate, parent=None):
+    def __init__(self, stage: StageInfo, delegate: CardDelegate, parent=None):
         super().__init__(parent)
         self.stage = stage
         self.setProperty("role", "card")

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from smarketer import pipeline, settings
 from smarketer.conflicts import EditConflict
-from smarketer.db.models.deals import Deal
 from smarketer.money import format_money
-from smarketer.pipeline import DealData, DealInvalid, PipelineError
+from smarketer.pipeline.deals import DealData, deal_record, stage_moves
+from smarketer.pipeline.errors import DealInvalid, PipelineError
+from smarketer.pipeline.stage_list import open_stage_infos
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
 from smarketer.ui.forms import KeepsEdits, add_field_rows, differing, save_or_ask, show_field_errors
@@ -100,7 +101,7 @@ class DealDialog(KeepsEdits, QDialog):
         self.value = QLineEdit()
         self.value.setPlaceholderText(f"0 {self.currency}")
         self.stage = QComboBox()
-        for stage in pipeline.open_stages():
+        for stage in open_stage_infos():
             self.stage.addItem(f"{stage.name} ({stage.probability}%)", stage.id)
         self.probability = QSpinBox()
         self.probability.setRange(-1, 100)
@@ -217,7 +218,7 @@ class DealDialog(KeepsEdits, QDialog):
     # reading and writing
 
     def load(self, contact_id: int | None = None) -> None:
-        deal = Deal.get_or_none(Deal.id == self.deal_id) if self.deal_id else None
+        deal = deal_record(self.deal_id)
         self.version = deal.version if deal else None  # what this form was loaded from
         if deal is None:
             self.contact.set_contact(contact_id)
@@ -225,32 +226,33 @@ class DealDialog(KeepsEdits, QDialog):
             self.close_date.setEnabled(False)
             self.probability.setValue(-1)
         else:
-            self.title.setText(deal.title)
-            self.contact.set_contact(deal.contact_id)
-            self.company.setText(deal.company.name if deal.company_id else "")
-            self.value.setText(f"{deal.value:f}")
-            if deal.stage.kind == "open":
-                self.stage.setCurrentIndex(max(0, self.stage.findData(deal.stage_id)))
+            d = deal.data
+            self.title.setText(d.title)
+            self.contact.set_contact(d.contact_id)
+            self.company.setText(d.company)
+            self.value.setText(f"{d.value:f}")
+            if deal.stage_kind == "open":
+                self.stage.setCurrentIndex(max(0, self.stage.findData(d.stage_id)))
             else:
-                self.stage.addItem(deal.stage.name, deal.stage_id)
+                self.stage.addItem(deal.stage_name, d.stage_id)
                 self.stage.setCurrentIndex(self.stage.count() - 1)
                 self.stage.setEnabled(False)
-            self.probability.setValue(-1 if deal.probability is None else deal.probability)
-            self.has_close.setChecked(deal.expected_close is not None)
-            self.close_date.setEnabled(deal.expected_close is not None)
-            if deal.expected_close:
-                self.close_date.setDate(QDate(deal.expected_close))
-            self.source.setCurrentText(deal.source)
-            self.notes.setPlainText(deal.notes)
-            self.setWindowTitle(deal.title)
+            self.probability.setValue(-1 if d.probability is None else int(d.probability))
+            self.has_close.setChecked(d.expected_close is not None)
+            self.close_date.setEnabled(d.expected_close is not None)
+            if d.expected_close:
+                self.close_date.setDate(QDate(d.expected_close))
+            self.source.setCurrentText(d.source)
+            self.notes.setPlainText(d.notes)
+            self.setWindowTitle(d.title)
         self.delete_button.setEnabled(deal is not None)
         for button in (self.won_button, self.lost_button):  # a closed deal stays closed
-            button.setEnabled(deal is not None and deal.stage.kind == "open")
-        if deal is not None and deal.stage.kind != "open":
+            button.setEnabled(deal is not None and deal.stage_kind == "open")
+        if deal is not None and deal.stage_kind != "open":
             self.status.setText(
-                self.tr("{}: {}").format(deal.stage.name, deal.lost_reason)
+                self.tr("{}: {}").format(deal.stage_name, deal.lost_reason)
                 if deal.lost_reason
-                else deal.stage.name
+                else deal.stage_name
             )
         self.tabs.setTabEnabled(1, deal is not None)
         self.tabs.setTabEnabled(2, deal is not None)
@@ -304,13 +306,13 @@ class DealDialog(KeepsEdits, QDialog):
         except EditConflict as exc:
             version = exc.version
             self.status.setText(self.tr("Not saved: someone else changed this deal."))
-            theirs = Deal.get_or_none(Deal.id == self.deal_id)
+            theirs = deal_record(self.deal_id)
             return self.ask_about_conflict(
                 exc,
                 differing(
                     self.fields,
                     clean,
-                    DealData.of(theirs) if theirs else DealData(),
+                    theirs.data if theirs else DealData(),
                     {"contact": "contact_id", "stage": "stage_id"},
                 ),
                 self.load,
@@ -411,13 +413,12 @@ class DealDialog(KeepsEdits, QDialog):
         self.changed.emit(self.deal_id)
 
     def _load_proposals(self) -> None:
-        from smarketer.proposals import listing, service
+        from smarketer.proposals import listing
 
         self.proposals.clear()
         if not self.deal_id:
             return
-        for proposal in service.for_deal(self.deal_id):
-            p = listing.summary(proposal.id)  # a damaged proposal is shown, never a crash
+        for p in listing.summaries_for_deal(self.deal_id):  # a damaged one is shown, never a crash
             total = p.total_text or self.tr("cannot be priced")
             self.proposals.addItem(f"{p.label} · {p.title} · {p.status} · {total}")
 
@@ -425,7 +426,7 @@ class DealDialog(KeepsEdits, QDialog):
         self.history.clear()
         if not self.deal_id:
             return
-        for change in pipeline.history(self.deal_id):
+        for change in stage_moves(self.deal_id):
             when = change.changed_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            origin = f"{change.from_stage.name} → " if change.from_stage_id else ""
-            self.history.addItem(f"{when}  {origin}{change.to_stage.name}")
+            origin = f"{change.from_stage} → " if change.from_stage is not None else ""
+            self.history.addItem(f"{when}  {origin}{change.to_stage}")

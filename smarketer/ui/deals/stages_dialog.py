@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from smarketer import pipeline, snapshots
 from smarketer.pipeline import PipelineError
+from smarketer.pipeline.stage_list import StageInfo, open_stage_infos
 from smarketer.ui import dialogs
 from smarketer.ui.geometry import fit_to_screen
 
@@ -72,7 +75,7 @@ class StagesDialog(QDialog):
 
     def load(self, select: int = 0) -> None:
         self.table.blockSignals(True)
-        self.stages = pipeline.open_stages()
+        self.stages = open_stage_infos()
         counts = pipeline.deal_counts_by_stage()
         self.table.setRowCount(len(self.stages))
         for row, stage in enumerate(self.stages):
@@ -84,7 +87,7 @@ class StagesDialog(QDialog):
             spin.setSuffix(" %")
             spin.setValue(stage.probability)
             spin.setAccessibleName(self.tr("Probability of {}").format(stage.name))
-            spin.valueChanged.connect(lambda value, s=stage: self._probability(s, value))
+            spin.valueChanged.connect(lambda value, r=row: self._probability(r, value))
             self.table.setCellWidget(row, 1, spin)
             count = QTableWidgetItem(str(counts.get(stage.id, 0)))
             count.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -92,7 +95,7 @@ class StagesDialog(QDialog):
         self.table.blockSignals(False)
         self.table.selectRow(min(select, len(self.stages) - 1))
 
-    def _current(self):
+    def _current(self) -> tuple[int, StageInfo | None]:
         row = self.table.currentRow()
         return (row, self.stages[row]) if 0 <= row < len(self.stages) else (-1, None)
 
@@ -119,10 +122,11 @@ class StagesDialog(QDialog):
             return
         self._done(self.tr("Renamed stage {} to {}").format(stage.name, item.text().strip()))
 
-    def _probability(self, stage, value: int) -> None:
+    def _probability(self, row: int, value: int) -> None:
+        stage = self.stages[row]
         self._snapshot()
         pipeline.update_stage(stage.id, stage.name, value)
-        stage.probability = value
+        self.stages[row] = replace(stage, probability=value)
         self._done(self.tr("Win probability of {}: {}%").format(stage.name, value))
 
     def _move(self, step: int) -> None:
@@ -145,7 +149,7 @@ class StagesDialog(QDialog):
         after = self.stages[row + 1] if 0 <= row < len(self.stages) - 1 else None
         self._snapshot()
         new = pipeline.add_stage(name, stage.probability if stage else 50, before=after)
-        self.load([s.id for s in pipeline.open_stages()].index(new.id))
+        self.load([s.id for s in open_stage_infos()].index(new.id))
         self._done(self.tr("Added stage {}").format(new.name))
 
     def _remove(self) -> None:
@@ -176,7 +180,7 @@ class StagesDialog(QDialog):
         chooser.open()
         self.chooser = chooser
 
-    def _do_remove(self, stage, move_to: int | None) -> None:
+    def _do_remove(self, stage: StageInfo, move_to: int | None) -> None:
         try:
             pipeline.remove_stage(stage.id, move_to)
         except PipelineError as exc:
