@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from peewee import SqliteDatabase
 
@@ -429,6 +430,13 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _run_script(_V10),  # seats: a version per edited row, so no save silently overwrites another
 ]
 LATEST_VERSION = len(STEPS)
+
+#: A server store begins at FIRST_SERVER_VERSION, created whole from the SQLite schema of its
+#: day (server_schema.py); SERVER_STEPS[n] is step n in PostgreSQL's words, taking a server from
+#: n - 1 to n (server_open.upgrade_server runs them in one transaction under a lock). Every
+#: version above FIRST_SERVER_VERSION has one: tests/db/test_server_schema.py checks.
+FIRST_SERVER_VERSION = 10
+SERVER_STEPS: dict[int, Callable[[Any], None]] = {}
 
 
 def migrate(database: SqliteDatabase, path: Path, backup_dir: Path) -> int:

@@ -1,8 +1,9 @@
 """Opening a server store: connect, check what the database holds, create the schema if empty.
 
-A database with our ``smarketer_schema`` table at a version this Smarketer knows is opened; a
-newer one is refused as a newer file is; an empty database gets the latest schema in one
-transaction (all or nothing); a database holding other tables is refused untouched.
+A database with our ``smarketer_schema`` table at a version this Smarketer knows is opened (an
+older one upgraded first, see ``upgrade_server``); a newer one is refused as a newer file is; an
+empty database gets the latest schema in one transaction (all or nothing); a database holding
+other tables is refused untouched.
 """
 
 from __future__ import annotations
@@ -42,6 +43,36 @@ def server_version(database: ServerDatabase, location: ServerLocation) -> int | 
     return int(row[0])
 
 
+#: The advisory lock a seat holds while it upgrades a server store (ASCII "SmkU").
+UPGRADE_LOCK = 0x536D6B55
+
+
+def upgrade_server(database: ServerDatabase, location: ServerLocation) -> int:
+    """Bring a server store up to the latest schema with the migration chain's PostgreSQL
+    steps, all in one transaction (all or nothing) taken under an advisory lock, so that two
+    seats opening an older server at once upgrade it once: the second waits, then finds it
+    done. Returns the version it started from. Raises StoreError."""
+    import smarketer.db.migrations as migrations
+
+    with database.atomic():
+        database.execute_sql("SELECT pg_advisory_xact_lock(?)", (UPGRADE_LOCK,))
+        start = server_version(database, location) or 0
+        if start < migrations.FIRST_SERVER_VERSION:
+            raise StoreError(
+                location, f"holds schema {start}, older than any server store; copy it with move-store"
+            )
+        for version in range(start + 1, migrations.LATEST_VERSION + 1):
+            step = migrations.SERVER_STEPS.get(version)
+            if step is None:
+                raise StoreError(
+                    location, f"cannot be brought to schema {version} on a server (no step for it)"
+                )
+            step(database)
+            database.execute_sql(f"UPDATE {VERSION_TABLE} SET version = ?", (version,))
+            log.info("Migrated %s to schema %d", location, version)
+    return start
+
+
 def open_server(location: ServerLocation, *, create: bool = True) -> ServerDatabase:
     import smarketer.db.migrations as migrations
 
@@ -64,11 +95,7 @@ def open_server(location: ServerLocation, *, create: bool = True) -> ServerDatab
                 f"schema {migrations.LATEST_VERSION} and older. Update Smarketer.",
             )
         elif version < migrations.LATEST_VERSION:
-            raise StoreError(
-                location,
-                f"holds schema {version}; this Smarketer cannot bring a server store up to "
-                f"schema {migrations.LATEST_VERSION} yet (copy it with move-store instead)",
-            )
+            upgrade_server(database, location)
     except StoreError:
         database.close()
         raise
