@@ -10,25 +10,6 @@ from smarketer.errors import UserError
 
 PAGE = 500  # contacts read per query when listing
 
-# Command-line option -> ContactData field, for add and edit (the editor's fields).
-TEXT_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "title",
-    "company",
-    "street",
-    "postal_code",
-    "city",
-    "region",
-    "country",
-    "website",
-    "notes",
-    "lead_source",
-    "consent_source",
-)
-
 
 def add_filter_options(parser, *, segment: bool = True) -> None:
     """The contact list's filter words, shared by `contacts list` and `segment create`."""
@@ -203,6 +184,8 @@ def register(commands) -> None:
 
 
 def _field_options(parser, *, new: bool) -> None:
+    """A --first-name … option per ContactData text field (the editor's fields), and the rest."""
+    from smarketer.contacts.columns import TEXT_FIELDS
     from smarketer.db.models.contacts import LIFECYCLE_STATUSES
 
     default = "" if new else None
@@ -238,6 +221,8 @@ def _field_options(parser, *, new: bool) -> None:
 
 def _data_from(args, base):
     from dataclasses import replace
+
+    from smarketer.contacts.columns import TEXT_FIELDS
 
     changes = {name: getattr(args, name) for name in TEXT_FIELDS if getattr(args, name) is not None}
     for name in ("status", "consent", "do_not_email"):

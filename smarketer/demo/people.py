@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from peewee import fn
 
+from smarketer.contacts.columns import COLUMNS, new_row
 from smarketer.db import db
 from smarketer.db.models.contacts import Company, Contact
 
@@ -285,38 +286,10 @@ def add_contacts(
     base = (Contact.select(fn.MAX(Contact.id)).scalar() or 0) + 1
     statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
     people: list[tuple[Any, ...]] = []
+    made: list[int] = []  # the ids in ``people``, for referrals
     tag_rows: list[tuple[int, int]] = []
     activity_rows: list[tuple[int, str, str, str | None]] = []
-    columns = (
-        "id",
-        "first_name",
-        "last_name",
-        "email",
-        "other_emails",
-        "phone",
-        "title",
-        "company_id",
-        "street",
-        "postal_code",
-        "city",
-        "region",
-        "country",
-        "website",
-        "notes",
-        "status",
-        "lead_source",
-        "referred_by_id",
-        "consent",
-        "consent_at",
-        "consent_source",
-        "unsubscribed_at",
-        "bounced_at",
-        "do_not_email",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "sort_name",
-    )
+    blank = new_row(datetime.now(UTC))  # the columns the demo leaves as a new contact has them
     slugs: dict[str, str] = {}
 
     def slug(text: str) -> str:
@@ -336,40 +309,32 @@ def add_contacts(
         city = company.city if company else rng.choice(CITIES)[0]
         status = rng.choices(statuses, weights)[0]
         source = rng.choice(SOURCES)
-        referrer = rng.choice(people) if people and rng.random() < 0.12 else None
+        referrer = rng.choice(made) if made and rng.random() < 0.12 else None
         unsubscribed = instant(ago(200)) if rng.random() < 0.04 else None
-        people.append(
-            (
-                contact_id,
-                first,
-                last,
-                f"{slug(first)}.{slug(last)}{i}@{domain}",
-                "[]",
-                phone,
-                title,
-                company.id if company else None,
-                "",
-                "",
-                city,
-                "",
-                company.country if company else "IE",
-                "",
-                "",
-                status,
-                source,
-                referrer[0] if referrer else None,
-                consent,
-                created if consent else None,
-                "Signup form" if consent else "",
-                unsubscribed,
-                None,
-                False,
-                created,
-                created,
-                None,
-                sort_key(first, last),
-            )
-        )
+        row = {
+            **blank,
+            "id": contact_id,
+            "first_name": first,
+            "last_name": last,
+            "email": f"{slug(first)}.{slug(last)}{i}@{domain}",
+            "phone": phone,
+            "title": title,
+            "company_id": company.id if company else None,
+            "city": city,
+            "country": company.country if company else "IE",
+            "status": status,
+            "lead_source": source,
+            "referred_by_id": referrer,
+            "consent": consent,
+            "consent_at": created if consent else None,
+            "consent_source": "Signup form" if consent else "",
+            "unsubscribed_at": unsubscribed,
+            "created_at": created,
+            "updated_at": created,
+            "sort_name": sort_key(first, last),
+        }
+        people.append(tuple(row[c] for c in COLUMNS))
+        made.append(contact_id)
         for tag in rng.sample(TAGS, rng.choice([0, 1, 1, 2, 3])):
             tag_rows.append((contact_id, tags[tag]))
         for _ in range(rng.choice([0, 1, 1, 2])):
@@ -377,7 +342,7 @@ def add_contacts(
     indexing = BulkIndexing(db.obj)  # the open store behind the proxy
     connection = db.connection()
     connection.executemany(
-        f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", people
+        f"INSERT INTO contact ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", people
     )
     connection.executemany("INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", tag_rows)
     connection.executemany(
@@ -385,7 +350,7 @@ def add_contacts(
         "VALUES (?, ?, ?, ?, '', '')",
         activity_rows,
     )
-    for row in people:
-        indexing.touched(row[0])
+    for contact_id in made:
+        indexing.touched(contact_id)
     indexing.finish()
-    return [row[0] for row in people]
+    return made

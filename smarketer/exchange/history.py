@@ -15,6 +15,7 @@ from datetime import datetime
 
 from peewee import fn
 
+from smarketer.contacts.columns import COLUMNS
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models.contacts import Company, Contact, ContactTag, ImportChange, ImportRun, Tag
@@ -35,31 +36,16 @@ _USED_BY = {
     "outbox_message": "an email",
     "inbound_message": "an email received",
 }
-_RESTORABLE = {
-    "first_name",
-    "last_name",
-    "other_emails",
-    "phone",
-    "title",
-    "company_id",
-    "street",
-    "postal_code",
-    "city",
-    "region",
-    "country",
-    "website",
-    "notes",
-    "status",
-    "lead_source",
-    "consent",
-    "consent_at",
-    "consent_source",
-    "unsubscribed_at",
-    "bounced_at",
-    "email_to_fix",
-    "do_not_email",
-    "sort_name",
-    "updated_at",
+# What an import may have replaced and undo puts back: every column but the row's identity and
+# bookkeeping, the email it was matched on and the referral (which files do not carry).
+_RESTORABLE = frozenset(COLUMNS) - {
+    "id",
+    "version",
+    "changed_by",
+    "created_at",
+    "deleted_at",
+    "email",
+    "referred_by_id",
 }
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from peewee import fn
 
 from smarketer import contacts, paths
+from smarketer.contacts.columns import COLUMNS, new_row
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models.campaigns import Suppression
@@ -237,55 +238,9 @@ def clean_record(
     return row
 
 
-_INSERT_COLUMNS = (
-    "id",
-    "first_name",
-    "last_name",
-    "email",
-    "other_emails",
-    "phone",
-    "title",
-    "company_id",
-    "street",
-    "postal_code",
-    "city",
-    "region",
-    "country",
-    "website",
-    "notes",
-    "status",
-    "lead_source",
-    "consent",
-    "consent_at",
-    "consent_source",
-    "unsubscribed_at",
-    "bounced_at",
-    "created_at",
-    "updated_at",
-    "sort_name",
-    "email_to_fix",
-    "do_not_email",
-)
 _STAMP = InstantField().db_value
-_PLACE = {column: n for n, column in enumerate(_INSERT_COLUMNS)}
+_PLACE = {column: n for n, column in enumerate(COLUMNS)}
 _INSTANTS = frozenset({"consent_at", "unsubscribed_at", "bounced_at"})
-
-
-def _blank_contact(now: str) -> list[object]:
-    """A new contact's columns before the file's values go in (in _INSERT_COLUMNS order)."""
-    defaults: dict[str, object] = {
-        "other_emails": "[]",
-        "company_id": None,
-        "consent": False,
-        "consent_at": None,
-        "unsubscribed_at": None,
-        "bounced_at": None,
-        "status": "lead",
-        "do_not_email": False,
-        "created_at": now,
-        "updated_at": now,
-    }
-    return [defaults.get(column, "") for column in _INSERT_COLUMNS]
 
 
 def _json_ids(ids: list[int]) -> str:
@@ -347,7 +302,7 @@ class _Writer:
         self.suppressed: set[str] = {e for (e,) in tuples(Suppression.select(fn.lower(Suppression.email)))}
         self.now_instant = datetime.now(UTC)
         self.now = _STAMP(self.now_instant)
-        self.blank = _blank_contact(self.now)
+        self.blank = list(new_row(self.now_instant).values())  # a new contact's columns, in COLUMNS order
         self.cursor = raw_cursor()
         self.contact_ids = _NewIds(self.cursor, "contact")
         self.inserts: list[list[object]] = []  # new contacts waiting to be written
@@ -426,7 +381,7 @@ class _Writer:
         """Write what waits: new companies, new contacts, then their tags and history rows."""
         insert_rows(self.cursor, "company", ("id", "name", "created_at", "updated_at"), self.new_company_rows)
         self.new_company_rows.clear()
-        insert_rows(self.cursor, "contact", _INSERT_COLUMNS, self.inserts)
+        insert_rows(self.cursor, "contact", COLUMNS, self.inserts)
         self.inserts.clear()
         insert_rows(self.cursor, "contact_tag", ("contact_id", "tag_id"), self.tagged)
         self.tagged.clear()
@@ -440,8 +395,8 @@ class _Writer:
 
     def _insert(self, row: dict[str, object]) -> int:
         contact_id = self.contact_ids.take()
-        values = self.blank.copy()  # a new contact's defaults, in _INSERT_COLUMNS order
-        values[0] = contact_id
+        values = self.blank.copy()  # a new contact's defaults, in COLUMNS order
+        values[_PLACE["id"]] = contact_id
         for key, value in row.items():
             if key in _INSTANTS and isinstance(value, datetime):
                 value = _STAMP(value)

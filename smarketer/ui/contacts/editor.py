@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from smarketer import contacts, settings
 from smarketer.conflicts import EditConflict
 from smarketer.contacts import ContactData, ContactInvalid
+from smarketer.contacts.columns import LINE_FIELDS
 from smarketer.db.models.contacts import LIFECYCLE_STATUSES, Contact
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
@@ -101,6 +102,7 @@ class ContactEditor(KeepsEdits, QWidget):
         self.street = QLineEdit()
         self.postal_code = QLineEdit()
         self.city = QLineEdit()
+        self.region = QLineEdit()
         self.country = QLineEdit()
         self.website = QLineEdit()
         self.status = QComboBox()
@@ -130,6 +132,7 @@ class ContactEditor(KeepsEdits, QWidget):
             "street": (self.tr("Street"), self.street),
             "postal_code": (self.tr("Postal code"), self.postal_code),
             "city": (self.tr("City"), self.city),
+            "region": (self.tr("Region"), self.region),
             "country": (self.tr("Country"), self.country),
             "website": (self.tr("Website"), self.website),
             "status": (self.tr("Status"), self.status),
@@ -239,21 +242,7 @@ class ContactEditor(KeepsEdits, QWidget):
         self.mark_clean()
 
     def show_data(self, d: ContactData) -> None:
-        for key in (
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "title",
-            "company",
-            "street",
-            "postal_code",
-            "city",
-            "country",
-            "website",
-            "lead_source",
-            "consent_source",
-        ):
+        for key in LINE_FIELDS:
             self.fields[key][1].setText(getattr(d, key))
         self.other_emails.setText(", ".join(d.other_emails))
         self.status.setCurrentIndex(max(0, self.status.findData(d.status)))
@@ -272,24 +261,7 @@ class ContactEditor(KeepsEdits, QWidget):
                 base = ContactData.of(contact)
         return replace(
             base,
-            **{
-                k: self.fields[k][1].text()
-                for k in (
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "phone",
-                    "title",
-                    "company",
-                    "street",
-                    "postal_code",
-                    "city",
-                    "country",
-                    "website",
-                    "lead_source",
-                    "consent_source",
-                )
-            },
+            **{k: self.fields[k][1].text() for k in LINE_FIELDS},
             other_emails=tuple(e.strip() for e in self.other_emails.text().split(",")),
             status=self.status.currentData(),
             referred_by_id=self.referred_by.contact_id(),
