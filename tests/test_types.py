@@ -1,6 +1,6 @@
-"""The checked-in mypy configuration holds: the store and the modules split out of the
-campaigns, pipeline, contacts, demo and proposals tangles type-check cleanly under its strict
-settings (pyproject.toml [tool.mypy])."""
+"""The checked-in mypy configuration holds: the core (every module of ``smarketer`` but the ui)
+type-checks without an error, the modules pyproject.toml [tool.mypy] lists as strict under its
+strict settings."""
 
 import subprocess
 import sys
@@ -9,36 +9,27 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STRICT = [
-    "smarketer/db",
-    "smarketer/attribution.py",
-    "smarketer/dashboard.py",
-    "smarketer/errors.py",
-    "smarketer/campaigns/errors.py",
-    "smarketer/campaigns/lease.py",
-    "smarketer/campaigns/suppression.py",
-    "smarketer/campaigns/send_rows.py",
-    "smarketer/campaigns/sender.py",
-    "smarketer/contacts",
-    "smarketer/demo",
-    "smarketer/pipeline",
-    "smarketer/proposals/catalog.py",
-    "smarketer/proposals/contents.py",
-    "smarketer/proposals/drafts.py",
-    "smarketer/proposals/lifecycle.py",
-    "smarketer/proposals/service.py",
-]
 
 
-def test_the_strict_modules_type_check():
+def test_the_core_type_checks(tmp_path):
     if not (ROOT / "pyproject.toml").exists():
         pytest.skip("needs the source tree")
     pytest.importorskip("mypy")
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", *STRICT],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),  # nothing written into the source tree
+            "--exclude",
+            "^smarketer/ui/",
+            "smarketer",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "Success: no issues found" in done.stdout

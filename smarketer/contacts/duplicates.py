@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
+from smarketer.contacts.columns import LINE_FIELDS
 from smarketer.contacts.tags import add_tags, tag_names
 from smarketer.db import db
 from smarketer.db.fields import utc_now
@@ -80,21 +81,8 @@ def find_duplicates() -> list[DuplicatePair]:
     return pairs
 
 
-MERGE_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "title",
-    "street",
-    "postal_code",
-    "city",
-    "region",
-    "country",
-    "website",
-    "lead_source",
-    "consent_source",
-)
+# The text fields a merge fills in when the kept contact has them empty (its company is a link).
+MERGE_FIELDS = tuple(f for f in LINE_FIELDS if f != "company")
 
 
 def merge_contacts(keep_id: int, other_id: int) -> Contact:

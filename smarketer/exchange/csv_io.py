@@ -127,7 +127,7 @@ class _TrackedLines:
         self.number = first_number - 1
         self.taken: list[str] = []
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return self
 
     def __next__(self) -> str:
@@ -282,7 +282,7 @@ def export_csv(contact_ids: list[int], path: Path) -> int:
     return n
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A contact value as an export cell's text."""
     if value is None or value is False:
         return ""

@@ -142,7 +142,7 @@ def _oddness(word: str) -> int:
     return odd
 
 
-def score(words: Counter, encoding: str) -> int:
+def score(words: Counter[bytes], encoding: str) -> int:
     total = 0
     for word, count in words.items():
         try:
@@ -152,7 +152,7 @@ def score(words: Counter, encoding: str) -> int:
     return total
 
 
-def choose_single_byte(words: Counter) -> str:
+def choose_single_byte(words: Counter[bytes]) -> str:
     """The code page that reads ``words`` (byte strings) most plausibly, preferring cp1252."""
     scores = {enc: score(words, enc) for enc in _SINGLE_BYTE}
     best = min(_SINGLE_BYTE, key=lambda enc: scores[enc])
@@ -164,7 +164,7 @@ def choose_single_byte(words: Counter) -> str:
 
 @dataclass
 class _Evidence:
-    words: Counter = field(default_factory=Counter)
+    words: Counter[bytes] = field(default_factory=Counter)
     utf8_words: int = 0  # words holding valid multi-byte UTF-8
     other_words: int = 0  # words holding high bytes that are not UTF-8
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +26,7 @@ class ImportPlan:
     mapping: dict[int, str] = field(default_factory=dict)
     sheets: list[str] = field(default_factory=list)  # a workbook's sheets, to pick from
 
-    def records(self, limit: int | None = None):
+    def records(self, limit: int | None = None) -> Iterable[Incoming | Rejected]:
         if self.kind == "vcard":
             records = vcard_io.read_cards(self.path)
             return records if limit is None else itertools.islice(records, limit)

@@ -33,6 +33,7 @@ address and a second website. Type and label columns ("E-mail 1 - Type") are not
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from anyascii import anyascii
 
@@ -324,7 +325,7 @@ def _group_rank(label: str) -> int:
 _SINGLE_GROUPED = {"street", "postal_code", "city", "region", "country"}
 
 
-def guess_mapping(headers) -> dict[int, str]:
+def guess_mapping(headers: Sequence[str]) -> dict[int, str]:
     """Column index -> target field. Each single-valued field is taken once, by the best
     column: "Job Title" wins over Outlook's honorific "Title"; the first address group
     (unlabelled, work, then home) wins and other groups' cells are kept in the notes."""
@@ -364,7 +365,7 @@ def _rank(header: str, target: str | None) -> tuple[int, int]:
     return 1, int(target == "street" and not set(_words(header)) & _ADDRESS_PARTS["street"])
 
 
-def ordered_mapping(mapping: dict[int, str], headers) -> list[tuple[int, str]]:
+def ordered_mapping(mapping: dict[int, str], headers: Sequence[str]) -> list[tuple[int, str]]:
     """The mapping in the order cells are read: full and middle names last, and of several
     email or phone columns the best-labelled first."""
     return sorted(

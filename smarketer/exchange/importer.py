@@ -26,7 +26,7 @@ from pathlib import Path
 from peewee import fn
 
 from smarketer import contacts, paths
-from smarketer.contacts.columns import COLUMNS, new_row
+from smarketer.contacts.columns import COLUMNS, LINE_FIELDS, new_row
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models.campaigns import Suppression
@@ -40,22 +40,8 @@ from smarketer.jobs import Cancelled
 from smarketer.validation import normalise_email, normalise_phone
 
 POLICIES = ("skip", "update", "overwrite")
-TEXT_FIELDS = (
-    "first_name",
-    "last_name",
-    "phone",
-    "title",
-    "street",
-    "postal_code",
-    "city",
-    "region",
-    "country",
-    "website",
-    "notes",
-    "lead_source",
-    "email_to_fix",
-    "consent_source",
-)
+# The columns a file's text goes into as it is (emails and the company are looked at first).
+TEXT_FIELDS = (*(f for f in LINE_FIELDS if f not in ("email", "company")), "notes", "email_to_fix")
 _TEXT_FIELDS = frozenset(TEXT_FIELDS)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -194,7 +195,9 @@ def finish(values: dict[str, object]) -> dict[str, object]:
     return values
 
 
-def record_from_cells(where: str, cells: list[str], ordered: list[tuple[int, str]], headers) -> Incoming:
+def record_from_cells(
+    where: str, cells: list[str], ordered: list[tuple[int, str]], headers: Sequence[str]
+) -> Incoming:
     """One row's cells as a record, the columns read in ``ordered`` (column, target) order."""
     values: dict[str, object] = {}
     width = len(cells)

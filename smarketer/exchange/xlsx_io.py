@@ -48,7 +48,7 @@ def sheet_names(path: Path) -> list[str]:
         workbook.close()
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -37,7 +37,7 @@ class InboxUnavailable(UserError):
 @dataclass
 class SyncResult:
     read: int = 0
-    kinds: Counter = field(default_factory=Counter)
+    kinds: Counter[str] = field(default_factory=Counter)
     resynced: list[str] = field(default_factory=list)
 
     def text(self) -> str:

@@ -68,7 +68,7 @@ _MS_SCOPES = (
 )
 
 
-def _microsoft(tenant: str) -> dict:
+def _microsoft(tenant: str) -> dict[str, Any]:
     base = f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0"
     return dict(
         signin="oauth2",
