@@ -130,8 +130,8 @@ class Checks:
 
     def phone(self, value: str, region: str | None) -> str:
         if _INTERNATIONAL_PHONE.fullmatch(value):
-            digits = len(value) - 1 - value.count(" ") - value.count("-")  # all but + and separators
-            if 7 <= digits <= 15:
+            length = len(value) - 1 - value.count(" ") - value.count("-")  # all but + and separators
+            if 7 <= length <= 15:
                 return value
         if not _PLAIN_PHONE.fullmatch(value):
             return normalise_phone(value, region)
