@@ -2,6 +2,7 @@
 per-recipient rules they replace, on a realistic store."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -126,6 +127,7 @@ def test_queue_adds_each_recipient_once_with_a_unique_token(demo_store):
     rows = list(OutboxMessage.select().where(OutboxMessage.campaign == campaign.id))
     assert sorted(r.contact_id for r in rows) == sorted(eligible)
     assert len({r.token for r in rows}) == len(rows)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{24}", r.token) for r in rows)  # fits a link and a subject
     assert all(r.state == "queued" and r.email for r in rows)
 
 
