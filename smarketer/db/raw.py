@@ -87,8 +87,8 @@ class ServerCursor:
 
 def insert_rows(cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Insert many new rows through a ``raw_cursor``: ``executemany`` on a SQLite file, one
-    ``COPY`` on a server (a statement per row costs a server ~1,000 times more). The rows must
-    not clash with a key already there: COPY cannot skip them."""
+    ``COPY`` on a server (rather than a statement to run per row). The rows must not clash with
+    a key already there: COPY cannot skip them."""
     if not rows:
         return
     if isinstance(cursor, ServerCursor):
