@@ -25,6 +25,8 @@ MODULES = (
     "smarketer.campaigns.compose",
     "smarketer.campaigns.transport",
     "smarketer.oauth.providers",
+    "jinja2.sandbox",  # a draft is checked when the owner leaves the section (Markdown too)
+    "markdown",
     # Contacts: import and export
     "smarketer.exchange.files",
     "smarketer.exchange.export",
