@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -19,20 +21,19 @@ from PySide6.QtWidgets import (
 
 from smarketer import contacts
 from smarketer.contacts import ContactFilter
-from smarketer.exchange.csv_io import UnreadableFile
-from smarketer.exchange.files import export_contacts, plan_import
 from smarketer.ui import dialogs
-from smarketer.ui.contacts.duplicates import DuplicatesDialog
 from smarketer.ui.contacts.editor import ContactEditor
 from smarketer.ui.contacts.filters import FilterBar
-from smarketer.ui.contacts.import_dialog import ImportDialog
 from smarketer.ui.contacts.model import COLUMNS, ContactTableModel
 from smarketer.ui.contacts.segments import SegmentPanel
-from smarketer.ui.contacts.undo_import import undo_import
 from smarketer.ui.forms import save_or_ask
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, IntoResults, Section, title_label
 from smarketer.ui.workers import run_job
+
+if TYPE_CHECKING:  # imported when first used: not on the way to the window's first rows
+    from smarketer.ui.contacts.duplicates import DuplicatesDialog
+    from smarketer.ui.contacts.import_dialog import ImportDialog
 
 IMPORT_FILTER = "Contacts (*.csv *.xlsx *.vcf *.vcard *.txt *.tsv);;All files (*)"
 EXPORT_FILTER = "CSV for spreadsheets (*.csv);;Excel workbook (*.xlsx);;vCard (*.vcf)"
@@ -399,6 +400,10 @@ class ContactsSection(Section):
             self.open_import(path)
 
     def open_import(self, path) -> ImportDialog | None:
+        from smarketer.exchange.csv_io import UnreadableFile
+        from smarketer.exchange.files import plan_import
+        from smarketer.ui.contacts.import_dialog import ImportDialog
+
         try:
             plan = plan_import(path)
         except UnreadableFile as exc:
@@ -418,6 +423,8 @@ class ContactsSection(Section):
 
     def undo_import(self, run_id: int | None = None) -> None:
         """Offer to undo an import (the last one by default), then show the result."""
+        from smarketer.ui.contacts.undo_import import undo_import
+
         undo_import(
             self,
             run_id,
@@ -438,6 +445,8 @@ class ContactsSection(Section):
         )
         if path is None:
             return
+        from smarketer.exchange.files import export_contacts
+
         run_job(
             export_contacts,
             ids,
@@ -450,6 +459,8 @@ class ContactsSection(Section):
         )
 
     def show_duplicates(self) -> DuplicatesDialog:
+        from smarketer.ui.contacts.duplicates import DuplicatesDialog
+
         dialog = DuplicatesDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.merged.connect(self._changed)
