@@ -48,6 +48,8 @@ from smarketer.ui.app import make_application
 from smarketer.ui.hub import Hub
 from smarketer.ui.main_window import MainWindow
 from smarketer.ui.workers import wait_for_all
+import smarketer.ui.warm_up as warm_up
+warm_up.WARM_UP_MS = 600_000  # what a section imports by itself, not the imports ahead
 app = make_application()
 open_database(Path(sys.argv[1]))
 window = MainWindow(Path(sys.argv[1]), Hub())
