@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime
 from typing import Any
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from smarketer.conflicts import checked
 from smarketer.contacts.listing import ContactFilter, contact_ids
@@ -59,6 +60,45 @@ class ContactData:
             referred_by_id=contact.referred_by_id,
             tags=tuple(tag_names(contact.id)),
         )
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    """A contact as its editor shows it (plain data): the editable fields, the version they
+    were read at (for ``save_contact(expected_version=...)``) and the address's state."""
+
+    id: int
+    version: int
+    data: ContactData
+    email_to_fix: str  # what an import could not read as an address
+    unsubscribed_at: datetime | None
+    bounced_at: datetime | None
+
+    @property
+    def heading(self) -> str:
+        return " ".join(p for p in (self.data.first_name, self.data.last_name) if p) or self.data.email
+
+
+def contact_record(contact_id: int | None) -> ContactRecord | None:
+    """The contact with its company read in the same query (and its tags); None when gone."""
+    if not contact_id:
+        return None
+    contact = (
+        Contact.select(Contact, Company)
+        .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+        .where(Contact.id == contact_id)
+        .get_or_none()
+    )
+    if contact is None:
+        return None
+    return ContactRecord(
+        contact.id,
+        contact.version,
+        ContactData.of(contact),
+        contact.email_to_fix,
+        contact.unsubscribed_at,
+        contact.bounced_at,
+    )
 
 
 class ContactInvalid(FieldErrors):

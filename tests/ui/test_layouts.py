@@ -120,3 +120,16 @@ def test_the_proposal_items_get_the_room(window, qtbot):
     assert editor.items.height() >= 100
     for field in (editor.title, editor.contact, editor.deal, editor.issue_date):
         assert field.height() >= field.minimumSizeHint().height(), field.accessibleName()
+
+
+def test_the_contact_form_never_scrolls_sideways_on_a_small_laptop(window, qtbot):
+    window.resize(1024, 640)
+    window.go_to_section("Contacts")
+    section = window.contacts
+    qtbot.waitUntil(lambda: section.model.rowCount() > 0)
+    section.table.selectRow(0)
+    qtbot.waitUntil(lambda: section.editor.contact_id is not None)
+    details = section.editor.tabs.widget(0)
+    qtbot.waitUntil(lambda: details.viewport().width() > 0)
+    assert details.widget().minimumSizeHint().width() <= details.viewport().width()
+    assert not details.horizontalScrollBar().isVisible()

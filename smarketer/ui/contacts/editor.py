@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from smarketer import contacts, settings
 from smarketer.conflicts import EditConflict
-from smarketer.contacts import ContactData, ContactInvalid
+from smarketer.contacts import LIFECYCLE_STATUSES, ContactData, ContactInvalid
 from smarketer.contacts.columns import LINE_FIELDS
-from smarketer.db.models.contacts import LIFECYCLE_STATUSES, Contact
+from smarketer.contacts.editing import ContactRecord, contact_record
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
 from smarketer.ui.flow import button_row
@@ -90,6 +90,8 @@ class ContactEditor(KeepsEdits, QWidget):
         super().__init__(parent)
         self.contact_id: int | None = None
         self.version: int | None = None  # what this form was loaded from (see editing.py)
+        self.record: ContactRecord | None = None  # the contact as it was loaded
+        self._base = ContactData()  # what the form does not show comes from here
         self.first_name = QLineEdit()
         self.last_name = QLineEdit()
         self.email = QLineEdit()
@@ -145,6 +147,9 @@ class ContactEditor(KeepsEdits, QWidget):
             "notes": (self.tr("Notes"), self.notes),
         }
         form = QFormLayout()
+        # A field wider than what is left beside the labels goes under its label: the pane
+        # beside the list is narrow on a 1024 px screen, and must not scroll sideways.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.errors = add_field_rows(form, self.fields)
         form.addRow("", self.email_state)
 
@@ -211,22 +216,22 @@ class ContactEditor(KeepsEdits, QWidget):
     def load(self, contact_id: int | None) -> None:
         self.refresh_choices()
         self.contact_id = contact_id
-        contact = Contact.get_or_none(Contact.id == contact_id) if contact_id else None
-        data = ContactData.of(contact) if contact else ContactData()
+        contact = self.record = contact_record(contact_id)
+        self._base = data = contact.data if contact else ContactData()
         self.version = contact.version if contact else None
         self.show_data(data)
-        self.heading.setText(contact.full_name or contact.email if contact else self.tr("New contact"))
+        self.heading.setText(contact.heading if contact else self.tr("New contact"))
         for button in (self.email_button, self.deal_button, self.unsubscribe_button):
             button.setEnabled(contact is not None)
         state = []
         if contact is not None:
             if contact.unsubscribed_at:
                 state.append(
-                    self.tr("Unsubscribed on ") + contact.unsubscribed_at.astimezone().strftime("%Y-%m-%d")
+                    self.tr("Unsubscribed on {}").format(f"{contact.unsubscribed_at.astimezone():%Y-%m-%d}")
                 )
             if contact.bounced_at:
                 state.append(
-                    self.tr("Email bounced on ") + contact.bounced_at.astimezone().strftime("%Y-%m-%d")
+                    self.tr("Email bounced on {}").format(f"{contact.bounced_at.astimezone():%Y-%m-%d}")
                 )
             self.unsubscribe_button.setEnabled(contact.unsubscribed_at is None)
             if contact.email_to_fix:
@@ -254,13 +259,8 @@ class ContactEditor(KeepsEdits, QWidget):
         self.show_errors({})
 
     def data(self) -> ContactData:
-        base = ContactData()
-        if self.contact_id:
-            contact = Contact.get_or_none(Contact.id == self.contact_id)
-            if contact:
-                base = ContactData.of(contact)
         return replace(
-            base,
+            self._base,
             **{k: self.fields[k][1].text() for k in LINE_FIELDS},
             other_emails=tuple(e.strip() for e in self.other_emails.text().split(",")),
             status=self.status.currentData(),
@@ -296,13 +296,15 @@ class ContactEditor(KeepsEdits, QWidget):
         except EditConflict as exc:
             version = exc.version
             self.status_line.setText(self.tr("Not saved: someone else changed this contact."))
-            theirs = Contact.get_or_none(Contact.id == self.contact_id)
+            theirs = contact_record(self.contact_id)
+            if theirs is not None:
+                self._base = theirs.data  # an overwrite keeps what this form does not show
             return self.ask_about_conflict(
                 exc,
                 differing(
                     self.fields,
                     contacts.validate_contact(mine, region)[0],
-                    contacts.validate_contact(ContactData.of(theirs), region)[0] if theirs else ContactData(),
+                    contacts.validate_contact(theirs.data, region)[0] if theirs else ContactData(),
                 ),
                 lambda: self.load(self.contact_id if theirs else None),
                 lambda: self._overwrite(version),
@@ -317,9 +319,9 @@ class ContactEditor(KeepsEdits, QWidget):
         return self.save()
 
     def _email(self) -> None:
-        contact = Contact.get_or_none(Contact.id == self.contact_id)
-        if contact and contact.email:
-            dialogs.open_url(f"mailto:{quote(contact.email, safe='@')}")
+        email = self.record.data.email if self.record else ""
+        if email:
+            dialogs.open_url(f"mailto:{quote(email, safe='@')}")
 
     def _unsubscribe(self) -> None:
         if self.contact_id:

@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import pipeline
 from smarketer.conflicts import EditConflict
-from smarketer.db.models.proposals import Proposal
 from smarketer.money import format_money
-from smarketer.proposals import presentation, service
+from smarketer.proposals import contents, editing, presentation
+from smarketer.proposals.contents import ItemData
+from smarketer.proposals.drafts import ProposalError
+from smarketer.proposals.editing import ProposalRecord
 from smarketer.proposals.pricing import PricingError
-from smarketer.proposals.service import ItemData, ProposalError
 from smarketer.ui.contacts.completers import ContactPicker
 from smarketer.ui.flow import button_row
 from smarketer.ui.forms import ResolvesConflicts
@@ -50,7 +50,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.proposal: Proposal | None = None
+        self.proposal: ProposalRecord | None = None
         self._loading = False
         self.heading = QLabel()
         self.heading.setProperty("role", "emptyTitle")
@@ -220,7 +220,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
 
     def load(self, proposal_id: int | None) -> None:
         self._loading = True
-        self.proposal = Proposal.get_or_none(Proposal.id == proposal_id) if proposal_id else None
+        self.proposal = editing.proposal_record(proposal_id)
         p = self.proposal
         self.setEnabled(p is not None)
         if p is None:
@@ -247,7 +247,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         self.intro.setPlainText(p.intro)
         self.closing.setPlainText(p.closing)
         self.sections.clear()
-        found = service.sections(p.id)
+        found = editing.section_rows(p.id)
         self.text_toggle.setText(self.tr("Introduction, closing and sections ({})").format(len(found)))
         for section in found:
             item = QListWidgetItem(section.title)
@@ -257,7 +257,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         self._fill_items()
         self._loading = False
 
-    def _status_text(self, p: Proposal) -> str:
+    def _status_text(self, p: ProposalRecord) -> str:
         text = {
             "draft": "Draft: every change is saved as you make it.",
             "sent": "Sent: make a new revision to change it.",
@@ -274,22 +274,22 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         self.deal.clear()
         self.deal.addItem(self.tr("No deal"))
         p = self.proposal
-        for deal in pipeline.deals_for(p.contact_id):
-            self.deal.addItem(deal.title, deal.id)
+        for deal_id, title in editing.deal_choices(p.contact_id):
+            self.deal.addItem(title, deal_id)
         if p.deal_id:
             index = self.deal.findData(p.deal_id)
             if index < 0:
-                self.deal.addItem(p.deal.title, p.deal_id)
+                self.deal.addItem(p.deal_title, p.deal_id)
                 index = self.deal.count() - 1
             self.deal.setCurrentIndex(index)
 
     def _fill_items(self) -> None:
         p = self.proposal
         self.items.blockSignals(True)
-        rows = service.items(p.id)
+        rows = editing.item_rows(p.id)
         self.items.setRowCount(len(rows))
         try:
-            totals = service.totals(p)
+            totals = editing.totals_of(p)
         except PricingError as exc:
             totals = None
             self.error.setText(str(exc))
@@ -356,7 +356,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         if self._loading or self.proposal is None or self.proposal.status != "draft":
             return
         try:
-            self.proposal = service.update_proposal(
+            self.proposal = editing.update_header(
                 self.proposal.id, expected_version=self.proposal.version, **fields
             )
         except (ProposalError, PricingError) as exc:
@@ -365,7 +365,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         except EditConflict as exc:
             version = exc.version
             self.error.setText(self.tr("Not saved: someone else changed this proposal."))
-            theirs = Proposal.get_or_none(Proposal.id == self.proposal.id)
+            theirs = editing.proposal_record(self.proposal.id)
             mine = self._header()
             self.ask_about_conflict(
                 exc,
@@ -397,7 +397,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
     def _overwrite(self, version: int | None, mine: dict) -> bool:
         """Save every header field as typed here over the other seat's version."""
         try:
-            self.proposal = service.update_proposal(self.proposal.id, expected_version=version, **mine)
+            self.proposal = editing.update_header(self.proposal.id, expected_version=version, **mine)
         except (ProposalError, PricingError) as exc:
             self.error.setText(str(exc))
             return False
@@ -415,7 +415,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
 
     def _row_data(self, row: int) -> ItemData:
         text = lambda c: self.items.item(row, c).text() if self.items.item(row, c) else ""  # noqa: E731
-        heading = service.items(self.proposal.id)[row].kind == "heading"
+        heading = editing.item_rows(self.proposal.id)[row].kind == "heading"
         if heading:
             return ItemData(description=text(0), heading=True)
         optional = self.items.item(row, 6).checkState() == Qt.CheckState.Checked
@@ -435,7 +435,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
             return
         row = cell.row()
         try:
-            service.update_item(cell.data(ItemIdRole), self._row_data(row))
+            contents.update_item(cell.data(ItemIdRole), self._row_data(row))
         except (PricingError, ProposalError) as exc:
             self.error.setText(str(exc).replace("line ", "Line ", 1))
             return
@@ -449,7 +449,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
 
     def _add(self, data: ItemData) -> None:
         try:
-            service.add_item(self.proposal.id, data)
+            contents.add_item(self.proposal.id, data)
         except (PricingError, ProposalError) as exc:
             self.error.setText(str(exc))
             return
@@ -460,7 +460,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
     def _remove(self) -> None:
         item_id = self._selected_item()
         if item_id:
-            service.remove_item(item_id)
+            contents.remove_item(item_id)
             self._fill_items()
             self.changed.emit(self.proposal.id)
 
@@ -468,17 +468,17 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         item_id = self._selected_item()
         if item_id:
             row = self.items.currentRow()
-            service.move_item(item_id, step)
+            contents.move_item(item_id, step)
             self._fill_items()
             self.items.setCurrentCell(max(0, min(self.items.rowCount() - 1, row + step)), 0)
 
     def _catalog_menu(self) -> QMenu:
         menu = QMenu(self)
-        for product in service.products():
-            action = menu.addAction(menu_text(f"{product.name} · {product.unit_price:f}"))
+        for product_id, name, unit_price in editing.product_choices():
+            action = menu.addAction(menu_text(f"{name} · {unit_price:f}"))
             action.triggered.connect(
-                lambda _c=False, pid=product.id: (
-                    service.add_product(self.proposal.id, pid),
+                lambda _c=False, pid=product_id: (
+                    contents.add_product(self.proposal.id, pid),
                     self._fill_items(),
                     self.changed.emit(self.proposal.id),
                 )
@@ -490,11 +490,11 @@ class ProposalEditor(ResolvesConflicts, QWidget):
 
     def _blocks_menu(self) -> QMenu:
         menu = QMenu(self)
-        for block in service.blocks():
-            action = menu.addAction(menu_text(block.title))
+        for block_id, title in editing.block_choices():
+            action = menu.addAction(menu_text(title))
             action.triggered.connect(
-                lambda _c=False, bid=block.id: (
-                    service.insert_block(self.proposal.id, bid),
+                lambda _c=False, bid=block_id: (
+                    contents.insert_block(self.proposal.id, bid),
                     self.load(self.proposal.id),
                 )
             )
@@ -506,5 +506,5 @@ class ProposalEditor(ResolvesConflicts, QWidget):
     def _remove_section(self) -> None:
         item = self.sections.currentItem()
         if item is not None:
-            service.remove_section(item.data(ItemIdRole))
+            contents.remove_section(item.data(ItemIdRole))
             self.load(self.proposal.id)
