@@ -121,3 +121,14 @@ class Cluster:
         name = url.rsplit("/", 1)[1]
         with self.admin() as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def wait_until_blocked(ask, thread, condition: str = "wait_event_type = 'Lock'") -> None:
+    """Return once a session on the server waits as ``condition`` says (``ask(sql)`` runs a
+    query on a connection of the caller's, e.g. ``db.execute_sql``), while ``thread`` (the one
+    expected to wait) is still running; fail the test if that never happens."""
+    for _ in range(3000):
+        if ask(f"SELECT count(*) FROM pg_stat_activity WHERE {condition}").fetchone()[0]:
+            return
+        thread.join(0.01)
+    raise AssertionError("the second seat never waited for the first")

@@ -66,13 +66,9 @@ def test_two_seats_drafting_at_once_never_share_a_number(store, backend):
     second = threading.Thread(target=seat, args=(False,))
     second.start()
     if backend == "postgresql":
-        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-        for _ in range(3000):
-            if db.execute_sql(waiting).fetchone()[0]:
-                break
-            second.join(0.01)
-        else:
-            raise AssertionError("the second seat never waited for the first")
+        from tests.postgres import wait_until_blocked
+
+        wait_until_blocked(db.execute_sql, second)
     release.set()
     first.join(30)
     second.join(30)

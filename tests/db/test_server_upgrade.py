@@ -12,6 +12,7 @@ from smarketer import contacts
 from smarketer.db import StoreError, close_database, db, open_database, schema_version
 from smarketer.db.server import ServerLocation
 from smarketer.db.server_open import open_server
+from tests.postgres import wait_until_blocked
 
 pytestmark = pytest.mark.postgresql
 NICKNAME = "ALTER TABLE contact ADD COLUMN nickname TEXT NOT NULL DEFAULT ''"
@@ -110,15 +111,7 @@ def test_two_seats_opening_an_older_server_upgrade_it_once(older_server, postgre
     second = threading.Thread(target=seat, name="second")
     second.start()
     with postgres.admin() as admin:
-        for _ in range(3000):
-            waiting = admin.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'"
-            ).fetchone()[0]
-            if waiting:
-                break
-            second.join(0.01)
-        else:
-            raise AssertionError("the second seat never waited for the first's upgrade")
+        wait_until_blocked(admin.execute, second, "wait_event = 'advisory'")
     release.set()
     first.join(30)
     second.join(30)
