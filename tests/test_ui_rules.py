@@ -62,3 +62,19 @@ def test_the_rules_catch_what_they_forbid():
     assert all(built_text(call.value.args[0]) for call in bad.body)  # type: ignore[attr-defined]
     assert not built_text(ast.parse('"Saved {}"').body[0].value)  # type: ignore[attr-defined]
     assert list(imported(ast.parse("def f():\n    from smarketer.db.models import Deal")))[0][1] == ORM[0]
+
+
+def test_changes_are_announced_in_one_place():
+    """Jobs and saves announce what they changed through workers.announce (run_job(changes=...),
+    save_now, undo): no widget emits ``hub.data_changed`` by hand."""
+    offenders = [
+        f"{name}:{node.lineno}"
+        for name, tree in ui_files()
+        if name != "workers.py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr == "emit"
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "data_changed"
+    ]
+    assert offenders == []

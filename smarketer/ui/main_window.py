@@ -30,6 +30,7 @@ from smarketer.ui.sections import Section
 from smarketer.ui.sidebar import Sidebar
 from smarketer.ui.store_files import StoreFiles
 from smarketer.ui.toast import Toast
+from smarketer.ui.workers import announce
 
 if TYPE_CHECKING:
     from smarketer.ui.campaigns.section import CampaignsSection
@@ -395,7 +396,7 @@ class MainWindow(QMainWindow):
 
     def _profile_saved(self) -> None:
         self.hub.notify.emit(self.tr("Business profile saved."))
-        self.hub.data_changed.emit("setting")
+        announce(self.hub, ("setting",))
 
     def show_busy(self, text: str) -> None:
         self.progress.setRange(0, 0)

@@ -27,7 +27,7 @@ from smarketer.ui.refresh import Refresh
 from smarketer.ui.sections import EmptyState, Section, title_label
 from smarketer.ui.task_dialog import TaskDialog
 from smarketer.ui.undo import push_done
-from smarketer.ui.workers import run_job
+from smarketer.ui.workers import announce, run_job
 
 TaskIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -247,8 +247,7 @@ class TodaySection(Section):
 
     def _changed(self) -> None:
         self.reload()  # what was done here shows at once; other sections hear of it
-        if self.hub:
-            self.hub.data_changed.emit("task")
+        announce(self.hub, ("task",))
 
     # opening and adding
 

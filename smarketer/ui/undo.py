@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from smarketer.ui.workers import announce
+
 
 class DoneChange(QUndoCommand):
     def __init__(
@@ -46,15 +48,11 @@ def push_done(
     """Record a change already made and announce it with an Undo button in the toast."""
     kinds = tuple(changes)
 
-    def announce() -> None:
-        for kind in kinds if hub is not None else ():
-            hub.data_changed.emit(kind)
-
     def after_and_announce() -> None:
         after()
-        announce()
+        announce(hub, kinds)
 
-    announce()
+    announce(hub, kinds)
     if stack is None:
         return None
     command = DoneChange(text, undo, redo, after_and_announce)

@@ -118,6 +118,24 @@ def show_failure(exc: BaseException, parent: QObject | None = None) -> None:
     sys.excepthook(type(exc), exc, exc.__traceback__)  # a bug: logged, the crash dialog
 
 
+def announce(hub: Hub | None, changes: Iterable[str]) -> None:
+    """Tell the app which kinds of data changed: the one place ``hub.data_changed`` is emitted
+    (by ``run_job(changes=...)``, ``save_now``, undo and redo)."""
+    for kind in changes if hub is not None and shiboken6.isValid(hub) else ():
+        hub.data_changed.emit(kind)
+
+
+def save_now(
+    fn: Callable[..., Any], *args: Any, changes: Iterable[str], hub: Hub | None, **kwargs: Any
+) -> Any:
+    """``fn(*args, **kwargs)`` on the GUI thread, then announce ``changes``: for a short save of
+    a few rows (bounded cost) whose result the caller shows at once. Anything whose cost grows
+    with the data goes through ``run_job`` instead."""
+    result = fn(*args, **kwargs)
+    announce(hub, changes)
+    return result
+
+
 def run_job(
     fn: Callable[..., Any],
     *args: Any,
@@ -142,11 +160,7 @@ def run_job(
     if changes:
         assert hub is not None
 
-        def announce() -> None:
-            for kind in changes if shiboken6.isValid(hub) else ():
-                hub.data_changed.emit(kind)
-
-        job.announce = announce
+        job.announce = lambda: announce(hub, changes)
     if on_success:
         job.succeeded.connect(on_success)
     job.failed.connect(on_failure or (lambda exc: show_failure(exc, parent)))

@@ -27,6 +27,7 @@ from smarketer.ui.campaigns.report import ReportPane
 from smarketer.ui.campaigns.sending import SendController
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, Section, title_label
+from smarketer.ui.workers import announce, save_now
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 PREVIEW_TAB, REPORT_TAB = 1, 2
@@ -109,7 +110,7 @@ class CampaignsSection(Section):
 
         dialog = OptOutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(lambda: (self._update_optouts(), self.hub.data_changed.emit("contact")))
+        dialog.changed.connect(lambda: (self._update_optouts(), announce(self.hub, ("contact",))))
         dialog.open()
         return dialog
 
@@ -131,13 +132,14 @@ class CampaignsSection(Section):
         except OSError as exc:
             dialogs.show_error(self, self.tr("Cannot read the file"), f"{path}: {exc}")
             return
-        known, total = outbox.unsubscribe_list(outbox.addresses_in(text))
+        known, total = save_now(
+            outbox.unsubscribe_list, outbox.addresses_in(text), changes=("contact",), hub=self.hub
+        )
         self.hub.notify.emit(
             self.tr("{} addresses suppressed; {} of them were contacts and are now unsubscribed.").format(
                 total, known
             )
         )
-        self.hub.data_changed.emit("contact")
 
     # Section interface
 

@@ -29,7 +29,7 @@ from smarketer.ui.contacts.segments import SegmentPanel
 from smarketer.ui.forms import save_or_ask
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, IntoResults, Section, title_label
-from smarketer.ui.workers import run_job
+from smarketer.ui.workers import announce, run_job
 
 if TYPE_CHECKING:  # imported when first used: not on the way to the window's first rows
     from smarketer.ui.contacts.duplicates import DuplicatesDialog
@@ -148,7 +148,7 @@ class ContactsSection(Section):
         self.editor = ContactEditor()
         self.editor.saved.connect(self._saved)
         self.editor.new_deal_requested.connect(self.open_deal_for)
-        self.editor.timeline.task_added.connect(lambda _id: self.hub.data_changed.emit("task"))
+        self.editor.timeline.task_added.connect(lambda _id: announce(self.hub, ("task",)))
         self.splitter = QSplitter()
         self.splitter.addWidget(self.segment_panel)
         self.splitter.addWidget(middle)
@@ -322,14 +322,14 @@ class ContactsSection(Section):
         self.model.refresh()
         self.segment_panel.fill()
         self.apply_filters()
-        self.hub.data_changed.emit("contact")
+        announce(self.hub, ("contact",))
 
     def _changed(self) -> None:
         self.segment_panel.fill()
         self.model.refresh()
         self.apply_filters()
         self.editor.load(self._current_id())
-        self.hub.data_changed.emit("contact")
+        announce(self.hub, ("contact",))
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()

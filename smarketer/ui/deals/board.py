@@ -34,6 +34,7 @@ from smarketer.ui.deals.stages_dialog import StagesDialog
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, IntoResults, Section, title_label
 from smarketer.ui.undo import push_done
+from smarketer.ui.workers import announce
 
 SIDE_PANEL_WIDTH = 240
 
@@ -351,7 +352,7 @@ class DealsSection(Section):
         dialog.changed.connect(
             lambda changed: (
                 self.reload_board(select=changed, focus=False),
-                self.hub.data_changed.emit("deal"),
+                announce(self.hub, ("deal",)),
             )
         )
         dialog.proposal_requested.connect(lambda deal: (dialog.accept(), self.proposal_requested.emit(deal)))

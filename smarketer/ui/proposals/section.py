@@ -26,7 +26,7 @@ from smarketer.ui.proposals.catalog import BlocksDialog, CatalogDialog
 from smarketer.ui.proposals.editor import ProposalEditor
 from smarketer.ui.refresh import Refresh
 from smarketer.ui.sections import EmptyState, Section, title_label
-from smarketer.ui.workers import run_job
+from smarketer.ui.workers import run_job, save_now
 
 PDF_FILTER = "PDF documents (*.pdf)"
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -331,12 +331,11 @@ class ProposalsSection(Section):
 
         def sent(data: bytes) -> None:
             try:
-                service.mark_sent(p.id, data)
+                save_now(service.mark_sent, p.id, data, changes=("proposal",), hub=self.hub)
             except ProposalError as exc:
                 dialogs.show_error(self, self.tr("Not marked as sent"), str(exc))
                 return
             self.hub.notify.emit(self.tr("{} marked as sent; its PDF is kept.").format(p.label))
-            self.hub.data_changed.emit("proposal")
             self.reload(select=p.id)
 
         self._with_pdf(sent, self.tr("Making the PDF…"))
@@ -344,12 +343,11 @@ class ProposalsSection(Section):
     def _act(self, action, message: str) -> None:
         p = self.editor.proposal
         try:
-            result = action(p.id)
+            result = save_now(action, p.id, changes=("proposal",), hub=self.hub)
         except ProposalError as exc:
             dialogs.show_error(self, self.tr("Not done"), str(exc))
             return
         self.hub.notify.emit(message)
-        self.hub.data_changed.emit("proposal")
         self.reload(select=result.id)  # the proposal acted on, or the new one
 
     def accept(self) -> None:
