@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -100,6 +101,12 @@ class ResolvesConflicts:
     _conflict_box = None
     _after_conflict: tuple[Callable[[], None], Callable[[], None] | None] | None = None
 
+    if TYPE_CHECKING:  # given by the QWidget it is mixed into
+
+        def tr(self, sourceText: str, /, disambiguation: str | None = ..., n: int = ...) -> str: ...
+
+        def window(self) -> QWidget: ...
+
     def ask_about_conflict(
         self, conflict, differs: list[str], reload: Callable[[], None], overwrite: Callable[[], bool]
     ) -> bool:
@@ -155,6 +162,13 @@ class KeepsEdits(ResolvesConflicts):
 
     #: How the form is named when it cannot be saved ("This contact cannot be saved yet").
     edit_name = "This form"
+
+    if TYPE_CHECKING:  # what the form it is mixed into has
+        fields: Fields
+
+        def load(self, *args: Any, **kwargs: Any) -> None: ...
+
+        def save(self) -> bool: ...
 
     def edit_values(self):
         return tuple(widget_value(w) for _label, w in self.fields.values())

@@ -179,9 +179,7 @@ class DealDialog(KeepsEdits, QDialog):
         self.proposals = QListWidget()
         self.proposals.setAccessibleName(self.tr("Proposals"))
         self.new_proposal_button = QPushButton(self.tr("New proposal for this deal"))
-        self.new_proposal_button.clicked.connect(
-            lambda: self.deal_id and self.proposal_requested.emit(self.deal_id)
-        )
+        self.new_proposal_button.clicked.connect(self._proposal_requested)
         proposals_page = QWidget()
         proposals_layout = QVBoxLayout(proposals_page)
         proposals_layout.addWidget(self.proposals, 1)
@@ -241,7 +239,8 @@ class DealDialog(KeepsEdits, QDialog):
             self.has_close.setChecked(d.expected_close is not None)
             self.close_date.setEnabled(d.expected_close is not None)
             if d.expected_close:
-                self.close_date.setDate(QDate(d.expected_close))
+                day = d.expected_close
+                self.close_date.setDate(QDate(day.year, day.month, day.day))
             self.source.setCurrentText(d.source)
             self.notes.setPlainText(d.notes)
             self.setWindowTitle(d.title)
@@ -333,8 +332,13 @@ class DealDialog(KeepsEdits, QDialog):
 
     # actions
 
+    def _proposal_requested(self) -> None:
+        if self.deal_id:
+            self.proposal_requested.emit(self.deal_id)
+
     def mark_won(self) -> None:
         if self.save():
+            assert self.deal_id is not None  # saved
             pipeline.mark_won(self.deal_id)
             self.changed.emit(self.deal_id)
             self.accept()
@@ -342,18 +346,24 @@ class DealDialog(KeepsEdits, QDialog):
     def mark_lost(self) -> None:
         if not self.save():
             return
+        assert self.deal_id is not None  # saved
+        deal_id = self.deal_id
 
         def lost(reason: str) -> None:
-            pipeline.mark_lost(self.deal_id, reason)
-            self.changed.emit(self.deal_id)
+            pipeline.mark_lost(deal_id, reason)
+            self.changed.emit(deal_id)
             self.accept()
 
         ask_lost_reason(self, self.title.text(), lost)
 
     def delete(self) -> None:
+        deal_id = self.deal_id  # the button is enabled for a saved deal only
+        if deal_id is None:
+            return
+
         def delete() -> None:
-            pipeline.delete_deal(self.deal_id)
-            self.changed.emit(self.deal_id)
+            pipeline.delete_deal(deal_id)
+            self.changed.emit(deal_id)
             self.accept()
 
         dialogs.confirm(

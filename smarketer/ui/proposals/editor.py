@@ -209,6 +209,12 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         ]
         self.load(None)
 
+    @property
+    def shown(self) -> ProposalRecord:
+        """The proposal shown (every editing action is disabled while there is none)."""
+        assert self.proposal is not None
+        return self.proposal
+
     def show_texts(self, shown: bool) -> None:
         """Unfold (or fold away) the introduction, closing and content sections."""
         self.text_panel.setVisible(shown)
@@ -240,8 +246,8 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         self.title.setText(p.title)
         self.contact.set_contact(p.contact_id)
         self._fill_deals()
-        self.issue_date.setDate(QDate(p.issue_date))
-        self.valid_until.setDate(QDate(p.valid_until))
+        self.issue_date.setDate(QDate(p.issue_date.year, p.issue_date.month, p.issue_date.day))
+        self.valid_until.setDate(QDate(p.valid_until.year, p.valid_until.month, p.valid_until.day))
         self.rounding.setCurrentIndex(max(0, self.rounding.findData(p.rounding)))
         self.document_discount.setText(f"{p.document_discount.normalize():f}")
         self.intro.setPlainText(p.intro)
@@ -273,7 +279,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
     def _fill_deals(self) -> None:
         self.deal.clear()
         self.deal.addItem(self.tr("No deal"))
-        p = self.proposal
+        p = self.shown
         for deal_id, title in editing.deal_choices(p.contact_id):
             self.deal.addItem(title, deal_id)
         if p.deal_id:
@@ -284,7 +290,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
             self.deal.setCurrentIndex(index)
 
     def _fill_items(self) -> None:
-        p = self.proposal
+        p = self.shown
         self.items.blockSignals(True)
         rows = editing.item_rows(p.id)
         self.items.setRowCount(len(rows))
@@ -341,7 +347,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
     def has_changes(self) -> bool:
         """Whether something typed here is not saved yet (a refresh must not replace it): the
         fields saved when left, or a line item being edited."""
-        p = self.proposal
+        p = self.shown
         if p is None or p.status != "draft":
             return False
         return (
@@ -357,7 +363,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
             return
         try:
             self.proposal = editing.update_header(
-                self.proposal.id, expected_version=self.proposal.version, **fields
+                self.shown.id, expected_version=self.shown.version, **fields
             )
         except (ProposalError, PricingError) as exc:
             self.error.setText(str(exc))
@@ -365,20 +371,20 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         except EditConflict as exc:
             version = exc.version
             self.error.setText(self.tr("Not saved: someone else changed this proposal."))
-            theirs = editing.proposal_record(self.proposal.id)
+            theirs = editing.proposal_record(self.shown.id)
             mine = self._header()
             self.ask_about_conflict(
                 exc,
                 [name for name, value in mine.items() if theirs and str(getattr(theirs, name)) != str(value)],
-                lambda: self.load(self.proposal.id if theirs else None),
+                lambda: self.load(self.shown.id if theirs else None),
                 lambda: self._overwrite(version, mine),
             )
             return
         self.error.clear()
-        self.heading.setText(f"{self.proposal.label} · {self.proposal.title}")
+        self.heading.setText(f"{self.shown.label} · {self.shown.title}")
         if {"rounding", "document_discount"} & set(fields):
             self._fill_items()
-        self.changed.emit(self.proposal.id)
+        self.changed.emit(self.shown.id)
 
     def _header(self) -> dict:
         """The header fields as they are typed here."""
@@ -397,15 +403,15 @@ class ProposalEditor(ResolvesConflicts, QWidget):
     def _overwrite(self, version: int | None, mine: dict) -> bool:
         """Save every header field as typed here over the other seat's version."""
         try:
-            self.proposal = editing.update_header(self.proposal.id, expected_version=version, **mine)
+            self.proposal = editing.update_header(self.shown.id, expected_version=version, **mine)
         except (ProposalError, PricingError) as exc:
             self.error.setText(str(exc))
             return False
         except EditConflict:
             return False  # a third save meanwhile: the next edit asks again
         self.error.clear()
-        self.load(self.proposal.id)
-        self.changed.emit(self.proposal.id)
+        self.load(self.shown.id)
+        self.changed.emit(self.shown.id)
         return True
 
     def _client_changed(self) -> None:
@@ -415,7 +421,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
 
     def _row_data(self, row: int) -> ItemData:
         text = lambda c: self.items.item(row, c).text() if self.items.item(row, c) else ""  # noqa: E731
-        heading = editing.item_rows(self.proposal.id)[row].kind == "heading"
+        heading = editing.item_rows(self.shown.id)[row].kind == "heading"
         if heading:
             return ItemData(description=text(0), heading=True)
         optional = self.items.item(row, 6).checkState() == Qt.CheckState.Checked
@@ -440,7 +446,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
             self.error.setText(str(exc).replace("line ", "Line ", 1))
             return
         self._fill_items()
-        self.changed.emit(self.proposal.id)
+        self.changed.emit(self.shown.id)
 
     def _selected_item(self) -> int | None:
         row = self.items.currentRow()
@@ -449,20 +455,20 @@ class ProposalEditor(ResolvesConflicts, QWidget):
 
     def _add(self, data: ItemData) -> None:
         try:
-            contents.add_item(self.proposal.id, data)
+            contents.add_item(self.shown.id, data)
         except (PricingError, ProposalError) as exc:
             self.error.setText(str(exc))
             return
         self._fill_items()
         self.items.setCurrentCell(self.items.rowCount() - 1, 0)
-        self.changed.emit(self.proposal.id)
+        self.changed.emit(self.shown.id)
 
     def _remove(self) -> None:
         item_id = self._selected_item()
         if item_id:
             contents.remove_item(item_id)
             self._fill_items()
-            self.changed.emit(self.proposal.id)
+            self.changed.emit(self.shown.id)
 
     def _move(self, step: int) -> None:
         item_id = self._selected_item()
@@ -476,13 +482,7 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         menu = QMenu(self)
         for product_id, name, unit_price in editing.product_choices():
             action = menu.addAction(menu_text(f"{name} · {unit_price:f}"))
-            action.triggered.connect(
-                lambda _c=False, pid=product_id: (
-                    contents.add_product(self.proposal.id, pid),
-                    self._fill_items(),
-                    self.changed.emit(self.proposal.id),
-                )
-            )
+            action.triggered.connect(lambda _c=False, pid=product_id: self._add_product(pid))
         if menu.isEmpty():
             menu.addAction(self.tr("The catalog is empty: add products with Catalog…")).setEnabled(False)
         menu.popup(self.from_catalog.mapToGlobal(self.from_catalog.rect().bottomLeft()))
@@ -492,19 +492,23 @@ class ProposalEditor(ResolvesConflicts, QWidget):
         menu = QMenu(self)
         for block_id, title in editing.block_choices():
             action = menu.addAction(menu_text(title))
-            action.triggered.connect(
-                lambda _c=False, bid=block_id: (
-                    contents.insert_block(self.proposal.id, bid),
-                    self.load(self.proposal.id),
-                )
-            )
+            action.triggered.connect(lambda _c=False, bid=block_id: self._insert_block(bid))
         if menu.isEmpty():
             menu.addAction(self.tr("No content blocks yet: add them with Blocks…")).setEnabled(False)
         menu.popup(self.insert_block.mapToGlobal(self.insert_block.rect().bottomLeft()))
         return menu
 
+    def _add_product(self, product_id: int) -> None:
+        contents.add_product(self.shown.id, product_id)
+        self._fill_items()
+        self.changed.emit(self.shown.id)
+
+    def _insert_block(self, block_id: int) -> None:
+        contents.insert_block(self.shown.id, block_id)
+        self.load(self.shown.id)
+
     def _remove_section(self) -> None:
         item = self.sections.currentItem()
         if item is not None:
             contents.remove_section(item.data(ItemIdRole))
-            self.load(self.proposal.id)
+            self.load(self.shown.id)
