@@ -51,7 +51,8 @@ def main() -> None:
 
     from smarketer.campaigns import outbox, sender
     from smarketer.campaigns.account import SmtpAccount, save_account
-    from smarketer.contacts import ContactFilter, save_segment
+    from smarketer.contacts.listing import ContactFilter
+    from smarketer.contacts.saved_segments import save_segment
     from smarketer.db.models.contacts import Contact
     from smarketer.demo import write_demo
 

@@ -108,7 +108,7 @@ def main() -> None:
     make_csv(source, args.contacts)
     print(f"{args.contacts:,} contacts, CSV {source.stat().st_size / 1e6:.1f} MB")
 
-    from smarketer import contacts
+    from smarketer.contacts.listing import ContactFilter, contact_ids, fetch_rows
     from smarketer.db import open_database
     from smarketer.exchange.files import plan_import, run_import
 
@@ -125,8 +125,8 @@ def main() -> None:
     latencies = []
     for query in QUERIES:
         t = time.perf_counter()
-        ids = contacts.contact_ids(contacts.ContactFilter(text=query))
-        contacts.fetch_rows(ids[:200])
+        ids = contact_ids(ContactFilter(text=query))
+        fetch_rows(ids[:200])
         latencies.append((time.perf_counter() - t) * 1000)
     latencies.sort()
     p95 = latencies[int(round(0.95 * (len(latencies) - 1)))]

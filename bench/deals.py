@@ -32,14 +32,15 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="smarketer-deals-"))
     os.environ["SMARKETER_HOME"] = str(tmp / "home")
 
-    from smarketer import pipeline
     from smarketer.db import db
     from smarketer.db.models.deals import Deal, StageChange, Task
     from smarketer.demo import write_demo
+    from smarketer.pipeline.deals import move_deal
+    from smarketer.pipeline.stage_list import open_stages
 
     store = write_demo(tmp / "store.db", contacts=2000)
     rng = random.Random(5)
-    stages = pipeline.open_stages()
+    stages = open_stages()
     contact_ids = [r[0] for r in db.execute_sql("SELECT id FROM contact").fetchall()]
     today = date.today()
     with db.atomic():
@@ -106,7 +107,7 @@ def main() -> None:
         app.processEvents()  # the deferred side panel (90-day figures, forecast)
         after.append((time.perf_counter() - start) * 1000)
     start = time.perf_counter()
-    pipeline.move_deal(deal_id, section.columns[0].stage.id, 0)
+    move_deal(deal_id, section.columns[0].stage.id, 0)
     core_move = (time.perf_counter() - start) * 1000
     print(
         f"one move as the board does it (store + the two columns): median "

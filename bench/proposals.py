@@ -42,21 +42,20 @@ def timed(fn, runs: int = 5) -> float:
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="smarketer-proposals-"))
     os.environ["SMARKETER_HOME"] = str(tmp / "home")
-    from smarketer import contacts
+    from smarketer.contacts.editing import ContactData, save_contact
     from smarketer.db import open_database
-    from smarketer.proposals import pdf, service
-    from smarketer.proposals.service import ItemData
+    from smarketer.proposals import pdf
+    from smarketer.proposals.contents import ItemData, add_item
+    from smarketer.proposals.drafts import create_proposal
 
     open_database(tmp / "store.db")
-    client = contacts.save_contact(
-        contacts.ContactData(first_name="Zoë", last_name="Ørsted", email="zoe@example.com")
-    )
-    small = service.create_proposal("One page", contact_id=client.id)
+    client = save_contact(ContactData(first_name="Zoë", last_name="Ørsted", email="zoe@example.com"))
+    small = create_proposal("One page", contact_id=client.id)
     for i in range(8):
-        service.add_item(small.id, ItemData(f"Item {i}", "2", "h", "95", tax_rate="23"))
-    large = service.create_proposal("Five hundred lines", contact_id=client.id)
+        add_item(small.id, ItemData(f"Item {i}", "2", "h", "95", tax_rate="23"))
+    large = create_proposal("Five hundred lines", contact_id=client.id)
     for i in range(500):
-        service.add_item(large.id, ItemData(f"Item {i}", "2", "h", "95", tax_rate="23"))
+        add_item(large.id, ItemData(f"Item {i}", "2", "h", "95", tax_rate="23"))
     start = time.perf_counter()
     pdf.register_fonts()
     fonts = time.perf_counter() - start

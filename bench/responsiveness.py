@@ -74,15 +74,16 @@ BODY = (
 
 
 def build_store(path: Path, count: int) -> None:
-    from smarketer import contacts
     from smarketer.campaigns import outbox
+    from smarketer.contacts.listing import ContactFilter
+    from smarketer.contacts.saved_segments import save_segment
     from smarketer.db import close_database
     from smarketer.demo import write_demo
 
     start = time.perf_counter()
     write_demo(path, contacts=count, force=True)
     print(f"demo store of {count:,} contacts: {time.perf_counter() - start:.1f} s")
-    everyone = contacts.save_segment("Everyone", contacts.ContactFilter())
+    everyone = save_segment("Everyone", ContactFilter())
     start = time.perf_counter()
     outbox.create_campaign("Spring to all", "segment", str(everyone.id), "Spring news", BODY)
     print(f"campaign create to all {count:,}: {(time.perf_counter() - start) * 1000:.0f} ms")
@@ -99,9 +100,9 @@ def campaign_figures(path: Path) -> None:
     copy = path.with_name("queue-copy.db")
     shutil.copy(path, copy)
     open_database(copy)
-    from smarketer import contacts
+    from smarketer.contacts.saved_segments import find_segment
 
-    everyone = contacts.find_segment("Everyone")
+    everyone = find_segment("Everyone")
     t = time.perf_counter()
     campaign = outbox.create_campaign("Queue test", "segment", str(everyone.id), "Hi", BODY)
     summary = audience.summarize(campaign.id)
@@ -133,21 +134,21 @@ def search_figures(path: Path) -> None:
     """What the list does per search: the first page (its ids in name order and its rows, shown
     at once) and then, in a second job, the ids of every match (for the count and scrolling);
     bare FTS5 (first 200 matches by rank, no order by name) beside it."""
-    from smarketer import contacts
+    from smarketer.contacts.listing import ContactFilter, contact_ids, fetch_rows, first_ids
     from smarketer.db import close_database, open_database
     from smarketer.db.search import match_expression
 
     open_database(path)
     times, cpu, whole, bare = [], [], [], []
     for query in SEARCHES:
-        f = contacts.ContactFilter(text=query)
+        f = ContactFilter(text=query)
         t, c = time.perf_counter(), time.process_time()
-        ids, _complete = contacts.first_ids(f)
-        contacts.fetch_rows(ids[:200])
+        ids, _complete = first_ids(f)
+        fetch_rows(ids[:200])
         times.append((time.perf_counter() - t) * 1000)
         cpu.append((time.process_time() - c) * 1000)
         t = time.perf_counter()
-        contacts.contact_ids(f)
+        contact_ids(f)
         whole.append((time.perf_counter() - t) * 1000)
     conn = sqlite3.connect(path)
     for query in SEARCHES:

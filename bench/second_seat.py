@@ -58,12 +58,14 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def measure(target: str, source: Path, n: int, send: int, port: int, recorder: Recorder) -> dict:
-    from smarketer import contacts, pipeline
     from smarketer.campaigns import outbox
     from smarketer.campaigns.account import SmtpAccount, save_account
+    from smarketer.contacts.listing import ContactFilter, contact_ids, fetch_rows, first_ids
     from smarketer.db import close_database, open_database
     from smarketer.db.watch import StoreWatch
     from smarketer.exchange.files import plan_import, run_import
+    from smarketer.pipeline.deals import DealData, move_deal, save_deal
+    from smarketer.pipeline.stage_list import open_stages
     from smarketer.settings import BusinessProfile, save_profile
 
     figures: dict = {}
@@ -76,8 +78,8 @@ def measure(target: str, source: Path, n: int, send: int, port: int, recorder: R
     latencies = []
     for query in QUERIES * 3:
         t = time.perf_counter()
-        ids = contacts.contact_ids(contacts.ContactFilter(text=query))
-        contacts.fetch_rows(ids[:200])
+        ids = contact_ids(ContactFilter(text=query))
+        fetch_rows(ids[:200])
         latencies.append((time.perf_counter() - t) * 1000)
     figures["search_p50_ms"] = statistics.median(latencies)
     figures["search_p95_ms"] = percentile(latencies, 0.95)
@@ -85,8 +87,8 @@ def measure(target: str, source: Path, n: int, send: int, port: int, recorder: R
     firsts = []
     for _ in range(5):
         t = time.perf_counter()
-        ids, _complete = contacts.first_ids(contacts.ContactFilter(), "name", False, 200)
-        contacts.fetch_rows(ids)
+        ids, _complete = first_ids(ContactFilter(), "name", False, 200)
+        fetch_rows(ids)
         firsts.append((time.perf_counter() - t) * 1000)
     figures["first_page_ms"] = statistics.median(firsts)
 
@@ -101,7 +103,7 @@ def measure(target: str, source: Path, n: int, send: int, port: int, recorder: R
             daily_cap=10**7,
         )
     )
-    chosen = contacts.contact_ids(contacts.ContactFilter())[:send]
+    chosen = contact_ids(ContactFilter())[:send]
     name = f"Two seats {target}"
     campaign = outbox.create_campaign(
         name, "contacts", json.dumps(chosen), name, "Hello {{ contact.first_name }}"
@@ -127,8 +129,8 @@ def measure(target: str, source: Path, n: int, send: int, port: int, recorder: R
     figures["send_duplicates"] = len(got) - len(set(got))
     figures["send_split"] = " / ".join(f"{o[0]} {o[1]}" for o in outputs)
 
-    deal = pipeline.save_deal(pipeline.DealData(title="Moved by the other seat"))
-    stages = pipeline.open_stages()
+    deal = save_deal(DealData(title="Moved by the other seat"))
+    stages = open_stages()
     seen: list[float] = []
     ready, stop = threading.Event(), threading.Event()
     moved_at: list[float] = []
@@ -150,7 +152,7 @@ def measure(target: str, source: Path, n: int, send: int, port: int, recorder: R
     time.sleep(0.5)
     for i in range(10):
         moved_at.append(time.perf_counter())
-        pipeline.move_deal(deal.id, stages[(i + 1) % len(stages)].id)
+        move_deal(deal.id, stages[(i + 1) % len(stages)].id)
         deadline = time.perf_counter() + 5
         while moved_at and time.perf_counter() < deadline:
             time.sleep(0.005)

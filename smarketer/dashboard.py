@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from smarketer import pipeline
 from smarketer.attribution import AttributionRow, by_campaign, by_referrer, by_source, deal_facts
 from smarketer.db import db
 from smarketer.db.fields import InstantField, read_instant
 from smarketer.db.models.campaigns import OutboxState
 from smarketer.errors import InputInvalid
+from smarketer.pipeline import metrics, stage_list
 
 PERIODS = ("month", "30d", "90d", "ytd", "custom")
 _STAMP = InstantField().db_value
@@ -256,7 +256,7 @@ def build(p: Period, today: date | None = None) -> Dashboard:
         funnel=[(label, Decimal(len(ids))) for label, (_, ids) in funnel(p).items()],
         pipeline=open_pipeline(),
         revenue_by_month=revenue_by_month(12, today),
-        forecast=[(m.month, m.weighted) for m in pipeline.forecast(6, today)],
+        forecast=[(m.month, m.weighted) for m in metrics.forecast(6, today)],
         campaigns=by_campaign(facts=facts),
         sources=by_source(facts),
         referrers=by_referrer(facts),
@@ -265,7 +265,7 @@ def build(p: Period, today: date | None = None) -> Dashboard:
 
 def open_pipeline() -> list[tuple[str, Decimal, Decimal]]:
     """(stage, total, weighted) for every open stage, in board order."""
-    stages = pipeline.open_stages()
+    stages = stage_list.open_stages()
     totals = {s.id: [Decimal(0), Decimal(0)] for s in stages}
     probability = {s.id: s.probability for s in stages}
     for stage_id, value, chance in db.execute_sql(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from smarketer import pipeline
 from smarketer.contacts import listing
+from smarketer.pipeline.deal_board import board
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class TodayFigures:
 
 
 def today_figures() -> TodayFigures:
-    columns = pipeline.board()
+    columns = board()
     return TodayFigures(
         contacts=listing.count(),
         open_deals=sum(len(c.cards) for c in columns),

@@ -14,12 +14,14 @@ from decimal import Decimal
 
 from peewee import fn
 
-from smarketer import pipeline
 from smarketer.db import db
 from smarketer.db.models.contacts import Activity
 from smarketer.db.models.deals import Deal, Stage, StageChange, Task
 from smarketer.db.rows import tuples
 from smarketer.db.writes import write_transaction
+from smarketer.pipeline import stage_list
+from smarketer.pipeline.deals import move_deal, remove_stage
+from smarketer.pipeline.stage_list import open_stages
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,7 @@ def deal_place(deal_id: int) -> DealPlace:
 def restore_deal(place: DealPlace) -> None:
     """Put the deal back where ``place`` saw it (stage, row, value, dates, lost reason)."""
     with write_transaction():
-        pipeline.move_deal(
-            place.deal_id, place.stage_id, place.index, lost_reason=place.lost_reason or "restored"
-        )
+        move_deal(place.deal_id, place.stage_id, place.index, lost_reason=place.lost_reason or "restored")
         Deal.update(
             {
                 Deal.value: place.value,
@@ -111,7 +111,7 @@ class StageLayout:
 
 
 def stage_layout() -> StageLayout:
-    return StageLayout(tuple((s.id, s.name, s.probability, s.position) for s in pipeline.stages()))
+    return StageLayout(tuple((s.id, s.name, s.probability, s.position) for s in stage_list.stages()))
 
 
 def restore_stages(layout: StageLayout) -> None:
@@ -119,9 +119,9 @@ def restore_stages(layout: StageLayout) -> None:
     empty) is removed again."""
     known = {s[0] for s in layout.stages}
     with db.atomic():
-        for stage in pipeline.open_stages():
+        for stage in open_stages():
             if stage.id not in known and not Deal.select().where(Deal.stage == stage.id).exists():
-                pipeline.remove_stage(stage.id)
+                remove_stage(stage.id)
         for stage_id, name, probability, position in layout.stages:
             Stage.update(name=name, probability=probability, position=position).where(
                 Stage.id == stage_id

@@ -213,14 +213,15 @@ def test_export_contacts_of_a_segment(cli, tmp_path):
 def test_deals_list_and_tasks(cli, tmp_path):
     from datetime import date, timedelta
 
-    from smarketer import pipeline
     from smarketer.db import close_database, open_database
+    from smarketer.pipeline.deals import DealData, save_deal
+    from smarketer.pipeline.tasks import add_task
 
     open_database(tmp_path / "s.db")
-    a = pipeline.save_deal(pipeline.DealData(title="Website", value="1000.50"))
-    pipeline.save_deal(pipeline.DealData(title="Logo", value="500", probability=50))
-    pipeline.add_task("Call back", date.today() - timedelta(days=1), deal_id=a.id)
-    pipeline.add_task("Next week", date.today() + timedelta(days=7), deal_id=a.id)
+    a = save_deal(DealData(title="Website", value="1000.50"))
+    save_deal(DealData(title="Logo", value="500", probability=50))
+    add_task("Call back", date.today() - timedelta(days=1), deal_id=a.id)
+    add_task("Next week", date.today() + timedelta(days=7), deal_id=a.id)
     close_database()
     result = cli("--db", "s.db", "deals", "list")
     assert result.returncode == 0, result.stderr

@@ -2,8 +2,21 @@
 
 import pytest
 
-from smarketer import contacts
-from smarketer.contacts import ContactData, ContactFilter, ContactInvalid
+from smarketer.contacts.duplicates import find_duplicates, merge_contacts
+from smarketer.contacts.editing import (
+    ContactData,
+    ContactInvalid,
+    company_id_named,
+    company_names_like,
+    save_contact,
+    unsubscribe,
+    unsubscribe_addresses,
+)
+from smarketer.contacts.history import add_note
+from smarketer.contacts.listing import ContactFilter, contact_ids, count, fetch_rows
+from smarketer.contacts.saved_segments import find_segment, save_segment, segment_filter, segments_with_counts
+from smarketer.contacts.tags import add_tags, tag_names
+from smarketer.contacts.trash import delete_contacts, empty_trash, restore_contacts
 from smarketer.db.models.contacts import Activity, Company, Contact
 
 # The core on both backends: a SQLite file and a PostgreSQL server (skipped without one).
@@ -11,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("backend")
 
 
 def add(first, last="", email="", company="", tags=(), **kw):
-    return contacts.save_contact(
+    return save_contact(
         ContactData(first_name=first, last_name=last, email=email, company=company, tags=tuple(tags), **kw)
     )
 
@@ -45,7 +58,7 @@ def people(store):
 
 
 def names(f):
-    rows = contacts.fetch_rows(contacts.contact_ids(f))
+    rows = fetch_rows(contact_ids(f))
     return sorted(r.name for r in rows.values())
 
 
@@ -76,12 +89,12 @@ def test_search_is_prefix_case_and_accent_insensitive(people, query, expected):
 
 def test_search_follows_edits_tags_and_company_renames(people):
     zoe = people["zoe"]
-    contacts.save_contact(
+    save_contact(
         ContactData.of(zoe).__class__(**{**ContactData.of(zoe).__dict__, "last_name": "Kowalski"}), zoe.id
     )
     assert names(ContactFilter(text="lukas")) == []
     assert names(ContactFilter(text="kowal")) == ["Zoë Kowalski"]
-    contacts.add_tags(people["ada"].id, ["fairgoer"])
+    add_tags(people["ada"].id, ["fairgoer"])
     assert names(ContactFilter(text="fairgoer")) == ["Ada Byron"]
     Company.update(name="Sunrise Ovens").where(Company.name == "Nordlicht Bakery").execute()
     assert names(ContactFilter(text="sunrise")) == ["Ada Byron", "Zoë Kowalski"]
@@ -97,65 +110,65 @@ def test_filters_combine(people):
     ]
     assert names(ContactFilter(consent="recorded")) == ["Zoë Łukasiewicz"]
     assert len(names(ContactFilter(consent="missing"))) == 3
-    contacts.unsubscribe([people["zoe"].id])
+    unsubscribe([people["zoe"].id])
     assert names(ContactFilter(tags=("workshop",), reachable_only=True)) == ["Hans Ørsted"]
 
 
 def test_sorting(people):
-    rows = contacts.fetch_rows(ids := contacts.contact_ids(sort="company"))
+    rows = fetch_rows(ids := contact_ids(sort="company"))
     assert [rows[i].company for i in ids] == [
         "",
         "Kestrel Architects",
         "Nordlicht Bakery",
         "Nordlicht Bakery",
     ]
-    ids = contacts.contact_ids(sort="name", descending=True)
-    assert contacts.fetch_rows(ids)[ids[0]].name == "Đặng Văn Minh"
+    ids = contact_ids(sort="name", descending=True)
+    assert fetch_rows(ids)[ids[0]].name == "Đặng Văn Minh"
 
 
 def test_segments_save_with_live_counts(people):
     f = ContactFilter(tags=("workshop",), statuses=("lead",), reachable_only=True)
-    contacts.save_segment("Workshop leads", f)
-    [(segment, n)] = contacts.segments_with_counts()
+    save_segment("Workshop leads", f)
+    [(segment, n)] = segments_with_counts()
     assert (segment.name, n) == ("Workshop leads", 1)
     add("New", "Lead", "new@example.com", tags=["workshop"], status="lead")
-    assert contacts.segments_with_counts()[0][1] == 2
-    assert contacts.segment_filter(contacts.find_segment("workshop LEADS")) == f
+    assert segments_with_counts()[0][1] == 2
+    assert segment_filter(find_segment("workshop LEADS")) == f
     with pytest.raises(ValueError):
-        contacts.save_segment("  ", f)
+        save_segment("  ", f)
 
 
 def test_invalid_contact_is_refused_with_reasons(store):
     with pytest.raises(ContactInvalid) as info:
-        contacts.save_contact(ContactData(email="not-an-email", phone="12ab", status="vip"))
+        save_contact(ContactData(email="not-an-email", phone="12ab", status="vip"))
     assert set(info.value.errors) == {"email", "phone", "status"}
     with pytest.raises(ContactInvalid) as info:
-        contacts.save_contact(ContactData())
+        save_contact(ContactData())
     assert "first_name" in info.value.errors
     assert Contact.select().count() == 0
 
 
 def test_phone_is_read_in_the_business_region(store):
-    c = contacts.save_contact(ContactData(first_name="A", phone="030 1234567"), region="DE")
+    c = save_contact(ContactData(first_name="A", phone="030 1234567"), region="DE")
     assert c.phone == "+49 30 1234567"
 
 
 def test_trash_and_restore(people):
     ids = [people["zoe"].id, people["ada"].id]
-    contacts.delete_contacts(ids)
-    assert contacts.count() == 2
+    delete_contacts(ids)
+    assert count() == 2
     assert names(ContactFilter(trash=True)) == ["Ada Byron", "Zoë Łukasiewicz"]
-    contacts.restore_contacts(ids)
-    assert contacts.count() == 4
-    contacts.delete_contacts(ids)
-    assert contacts.empty_trash() == 2
+    restore_contacts(ids)
+    assert count() == 4
+    delete_contacts(ids)
+    assert empty_trash() == 2
     assert Contact.select().count() == 2
 
 
 def test_duplicates_are_found(people):
     twin = add("Zoe", "Lukasiewicz", "zoe.l@gmail.example", "Nordlicht Bakery")
     same_mail = add("Hans C.", "", "HANS@example.dk")
-    pairs = {(p.keep_id, p.other_id): p.reason for p in contacts.find_duplicates()}
+    pairs = {(p.keep_id, p.other_id): p.reason for p in find_duplicates()}
     assert pairs[(people["zoe"].id, twin.id)] == "same name and company"
     assert pairs[(people["hans"].id, same_mail.id)] == "same email"
     assert len(pairs) == 2
@@ -171,17 +184,17 @@ def test_merge_keeps_everything(people):
         title="Owner",
         notes="Met at the podcast recording",
     )
-    contacts.add_note(twin.id, "Phoned about pricing")
-    contacts.add_note(zoe.id, "First note")
+    add_note(twin.id, "Phoned about pricing")
+    add_note(zoe.id, "First note")
     referred = add("Friend", "", "friend@example.com", referred_by_id=twin.id)
-    contacts.unsubscribe([twin.id])
-    kept = contacts.merge_contacts(zoe.id, twin.id)
+    unsubscribe([twin.id])
+    kept = merge_contacts(zoe.id, twin.id)
     assert Contact.get_or_none(Contact.id == twin.id) is None
     assert kept.title == "Owner"
     assert kept.email == "zoe@nordlicht.example"
     assert kept.other_emails == ["zoe.l@gmail.example"]
     assert "podcast recording" in kept.notes
-    assert contacts.tag_names(kept.id) == ["podcast", "vip", "workshop"]
+    assert tag_names(kept.id) == ["podcast", "vip", "workshop"]
     summaries = {a.summary for a in Activity.select().where(Activity.contact == kept.id)}
     assert {"Phoned about pricing", "First note"} <= summaries
     assert any(s.startswith("Merged with") for s in summaries)
@@ -191,13 +204,13 @@ def test_merge_keeps_everything(people):
 
 
 def test_unsubscribe_by_list_of_addresses(people):
-    done, unknown = contacts.unsubscribe_addresses(["ADA@example.com", "who@nowhere.example"])
+    done, unknown = unsubscribe_addresses(["ADA@example.com", "who@nowhere.example"])
     assert done == 1 and unknown == ["who@nowhere.example"]
     assert Contact.get_by_id(people["ada"].id).unsubscribed_at is not None
 
 
 def test_company_completion_prefers_prefix_matches(people):
     add("X", company="Bakery Nordlicht")
-    assert contacts.company_names_like("nord") == ["Nordlicht Bakery", "Bakery Nordlicht"]
-    assert contacts.company_names_like("100%") == []
-    assert contacts.company_id_named("kestrel ARCHITECTS") is not None
+    assert company_names_like("nord") == ["Nordlicht Bakery", "Bakery Nordlicht"]
+    assert company_names_like("100%") == []
+    assert company_id_named("kestrel ARCHITECTS") is not None

@@ -50,7 +50,7 @@ def test_demo_is_realistic(tmp_path):
 
 
 def test_demo_size_is_chosen_and_searchable(tmp_path):
-    from smarketer.contacts import ContactFilter, contact_ids
+    from smarketer.contacts.listing import ContactFilter, contact_ids
 
     write_demo(tmp_path / "big.db", now=NOW, contacts=3000)
     assert Contact.select().count() == 3000
@@ -73,10 +73,10 @@ def test_demo_size_is_bounded_before_anything_is_written(tmp_path):
 
 def test_every_demo_record_passes_the_apps_own_validators(tmp_path):
     """A demo contact, deal or profile can be edited and saved as it is (issue 14)."""
-    from smarketer import pipeline
     from smarketer.campaigns.account import load_account, validate_account
-    from smarketer.contacts import ContactData, validate_contact
+    from smarketer.contacts.editing import ContactData, validate_contact
     from smarketer.db.models.deals import Deal
+    from smarketer.pipeline.deals import DealData, validate_deal
     from smarketer.settings import validate_profile
     from smarketer.validation import normalise_phone
 
@@ -96,14 +96,14 @@ def test_every_demo_record_passes_the_apps_own_validators(tmp_path):
         except ValueError as exc:
             problems[company.name] = str(exc)
     for deal in Deal.select():
-        data = pipeline.DealData(
+        data = DealData(
             title=deal.title,
             contact_id=deal.contact_id,
             value=deal.value,
             probability=deal.probability,
             stage_id=deal.stage_id,
         )
-        errors = pipeline.validate_deal(data, profile.locale)[1]
+        errors = validate_deal(data, profile.locale)[1]
         if errors:
             problems[deal.title] = errors
     assert problems == {}

@@ -3,8 +3,9 @@ up by id and sorted; broad: the name index walked once)."""
 
 import pytest
 
-from smarketer import contacts
-from smarketer.contacts import ContactFilter, listing
+from smarketer.contacts import listing
+from smarketer.contacts.listing import ContactFilter, contact_ids, filtered, first_ids
+from smarketer.contacts.trash import delete_contacts
 from smarketer.db.models.contacts import Contact
 
 # The core on both backends: a SQLite file and a PostgreSQL server (skipped without one).
@@ -32,14 +33,14 @@ def reference(f, descending=False):
         if descending
         else (Contact.sort_name.asc(), Contact.id.asc())
     )
-    return [c.id for c in contacts.filtered(f).order_by(*order)]
+    return [c.id for c in filtered(f).order_by(*order)]
 
 
 @pytest.mark.parametrize("broad_from", [0, 10_000])
 def test_search_order_matches_the_plain_query(demo, monkeypatch, broad_from):
     monkeypatch.setattr(listing, "BROAD_MATCH", broad_from)
     some = list(Contact.select().order_by(Contact.id).limit(5))
-    contacts.delete_contacts([c.id for c in some])
+    delete_contacts([c.id for c in some])
     filters = [ContactFilter(text=t) for t in ("a", "e", "studio", "anna", "+353", "zz")]
     filters += [
         ContactFilter(text="a", statuses=("lead",)),
@@ -49,8 +50,8 @@ def test_search_order_matches_the_plain_query(demo, monkeypatch, broad_from):
     ]
     for f in filters:
         for descending in (False, True):
-            assert contacts.contact_ids(f, descending=descending) == reference(f, descending)
-    assert some[0].id in contacts.contact_ids(ContactFilter(text=some[0].last_name, trash=True))
+            assert contact_ids(f, descending=descending) == reference(f, descending)
+    assert some[0].id in contact_ids(ContactFilter(text=some[0].last_name, trash=True))
 
 
 @pytest.mark.parametrize(("narrow", "probe"), [(0, 0), (0, 10_000), (10_000, 0)])
@@ -59,15 +60,15 @@ def test_a_first_page_is_the_start_of_the_whole_list(demo, monkeypatch, narrow, 
     matches looked up while walking the names), it is the start of the whole list."""
     monkeypatch.setattr(listing, "NARROW_MATCH", narrow)
     monkeypatch.setattr(listing, "PROBE_WALK", probe)
-    contacts.delete_contacts([Contact.select().order_by(Contact.id).first().id])
+    delete_contacts([Contact.select().order_by(Contact.id).first().id])
     for text in ("", "a", "e", "m", "studio", "anna", "zz"):
         for descending in (False, True):
-            whole = contacts.contact_ids(ContactFilter(text=text), descending=descending)
-            first, complete = contacts.first_ids(ContactFilter(text=text), descending=descending, limit=7)
+            whole = contact_ids(ContactFilter(text=text), descending=descending)
+            first, complete = first_ids(ContactFilter(text=text), descending=descending, limit=7)
             assert first == whole[: len(first)] and len(first) >= min(7, len(whole))
             assert complete == (first == whole)
-    first, complete = contacts.first_ids(ContactFilter(text="a", statuses=("lead",)), limit=7)
-    assert complete and first == contacts.contact_ids(ContactFilter(text="a", statuses=("lead",)))
+    first, complete = first_ids(ContactFilter(text="a", statuses=("lead",)), limit=7)
+    assert complete and first == contact_ids(ContactFilter(text="a", statuses=("lead",)))
 
 
 def test_a_first_page_is_read_as_a_page_whatever_the_filter_and_order(demo, backend):
@@ -84,16 +85,14 @@ def test_a_first_page_is_read_as_a_page_whatever_the_filter_and_order(demo, back
             asked.append(sql)
         return cursor
 
-    whole = contacts.contact_ids(ContactFilter(text="a", statuses=("lead",)), sort="city")
+    whole = contact_ids(ContactFilter(text="a", statuses=("lead",)), sort="city")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(type(db.obj), "execute_sql", counting)
-        first, complete = contacts.first_ids(ContactFilter(), limit=7)
+        first, complete = first_ids(ContactFilter(), limit=7)
         assert asked, "the first page was read whole"
         if backend == "postgresql":
             asked.clear()
-            some, all_of_them = contacts.first_ids(
-                ContactFilter(text="a", statuses=("lead",)), sort="city", limit=3
-            )
+            some, all_of_them = first_ids(ContactFilter(text="a", statuses=("lead",)), sort="city", limit=3)
             assert asked and some == whole[:3] and all_of_them == (len(whole) <= 3)
     assert len(first) == 7 and not complete
-    assert first == contacts.contact_ids(ContactFilter())[:7]
+    assert first == contact_ids(ContactFilter())[:7]

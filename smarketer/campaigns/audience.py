@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from smarketer import contacts, settings
+from smarketer import settings
 from smarketer.campaigns import templates
 from smarketer.campaigns.account import SmtpAccount, load_account
-from smarketer.contacts import ContactFilter
+from smarketer.contacts.listing import ContactFilter, filtered
+from smarketer.contacts.saved_segments import segment_by_id, segment_filter
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models.campaigns import Campaign, OutboxState
@@ -78,13 +79,13 @@ def _members(campaign: Campaign) -> tuple[str, list]:
             [campaign.audience],
         )
     if campaign.audience_kind == "segment":
-        segment = contacts.segment_by_id(int(campaign.audience))
+        segment = segment_by_id(int(campaign.audience))
         if segment is None:
             return "SELECT NULL WHERE 0", []
-        f = contacts.segment_filter(segment)
+        f = segment_filter(segment)
     else:
         f = ContactFilter(tags=(campaign.audience,))
-    sql, params = contacts.filtered(f).sql()
+    sql, params = filtered(f).sql()
     return sql, list(params)
 
 

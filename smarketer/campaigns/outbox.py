@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 from peewee import fn
 
-from smarketer import contacts, settings
+from smarketer import settings
 from smarketer.campaigns import templates
 from smarketer.campaigns.account import SmtpAccount, load_account
 from smarketer.campaigns.audience import (  # noqa: F401 - who receives: see audience.py
@@ -49,6 +49,7 @@ from smarketer.campaigns.suppression import (  # noqa: F401 - the outbox's publi
     unsubscribe_contact,
     unsubscribe_list,
 )
+from smarketer.contacts.saved_segments import find_segment, segment_by_id
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models.campaigns import Campaign, OutboxMessage, OutboxState
@@ -118,7 +119,7 @@ def has_audience(campaign: Campaign) -> bool:
 
 def _check_audience(kind: str, audience: str) -> None:
     if kind == "segment":
-        if contacts.segment_by_id(int(audience)) is None:
+        if segment_by_id(int(audience)) is None:
             raise CampaignError("That segment no longer exists.")
     elif kind == "tag":
         if not Tag.get_or_none(fn.lower(Tag.name) == str(audience).lower()):
@@ -152,7 +153,7 @@ def find_campaign(name: str) -> Campaign | None:
 
 def resolve_audience(text: str) -> tuple[str, str]:
     """A segment name, else a tag name → (kind, audience) for create_campaign."""
-    segment = contacts.find_segment(text)
+    segment = find_segment(text)
     if segment:
         return "segment", str(segment.id)
     tag = Tag.get_or_none(fn.lower(Tag.name) == text.strip().lower())

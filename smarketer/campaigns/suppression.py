@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from peewee import fn
 
-from smarketer import contacts
+from smarketer.contacts.editing import unsubscribe
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models.campaigns import OutboxMessage, OutboxState, Suppression
@@ -30,7 +30,7 @@ def unsubscribe_contact(contact_id: int, reason: str) -> None:
     """Unsubscribe, suppress the address, and take the contact out of queued campaigns."""
     contact = Contact.get_by_id(contact_id)
     with db.atomic():
-        contacts.unsubscribe([contact_id], reason)
+        unsubscribe([contact_id], reason)
         if contact.email:
             suppress(contact.email, f"unsubscribed ({reason})")
         OutboxMessage.update(state=OutboxState.SKIPPED, reply="unsubscribed before sending").where(

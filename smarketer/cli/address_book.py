@@ -49,7 +49,9 @@ def add_filter_options(parser, *, segment: bool = True) -> None:
 
 def filter_from(args):
     """The ContactFilter the filter words in ``args`` describe (a segment's narrowed by them)."""
-    from smarketer import contacts
+    from smarketer.contacts.editing import company_id_named
+    from smarketer.contacts.listing import ContactFilter
+    from smarketer.contacts.saved_segments import segment_filter
     from smarketer.db.models.contacts import LIFECYCLE_STATUSES
 
     for status in args.status:
@@ -57,10 +59,10 @@ def filter_from(args):
             raise UserError(f"unknown status {status!r}; use {', '.join(LIFECYCLE_STATUSES)}")
     company_id = None
     if args.company:
-        company_id = contacts.company_id_named(args.company)
+        company_id = company_id_named(args.company)
         if company_id is None:
             raise UserError(f"no company named {args.company!r}")
-    f = contacts.ContactFilter(
+    f = ContactFilter(
         text=args.search.strip(),
         tags=tuple(args.tag),
         statuses=tuple(args.status),
@@ -70,19 +72,19 @@ def filter_from(args):
         trash=getattr(args, "trash", False),
     )
     if getattr(args, "segment", None):
-        return find_segment(args.segment, contacts.segment_filter).narrowed_by(f)
+        return find_segment(args.segment, segment_filter).narrowed_by(f)
     return f
 
 
 def find_segment(name: str, then=lambda s: s):
-    from smarketer import contacts
+    from smarketer.contacts import saved_segments
+    from smarketer.contacts.saved_segments import segments
 
     return then(
         found(
-            contacts.find_segment(name),
+            saved_segments.find_segment(name),
             lambda: (
-                f"no segment named {name!r} "
-                f"(segments: {', '.join(s.name for s in contacts.segments()) or 'none yet'})"
+                f"no segment named {name!r} (segments: {', '.join(s.name for s in segments()) or 'none yet'})"
             ),
         )
     )
@@ -90,11 +92,11 @@ def find_segment(name: str, then=lambda s: s):
 
 def find_contact(key: str, *, trash: bool = False):
     """The contact with this id or email address; a UserError naming the key otherwise."""
-    from smarketer import contacts
+    from smarketer.contacts.listing import find_contact as listing_find_contact
 
     where = " in the trash" if trash else ""
     return found(
-        contacts.find_contact(key, trash=trash),
+        listing_find_contact(key, trash=trash),
         f"no contact {key!r}{where} (find one: smarketer contacts list --search TEXT)",
     )
 
@@ -238,51 +240,54 @@ def _data_from(args, base):
 
 
 def _save(data, contact_id=None):
-    from smarketer import contacts, settings
+    from smarketer import settings
+    from smarketer.contacts.editing import save_contact
 
-    return contacts.save_contact(data, contact_id, region=settings.load_profile().region)
+    return save_contact(data, contact_id, region=settings.load_profile().region)
 
 
 def run_add(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts.editing import ContactData, contact_label
 
     open_store(args)
-    contact = _save(_data_from(args, contacts.ContactData()))
-    print(f"Added contact {contact.id}: {contacts.contact_label(contact.id)}")
+    contact = _save(_data_from(args, ContactData()))
+    print(f"Added contact {contact.id}: {contact_label(contact.id)}")
     return 0
 
 
 def run_edit(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts.editing import ContactData, contact_label
 
     open_store(args)
     contact = find_contact(args.key)
-    saved = _save(_data_from(args, contacts.ContactData.of(contact)), contact.id)
-    print(f"Saved contact {saved.id}: {contacts.contact_label(saved.id)}")
+    saved = _save(_data_from(args, ContactData.of(contact)), contact.id)
+    print(f"Saved contact {saved.id}: {contact_label(saved.id)}")
     return 0
 
 
 def run_note(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts.editing import contact_label
+    from smarketer.contacts.history import add_note
 
     open_store(args)
     contact = find_contact(args.key)
-    contacts.add_note(contact.id, args.text)
-    print(f"Added a note to {contacts.contact_label(contact.id)}")
+    add_note(contact.id, args.text)
+    print(f"Added a note to {contact_label(contact.id)}")
     return 0
 
 
 def run_tag(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts.editing import contact_label
+    from smarketer.contacts.tags import add_tags, remove_tags, tag_names
 
     open_store(args)
     contact = find_contact(args.key)
     if args.contacts_command == "tag":
-        contacts.add_tags(contact.id, args.tags)
+        add_tags(contact.id, args.tags)
     else:
-        contacts.remove_tags(contact.id, args.tags)
-    tags = ", ".join(contacts.tag_names(contact.id)) or "none"
-    print(f"{contacts.contact_label(contact.id)}: tags {tags}")
+        remove_tags(contact.id, args.tags)
+    tags = ", ".join(tag_names(contact.id)) or "none"
+    print(f"{contact_label(contact.id)}: tags {tags}")
     return 0
 
 
@@ -296,11 +301,11 @@ def _contacts(keys: list[str], trash: bool) -> list:
 
 
 def run_delete(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts.trash import delete_contacts
 
     open_store(args)
     chosen = _contacts(args.keys, trash=False)
-    contacts.delete_contacts([c.id for c in chosen])
+    delete_contacts([c.id for c in chosen])
     ids = " ".join(str(c.id) for c in chosen)
     print(
         f"Moved {len(chosen)} contact{'s' if len(chosen) != 1 else ''} to the trash "
@@ -310,22 +315,22 @@ def run_delete(args) -> int:
 
 
 def run_restore(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts.trash import restore_contacts
 
     open_store(args)
     chosen = _contacts(args.keys, trash=True)
-    contacts.restore_contacts([c.id for c in chosen])
+    restore_contacts([c.id for c in chosen])
     print(f"Restored {len(chosen)} contact{'s' if len(chosen) != 1 else ''}")
     return 0
 
 
 def _listed(ids: list[int]):
     """The contacts of ``ids`` as `contacts list --json` writes them, read a page at a time."""
-    from smarketer import contacts
+    from smarketer.contacts.listing import fetch_rows
 
     for start in range(0, len(ids), PAGE):
         page = ids[start : start + PAGE]
-        rows = contacts.fetch_rows(page)
+        rows = fetch_rows(page)
         for cid in page:
             row = rows[cid]
             yield {
@@ -346,11 +351,11 @@ def _listed(ids: list[int]):
 
 
 def run_list(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts.listing import contact_ids, count
 
     open_store(args)
     f = filter_from(args)
-    ids = contacts.contact_ids(f)
+    ids = contact_ids(f)
     head = {"filter": f.describe(), "count": len(ids)}
     if args.json:  # written as it is read: 100,000 contacts never sit in memory at once
         stream(head, "contacts", _listed(ids))
@@ -358,7 +363,7 @@ def run_list(args) -> int:
     if not ids:
         print(
             "No contacts match."
-            if contacts.count()
+            if count()
             else "No contacts yet: smarketer import FILE, or smarketer contacts add …"
         )
         return 0
@@ -383,17 +388,19 @@ def run_list(args) -> int:
 def run_show(args) -> int:
     from dataclasses import asdict
 
-    from smarketer import contacts
+    from smarketer.contacts.editing import ContactData, contact_label
+    from smarketer.contacts.history import timeline
+    from smarketer.contacts.listing import find_contact as listing_find_contact
 
     open_store(args)
-    contact = contacts.find_contact(args.key, trash=None) or find_contact(args.key)  # else its one-line error
-    data = contacts.ContactData.of(contact)
+    contact = listing_find_contact(args.key, trash=None) or find_contact(args.key)  # else its one-line error
+    data = ContactData.of(contact)
     document = {
         "contact": {
             "id": contact.id,
             **asdict(data),
             "name": contact.full_name,
-            "referred_by": contacts.contact_label(data.referred_by_id),
+            "referred_by": contact_label(data.referred_by_id),
             "consent_at": contact.consent_at,
             "unsubscribed_at": contact.unsubscribed_at,
             "bounced_at": contact.bounced_at,
@@ -402,7 +409,7 @@ def run_show(args) -> int:
             "deleted_at": contact.deleted_at,
             "timeline": [
                 {"id": a.id, "at": a.occurred_at, "kind": a.kind, "summary": a.summary, "body": a.body}
-                for a in contacts.timeline(contact.id)
+                for a in timeline(contact.id)
             ],
         }
     }

@@ -134,17 +134,18 @@ def _undo(args) -> int:
 
 
 def run_export(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts.listing import ContactFilter, contact_ids
+    from smarketer.contacts.saved_segments import find_segment, segment_filter, segments_with_counts
     from smarketer.exchange.files import export_contacts
 
     open_store(args)
-    f = contacts.ContactFilter()
+    f = ContactFilter()
     if args.segment:
-        segment = contacts.find_segment(args.segment)
+        segment = find_segment(args.segment)
         if segment is None:
-            names = ", ".join(s.name for s, _ in contacts.segments_with_counts()) or "none yet"
+            names = ", ".join(s.name for s, _ in segments_with_counts()) or "none yet"
             return fail(f"no segment named {args.segment!r} (segments: {names})")
-        f = contacts.segment_filter(segment)
-    count = export_contacts(contacts.contact_ids(f), args.output, args.vcard_version)
+        f = segment_filter(segment)
+    count = export_contacts(contact_ids(f), args.output, args.vcard_version)
     print(f"Exported {count} contacts to {args.output}")
     return 0

@@ -49,24 +49,25 @@ def days(text: str) -> int:
 
 
 def find_deal(key: str):
-    from smarketer import pipeline
+    from smarketer.pipeline.deals import find_deal as deals_find_deal
 
-    return found(pipeline.find_deal(key), f"no deal {key!r} (see: smarketer deals list)")
+    return found(deals_find_deal(key), f"no deal {key!r} (see: smarketer deals list)")
 
 
 def find_stage(name: str):
-    from smarketer import pipeline
+    from smarketer.pipeline.stage_list import find_stage as stage_list_find_stage
+    from smarketer.pipeline.stage_list import stages as stage_list_stages
 
     return found(
-        pipeline.find_stage(name),
-        lambda: f"no stage named {name!r} (stages: {', '.join(s.name for s in pipeline.stages())})",
+        stage_list_find_stage(name),
+        lambda: f"no stage named {name!r} (stages: {', '.join(s.name for s in stage_list_stages())})",
     )
 
 
 def find_task(task_id: int):
-    from smarketer import pipeline
+    from smarketer.pipeline.tasks import find_task as tasks_find_task
 
-    return found(pipeline.find_task(task_id), f"no task {task_id} (see: smarketer task list)")
+    return found(tasks_find_task(task_id), f"no task {task_id} (see: smarketer task list)")
 
 
 def register(commands) -> None:
@@ -191,9 +192,9 @@ def register(commands) -> None:
 
 
 def deal_document(deal, stage) -> dict:
-    from smarketer import pipeline
+    from smarketer.pipeline.deals import effective_probability
 
-    p = pipeline.effective_probability(deal, stage)
+    p = effective_probability(deal, stage)
     return {
         "id": deal.id,
         "title": deal.title,
@@ -210,14 +211,15 @@ def deal_document(deal, stage) -> dict:
 
 
 def run_deals(args) -> int:
-    from smarketer import pipeline
+    from smarketer.pipeline.deals import deals_in_stage
+    from smarketer.pipeline.stage_list import open_stages
 
     open_store(args)
     local = Local.of_profile()
-    wanted = pipeline.open_stages()
+    wanted = open_stages()
     if args.stage:
         wanted = [find_stage(args.stage)]
-    listed = [deal_document(deal, stage) for stage in wanted for deal in pipeline.deals_in_stage(stage.id)]
+    listed = [deal_document(deal, stage) for stage in wanted for deal in deals_in_stage(stage.id)]
     total = sum((d["value"] for d in listed), Decimal("0"))
     weighted = sum((d["weighted"] for d in listed), Decimal("0"))
     document = {"currency": local.currency, "deals": listed, "total": total, "weighted": weighted}
@@ -254,7 +256,7 @@ def run_deals(args) -> int:
 
 
 def run_create(args) -> int:
-    from smarketer import pipeline
+    from smarketer.pipeline.deals import DealData, save_deal
 
     open_store(args)
     contact_id = None
@@ -271,8 +273,8 @@ def run_create(args) -> int:
                 f"deal {'won' if stage.kind == 'won' else 'lost'} ID"
             )
         stage_id = stage.id
-    deal = pipeline.save_deal(
-        pipeline.DealData(
+    deal = save_deal(
+        DealData(
             title=args.title,
             contact_id=contact_id,
             company=args.company,
@@ -290,7 +292,8 @@ def run_create(args) -> int:
 
 
 def run_show(args) -> int:
-    from smarketer import pipeline
+    from smarketer.pipeline.deals import history
+    from smarketer.pipeline.tasks import tasks_of_deal
 
     open_store(args)
     deal = find_deal(args.key)
@@ -310,9 +313,9 @@ def run_show(args) -> int:
                     "from": c.from_stage.name if c.from_stage else None,
                     "to": c.to_stage.name,
                 }
-                for c in pipeline.history(deal.id)
+                for c in history(deal.id)
             ],
-            "tasks": [task_document(t) for t in pipeline.tasks_of_deal(deal.id)],
+            "tasks": [task_document(t) for t in tasks_of_deal(deal.id)],
         }
     }
 
@@ -351,36 +354,38 @@ def _moved(deal) -> int:
 
 
 def run_move(args) -> int:
-    from smarketer import pipeline
+    from smarketer.pipeline.deals import move_deal
 
     open_store(args)
     deal, stage = find_deal(args.key), find_stage(args.stage)
-    return _moved(pipeline.move_deal(deal.id, stage.id, lost_reason=args.reason))
+    return _moved(move_deal(deal.id, stage.id, lost_reason=args.reason))
 
 
 def run_close(args) -> int:
     """`deal won` (at its final value, if given) and `deal lost` (with the reason)."""
-    from smarketer import pipeline
+    from smarketer.pipeline.deals import DealData, mark_lost, mark_won, validate_deal
+    from smarketer.pipeline.errors import DealInvalid
 
     open_store(args)
     deal = find_deal(args.key)
     if args.outcome == "lost":
-        return _moved(pipeline.mark_lost(deal.id, args.reason))
+        return _moved(mark_lost(deal.id, args.reason))
     value = None
     if args.value is not None:
-        clean, errors, _ = pipeline.validate_deal(pipeline.DealData(title=deal.title, value=args.value))
+        clean, errors, _ = validate_deal(DealData(title=deal.title, value=args.value))
         if errors:
-            raise pipeline.DealInvalid(errors)
+            raise DealInvalid(errors)
         value = Decimal(clean.value)
-    return _moved(pipeline.mark_won(deal.id, value))
+    return _moved(mark_won(deal.id, value))
 
 
 def run_stages(args) -> int:
-    from smarketer import pipeline
+    from smarketer.pipeline.deals import deal_counts_by_stage
+    from smarketer.pipeline.stage_list import stages as stage_list_stages
 
     open_store(args)
-    counts = pipeline.deal_counts_by_stage()
-    listed = [(s, counts.get(s.id, 0)) for s in pipeline.stages()]
+    counts = deal_counts_by_stage()
+    listed = [(s, counts.get(s.id, 0)) for s in stage_list_stages()]
     document = {
         "stages": [
             {"id": s.id, "name": s.name, "kind": s.kind, "probability": s.probability, "deals": n}
@@ -409,10 +414,10 @@ def task_document(task) -> dict:
 
 
 def run_tasks(args) -> int:
-    from smarketer import pipeline
+    from smarketer.pipeline.tasks import agenda as tasks_agenda
 
     open_store(args)
-    agenda = pipeline.agenda()
+    agenda = tasks_agenda()
     groups = [("overdue", agenda.overdue), ("today", agenda.today)]
     if getattr(args, "upcoming", False):
         groups.append(("upcoming", agenda.upcoming))
@@ -436,7 +441,7 @@ def run_tasks(args) -> int:
 
 
 def run_task_add(args) -> int:
-    from smarketer import pipeline
+    from smarketer.pipeline.tasks import add_task
 
     open_store(args)
     deal_id = find_deal(args.deal).id if args.deal else None
@@ -445,7 +450,7 @@ def run_task_add(args) -> int:
         from smarketer.cli.address_book import find_contact
 
         contact_id = find_contact(args.contact).id
-    task = pipeline.add_task(args.title, args.due, deal_id=deal_id, contact_id=contact_id, due_time=args.time)
+    task = add_task(args.title, args.due, deal_id=deal_id, contact_id=contact_id, due_time=args.time)
     local = Local.of_profile()
     print(
         f"Added task {task.id}: {task.title}, due {local.day(task.due_date)}"
@@ -455,20 +460,20 @@ def run_task_add(args) -> int:
 
 
 def run_task_done(args) -> int:
-    from smarketer import pipeline
+    from smarketer.pipeline.tasks import complete_task
 
     open_store(args)
     task = find_task(args.task_id)
-    pipeline.complete_task(task.id)
+    complete_task(task.id)
     print(f"Done: {task.title}")
     return 0
 
 
 def run_task_snooze(args) -> int:
-    from smarketer import pipeline
+    from smarketer.pipeline.tasks import snooze_task
 
     open_store(args)
     task = find_task(args.task_id)
-    new = pipeline.snooze_task(task.id, args.days)
+    new = snooze_task(task.id, args.days)
     print(f"Snoozed {task.title} to {Local.of_profile().day(new)}")
     return 0

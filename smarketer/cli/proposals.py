@@ -59,10 +59,11 @@ def find_proposal(number: str) -> int:
 
 
 def run_proposal(args) -> int:
-    from smarketer.proposals import listing, service
+    from smarketer.proposals import listing
+    from smarketer.proposals.lifecycle import expire_overdue, sent_pdf
 
     open_store(args)
-    service.expire_overdue()
+    expire_overdue()
     if args.proposal_command == "list":
         return _list(args, listing.summaries())
     if args.proposal_command == "import":
@@ -81,7 +82,7 @@ def run_proposal(args) -> int:
 
         if not args.output.parent.is_dir():
             return fail(f"{args.output}: the folder {args.output.parent} does not exist")
-        sent = service.sent_pdf(proposal_id)
+        sent = sent_pdf(proposal_id)
         args.output.write_bytes(sent or build_pdf(proposal_id))
         kept = " (the exact PDF that was sent)" if sent else ""
         print(f"Wrote {shown.summary.label} to {args.output}{kept}")

@@ -45,7 +45,7 @@ def register(commands) -> None:
 
 
 def run_list(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts.saved_segments import segment_filter, segments_with_counts
 
     open_store(args)
     document = {
@@ -53,12 +53,12 @@ def run_list(args) -> int:
             {
                 "id": s.id,
                 "name": s.name,
-                "filter": contacts.segment_filter(s).to_json(),
-                "description": contacts.segment_filter(s).describe(),
+                "filter": segment_filter(s).to_json(),
+                "description": segment_filter(s).describe(),
                 "count": n,
                 "created_at": s.created_at,
             }
-            for s, n in contacts.segments_with_counts()
+            for s, n in segments_with_counts()
         ]
     }
 
@@ -75,27 +75,26 @@ def run_list(args) -> int:
 
 
 def run_create(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts import saved_segments
+    from smarketer.contacts.listing import count
+    from smarketer.contacts.saved_segments import save_segment, segment_filter
 
     open_store(args)
     f = filter_from(args)
-    existing = contacts.find_segment(args.name)
+    existing = saved_segments.find_segment(args.name)
     if existing is not None and not args.replace:
         raise UserError(f"a segment named {existing.name!r} exists; add --replace to give it this filter")
-    segment = contacts.save_segment(args.name, f)
-    print(
-        f"Saved segment {segment.name}: {f.describe()} "
-        f"({contacts.count(contacts.segment_filter(segment)):,} contacts)"
-    )
+    segment = save_segment(args.name, f)
+    print(f"Saved segment {segment.name}: {f.describe()} ({count(segment_filter(segment)):,} contacts)")
     return 0
 
 
 def run_delete(args) -> int:
-    from smarketer import contacts
+    from smarketer.contacts.saved_segments import delete_segment, segment_filter
 
     open_store(args)
     segment = find_segment(args.name)
-    description = contacts.segment_filter(segment).describe()
-    contacts.delete_segment(segment.id)
+    description = segment_filter(segment).describe()
+    delete_segment(segment.id)
     print(f"Deleted segment {segment.name} ({description}); its contacts stay")
     return 0

@@ -33,13 +33,16 @@ TASKS = [
 
 
 def add_deals(rng: random.Random, people: list[int], now: datetime) -> None:
-    from smarketer import pipeline
     from smarketer.db.models.deals import Deal, StageChange
+    from smarketer.pipeline import stage_list
+    from smarketer.pipeline.deals import DEFAULT_LOST_REASONS
+    from smarketer.pipeline.stage_list import lost_stage, won_stage
+    from smarketer.pipeline.tasks import add_task
 
-    stages = pipeline.stages()
+    stages = stage_list.stages()
     open_stages = [s for s in stages if s.kind == "open"]
-    won, lost = pipeline.won_stage(), pipeline.lost_stage()
-    reasons = pipeline.DEFAULT_LOST_REASONS
+    won, lost = won_stage(), lost_stage()
+    reasons = DEFAULT_LOST_REASONS
     today = now.date()
     for i in range(max(48, min(600, len(people) // 150))):  # 600 deals at 100,000 people
         contact = Contact.get_by_id(rng.choice(people))
@@ -83,7 +86,7 @@ def add_deals(rng: random.Random, people: list[int], now: datetime) -> None:
             ref_id=deal.id,
         )
         if not closed and rng.random() < 0.8:
-            pipeline.add_task(
+            add_task(
                 rng.choice(TASKS),
                 today + timedelta(days=rng.randint(-4, 9)),
                 deal_id=deal.id,

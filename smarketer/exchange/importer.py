@@ -25,8 +25,9 @@ from pathlib import Path
 
 from peewee import fn
 
-from smarketer import contacts, paths
+from smarketer import paths
 from smarketer.contacts.columns import COLUMNS, LINE_FIELDS, new_row
+from smarketer.contacts.tags import clean_tags
 from smarketer.db import db
 from smarketer.db.fields import InstantField, utc_now
 from smarketer.db.models.campaigns import Suppression
@@ -220,7 +221,7 @@ def clean_record(
     if "do_not_email" in v and parse_flag(str(v["do_not_email"])):
         row["do_not_email"] = True
     tags = v.get("tags")
-    row["tags"] = contacts.clean_tags(tags) if tags and isinstance(tags, list) else ()
+    row["tags"] = clean_tags(tags) if tags and isinstance(tags, list) else ()
     return row
 
 
@@ -276,7 +277,7 @@ class _Writer:
         self.changes: list[tuple] = []  # import_change rows waiting to be written
         self.new_companies: list[int] = []
         self.new_tags: list[int] = []
-        self.extra_tags = contacts.clean_tags([tag] if tag else [])
+        self.extra_tags = clean_tags([tag] if tag else [])
         self.by_email: dict[str, int] = {
             e.lower(): cid
             for cid, e in tuples(Contact.select(Contact.id, Contact.email).where(Contact.email != ""))

@@ -129,15 +129,15 @@ def set_deal_on_reply(on: bool) -> None:
 
 def _open_deal(contact: Contact, campaign_id: int) -> None:
     """A reply to a campaign opens a deal in the first stage, the campaign as its source."""
-    from smarketer import pipeline
     from smarketer.db.models.campaigns import Campaign
     from smarketer.db.models.deals import Deal
+    from smarketer.pipeline.deals import DealData, save_deal
 
     if Deal.select().where((Deal.contact == contact.id) & (Deal.campaign_id == campaign_id)).exists():
         return
     name = Campaign.get_by_id(campaign_id).name
-    pipeline.save_deal(
-        pipeline.DealData(
+    save_deal(
+        DealData(
             title=f"{contact.full_name or contact.email} – replied to {name}",
             contact_id=contact.id,
             source=f"Campaign: {name}",

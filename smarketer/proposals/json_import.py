@@ -23,12 +23,13 @@ from pathlib import Path
 from babel.numbers import is_currency
 from peewee import fn
 
-from smarketer import contacts
+from smarketer.contacts.editing import ContactData, save_contact, validate_contact
 from smarketer.db import db
 from smarketer.db.models.contacts import Contact
 from smarketer.db.models.deals import Deal
 from smarketer.db.models.proposals import Proposal
-from smarketer.proposals import service
+from smarketer.proposals.contents import ItemData, add_item
+from smarketer.proposals.drafts import DEFAULT_VALID_DAYS, ProposalError, create_proposal, update_proposal
 from smarketer.proposals.pricing import (
     HUNDRED,
     MAX_QUANTITY,
@@ -42,7 +43,6 @@ from smarketer.proposals.pricing import (
     PricingError,
     check_bounds,
 )
-from smarketer.proposals.service import ItemData, ProposalError
 
 MAX_FILE_BYTES = 5_000_000
 MAX_ITEMS = 1000
@@ -219,7 +219,7 @@ class ProposalDraft:
     """A whole checked document, ready to be written."""
 
     title: str
-    client: contacts.ContactData | None
+    client: ContactData | None
     deal_id: int | None
     rounding: str
     currency: str | None
@@ -231,21 +231,21 @@ class ProposalDraft:
     items: tuple[ItemData, ...]
 
 
-def _client(spec) -> contacts.ContactData | None:
+def _client(spec) -> ContactData | None:
     if spec is None or spec == "":
         return None
     if isinstance(spec, str):
         spec = {"email": spec}
     spec = _object(spec, "client", CLIENT_KEYS)
     text = {key: _text(spec.get(key), f"client.{key}", key).strip() for key in CLIENT_KEYS}
-    data = contacts.ContactData(
+    data = ContactData(
         email=text["email"],
         first_name=text["first_name"],
         last_name=text["last_name"],
         company=text["company"],
         status="qualified",
     )
-    clean, errors = contacts.validate_contact(data)
+    clean, errors = validate_contact(data)
     if errors:
         key, message = next(iter(errors.items()))
         raise ProposalError(f"client.{key}: {message}")
@@ -321,7 +321,7 @@ def read_document(data) -> ProposalDraft:
         currency=currency,
         issue_date=None if data.get("issue_date") is None else _day(data["issue_date"], "issue_date"),
         valid_days=_whole(
-            data.get("valid_days", Decimal(service.DEFAULT_VALID_DAYS)), "valid_days", 0, MAX_VALID_DAYS
+            data.get("valid_days", Decimal(DEFAULT_VALID_DAYS)), "valid_days", 0, MAX_VALID_DAYS
         ),
         intro=_text(data.get("intro"), "intro", "intro"),
         closing=_text(data.get("closing"), "closing", "closing"),
@@ -332,21 +332,21 @@ def read_document(data) -> ProposalDraft:
     )
 
 
-def _contact_id(client: contacts.ContactData | None) -> int | None:
+def _contact_id(client: ContactData | None) -> int | None:
     if client is None:
         return None
     if client.email:
         found = Contact.get_or_none(fn.lower(Contact.email) == client.email.lower())
         if found:
             return found.id
-    return contacts.save_contact(client).id
+    return save_contact(client).id
 
 
 def import_proposal(data) -> Proposal:
     """Check the whole document, then create the draft in one transaction."""
     draft = read_document(data)
     with db.atomic():
-        proposal = service.create_proposal(
+        proposal = create_proposal(
             draft.title,
             contact_id=_contact_id(draft.client),
             deal_id=draft.deal_id,
@@ -355,12 +355,12 @@ def import_proposal(data) -> Proposal:
             rounding=draft.rounding,
             currency=draft.currency,
         )
-        service.update_proposal(
+        update_proposal(
             proposal.id, intro=draft.intro, closing=draft.closing, document_discount=draft.document_discount
         )
         for index, item in enumerate(draft.items):
             try:
-                service.add_item(proposal.id, item)
+                add_item(proposal.id, item)
             except PricingError as exc:  # the business's default tax rate, say
                 raise ProposalError(f"items[{index}]: {str(exc).split(': ', 1)[-1]}") from None
     return Proposal.get_by_id(proposal.id)

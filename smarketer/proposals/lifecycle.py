@@ -8,12 +8,14 @@ from typing import Any
 
 from peewee import fn
 
-from smarketer import pipeline, settings
+from smarketer import settings
 from smarketer.db import db
 from smarketer.db.fields import utc_now
 from smarketer.db.models.base import StoredFile
 from smarketer.db.models.deals import Deal
 from smarketer.db.models.proposals import Proposal, ProposalItem, ProposalSection
+from smarketer.pipeline.deals import mark_won, move_deal
+from smarketer.pipeline.stage_list import open_stages
 from smarketer.proposals.contents import items, sections, totals
 from smarketer.proposals.drafts import ProposalError, log_activity, next_number
 
@@ -36,9 +38,9 @@ def mark_sent(proposal_id: int, pdf: bytes) -> Proposal:
         )
         if proposal.deal_id:
             deal = Deal.get_by_id(proposal.deal_id)
-            target = next((s for s in pipeline.open_stages() if s.name.lower() == "proposal sent"), None)
+            target = next((s for s in open_stages() if s.name.lower() == "proposal sent"), None)
             if deal.stage.kind == "open" and target and deal.stage.position < target.position:
-                pipeline.move_deal(deal.id, target.id)
+                move_deal(deal.id, target.id)
     return proposal
 
 
@@ -126,7 +128,7 @@ def accept(proposal_id: int) -> Proposal:
         total = totals(proposal).total
         log_activity(proposal, f"Proposal {proposal.label} accepted ({total} {proposal.currency})")
         if proposal.deal_id:
-            pipeline.mark_won(proposal.deal_id, total)
+            mark_won(proposal.deal_id, total)
     return proposal
 
 

@@ -16,7 +16,9 @@ from decimal import Decimal
 
 from smarketer.db import db
 from smarketer.db.models.proposals import Proposal
-from smarketer.proposals import presentation, service
+from smarketer.proposals import contents, presentation
+from smarketer.proposals.contents import items
+from smarketer.proposals.drafts import client_of, for_deal
 from smarketer.proposals.presentation import PrintedItem, TotalRow
 from smarketer.proposals.pricing import ProposalTotals
 
@@ -139,13 +141,13 @@ def _summary(row: tuple) -> tuple[ProposalSummary, Proposal | None, ProposalTota
     client: dict = {}
     try:
         proposal = Proposal.get_by_id(pid)
-        contact = service.client_of(proposal)
+        contact = client_of(proposal)
         client = dict(
             client_id=contact.id if contact else None,
             client=(contact.full_name or contact.email) if contact else "",
             deal_id=proposal.deal_id,
         )
-        totals = service.totals(proposal)
+        totals = contents.totals(proposal)
         presentation.money(totals.total, proposal.currency, proposal.locale)  # its locale can write it
     except Exception as exc:  # noqa: BLE001 - one damaged proposal must not hide the others
         log.warning("proposal %s cannot be read: %s", base["label"], exc, exc_info=True)
@@ -159,7 +161,7 @@ def summary(proposal_id: int) -> ProposalSummary:
 
 def summaries_for_deal(deal_id: int) -> list[ProposalSummary]:
     """The proposals made for a deal (a damaged one carries its ``problem``)."""
-    return [summary(p.id) for p in service.for_deal(deal_id)]
+    return [summary(p.id) for p in for_deal(deal_id)]
 
 
 def summaries() -> list[ProposalSummary]:
@@ -239,7 +241,7 @@ def view(proposal_id: int) -> ProposalView:
             item.optional,
             amounts.net if amounts is not None else None,
         )
-        for item, amounts in zip(service.items(proposal.id), totals.lines, strict=True)
+        for item, amounts in zip(items(proposal.id), totals.lines, strict=True)
     ]
     return ProposalView(summary, rounding, proposal.document_discount, lines, totals)
 

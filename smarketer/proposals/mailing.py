@@ -16,13 +16,14 @@ from smarketer.campaigns.transport import SmtpTransport
 from smarketer.db.models.contacts import Activity, Contact
 from smarketer.db.models.proposals import Proposal
 from smarketer.money import format_money
-from smarketer.proposals import service
+from smarketer.proposals.contents import totals
+from smarketer.proposals.drafts import ProposalError, client_of
+from smarketer.proposals.lifecycle import mark_sent, sent_pdf
 from smarketer.proposals.pdf import build_pdf
-from smarketer.proposals.service import ProposalError
 
 
 def _client_to_email(proposal: Proposal) -> Contact:
-    client = service.client_of(proposal)
+    client = client_of(proposal)
     if client is None or not client.email:
         raise ProposalError("The proposal's client has no email address.")
     return client
@@ -31,7 +32,7 @@ def _client_to_email(proposal: Proposal) -> Contact:
 def proposal_email(proposal: Proposal, pdf: bytes) -> EmailMessage:
     client = _client_to_email(proposal)
     profile, account = settings.load_profile(), load_account()
-    total = format_money(service.totals(proposal).total, proposal.currency, proposal.locale)
+    total = format_money(totals(proposal).total, proposal.currency, proposal.locale)
     msg = EmailMessage()
     msg["From"] = address(account.from_name or profile.name, account.from_address)
     msg["To"] = address(client.full_name, client.email)
@@ -52,7 +53,7 @@ def email_proposal(
 ) -> str:
     """Send the proposal; returns the server's reply. A draft becomes sent."""
     proposal = Proposal.get_by_id(proposal_id)
-    pdf = service.sent_pdf(proposal_id) or build_pdf(proposal_id)
+    pdf = sent_pdf(proposal_id) or build_pdf(proposal_id)
     msg = proposal_email(proposal, pdf)
     account = load_account()
     transport = (transport_factory or SmtpTransport)(account, password)
@@ -61,7 +62,7 @@ def email_proposal(
     finally:
         transport.close()
     if proposal.status == "draft":
-        service.mark_sent(proposal_id, pdf)
+        mark_sent(proposal_id, pdf)
     Activity.create(
         contact=proposal.contact_id,
         kind="email",

@@ -32,7 +32,8 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 
 from smarketer import settings
 from smarketer.money import format_day
-from smarketer.proposals import presentation, service
+from smarketer.proposals import contents, presentation
+from smarketer.proposals.drafts import client_of
 from smarketer.proposals.presentation import PrintedItem, TotalRow
 from smarketer.proposals.pricing import ProposalTotals
 
@@ -83,9 +84,9 @@ def document_of(proposal_id: int) -> ProposalDocument:
 
     proposal = Proposal.get_by_id(proposal_id)
     profile = settings.load_profile()
-    totals: ProposalTotals = service.totals(proposal)
+    totals: ProposalTotals = contents.totals(proposal)
     currency, locale = proposal.currency, proposal.locale
-    client = service.client_of(proposal)
+    client = client_of(proposal)
     client_lines = []
     if client:
         client_lines.append(client.full_name or client.email)
@@ -102,7 +103,7 @@ def document_of(proposal_id: int) -> ProposalDocument:
         ]
         if client.email and client.full_name:
             client_lines.append(client.email)
-    rows = presentation.items(service.items(proposal.id), totals, currency, locale)
+    rows = presentation.items(contents.items(proposal.id), totals, currency, locale)
     warnings = []
     if not any(not r.heading for r in rows):
         warnings.append("This proposal has no priced items yet.")
@@ -122,7 +123,7 @@ def document_of(proposal_id: int) -> ProposalDocument:
         issue_date=format_day(proposal.issue_date, locale),
         valid_until=format_day(proposal.valid_until, locale),
         intro=proposal.intro,
-        sections=[(s.title, s.body) for s in service.sections(proposal.id)],
+        sections=[(s.title, s.body) for s in contents.sections(proposal.id)],
         items=rows,
         totals=presentation.total_rows(
             totals, proposal.document_discount, proposal.rounding, currency, locale

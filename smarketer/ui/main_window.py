@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import APP_NAME, __version__, contacts, paths
+from smarketer import APP_NAME, __version__, paths
+from smarketer.contacts.listing import count
 from smarketer.db import location
 from smarketer.db.watch import ANY
 from smarketer.ui import geometry, style, warm_up, wheel_guard
@@ -368,7 +369,7 @@ class MainWindow(QMainWindow):
         bar.showMessage(shown, msecs)
 
     def refresh_status(self) -> None:
-        self.store_label.setText(self.tr("{:,} contacts · {}").format(contacts.count(), self.store_path.name))
+        self.store_label.setText(self.tr("{:,} contacts · {}").format(count(), self.store_path.name))
         self.store_label.setToolTip(str(self.store_path))
 
     def _data_changed(self, table: str) -> None:

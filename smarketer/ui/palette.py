@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from smarketer import contacts, pipeline, settings
+from smarketer import settings
+from smarketer.contacts.editing import find_contacts
 from smarketer.money import format_money
-from smarketer.proposals import service
+from smarketer.pipeline.deals import find_deals
+from smarketer.proposals.drafts import find_proposals
 from smarketer.ui.geometry import fit_to_screen
 from smarketer.ui.sections import EmptyState
 
@@ -224,14 +226,14 @@ class CommandPalette(QDialog):
         w = self.window_
         return [
             Entry("Contact", label, lambda c=contact_id: w.show_contact(c))
-            for contact_id, label in contacts.find_contacts(text, self.MAX_PER_KIND)
+            for contact_id, label in find_contacts(text, self.MAX_PER_KIND)
         ]
 
     def _deals(self, text: str) -> list[Entry]:
         w = self.window_
         profile = settings.load_profile()
         found = []
-        for deal in pipeline.find_deals(text, self.MAX_PER_KIND):
+        for deal in find_deals(text, self.MAX_PER_KIND):
             who = deal.contact.full_name if deal.contact_id else ""
             value = format_money(deal.value, profile.currency, profile.locale)
             detail = " · ".join(x for x in (deal.stage.name, who, value) if x)
@@ -241,7 +243,7 @@ class CommandPalette(QDialog):
     def _proposals(self, text: str) -> list[Entry]:
         w = self.window_
         found = []
-        for p in service.find_proposals(text, self.MAX_PER_KIND):
+        for p in find_proposals(text, self.MAX_PER_KIND):
             found.append(
                 Entry(
                     "Proposal",

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from smarketer import pipeline
-from smarketer.pipeline import PipelineError
-from smarketer.pipeline.tasks import task_details
+from smarketer.pipeline.errors import PipelineError
+from smarketer.pipeline.tasks import add_task, task_details, update_task
 from smarketer.ui.contacts.completers import ContactPicker
 
 
@@ -70,14 +69,12 @@ class TaskDialog(QDialog):
         time = self.time.text().strip() or None
         try:
             if self.task_id:
-                pipeline.update_task(self.task_id, self.title.text(), due, time)
+                update_task(self.task_id, self.title.text(), due, time)
             else:
                 contact_id = self.contact.contact_id()
                 if contact_id is None:
                     raise PipelineError(self.tr("Pick the contact the task is for."))
-                self.task_id = pipeline.add_task(
-                    self.title.text(), due, contact_id=contact_id, due_time=time
-                ).id
+                self.task_id = add_task(self.title.text(), due, contact_id=contact_id, due_time=time).id
         except PipelineError as exc:
             self.error.setText(str(exc))
             self.error.show()

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import overview, pipeline, settings, snapshots
+from smarketer import overview, settings, snapshots
 from smarketer.money import format_money_short
-from smarketer.pipeline.tasks import task_details
+from smarketer.pipeline.tasks import Agenda, complete_task, due_now, snooze_task, task_details
+from smarketer.pipeline.tasks import agenda as tasks_agenda
 from smarketer.ui import style
 from smarketer.ui.refresh import Refresh
 from smarketer.ui.sections import EmptyState, Section, title_label
@@ -108,7 +109,7 @@ class TodaySection(Section):
 
     def reload(self) -> None:
         self._greet()
-        agenda = pipeline.agenda()  # the next seven days' tasks, read at once after an action here
+        agenda = tasks_agenda()  # the next seven days' tasks, read at once after an action here
         self._show_figures(None, f"{len(agenda.overdue) + len(agenda.today)}")
         self._fill_tasks(agenda)
         # Counts over the whole store come from a worker; an overtaken answer is dropped.
@@ -145,7 +146,7 @@ class TodaySection(Section):
         a worker; the selected task stays selected."""
         self.elsewhere.request()
 
-    def _show_elsewhere(self, data: tuple[pipeline.Agenda, overview.TodayFigures]) -> None:
+    def _show_elsewhere(self, data: tuple[Agenda, overview.TodayFigures]) -> None:
         agenda, figures = data
         current = self.tasks.currentItem()
         selected = current.data(TaskIdRole) if current is not None else None
@@ -221,7 +222,7 @@ class TodaySection(Section):
             self._undoable(
                 task_id,
                 self.tr("Task done: {}").format(_title(task_id)),
-                lambda: pipeline.complete_task(task_id),
+                lambda: complete_task(task_id),
             )
 
     def snooze_selected(self, days: int = 1) -> None:
@@ -231,7 +232,7 @@ class TodaySection(Section):
             self._undoable(
                 task_id,
                 self.tr("Snoozed {}").format(_title(task_id)),
-                lambda: pipeline.snooze_task(task_id, days),
+                lambda: snooze_task(task_id, days),
             )
             due = task_details(task_id).due_date  # type: ignore[union-attr]
             if self.hub:
@@ -268,16 +269,16 @@ class TodaySection(Section):
         return self.open_task(None)
 
     def announce_due(self) -> list:
-        due = pipeline.due_now()
+        due = due_now()
         if due and self.hub:
             names = ", ".join(t.title for t in due[:3]) + ("…" if len(due) > 3 else "")
             self.hub.notify.emit(self.tr("Due now: {}").format(names))
         return due
 
 
-def _today_data() -> tuple[pipeline.Agenda, overview.TodayFigures]:
+def _today_data() -> tuple[Agenda, overview.TodayFigures]:
     """The next seven days' tasks (each with its deal and contact) and the store's figures."""
-    return pipeline.agenda(), overview.today_figures()
+    return tasks_agenda(), overview.today_figures()
 
 
 def _title(task_id: int) -> str:

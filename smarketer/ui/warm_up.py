@@ -35,7 +35,9 @@ MODULES = (
     "smarketer.overview",
     "smarketer.snapshots",
     "smarketer.proposals.listing",
-    "smarketer.proposals.service",
+    "smarketer.proposals.drafts",
+    "smarketer.proposals.contents",
+    "smarketer.proposals.lifecycle",
     "smarketer.proposals.presentation",
     "smarketer.inbox.process",
 )

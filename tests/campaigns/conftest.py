@@ -9,8 +9,8 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from smarketer import contacts
 from smarketer.campaigns.account import SmtpAccount, save_account
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.settings import BusinessProfile, save_profile
 
 
@@ -95,10 +95,8 @@ def recipients(account):
         ("Ada", "", "ada@example.com"),
     ):
         people.append(
-            contacts.save_contact(
-                contacts.ContactData(
-                    first_name=first, last_name=last, email=email, tags=("workshop",), consent=True
-                )
+            save_contact(
+                ContactData(first_name=first, last_name=last, email=email, tags=("workshop",), consent=True)
             )
         )
     return people

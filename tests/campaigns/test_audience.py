@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from peewee import SQL
 
-from smarketer import contacts
 from smarketer.campaigns import audience as aud
 from smarketer.campaigns import outbox, templates
 from smarketer.campaigns.account import load_account, save_account
+from smarketer.contacts.listing import ContactFilter, contact_ids
+from smarketer.contacts.saved_segments import find_segment, segment_by_id, segment_filter
 from smarketer.db.fields import utc_now
 from smarketer.db.models.campaigns import Campaign, InboundMessage, OutboxMessage
 from smarketer.db.models.contacts import Contact, Tag
@@ -23,11 +24,11 @@ pytestmark = pytest.mark.usefixtures("backend")
 def reference_audience(campaign):
     """The rules one contact at a time, as the first version applied them."""
     if campaign.audience_kind == "tag":
-        ids = contacts.contact_ids(contacts.ContactFilter(tags=(campaign.audience,)))
+        ids = contact_ids(ContactFilter(tags=(campaign.audience,)))
     elif campaign.audience_kind == "segment":
-        ids = contacts.contact_ids(contacts.segment_filter(contacts.segment_by_id(int(campaign.audience))))
+        ids = contact_ids(segment_filter(segment_by_id(int(campaign.audience))))
     else:
-        ids = [i for i in contacts.contact_ids() if i in set(json.loads(campaign.audience))]
+        ids = [i for i in contact_ids() if i in set(json.loads(campaign.audience))]
     account = load_account()
     eligible, excluded = [], {}
     for c in Contact.select().where(Contact.id.in_(ids)).order_by(Contact.id):
@@ -87,7 +88,7 @@ def test_set_based_checks_agree_with_the_per_recipient_rules(demo_store, subject
     vary_the_data()
     tag = Tag.select().order_by(Tag.name).first().name
     picked = json.dumps([c.id for c in Contact.select() if c.id % 4 == 1])
-    segment = contacts.find_segment("Newsletter (consented)")
+    segment = find_segment("Newsletter (consented)")
     checked = []
     for kind, audience in (("tag", tag), ("contacts", picked), ("segment", str(segment.id))):
         campaign = outbox.create_campaign(f"{kind} {subject}", kind, audience, subject, body)

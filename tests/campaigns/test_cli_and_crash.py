@@ -7,7 +7,8 @@ import subprocess
 import sys
 import time
 
-from smarketer import contacts
+from smarketer.contacts.editing import ContactData, save_contact, unsubscribe
+from smarketer.contacts.listing import contact_ids
 from smarketer.db import close_database
 
 TEMPLATE = """---
@@ -30,9 +31,7 @@ def run(home, tmp_path, *args, env=None):
 
 def fill(count):
     for i in range(count):
-        contacts.save_contact(
-            contacts.ContactData(first_name=f"P{i}", email=f"p{i}@example.com", tags=("fair",))
-        )
+        save_contact(ContactData(first_name=f"P{i}", email=f"p{i}@example.com", tags=("fair",)))
 
 
 def test_smtp_set_create_list_and_send(tmp_path, smarketer_home, account, smtp_server):
@@ -187,7 +186,7 @@ def test_send_on_a_terminal_shows_the_review_and_asks(tmp_path, smarketer_home, 
         pytest.skip("needs script(1) from util-linux for a pseudo-terminal")
     _, server = smtp_server
     fill(5)
-    contacts.unsubscribe([contacts.contact_ids()[0]])
+    unsubscribe([contact_ids()[0]])
     from smarketer.campaigns import outbox
 
     outbox.create_campaign("Spring", "tag", "fair", "Hi {{ contact.first_name }}", "Hello.")

@@ -9,10 +9,10 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from smarketer import contacts
 from smarketer.campaigns import outbox, sender, templates
 from smarketer.campaigns.account import load_account, save_account
 from smarketer.campaigns.outbox import CampaignError
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db.models.campaigns import Campaign, OutboxMessage
 
 BODY = """Hello {{ contact.first_name }},
@@ -48,7 +48,7 @@ def raw_server(account):
 
 
 def person(first, email, **extra):
-    return contacts.save_contact(contacts.ContactData(first_name=first, email=email, tags=("news",), **extra))
+    return save_contact(ContactData(first_name=first, email=email, tags=("news",), **extra))
 
 
 def send(body=BODY, subject="Spring, {{ contact.first_name }}"):

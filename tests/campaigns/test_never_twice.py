@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from smarketer import contacts
 from smarketer.campaigns import outbox
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db import db
 
 DRIVER = Path(__file__).with_name("send_driver.py")
@@ -20,9 +20,7 @@ TRIALS = int(os.environ.get("SMARKETER_TRIALS", "4"))
 
 def fill(count, tag="fair"):
     for i in range(count):
-        contacts.save_contact(
-            contacts.ContactData(first_name=f"P{i}", email=f"p{i}@example.com", tags=(tag,))
-        )
+        save_contact(ContactData(first_name=f"P{i}", email=f"p{i}@example.com", tags=(tag,)))
 
 
 def cli(home, store, *args):

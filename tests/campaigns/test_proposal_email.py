@@ -4,18 +4,20 @@ import io
 
 from pypdf import PdfReader
 
-from smarketer import contacts
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db.models.contacts import Activity
 from smarketer.db.models.proposals import Proposal
-from smarketer.proposals import mailing, service
-from smarketer.proposals.service import ItemData
+from smarketer.proposals import mailing
+from smarketer.proposals.contents import ItemData, add_item
+from smarketer.proposals.drafts import create_proposal
+from smarketer.proposals.lifecycle import sent_pdf
 
 
 def test_email_to_client_attaches_the_pdf_and_marks_sent(smtp_server, account):
     _, server = smtp_server
-    client = contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
-    proposal = service.create_proposal("Website", contact_id=client.id)
-    service.add_item(proposal.id, ItemData("Design", "10", "h", "95", tax_rate="20"))
+    client = save_contact(ContactData(first_name="Zoë", email="zoe@example.com"))
+    proposal = create_proposal("Website", contact_id=client.id)
+    add_item(proposal.id, ItemData("Design", "10", "h", "95", tax_rate="20"))
     reply = mailing.email_proposal(proposal.id, None)
     assert reply.startswith("250")
     [msg] = server.to("zoe@example.com")
@@ -25,5 +27,5 @@ def test_email_to_client_attaches_the_pdf_and_marks_sent(smtp_server, account):
     pdf = attachment.get_content()
     assert "€1,140.00" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert Proposal.get_by_id(proposal.id).status == "sent"
-    assert service.sent_pdf(proposal.id) == pdf  # exactly what the client received
+    assert sent_pdf(proposal.id) == pdf  # exactly what the client received
     assert Activity.select().where(Activity.summary.contains("emailed")).count() == 1

@@ -2,10 +2,10 @@
 
 import pytest
 
-from smarketer import contacts
 from smarketer.campaigns import outbox, sender
 from smarketer.campaigns.account import SmtpAccount, save_account
 from smarketer.campaigns.outbox import CampaignError
+from smarketer.contacts.editing import ContactData, save_contact, unsubscribe
 from smarketer.db.models.campaigns import Campaign, OutboxMessage
 from smarketer.db.models.contacts import Activity, Contact
 
@@ -62,10 +62,8 @@ def test_full_send_with_headers_parts_footer_and_encoding(smtp_server, recipient
 
 def test_contact_data_is_escaped_in_html_and_cannot_inject_headers(smtp_server, recipients):
     _, server = smtp_server
-    contacts.save_contact(
-        contacts.ContactData(
-            first_name="Eve\r\nBcc: all@evil.example", email="eve@example.com", tags=("workshop",)
-        )
+    save_contact(
+        ContactData(first_name="Eve\r\nBcc: all@evil.example", email="eve@example.com", tags=("workshop",))
     )
     campaign = make()
     outbox.start(campaign.id)
@@ -87,7 +85,7 @@ def test_contact_data_is_escaped_in_html_and_cannot_inject_headers(smtp_server, 
 
 def test_excluded_contacts_never_receive_anything(smtp_server, recipients):
     _, server = smtp_server
-    contacts.unsubscribe([recipients[0].id])
+    unsubscribe([recipients[0].id])
     Contact.update(bounced_at=Contact.created_at).where(Contact.id == recipients[1].id).execute()
     Contact.update(do_not_email=True).where(Contact.id == recipients[2].id).execute()
     campaign = make()
@@ -223,9 +221,9 @@ def test_report_counts(smtp_server, recipients):
     campaign = make()
     outbox.start(campaign.id)
     sender.send_campaign(campaign.id)
-    from smarketer import pipeline
+    from smarketer.pipeline.deals import DealData, save_deal
 
-    pipeline.save_deal(pipeline.DealData(title="From the campaign", contact_id=recipients[0].id))
+    save_deal(DealData(title="From the campaign", contact_id=recipients[0].id))
     outbox.unsubscribe_by_token(OutboxMessage.get(OutboxMessage.email == "hans@example.dk").token)
     report = outbox.report(campaign.id)
     assert report.by_state == {"sent": 3, "failed": 1}

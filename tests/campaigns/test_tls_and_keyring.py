@@ -15,10 +15,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from keyring.backend import KeyringBackend
 
-from smarketer import contacts
 from smarketer.campaigns import account as smtp
 from smarketer.campaigns import outbox, sender
 from smarketer.campaigns.transport import SendFailed, SmtpTransport, TlsProblem, send_test
+from smarketer.contacts.editing import ContactData, save_contact
 from tests.campaigns.conftest import Recorder, free_port
 
 
@@ -130,7 +130,7 @@ def test_starttls_and_auth_with_the_password_from_the_keyring(tls_server, tls_ac
     _, recorder, client_context = tls_server
     assert smtp.store_password(tls_account, "s3cret")
     assert memory_keyring.store == {(smtp.KEYRING_SERVICE, tls_account.key): "s3cret"}
-    contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com", tags=("fair",)))
+    save_contact(ContactData(first_name="Zoë", email="zoe@example.com", tags=("fair",)))
     campaign = outbox.create_campaign("Fair", "tag", "fair", "Hello", "Hi {{ contact.first_name }}")
     outbox.start(campaign.id)
     result = sender.send_campaign(
@@ -207,7 +207,7 @@ def test_an_untrusted_certificate_pauses_the_campaign_with_the_reason(
 ):
     _, recorder, _ = tls_server
     smtp.store_password(tls_account, "s3cret")
-    contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com", tags=("fair",)))
+    save_contact(ContactData(first_name="Zoë", email="zoe@example.com", tags=("fair",)))
     campaign = outbox.create_campaign("Fair", "tag", "fair", "Hello", "Hi")
     outbox.start(campaign.id)
     result = sender.send_campaign(campaign.id, reconnect_delay=0)  # the system's trust only

@@ -14,7 +14,7 @@ from tests.cli.conftest import one_line_error
 def _run_with(patch: str, args: list[str], tmp_path, smarketer_home):
     """The real entry point with one core function replaced by ``patch`` (Python source)."""
     script = (
-        f"import sys, smarketer.pipeline as pipeline, sqlite3\n{patch}\n"
+        f"import sys, smarketer.pipeline.tasks as tasks, sqlite3\n{patch}\n"
         "from smarketer.cli import main\nsys.exit(main(sys.argv[1:]))"
     )
     return subprocess.run(
@@ -32,7 +32,7 @@ def _run_with(patch: str, args: list[str], tmp_path, smarketer_home):
 )
 def test_a_bug_prints_its_traceback_not_a_user_message(tmp_path, smarketer_home, error):
     result = _run_with(
-        f"def agenda():\n    raise {error}\npipeline.agenda = agenda",
+        f"def agenda():\n    raise {error}\ntasks.agenda = agenda",
         ["--db", "s.db", "tasks"],
         tmp_path,
         smarketer_home,
@@ -46,7 +46,7 @@ def test_a_bug_prints_its_traceback_not_a_user_message(tmp_path, smarketer_home,
 def test_a_full_disk_is_one_line_and_another_sqlite_error_is_a_bug(tmp_path, smarketer_home):
     full = _run_with(
         "def agenda():\n    raise sqlite3.OperationalError('database or disk is "
-        "full')\npipeline.agenda = agenda",
+        "full')\ntasks.agenda = agenda",
         ["--db", "s.db", "tasks"],
         tmp_path,
         smarketer_home,
@@ -54,7 +54,7 @@ def test_a_full_disk_is_one_line_and_another_sqlite_error_is_a_bug(tmp_path, sma
     assert full.returncode == 1
     assert full.stderr.strip() == ("smarketer: error: the disk is full: free some space, then try again")
     bug = _run_with(
-        "def agenda():\n    raise sqlite3.OperationalError('no such column: x')\npipeline.agenda = agenda",
+        "def agenda():\n    raise sqlite3.OperationalError('no such column: x')\ntasks.agenda = agenda",
         ["--db", "s.db", "tasks"],
         tmp_path,
         smarketer_home,
@@ -96,13 +96,13 @@ def test_the_core_error_classes_share_one_base():
     from smarketer.campaigns.account import AccountInvalid
     from smarketer.campaigns.outbox import CampaignError
     from smarketer.campaigns.templates import TemplateProblem
-    from smarketer.contacts import ContactInvalid
+    from smarketer.contacts.editing import ContactInvalid
     from smarketer.exchange.csv_io import UnreadableFile
     from smarketer.inbox.sync import InboxUnavailable
     from smarketer.passwords import PasswordUnavailable
-    from smarketer.pipeline import DealInvalid, PipelineError
+    from smarketer.pipeline.errors import DealInvalid, PipelineError
+    from smarketer.proposals.drafts import ProposalError
     from smarketer.proposals.pricing import PricingError
-    from smarketer.proposals.service import ProposalError
     from smarketer.settings import ProfileInvalid
 
     for cls in (AccountInvalid, ContactInvalid, DealInvalid, ProfileInvalid):

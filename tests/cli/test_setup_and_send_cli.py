@@ -103,14 +103,14 @@ def test_campaign_report_shows_replies_and_bounces(run_cli, tmp_path):
     """A reply and a bounce recorded by the inbox loop appear on their recipients' lines."""
     from datetime import UTC, datetime
 
-    from smarketer import contacts
     from smarketer.campaigns import outbox
+    from smarketer.contacts.editing import ContactData, save_contact
     from smarketer.db import close_database, open_database
     from smarketer.db.models.campaigns import InboundMessage, OutboxMessage
 
     open_database(tmp_path / "store.db")
     ids = [
-        contacts.save_contact(contacts.ContactData(first_name=n, email=f"{n}@example.com", tags=("t",))).id
+        save_contact(ContactData(first_name=n, email=f"{n}@example.com", tags=("t",))).id
         for n in ("ann", "bob")
     ]
     campaign = outbox.create_campaign("Trial", "tag", "t", "Hi", "Hello", False)

@@ -5,12 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from smarketer import attribution, contacts, dashboard, pipeline
+from smarketer import attribution, dashboard
 from smarketer.campaigns import outbox
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db.models.campaigns import Campaign, OutboxMessage
 from smarketer.db.models.contacts import Contact
 from smarketer.db.models.deals import Deal, Stage
 from smarketer.db.models.proposals import Proposal
+from smarketer.pipeline.deals import DealData, save_deal
+from smarketer.pipeline.stage_list import lost_stage, won_stage
 
 # The dashboard's SQL on both backends: a SQLite file and a PostgreSQL server.
 pytestmark = pytest.mark.usefixtures("backend")
@@ -28,8 +31,8 @@ def history(store):
     """Two campaigns, three deals (one reachable from both campaigns), one referral."""
 
     def person(name, source="", referred_by=None, created=10):
-        c = contacts.save_contact(
-            contacts.ContactData(
+        c = save_contact(
+            ContactData(
                 first_name=name,
                 email=f"{name.lower()}@example.com",
                 tags=("all",),
@@ -63,12 +66,10 @@ def history(store):
         sent(spring, c, 20)
     sent(autumn, ann, 12)  # Ann got both campaigns before her deal: the later one wins
 
-    won, lost = pipeline.won_stage().id, pipeline.lost_stage().id
+    won, lost = won_stage().id, lost_stage().id
 
     def deal(title, contact, value, days_ago, stage=None, closed=None, campaign=None):
-        d = pipeline.save_deal(
-            pipeline.DealData(title=title, contact_id=contact.id, value=value, campaign_id=campaign)
-        )
+        d = save_deal(DealData(title=title, contact_id=contact.id, value=value, campaign_id=campaign))
         values = {"created_at": at(days_ago)}
         if stage:
             values.update(stage=stage, closed_at=at(closed))
@@ -182,12 +183,10 @@ def test_the_funnel_counts_what_reached_at_least_each_stage(history):
     """Won deals whose proposals went out before the period, and deals opened before it, still
     count in the stages above them: a stage is never drawn above the one before it."""
     p = dashboard.period("30d", TODAY)
-    won = pipeline.won_stage().id
+    won = won_stage().id
     for n in range(5):  # opened and proposed long ago, won in the period, nobody emailed
-        person = contacts.save_contact(
-            contacts.ContactData(first_name=f"Old{n}", email=f"old{n}@example.com")
-        )
-        d = pipeline.save_deal(pipeline.DealData(title=f"Slow {n}", contact_id=person.id, value="100"))
+        person = save_contact(ContactData(first_name=f"Old{n}", email=f"old{n}@example.com"))
+        d = save_deal(DealData(title=f"Slow {n}", contact_id=person.id, value="100"))
         Deal.update(created_at=at(200), stage=won, closed_at=at(3)).where(Deal.id == d.id).execute()
     board = dashboard.build(p, TODAY)
     assert board.funnel == [

@@ -18,7 +18,7 @@ def _digests():
 
 
 def test_a_demo_goes_to_the_server_and_back_with_every_row(demo_store, empty_server_database, tmp_path):
-    from smarketer import contacts
+    from smarketer.contacts.listing import ContactFilter, contact_ids
     from smarketer.db.models.contacts import Contact
     from smarketer.db.models.deals import Deal
 
@@ -33,7 +33,7 @@ def test_a_demo_goes_to_the_server_and_back_with_every_row(demo_store, empty_ser
     open_database(empty_server_database)
     assert _digests() == before
     zoe = Contact.select().order_by(Contact.id).first()
-    found = contacts.contact_ids(contacts.ContactFilter(text=zoe.last_name[:4]))
+    found = contact_ids(ContactFilter(text=zoe.last_name[:4]))
     assert zoe.id in found  # the server's search index was filled as the rows came
     new = Deal.create(title="After the move", stage=1)  # ids go on after the copied ones
     assert new.id > max(d.id for d in Deal.select().where(Deal.id != new.id))
@@ -44,7 +44,7 @@ def test_a_demo_goes_to_the_server_and_back_with_every_row(demo_store, empty_ser
     close_database()
     open_database(back)
     assert _digests() == before
-    assert contacts.contact_ids(contacts.ContactFilter(text=zoe.last_name[:4])) == found
+    assert contact_ids(ContactFilter(text=zoe.last_name[:4])) == found
 
 
 def test_a_target_that_is_not_empty_is_refused_and_left_alone(demo_store, server_store, tmp_path):

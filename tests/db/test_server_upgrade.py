@@ -8,7 +8,7 @@ import threading
 import pytest
 
 import smarketer.db.migrations as migrations
-from smarketer import contacts
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db import StoreError, close_database, db, open_database, schema_version
 from smarketer.db.server import ServerLocation
 from smarketer.db.server_open import open_server
@@ -27,7 +27,7 @@ def test_every_version_after_the_first_server_schema_has_a_server_step():
 def older_server(empty_server_database, monkeypatch):
     """A server store made by this Smarketer (schema 10), then a Smarketer with a step 11."""
     open_database(empty_server_database)
-    contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
+    save_contact(ContactData(first_name="Zoë", email="zoe@example.com"))
     close_database()
     ran = []
 

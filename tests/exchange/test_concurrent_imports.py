@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from smarketer import contacts
-from smarketer.contacts import ContactFilter
+from smarketer.contacts.editing import ContactData, save_contact
+from smarketer.contacts.listing import ContactFilter, count
 from smarketer.db import db
 from smarketer.db.models.contacts import Contact, ContactTag, ImportRun, Tag
 
@@ -67,8 +67,8 @@ def test_two_processes_importing_at_once_lose_nothing_and_share_no_id(store, tmp
         assert tagged in (OWN, OWN + SHARED)
     assert db.execute_sql("SELECT count(*) FROM company").fetchone()[0] == 50
     # Both files' rows are found by search, and a contact saved afterwards gets a new id.
-    assert contacts.count(ContactFilter(text="Seata")) == OWN
-    assert contacts.count(ContactFilter(text="Seatb")) == OWN
-    later = contacts.save_contact(contacts.ContactData(first_name="Later", email="later@example.com"))
+    assert count(ContactFilter(text="Seata")) == OWN
+    assert count(ContactFilter(text="Seatb")) == OWN
+    later = save_contact(ContactData(first_name="Later", email="later@example.com"))
     assert later.id > max(contact_id for contact_id, _email in rows)
-    assert contacts.count(ContactFilter(text="later")) == 1
+    assert count(ContactFilter(text="later")) == 1

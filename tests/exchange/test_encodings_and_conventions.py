@@ -6,8 +6,9 @@ import random
 
 import pytest
 
-from smarketer import contacts
-from smarketer.contacts import ContactFilter
+from smarketer.contacts.editing import ContactData, save_contact
+from smarketer.contacts.listing import ContactFilter, contact_ids
+from smarketer.contacts.tags import tag_names
 from smarketer.db.models.contacts import Contact
 from smarketer.exchange import encoding
 from smarketer.exchange.files import UnreadableFile, plan_import, replan, run_import
@@ -181,7 +182,7 @@ def test_google_legacy_multi_values_in_one_cell(store):
     assert ada.other_emails == ["ada.lovelace@example.net", "ada.home@example.com"]
     assert ada.phone == "+44 20 7946 0000"
     assert "+44 20 7946 0001" in ada.notes
-    assert contacts.tag_names(ada.id) == ["Engines", "VIP"]
+    assert tag_names(ada.id) == ["Engines", "VIP"]
     assert (ada.company.name, ada.title) == ("Analytical Ltd", "Mathematician")
     assert contact("charles@example.org").first_name == "Charles Xavier"
 
@@ -194,7 +195,7 @@ def test_outlook_in_german(store):
     assert (j.street, j.city, j.postal_code, j.country) == ("Hauptstraße 5", "Berlin", "10115", "Deutschland")
     assert j.phone == "+49 30 1234567"
     assert j.notes == "Rückruf im März\nMobiltelefon: +49 151 2345678"
-    assert contacts.tag_names(j.id) == ["Druck", "Kunden"]
+    assert tag_names(j.id) == ["Druck", "Kunden"]
 
 
 def test_thunderbird(store):
@@ -241,7 +242,7 @@ def test_pipedrive(store):
         "Cryptanalyst",
     )
     assert a.other_emails == ["alan@home.example"] and a.phone == "+44 7700 900123"
-    assert contacts.tag_names(a.id) == ["Hot lead"]
+    assert tag_names(a.id) == ["Hot lead"]
 
 
 def test_zoho(store):
@@ -288,11 +289,11 @@ def test_a_person_whose_only_email_is_invalid_is_kept(store, tmp_path):
     assert (summary.created, summary.rejected, summary.email_to_fix) == (2, [], 1)
     ida = Contact.get(Contact.first_name == "Ida")
     assert (ida.email, ida.email_to_fix, ida.notes) == ("", "ida@@example", "Call her")
-    assert contacts.contact_ids(ContactFilter(email_to_fix=True)) == [ida.id]
+    assert contact_ids(ContactFilter(email_to_fix=True)) == [ida.id]
     assert "email needs fixing" in ContactFilter(email_to_fix=True).describe()
-    data = contacts.ContactData.of(ida)
-    contacts.save_contact(data.__class__(**{**data.__dict__, "email": "ida@example.com"}), ida.id)
-    assert contacts.contact_ids(ContactFilter(email_to_fix=True)) == []
+    data = ContactData.of(ida)
+    save_contact(data.__class__(**{**data.__dict__, "email": "ida@example.com"}), ida.id)
+    assert contact_ids(ContactFilter(email_to_fix=True)) == []
 
 
 def test_the_rejected_rows_report_is_safe_in_a_spreadsheet(store, tmp_path):

@@ -4,8 +4,9 @@ import csv
 
 import pytest
 
-from smarketer import contacts
-from smarketer.contacts import ContactFilter
+from smarketer.contacts.editing import ContactData, save_contact
+from smarketer.contacts.listing import ContactFilter, contact_ids, count
+from smarketer.contacts.tags import tag_names
 from smarketer.db.models.contacts import Company, Contact, ContactTag
 from smarketer.exchange import csv_io
 from smarketer.exchange.files import UnreadableFile, plan_import, run_import
@@ -27,7 +28,7 @@ def by_email(email):
 
 
 def tags_of(contact):
-    return contacts.tag_names(contact.id)
+    return tag_names(contact.id)
 
 
 def test_google_contacts(store):
@@ -117,9 +118,7 @@ def test_semicolon_utf8_bom_and_local_phone(store):
     ],
 )
 def test_duplicate_policies(store, tmp_path, policy, title, phone, counts):
-    contacts.save_contact(
-        contacts.ContactData(first_name="Zoë", email="zoe@nordlicht.example", title="Owner")
-    )
+    save_contact(ContactData(first_name="Zoë", email="zoe@nordlicht.example", title="Owner"))
     path = tmp_path / "again.csv"
     path.write_text(
         "Email,First Name,Job Title,Phone\nZOE@nordlicht.example,Zoe,Baker,+48 601 234 567\n",
@@ -161,7 +160,7 @@ def test_bad_rows_are_rejected_with_reasons_and_a_report(store, tmp_path):
     kept = Contact.get(Contact.first_name == "Bad")
     assert (kept.email, kept.email_to_fix) == ("", "not-an-email")
     assert s.email_to_fix == 1 and "1 kept with an email address that needs fixing" in s.text()
-    assert contacts.contact_ids(ContactFilter(email_to_fix=True)) == [kept.id]
+    assert contact_ids(ContactFilter(email_to_fix=True)) == [kept.id]
     assert reasons["line 4"] == "no name and no email address"
     assert "5 cells but the header has 4" in reasons["line 5"]
     assert "first name is too long (5,000 characters" in reasons["line 8"]
@@ -228,8 +227,8 @@ def test_cancel_leaves_nothing_half_imported(store, tmp_path):
 
 def test_import_tag_and_search_after_import(store):
     imported("google-contacts.csv", tag="Fair 2026")
-    assert contacts.count(ContactFilter(tags=("fair 2026",))) == 3
-    assert contacts.count(ContactFilter(text="lukas")) == 1
+    assert count(ContactFilter(tags=("fair 2026",))) == 3
+    assert count(ContactFilter(text="lukas")) == 1
 
 
 def test_large_file_is_streamed(store, tmp_path, monkeypatch):
@@ -261,11 +260,11 @@ def test_search_triggers_survive_imports_and_cancels(store, tmp_path, backend):
     before = triggers(backend)
     imported("google-contacts.csv")
     assert triggers(backend) == before
-    assert contacts.count(ContactFilter(text="zoe")) >= 1  # indexed at the import's end
+    assert count(ContactFilter(text="zoe")) >= 1  # indexed at the import's end
     path = tmp_path / "big.csv"
     path.write_text("Email\n" + "".join(f"x{i}@example.com\n" for i in range(1200)))
     with pytest.raises(ImportCancelled):
         run_import(plan_import(path), cancelled=lambda: True)
     assert triggers(backend) == before
-    contacts.save_contact(contacts.ContactData(first_name="Later", last_name="Addition"))
-    assert contacts.count(ContactFilter(text="addit")) == 1
+    save_contact(ContactData(first_name="Later", last_name="Addition"))
+    assert count(ContactFilter(text="addit")) == 1

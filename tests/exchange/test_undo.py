@@ -3,8 +3,9 @@ since is named and kept."""
 
 import pytest
 
-from smarketer import contacts
-from smarketer.contacts import ContactData
+from smarketer.contacts.editing import ContactData, save_contact
+from smarketer.contacts.history import add_note
+from smarketer.contacts.tags import tag_names
 from smarketer.db.models.contacts import Company, Contact, Tag
 from smarketer.exchange import history
 from smarketer.exchange.files import plan_import, run_import
@@ -20,7 +21,7 @@ def write(tmp_path, name, text):
 
 
 def test_undo_takes_back_created_and_restores_updated(store, tmp_path):
-    known = contacts.save_contact(
+    known = save_contact(
         ContactData(
             first_name="Ann", last_name="Old", email="ann@example.com", title="", phone="", tags=("old",)
         )
@@ -43,7 +44,7 @@ def test_undo_takes_back_created_and_restores_updated(store, tmp_path):
     assert history.undo_import(run.id) == 2
     ann = Contact.get_by_id(known.id)
     assert (ann.title, ann.company, ann.updated_at) == ("", None, before.updated_at)
-    assert contacts.tag_names(ann.id) == ["old"]
+    assert tag_names(ann.id) == ["old"]
     assert Contact.select().count() == 1
     assert Company.select().count() == 0  # made by the import, used by nobody now
     assert sorted(t.name for t in Tag.select()) == ["old"]
@@ -61,10 +62,10 @@ def test_contacts_used_since_are_named_and_kept(store, tmp_path):
     )
     run_id = run_import(plan_import(path)).run_id
     cid = Contact.get(Contact.email == "cid@example.com")
-    contacts.add_note(cid.id, "Called, wants a quote")
+    add_note(cid.id, "Called, wants a quote")
     dee = Contact.get(Contact.email == "dee@example.com")
     data = ContactData.of(dee)
-    contacts.save_contact(data.__class__(**{**data.__dict__, "phone": "+44 20 7946 0000"}), dee.id)
+    save_contact(data.__class__(**{**data.__dict__, "phone": "+44 20 7946 0000"}), dee.id)
     check = history.check_undo(run_id)
     assert check.undoable == 1
     assert [(name, why) for _id, name, why in check.used] == [

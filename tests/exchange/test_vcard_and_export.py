@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 import vobject
 
-from smarketer import contacts
-from smarketer.contacts import ContactData, ContactFilter
+from smarketer.contacts.editing import ContactData, save_contact, unsubscribe
+from smarketer.contacts.listing import ContactFilter, contact_ids, count
+from smarketer.contacts.tags import tag_names
 from smarketer.db.models.contacts import Contact
 from smarketer.exchange.files import export_contacts, plan_import, run_import
 from tests.conftest import DATA
@@ -26,7 +27,7 @@ def test_apple_contacts_vcard_3(store):
     assert zoe.other_emails == ["zoe.l@gmail.example"]
     assert (zoe.street, zoe.city, zoe.postal_code) == ("ul. Floriańska 3", "Kraków", "31-019")
     assert zoe.notes == "Met at the fair.\nWants a quote in spring."
-    assert contacts.tag_names(zoe.id) == ["VIP", "Workshop"]
+    assert tag_names(zoe.id) == ["VIP", "Workshop"]
 
 
 def test_android_vcard_2_1_quoted_printable_and_photo(store):
@@ -73,7 +74,7 @@ def test_vcard_is_recognised_by_content_not_extension(store, tmp_path):
 
 @pytest.fixture
 def tricky(store):
-    zoe = contacts.save_contact(
+    zoe = save_contact(
         ContactData(
             first_name="Zoë",
             last_name="Łukasiewicz",
@@ -100,7 +101,7 @@ def tricky(store):
         consent_at=datetime(2026, 3, 4, 10, 30, tzinfo=UTC),
         bounced_at=datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC),
     ).where(Contact.id == zoe.id).execute()
-    evil = contacts.save_contact(
+    evil = save_contact(
         ContactData(
             first_name='=HYPERLINK("http://evil.example")',
             last_name="@SUM(A1)",
@@ -111,7 +112,7 @@ def tricky(store):
             phone="+44 20 7946 0000",
         )
     )
-    contacts.unsubscribe([evil.id])
+    unsubscribe([evil.id])
     Contact.update(
         email_to_fix="formula@@example",  # exports keep instants to the second
         unsubscribed_at=datetime(2026, 7, 1, 12, 0, tzinfo=UTC),
@@ -149,7 +150,7 @@ def snapshot():
         (
             tuple(str(getattr(c, k)) for k in KEYS),
             c.company.name if c.company else "",
-            tuple(contacts.tag_names(c.id)),
+            tuple(tag_names(c.id)),
         )
         for c in Contact.select()
     )
@@ -160,7 +161,7 @@ def round_trip(tmp_path, name, **kw):
 
     before = snapshot()
     out = tmp_path / name
-    assert export_contacts(contacts.contact_ids(), out, **kw) == 2
+    assert export_contacts(contact_ids(), out, **kw) == 2
     close_database()
     open_database(tmp_path / f"fresh-{name}.db")
     s = run_import(plan_import(out))
@@ -186,7 +187,7 @@ def test_csv_round_trip(tricky, tmp_path):
 def test_vcard_round_trip_keeps_every_field_and_mails_nobody_again(tricky, tmp_path, version):
     before, after, out = round_trip(tmp_path, f"out-{version}.vcf", vcard_version=version)
     assert after == before
-    assert contacts.count(ContactFilter(reachable_only=True)) == 0  # bounced, unsubscribed
+    assert count(ContactFilter(reachable_only=True)) == 0  # bounced, unsubscribed
     cards = list(vobject.readComponents(out.read_text(encoding="utf-8")))
     assert [c.version.value for c in cards] == [version, version]
     zoe = next(c for c in cards if c.n.value.family == "Łukasiewicz")
@@ -201,7 +202,7 @@ def test_vcard_round_trip_keeps_every_field_and_mails_nobody_again(tricky, tmp_p
 
 
 def test_export_of_a_segment_only(tricky, tmp_path):
-    ids = contacts.contact_ids(ContactFilter(tags=("vip",)))
+    ids = contact_ids(ContactFilter(tags=("vip",)))
     assert export_contacts(ids, tmp_path / "vip.csv") == 1
 
 
@@ -221,7 +222,7 @@ def test_folded_notes_with_commas_keep_every_word(store, tmp_path):
 
 def test_exported_vcard_3_passes_an_independent_validator(store, tmp_path):
     vcard_validator = pytest.importorskip("vcard.vcard_validator")
-    contacts.save_contact(
+    save_contact(
         ContactData(  # the validator reads Latin-1 text only
             first_name="René",
             last_name="Fässler",
@@ -243,9 +244,9 @@ def test_exported_vcard_3_passes_an_independent_validator(store, tmp_path):
             consent_source="form",
         )
     )
-    contacts.save_contact(ContactData(first_name="Only", email="only@example.com"))
+    save_contact(ContactData(first_name="Only", email="only@example.com"))
     out = tmp_path / "checked.vcf"
-    export_contacts(contacts.contact_ids(), out, vcard_version="3.0")
+    export_contacts(contact_ids(), out, vcard_version="3.0")
     assert vcard_validator.validate_file(str(out), False) == ""
     broken = tmp_path / "quoted.vcf"  # the old export's quoted TYPE list is caught
     broken.write_text(out.read_text().replace("TYPE=INTERNET,PREF", 'TYPE="INTERNET,PREF"'))

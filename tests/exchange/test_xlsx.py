@@ -7,8 +7,9 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from smarketer import contacts
-from smarketer.contacts import ContactData
+from smarketer.contacts.editing import ContactData, save_contact
+from smarketer.contacts.listing import contact_ids
+from smarketer.contacts.tags import tag_names
 from smarketer.db import close_database, open_database
 from smarketer.db.models.contacts import Contact
 from smarketer.exchange.files import UnreadableFile, export_contacts, plan_import, replan, run_import
@@ -56,7 +57,7 @@ def test_a_workbook_is_read_from_the_sheet_picked(store, tmp_path):
 
 
 def test_xlsx_round_trip_and_cells_are_text(store, tmp_path):
-    contacts.save_contact(
+    save_contact(
         ContactData(
             first_name='=HYPERLINK("http://evil.example")',
             last_name="@SUM(A1)",
@@ -69,7 +70,7 @@ def test_xlsx_round_trip_and_cells_are_text(store, tmp_path):
             company="Acme",
         )
     )
-    contacts.save_contact(
+    save_contact(
         ContactData(
             first_name="René", last_name="Fässler", email="rene@example.ch", other_emails=("r@example.net",)
         )
@@ -81,14 +82,14 @@ def test_xlsx_round_trip_and_cells_are_text(store, tmp_path):
             (
                 tuple(str(getattr(c, k)) for k in keys),
                 c.company.name if c.company else "",
-                tuple(contacts.tag_names(c.id)),
+                tuple(tag_names(c.id)),
             )
             for c in Contact.select()
         )
 
     before = snapshot()
     out = tmp_path / "out.xlsx"
-    assert export_contacts(contacts.contact_ids(), out) == 2
+    assert export_contacts(contact_ids(), out) == 2
     with zipfile.ZipFile(out) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml and "HYPERLINK" in sheet_xml
@@ -102,7 +103,7 @@ def test_xlsx_round_trip_and_cells_are_text(store, tmp_path):
     assert (summary.created, summary.rejected) == (2, [])
     assert snapshot() == before
     out2 = tmp_path / "again.xlsx"
-    export_contacts(contacts.contact_ids(), out2)
+    export_contacts(contact_ids(), out2)
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(out2).active.iter_rows()]
     assert rows == [[c.value for c in r] for r in openpyxl.load_workbook(out).active.iter_rows()]
 

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from smarketer import contacts
 from smarketer.campaigns import outbox, sender
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db.fields import utc_now
 from smarketer.db.models.campaigns import Campaign, OutboxMessage
 from smarketer.db.models.deals import Deal
@@ -14,7 +14,7 @@ from smarketer.inbox.classify import Classified
 def test_step_two_goes_only_to_non_repliers_and_threads(smtp_server, account):
     _, server = smtp_server
     people = [
-        contacts.save_contact(contacts.ContactData(first_name=n, email=f"{n}@example.com", tags=("fair",)))
+        save_contact(ContactData(first_name=n, email=f"{n}@example.com", tags=("fair",)))
         for n in ("ann", "bob", "cid", "dan")
     ]
     first = outbox.create_campaign("Fair", "tag", "fair", "Our fair offer", "Hello")
@@ -57,9 +57,7 @@ def test_step_two_goes_only_to_non_repliers_and_threads(smtp_server, account):
 
 
 def test_a_reply_can_open_a_deal_with_the_campaign_as_source(smtp_server, account):
-    contact = contacts.save_contact(
-        contacts.ContactData(first_name="Eve", email="eve@example.com", tags=("x",))
-    )
+    contact = save_contact(ContactData(first_name="Eve", email="eve@example.com", tags=("x",)))
     campaign = outbox.create_campaign("Spring", "tag", "x", "Hi", "Hello")
     outbox.start(campaign.id)
     sender.send_campaign(campaign.id)

@@ -5,8 +5,8 @@ import imaplib
 
 import pytest
 
-from smarketer import contacts
 from smarketer.campaigns import outbox
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db.models.campaigns import InboundMessage, OutboxMessage
 from smarketer.db.models.contacts import Activity, Contact
 from smarketer.inbox import process
@@ -36,9 +36,7 @@ def sent_campaign(account):
         ),
         1,
     ):
-        people[first] = contacts.save_contact(
-            contacts.ContactData(first_name=first, email=email, tags=("spring",))
-        )
+        people[first] = save_contact(ContactData(first_name=first, email=email, tags=("spring",)))
     campaign = outbox.create_campaign("Spring", "tag", "spring", "Spring workshop", "Hello")
     outbox.queue(campaign.id)
     ids = {"Nobody": 1, "Gone": 2, "Hans": 3, "Zoë": 4, "Bobby": 5}

@@ -113,11 +113,11 @@ def test_a_paused_campaign_offers_sign_in_again(
     memory_keyring,
 ):
     monkeypatch.setattr(signin_panel, "open_url", browser)
-    from smarketer import contacts
+    from smarketer.contacts.editing import ContactData, save_contact
     from smarketer.settings import BusinessProfile, save_profile
 
     save_profile(BusinessProfile(name="Hollis & Reed", address="12 Quay Street", email=USER))
-    contacts.save_contact(contacts.ContactData(first_name="Ada", email="ada@example.com", tags=("workshop",)))
+    save_contact(ContactData(first_name="Ada", email="ada@example.com", tags=("workshop",)))
     smtp.save_account(
         smtp.SmtpAccount(
             host="127.0.0.1",

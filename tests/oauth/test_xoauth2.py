@@ -8,10 +8,11 @@ import logging
 
 import pytest
 
-from smarketer import backup, contacts, logs, paths
+from smarketer import backup, logs, paths
 from smarketer.campaigns import outbox, sender
 from smarketer.campaigns.account import SmtpAccount, save_account
 from smarketer.campaigns.transport import SmtpTransport
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db.models.campaigns import Campaign, OutboxMessage
 from smarketer.inbox.account import ImapAccount, save_imap_account
 from smarketer.inbox.sync import InboxUnavailable, sync
@@ -34,9 +35,7 @@ def oauth_account(store, xoauth2_smtp, signed_in):
     controller, _recorder, _ctx = xoauth2_smtp
     save_profile(BusinessProfile(name="Hollis & Reed", address="12 Quay Street\nGalway H91", email=USER))
     for i in range(12):
-        contacts.save_contact(
-            contacts.ContactData(first_name=f"Guest{i}", email=f"guest{i}@example.com", tags=("workshop",))
-        )
+        save_contact(ContactData(first_name=f"Guest{i}", email=f"guest{i}@example.com", tags=("workshop",)))
     return save_account(
         SmtpAccount(
             host="127.0.0.1",

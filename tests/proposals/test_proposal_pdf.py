@@ -7,9 +7,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from smarketer import contacts
-from smarketer.proposals import pdf, service
-from smarketer.proposals.service import ItemData
+from smarketer.contacts.editing import ContactData, save_contact
+from smarketer.proposals import pdf
+from smarketer.proposals.contents import ItemData, add_item
+from smarketer.proposals.drafts import create_proposal, update_proposal
 from tests.pdf_reading import read
 
 FIGURE_COLUMNS = ("Qty", "Unit price", "Disc.", "Tax", "Amount")  # header words, right-aligned
@@ -109,8 +110,8 @@ def check_document(data: bytes, rounding: str, places: int):
 
 @pytest.fixture
 def client(business):
-    return contacts.save_contact(
-        contacts.ContactData(
+    return save_contact(
+        ContactData(
             first_name="Zoë",
             last_name="Łukasiewicz",
             email="zoe@example.com",
@@ -122,10 +123,10 @@ def client(business):
 
 
 def proposal(client, rounding, lines, currency=None, discount="0"):
-    p = service.create_proposal("Website refresh", contact_id=client.id, rounding=rounding, currency=currency)
-    service.update_proposal(p.id, document_discount=discount, closing="Thank you.")
+    p = create_proposal("Website refresh", contact_id=client.id, rounding=rounding, currency=currency)
+    update_proposal(p.id, document_discount=discount, closing="Thank you.")
     for line in lines:
-        service.add_item(p.id, line)
+        add_item(p.id, line)
     return pdf.build_pdf(p.id)
 
 

@@ -7,11 +7,13 @@ from dataclasses import replace
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from smarketer import contacts, pipeline
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db.models.contacts import Contact
 from smarketer.db.models.deals import Deal, Stage
 from smarketer.db.models.proposals import Proposal
-from smarketer.proposals import service
+from smarketer.pipeline.deals import move_deal
+from smarketer.pipeline.stage_list import open_stages
+from smarketer.proposals.drafts import create_proposal, update_proposal
 from tests.other_seat import other_connection
 
 
@@ -32,8 +34,8 @@ def answer(qtbot, window, label):
 
 def their_city(contact_id, city):
     def work():
-        data = contacts.ContactData.of(Contact.get_by_id(contact_id))
-        contacts.save_contact(replace(data, city=city), contact_id)
+        data = ContactData.of(Contact.get_by_id(contact_id))
+        save_contact(replace(data, city=city), contact_id)
 
     other_connection(work)
 
@@ -91,8 +93,8 @@ def test_a_deal_dialog_over_a_move_by_another_seat(window, qtbot):
     deal = Deal.select().join(Stage).where(Stage.kind == "open").first()
     dialog = window.deals.open_deal(deal.id)
     dialog.value.setText("9999")
-    elsewhere = next(s for s in pipeline.open_stages() if s.id != deal.stage_id)
-    other_connection(lambda: pipeline.move_deal(deal.id, elsewhere.id))
+    elsewhere = next(s for s in open_stages() if s.id != deal.stage_id)
+    other_connection(lambda: move_deal(deal.id, elsewhere.id))
     dialog.save_button.click()
     text = answer(qtbot, window, "Reload theirs")
     assert "changed this deal" in text and "Stage" in text
@@ -102,12 +104,12 @@ def test_a_deal_dialog_over_a_move_by_another_seat(window, qtbot):
 
 
 def test_a_proposal_field_over_another_seats_edit(make_window, store, qtbot):
-    proposal = service.create_proposal("Website")
+    proposal = create_proposal("Website")
     window = make_window(store)
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     editor = window.proposals.editor
     assert editor.proposal.id == proposal.id
-    other_connection(lambda: service.update_proposal(proposal.id, intro="Their introduction"))
+    other_connection(lambda: update_proposal(proposal.id, intro="Their introduction"))
     editor.title.setText("Website and shop")
     editor.title.editingFinished.emit()
     text = answer(qtbot, window, "Overwrite with mine")

@@ -3,7 +3,8 @@ a way into a demo from the empty state, and where the log is."""
 
 from PySide6.QtCore import Qt
 
-from smarketer import contacts, paths
+from smarketer import paths
+from smarketer.contacts.listing import count
 
 
 def test_open_the_demo_from_the_empty_contacts_page(make_window, store, qtbot):
@@ -15,7 +16,7 @@ def test_open_the_demo_from_the_empty_contacts_page(make_window, store, qtbot):
 
     qtbot.mouseClick(section.open_demo, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.store_path == paths.demo_database(), timeout=60_000)
-    assert contacts.count() > 50
+    assert count() > 50
     qtbot.waitUntil(lambda: section.pages.currentWidget() is section.splitter)
     assert "demo.db" in window.windowTitle()
     assert window.actions["demo"].isEnabled()

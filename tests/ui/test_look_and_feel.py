@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from smarketer import contacts
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db.models.base import Setting
 from smarketer.db.models.contacts import Contact
 from smarketer.settings import load_profile
@@ -36,9 +36,7 @@ def test_each_section_renders_in_light_and_dark(window, qapp, tmp_path, scheme):
 
 
 def test_ctrl_k_finds_a_contact_and_opens_it(window, qtbot):
-    zoe = contacts.save_contact(
-        contacts.ContactData(first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com")
-    )
+    zoe = save_contact(ContactData(first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com"))
     window.contacts.reload()
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     palette = window.findChild(CommandPalette)

@@ -61,13 +61,16 @@ def test_a_change_elsewhere_reads_todays_tasks_in_a_worker(window, qtbot, monkey
     figures are read in workers, and the window does not wait for them."""
     from datetime import date
 
-    from smarketer import pipeline
+    from smarketer.pipeline.tasks import add_task
+    from smarketer.ui import today as today_screen
 
     today = window.today
     threads = []
-    real = pipeline.agenda
-    monkeypatch.setattr(pipeline, "agenda", lambda: threads.append(threading.current_thread()) or real())
-    pipeline.add_task("Ring the florist", date.today(), contact_id=Contact.select(Contact.id).first().id)
+    real = today_screen.tasks_agenda
+    monkeypatch.setattr(
+        today_screen, "tasks_agenda", lambda: threads.append(threading.current_thread()) or real()
+    )
+    add_task("Ring the florist", date.today(), contact_id=Contact.select(Contact.id).first().id)
     window.hub.data_changed.emit("deal")
     texts = lambda: [today.tasks.item(i).text() for i in range(today.tasks.count())]  # noqa: E731
     assert not any("Ring the florist" in t for t in texts())  # not read on the GUI thread

@@ -3,8 +3,10 @@ knows proposal numbers and tells same-named deals apart."""
 
 from PySide6.QtCore import Qt
 
-from smarketer import contacts, pipeline
-from smarketer.proposals import service
+from smarketer.contacts.editing import find_contacts
+from smarketer.pipeline.deals import DealData, save_deal
+from smarketer.pipeline.stage_list import open_stages
+from smarketer.proposals.drafts import all_proposals
 from smarketer.ui.deals.editor import DealDialog
 
 
@@ -64,7 +66,7 @@ def test_no_match_says_so(window, qtbot):
 
 
 def test_a_proposal_number_finds_the_proposal(window, qtbot):
-    proposal = service.all_proposals()[0]
+    proposal = all_proposals()[0]
     palette = typed(window, qtbot, proposal.label[:4])
     assert palette.entries and all(e.kind == "Proposal" for e in palette.entries if e.kind != "Command")
     palette.query.clear()
@@ -75,12 +77,10 @@ def test_a_proposal_number_finds_the_proposal(window, qtbot):
 
 
 def test_same_named_deals_are_told_apart(window, qtbot):
-    people = contacts.find_contacts("a", 2)
-    stages = pipeline.open_stages()
+    people = find_contacts("a", 2)
+    stages = open_stages()
     for (contact_id, _label), stage, value in zip(people, stages[:2], ("1200", "4500"), strict=True):
-        pipeline.save_deal(
-            pipeline.DealData(title="Twin deal", contact_id=contact_id, value=value, stage_id=stage.id)
-        )
+        save_deal(DealData(title="Twin deal", contact_id=contact_id, value=value, stage_id=stage.id))
     palette = typed(window, qtbot, "twin deal")
     deals = [e for e in palette.entries if e.kind == "Deal"]
     assert len(deals) == 2

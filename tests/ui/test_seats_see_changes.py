@@ -3,7 +3,10 @@ window shows both within a couple of seconds, on a SQLite file and on PostgreSQL
 
 from PySide6.QtCore import Qt
 
-from smarketer import contacts, pipeline
+from smarketer.contacts.editing import ContactData, save_contact
+from smarketer.pipeline.deals import DealData, save_deal
+from smarketer.pipeline.stage_list import open_stages
+from smarketer.pipeline.tasks import add_task
 from smarketer.ui.contacts.model import COLUMNS
 from tests.other_seat import other_process
 
@@ -15,12 +18,10 @@ def cell(section, contact_id, column):
 
 
 def test_another_process_edits_a_contact_and_moves_a_deal(backend, store, make_window, qtbot):
-    zoe = contacts.save_contact(
-        contacts.ContactData(first_name="Zoë", email="zoe@example.com", city="Galway")
-    )
-    ada = contacts.save_contact(contacts.ContactData(first_name="Ada", email="ada@example.com"))
-    deal = pipeline.save_deal(pipeline.DealData(title="Website refresh", contact_id=zoe.id))
-    stages = pipeline.open_stages()
+    zoe = save_contact(ContactData(first_name="Zoë", email="zoe@example.com", city="Galway"))
+    ada = save_contact(ContactData(first_name="Ada", email="ada@example.com"))
+    deal = save_deal(DealData(title="Website refresh", contact_id=zoe.id))
+    stages = open_stages()
     window = make_window(store)
     window.go_to_section("Contacts")
     section = window.contacts
@@ -48,12 +49,12 @@ def test_another_process_edits_a_contact_and_moves_a_deal(backend, store, make_w
 def test_proposals_today_and_the_dashboard_see_another_process(backend, store, make_window, qtbot, tmp_path):
     from datetime import date
 
-    from smarketer.proposals import service
+    from smarketer.proposals.drafts import create_proposal
 
-    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
-    website = service.create_proposal("Website", contact_id=zoe.id)
-    service.create_proposal("Logo", contact_id=zoe.id)
-    pipeline.add_task("Call Zoë", date.today(), contact_id=zoe.id)
+    zoe = save_contact(ContactData(first_name="Zoë", email="zoe@example.com"))
+    website = create_proposal("Website", contact_id=zoe.id)
+    create_proposal("Logo", contact_id=zoe.id)
+    add_task("Call Zoë", date.today(), contact_id=zoe.id)
     window = make_window(store)
 
     def new_contacts():

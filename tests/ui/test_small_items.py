@@ -7,14 +7,15 @@ import re
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QKeySequence
 
-from smarketer import contacts, pipeline
+from smarketer.contacts import history
 from smarketer.db.models.contacts import Activity
-from smarketer.proposals import service
+from smarketer.pipeline.deals import mark_won
+from smarketer.proposals.catalog import save_block
 from smarketer.ui import dialogs
 
 
 def test_an_ampersand_in_a_block_title_is_shown_not_eaten(window):
-    service.save_block("About Hollis & Reed", "We are a small studio.")
+    save_block("About Hollis & Reed", "We are a small studio.")
     window.go_to_section("Proposals")
     editor = window.proposals.editor
     menu = editor._blocks_menu()
@@ -34,7 +35,7 @@ def test_the_deal_dialog_starts_in_title_and_a_won_deal_cannot_be_won_again(wind
     assert dialog.focusWidget() is dialog.title
     assert dialog.won_button.isEnabled() and dialog.lost_button.isEnabled()
     dialog.close()
-    pipeline.mark_won(deal_id)
+    mark_won(deal_id)
     dialog = window.deals.open_deal(deal_id)
     assert not dialog.won_button.isEnabled() and not dialog.lost_button.isEnabled()
     dialog.close()
@@ -78,7 +79,7 @@ def test_the_timeline_lists_an_event_once_with_the_apps_dates(window):
     contact_id = window.contacts.model.contact_id(0)
     for _ in range(2):
         Activity.create(contact=contact_id, kind="note", summary="Called", body="Called about it")
-    entries = contacts.timeline(contact_id)
+    entries = history.timeline(contact_id)
     assert [e.body for e in entries].count("Called about it") == 1
     window.go_to_section("Contacts")
     window.contacts.select_contact(contact_id)

@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import contacts
 from smarketer.campaigns import audience as recipients
 from smarketer.campaigns import details, outbox, templates
 from smarketer.campaigns.details import CampaignDetails
 from smarketer.campaigns.outbox import CampaignError
+from smarketer.contacts.saved_segments import segment_counts, segments
+from smarketer.contacts.tags import all_tag_names
 from smarketer.ui import dialogs
 from smarketer.ui.campaigns.fields_menu import insert_field_button
 from smarketer.ui.hub import Hub
@@ -127,11 +128,11 @@ class Composer(QWidget):
         self.audience.blockSignals(True)
         self.audience.clear()
         self.audience.addItem(self.tr("Choose who receives it…"), _key(*outbox.NO_AUDIENCE))
-        for segment in contacts.segments():
+        for segment in segments():
             self.audience.addItem(
                 self.tr("Segment: {}").format(segment.name), _key("segment", str(segment.id))
             )
-        for tag in contacts.all_tag_names():
+        for tag in all_tag_names():
             self.audience.addItem(self.tr("Tag: {}").format(tag), _key("tag", tag))
         self.audience.blockSignals(False)
         self._counts_request += 1
@@ -330,7 +331,7 @@ class Composer(QWidget):
 
 
 def _segment_counts() -> dict[str, int]:
-    return {_key("segment", str(i)): n for i, n in contacts.segment_counts().items()}
+    return {_key("segment", str(i)): n for i, n in segment_counts().items()}
 
 
 def _key(kind: str, audience: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
-from smarketer import contacts
+from smarketer.contacts.editing import company_names_like, contact_label, find_contacts
 
 
 class CompanyCompleter(QCompleter):
@@ -21,7 +21,7 @@ class CompanyCompleter(QCompleter):
         edit.textEdited.connect(self._lookup)
 
     def _lookup(self, text: str) -> None:
-        self._names.setStringList(contacts.company_names_like(text.strip(), 20) if text.strip() else [])
+        self._names.setStringList(company_names_like(text.strip(), 20) if text.strip() else [])
 
 
 class ContactPicker(QLineEdit):
@@ -43,7 +43,7 @@ class ContactPicker(QLineEdit):
 
     def _lookup(self, text: str) -> None:
         self._chosen = None
-        found = contacts.find_contacts(text.strip()) if text.strip() else []
+        found = find_contacts(text.strip()) if text.strip() else []
         self._found = {label: cid for cid, label in found}
         self._labels.setStringList(list(self._found))
 
@@ -52,7 +52,7 @@ class ContactPicker(QLineEdit):
 
     def set_contact(self, contact_id: int | None) -> None:
         self._chosen = contact_id
-        self.setText(contacts.contact_label(contact_id))
+        self.setText(contact_label(contact_id))
 
     def contact_id(self) -> int | None:
         return self._chosen if self.text().strip() else None

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from smarketer import contacts
-from smarketer.contacts.duplicates import describe_contacts
+from smarketer.contacts.duplicates import DuplicatePair, describe_contacts, find_duplicates, merge_contacts
+from smarketer.contacts.editing import contact_label
 from smarketer.ui import dialogs
 from smarketer.ui.geometry import fit_to_screen
 
@@ -43,7 +43,7 @@ class DuplicatesDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        pairs = contacts.find_duplicates()
+        pairs = find_duplicates()
         self.table.setRowCount(len(pairs))
         lines = describe_contacts([i for pair in pairs for i in (pair.keep_id, pair.other_id)])
         for row, pair in enumerate(pairs):
@@ -68,13 +68,13 @@ class DuplicatesDialog(QDialog):
             else self.tr("No likely duplicates found.")
         )
 
-    def merge(self, pair: contacts.DuplicatePair):
+    def merge(self, pair: DuplicatePair):
         """Merging cannot be undone: ask first, naming both contacts."""
-        keep = contacts.contact_label(pair.keep_id)
-        other = contacts.contact_label(pair.other_id)
+        keep = contact_label(pair.keep_id)
+        other = contact_label(pair.other_id)
 
         def merge() -> None:
-            contacts.merge_contacts(pair.keep_id, pair.other_id)
+            merge_contacts(pair.keep_id, pair.other_id)
             self.merged.emit()
             self.load()
 

@@ -26,11 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import contacts, settings
+from smarketer import settings
 from smarketer.conflicts import EditConflict
-from smarketer.contacts import LIFECYCLE_STATUSES, ContactData, ContactInvalid
+from smarketer.contacts import history
 from smarketer.contacts.columns import LINE_FIELDS
-from smarketer.contacts.editing import ContactRecord, contact_record
+from smarketer.contacts.editing import (
+    ContactData,
+    ContactInvalid,
+    ContactRecord,
+    contact_record,
+    save_contact,
+    unsubscribe,
+    validate_contact,
+)
+from smarketer.contacts.history import day_text, timeline
+from smarketer.contacts.tags import all_tag_names
+from smarketer.db.models.contacts import LIFECYCLE_STATUSES
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
 from smarketer.ui.flow import button_row
@@ -211,7 +222,7 @@ class ContactEditor(KeepsEdits, QWidget):
     # loading
 
     def refresh_choices(self) -> None:
-        self.tags.set_known(contacts.all_tag_names())
+        self.tags.set_known(all_tag_names())
 
     def load(self, contact_id: int | None) -> None:
         self.refresh_choices()
@@ -286,9 +297,7 @@ class ContactEditor(KeepsEdits, QWidget):
         region = settings.load_profile().region
         mine = self.data()
         try:
-            contact = contacts.save_contact(
-                mine, self.contact_id, region=region, expected_version=self.version
-            )
+            contact = save_contact(mine, self.contact_id, region=region, expected_version=self.version)
         except ContactInvalid as exc:
             self.show_errors(exc.errors)
             self.status_line.setText(self.tr("Not saved: fix the marked fields."))
@@ -303,8 +312,8 @@ class ContactEditor(KeepsEdits, QWidget):
                 exc,
                 differing(
                     self.fields,
-                    contacts.validate_contact(mine, region)[0],
-                    contacts.validate_contact(theirs.data, region)[0] if theirs else ContactData(),
+                    validate_contact(mine, region)[0],
+                    validate_contact(theirs.data, region)[0] if theirs else ContactData(),
                 ),
                 lambda: self.load(self.contact_id if theirs else None),
                 lambda: self._overwrite(version),
@@ -325,7 +334,7 @@ class ContactEditor(KeepsEdits, QWidget):
 
     def _unsubscribe(self) -> None:
         if self.contact_id:
-            contacts.unsubscribe([self.contact_id])
+            unsubscribe([self.contact_id])
             self.load(self.contact_id)
             self.saved.emit(self.contact_id)
 
@@ -389,10 +398,10 @@ class TimelineView(QWidget):
             widget.setEnabled(contact_id is not None)
         if contact_id is None:
             return
-        entries = contacts.timeline(contact_id)
+        entries = timeline(contact_id)
         for entry in entries:
             local = entry.occurred_at.astimezone()
-            when = f"{contacts.day_text(local)} {local:%H:%M}"
+            when = f"{day_text(local)} {local:%H:%M}"
             label = KIND_LABELS.get(entry.kind, entry.kind.capitalize())
             text = f"{when} · {label}\n{entry.body or entry.summary}"
             item = QListWidgetItem(text)
@@ -404,12 +413,12 @@ class TimelineView(QWidget):
     def add_task(self) -> None:
         if self.contact_id is None or not self.task_title.text().strip():
             return
-        from smarketer import pipeline
+        from smarketer.pipeline import tasks
 
-        task = pipeline.add_task(
+        task = tasks.add_task(
             self.task_title.text(), self.task_due.date().toPython(), contact_id=self.contact_id
         )
-        contacts.add_note(self.contact_id, f"Task added: {task.title} (due {task.due_date})")
+        history.add_note(self.contact_id, f"Task added: {task.title} (due {task.due_date})")
         self.task_title.clear()
         self.load(self.contact_id)
         self.task_added.emit(task.id)
@@ -418,6 +427,6 @@ class TimelineView(QWidget):
         text = self.note.toPlainText().strip()
         if not text or self.contact_id is None:
             return
-        contacts.add_note(self.contact_id, text)
+        history.add_note(self.contact_id, text)
         self.note.clear()
         self.load(self.contact_id)

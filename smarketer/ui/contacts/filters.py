@@ -6,8 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QVBoxLayout, QWidget
 
-from smarketer import contacts
-from smarketer.contacts import ContactFilter
+from smarketer.contacts.editing import company_id_named
+from smarketer.contacts.listing import ContactFilter
+from smarketer.contacts.tags import all_tag_names
+from smarketer.db.models.contacts import LIFECYCLE_STATUSES
 from smarketer.ui.contacts.completers import CompanyCompleter
 from smarketer.ui.flow import button_row
 
@@ -32,7 +34,7 @@ class FilterBar(QWidget):
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName(self.tr("Status filter"))
         self.status_filter.addItem(self.tr("Any status"))  # no data: None as data leaks refs
-        for status in contacts.LIFECYCLE_STATUSES:
+        for status in LIFECYCLE_STATUSES:
             self.status_filter.addItem(self.tr(status.capitalize()), status)
         self.consent_filter = QComboBox()
         self.consent_filter.setAccessibleName(self.tr("Consent filter"))
@@ -77,7 +79,7 @@ class FilterBar(QWidget):
             text=self.search.text().strip(),
             tags=(self.tag_filter.currentData(),) if self.tag_filter.currentData() else (),
             statuses=(self.status_filter.currentData(),) if self.status_filter.currentData() else (),
-            company_id=contacts.company_id_named(self.company_filter.text())
+            company_id=company_id_named(self.company_filter.text())
             if self.company_filter.text().strip()
             else None,
             consent=self.consent_filter.currentData() or "any",
@@ -92,7 +94,7 @@ class FilterBar(QWidget):
         self.tag_filter.blockSignals(True)
         self.tag_filter.clear()
         self.tag_filter.addItem(self.tr("Any tag"))
-        for tag in contacts.all_tag_names():
+        for tag in all_tag_names():
             self.tag_filter.addItem(tag, tag)
         self.tag_filter.setCurrentIndex(
             max(0, self.tag_filter.findData(current)) if current is not None else 0

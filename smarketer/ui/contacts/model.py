@@ -8,8 +8,7 @@ from collections import OrderedDict
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from smarketer import contacts
-from smarketer.contacts import ContactFilter, ContactRow
+from smarketer.contacts.listing import ContactFilter, ContactRow, contact_ids, fetch_rows, first_ids
 from smarketer.ui import style
 from smarketer.ui.workers import run_job
 
@@ -68,17 +67,17 @@ class ContactTableModel(QAbstractTableModel):
         request = self._request
         args = (self.filter, self.sort_key, self.descending)
         if not self.big and self._largest:  # a small store: at once
-            self._show(request, contacts.contact_ids(*args))
+            self._show(request, contact_ids(*args))
             return
         if not self.big:
             # The first list, the store's size not known yet: as many ids as a small store has,
             # at once (a walk of the name index, cheap whatever the size); the rest, on a big
             # store, from a worker.
-            self._first(request, args, *contacts.first_ids(*args, self.BACKGROUND_FROM))
+            self._first(request, args, *first_ids(*args, self.BACKGROUND_FROM))
             return
         self.loading = True
         self.job = run_job(
-            contacts.first_ids,
+            first_ids,
             *args,
             self.PAGE,
             on_success=lambda page: self._first(request, args, *page),
@@ -93,9 +92,7 @@ class ContactTableModel(QAbstractTableModel):
             self._show(request, ids)
             return
         self._show(request, ids, partial=True)
-        self.job = run_job(
-            contacts.contact_ids, *args, on_success=lambda ids: self._show(request, ids), parent=self
-        )
+        self.job = run_job(contact_ids, *args, on_success=lambda ids: self._show(request, ids), parent=self)
 
     def _show(self, request: int, ids: list[int], partial: bool = False) -> None:
         if request != self._request:
@@ -129,7 +126,7 @@ class ContactTableModel(QAbstractTableModel):
         page = row // self.PAGE
         if page not in self._pages:
             ids = self._ids[page * self.PAGE : (page + 1) * self.PAGE]
-            self._pages[page] = contacts.fetch_rows(ids)
+            self._pages[page] = fetch_rows(ids)
             while len(self._pages) > self.MAX_PAGES:
                 self._pages.popitem(last=False)
         else:
@@ -150,7 +147,7 @@ class ContactTableModel(QAbstractTableModel):
     def ids(self) -> list[int]:
         """Every id of the current list (read whole if only its first page is here yet)."""
         if self.partial:
-            return contacts.contact_ids(self.filter, self.sort_key, self.descending)
+            return contact_ids(self.filter, self.sort_key, self.descending)
         return list(self._ids)
 
     # Qt interface

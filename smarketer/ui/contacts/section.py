@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import contacts
-from smarketer.contacts import ContactFilter
+from smarketer.contacts.editing import unsubscribe
+from smarketer.contacts.listing import ContactFilter
+from smarketer.contacts.saved_segments import segment_filter
+from smarketer.contacts.trash import delete_contacts, restore_contacts
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.editor import ContactEditor
 from smarketer.ui.contacts.filters import FilterBar
@@ -47,11 +49,11 @@ class DeleteContacts(QUndoCommand):
         self.ids, self.on_change = ids, on_change
 
     def redo(self) -> None:
-        contacts.delete_contacts(self.ids)
+        delete_contacts(self.ids)
         self.on_change()
 
     def undo(self) -> None:
-        contacts.restore_contacts(self.ids)
+        restore_contacts(self.ids)
         self.on_change()
 
 
@@ -226,7 +228,7 @@ class ContactsSection(Section):
     def _combined_filter(self) -> ContactFilter:
         f = self.current_filter()
         segment = self.segment_panel.segment()
-        return contacts.segment_filter(segment).narrowed_by(f) if segment else f
+        return segment_filter(segment).narrowed_by(f) if segment else f
 
     def apply_filters(self) -> None:
         if self._select_after is None:
@@ -363,13 +365,13 @@ class ContactsSection(Section):
     def restore_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
-            contacts.restore_contacts(ids)
+            restore_contacts(ids)
             self._changed()
 
     def unsubscribe_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
-            done = contacts.unsubscribe(ids)
+            done = unsubscribe(ids)
             self.hub.notify.emit(self.tr("Unsubscribed {} contact(s).").format(done))
             self._changed()
 

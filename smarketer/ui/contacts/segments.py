@@ -8,8 +8,16 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from smarketer import contacts
-from smarketer.contacts import ContactFilter
+from smarketer.contacts import listing
+from smarketer.contacts.listing import ContactFilter
+from smarketer.contacts.saved_segments import (
+    delete_segment,
+    save_segment,
+    segment_by_id,
+    segment_counts,
+    segments,
+    segments_with_counts,
+)
 from smarketer.ui import dialogs
 from smarketer.ui.workers import run_job
 
@@ -52,25 +60,25 @@ class SegmentPanel(QWidget):
 
     def segment(self):
         """The saved segment chosen, or None."""
-        return contacts.segment_by_id(self.current) if isinstance(self.current, int) else None
+        return segment_by_id(self.current) if isinstance(self.current, int) else None
 
     def fill(self) -> None:
         """Read the segments again; on a big store their sizes follow from a worker."""
         self.list.blockSignals(True)
         self.list.clear()
-        self.total = contacts.count()
+        self.total = listing.count()
         entries: list[tuple[str, str | int]] = [(self.tr("All contacts ({:,})").format(self.total), ALL)]
         self._counts_request += 1
         if self.big():  # one count per segment, and the trash's (a scan): a worker fills them in
-            entries += [(s.name, s.id) for s in contacts.segments()]
+            entries += [(s.name, s.id) for s in segments()]
             entries.append((self.tr("Trash"), TRASH))
             request = self._counts_request
             self.counts_job = run_job(
                 _sizes, on_success=lambda counts: self._show_counts(request, counts), parent=self
             )
         else:
-            self.in_trash = contacts.count(ContactFilter(trash=True))
-            entries += [(f"{s.name} ({n:,})", s.id) for s, n in contacts.segments_with_counts()]
+            self.in_trash = listing.count(ContactFilter(trash=True))
+            entries += [(f"{s.name} ({n:,})", s.id) for s, n in segments_with_counts()]
             entries.append((self.tr("Trash ({:,})").format(self.in_trash), TRASH))
         for text, key in entries:
             item = QListWidgetItem(text)
@@ -107,7 +115,7 @@ class SegmentPanel(QWidget):
         )
         if not name:
             return None
-        segment = contacts.save_segment(name, f)
+        segment = save_segment(name, f)
         self.current = segment.id
         self.fill()
         return segment
@@ -119,7 +127,7 @@ class SegmentPanel(QWidget):
             return
 
         def delete() -> None:
-            contacts.delete_segment(segment.id)
+            delete_segment(segment.id)
             self.current = ALL
             self.fill()
             self.chosen.emit()
@@ -136,6 +144,6 @@ class SegmentPanel(QWidget):
 
 def _sizes() -> dict[int | str, int]:
     """Each segment's size by id, and the trash's (run in a worker)."""
-    sizes: dict[int | str, int] = dict(contacts.segment_counts())
-    sizes[TRASH] = contacts.count(ContactFilter(trash=True))
+    sizes: dict[int | str, int] = dict(segment_counts())
+    sizes[TRASH] = listing.count(ContactFilter(trash=True))
     return sizes

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import pipeline, settings, snapshots
-from smarketer.contacts import all_tag_names
+from smarketer import settings, snapshots
+from smarketer.contacts.tags import all_tag_names
 from smarketer.money import format_money, format_money_short
-from smarketer.pipeline import BoardFilter, PipelineError
-from smarketer.pipeline.deal_board import deal_heading, stage_name
+from smarketer.pipeline import deals
+from smarketer.pipeline.deal_board import BoardFilter, Column, board, deal_heading, stage_name
+from smarketer.pipeline.deals import mark_lost, mark_won, move_deal
+from smarketer.pipeline.errors import PipelineError
 from smarketer.pipeline.stage_list import open_stage_infos
 from smarketer.ui import dialogs
 from smarketer.ui.deals.closed_dialog import ClosedDealsDialog
@@ -207,14 +209,14 @@ class DealsSection(Section):
         self, select: int | None = None, focus: bool = True, stage_ids: set[int] | None = None
     ) -> None:
         """Read the board again (only the columns of ``stage_ids`` when given)."""
-        columns = pipeline.board(self.current_filter(), stage_ids=stage_ids)
+        columns = board(self.current_filter(), stage_ids=stage_ids)
         by_stage = {c.stage.id: c for c in columns}
         money = lambda v: format_money_short(v, self.currency, self.money_locale)  # noqa: E731
         for column in self.columns:
             data = by_stage.get(column.stage.id)
             if data is None and stage_ids is not None:
                 continue
-            column.data = data or pipeline.Column(column.stage)
+            column.data = data or Column(column.stage)
             column.model.set_cards(column.data.cards)
             column.title.setText(f"{column.stage.name}  ·  {len(column.data.cards)}")
             column.totals.setText(
@@ -299,7 +301,7 @@ class DealsSection(Section):
         self._undoable(
             deal_id,
             text,
-            lambda: pipeline.move_deal(deal_id, stage_id, row),
+            lambda: move_deal(deal_id, stage_id, row),
             stage_ids={deal.stage_id, stage_id},
         )
 
@@ -323,9 +325,7 @@ class DealsSection(Section):
 
     def win(self, deal_id: int) -> None:
         title = deal_heading(deal_id).title
-        self._undoable(
-            deal_id, self.tr("Won {}. Well done!").format(title), lambda: pipeline.mark_won(deal_id)
-        )
+        self._undoable(deal_id, self.tr("Won {}. Well done!").format(title), lambda: mark_won(deal_id))
 
     def lose(self, deal_id: int):
         title = deal_heading(deal_id).title
@@ -334,7 +334,7 @@ class DealsSection(Section):
             self._undoable(
                 deal_id,
                 self.tr("Lost {} ({})").format(title, reason),
-                lambda: pipeline.mark_lost(deal_id, reason),
+                lambda: mark_lost(deal_id, reason),
             )
 
         return ask_lost_reason(self, title, lost)
@@ -388,7 +388,7 @@ class DealsSection(Section):
     def reopen(self, deal_id: int) -> None:
         """Put a won or lost deal back on the board, in the last open stage (undoable)."""
         title = deal_heading(deal_id).title
-        self._undoable(deal_id, self.tr("Reopened {}").format(title), lambda: pipeline.reopen(deal_id))
+        self._undoable(deal_id, self.tr("Reopened {}").format(title), lambda: deals.reopen(deal_id))
 
     def edit_stages(self) -> StagesDialog:
         dialog = StagesDialog(self, record=self._stages_edited)

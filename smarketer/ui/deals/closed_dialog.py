@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from smarketer import pipeline
 from smarketer.money import format_money
+from smarketer.pipeline.deals import closed_deals
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -91,7 +91,7 @@ class ClosedDealsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        deals = pipeline.closed_deals(self.kind.currentData(), self.search.text())
+        deals = closed_deals(self.kind.currentData(), self.search.text())
         self.table.setRowCount(len(deals))
         for row, d in enumerate(deals):
             cells = [

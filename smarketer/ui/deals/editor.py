@@ -27,12 +27,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer import pipeline, settings
+from smarketer import settings
 from smarketer.conflicts import EditConflict
 from smarketer.money import format_money
-from smarketer.pipeline.deals import DealData, deal_record, stage_moves
+from smarketer.pipeline import deals, tasks
+from smarketer.pipeline.deals import (
+    DealData,
+    deal_record,
+    delete_deal,
+    lost_reasons,
+    save_deal,
+    set_lost_reasons,
+    stage_moves,
+    validate_deal,
+)
 from smarketer.pipeline.errors import DealInvalid, PipelineError
 from smarketer.pipeline.stage_list import open_stage_infos
+from smarketer.pipeline.tasks import complete_task, reopen_task, tasks_of_deal
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
 from smarketer.ui.forms import KeepsEdits, add_field_rows, differing, save_or_ask, show_field_errors
@@ -47,7 +58,7 @@ class LostReasonDialog(QDialog):
         self.setWindowTitle(self.tr("Mark as lost"))
         self.reason = QComboBox()
         self.reason.setEditable(True)
-        self.reason.addItems(pipeline.lost_reasons())
+        self.reason.addItems(lost_reasons())
         self.reason.setAccessibleName(self.tr("Reason"))
         self.reason.setCurrentIndex(-1)
         self.reason.lineEdit().setPlaceholderText(self.tr("Why was it lost?"))
@@ -66,8 +77,8 @@ class LostReasonDialog(QDialog):
         if not reason:
             self.reason.setFocus()
             return
-        if reason not in pipeline.lost_reasons():
-            pipeline.set_lost_reasons([*pipeline.lost_reasons(), reason])
+        if reason not in lost_reasons():
+            set_lost_reasons([*lost_reasons(), reason])
         self.accept()
         self._on_reason(reason)
 
@@ -294,10 +305,10 @@ class DealDialog(KeepsEdits, QDialog):
 
     def save(self) -> bool:
         data = self.data()
-        clean, errors, warnings = pipeline.validate_deal(data, self.money_locale)
+        clean, errors, warnings = validate_deal(data, self.money_locale)
         self.close_warning.setText(warnings.get("expected_close", ""))
         try:
-            deal = pipeline.save_deal(data, self.deal_id, expected_version=self.version)
+            deal = save_deal(data, self.deal_id, expected_version=self.version)
         except DealInvalid as exc:
             self.show_errors(exc.errors)
             self.status.setText(self.tr("Not saved: fix the marked fields."))
@@ -339,7 +350,7 @@ class DealDialog(KeepsEdits, QDialog):
     def mark_won(self) -> None:
         if self.save():
             assert self.deal_id is not None  # saved
-            pipeline.mark_won(self.deal_id)
+            deals.mark_won(self.deal_id)
             self.changed.emit(self.deal_id)
             self.accept()
 
@@ -350,7 +361,7 @@ class DealDialog(KeepsEdits, QDialog):
         deal_id = self.deal_id
 
         def lost(reason: str) -> None:
-            pipeline.mark_lost(deal_id, reason)
+            deals.mark_lost(deal_id, reason)
             self.changed.emit(deal_id)
             self.accept()
 
@@ -362,7 +373,7 @@ class DealDialog(KeepsEdits, QDialog):
             return
 
         def delete() -> None:
-            pipeline.delete_deal(deal_id)
+            delete_deal(deal_id)
             self.changed.emit(deal_id)
             self.accept()
 
@@ -384,7 +395,7 @@ class DealDialog(KeepsEdits, QDialog):
         self.tasks.clear()
         if self.deal_id:
             today = date.today()
-            for task in pipeline.tasks_of_deal(self.deal_id):
+            for task in tasks_of_deal(self.deal_id):
                 due = task.due_date.isoformat() + (f" {task.due_time}" if task.due_time else "")
                 late = " (overdue)" if task.due_date < today and not task.done_at else ""
                 item = QListWidgetItem(f"{task.title} · {due}{late}")
@@ -397,9 +408,9 @@ class DealDialog(KeepsEdits, QDialog):
     def _task_toggled(self, item: QListWidgetItem) -> None:
         task_id = item.data(Qt.ItemDataRole.UserRole)
         if item.checkState() == Qt.CheckState.Checked:
-            pipeline.complete_task(task_id)
+            complete_task(task_id)
         else:
-            pipeline.reopen_task(task_id)
+            reopen_task(task_id)
         self._load_tasks()
         self.changed.emit(self.deal_id)
 
@@ -407,7 +418,7 @@ class DealDialog(KeepsEdits, QDialog):
         if not self.deal_id:
             return
         try:
-            pipeline.add_task(
+            tasks.add_task(
                 self.task_title.text(),
                 self.task_due.date().toPython(),
                 deal_id=self.deal_id,

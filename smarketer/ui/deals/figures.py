@@ -8,7 +8,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from smarketer import pipeline
+from smarketer.pipeline import metrics
+from smarketer.pipeline.metrics import figures
 from smarketer.ui.deals.column import DropZone
 from smarketer.ui.workers import run_job
 
@@ -71,4 +72,4 @@ class FiguresPanel(QWidget):
 
 def _figures():
     """For the worker: the 90-day figures and the six-month forecast (plain dataclasses)."""
-    return pipeline.figures(90), pipeline.forecast(6)
+    return figures(90), metrics.forecast(6)

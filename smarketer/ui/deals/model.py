@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, Qt, Signal
 
-from smarketer.pipeline import DealCard
+from smarketer.pipeline.deal_board import DealCard
 
 DEAL_MIME = "application/x-smarketer-deal"
 CardRole = Qt.ItemDataRole.UserRole + 1

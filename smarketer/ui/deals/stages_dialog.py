@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from smarketer import pipeline, snapshots
-from smarketer.pipeline import PipelineError
-from smarketer.pipeline.stage_list import StageInfo, open_stage_infos
+from smarketer import snapshots
+from smarketer.pipeline.deals import deal_counts_by_stage, remove_stage
+from smarketer.pipeline.errors import PipelineError
+from smarketer.pipeline.stage_list import StageInfo, add_stage, open_stage_infos, reorder_stages, update_stage
 from smarketer.ui import dialogs
 from smarketer.ui.geometry import fit_to_screen
 
@@ -76,7 +77,7 @@ class StagesDialog(QDialog):
     def load(self, select: int = 0) -> None:
         self.table.blockSignals(True)
         self.stages = open_stage_infos()
-        counts = pipeline.deal_counts_by_stage()
+        counts = deal_counts_by_stage()
         self.table.setRowCount(len(self.stages))
         for row, stage in enumerate(self.stages):
             name = QTableWidgetItem(stage.name)
@@ -115,7 +116,7 @@ class StagesDialog(QDialog):
         stage = self.stages[item.row()]
         self._snapshot()
         try:
-            pipeline.update_stage(stage.id, item.text(), stage.probability)
+            update_stage(stage.id, item.text(), stage.probability)
         except PipelineError as exc:
             self.message.setText(str(exc))
             self.load(item.row())
@@ -125,7 +126,7 @@ class StagesDialog(QDialog):
     def _probability(self, row: int, value: int) -> None:
         stage = self.stages[row]
         self._snapshot()
-        pipeline.update_stage(stage.id, stage.name, value)
+        update_stage(stage.id, stage.name, value)
         self.stages[row] = replace(stage, probability=value)
         self._done(self.tr("Win probability of {}: {}%").format(stage.name, value))
 
@@ -137,7 +138,7 @@ class StagesDialog(QDialog):
         ids = [s.id for s in self.stages]
         ids[row], ids[target] = ids[target], ids[row]
         self._snapshot()
-        pipeline.reorder_stages(ids)
+        reorder_stages(ids)
         self.load(target)
         self._done(self.tr("Moved stage {}").format(self.stages[target].name))
 
@@ -148,7 +149,7 @@ class StagesDialog(QDialog):
         row, stage = self._current()
         after = self.stages[row + 1] if 0 <= row < len(self.stages) - 1 else None
         self._snapshot()
-        new = pipeline.add_stage(name, stage.probability if stage else 50, before=after)
+        new = add_stage(name, stage.probability if stage else 50, before=after)
         self.load([s.id for s in open_stage_infos()].index(new.id))
         self._done(self.tr("Added stage {}").format(new.name))
 
@@ -157,7 +158,7 @@ class StagesDialog(QDialog):
         if stage is None:
             return
         others = [s for s in self.stages if s.id != stage.id]
-        deals = pipeline.deal_counts_by_stage().get(stage.id, 0)
+        deals = deal_counts_by_stage().get(stage.id, 0)
         if not deals:
             self._do_remove(stage, None)
             return
@@ -182,7 +183,7 @@ class StagesDialog(QDialog):
 
     def _do_remove(self, stage: StageInfo, move_to: int | None) -> None:
         try:
-            pipeline.remove_stage(stage.id, move_to)
+            remove_stage(stage.id, move_to)
         except PipelineError as exc:
             self.message.setText(str(exc))
             return

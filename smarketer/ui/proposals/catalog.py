@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from smarketer.proposals import service
-from smarketer.proposals.service import ProposalError
+from smarketer.proposals import catalog
+from smarketer.proposals.catalog import blocks, save_block, save_product
+from smarketer.proposals.drafts import ProposalError
 from smarketer.ui.geometry import fit_to_screen
 
 IdRole = Qt.ItemDataRole.UserRole + 1  # a product's id on its row
@@ -61,7 +62,7 @@ class CatalogDialog(QDialog):
 
     def load(self) -> None:
         self.table.blockSignals(True)
-        products = service.products(active_only=False)
+        products = catalog.products(active_only=False)
         self.table.setRowCount(len(products))
         for row, p in enumerate(products):
             values = [
@@ -78,7 +79,7 @@ class CatalogDialog(QDialog):
         self.table.blockSignals(False)
 
     def _add(self) -> None:
-        service.save_product(self.tr("New product"), "0")
+        save_product(self.tr("New product"), "0")
         self.load()
         self.table.setCurrentCell(self.table.rowCount() - 1, 0)
         self.table.editItem(self.table.item(self.table.rowCount() - 1, 0))
@@ -87,7 +88,7 @@ class CatalogDialog(QDialog):
         row = cell.row()
         text = [self.table.item(row, c).text() if self.table.item(row, c) else "" for c in range(5)]
         try:
-            service.save_product(
+            save_product(
                 text[0],
                 text[3] or "0",
                 description=text[1],
@@ -144,7 +145,7 @@ class BlocksDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        self.blocks = service.blocks()
+        self.blocks = blocks()
         self.list.setRowCount(len(self.blocks))
         for row, block in enumerate(self.blocks):
             self.list.setItem(row, 0, QTableWidgetItem(block.title))
@@ -158,7 +159,7 @@ class BlocksDialog(QDialog):
 
     def _save(self) -> None:
         try:
-            service.save_block(self.title.text(), self.body.toPlainText(), self.block_id)
+            save_block(self.title.text(), self.body.toPlainText(), self.block_id)
         except ProposalError:
             self.title.setFocus()
             return

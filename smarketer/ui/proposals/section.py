@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smarketer.proposals import listing, service
-from smarketer.proposals.service import ProposalError
+from smarketer.proposals import lifecycle, listing
+from smarketer.proposals.drafts import ProposalError, client_of, create_proposal, delete_proposal
+from smarketer.proposals.lifecycle import expire_overdue, new_revision, sent_pdf
 from smarketer.ui import dialogs
 from smarketer.ui.flow import button_row
 from smarketer.ui.hub import Hub
@@ -120,7 +121,7 @@ class ProposalsSection(Section):
     # Section interface
 
     def reload(self, select: int | None = None) -> None:
-        service.expire_overdue()
+        expire_overdue()
         self._fill(listing.summaries(), select or self.current_id())  # a damaged one is listed
 
     def changed_elsewhere(self) -> None:
@@ -150,7 +151,7 @@ class ProposalsSection(Section):
         self._update_buttons()
 
     def new_item(self) -> None:
-        proposal = service.create_proposal(self.tr("New proposal"))
+        proposal = create_proposal(self.tr("New proposal"))
         self.reload(select=proposal.id)
         self.editor.title.setFocus()
         self.editor.title.selectAll()
@@ -159,7 +160,7 @@ class ProposalsSection(Section):
     def new_for_deal(self, deal_id: int) -> None:
         from smarketer.pipeline.deal_board import deal_heading
 
-        proposal = service.create_proposal(deal_heading(deal_id).title, deal_id=deal_id)
+        proposal = create_proposal(deal_heading(deal_id).title, deal_id=deal_id)
         self.reload(select=proposal.id)
 
     # selection
@@ -198,7 +199,7 @@ class ProposalsSection(Section):
     def _can_email(self, p) -> bool:
         from smarketer.campaigns.account import load_account
 
-        client = service.client_of(p)
+        client = client_of(p)
         ready = load_account().configured and client is not None and bool(client.email)
         self.buttons["email"].setToolTip(
             self.tr("Send the PDF to the client from your own account")
@@ -282,7 +283,7 @@ class ProposalsSection(Section):
         p = self.editor.proposal
         if p is None:
             return
-        kept = service.sent_pdf(p.id)
+        kept = sent_pdf(p.id)
         if kept is not None:
             then(kept)
             return
@@ -331,7 +332,7 @@ class ProposalsSection(Section):
 
         def sent(data: bytes) -> None:
             try:
-                save_now(service.mark_sent, p.id, data, changes=("proposal",), hub=self.hub)
+                save_now(lifecycle.mark_sent, p.id, data, changes=("proposal",), hub=self.hub)
             except ProposalError as exc:
                 dialogs.show_error(self, self.tr("Not marked as sent"), str(exc))
                 return
@@ -351,16 +352,16 @@ class ProposalsSection(Section):
         self.reload(select=result.id)  # the proposal acted on, or the new one
 
     def accept(self) -> None:
-        self._act(service.accept, self.tr("Accepted: the deal is won."))
+        self._act(lifecycle.accept, self.tr("Accepted: the deal is won."))
 
     def decline(self) -> None:
-        self._act(service.decline, self.tr("Marked as declined."))
+        self._act(lifecycle.decline, self.tr("Marked as declined."))
 
     def revise(self) -> None:
-        self._act(service.new_revision, self.tr("New revision drafted; the sent PDF is kept."))
+        self._act(new_revision, self.tr("New revision drafted; the sent PDF is kept."))
 
     def duplicate(self) -> None:
-        self._act(service.duplicate, self.tr("Duplicated."))
+        self._act(lifecycle.duplicate, self.tr("Duplicated."))
 
     def delete(self) -> None:
         p = self.editor.proposal
@@ -368,7 +369,7 @@ class ProposalsSection(Section):
             self,
             self.tr("Delete draft?"),
             self.tr("Delete the draft {}?").format(p.label),
-            lambda: self._act(service.delete_proposal, self.tr("Draft deleted.")),
+            lambda: self._act(delete_proposal, self.tr("Draft deleted.")),
             yes_text=self.tr("Delete"),
             destructive=True,
         )

@@ -6,14 +6,15 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 
-from smarketer import contacts
 from smarketer.campaigns import audience, outbox
+from smarketer.contacts.listing import ContactFilter
+from smarketer.contacts.saved_segments import save_segment
 from smarketer.ui.workers import wait_for_all
 
 
 @pytest.fixture
 def section(make_window, store, account, recipients, qtbot):
-    contacts.save_segment("Workshop people", contacts.ContactFilter(tags=("workshop",)))
+    save_segment("Workshop people", ContactFilter(tags=("workshop",)))
     outbox.create_campaign("Spring", "tag", "workshop", "Hi", "Hello {{ sender.name }}")
     window = make_window(store)
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)

@@ -3,14 +3,15 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from smarketer import contacts
 from smarketer.campaigns import outbox
+from smarketer.contacts.listing import ContactFilter
+from smarketer.contacts.saved_segments import find_segment, save_segment
 from smarketer.db.models.campaigns import Campaign, OutboxMessage
 
 
 @pytest.fixture
 def campaign_window(make_window, store, account, recipients, qtbot):
-    contacts.save_segment("Workshop people", contacts.ContactFilter(tags=("workshop",)))
+    save_segment("Workshop people", ContactFilter(tags=("workshop",)))
     window = make_window(store)
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     return window
@@ -26,7 +27,7 @@ def test_empty_state_then_compose_preview_and_send(campaign_window, smtp_server,
     assert section.composer.audience.currentIndex() == 0  # no audience is chosen for the owner
     assert "Choose who receives it" in section.composer.info.text()
     section.composer.audience.setCurrentIndex(
-        section.composer.audience.findData(f"segment\t{contacts.find_segment('Workshop people').id}")
+        section.composer.audience.findData(f"segment\t{find_segment('Workshop people').id}")
     )
     section.composer.audience.activated.emit(section.composer.audience.currentIndex())
     section.composer.name.setText("Spring workshop")
@@ -87,7 +88,7 @@ def test_pause_and_resume_buttons_follow_the_state(campaign_window, qtbot):
 
 def test_the_audience_shown_is_the_campaigns_own(campaign_window):
     section = campaign_window.campaigns
-    contacts.save_segment("Another", contacts.ContactFilter(statuses=("lead",)))
+    save_segment("Another", ContactFilter(statuses=("lead",)))
     tagged = outbox.create_campaign("By tag", "tag", "workshop", "Hi", "Hello")
     section.reload(select=tagged.id)
     assert section.composer.audience.currentText() == "Tag: workshop"

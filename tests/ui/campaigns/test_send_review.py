@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from smarketer import contacts
 from smarketer.campaigns import outbox
 from smarketer.campaigns.account import load_account, save_account
 from smarketer.campaigns.review import estimate_finish, review_send
+from smarketer.contacts.editing import ContactData, save_contact, unsubscribe
 from smarketer.db.models.campaigns import Campaign, OutboxMessage
 
 
@@ -20,13 +20,11 @@ def campaign(store, account, recipients):
         ("Gone", "gone@example.com", {"unsub": True}),
         ("Bounce", "b@example.com", {"bounce": True}),
     ):
-        c = contacts.save_contact(
-            contacts.ContactData(
-                first_name=first, email=email, tags=("workshop",), consent=first != "Noconsent"
-            )
+        c = save_contact(
+            ContactData(first_name=first, email=email, tags=("workshop",), consent=first != "Noconsent")
         )
         if extra.get("unsub"):
-            contacts.unsubscribe([c.id])
+            unsubscribe([c.id])
         if extra.get("bounce"):
             type(c).update(bounced_at=outbox.utc_now()).where(type(c).id == c.id).execute()
     return outbox.create_campaign(

@@ -6,8 +6,8 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 
-from smarketer import contacts
-from smarketer.contacts import listing
+from smarketer.contacts import listing, saved_segments
+from smarketer.ui.contacts import model as contact_model
 from smarketer.ui.contacts.model import ContactTableModel
 from smarketer.ui.workers import wait_for_all
 
@@ -23,14 +23,14 @@ def section(window, qtbot, monkeypatch):
 def test_the_first_visit_shows_a_first_part_at_once_and_the_rest_from_a_worker(window, qtbot, monkeypatch):
     monkeypatch.setattr(ContactTableModel, "BACKGROUND_FROM", 50)  # the demo store's 60 is big
     threads = []
-    real = contacts.contact_ids
+    real = listing.contact_ids
 
     def recording(*args, **kwargs):
         threads.append(threading.current_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(contacts, "contact_ids", recording)
-    whole = real(contacts.ContactFilter())
+    monkeypatch.setattr(contact_model, "contact_ids", recording)
+    whole = real(listing.ContactFilter())
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     section = window.contacts
     assert section.model.partial and section.model.rowCount() == 50  # shown with the window
@@ -46,14 +46,14 @@ def test_the_first_visit_shows_a_first_part_at_once_and_the_rest_from_a_worker(w
 
 def test_a_search_runs_in_a_worker_and_its_rows_arrive(section, qtbot, monkeypatch):
     threads = []
-    real = contacts.first_ids
+    real = listing.first_ids
 
     def recording(*args, **kwargs):
         threads.append(threading.current_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(contacts, "first_ids", recording)
-    last = contacts.fetch_rows([section.model.contact_id(59)])
+    monkeypatch.setattr(contact_model, "first_ids", recording)
+    last = listing.fetch_rows([section.model.contact_id(59)])
     name = next(iter(last.values())).email.split("@")[0]
     section.filters.search.setText(name)
     section.apply_filters()
@@ -65,7 +65,7 @@ def test_a_search_runs_in_a_worker_and_its_rows_arrive(section, qtbot, monkeypat
 
 def test_the_newest_search_wins(section, qtbot, monkeypatch):
     release = threading.Event()
-    real = contacts.first_ids
+    real = listing.first_ids
     calls = []
 
     def slow_first(f, *args, **kwargs):
@@ -74,7 +74,7 @@ def test_the_newest_search_wins(section, qtbot, monkeypatch):
             release.wait(20)
         return real(f, *args, **kwargs)
 
-    monkeypatch.setattr(contacts, "first_ids", slow_first)
+    monkeypatch.setattr(contact_model, "first_ids", slow_first)
     section.filters.search.setText("zzzz-nobody")
     section.apply_filters()
     qtbot.waitUntil(lambda: len(calls) == 1)
@@ -98,12 +98,12 @@ def test_a_saved_contact_is_selected_once_the_list_has_it(section, qtbot, window
     qtbot.waitUntil(lambda: section.model.rowCount() == 61 and section.table.currentIndex().isValid())
     current = section.model.contact_id(section.table.currentIndex().row())
     assert current == editor.contact_id
-    assert contacts.fetch_rows([current])[current].email == "aaron@example.com"
+    assert listing.fetch_rows([current])[current].email == "aaron@example.com"
 
 
 def test_segment_sizes_are_counted_in_a_worker(section, qtbot):
-    segment = contacts.find_segment("Workshop leads")
-    expected = f"Workshop leads ({contacts.count(contacts.segment_filter(segment)):,})"
+    segment = saved_segments.find_segment("Workshop leads")
+    expected = f"Workshop leads ({listing.count(saved_segments.segment_filter(segment)):,})"
     section.reload()
     listed = section.segment_panel.list
     texts = lambda: [listed.item(i).text() for i in range(listed.count())]  # noqa: E731
@@ -116,17 +116,17 @@ def test_a_long_list_shows_its_first_page_then_the_rest(section, qtbot, monkeypa
     gets the rest from a second job without losing the selection."""
     monkeypatch.setattr(ContactTableModel, "PAGE", 10)
     monkeypatch.setattr(listing, "NARROW_MATCH", 0)  # as if "e" matched thousands
-    whole = contacts.contact_ids(contacts.ContactFilter(text="e"))
+    whole = listing.contact_ids(listing.ContactFilter(text="e"))
     assert len(whole) > 20
     release = threading.Event()
-    real = contacts.contact_ids
+    real = listing.contact_ids
 
     def slow_in_a_worker(*args, **kwargs):
         if threading.current_thread() is not threading.main_thread():
             release.wait(20)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(contacts, "contact_ids", slow_in_a_worker)
+    monkeypatch.setattr(contact_model, "contact_ids", slow_in_a_worker)
     section.filters.search.setText("e")
     section.apply_filters()
     qtbot.waitUntil(lambda: section.model.partial)

@@ -4,7 +4,12 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from smarketer import contacts
+from smarketer.contacts.editing import ContactData, save_contact
+from smarketer.contacts.history import add_note
+from smarketer.contacts.listing import ContactFilter, count
+from smarketer.contacts.saved_segments import find_segment, segment_filter
+from smarketer.contacts.tags import tag_names
+from smarketer.contacts.trash import delete_contacts
 from smarketer.db.models.contacts import Contact
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.import_dialog import ImportDialog
@@ -39,9 +44,7 @@ def test_model_reads_pages_on_demand(demo_store):
 
 
 def test_typing_in_search_narrows_the_list(section, qtbot, window):
-    zoe = contacts.save_contact(
-        contacts.ContactData(first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com")
-    )
+    zoe = save_contact(ContactData(first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com"))
     section.reload()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert section.filters.search.hasFocus()
@@ -55,13 +58,11 @@ def test_typing_in_search_narrows_the_list(section, qtbot, window):
 
 
 def test_filters_narrow_the_list(section):
-    customers = contacts.count(contacts.ContactFilter(statuses=("customer",)))
+    customers = count(ContactFilter(statuses=("customer",)))
     section.filters.status_filter.setCurrentIndex(section.filters.status_filter.findData("customer"))
     assert section.model.rowCount() == customers
     section.filters.reachable.setChecked(True)
-    assert section.model.rowCount() == contacts.count(
-        contacts.ContactFilter(statuses=("customer",), reachable_only=True)
-    )
+    assert section.model.rowCount() == count(ContactFilter(statuses=("customer",), reachable_only=True))
 
 
 def test_clicking_a_header_sorts(section, qtbot):
@@ -102,7 +103,7 @@ def test_editing_tags_and_adding_a_note(section, qtbot):
     editor.tags.set_tags(["vip", "Brand New Tag"])
     editor.save()
     cid = editor.contact_id
-    assert contacts.tag_names(cid) == ["Brand New Tag", "vip"]
+    assert tag_names(cid) == ["Brand New Tag", "vip"]
     assert section.filters.tag_filter.findText("Brand New Tag") >= 0
     editor.tabs.setCurrentIndex(1)
     qtbot.keyClicks(editor.timeline.note, "Called about the spring workshop")
@@ -127,7 +128,7 @@ def test_delete_asks_then_undo_restores(section, qtbot, window):
 
 def test_trash_lists_deleted_and_restores(section):
     cid = section.model.contact_id(0)
-    contacts.delete_contacts([cid])
+    delete_contacts([cid])
     section.reload()
     trash = section.segment_panel.list.item(section.segment_panel.list.count() - 1)
     assert trash.text() == "Trash (1)"
@@ -143,8 +144,8 @@ def test_save_current_filter_as_segment(section, monkeypatch):
     section.filters.status_filter.setCurrentIndex(section.filters.status_filter.findData("customer"))
     expected = section.model.rowCount()
     section.segment_panel.save_button.click()
-    segment = contacts.find_segment("Customers")
-    assert contacts.count(contacts.segment_filter(segment)) == expected
+    segment = find_segment("Customers")
+    assert count(segment_filter(segment)) == expected
     texts = [section.segment_panel.list.item(i).text() for i in range(section.segment_panel.list.count())]
     assert f"Customers ({expected})" in texts
     assert section.filters.status_filter.currentIndex() == 0  # the segment now carries the filter
@@ -187,7 +188,7 @@ def test_import_dialog_maps_previews_and_imports(section, qtbot, monkeypatch, tm
     assert not dialog.report_button.isVisible()
     zoe = Contact.get(Contact.email == "zoe@nordlicht.example")
     assert zoe.notes == "met at booth 4"
-    assert contacts.tag_names(zoe.id) == ["Fair 2026"]
+    assert tag_names(zoe.id) == ["Fair 2026"]
     assert section.model.rowCount() == 62
     section.filters.to_fix.setChecked(True)
     assert section.model.rowCount() == 1
@@ -213,10 +214,8 @@ def test_empty_store_shows_what_to_do(make_window, store, qtbot):
 
 
 def test_duplicates_dialog_merges(section, qtbot):
-    twin = contacts.save_contact(
-        contacts.ContactData(
-            first_name="Twin", email=Contact.get_by_id(section.model.contact_id(0)).email.upper()
-        )
+    twin = save_contact(
+        ContactData(first_name="Twin", email=Contact.get_by_id(section.model.contact_id(0)).email.upper())
     )
     section.reload()
     dialog = section.show_duplicates()
@@ -252,7 +251,7 @@ def test_company_filter(section, qtbot):
     company = Contact.get_by_id(section.model.contact_id(0)).company
     if company is None:
         company = next(c.company for c in Contact.select() if c.company_id)
-    expected = contacts.count(contacts.ContactFilter(company_id=company.id))
+    expected = count(ContactFilter(company_id=company.id))
     qtbot.keyClicks(section.filters.company_filter, company.name.lower())
     qtbot.keyClick(section.filters.company_filter, Qt.Key.Key_Return)
     assert section.model.rowCount() == expected
@@ -261,9 +260,7 @@ def test_company_filter(section, qtbot):
 
 
 def test_referred_by_is_picked_by_typing(section, qtbot):
-    referrer = contacts.save_contact(
-        contacts.ContactData(first_name="Rita", last_name="Referrer", email="rita@example.com")
-    )
+    referrer = save_contact(ContactData(first_name="Rita", last_name="Referrer", email="rita@example.com"))
     section.reload()
     section.select_contact(section.model.contact_id(0))
     picker = section.editor.referred_by
@@ -339,7 +336,7 @@ def test_an_import_is_undone_from_its_summary_and_from_the_file_menu(
     with qtbot.waitSignal(dialog.imported, timeout=10000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert dialog.undo_button.isVisible() and section.model.rowCount() == 62
-    contacts.add_note(Contact.get(Contact.email == "vic@example.org").id, "Called back")
+    add_note(Contact.get(Contact.email == "vic@example.org").id, "Called back")
     dialog.undo_button.click()
     box = _undo_box(window, qtbot)
     assert "1 contacts will be removed" in box.text() and "Vic Kept: has a note" in box.text()

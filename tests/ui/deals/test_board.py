@@ -7,8 +7,10 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from smarketer import contacts, pipeline
+from smarketer.contacts.editing import ContactData, find_contacts, save_contact
 from smarketer.db.models.deals import Deal, Stage, StageChange
+from smarketer.pipeline.deals import history, lost_reasons
+from smarketer.pipeline.tasks import add_task
 from smarketer.ui.deals.editor import DealDialog, LostReasonDialog
 from smarketer.ui.deals.model import StageDealsModel
 
@@ -72,7 +74,7 @@ def test_dropping_a_card_on_another_column_moves_it_and_records_history(board_wi
     drop_on(target.view, target.model, source.model, 1, 0, qtbot)
     assert titles(source) == ["Alpha", "Gamma"]
     assert titles(target) == ["Beta"]
-    assert [c.to_stage.name for c in pipeline.history(beta.id)] == ["New lead", "Qualified"]
+    assert [c.to_stage.name for c in history(beta.id)] == ["New lead", "Qualified"]
 
 
 def test_dropping_within_a_column_reorders_and_persists(board_window, qtbot, make_window, store):
@@ -110,7 +112,7 @@ def test_dropping_on_lost_asks_for_a_reason(board_window, qtbot):
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     lost = Deal.get_by_id(alpha.id)
     assert (lost.stage.kind, lost.lost_reason) == ("lost", "Went with a bigger agency")
-    assert "Went with a bigger agency" in pipeline.lost_reasons()
+    assert "Went with a bigger agency" in lost_reasons()
     assert titles(deals.columns[0]) == ["Beta", "Gamma"]
 
 
@@ -173,7 +175,7 @@ def test_new_deal_from_a_contact_fills_it_in(board_window, qtbot):
     window = board_window
     window.go_to_section("Contacts")
     section = window.contacts
-    zoe = contacts.find_contacts("zoe")[0][0]
+    zoe = find_contacts("zoe")[0][0]
     section.select_contact(zoe)
     qtbot.mouseClick(section.editor.deal_button, Qt.MouseButton.LeftButton)
     assert window.current_section() is window.deals
@@ -193,11 +195,11 @@ def test_stages_dialog_renames_and_reorders(board_window, qtbot):
 
 
 def test_today_lists_overdue_first_with_done_and_snooze(make_window, store, qtbot):
-    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
+    zoe = save_contact(ContactData(first_name="Zoë", email="zoe@example.com"))
     today = date.today()
-    pipeline.add_task("Later this week", today + timedelta(days=3), contact_id=zoe.id)
-    pipeline.add_task("Due today", today, contact_id=zoe.id)
-    late = pipeline.add_task("Overdue call", today - timedelta(days=2), contact_id=zoe.id)
+    add_task("Later this week", today + timedelta(days=3), contact_id=zoe.id)
+    add_task("Due today", today, contact_id=zoe.id)
+    late = add_task("Overdue call", today - timedelta(days=2), contact_id=zoe.id)
     window = make_window(store)
     today_section = window.today
     qtbot.waitUntil(lambda: not today_section.elsewhere.busy)  # the tasks are read in a worker
@@ -221,9 +223,9 @@ def test_today_lists_overdue_first_with_done_and_snooze(make_window, store, qtbo
 
 
 def test_a_task_coming_due_is_announced(make_window, store):
-    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
+    zoe = save_contact(ContactData(first_name="Zoë", email="zoe@example.com"))
     window = make_window(store)
-    pipeline.add_task("Ring the bakery", date.today(), contact_id=zoe.id, due_time="00:00")
+    add_task("Ring the bakery", date.today(), contact_id=zoe.id, due_time="00:00")
     window.today.announce_due()
     assert "Due now: Ring the bakery" in window.statusBar().currentMessage()
     assert window.today.announce_due() == []
@@ -233,7 +235,7 @@ def test_stage_model_drop_row_bookkeeping(store):
     model = StageDealsModel(1)
     dropped = []
     model.deal_dropped.connect(lambda *a: dropped.append(a))
-    from smarketer.pipeline import DealCard
+    from smarketer.pipeline.deal_board import DealCard
 
     model.set_cards(
         [DealCard(i, f"D{i}", "", Decimal(0), 10, None, 0, "", None, False, None) for i in (1, 2, 3)]

@@ -6,9 +6,12 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from smarketer import contacts, pipeline
+from smarketer.contacts.editing import ContactData, save_contact
+from smarketer.contacts.listing import contact_ids
 from smarketer.db.models.contacts import Activity
 from smarketer.db.models.deals import Deal, StageChange, Task
+from smarketer.pipeline.deals import history
+from smarketer.pipeline.tasks import add_task
 from smarketer.ui.deals.editor import LostReasonDialog
 from smarketer.ui.task_dialog import TaskDialog
 from tests.ui.deals.test_board import titles
@@ -62,7 +65,7 @@ def test_the_toasts_undo_reopens_a_won_deal(board_window, qtbot):
     beta = Deal.get_by_id(beta.id)
     assert (beta.stage.name, beta.closed_at) == ("New lead", None)
     assert titles(deals.columns[0]) == ["Alpha", "Beta", "Gamma"]
-    assert not [c for c in pipeline.history(beta.id) if c.to_stage.kind == "won"]
+    assert not [c for c in history(beta.id) if c.to_stage.kind == "won"]
 
 
 def test_a_lost_deal_is_restored_by_undo(board_window, qtbot):
@@ -80,9 +83,9 @@ def test_a_lost_deal_is_restored_by_undo(board_window, qtbot):
 
 @pytest.fixture
 def today_window(make_window, store, qtbot):
-    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
-    pipeline.add_task("Call the bakery", date.today(), contact_id=zoe.id)
-    pipeline.add_task("Send samples", date.today() - timedelta(days=1), contact_id=zoe.id)
+    zoe = save_contact(ContactData(first_name="Zoë", email="zoe@example.com"))
+    add_task("Call the bakery", date.today(), contact_id=zoe.id)
+    add_task("Send samples", date.today() - timedelta(days=1), contact_id=zoe.id)
     window = make_window(store)
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.today.elsewhere.busy)  # the tasks are read in a worker
@@ -140,7 +143,7 @@ def test_double_click_opens_a_task_and_ctrl_n_adds_one(today_window, qtbot):
     new = [d for d in today.findChildren(TaskDialog) if d.task_id is None][0]
     new.title.setText("Book a meeting")
     assert not new.save() and "contact" in new.error.text()
-    new.contact.set_contact(contacts.contact_ids()[0])
+    new.contact.set_contact(contact_ids()[0])
     assert new.save()
     assert task_item(today, "Book a meeting") is not None
 

@@ -10,10 +10,12 @@ from decimal import Decimal
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from smarketer import contacts, pipeline
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db.models.deals import Deal
 from smarketer.db.models.proposals import Proposal
-from smarketer.proposals import service
+from smarketer.pipeline.deals import DealData, save_deal
+from smarketer.proposals.contents import items, totals
+from smarketer.proposals.lifecycle import sent_pdf
 from smarketer.ui import dialogs
 from tests.other_seat import other_process
 
@@ -26,10 +28,8 @@ def test_draft_edit_pdf_email_accept_then_the_cli(
     backend, store, account, smtp_server, make_window, qtbot, tmp_path, monkeypatch
 ):
     _, received = smtp_server
-    zoe = contacts.save_contact(
-        contacts.ContactData(first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com")
-    )
-    pipeline.save_deal(pipeline.DealData(title="Website refresh", contact_id=zoe.id))
+    zoe = save_contact(ContactData(first_name="Zoë", last_name="Łukasiewicz", email="zoe@example.com"))
+    save_deal(DealData(title="Website refresh", contact_id=zoe.id))
     window = make_window(store)
     window.go_to_section("Proposals")
     section = window.proposals
@@ -52,7 +52,7 @@ def test_draft_edit_pdf_email_accept_then_the_cli(
     assert "€1,368.00" in editor.totals.text()
     saved = Proposal.get_by_id(proposal_id)
     assert (saved.title, saved.contact_id, saved.version > 1) == ("Website refresh", zoe.id, True)
-    assert service.items(proposal_id)[0].quantity == Decimal("12")
+    assert items(proposal_id)[0].quantity == Decimal("12")
 
     target = tmp_path / "draft.pdf"
     monkeypatch.setattr(dialogs, "ask_save_file", lambda *a, **k: target)
@@ -66,7 +66,7 @@ def test_draft_edit_pdf_email_accept_then_the_cli(
     qtbot.waitUntil(lambda: Proposal.get_by_id(proposal_id).status == "sent", timeout=15000)
     [message] = received.to("zoe@example.com")
     [attachment] = list(message.iter_attachments())
-    sent = service.sent_pdf(proposal_id)
+    sent = sent_pdf(proposal_id)
     assert attachment.get_content() == sent and "€1,368.00" in text_of(sent)
     qtbot.waitUntil(lambda: section.buttons["accept"].isEnabled())
     qtbot.mouseClick(section.buttons["accept"], Qt.MouseButton.LeftButton)
@@ -97,4 +97,4 @@ def test_draft_edit_pdf_email_accept_then_the_cli(
     assert "Created draft" in other_process(store, "proposal", "import", str(offer))
     imported = Proposal.get(Proposal.title == "Photo shoot")
     assert (imported.contact_id, imported.status) == (zoe.id, "draft")
-    assert service.totals(imported).total == Decimal("738.00")
+    assert totals(imported).total == Decimal("738.00")

@@ -5,21 +5,24 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from smarketer import contacts, pipeline
+from smarketer.contacts.editing import ContactData, save_contact
 from smarketer.db.models.deals import Deal
 from smarketer.db.models.proposals import Proposal
-from smarketer.proposals import service
-from smarketer.proposals.service import ItemData
+from smarketer.pipeline.deals import DealData, save_deal
+from smarketer.proposals.catalog import products
+from smarketer.proposals.contents import ItemData, add_item, items, totals
+from smarketer.proposals.drafts import create_proposal
+from smarketer.proposals.lifecycle import mark_sent, sent_pdf
 from smarketer.ui import dialogs
 from smarketer.ui.proposals.preview import PdfPreview
 
 
 @pytest.fixture
 def section(make_window, store, qtbot):
-    zoe = contacts.save_contact(contacts.ContactData(first_name="Zoë", email="zoe@example.com"))
-    deal = pipeline.save_deal(pipeline.DealData(title="Website", contact_id=zoe.id))
-    proposal = service.create_proposal("Website", deal_id=deal.id)
-    service.add_item(proposal.id, ItemData("Design", "10", "h", "95", tax_rate="20"))
+    zoe = save_contact(ContactData(first_name="Zoë", email="zoe@example.com"))
+    deal = save_deal(DealData(title="Website", contact_id=zoe.id))
+    proposal = create_proposal("Website", deal_id=deal.id)
+    add_item(proposal.id, ItemData("Design", "10", "h", "95", tax_rate="20"))
     window = make_window(store)
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     return window.proposals
@@ -35,14 +38,14 @@ def test_editing_a_quantity_updates_totals_and_the_list(section, qtbot):
     editor.items.item(0, 1).setText("12")
     assert "€1,368.00" in total_text(section)
     assert section.list.item(0, 4).text() == "€1,368.00"
-    assert service.items(editor.proposal.id)[0].quantity == Decimal("12")
+    assert items(editor.proposal.id)[0].quantity == Decimal("12")
 
 
 def test_a_bad_quantity_is_refused_with_a_message(section):
     editor = section.editor
     editor.items.item(0, 1).setText("0")
     assert "quantity must be more than 0" in editor.error.text()
-    assert service.items(editor.proposal.id)[0].quantity == Decimal("10")
+    assert items(editor.proposal.id)[0].quantity == Decimal("10")
 
 
 def test_add_lines_headings_and_document_discount(section, qtbot):
@@ -54,7 +57,7 @@ def test_add_lines_headings_and_document_discount(section, qtbot):
     editor.document_discount.setText("10")
     editor.document_discount.editingFinished.emit()
     p = Proposal.get_by_id(editor.proposal.id)
-    assert service.totals(p).document_discount == Decimal("100.00")
+    assert totals(p).document_discount == Decimal("100.00")
 
 
 def test_preview_shows_the_pdf_inside_the_app(section, qtbot):
@@ -78,7 +81,7 @@ def test_send_then_accept_moves_the_deal_to_won(section, qtbot, tmp_path, monkey
     qtbot.mouseClick(section.buttons["sent"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: Proposal.get_by_id(proposal_id).status == "sent", timeout=10000)
     assert not section.editor.add_line.isEnabled()  # a sent proposal is read-only
-    sent = service.sent_pdf(proposal_id)
+    sent = sent_pdf(proposal_id)
     target = tmp_path / "again.pdf"
     monkeypatch.setattr(dialogs, "ask_save_file", lambda *a, **k: target)
     qtbot.mouseClick(section.buttons["export"], Qt.MouseButton.LeftButton)
@@ -92,7 +95,7 @@ def test_send_then_accept_moves_the_deal_to_won(section, qtbot, tmp_path, monkey
 
 def test_new_revision_of_a_sent_proposal(section, qtbot):
     proposal_id = section.editor.proposal.id
-    service.mark_sent(proposal_id, b"%PDF-1.4 sent")
+    mark_sent(proposal_id, b"%PDF-1.4 sent")
     section.reload(select=proposal_id)
     qtbot.mouseClick(section.buttons["revise"], Qt.MouseButton.LeftButton)
     assert section.editor.proposal.label.endswith("-R2")
@@ -110,7 +113,7 @@ def test_catalog_dialog_adds_a_product(section, qtbot):
     dialog = section.edit_catalog()
     dialog._add()
     dialog.table.item(dialog.table.rowCount() - 1, 3).setText("120")
-    assert service.products()[0].unit_price == Decimal("120")
+    assert products()[0].unit_price == Decimal("120")
     dialog.table.item(dialog.table.rowCount() - 1, 3).setText("-5")
     assert "negative" in dialog.message.text()
     dialog.close()
@@ -119,8 +122,8 @@ def test_catalog_dialog_adds_a_product(section, qtbot):
 def test_a_damaged_proposal_is_listed_and_opened_not_a_crash(section):
     from smarketer.db import db
 
-    broken = service.create_proposal("Broken")
-    service.add_item(broken.id, ItemData("Huge", "1", unit_price="1"))
+    broken = create_proposal("Broken")
+    add_item(broken.id, ItemData("Huge", "1", unit_price="1"))
     db.execute_sql(
         "UPDATE proposal_item SET quantity = '1E+400' WHERE proposal_id = ?", (broken.id,)
     )  # as an older version's JSON import let in
