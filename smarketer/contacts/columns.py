@@ -8,7 +8,15 @@ from datetime import datetime
 from peewee import Field
 
 from smarketer.db.fields import utc_now
-from smarketer.db.models.contacts import Contact
+from smarketer.db.models.contacts import LIFECYCLE_STATUSES, Contact
+
+__all__ = [
+    "COLUMNS",
+    "LIFECYCLE_STATUSES",
+    "LINE_FIELDS",
+    "TEXT_FIELDS",
+    "new_row",
+]  # the statuses: for the ui
 
 # Every column of the contact table, in the model's order.
 COLUMNS: tuple[str, ...] = tuple(f.column_name for f in Contact._meta.sorted_fields)

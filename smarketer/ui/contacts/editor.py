@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from smarketer import settings
 from smarketer.conflicts import EditConflict
 from smarketer.contacts import history
-from smarketer.contacts.columns import LINE_FIELDS
+from smarketer.contacts.columns import LIFECYCLE_STATUSES, LINE_FIELDS
 from smarketer.contacts.editing import (
     ContactData,
     ContactInvalid,
@@ -41,7 +41,6 @@ from smarketer.contacts.editing import (
 )
 from smarketer.contacts.history import day_text, timeline
 from smarketer.contacts.tags import all_tag_names
-from smarketer.db.models.contacts import LIFECYCLE_STATUSES
 from smarketer.ui import dialogs
 from smarketer.ui.contacts.completers import CompanyCompleter, ContactPicker
 from smarketer.ui.flow import button_row

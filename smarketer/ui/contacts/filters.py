@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QVBoxLayout, QWidget
 
+from smarketer.contacts.columns import LIFECYCLE_STATUSES
 from smarketer.contacts.editing import company_id_named
 from smarketer.contacts.listing import ContactFilter
 from smarketer.contacts.tags import all_tag_names
-from smarketer.db.models.contacts import LIFECYCLE_STATUSES
 from smarketer.ui.contacts.completers import CompanyCompleter
 from smarketer.ui.flow import button_row
 
