@@ -60,17 +60,26 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def test_the_window_opens_without_the_heavy_modules(demo_store):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+def run_python(script: str, *args: str) -> list[str]:
+    """Run ``script`` in a fresh offscreen interpreter; its printed lines."""
     done = subprocess.run(
-        [sys.executable, "-c", START, str(demo_store)],
-        env=env,
+        [sys.executable, "-c", script, *args],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    return done.stdout.strip().splitlines()
+
+
+def modules_loaded(script: str, store) -> set[str]:
+    """The modules a start-up script (START or a variant) had imported when it finished."""
+    return set(json.loads(run_python(script, str(store))[-1]))
+
+
+def test_the_window_opens_without_the_heavy_modules(demo_store):
+    loaded = modules_loaded(START, demo_store)
     heavy = {
         "PySide6.QtPdf",
         "PySide6.QtPdfWidgets",
@@ -91,15 +100,7 @@ def test_the_campaigns_section_builds_without_keyring_or_sign_in_modules(demo_st
     """The section built soon after the window loads the keyring, address checks and the
     sign-in client (authlib, requests) only when a password, an address or a token is needed."""
     script = START.replace("window.show()", "window.section('Campaigns')\nwindow.section('Today')")
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(demo_store)],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    loaded = modules_loaded(script, demo_store)
     assert "smarketer.ui.campaigns.section" in loaded
     assert loaded & {"keyring", "email_validator", "authlib", "requests"} == set()
 
@@ -133,30 +134,14 @@ def test_templates_load_jinja2_and_markdown_only_when_used():
         "print(templates.render('Hi {{ contact.first_name }}', '**Hello** {{ contact.first_name }}',"
         " {'contact': {'first_name': 'Ann'}}).html)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    first, html = done.stdout.strip().splitlines()[:2]
+    first, html = run_python(script)[:2]
     assert json.loads(first) == []
     assert "<strong>Hello</strong> Ann" in html
 
 
 def test_the_settings_section_builds_without_the_sign_in_client(demo_store):
     script = START.replace("window.show()", "window.section('Settings')")
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(demo_store)],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    loaded = modules_loaded(script, demo_store)
     assert "smarketer.ui.settings_page" in loaded
     assert loaded & {"authlib", "requests", "jinja2", "markdown"} == set()
 
@@ -202,7 +187,4 @@ def test_the_modules_imported_ahead_are_free_of_qt():
         "    importlib.import_module(name)\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('PySide6', 'smarketer.ui')))))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script, *MODULES], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    assert json.loads(run_python(script, *MODULES)[-1]) == []
