@@ -89,19 +89,21 @@ class _Runner(QRunnable):
 
     def run(self) -> None:
         store = db.obj  # the store may be switched meanwhile: close this thread's link to both
+        ok, result = True, None
         try:
             result = self.call()
         except BaseException as exc:  # noqa: BLE001 - every failure is reported, none lost
             if not isinstance(exc, Cancelled):  # a cancel is no failure: nothing to log
                 log.exception("Background job failed")
-            self.job._result_from_worker.emit(False, exc)
-        else:
-            self.job._result_from_worker.emit(True, result)
+            ok, result = False, exc
         finally:
             # peewee keeps one connection per thread: never leave one open in a pool thread.
+            # Closed before the result is told, so whoever acts on it (opens the file the job
+            # wrote, say) never meets this connection's last checkpoint half way.
             for used in {id(d): d for d in (store, db.obj) if d is not None}.values():
                 if not used.is_closed():
                     used.close()
+        self.job._result_from_worker.emit(ok, result)
 
 
 def show_failure(exc: BaseException, parent: QObject | None = None) -> None:
