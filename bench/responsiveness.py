@@ -256,6 +256,9 @@ def child_app(store: str, t0: float, rows_only: bool = False) -> None:
 
         QTimer.singleShot(0, rows_tick)
         app.exec()
+        from smarketer.ui.workers import wait_for_all
+
+        wait_for_all()  # as the app does when it quits: its jobs finish first
         print(json.dumps(results))
         return
     window.show()

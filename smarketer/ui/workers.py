@@ -103,7 +103,10 @@ class _Runner(QRunnable):
             for used in {id(d): d for d in (store, db.obj) if d is not None}.values():
                 if not used.is_closed():
                     used.close()
-        self.job._result_from_worker.emit(ok, result)
+        try:
+            self.job._result_from_worker.emit(ok, result)
+        except RuntimeError:  # the application is being torn down: nobody left to tell
+            log.debug("A job ended after its application: %r", result)
 
 
 def show_failure(exc: BaseException, parent: QObject | None = None) -> None:
