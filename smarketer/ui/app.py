@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from smarketer import APP_ID, APP_NAME, __version__, backup, paths
 from smarketer.db import StoreError, location, open_database
 from smarketer.db.database import damage_found
-from smarketer.ui import dialogs, style, wheel_guard
+from smarketer.ui import dialogs, style
 from smarketer.ui.hub import Hub
 from smarketer.ui.workers import run_job, wait_for_all
 
@@ -55,7 +55,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setDesktopFileName(APP_ID)
     app.setStyle(style.make_style())  # Fusion everywhere; the palette follows light or dark
     style.apply(app)
-    wheel_guard.install(app)
     return app
 
 

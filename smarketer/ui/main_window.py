@@ -22,7 +22,7 @@ from smarketer import APP_NAME, __version__, paths
 from smarketer.contacts.listing import count
 from smarketer.db import location
 from smarketer.db.watch import ANY
-from smarketer.ui import geometry, style, warm_up, wheel_guard
+from smarketer.ui import geometry, style, warm_up
 from smarketer.ui.forms import save_or_ask, unsaved_form
 from smarketer.ui.hub import Hub
 from smarketer.ui.menus import build_menus
@@ -72,7 +72,6 @@ class MainWindow(QMainWindow):
         self.store_files = StoreFiles(self, self)  # open, back up, restore, the demo
         self.setWindowIcon(style.app_icon())
         self.setMinimumSize(QSize(640, 480))
-        wheel_guard.install(QApplication.instance())
 
         self.sidebar = Sidebar(SECTION_NAMES)
         self.stack = QStackedWidget()

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
+
+from smarketer.ui import wheel_guard
 
 os.environ.setdefault("QT_API", "pyside6")  # qtawesome's binding layer: use ours
 
@@ -189,12 +191,18 @@ def indicator_border(palette: QPalette) -> QColor:
 
 
 class Style(QProxyStyle):
-    """Fusion, with check boxes whose outline shows on a dark Base too."""
+    """Fusion, with check boxes whose outline shows on a dark Base too, and the wheel guard
+    (``wheel_guard``) on every spin box, combo box and slider as Qt polishes it."""
 
     CHECKS = (
         QStyle.PrimitiveElement.PE_IndicatorCheckBox,
         QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
     )
+
+    def polish(self, target) -> None:  # type: ignore[override]  # noqa: D102 - three overloads
+        super().polish(target)
+        if isinstance(target, QWidget):
+            wheel_guard.guard(target)
 
     def drawPrimitive(self, element, option, painter: QPainter, widget=None) -> None:  # noqa: N802
         super().drawPrimitive(element, option, painter, widget)
