@@ -93,6 +93,8 @@ def fill_locales(box: QComboBox) -> None:
     def named(labels: list[str]) -> None:
         for index, label in enumerate(labels):
             box.setItemText(index, label)
+        # Sized for the codes it was shown with: grow to "English (Ireland) (en_IE)".
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
 
     run_job(lambda: [locale_label(code) for code in LOCALES], on_success=named, parent=box)
 
@@ -296,37 +298,43 @@ class SettingsSection(Section):
             )
         )
         from smarketer.ui.campaigns.account_form import AccountForm
-
-        self.profile_form = ProfileForm()
-        self.account_form = AccountForm()
-        page = QWidget()
-        page.setMaximumWidth(760)
-        column = QVBoxLayout(page)
-        column.addWidget(title_label(self.tr("Business profile"), "emptyTitle"))
-        column.addWidget(title_label(self.tr("Printed on every email footer and proposal."), "subtitle"))
-        column.addWidget(self.profile_form)
-        column.addWidget(title_label(self.tr("Email account"), "emptyTitle"))
-        column.addWidget(
-            title_label(self.tr("Campaigns and proposals are sent through your own mailbox."), "subtitle")
-        )
-        column.addWidget(self.account_form)
         from smarketer.ui.campaigns.inbox_ui import InboxForm
 
-        self.inbox_form = InboxForm()
-        column.addWidget(title_label(self.tr("Inbox"), "emptyTitle"))
-        column.addWidget(
-            title_label(
-                self.tr("Replies, bounces and unsubscribes are read from your mailbox, read-only."),
-                "subtitle",
-            )
-        )
-        column.addWidget(self.inbox_form)
-        column.addStretch(1)
+        # Built top down: the scroll area and its page join the section first and each form
+        # joins the page once. Built the other way round, every widget is re-parented (and
+        # re-styled) once per level it is nested in: most of this page's first-visit time.
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(page)
         self.layout_.addWidget(scroll, 1)
+        page = QWidget()
+        page.setMaximumWidth(760)
+        scroll.setWidget(page)
+        column = QVBoxLayout(page)
+        self.profile_form = ProfileForm(page)
+        self.account_form = AccountForm(page)
+        self.inbox_form = InboxForm(page)
+        for title, subtitle, form in (
+            (
+                self.tr("Business profile"),
+                self.tr("Printed on every email footer and proposal."),
+                self.profile_form,
+            ),
+            (
+                self.tr("Email account"),
+                self.tr("Campaigns and proposals are sent through your own mailbox."),
+                self.account_form,
+            ),
+            (
+                self.tr("Inbox"),
+                self.tr("Replies, bounces and unsubscribes are read from your mailbox, read-only."),
+                self.inbox_form,
+            ),
+        ):
+            column.addWidget(title_label(title, "emptyTitle"))
+            column.addWidget(title_label(subtitle, "subtitle"))
+            column.addWidget(form)
+        column.addStretch(1)
         # One Save for the whole page, always in view below it.
         self.save_button = self.profile_form.save_button
         self.save_button.clicked.disconnect()

@@ -106,3 +106,10 @@ def test_the_setup_assistant_names_languages(window, qtbot):
     qtbot.waitUntil(lambda: "English (Ireland) (en_IE)" in codes())  # named in a worker
     assert wizard.locale_box.findData("en_IE") >= 0
     wizard.skip()
+
+
+def test_the_language_box_grows_to_show_the_whole_name(window, qtbot):
+    window.go_to_section("Settings")
+    box = window.section("Settings").profile_form.locale_box
+    qtbot.waitUntil(lambda: box.currentText() == "English (Ireland) (en_IE)")  # named in a worker
+    qtbot.waitUntil(lambda: box.width() >= box.fontMetrics().horizontalAdvance(box.currentText()))
