@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING, TypeVar
 
-import babel
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +26,15 @@ from smarketer.settings import BusinessProfile
 from smarketer.ui import dialogs
 from smarketer.ui.forms import KeepsEdits, add_field_rows, show_field_errors
 from smarketer.ui.sections import Section, title_label
-from smarketer.ui.workers import run_job
+
+if TYPE_CHECKING:
+    from smarketer.ui.campaigns.account_form import AccountForm
+    from smarketer.ui.campaigns.inbox_ui import InboxForm
+
+FormT = TypeVar("FormT", bound=QWidget)
+#: A real timer, not a zero one: zero timers run in the same pass as the paint and each other,
+#: so the window would not see a keystroke (or repaint) between two forms.
+NEXT_TURN_MS = 5
 
 CURRENCIES = [
     "EUR",
@@ -47,56 +56,59 @@ CURRENCIES = [
     "BRL",
     "MXN",
 ]
-LOCALES = [
-    "en_US",
-    "en_GB",
-    "en_IE",
-    "en_CA",
-    "en_AU",
-    "en_NZ",
-    "de_DE",
-    "de_AT",
-    "de_CH",
-    "fr_FR",
-    "fr_BE",
-    "fr_CA",
-    "nl_NL",
-    "nl_BE",
-    "es_ES",
-    "es_MX",
-    "it_IT",
-    "pt_PT",
-    "pt_BR",
-    "pl_PL",
-    "cs_CZ",
-    "da_DK",
-    "sv_SE",
-    "nb_NO",
-    "fi_FI",
-    "hu_HU",
-    "ja_JP",
-]
+#: The languages and regions offered, each by its own name (CLDR, as Babel names them; a test
+#: holds them to Babel). Written out: loading 27 locales' data in Babel takes a third of a
+#: second of unpickling that holds the GIL, and the window stutters meanwhile.
+LOCALE_NAMES = {
+    "en_US": "English (United States)",
+    "en_GB": "English (United Kingdom)",
+    "en_IE": "English (Ireland)",
+    "en_CA": "English (Canada)",
+    "en_AU": "English (Australia)",
+    "en_NZ": "English (New Zealand)",
+    "de_DE": "Deutsch (Deutschland)",
+    "de_AT": "Deutsch (Österreich)",
+    "de_CH": "Deutsch (Schweiz)",
+    "fr_FR": "français (France)",
+    "fr_BE": "français (Belgique)",
+    "fr_CA": "français (Canada)",
+    "nl_NL": "Nederlands (Nederland)",
+    "nl_BE": "Nederlands (België)",
+    "es_ES": "español (España)",
+    "es_MX": "español (México)",
+    "it_IT": "italiano (Italia)",
+    "pt_PT": "português (Portugal)",
+    "pt_BR": "português (Brasil)",
+    "pl_PL": "polski (Polska)",
+    "cs_CZ": "čeština (Česko)",
+    "da_DK": "dansk (Danmark)",
+    "sv_SE": "svenska (Sverige)",
+    "nb_NO": "norsk bokmål (Norge)",
+    "fi_FI": "suomi (Suomi)",
+    "hu_HU": "magyar (Magyarország)",
+    "ja_JP": "日本語 (日本)",
+}
+LOCALES = list(LOCALE_NAMES)
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif)"
 
 
 def locale_label(code: str) -> str:
     """ "English (Ireland)" for "en_IE": the name a person recognises, the code beside it."""
-    return f"{babel.Locale.parse(code).display_name} ({code})"
+    name = LOCALE_NAMES.get(code)
+    if name is None:  # one the profile came with from elsewhere
+        import babel
+
+        try:
+            name = babel.Locale.parse(code).display_name
+        except (ValueError, babel.UnknownLocaleError):
+            return code
+    return f"{name} ({code})"
 
 
 def fill_locales(box: QComboBox) -> None:
-    """Every locale in ``box``, each named by its code until its name comes from a worker
-    (reading 30 locales' data takes Babel a good part of a second)."""
+    """Every offered locale in ``box`` by its name, its code as the item's data."""
     for code in LOCALES:
-        box.addItem(code, code)
-
-    def named(labels: list[str]) -> None:
-        for index, label in enumerate(labels):
-            box.setItemText(index, label)
-        # Sized for the codes it was shown with: grow to "English (Ireland) (en_IE)".
-        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-
-    run_job(lambda: [locale_label(code) for code in LOCALES], on_success=named, parent=box)
+        box.addItem(locale_label(code), code)
 
 
 class ProfileForm(KeepsEdits, QWidget):
@@ -297,9 +309,6 @@ class SettingsSection(Section):
                 "subtitle",
             )
         )
-        from smarketer.ui.campaigns.account_form import AccountForm
-        from smarketer.ui.campaigns.inbox_ui import InboxForm
-
         # Built top down: the scroll area and its page join the section first and each form
         # joins the page once. Built the other way round, every widget is re-parented (and
         # re-styled) once per level it is nested in: most of this page's first-visit time.
@@ -307,48 +316,80 @@ class SettingsSection(Section):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.layout_.addWidget(scroll, 1)
-        page = QWidget()
-        page.setMaximumWidth(760)
-        scroll.setWidget(page)
-        column = QVBoxLayout(page)
-        self.profile_form = ProfileForm(page)
-        self.account_form = AccountForm(page)
-        self.inbox_form = InboxForm(page)
-        for title, subtitle, form in (
-            (
-                self.tr("Business profile"),
-                self.tr("Printed on every email footer and proposal."),
-                self.profile_form,
-            ),
-            (
-                self.tr("Email account"),
-                self.tr("Campaigns and proposals are sent through your own mailbox."),
-                self.account_form,
-            ),
-            (
-                self.tr("Inbox"),
-                self.tr("Replies, bounces and unsubscribes are read from your mailbox, read-only."),
-                self.inbox_form,
-            ),
-        ):
-            column.addWidget(title_label(title, "emptyTitle"))
-            column.addWidget(title_label(subtitle, "subtitle"))
-            column.addWidget(form)
-        column.addStretch(1)
+        self._page = QWidget()
+        self._page.setMaximumWidth(760)
+        scroll.setWidget(self._page)
+        self._column = QVBoxLayout(self._page)
+        self._column.addStretch(1)
+        self.profile_form = self._add_form(
+            ProfileForm,
+            self.tr("Business profile"),
+            self.tr("Printed on every email footer and proposal."),
+        )
         # One Save for the whole page, always in view below it.
         self.save_button = self.profile_form.save_button
         self.save_button.clicked.disconnect()
         self.save_button.clicked.connect(self.save_all)
         self.save_button.setText(self.tr("Save settings"))
         self.save_button.setToolTip(self.tr("Save the profile, the email account and the inbox"))
-        for form in (self.account_form, self.inbox_form):
-            form.save_button.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.profile_form.status, 1)
         bottom.addWidget(self.save_button)
         self.layout_.addLayout(bottom)
-        align_labels(self.profile_form, self.account_form, self.inbox_form)
         self.profile_form.load()
+        # The forms below the fold follow one per turn of the event loop, so a first visit
+        # never holds the window for all three at once; asking for one builds it at once.
+        self._account_form: AccountForm | None = None
+        self._inbox_form: InboxForm | None = None
+        QTimer.singleShot(NEXT_TURN_MS, self._build_next)
+
+    def _add_form(self, make: Callable[[QWidget], FormT], title: str, subtitle: str) -> FormT:
+        at = self._column.count() - 1  # before the stretch
+        self._column.insertWidget(at, title_label(title, "emptyTitle"))
+        self._column.insertWidget(at + 1, title_label(subtitle, "subtitle"))
+        form = make(self._page)
+        self._column.insertWidget(at + 2, form)
+        form.show()  # now, not on the layout's next turn: leaving the page saves what it shows
+        return form
+
+    def _build_next(self) -> None:
+        if self._account_form is None:
+            self.account_form  # noqa: B018 - built by asking
+            QTimer.singleShot(NEXT_TURN_MS, self._build_next)
+        elif self._inbox_form is None:
+            self.inbox_form  # noqa: B018
+
+    @property
+    def account_form(self) -> AccountForm:
+        if self._account_form is None:
+            from smarketer.ui.campaigns.account_form import AccountForm
+
+            self._account_form = self._add_form(
+                AccountForm,
+                self.tr("Email account"),
+                self.tr("Campaigns and proposals are sent through your own mailbox."),
+            )
+            self._account_form.save_button.hide()
+            self._align()
+        return self._account_form
+
+    @property
+    def inbox_form(self) -> InboxForm:
+        if self._inbox_form is None:
+            self.account_form  # noqa: B018 - in page order
+            from smarketer.ui.campaigns.inbox_ui import InboxForm
+
+            self._inbox_form = self._add_form(
+                InboxForm,
+                self.tr("Inbox"),
+                self.tr("Replies, bounces and unsubscribes are read from your mailbox, read-only."),
+            )
+            self._inbox_form.save_button.hide()
+            self._align()
+        return self._inbox_form
+
+    def _align(self) -> None:
+        align_labels(*(f for f in (self.profile_form, self._account_form, self._inbox_form) if f))
 
     def save_all(self) -> bool:
         """Save the profile, then the email account and the inbox when they are filled in;
@@ -364,5 +405,6 @@ class SettingsSection(Section):
 
     def reload(self) -> None:
         self.profile_form.load()
-        self.account_form.load()
-        self.inbox_form.load()
+        for form in (self._account_form, self._inbox_form):
+            if form is not None:  # one not built yet reads the store when it is
+                form.load()

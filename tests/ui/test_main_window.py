@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from smarketer import overview
 from smarketer.db import db
@@ -248,3 +248,23 @@ def test_uncaught_exception_is_logged_and_shown(window, qtbot, monkeypatch):
     assert str(paths.log_file()) in boxes[0].text()
     assert "boom in a slot" in paths.log_file().read_text()
     boxes[0].close()
+
+
+def test_settings_shows_the_profile_first_and_the_mail_forms_on_the_next_turns(window, qtbot):
+    from smarketer.ui.campaigns.account_form import AccountForm
+    from smarketer.ui.campaigns.inbox_ui import InboxForm
+
+    window.go_to_section("Settings")
+    section = window.section("Settings")
+    # A first visit holds the window for the profile only; the rest follows, one form a turn.
+    assert section.profile_form.name.text() == "Hollis & Reed Studio"
+    assert section.findChild(AccountForm) is None and section.findChild(InboxForm) is None
+    qtbot.waitUntil(lambda: section.findChild(InboxForm) is not None)
+    account, inbox = section.findChild(AccountForm), section.findChild(InboxForm)
+    assert account is section.account_form and inbox is section.inbox_form  # built once
+    assert account.host.text() == "smtp.hollisreed.example"
+    qtbot.waitUntil(inbox.isVisible)
+    titles = [w for w in section.findChildren(QLabel) if w.property("role") == "emptyTitle"]
+    qtbot.waitUntil(lambda: all(w.isVisible() for w in titles))
+    titles.sort(key=lambda w: w.mapTo(section, w.rect().topLeft()).y())
+    assert [w.text() for w in titles] == ["Business profile", "Email account", "Inbox"]  # page order

@@ -113,3 +113,15 @@ def test_the_language_box_grows_to_show_the_whole_name(window, qtbot):
     box = window.section("Settings").profile_form.locale_box
     qtbot.waitUntil(lambda: box.currentText() == "English (Ireland) (en_IE)")  # named in a worker
     qtbot.waitUntil(lambda: box.width() >= box.fontMetrics().horizontalAdvance(box.currentText()))
+
+
+def test_the_offered_languages_are_named_as_babel_names_them():
+    import babel
+
+    from smarketer.ui.settings_page import LOCALE_NAMES, locale_label
+
+    for code, name in LOCALE_NAMES.items():
+        assert name == babel.Locale.parse(code).display_name, code
+    assert locale_label("de_CH") == "Deutsch (Schweiz) (de_CH)"
+    assert locale_label("ga_IE") == f"{babel.Locale.parse('ga_IE').display_name} (ga_IE)"  # not offered
+    assert locale_label("xx_YY") == "xx_YY"
