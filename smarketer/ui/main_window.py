@@ -26,6 +26,7 @@ from smarketer.ui import geometry, style, warm_up
 from smarketer.ui.forms import save_or_ask, unsaved_form
 from smarketer.ui.hub import Hub
 from smarketer.ui.menus import build_menus
+from smarketer.ui.refresh import Refresh
 from smarketer.ui.seat_watch import SeatWatcher
 from smarketer.ui.sections import Section
 from smarketer.ui.sidebar import Sidebar
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self.toast = Toast(self)
         self.statusBar().insertPermanentWidget(0, self.toast)  # never over the section's buttons
         self.hub.toast.connect(self.toast.show_message)
+        self._stale: set[str] = set()  # sections changed while hidden: read when shown
+        self._count_refresh = Refresh(count, self._show_count, self)
         self.hub.data_changed.connect(self._data_changed)
         self.hub.changed_elsewhere.connect(self._changed_elsewhere)
         self.seat_watcher = SeatWatcher(self.hub, self)
@@ -339,6 +342,9 @@ class MainWindow(QMainWindow):
                 return
         section = self.section_at(index)
         self.stack.setCurrentIndex(index)
+        if section.label in self._stale:
+            self._stale.discard(section.label)
+            section.reload_in_background()
         new = self.actions.get("new")
         if new is not None:
             new.setEnabled(bool(section.new_item_text))
@@ -368,14 +374,20 @@ class MainWindow(QMainWindow):
         bar.showMessage(shown, msecs)
 
     def refresh_status(self) -> None:
-        self.store_label.setText(self.tr("{:,} contacts · {}").format(count(), self.store_path.name))
+        self._show_count(count())
+
+    def _show_count(self, contacts: int) -> None:
+        self.store_label.setText(self.tr("{:,} contacts · {}").format(contacts, self.store_path.name))
         self.store_label.setToolTip(str(self.store_path))
 
     def _data_changed(self, table: str) -> None:
-        self.refresh_status()
+        self._count_refresh.request()  # a count of 100,000 rows: not on this thread per change
         for label in ("Today", "Dashboard"):  # a section not built yet reads it when built
             if (section := self._if_built(label)) is not None:
-                section.reload_in_background()
+                if section.isVisible():
+                    section.reload_in_background()
+                else:  # read when next shown: no work (and no wait for the GIL) meanwhile
+                    self._stale.add(label)
         deals, proposals = self._if_built("Deals"), self._if_built("Proposals")
         if deals is not None and table in ("task", "proposal"):
             deals.reload_board()

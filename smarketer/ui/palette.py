@@ -132,6 +132,7 @@ class CommandPalette(QDialog):
 
         for s in w.built_sections():  # a built section's own buttons and actions come first
             i = labels.index(s.label)
+            s.finish_building()
             for text, source, tip in self._section_commands(s):
                 run = source.trigger if isinstance(source, QAction) else source.click
                 add(

@@ -158,6 +158,10 @@ class Section(QWidget):
     def reload(self) -> None:
         """Read everything again from the store (it changed or was replaced)."""
 
+    def finish_building(self) -> None:
+        """Build now what the section builds on later turns of the event loop (the command
+        palette lists every button of a built section)."""
+
     def reload_in_background(self) -> None:
         """Something changed in another section: read again, without keeping the window waiting
         (sections whose reload reads the store on the GUI thread override this)."""

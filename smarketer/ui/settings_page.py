@@ -352,6 +352,9 @@ class SettingsSection(Section):
         form.show()  # now, not on the layout's next turn: leaving the page saves what it shows
         return form
 
+    def finish_building(self) -> None:
+        self.inbox_form  # noqa: B018 - builds the account form too
+
     def _build_next(self) -> None:
         if self._account_form is None:
             self.account_form  # noqa: B018 - built by asking

@@ -268,3 +268,23 @@ def test_settings_shows_the_profile_first_and_the_mail_forms_on_the_next_turns(w
     qtbot.waitUntil(lambda: all(w.isVisible() for w in titles))
     titles.sort(key=lambda w: w.mapTo(section, w.rect().topLeft()).y())
     assert [w.text() for w in titles] == ["Business profile", "Email account", "Inbox"]  # page order
+
+
+def test_a_hidden_section_reads_a_change_when_it_is_shown_again(window, qtbot):
+    from datetime import date
+
+    from smarketer.pipeline.tasks import add_task
+    from smarketer.ui.workers import announce
+
+    window.go_to_section("Today")
+    today = window.today
+    tasks = lambda: [today.tasks.item(i).text() for i in range(today.tasks.count())]  # noqa: E731
+    qtbot.waitUntil(lambda: len(tasks()) > 0 and not today.elsewhere.busy)
+    window.go_to_section("Contacts")
+    add_task("Ring the printer", date.today(), contact_id=Contact.select().first().id)
+    announce(window.hub, ("task",))
+    qtbot.wait(400)  # longer than any debounce: a hidden Today reads nothing meanwhile
+    assert not today.elsewhere.busy and not any("Ring the printer" in t for t in tasks())
+    qtbot.waitUntil(lambda: window.store_label.text().startswith("60 contacts"))  # counted in a worker
+    window.go_to_section("Today")
+    qtbot.waitUntil(lambda: any("Ring the printer" in t for t in tasks()))

@@ -156,13 +156,6 @@ class ContactEditor(KeepsEdits, QWidget):
             "do_not_email": ("", self.do_not_email),
             "notes": (self.tr("Notes"), self.notes),
         }
-        form = QFormLayout()
-        # A field wider than what is left beside the labels goes under its label: the pane
-        # beside the list is narrow on a 1024 px screen, and must not scroll sideways.
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.errors = add_field_rows(form, self.fields)
-        form.addRow("", self.email_state)
-
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setToolTip(self.tr("Save this contact (Ctrl+S)"))
         self.save_button.setDefault(True)
@@ -190,25 +183,33 @@ class ContactEditor(KeepsEdits, QWidget):
             align_right=True,
         )  # wraps on a narrow window, Save last
 
-        form_holder = QWidget()
-        holder_layout = QVBoxLayout(form_holder)
-        holder_layout.addLayout(form)
-        holder_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(form_holder)
-
-        self.timeline = TimelineView()
-        self.tabs = QTabWidget()
-        self.tabs.addTab(scroll, self.tr("Details"))
-        self.tabs.addTab(self.timeline, self.tr("Timeline"))
+        # Built top down: the containers join this pane first and each field joins the form
+        # once (built bottom up, every field is re-parented once per level it is nested in).
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel()
         self.heading.setProperty("role", "emptyTitle")
         layout.addWidget(self.heading)
+        self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tabs.addTab(scroll, self.tr("Details"))
+        form_holder = QWidget()
+        scroll.setWidget(form_holder)
+        holder_layout = QVBoxLayout(form_holder)
+        form = QFormLayout()
+        holder_layout.addLayout(form)
+        holder_layout.addStretch(1)
+        # A field wider than what is left beside the labels goes under its label: the pane
+        # beside the list is narrow on a 1024 px screen, and must not scroll sideways.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.errors = add_field_rows(form, self.fields)
+        form.addRow("", self.email_state)
+
+        self.timeline = TimelineView()
+        self.tabs.addTab(self.timeline, self.tr("Timeline"))
         layout.addWidget(self.status_line)
         layout.addWidget(buttons)
         QShortcut(

@@ -104,6 +104,12 @@ class ContactsSection(Section):
         self.new_button.clicked.connect(self.new_item)
         header.addWidget(self.new_button)
         self.layout_.addLayout(header)
+        # Built top down: the containers join the section first and each part joins its
+        # container once (built bottom up, every widget is re-parented once per level).
+        self.pages = QStackedWidget()
+        self.layout_.addWidget(self.pages, 1)
+        self.splitter = QSplitter()
+        self.pages.addWidget(self.splitter)
 
         # segments
         self.segment_panel = SegmentPanel(lambda: self.model.big)
@@ -141,20 +147,19 @@ class ContactsSection(Section):
             self.table.addAction(self.actions_[key])
         self.table.doubleClicked.connect(lambda _i: self.editor.first_name.setFocus())
 
+        self.splitter.addWidget(self.segment_panel)
         middle = QWidget()
+        self.splitter.addWidget(middle)
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.addWidget(self.filters)
         middle_layout.addWidget(self.table, 1)
 
-        self.editor = ContactEditor()
+        self.editor = ContactEditor(self.splitter)
+        self.splitter.addWidget(self.editor)
         self.editor.saved.connect(self._saved)
         self.editor.new_deal_requested.connect(self.open_deal_for)
         self.editor.timeline.task_added.connect(lambda _id: announce(self.hub, ("task",)))
-        self.splitter = QSplitter()
-        self.splitter.addWidget(self.segment_panel)
-        self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([210, 620, 420])
@@ -181,10 +186,7 @@ class ContactsSection(Section):
         self.empty.layout().insertWidget(
             self.empty.layout().count() - 1, self.open_demo, 0, Qt.AlignmentFlag.AlignHCenter
         )
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.splitter)
         self.pages.addWidget(self.empty)
-        self.layout_.addWidget(self.pages, 1)
         self.model.refreshed.connect(self._rows_ready)
         self.reload()
 
