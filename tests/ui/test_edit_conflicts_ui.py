@@ -108,6 +108,7 @@ def test_a_proposal_field_over_another_seats_edit(make_window, store, qtbot):
     window = make_window(store)
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     editor = window.proposals.editor
+    qtbot.waitUntil(lambda: editor.proposal is not None)  # the list is read in a worker
     assert editor.proposal.id == proposal.id
     other_connection(lambda: update_proposal(proposal.id, intro="Their introduction"))
     editor.title.setText("Website and shop")

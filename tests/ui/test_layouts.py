@@ -48,6 +48,7 @@ def test_dialogs_fit_the_smallest_screen(window, qtbot):
     from smarketer.ui.deals.editor import DealDialog
 
     window.go_to_section("Proposals")
+    qtbot.waitUntil(lambda: not window.proposals.loading)  # the list is read in a worker
     window.proposals.preview()
     qtbot.waitUntil(lambda: getattr(window.proposals, "preview_dialog", None) is not None)
     opened = [

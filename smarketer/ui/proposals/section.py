@@ -33,6 +33,11 @@ PDF_FILTER = "PDF documents (*.pdf)"
 IdRole = Qt.ItemDataRole.UserRole + 1
 
 
+def _first_read() -> list[listing.ProposalSummary]:
+    expire_overdue()
+    return listing.summaries()
+
+
 class ProposalsSection(Section):
     label = "Proposals"
     new_item_text = "&New Proposal"
@@ -56,6 +61,11 @@ class ProposalsSection(Section):
         for button in (self.catalog_button, self.blocks_button, self.new_button):
             header.addWidget(button)
         self.layout_.addLayout(header)
+        # Built top down: the containers join the section first and each part joins its
+        # container once (built bottom up, every widget is re-parented once per level).
+        self.splitter = QSplitter()
+        self.layout_.addWidget(self.splitter, 1)
+        self.splitter.hide()  # until the list is read: neither it nor "No proposals yet"
 
         self.list = QTableWidget(0, 5)
         self.list.setHorizontalHeaderLabels(
@@ -69,7 +79,13 @@ class ProposalsSection(Section):
         self.list.setAccessibleName(self.tr("Proposals"))
         self.list.currentCellChanged.connect(lambda row, *_: self._selected(row))
 
-        self.editor = ProposalEditor()
+        self.splitter.addWidget(self.list)
+        right = QWidget()
+        self.splitter.addWidget(right)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.editor = ProposalEditor(right)
+        right_layout.addWidget(self.editor, 1)
         self.editor.changed.connect(self._edited)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, tip, slot in [
@@ -92,15 +108,8 @@ class ProposalsSection(Section):
             button.setToolTip(self.tr(tip))
             button.clicked.connect(slot)
             self.buttons[key] = button
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.editor, 1)
         right_layout.addWidget(button_row(*self.buttons.values()))
-        self.splitter = QSplitter()
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.list)
-        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([300, 900])
@@ -113,16 +122,26 @@ class ProposalsSection(Section):
             self.tr("New proposal"),
             self.new_item,
         )
-        self.layout_.addWidget(self.splitter, 1)
         self.layout_.addWidget(self.empty, 1)
+        self.empty.hide()
         self.elsewhere = Refresh(listing.summaries, self._show_elsewhere, self)
-        self.reload()
+        # The first read in a worker (it grows with the proposals and their lines).
+        run_job(_first_read, on_success=self._first_fill, parent=self)
 
     # Section interface
+
+    @property
+    def loading(self) -> bool:
+        """Whether the first read has not arrived yet (tests wait for it)."""
+        return self.splitter.isHidden() and self.empty.isHidden()
 
     def reload(self, select: int | None = None) -> None:
         expire_overdue()
         self._fill(listing.summaries(), select or self.current_id())  # a damaged one is listed
+
+    def _first_fill(self, proposals: list[listing.ProposalSummary]) -> None:
+        if self.loading:  # not already filled by an action of the owner's (New proposal)
+            self._fill(proposals, None)
 
     def changed_elsewhere(self) -> None:
         """Another seat changed proposals: the list is read again in a worker (the selection

@@ -25,7 +25,19 @@ def section(make_window, store, qtbot):
     add_item(proposal.id, ItemData("Design", "10", "h", "95", tax_rate="20"))
     window = make_window(store)
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.proposals.loading)  # the list is read in a worker
     return window.proposals
+
+
+def test_the_list_is_read_in_a_worker_without_a_false_empty_state(make_window, store, qtbot):
+    create_proposal("Website")
+    window = make_window(store)
+    window.go_to_section("Proposals")
+    section = window.proposals
+    # Shown at once, read afterwards: never "No proposals yet" while the list is on its way.
+    assert section.loading and not section.empty.isVisible() and not section.list.isVisible()
+    qtbot.waitUntil(lambda: section.list.isVisible())
+    assert section.list.item(0, 1).text() == "Website" and not section.empty.isVisible()
 
 
 def total_text(section):
