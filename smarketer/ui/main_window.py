@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QSettings, QSize, Qt, QThreadPool, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -56,6 +56,8 @@ ELSEWHERE_TABLES = {
 # a little after the window is shown even when nobody visits them.
 BACKGROUND_SECTIONS = ("Today", "Campaigns")
 BACKGROUND_BUILD_MS = 3000
+BACKGROUND_RETRY_MS = 200  # between two background builds, or while jobs run
+BACKGROUND_PATIENCE = 50  # tries (10 s): then built even if jobs still run
 #: Below this screen width the sidebar starts collapsed (icons only) unless chosen otherwise.
 COLLAPSE_BELOW = 1200
 
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         style.follow_system(QApplication.instance(), self._recolor_icons)
         self._restore_geometry()
         self._restore_view()
+        self._background_waits = 0
         self._background_timer = QTimer(self, singleShot=True, interval=BACKGROUND_BUILD_MS)
         self._background_timer.timeout.connect(self._build_background_sections)
         self._background_timer.start()
@@ -188,12 +191,18 @@ class MainWindow(QMainWindow):
         return [self._built[i] for i in sorted(self._built)]
 
     def _build_background_sections(self) -> None:
-        """One section per turn of the event loop, so none of them blocks the window long."""
-        for label in BACKGROUND_SECTIONS:
-            if SECTION_NAMES.index(label) not in self._built:
-                self.section(label)
-                self._background_timer.start(0)
-                return
+        """One section per turn of the event loop, so none of them blocks the window long, and
+        only while no job runs in the background: a worker running Python (the Dashboard's
+        figures, say) competes for the GIL and would make a build several times longer."""
+        pending = [label for label in BACKGROUND_SECTIONS if SECTION_NAMES.index(label) not in self._built]
+        if not pending:
+            return
+        self._background_waits += 1
+        if QThreadPool.globalInstance().activeThreadCount() and self._background_waits < BACKGROUND_PATIENCE:
+            self._background_timer.start(BACKGROUND_RETRY_MS)
+            return
+        self.section(pending[0])
+        self._background_timer.start(BACKGROUND_RETRY_MS)
 
     def set_appearance(self, choice: str) -> None:
         """System, light or dark; remembered for the next start."""

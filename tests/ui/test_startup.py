@@ -34,10 +34,28 @@ def test_sections_are_built_when_first_shown(make_window, demo_store, qtbot, mon
 
 def test_sections_with_timers_are_built_soon_after_the_window(make_window, demo_store, qtbot, monkeypatch):
     monkeypatch.setattr(main_window, "BACKGROUND_BUILD_MS", 10)
+    monkeypatch.setattr(main_window, "BACKGROUND_RETRY_MS", 10)
     window = make_window(demo_store)
     qtbot.waitUntil(lambda: {"Today", "Campaigns"} <= set(built(window)))
     assert window.current_section().label == "Dashboard"  # still on the page it was showing
     assert window.stack.currentWidget() is window.dashboard
+
+
+def test_background_sections_wait_while_a_job_runs(make_window, demo_store, qtbot, monkeypatch):
+    import threading
+
+    from smarketer.ui.workers import run_job
+
+    monkeypatch.setattr(main_window, "BACKGROUND_BUILD_MS", 60_000)
+    monkeypatch.setattr(main_window, "BACKGROUND_RETRY_MS", 10)
+    window = make_window(demo_store)
+    release = threading.Event()
+    run_job(release.wait, 10)
+    window._background_timer.start(0)  # the start's wait over
+    qtbot.wait(300)  # thirty tries
+    assert not {"Today", "Campaigns"} & set(built(window))  # the job still runs: nothing built
+    release.set()
+    qtbot.waitUntil(lambda: {"Today", "Campaigns"} <= set(built(window)))
 
 
 START = """

@@ -40,12 +40,29 @@ class CampaignsSection(Section):
     def __init__(self, hub: Hub, parent=None):
         super().__init__(parent)
         self.hub = hub
-        self.composer = Composer(hub)
-        self.preview = PreviewPane(self.composer)
-        self.report = ReportPane()
-        self.sending = SendController(hub, self.composer, self.preview)
-
+        # Built top down: the containers join the section first and each part joins its
+        # container once (built bottom up, every widget is re-parented once per level).
         header = QHBoxLayout()
+        self.layout_.addLayout(header)
+        self.splitter = QSplitter()
+        self.layout_.addWidget(self.splitter, 1)
+        self.list = QListWidget()
+        self.splitter.addWidget(self.list)
+        right = QWidget()
+        self.splitter.addWidget(right)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        right_layout.addWidget(self.tabs, 1)
+        self.composer = Composer(hub)
+        self.tabs.addTab(self.composer, self.tr("Compose"))
+        self.preview = PreviewPane(self.composer)
+        self.tabs.addTab(self.preview, self.tr("Preview"))
+        self.report = ReportPane()
+        self.tabs.addTab(self.report, self.tr("Report"))
+        self.sending = SendController(hub, self.composer, self.preview, right)
+        right_layout.addWidget(self.sending)
+
         header.addWidget(title_label(self.tr("Campaigns")))
         header.addStretch(1)
         self.unsub_button = QPushButton(self.tr("Import unsubscribes…"))
@@ -58,25 +75,11 @@ class CampaignsSection(Section):
         self.optouts_button.clicked.connect(self.show_optouts)
         for button in (self.optouts_button, self.sending.inbox_button, self.unsub_button, self.new_button):
             header.addWidget(button)
-        self.layout_.addLayout(header)
 
-        self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Campaigns"))
         self.list.currentItemChanged.connect(lambda item, _p: self.load(item.data(IdRole) if item else None))
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.composer, self.tr("Compose"))
-        self.tabs.addTab(self.preview, self.tr("Preview"))
-        self.tabs.addTab(self.report, self.tr("Report"))
         self.tabs.currentChanged.connect(self._tab_changed)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.tabs, 1)
-        right_layout.addWidget(self.sending)
-        self.splitter = QSplitter()
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.list)
-        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([260, 900])
         self.empty = EmptyState(
@@ -88,7 +91,6 @@ class CampaignsSection(Section):
             self.tr("New campaign"),
             self.new_item,
         )
-        self.layout_.addWidget(self.splitter, 1)
         self.layout_.addWidget(self.empty, 1)
 
         self.composer.renamed.connect(self._renamed)
