@@ -17,7 +17,7 @@ from PySide6.QtCharts import (
     QChartView,
     QHorizontalBarSeries,
 )
-from PySide6.QtCore import QEvent, QMargins, Qt, Signal
+from PySide6.QtCore import QEvent, QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,7 +43,7 @@ from smarketer.ui import dialogs, style
 from smarketer.ui.geometry import fit_to_screen
 from smarketer.ui.hub import Hub
 from smarketer.ui.refresh import Refresh
-from smarketer.ui.sections import Section, title_label
+from smarketer.ui.sections import NEXT_TURN_MS, Section, title_label
 from smarketer.ui.text_table import TextTable
 from smarketer.ui.workers import run_job
 
@@ -67,6 +67,7 @@ class Figures:
     campaigns: list[list[str]]
     sources: list[list[str]]
     referrers: list[list[str]]
+    attribution_days: int = attribution.DEFAULT_ATTRIBUTION_DAYS
 
     def money(self, value: Decimal) -> str:
         return format_money_short(value, self.currency, self.locale)
@@ -103,6 +104,7 @@ def compute_figures(p: dashboard.Period) -> Figures:
         referrers=[
             [r.name, str(r.recipients), str(r.deals), str(r.won), money(r.revenue)] for r in data.referrers
         ],
+        attribution_days=attribution.attribution_days(),
     )
 
 
@@ -307,7 +309,6 @@ class DashboardSection(Section):
             current = None
         if figures.data.period != current or (job is not None and job is not self.job):
             return  # computed for a period no longer chosen, or a newer computation is under way
-        self.loading = False
         self.figures = figures
         self.money = figures.money
         self.data = figures.data
@@ -328,14 +329,27 @@ class DashboardSection(Section):
                 if change is None
                 else self.tr("{} vs before").format(tile.change_text)
             )
+        # The charts and the tables on the next turns of the event loop: all at once they
+        # held the window for a tenth of a second on a big store.
+        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._show_charts(figures))
+
+    def _show_charts(self, figures: Figures) -> None:
+        if self.figures is not figures:
+            return  # newer figures arrived meanwhile: they show themselves
         self._charts()
+        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._show_tables(figures))
+
+    def _show_tables(self, figures: Figures) -> None:
+        if self.figures is not figures:
+            return
         self._tables()
         self.attribution_note.setText(
             self.tr(
                 "A deal counts for the campaign it came from, else for the last campaign email "
                 "its contact received within {} days before it was opened."
-            ).format(attribution.attribution_days())
+            ).format(figures.attribution_days)
         )
+        self.loading = False
 
     def changeEvent(self, event) -> None:  # noqa: N802 - charts follow light and dark
         if event.type() == QEvent.Type.PaletteChange:

@@ -10,6 +10,11 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QPushButton,
 
 from smarketer.ui import style
 
+#: The delay between the parts of a section built or filled on successive turns of the event
+#: loop. A real timer, not a zero one: zero timers run in the same pass as the paint and each
+#: other, so the window would not see a keystroke (or repaint) between two parts.
+NEXT_TURN_MS = 5
+
 
 @dataclass(frozen=True)
 class SectionCommand:

@@ -25,16 +25,13 @@ from smarketer import settings
 from smarketer.settings import BusinessProfile
 from smarketer.ui import dialogs
 from smarketer.ui.forms import KeepsEdits, add_field_rows, show_field_errors
-from smarketer.ui.sections import Section, title_label
+from smarketer.ui.sections import NEXT_TURN_MS, Section, title_label
 
 if TYPE_CHECKING:
     from smarketer.ui.campaigns.account_form import AccountForm
     from smarketer.ui.campaigns.inbox_ui import InboxForm
 
 FormT = TypeVar("FormT", bound=QWidget)
-#: A real timer, not a zero one: zero timers run in the same pass as the paint and each other,
-#: so the window would not see a keystroke (or repaint) between two forms.
-NEXT_TURN_MS = 5
 
 CURRENCIES = [
     "EUR",
@@ -341,7 +338,7 @@ class SettingsSection(Section):
         # never holds the window for all three at once; asking for one builds it at once.
         self._account_form: AccountForm | None = None
         self._inbox_form: InboxForm | None = None
-        QTimer.singleShot(NEXT_TURN_MS, self._build_next)
+        QTimer.singleShot(NEXT_TURN_MS, self, self._build_next)
 
     def _add_form(self, make: Callable[[QWidget], FormT], title: str, subtitle: str) -> FormT:
         at = self._column.count() - 1  # before the stretch
@@ -358,7 +355,7 @@ class SettingsSection(Section):
     def _build_next(self) -> None:
         if self._account_form is None:
             self.account_form  # noqa: B018 - built by asking
-            QTimer.singleShot(NEXT_TURN_MS, self._build_next)
+            QTimer.singleShot(NEXT_TURN_MS, self, self._build_next)
         elif self._inbox_form is None:
             self.inbox_form  # noqa: B018
 
