@@ -288,3 +288,17 @@ def test_a_hidden_section_reads_a_change_when_it_is_shown_again(window, qtbot):
     qtbot.waitUntil(lambda: window.store_label.text().startswith("60 contacts"))  # counted in a worker
     window.go_to_section("Today")
     qtbot.waitUntil(lambda: any("Ring the printer" in t for t in tasks()))
+
+
+def test_contacts_shows_the_list_first_and_the_editor_on_the_next_turn(window, qtbot):
+    from smarketer.ui.contacts.editor import ContactEditor
+
+    window.go_to_section("Contacts")
+    section = window.contacts
+    assert section.model.rowCount() == 60 and section.findChild(ContactEditor) is None
+    qtbot.waitUntil(lambda: section.findChild(ContactEditor) is not None)
+    editor = section.findChild(ContactEditor)
+    assert editor is section.editor and editor.isVisible()
+    section.table.selectRow(3)
+    assert editor.contact_id == section.model.contact_id(3)  # a click opens the contact
+    assert editor.first_name.text()

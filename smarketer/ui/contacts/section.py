@@ -30,7 +30,7 @@ from smarketer.ui.contacts.model import COLUMNS, ContactTableModel
 from smarketer.ui.contacts.segments import SegmentPanel
 from smarketer.ui.forms import save_or_ask
 from smarketer.ui.hub import Hub
-from smarketer.ui.sections import EmptyState, IntoResults, Section, title_label
+from smarketer.ui.sections import NEXT_TURN_MS, EmptyState, IntoResults, Section, title_label
 from smarketer.ui.workers import announce, run_job
 
 if TYPE_CHECKING:  # imported when first used: not on the way to the window's first rows
@@ -155,14 +155,10 @@ class ContactsSection(Section):
         middle_layout.addWidget(self.filters)
         middle_layout.addWidget(self.table, 1)
 
-        self.editor = ContactEditor(self.splitter)
-        self.splitter.addWidget(self.editor)
-        self.editor.saved.connect(self._saved)
-        self.editor.new_deal_requested.connect(self.open_deal_for)
-        self.editor.timeline.task_added.connect(lambda _id: announce(self.hub, ("task",)))
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([210, 620, 420])
+        # The editor pane follows on the next turn of the event loop (a quarter of building the
+        # section); asking for it builds it at once.
+        self._editor: ContactEditor | None = None
+        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self.editor)
 
         self.empty = EmptyState(
             self.tr("No contacts yet"),
@@ -190,6 +186,24 @@ class ContactsSection(Section):
         self.model.refreshed.connect(self._rows_ready)
         self.reload()
 
+    @property
+    def editor(self) -> ContactEditor:
+        if self._editor is None:
+            editor = self._editor = ContactEditor(self.splitter)
+            self.splitter.addWidget(editor)
+            editor.saved.connect(self._saved)
+            editor.new_deal_requested.connect(self.open_deal_for)
+            editor.timeline.task_added.connect(lambda _id: announce(self.hub, ("task",)))
+            self.splitter.setStretchFactor(1, 3)
+            self.splitter.setStretchFactor(2, 2)
+            self.splitter.setSizes([210, 620, 420])
+            editor.show()  # now, not on the layout's next turn: leaving the page saves what it shows
+            editor.load(self._current_id())
+        return self._editor
+
+    def finish_building(self) -> None:
+        self.editor  # noqa: B018 - built by asking
+
     # Section interface
 
     def reload(self) -> None:
@@ -197,7 +211,8 @@ class ContactsSection(Section):
         self.model.refresh()  # first: the list's size says whether to count in a worker
         self.segment_panel.fill()
         self.apply_filters()
-        self.editor.load(self._current_id())
+        if self._editor is not None:  # one built later loads the current contact itself
+            self._editor.load(self._current_id())
 
     def changed_elsewhere(self) -> None:
         """Another seat or process changed contacts: the list reads them again (keeping the
@@ -207,8 +222,9 @@ class ContactsSection(Section):
             return
         self._select_after = self._current_id()
         self.model.refresh()
-        if self.editor.contact_id is not None and not self.editor.has_changes():
-            self.editor.load(self.editor.contact_id)
+        editor = self._editor
+        if editor is not None and editor.contact_id is not None and not editor.has_changes():
+            editor.load(editor.contact_id)
 
     def new_item(self) -> None:
         self.pages.setCurrentWidget(self.splitter)
@@ -295,6 +311,8 @@ class ContactsSection(Section):
         return True
 
     def _current_changed(self, current, _previous) -> None:
+        if self._editor is None:
+            return  # built on the next turn, it loads the current contact itself
         contact_id = self.model.contact_id(current.row()) if current.isValid() else None
         if contact_id == self.editor.contact_id or self._leaving:
             return
