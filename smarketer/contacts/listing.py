@@ -172,7 +172,10 @@ def _matching_ids_by_name(f: ContactFilter, match: tuple[str, list[str]], descen
 
 
 NARROW_MATCH = 3_000  # a search matching at most this many rows is read whole, even for a first page
-PROBE_WALK = 800  # the most rows a first page checks one at a time against the search index
+#: The most rows a first page checks one at a time against the search index. Measured on
+#: 100,000 contacts: "e" (about 200 rows walked) 5 ms probing against 15 ms reading every match
+#: into a lookup table, "m" (285) 9 against 11; "s" (750) 27 against 4, "a" (680) 5 against 5.
+PROBE_WALK = 400
 
 
 def first_ids(
