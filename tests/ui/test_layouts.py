@@ -78,6 +78,7 @@ def test_ctrl_right_scrolls_the_board_to_follow_the_card(window, qtbot):
     window.set_sidebar_collapsed(False)
     window.resize(1024, 640)
     window.go_to_section("Deals")
+    qtbot.waitUntil(lambda: not window.deals.loading)  # the board is read in a worker
     board = window.deals
     qtbot.waitUntil(lambda: board.board_scroll.viewport().width() > 0)
     first = board.columns[0]
@@ -104,6 +105,7 @@ def test_the_board_columns_share_a_wide_window(window, qtbot):
 def test_an_empty_board_says_what_to_do(make_window, store, qtbot):
     window = make_window(store)
     window.go_to_section("Deals")
+    qtbot.waitUntil(lambda: not window.deals.loading)  # the board is read in a worker
     assert window.deals.empty.isVisible()
     assert not window.deals.body.isVisible()
 

@@ -36,6 +36,7 @@ def test_another_process_edits_a_contact_and_moves_a_deal(backend, store, make_w
     assert section.editor.fields["title"][1].text() == "Typing here"
 
     window.go_to_section("Deals")
+    qtbot.waitUntil(lambda: not window.deals.loading)  # the board is read in a worker
     board = window.deals
 
     def column_of(deal_id):

@@ -29,6 +29,7 @@ def test_an_ampersand_in_a_block_title_is_shown_not_eaten(window):
 
 def test_the_deal_dialog_starts_in_title_and_a_won_deal_cannot_be_won_again(window, qtbot):
     window.go_to_section("Deals")
+    qtbot.waitUntil(lambda: not window.deals.loading)  # the board is read in a worker
     deal_id = window.deals.columns[0].model.cards[0].id
     dialog = window.deals.open_deal(deal_id)
     qtbot.waitExposed(dialog)

@@ -36,7 +36,7 @@ from smarketer.ui.deals.stages_dialog import StagesDialog
 from smarketer.ui.hub import Hub
 from smarketer.ui.sections import EmptyState, IntoResults, Section, title_label
 from smarketer.ui.undo import push_done
-from smarketer.ui.workers import announce
+from smarketer.ui.workers import announce, run_job
 
 SIDE_PANEL_WIDTH = 240
 
@@ -147,7 +147,7 @@ class DealsSection(Section):
             action.triggered.connect(slot)
             self.addAction(action)
             self.actions_[key] = action
-        self.reload()
+        self.reload(background=True)
 
     # money
 
@@ -156,7 +156,9 @@ class DealsSection(Section):
 
     # Section interface
 
-    def reload(self) -> None:
+    def reload(self, background: bool = False) -> None:
+        """Read the stages and the board again; with ``background`` (the first time) the board
+        is read in a worker, showing neither the board nor "No deals yet" meanwhile."""
         profile = settings.load_profile()
         self.currency, self.money_locale = profile.currency, profile.locale
         current = self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else None
@@ -168,7 +170,21 @@ class DealsSection(Section):
             self.tag_filter.setCurrentText(current)
         self.tag_filter.blockSignals(False)
         self._build_columns()
-        self.reload_board()
+        if not background:
+            self.reload_board()
+            return
+        self.body.hide()
+        self.empty.hide()
+        run_job(board, self.current_filter(), on_success=self._first_board, parent=self)
+
+    @property
+    def loading(self) -> bool:
+        """Whether the first board has not arrived yet (tests wait for it)."""
+        return self.body.isHidden() and self.empty.isHidden()
+
+    def _first_board(self, columns: list[Column]) -> None:
+        if self.loading:  # not already read again by an action of the owner's
+            self._show_board(columns)
 
     def new_item(self) -> None:
         self.open_deal(None)
@@ -209,7 +225,15 @@ class DealsSection(Section):
         self, select: int | None = None, focus: bool = True, stage_ids: set[int] | None = None
     ) -> None:
         """Read the board again (only the columns of ``stage_ids`` when given)."""
-        columns = board(self.current_filter(), stage_ids=stage_ids)
+        self._show_board(board(self.current_filter(), stage_ids=stage_ids), select, focus, stage_ids)
+
+    def _show_board(
+        self,
+        columns: list[Column],
+        select: int | None = None,
+        focus: bool = True,
+        stage_ids: set[int] | None = None,
+    ) -> None:
         by_stage = {c.stage.id: c for c in columns}
         money = lambda v: format_money_short(v, self.currency, self.money_locale)  # noqa: E731
         for column in self.columns:

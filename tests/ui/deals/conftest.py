@@ -14,4 +14,5 @@ def board_window(make_window, store, qtbot):
         save_deal(DealData(title=title, value=value, contact_id=zoe.id))
     window = make_window(store)
     qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.deals.loading)  # the board is read in a worker
     return window

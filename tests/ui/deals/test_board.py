@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from smarketer.contacts.editing import ContactData, find_contacts, save_contact
 from smarketer.db.models.deals import Deal, Stage, StageChange
-from smarketer.pipeline.deals import history, lost_reasons
+from smarketer.pipeline.deals import DealData, history, lost_reasons, save_deal
 from smarketer.pipeline.tasks import add_task
 from smarketer.ui.deals.editor import DealDialog, LostReasonDialog
 from smarketer.ui.deals.model import StageDealsModel
@@ -82,6 +82,7 @@ def test_dropping_within_a_column_reorders_and_persists(board_window, qtbot, mak
     drop_on(column.view, column.model, column.model, 2, 0, qtbot)  # Gamma to the top
     assert titles(column) == ["Gamma", "Alpha", "Beta"]
     again = make_window(store)
+    qtbot.waitUntil(lambda: not again.deals.loading)  # the board is read in a worker
     assert titles(again.deals.columns[0]) == ["Gamma", "Alpha", "Beta"]
 
 
@@ -257,3 +258,15 @@ def test_a_proposal_is_started_from_the_deal(board_window):
     again = deals.open_deal(proposal.deal_id)
     assert again.proposals.item(0).text().startswith(proposal.label)
     again.close()
+
+
+def test_the_board_is_read_in_a_worker_without_a_false_empty_state(make_window, store, qtbot):
+    zoe = save_contact(ContactData(first_name="Zoë", email="zoe@example.com"))
+    save_deal(DealData(title="Alpha", value="1000", contact_id=zoe.id))
+    window = make_window(store)
+    window.go_to_section("Deals")
+    board = window.deals
+    # Shown at once, read afterwards: never "No deals yet" while the board is on its way.
+    assert board.loading and not board.empty.isVisible() and not board.body.isVisible()
+    qtbot.waitUntil(lambda: board.body.isVisible())
+    assert titles(board.columns[0]) == ["Alpha"] and not board.empty.isVisible()
