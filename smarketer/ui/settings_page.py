@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from smarketer.ui.campaigns.inbox_ui import InboxForm
 
 FormT = TypeVar("FormT", bound=QWidget)
+MailFormT = TypeVar("MailFormT", "AccountForm", "InboxForm")
 
 CURRENCIES = [
     "EUR",
@@ -364,13 +365,11 @@ class SettingsSection(Section):
         if self._account_form is None:
             from smarketer.ui.campaigns.account_form import AccountForm
 
-            self._account_form = self._add_form(
+            self._account_form = self._add_mail_form(
                 AccountForm,
                 self.tr("Email account"),
                 self.tr("Campaigns and proposals are sent through your own mailbox."),
             )
-            self._account_form.save_button.hide()
-            self._align()
         return self._account_form
 
     @property
@@ -379,17 +378,18 @@ class SettingsSection(Section):
             self.account_form  # noqa: B018 - in page order
             from smarketer.ui.campaigns.inbox_ui import InboxForm
 
-            self._inbox_form = self._add_form(
+            self._inbox_form = self._add_mail_form(
                 InboxForm,
                 self.tr("Inbox"),
                 self.tr("Replies, bounces and unsubscribes are read from your mailbox, read-only."),
             )
-            self._inbox_form.save_button.hide()
-            self._align()
         return self._inbox_form
 
-    def _align(self) -> None:
-        align_labels(*(f for f in (self.profile_form, self._account_form, self._inbox_form) if f))
+    def _add_mail_form(self, make: Callable[[QWidget], MailFormT], title: str, subtitle: str) -> MailFormT:
+        form = self._add_form(make, title, subtitle)
+        form.save_button.hide()  # the page's one Save saves it
+        align_labels(*(f for f in (self.profile_form, self._account_form, self._inbox_form, form) if f))
+        return form
 
     def save_all(self) -> bool:
         """Save the profile, then the email account and the inbox when they are filled in;
