@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from smarketer import attribution, dashboard, settings
-from smarketer.money import format_money, format_money_short
+from smarketer.money import format_money, format_money_rate, format_money_short
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,9 @@ def compute_figures(p: dashboard.Period) -> Figures:
                 str(r.proposals),
                 str(r.won),
                 money(r.revenue),
-                money(r.revenue_per_email) if r.revenue_per_email is not None else "—",
+                format_money_rate(r.revenue_per_email, profile.currency, profile.locale)
+                if r.revenue_per_email is not None
+                else "—",
             ]
             for r in data.campaigns
         ],

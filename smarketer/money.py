@@ -35,6 +35,13 @@ def format_money_short(amount: Decimal, currency: str, locale: str) -> str:
     )
 
 
+def format_money_rate(amount: Decimal, currency: str, locale: str) -> str:
+    """A figure per email or per unit: whole units from 10 up, cents below ("€0.34", not "€0")."""
+    if abs(amount) >= 10:
+        return format_money_short(amount, currency, locale)
+    return format_money(amount, currency, locale)
+
+
 @lru_cache(maxsize=16)
 def _whole_pattern(locale: str) -> str:
     pattern = Locale.parse(locale).currency_formats["standard"].pattern

@@ -28,7 +28,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from smarketer import settings
 from smarketer.dashboard import Dashboard
 from smarketer.exchange.records import neutralise
-from smarketer.money import format_money_short
+from smarketer.money import format_money_rate, format_money_short
 from smarketer.proposals.pdf import BOLD, FONT, register_fonts
 
 ACCENT = colors.HexColor("#2f6f5e")
@@ -271,7 +271,7 @@ def _count(value: float) -> str:
 # ---------------------------------------------------------------- the page
 
 
-def _attribution_band(d: Dashboard, money, rows: int, clip: int) -> Table:
+def _attribution_band(d: Dashboard, money, rate, rows: int, clip: int) -> Table:
     w3 = _shares(0.44, 0.28, 0.28)
     campaigns = [["Campaign", "Sent", "Deals", "Proposals", "Won", "Revenue", "Per email"]]
     campaigns += [
@@ -282,7 +282,7 @@ def _attribution_band(d: Dashboard, money, rows: int, clip: int) -> Table:
             f"{r.proposals:,}",
             f"{r.won:,}",
             money(r.revenue),
-            money(r.revenue_per_email) if r.revenue_per_email is not None else "—",
+            rate(r.revenue_per_email) if r.revenue_per_email is not None else "—",
         ]
         for r in d.campaigns[:rows]
     ]
@@ -308,6 +308,7 @@ def write_report_pdf(d: Dashboard, path: Path) -> Path:
     register_fonts()
     profile = settings.load_profile()
     money = lambda v: format_money_short(v, profile.currency, profile.locale)  # noqa: E731
+    rate = lambda v: format_money_rate(v, profile.currency, profile.locale)  # noqa: E731
     axis_money = _compact(profile.currency, profile.locale)
     out = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -331,7 +332,7 @@ def write_report_pdf(d: Dashboard, path: Path) -> Path:
     height = PAGE[1] - 20 * mm - 12
     spacing = 3 * mm + 5 * mm + 5 * mm + 3 * mm + 2 * 16  # spacers and two chart titles
     for rows, clip in ((TABLE_ROWS, 60), (TABLE_ROWS, 36), (6, 28), (4, 24), (3, 20)):
-        third = _attribution_band(d, money, rows, clip)
+        third = _attribution_band(d, money, rate, rows, clip)
         note = Paragraph(
             "A deal counts for the campaign it came from, else for the last campaign email its "
             "contact received within the attribution window before it was opened. Tables show "

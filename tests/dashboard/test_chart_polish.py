@@ -30,6 +30,13 @@ def test_growth_from_almost_nothing_is_a_factor_not_a_huge_percentage():
     assert Tile("revenue", "Won", Decimal(153), Decimal(100), money=True).change_text == "+53 %"
 
 
+def test_revenue_per_email_keeps_its_cents_when_small():
+    from smarketer.money import format_money_rate
+
+    assert format_money_rate(Decimal("0.34"), "EUR", "en_IE") == "€0.34"  # was shown as "€0"
+    assert format_money_rate(Decimal("3000.00"), "EUR", "en_IE") == "€3,000"
+
+
 def test_drill_down_amounts_carry_the_currency(history):  # noqa: F811
     kind, ids = dashboard.drill("revenue", dashboard.period("30d"))
     assert kind == "deals"
